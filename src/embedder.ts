@@ -1,0 +1,89 @@
+/**
+ * The engine's front door: a loaded checkpoint, its tokenizer and a compute backend (WebGPU or the
+ * CPU reference). `embed` tokenizes, orders texts by length so that each forward pass holds
+ * similar lengths, runs the backend batch by batch and returns vectors in input order.
+ */
+import { InputError, NoWebGpuError } from './errors';
+import { acquireGpu, type GpuContext } from './gpu/device';
+import type { EmbeddingBackend } from './model/backend';
+import { loadCheckpoint, type Checkpoint } from './model/checkpoint';
+import { CpuModel } from './model/cpu-model';
+import { GpuModel } from './model/gpu-model';
+import type { CheckpointSource } from './model/source';
+import { TextTokenizer } from './text/tokenizer';
+
+export type DeviceChoice = 'webgpu' | 'cpu' | 'auto';
+
+export interface EmbedderOptions {
+  readonly device?: DeviceChoice;
+  /** The WebGPU entry point: navigator.gpu in a browser, Dawn's GPU object in Node. */
+  readonly gpu?: GPU;
+  /** Tokens kept per text (the first ones); default 2048. */
+  readonly maxLength?: number;
+  /** Texts per forward pass; default 32. */
+  readonly batchSize?: number;
+  /** Test hook: caps storage bindings to force weight splitting. */
+  readonly maxBindingBytes?: number;
+}
+
+export const DEFAULT_MAX_LENGTH = 2048;
+export const DEFAULT_BATCH_SIZE = 32;
+
+export class Embedder {
+  private constructor(
+    readonly checkpoint: Checkpoint,
+    readonly backend: EmbeddingBackend,
+    private readonly tokenizer: TextTokenizer,
+    readonly maxLength: number,
+    private readonly batchSize: number,
+    private readonly gpu?: GpuContext,
+  ) {}
+
+  static async load(source: CheckpointSource, options: EmbedderOptions = {}): Promise<Embedder> {
+    const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
+    const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+    if (!Number.isInteger(maxLength) || maxLength < 1) throw new InputError(`max length must be a positive integer, got ${maxLength}`);
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new InputError(`batch size must be a positive integer, got ${batchSize}`);
+    const checkpoint = await loadCheckpoint(source);
+    const tokenizer = new TextTokenizer(checkpoint.tokenizerJson, checkpoint.tokenizerConfig);
+    const device = options.device ?? 'auto';
+    if (device === 'cpu') return new Embedder(checkpoint, new CpuModel(checkpoint), tokenizer, maxLength, batchSize);
+    let gpu: GpuContext;
+    try {
+      gpu = await acquireGpu(options.gpu);
+    } catch (error) {
+      if (device === 'auto' && error instanceof NoWebGpuError) {
+        return new Embedder(checkpoint, new CpuModel(checkpoint), tokenizer, maxLength, batchSize);
+      }
+      throw error;
+    }
+    const model = await GpuModel.load(gpu, checkpoint, { maxLength, maxBindingBytes: options.maxBindingBytes });
+    return new Embedder(checkpoint, model, tokenizer, maxLength, batchSize, gpu);
+  }
+
+  get dim(): number {
+    return this.backend.dim;
+  }
+
+  tokenize(text: string): Uint32Array {
+    return this.tokenizer.encode(text, this.maxLength);
+  }
+
+  async embed(texts: readonly string[]): Promise<Float32Array[]> {
+    if (!Array.isArray(texts) || texts.some((t) => typeof t !== 'string')) throw new InputError('texts must be an array of strings');
+    const sequences = texts.map((t) => this.tokenize(t));
+    const order = sequences.map((_, i) => i).sort((a, b) => sequences[a].length - sequences[b].length);
+    const results: Float32Array[] = new Array(texts.length);
+    for (let start = 0; start < order.length; start += this.batchSize) {
+      const indices = order.slice(start, start + this.batchSize);
+      const vectors = await this.backend.embed(indices.map((i) => sequences[i]));
+      indices.forEach((textIndex, j) => (results[textIndex] = vectors[j]));
+    }
+    return results;
+  }
+
+  dispose(): void {
+    this.backend.dispose();
+    this.gpu?.destroy();
+  }
+}

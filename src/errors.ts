@@ -1,0 +1,33 @@
+/**
+ * Every failure the engine reports is one of these, with `name` set so that it survives structured
+ * cloning across a worker boundary and can be switched on by callers.
+ */
+export class C2llmError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A checkpoint file that is missing, malformed, or contradicts the config. Names the file and the tensor or field. */
+export class CheckpointError extends C2llmError {
+  constructor(
+    readonly file: string,
+    readonly detail: string,
+    options?: ErrorOptions,
+  ) {
+    super(`${file}: ${detail}`, options);
+  }
+}
+
+/** Input texts or options the engine cannot accept. */
+export class InputError extends C2llmError {}
+
+/** No WebGPU adapter, or an adapter that lacks a limit the model needs. */
+export class NoWebGpuError extends C2llmError {}
+
+/** The GPU device was lost while the engine was using it. */
+export class GpuDeviceLostError extends C2llmError {}
+
+/** The GPU rejected an allocation or a command (validation or out-of-memory error scope). */
+export class GpuError extends C2llmError {}

@@ -1,0 +1,109 @@
+/**
+ * Adapter and device acquisition. The device is requested with the adapter's real limits (the
+ * defaults cap storage bindings at 128 MiB), no optional features, and error reporting wired from
+ * the first line: `uncapturederror` is kept for the next check, and a lost device is remembered so
+ * that every later call fails with GpuDeviceLostError instead of hanging.
+ */
+import { GpuDeviceLostError, GpuError, NoWebGpuError } from '../errors';
+
+export interface GpuLimits {
+  readonly maxStorageBufferBindingSize: number;
+  readonly maxBufferSize: number;
+  readonly maxStorageBuffersPerShaderStage: number;
+  readonly maxComputeInvocationsPerWorkgroup: number;
+  readonly maxComputeWorkgroupsPerDimension: number;
+  readonly minUniformBufferOffsetAlignment: number;
+}
+
+export interface GpuContext {
+  /** Held for the context's lifetime: in Node, Dawn's instance dies with its GPU object. */
+  readonly gpu: GPU;
+  readonly device: GPUDevice;
+  readonly limits: GpuLimits;
+  /** "vendor architecture (description)" as the adapter reports it. */
+  readonly adapterName: string;
+  /** True for software adapters (SwiftShader, lavapipe). */
+  readonly isFallbackAdapter: boolean;
+  /** Throws if the device was lost or reported an uncaptured error since the last check. */
+  assertHealthy(): void;
+  destroy(): void;
+}
+
+const LIMIT_NAMES = [
+  'maxStorageBufferBindingSize',
+  'maxBufferSize',
+  'maxStorageBuffersPerShaderStage',
+  'maxComputeInvocationsPerWorkgroup',
+  'maxComputeWorkgroupsPerDimension',
+  'minUniformBufferOffsetAlignment',
+] as const;
+
+/** The engine binds at most this many storage buffers in one kernel. */
+const STORAGE_BUFFERS_NEEDED = 6;
+
+function describeAdapter(adapter: GPUAdapter): { name: string; fallback: boolean } {
+  const info = adapter.info;
+  const parts = [info?.vendor, info?.architecture].filter(Boolean).join(' ');
+  const description = info?.description ? ` (${info.description})` : '';
+  const software = /swiftshader|llvmpipe|lavapipe|software/i.test(`${parts} ${info?.description ?? ''} ${info?.device ?? ''}`);
+  const fallback = Boolean((adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter) || Boolean((info as { isFallbackAdapter?: boolean })?.isFallbackAdapter) || software;
+  return { name: `${parts || 'unknown adapter'}${description}`, fallback };
+}
+
+export async function acquireGpu(gpu: GPU | undefined): Promise<GpuContext> {
+  if (!gpu) throw new NoWebGpuError('WebGPU is not available here (no navigator.gpu)');
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter) throw new NoWebGpuError('no WebGPU adapter was found (in Chromium, software WebGPU needs --enable-unsafe-webgpu)');
+  if (adapter.limits.maxStorageBuffersPerShaderStage < STORAGE_BUFFERS_NEEDED) {
+    throw new NoWebGpuError(`the adapter allows ${adapter.limits.maxStorageBuffersPerShaderStage} storage buffers per stage; the engine needs ${STORAGE_BUFFERS_NEEDED}`);
+  }
+  const requiredLimits: Record<string, number> = {};
+  for (const name of LIMIT_NAMES) {
+    if (name !== 'minUniformBufferOffsetAlignment') requiredLimits[name] = adapter.limits[name];
+  }
+  const { name, fallback } = describeAdapter(adapter);
+  const device = await adapter.requestDevice({ label: 'c2llm', requiredLimits });
+  let failure: Error | undefined;
+  device.lost.then((info) => {
+    if (info.reason !== 'destroyed') failure = new GpuDeviceLostError(`the GPU device was lost: ${info.message || info.reason}`);
+  });
+  device.addEventListener('uncapturederror', (event) => {
+    const error = (event as GPUUncapturedErrorEvent).error;
+    failure ??= new GpuError(`GPU error: ${error.message}`);
+  });
+  const limits = Object.fromEntries(LIMIT_NAMES.map((n) => [n, device.limits[n]])) as unknown as GpuLimits;
+  return {
+    gpu,
+    device,
+    limits,
+    adapterName: name,
+    isFallbackAdapter: fallback,
+    assertHealthy() {
+      if (failure) throw failure;
+    },
+    destroy() {
+      device.destroy();
+    },
+  };
+}
+
+/** Runs `body` inside validation and out-of-memory error scopes and throws the first error as GpuError. */
+export async function withErrorScopes<T>(gpu: GpuContext, what: string, body: () => T | Promise<T>): Promise<T> {
+  gpu.assertHealthy();
+  gpu.device.pushErrorScope('out-of-memory');
+  gpu.device.pushErrorScope('validation');
+  let result: T;
+  try {
+    result = await body();
+  } finally {
+    const validation = await gpu.device.popErrorScope();
+    const memory = await gpu.device.popErrorScope();
+    const error = memory ?? validation;
+    if (error) {
+      const kind = memory ? 'out of GPU memory' : 'GPU validation error';
+      throw new GpuError(`${what}: ${kind}: ${error.message}`);
+    }
+  }
+  gpu.assertHealthy();
+  return result;
+}

@@ -1,0 +1,109 @@
+/**
+ * Records one forward pass: every dispatch and copy goes into a list, then `submit` packs all the
+ * uniform parameters into one buffer (one aligned slot per dispatch), encodes everything into one
+ * command encoder and submits it once. The dispatch and submit counts are kept for the stats.
+ */
+import { packParams, paramsByteSize } from './params';
+import type { CompiledKernel } from './pipelines';
+
+export type Binding = GPUBuffer | GPUBufferBinding;
+
+interface DispatchOp {
+  readonly kind: 'dispatch';
+  readonly kernel: CompiledKernel;
+  readonly params: Record<string, number>;
+  readonly bindings: readonly Binding[];
+  readonly workgroups: readonly [number, number, number];
+}
+
+interface CopyOp {
+  readonly kind: 'copy';
+  readonly from: GPUBuffer;
+  readonly to: GPUBuffer;
+  readonly bytes: number;
+}
+
+export interface PassStats {
+  dispatches: number;
+  submits: number;
+}
+
+export class PassRecorder {
+  private readonly ops: Array<DispatchOp | CopyOp> = [];
+
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly uniformAlignment: number,
+    private readonly maxWorkgroupsPerDimension: number,
+    private readonly label: string,
+  ) {}
+
+  /** Bindings are given in @binding order starting at 1; binding 0 is always the Params uniform. */
+  dispatch(kernel: CompiledKernel, params: Record<string, number>, bindings: readonly Binding[], workgroups: readonly [number, number?, number?]): void {
+    const [x, y = 1, z = 1] = workgroups;
+    if (x === 0 || y === 0 || z === 0) return;
+    for (const count of [x, y, z]) {
+      if (count > this.maxWorkgroupsPerDimension) {
+        throw new Error(`kernel ${kernel.key}: ${count} workgroups in one dimension exceeds ${this.maxWorkgroupsPerDimension}`);
+      }
+    }
+    this.ops.push({ kind: 'dispatch', kernel, params, bindings, workgroups: [x, y, z] });
+  }
+
+  copy(from: GPUBuffer, to: GPUBuffer, bytes: number): void {
+    this.ops.push({ kind: 'copy', from, to, bytes });
+  }
+
+  /**
+   * Encodes and submits everything recorded, in one encoder and one submit. Returns the pass's
+   * uniform buffer, which the caller destroys once the work is done (destroying a buffer that
+   * submitted work still uses crashes some drivers).
+   */
+  submit(stats: PassStats, readback?: { from: GPUBuffer; to: GPUBuffer; bytes: number }): GPUBuffer {
+    const dispatches = this.ops.filter((op): op is DispatchOp => op.kind === 'dispatch');
+    const slot = Math.max(this.uniformAlignment, ...dispatches.map((d) => paramsByteSize(d.kernel.params)));
+    const uniforms = this.device.createBuffer({
+      label: `${this.label}_params`,
+      size: Math.max(slot, dispatches.length * slot),
+      usage: GPUBufferUsage.UNIFORM,
+      mappedAtCreation: true,
+    });
+    const view = new DataView(uniforms.getMappedRange());
+    dispatches.forEach((d, i) => packParams(d.kernel.key, d.kernel.params, d.params, view, i * slot));
+    uniforms.unmap();
+
+    const encoder = this.device.createCommandEncoder({ label: this.label });
+    let index = 0;
+    for (const op of this.ops) {
+      if (op.kind === 'copy') {
+        encoder.copyBufferToBuffer(op.from, 0, op.to, 0, op.bytes);
+        continue;
+      }
+      const params = { buffer: uniforms, offset: index * slot, size: paramsByteSize(op.kernel.params) };
+      index++;
+      const bindGroup = this.device.createBindGroup({
+        label: op.kernel.key,
+        layout: op.kernel.pipeline.getBindGroupLayout(0),
+        entries: [params, ...op.bindings].map((b, binding) => ({ binding, resource: 'buffer' in b ? b : { buffer: b } })),
+      });
+      const pass = encoder.beginComputePass({ label: op.kernel.key });
+      pass.setPipeline(op.kernel.pipeline);
+      pass.setBindGroup(0, bindGroup);
+      pass.dispatchWorkgroups(...op.workgroups);
+      pass.end();
+    }
+    if (readback) encoder.copyBufferToBuffer(readback.from, 0, readback.to, 0, readback.bytes);
+    this.device.queue.submit([encoder.finish()]);
+    stats.dispatches += dispatches.length;
+    stats.submits += 1;
+    this.ops.length = 0;
+    return uniforms;
+  }
+}
+
+/** Splits `count` workgroups over x and y so that neither passes the per-dimension limit. */
+export function grid(count: number, maxPerDimension: number): [number, number] {
+  if (count <= maxPerDimension) return [count, 1];
+  const y = Math.ceil(count / maxPerDimension);
+  return [Math.ceil(count / y), y];
+}

@@ -1,0 +1,22 @@
+/** The WGSL sources, imported raw by the bundler (Vite in the browser, tests and CLI build). */
+import attention from '../../shaders/attention.wgsl?raw';
+import embedding from '../../shaders/embedding.wgsl?raw';
+import layernorm from '../../shaders/layernorm.wgsl?raw';
+import matmul from '../../shaders/matmul.wgsl?raw';
+import pmaAttention from '../../shaders/pma_attention.wgsl?raw';
+import rmsnorm from '../../shaders/rmsnorm.wgsl?raw';
+import rope from '../../shaders/rope.wgsl?raw';
+import swiglu from '../../shaders/swiglu.wgsl?raw';
+import weightsBf16 from '../../shaders/weights_bf16.wgsl?raw';
+import weightsF16 from '../../shaders/weights_f16.wgsl?raw';
+import weightsF32 from '../../shaders/weights_f32.wgsl?raw';
+import type { DType } from '../model/dtype';
+
+export const SHADERS = { attention, embedding, layernorm, matmul, pmaAttention, rmsnorm, rope, swiglu };
+
+const WEIGHT_READERS: Record<DType, string> = { F32: weightsF32, F16: weightsF16, BF16: weightsBf16 };
+
+/** A kernel that reads weights through `weight_at`, with the reader for `dtype` concatenated in front. */
+export function withWeightReader(dtype: DType, kernel: string): string {
+  return `${WEIGHT_READERS[dtype]}\n${kernel}`;
+}

@@ -1,0 +1,72 @@
+/** Linear layers: out (=|+=) act(x W^T + bias), weights in their stored dtype, split into row parts. */
+import type { DType } from '../model/dtype';
+import type { KernelSpec, CompiledKernel } from '../gpu/pipelines';
+import { type Binding, type PassRecorder } from '../gpu/recorder';
+import { SHADERS, withWeightReader } from '../gpu/shaders';
+import type { WeightMatrix } from './weights';
+
+export interface MatmulEpilogue {
+  readonly bias: boolean;
+  readonly relu: boolean;
+  readonly accumulate: boolean;
+}
+
+export const MATMUL_TILE = 4;
+
+export function matmulSpec(dtype: DType, epilogue: MatmulEpilogue, workgroup: readonly [number, number] = [16, 4]): KernelSpec {
+  const flags = [epilogue.bias && 'bias', epilogue.relu && 'relu', epilogue.accumulate && 'acc'].filter(Boolean).join('_');
+  return {
+    key: `matmul_${dtype.toLowerCase()}_wg${workgroup[0]}x${workgroup[1]}${flags ? `_${flags}` : ''}`,
+    source: withWeightReader(dtype, SHADERS.matmul),
+    constants: { WORKGROUP_X: workgroup[0], WORKGROUP_Y: workgroup[1], ADD_BIAS: epilogue.bias, RELU: epilogue.relu, ACCUMULATE: epilogue.accumulate },
+  };
+}
+
+export interface MatmulArgs {
+  /** Input activations, [m, k] f32 starting at element xOffset. */
+  readonly x: Binding;
+  readonly xOffset?: number;
+  readonly weight: WeightMatrix;
+  /** f32 bias of weight.rows values; bind any buffer when the kernel has no bias. */
+  readonly bias: Binding;
+  readonly out: Binding;
+  readonly outOffset?: number;
+  /** Row stride of out in elements (defaults to weight.rows). */
+  readonly outStride?: number;
+  readonly m: number;
+}
+
+export function recordMatmul(rec: PassRecorder, kernel: CompiledKernel, args: MatmulArgs): void {
+  const { weight, m } = args;
+  const wx = kernel.constants.WORKGROUP_X as number;
+  const wy = kernel.constants.WORKGROUP_Y as number;
+  for (const part of weight.parts) {
+    const params = {
+      m,
+      n: part.rows,
+      k_len: weight.cols,
+      x_offset: args.xOffset ?? 0,
+      y_offset: args.outOffset ?? 0,
+      y_stride: args.outStride ?? weight.rows,
+      y_col: part.rowStart,
+    };
+    const groupsX = Math.ceil(part.rows / MATMUL_TILE / wx);
+    const groupsY = Math.ceil(m / MATMUL_TILE / wy);
+    rec.dispatch(kernel, params, [part.buffer, args.x, args.bias, args.out], [groupsX, groupsY]);
+  }
+}
+
+/** CPU reference: x [m, k], w [n, k] -> y [m, n] = act(x w^T + bias) (+ y when accumulating). */
+export function matmulReference(x: Float32Array, w: Float32Array, m: number, n: number, k: number, epilogue: MatmulEpilogue & { biasValues?: Float32Array; into?: Float32Array }): Float32Array {
+  const y = epilogue.into ?? new Float32Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let sum = 0;
+      for (let p = 0; p < k; p++) sum += x[i * k + p] * w[j * k + p];
+      if (epilogue.bias && epilogue.biasValues) sum += epilogue.biasValues[j];
+      if (epilogue.relu) sum = Math.max(sum, 0);
+      y[i * n + j] = epilogue.accumulate ? y[i * n + j] + sum : sum;
+    }
+  }
+  return y;
+}

@@ -1,0 +1,119 @@
+/**
+ * The plain TypeScript forward pass: the same math as the GPU path, composed from each kernel
+ * module's CPU reference, one sequence at a time, with weights widened to f32. It is the oracle of the
+ * kernel tests and the fallback where no WebGPU adapter exists; it is readable, not fast.
+ */
+import { attentionReference } from '../kernels/attention';
+import { embeddingReference } from '../kernels/embedding';
+import { matmulReference } from '../kernels/matmul';
+import { layerNormReference, rmsNormReference } from '../kernels/norms';
+import { pmaAttentionReference } from '../kernels/pma-attention';
+import { ropeReference, ropeTable } from '../kernels/rope';
+import { swigluReference } from '../kernels/swiglu';
+import { concat } from '../kernels/weights';
+import type { EmbeddingBackend } from './backend';
+import type { Checkpoint } from './checkpoint';
+import { PMA_LAYER_NORM_EPS } from './config';
+import { widenToF32 } from './dtype';
+import type { RawTensor } from './safetensors';
+
+const f32 = (t: RawTensor) => widenToF32(t.bytes, t.dtype);
+
+interface CpuLayer {
+  readonly inputNorm: Float32Array;
+  readonly qkvWeight: Float32Array;
+  readonly qkvBias: Float32Array;
+  readonly oWeight: Float32Array;
+  readonly postNorm: Float32Array;
+  readonly gateUp: Float32Array;
+  readonly down: Float32Array;
+}
+
+export class CpuModel implements EmbeddingBackend {
+  readonly device = 'cpu' as const;
+  readonly description = 'CPU (TypeScript reference)';
+  readonly dim: number;
+  private readonly table: Float32Array;
+  private readonly layers: readonly CpuLayer[];
+  private readonly finalNorm: Float32Array;
+  private readonly pma: Record<'seed' | 'query' | 'kvWeight' | 'kvBias' | 'oWeight' | 'oBias' | 'ln0Weight' | 'ln0Bias' | 'ln1Weight' | 'ln1Bias', Float32Array>;
+  private ropeCache: Float32Array = new Float32Array(0);
+  private ropeLength = 0;
+
+  constructor(private readonly checkpoint: Checkpoint) {
+    const { weights, config } = checkpoint;
+    const d = config.compressedDim;
+    this.dim = d;
+    this.table = f32(weights.embedTokens);
+    this.layers = weights.layers.map((l) => ({
+      inputNorm: f32(l.inputNorm),
+      qkvWeight: concat([f32(l.qWeight), f32(l.kWeight), f32(l.vWeight)]),
+      qkvBias: concat([f32(l.qBias), f32(l.kBias), f32(l.vBias)]),
+      oWeight: f32(l.oWeight),
+      postNorm: f32(l.postNorm),
+      gateUp: concat([f32(l.gate), f32(l.up)]),
+      down: f32(l.down),
+    }));
+    this.finalNorm = f32(weights.finalNorm);
+    const p = weights.pma;
+    const seed = f32(p.seed);
+    this.pma = {
+      seed,
+      query: matmulReference(seed, f32(p.qWeight), 1, d, d, { bias: true, relu: false, accumulate: false, biasValues: f32(p.qBias) }),
+      kvWeight: concat([f32(p.kWeight), f32(p.vWeight)]),
+      kvBias: concat([f32(p.kBias), f32(p.vBias)]),
+      oWeight: f32(p.oWeight),
+      oBias: f32(p.oBias),
+      ln0Weight: f32(p.ln0Weight),
+      ln0Bias: f32(p.ln0Bias),
+      ln1Weight: f32(p.ln1Weight),
+      ln1Bias: f32(p.ln1Bias),
+    };
+  }
+
+  async embed(sequences: readonly Uint32Array[]): Promise<Float32Array[]> {
+    return sequences.map((ids) => this.embedOne(ids));
+  }
+
+  dispose(): void {}
+
+  private rope(length: number): Float32Array {
+    if (length > this.ropeLength) {
+      const { headDim, ropeTheta } = this.checkpoint.config;
+      this.ropeCache = ropeTable(length, headDim, ropeTheta);
+      this.ropeLength = length;
+    }
+    return this.ropeCache;
+  }
+
+  private embedOne(ids: Uint32Array): Float32Array {
+    const { hiddenSize: h, numHeads, numKvHeads, headDim, intermediateSize: inter, rmsNormEps: eps } = this.checkpoint.config;
+    const t = ids.length;
+    const qkvCols = (numHeads + 2 * numKvHeads) * headDim;
+    const hidden = embeddingReference(this.table, h, ids);
+    const seqStart = new Uint32Array(t);
+    const positions = Uint32Array.from({ length: t }, (_, i) => i);
+    const table = this.rope(t);
+    for (const layer of this.layers) {
+      let x = rmsNormReference(hidden, layer.inputNorm, t, h, eps);
+      const qkv = matmulReference(x, layer.qkvWeight, t, qkvCols, h, { bias: true, relu: false, accumulate: false, biasValues: layer.qkvBias });
+      ropeReference(qkv, positions, table, { tokens: t, rotatedHeads: numHeads + numKvHeads, headDim, rowStride: qkvCols });
+      const attn = attentionReference(qkv, seqStart, { tokens: t, heads: numHeads, kvHeads: numKvHeads, headDim });
+      matmulReference(attn, layer.oWeight, t, h, numHeads * headDim, { bias: false, relu: false, accumulate: true, into: hidden });
+      x = rmsNormReference(hidden, layer.postNorm, t, h, eps);
+      const gateUp = matmulReference(x, layer.gateUp, t, 2 * inter, h, { bias: false, relu: false, accumulate: false });
+      matmulReference(swigluReference(gateUp, t, inter), layer.down, t, h, inter, { bias: false, relu: false, accumulate: true, into: hidden });
+    }
+    return this.pool(rmsNormReference(hidden, this.finalNorm, t, h, eps), t);
+  }
+
+  private pool(final: Float32Array, t: number): Float32Array {
+    const { hiddenSize: h, compressedDim: d, pmaHeads } = this.checkpoint.config;
+    const p = this.pma;
+    const kv = matmulReference(final, p.kvWeight, t, 2 * d, h, { bias: true, relu: false, accumulate: false, biasValues: p.kvBias });
+    const attended = pmaAttentionReference(p.query, p.seed, kv, [0], [t], { sequences: 1, heads: pmaHeads, dim: d });
+    const o = layerNormReference(attended, p.ln0Weight, p.ln0Bias, 1, d, PMA_LAYER_NORM_EPS, false);
+    const withFeedForward = matmulReference(o, p.oWeight, 1, d, d, { bias: true, relu: true, accumulate: true, biasValues: p.oBias, into: o.slice() });
+    return layerNormReference(withFeedForward, p.ln1Weight, p.ln1Bias, 1, d, PMA_LAYER_NORM_EPS, true);
+  }
+}

@@ -1,0 +1,308 @@
+/**
+ * The C2LLM forward pass on WebGPU. Weights are uploaded once in their stored dtype; every kernel
+ * is compiled before the first request. A forward pass packs a group of sequences (no padding),
+ * records every dispatch into one command encoder, submits once and reads the embeddings back once.
+ *
+ * Per layer: rmsnorm -> qkv matmul (+bias) -> rope -> attention -> o matmul (+= residual) -> rmsnorm
+ * -> gate|up matmul -> swiglu -> down matmul (+= residual); the MLP runs in row chunks when its
+ * activations would pass the storage-binding limit. Then the final rmsnorm and the PMA head.
+ */
+import { InputError } from '../errors';
+import { withErrorScopes, type GpuContext } from '../gpu/device';
+import { PipelineCache, type CompiledKernel } from '../gpu/pipelines';
+import { PassRecorder, type PassStats } from '../gpu/recorder';
+import { attentionSpec, recordAttention } from '../kernels/attention';
+import { embeddingSpec, recordEmbedding } from '../kernels/embedding';
+import { matmulSpec, recordMatmul, type MatmulEpilogue } from '../kernels/matmul';
+import { layerNormSpec, recordLayerNorm, recordRmsNorm, rmsNormSpec } from '../kernels/norms';
+import { pmaAttentionSpec, recordPmaAttention } from '../kernels/pma-attention';
+import { recordRope, ropeSpec, ropeTable } from '../kernels/rope';
+import { recordSwiglu, swigluSpec } from '../kernels/swiglu';
+import { destroyMatrix, uploadF32, uploadMatrix, uploadVector, type WeightMatrix } from '../kernels/weights';
+import type { EmbeddingBackend } from './backend';
+import type { Checkpoint } from './checkpoint';
+import { PMA_LAYER_NORM_EPS } from './config';
+import type { DType } from './dtype';
+import { packSequences, splitByTokens, type PackedBatch } from './packing';
+
+export interface GpuModelOptions {
+  /** Longest sequence the model will be asked to embed (sizes the RoPE table). */
+  readonly maxLength: number;
+  /** Caps every storage binding below the adapter's limit (tests use it to force weight splitting). */
+  readonly maxBindingBytes?: number;
+  /** Caps the tokens of one forward pass (bounds activation memory). */
+  readonly maxTokensPerPass?: number;
+}
+
+interface GpuLayer {
+  readonly inputNorm: GPUBuffer;
+  readonly qkv: WeightMatrix;
+  readonly qkvBias: GPUBuffer;
+  readonly o: WeightMatrix;
+  readonly postNorm: GPUBuffer;
+  readonly gateUp: WeightMatrix;
+  readonly down: WeightMatrix;
+}
+
+interface GpuPma {
+  readonly seed: GPUBuffer;
+  readonly query: GPUBuffer;
+  readonly kv: WeightMatrix;
+  readonly kvBias: GPUBuffer;
+  readonly o: WeightMatrix;
+  readonly oBias: GPUBuffer;
+  readonly ln0Weight: GPUBuffer;
+  readonly ln0Bias: GPUBuffer;
+  readonly ln1Weight: GPUBuffer;
+  readonly ln1Bias: GPUBuffer;
+}
+
+const NO_EPILOGUE: MatmulEpilogue = { bias: false, relu: false, accumulate: false };
+const BIAS: MatmulEpilogue = { bias: true, relu: false, accumulate: false };
+const RESIDUAL: MatmulEpilogue = { bias: false, relu: false, accumulate: true };
+const BIAS_RELU_RESIDUAL: MatmulEpilogue = { bias: true, relu: true, accumulate: true };
+const DEFAULT_MAX_TOKENS_PER_PASS = 8192;
+/** A function, not a constant: GPUBufferUsage exists only once WebGPU is loaded (Dawn in Node). */
+const activationUsage = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+
+class Kernels {
+  private constructor(
+    private readonly cache: PipelineCache,
+    readonly embedding: CompiledKernel,
+    readonly rmsNorm: CompiledKernel,
+    readonly layerNorm: CompiledKernel,
+    readonly layerNormL2: CompiledKernel,
+    readonly rope: CompiledKernel,
+    readonly attention: CompiledKernel,
+    readonly swiglu: CompiledKernel,
+    readonly pmaAttention: CompiledKernel,
+  ) {}
+
+  /** Compiles every kernel the model needs, in parallel. */
+  static async compile(cache: PipelineCache, embeddingDtype: DType, matmuls: ReadonlyArray<[DType, MatmulEpilogue]>): Promise<Kernels> {
+    const [kernels] = await Promise.all([
+      Promise.all([
+        cache.get(embeddingSpec(embeddingDtype)),
+        cache.get(rmsNormSpec()),
+        cache.get(layerNormSpec(false)),
+        cache.get(layerNormSpec(true)),
+        cache.get(ropeSpec()),
+        cache.get(attentionSpec()),
+        cache.get(swigluSpec()),
+        cache.get(pmaAttentionSpec()),
+      ]),
+      Promise.all(matmuls.map(([dtype, epilogue]) => cache.get(matmulSpec(dtype, epilogue)))),
+    ]);
+    return new Kernels(cache, ...kernels);
+  }
+
+  matmul(weight: WeightMatrix, epilogue: MatmulEpilogue): Promise<CompiledKernel> {
+    return this.cache.get(matmulSpec(weight.dtype, epilogue));
+  }
+}
+
+export class GpuModel implements EmbeddingBackend {
+  readonly device = 'webgpu' as const;
+  readonly dim: number;
+  /** Totals over every pass; `lastPass` holds the most recent forward pass alone. */
+  readonly stats: PassStats & { passes: number } = { dispatches: 0, submits: 0, passes: 0 };
+  lastPass: PassStats & { tokens: number; sequences: number } = { dispatches: 0, submits: 0, tokens: 0, sequences: 0 };
+
+  private constructor(
+    private readonly gpu: GpuContext,
+    private readonly checkpoint: Checkpoint,
+    private readonly kernels: Kernels,
+    private readonly embedTable: WeightMatrix,
+    private readonly layers: readonly GpuLayer[],
+    private readonly finalNorm: GPUBuffer,
+    private readonly pma: GpuPma,
+    private readonly ropeBuffer: GPUBuffer,
+    private readonly maxLength: number,
+    private readonly maxTokensPerPass: number,
+    private readonly mlpChunkRows: number,
+    private readonly matmuls: Map<string, CompiledKernel>,
+    /** Bound in the bias slot of matmuls compiled without a bias; never read. */
+    private readonly noBias: GPUBuffer,
+  ) {
+    this.dim = checkpoint.config.compressedDim;
+  }
+
+  get description(): string {
+    return `WebGPU: ${this.gpu.adapterName}`;
+  }
+
+  static async load(gpu: GpuContext, checkpoint: Checkpoint, options: GpuModelOptions): Promise<GpuModel> {
+    return withErrorScopes(gpu, 'uploading the model', async () => {
+      const { device } = gpu;
+      const { config, weights } = checkpoint;
+      const maxBinding = Math.min(options.maxBindingBytes ?? Infinity, gpu.limits.maxStorageBufferBindingSize, gpu.limits.maxBufferSize);
+      const matrix = (label: string, tensors: Parameters<typeof uploadMatrix>[2]) => uploadMatrix(device, label, tensors, maxBinding);
+      const embedTable = matrix('embed_tokens', [weights.embedTokens]);
+      const layers: GpuLayer[] = weights.layers.map((l, i) => ({
+        inputNorm: uploadVector(device, `layer${i}.input_norm`, [l.inputNorm]),
+        qkv: matrix(`layer${i}.qkv`, [l.qWeight, l.kWeight, l.vWeight]),
+        qkvBias: uploadVector(device, `layer${i}.qkv_bias`, [l.qBias, l.kBias, l.vBias]),
+        o: matrix(`layer${i}.o`, [l.oWeight]),
+        postNorm: uploadVector(device, `layer${i}.post_norm`, [l.postNorm]),
+        gateUp: matrix(`layer${i}.gate_up`, [l.gate, l.up]),
+        down: matrix(`layer${i}.down`, [l.down]),
+      }));
+      const p = weights.pma;
+      const fcQ = matrix('pma.fc_q', [p.qWeight]);
+      const pma: GpuPma = {
+        seed: uploadVector(device, 'pma.seed', [p.seed]),
+        query: device.createBuffer({ label: 'pma.query', size: config.compressedDim * 4, usage: activationUsage() }),
+        kv: matrix('pma.fc_kv', [p.kWeight, p.vWeight]),
+        kvBias: uploadVector(device, 'pma.fc_kv_bias', [p.kBias, p.vBias]),
+        o: matrix('pma.fc_o', [p.oWeight]),
+        oBias: uploadVector(device, 'pma.fc_o_bias', [p.oBias]),
+        ln0Weight: uploadVector(device, 'pma.ln0_weight', [p.ln0Weight]),
+        ln0Bias: uploadVector(device, 'pma.ln0_bias', [p.ln0Bias]),
+        ln1Weight: uploadVector(device, 'pma.ln1_weight', [p.ln1Weight]),
+        ln1Bias: uploadVector(device, 'pma.ln1_bias', [p.ln1Bias]),
+      };
+      const ropeBuffer = uploadF32(device, 'rope_table', ropeTable(options.maxLength, config.headDim, config.ropeTheta), GPUBufferUsage.STORAGE);
+
+      const matmulUses: Array<[WeightMatrix, MatmulEpilogue]> = [[fcQ, BIAS], [pma.kv, BIAS], [pma.o, BIAS_RELU_RESIDUAL]];
+      for (const l of layers) matmulUses.push([l.qkv, BIAS], [l.o, RESIDUAL], [l.gateUp, NO_EPILOGUE], [l.down, RESIDUAL]);
+      const cache = new PipelineCache(device);
+      const kernels = await Kernels.compile(cache, embedTable.dtype, matmulUses.map(([w, e]) => [w.dtype, e]));
+      const matmuls = new Map<string, CompiledKernel>();
+      for (const [w, e] of matmulUses) matmuls.set(matmulSpec(w.dtype, e).key, await kernels.matmul(w, e));
+
+      const widestRow = Math.max(config.hiddenSize, (config.numHeads + 2 * config.numKvHeads) * config.headDim, 2 * config.compressedDim) * 4;
+      const maxTokensPerPass = Math.min(options.maxTokensPerPass ?? DEFAULT_MAX_TOKENS_PER_PASS, Math.floor(maxBinding / widestRow));
+      if (maxTokensPerPass < options.maxLength) {
+        throw new InputError(`max length ${options.maxLength} does not fit in one forward pass (at most ${maxTokensPerPass} tokens here)`);
+      }
+      const mlpChunkRows = Math.min(maxTokensPerPass, Math.floor(maxBinding / (2 * config.intermediateSize * 4)));
+      const model = new GpuModel(gpu, checkpoint, kernels, embedTable, layers, uploadVector(device, 'final_norm', [weights.finalNorm]), pma, ropeBuffer, options.maxLength, maxTokensPerPass, mlpChunkRows, matmuls, uploadF32(device, 'no_bias', new Float32Array(4), GPUBufferUsage.STORAGE));
+      await model.computePmaQuery(fcQ, p.qBias);
+      destroyMatrix(fcQ);
+      return model;
+    });
+  }
+
+  /** The PMA query fc_q(S) + b does not depend on the input: computed once, on the GPU, at load. */
+  private async computePmaQuery(fcQ: WeightMatrix, qBias: Checkpoint['weights']['pma']['qBias']): Promise<void> {
+    const bias = uploadVector(this.gpu.device, 'pma.fc_q_bias', [qBias]);
+    const rec = this.recorder('pma_query');
+    recordMatmul(rec, this.matmul(fcQ, BIAS), { x: this.pma.seed, weight: fcQ, bias, out: this.pma.query, m: 1 });
+    const uniforms = rec.submit({ dispatches: 0, submits: 0 });
+    await this.gpu.device.queue.onSubmittedWorkDone();
+    for (const buffer of [bias, uniforms]) buffer.destroy();
+  }
+
+  private matmul(weight: WeightMatrix, epilogue: MatmulEpilogue): CompiledKernel {
+    return this.matmuls.get(matmulSpec(weight.dtype, epilogue).key)!;
+  }
+
+  private recorder(label: string): PassRecorder {
+    const { limits } = this.gpu;
+    return new PassRecorder(this.gpu.device, limits.minUniformBufferOffsetAlignment, limits.maxComputeWorkgroupsPerDimension, label);
+  }
+
+  async embed(sequences: readonly Uint32Array[]): Promise<Float32Array[]> {
+    const { vocabSize } = this.checkpoint.config;
+    for (const ids of sequences) {
+      if (ids.length > this.maxLength) throw new InputError(`a sequence of ${ids.length} tokens is longer than the max length ${this.maxLength}`);
+      const bad = ids.find((id) => id >= vocabSize);
+      if (bad !== undefined) throw new InputError(`token id ${bad} is outside the model's vocabulary (${vocabSize} rows in embed_tokens)`);
+    }
+    const results: Float32Array[] = [];
+    for (const group of splitByTokens(sequences, this.maxTokensPerPass)) {
+      results.push(...(await withErrorScopes(this.gpu, 'forward pass', () => this.forward(packSequences(group)))));
+    }
+    return results;
+  }
+
+  private async forward(batch: PackedBatch): Promise<Float32Array[]> {
+    const { device } = this.gpu;
+    const { config } = this.checkpoint;
+    const { hiddenSize: h, numHeads, numKvHeads, headDim, intermediateSize: inter, compressedDim: d, rmsNormEps: eps } = config;
+    const maxDim = this.gpu.limits.maxComputeWorkgroupsPerDimension;
+    const n = batch.tokens;
+    const b = batch.sequences;
+    const qkvCols = (numHeads + 2 * numKvHeads) * headDim;
+    const chunkRows = Math.min(this.mlpChunkRows, Math.max(n, 1));
+    const created: GPUBuffer[] = [];
+    const activation = (label: string, floats: number) => {
+      const buffer = device.createBuffer({ label, size: Math.max(16, floats * 4), usage: activationUsage() });
+      created.push(buffer);
+      return buffer;
+    };
+    const input = (label: string, values: Uint32Array) => {
+      const buffer = uploadF32(device, label, values, GPUBufferUsage.STORAGE);
+      created.push(buffer);
+      return buffer;
+    };
+    const tokenIds = input('token_ids', batch.tokenIds);
+    const positions = input('positions', batch.positions);
+    const tokenSeqStart = input('token_seq_start', batch.tokenSeqStart);
+    const seqStart = input('seq_start', batch.seqStart);
+    const seqLen = input('seq_len', batch.seqLen);
+    const hidden = activation('hidden', n * h);
+    const normed = activation('normed', n * h);
+    const qkv = activation('qkv', n * qkvCols);
+    const attn = activation('attn', n * numHeads * headDim);
+    const gateUp = activation('gate_up', chunkRows * 2 * inter);
+    const gated = activation('gated', chunkRows * inter);
+    const pmaKv = activation('pma_kv', n * 2 * d);
+    const pooled = activation('pooled', b * d);
+    const ln0 = activation('ln0', b * d);
+    const feedForward = activation('feed_forward', b * d);
+    const out = activation('embeddings', b * d);
+    const readback = device.createBuffer({ label: 'embeddings_readback', size: Math.max(16, b * d * 4), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    created.push(readback);
+
+    const k = this.kernels;
+    const rec = this.recorder(`forward_${b}x${n}`);
+    if (n > 0) {
+      recordEmbedding(rec, k.embedding, maxDim, { table: this.embedTable, tokenIds, out: hidden, tokens: n });
+      for (const layer of this.layers) {
+        recordRmsNorm(rec, k.rmsNorm, { x: hidden, weight: layer.inputNorm, out: normed, rows: n, cols: h, eps });
+        recordMatmul(rec, this.matmul(layer.qkv, BIAS), { x: normed, weight: layer.qkv, bias: layer.qkvBias, out: qkv, m: n });
+        recordRope(rec, k.rope, maxDim, { qkv, positions, table: this.ropeBuffer, tokens: n, rotatedHeads: numHeads + numKvHeads, headDim, rowStride: qkvCols });
+        recordAttention(rec, k.attention, maxDim, { qkv, seqStart: tokenSeqStart, out: attn, tokens: n, heads: numHeads, kvHeads: numKvHeads, headDim });
+        recordMatmul(rec, this.matmul(layer.o, RESIDUAL), { x: attn, weight: layer.o, bias: this.noBias, out: hidden, m: n });
+        recordRmsNorm(rec, k.rmsNorm, { x: hidden, weight: layer.postNorm, out: normed, rows: n, cols: h, eps });
+        for (let row = 0; row < n; row += chunkRows) {
+          const rows = Math.min(chunkRows, n - row);
+          recordMatmul(rec, this.matmul(layer.gateUp, NO_EPILOGUE), { x: normed, xOffset: row * h, weight: layer.gateUp, bias: this.noBias, out: gateUp, m: rows });
+          recordSwiglu(rec, k.swiglu, maxDim, { gateUp, out: gated, rows, width: inter });
+          recordMatmul(rec, this.matmul(layer.down, RESIDUAL), { x: gated, weight: layer.down, bias: this.noBias, out: hidden, outOffset: row * h, m: rows });
+        }
+      }
+      recordRmsNorm(rec, k.rmsNorm, { x: hidden, weight: this.finalNorm, out: normed, rows: n, cols: h, eps });
+      recordMatmul(rec, this.matmul(this.pma.kv, BIAS), { x: normed, weight: this.pma.kv, bias: this.pma.kvBias, out: pmaKv, m: n });
+    }
+    const p = this.pma;
+    recordPmaAttention(rec, k.pmaAttention, { query: p.query, seed: p.seed, kv: pmaKv, seqStart, seqLen, out: pooled, sequences: b, heads: config.pmaHeads, dim: d });
+    recordLayerNorm(rec, k.layerNorm, { x: pooled, weight: p.ln0Weight, bias: p.ln0Bias, out: ln0, rows: b, cols: d, eps: PMA_LAYER_NORM_EPS });
+    rec.copy(ln0, feedForward, b * d * 4);
+    recordMatmul(rec, this.matmul(p.o, BIAS_RELU_RESIDUAL), { x: ln0, weight: p.o, bias: p.oBias, out: feedForward, m: b });
+    recordLayerNorm(rec, k.layerNormL2, { x: feedForward, weight: p.ln1Weight, bias: p.ln1Bias, out, rows: b, cols: d, eps: PMA_LAYER_NORM_EPS });
+
+    const passStats = { dispatches: 0, submits: 0 };
+    created.push(rec.submit(passStats, { from: out, to: readback, bytes: b * d * 4 }));
+    try {
+      await readback.mapAsync(GPUMapMode.READ);
+      const all = new Float32Array(readback.getMappedRange().slice(0));
+      readback.unmap();
+      this.lastPass = { ...passStats, tokens: n, sequences: b };
+      this.stats.dispatches += passStats.dispatches;
+      this.stats.submits += passStats.submits;
+      this.stats.passes += 1;
+      return Array.from({ length: b }, (_, i) => all.slice(i * d, (i + 1) * d));
+    } finally {
+      for (const buffer of created) buffer.destroy();
+    }
+  }
+
+  dispose(): void {
+    const buffers = [this.finalNorm, this.ropeBuffer, this.noBias, ...Object.values(this.pma).filter((v): v is GPUBuffer => 'destroy' in v)];
+    for (const l of this.layers) buffers.push(l.inputNorm, l.qkvBias, l.postNorm);
+    for (const buffer of buffers) buffer.destroy();
+    for (const m of [this.embedTable, this.pma.kv, this.pma.o, ...this.layers.flatMap((l) => [l.qkv, l.o, l.gateUp, l.down])]) destroyMatrix(m);
+  }
+}

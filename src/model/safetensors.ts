@@ -1,0 +1,89 @@
+/**
+ * A strict safetensors reader. Layout: u64 little-endian header length N, N bytes of JSON
+ * `{name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__"?: {string: string}}`, then the data,
+ * with offsets relative to the first byte after the header. Every field, offset and size is validated
+ * before any tensor data is touched; tensors are views into the file's bytes, never copies.
+ */
+import { CheckpointError } from '../errors';
+import { DTYPE_BYTES, isDType, KNOWN_UNSUPPORTED_DTYPES, type DType } from './dtype';
+
+export interface RawTensor {
+  readonly name: string;
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+  readonly bytes: Uint8Array;
+  /** The file it was read from, for error messages. */
+  readonly file: string;
+}
+
+const MAX_HEADER_BYTES = 100 * 1024 * 1024;
+
+function isNonNegativeInteger(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
+/** Parses one safetensors file. `file` is the name used in every error message. */
+export function parseSafetensors(file: string, data: Uint8Array): Map<string, RawTensor> {
+  const fail = (detail: string): never => {
+    throw new CheckpointError(file, detail);
+  };
+  if (data.byteLength < 8) fail(`file is ${data.byteLength} bytes, shorter than the 8-byte header length`);
+  const headerLength = new DataView(data.buffer, data.byteOffset, 8).getBigUint64(0, true);
+  if (headerLength > BigInt(MAX_HEADER_BYTES)) fail(`header length ${headerLength} is larger than ${MAX_HEADER_BYTES} bytes`);
+  const dataStart = 8 + Number(headerLength);
+  if (dataStart > data.byteLength) {
+    fail(`header length ${headerLength} runs past the end of the file (${data.byteLength} bytes): truncated or not safetensors`);
+  }
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(data.subarray(8, dataStart)));
+  } catch (cause) {
+    throw new CheckpointError(file, `header is not valid UTF-8 JSON (${(cause as Error).message})`, { cause });
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('header is not a JSON object');
+
+  const dataLength = data.byteLength - dataStart;
+  const tensors = new Map<string, RawTensor>();
+  const ranges: Array<{ name: string; begin: number; end: number }> = [];
+  for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
+    if (name === '__metadata__') {
+      const ok = typeof entry === 'object' && entry !== null && Object.values(entry).every((v) => typeof v === 'string');
+      if (!ok) fail('__metadata__ must be an object of strings');
+      continue;
+    }
+    const where = `tensor "${name}"`;
+    if (typeof entry !== 'object' || entry === null) fail(`${where}: entry is not an object`);
+    const { dtype, shape, data_offsets: offsets } = entry as Record<string, unknown>;
+    if (!isDType(dtype)) {
+      const known = typeof dtype === 'string' && KNOWN_UNSUPPORTED_DTYPES.has(dtype);
+      fail(`${where}: ${known ? 'unsupported' : 'unknown'} dtype ${JSON.stringify(dtype)} (supported: BF16, F16, F32)`);
+    }
+    if (!Array.isArray(shape) || !shape.every(isNonNegativeInteger)) fail(`${where}: shape must be an array of non-negative integers`);
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isNonNegativeInteger)) {
+      fail(`${where}: data_offsets must be two non-negative integers`);
+    }
+    const [begin, end] = offsets as [number, number];
+    if (begin > end) fail(`${where}: data_offsets [${begin}, ${end}] begin after they end`);
+    if (end > dataLength) fail(`${where}: data_offsets end ${end} is past the end of the data (${dataLength} bytes): file truncated?`);
+    const elements = (shape as number[]).reduce((a, b) => a * b, 1);
+    const expected = elements * DTYPE_BYTES[dtype as DType];
+    if (end - begin !== expected) {
+      fail(`${where}: data_offsets span ${end - begin} bytes but shape [${shape}] of ${dtype} needs ${expected}`);
+    }
+    ranges.push({ name, begin, end });
+    tensors.set(name, {
+      name,
+      dtype: dtype as DType,
+      shape: shape as number[],
+      bytes: data.subarray(dataStart + begin, dataStart + end),
+      file,
+    });
+  }
+  ranges.sort((a, b) => a.begin - b.begin || a.end - b.end);
+  for (let i = 1; i < ranges.length; i++) {
+    const prev = ranges[i - 1];
+    const cur = ranges[i];
+    if (cur.begin < prev.end) fail(`tensors "${prev.name}" and "${cur.name}" overlap (bytes ${cur.begin}..${prev.end})`);
+  }
+  return tensors;
+}
