@@ -127,6 +127,13 @@ export class GpuModel implements EmbeddingBackend {
     this.dim = checkpoint.config.compressedDim;
   }
 
+  /** Weight memory on the GPU: total bytes, number of buffers, and the largest single binding. */
+  get weightLayout(): { bytes: number; buffers: number; largestBinding: number } {
+    const matrices = this.matrices();
+    const sizes = [...matrices.flatMap((m) => m.parts.map((p) => p.buffer.size)), ...this.vectors().map((v) => v.size)];
+    return { bytes: sizes.reduce((a, b) => a + b, 0), buffers: sizes.length, largestBinding: Math.max(...sizes) };
+  }
+
   get description(): string {
     return `WebGPU: ${this.gpu.adapterName}`;
   }
@@ -300,9 +307,16 @@ export class GpuModel implements EmbeddingBackend {
   }
 
   dispose(): void {
-    const buffers = [this.finalNorm, this.ropeBuffer, this.noBias, ...Object.values(this.pma).filter((v): v is GPUBuffer => 'destroy' in v)];
-    for (const l of this.layers) buffers.push(l.inputNorm, l.qkvBias, l.postNorm);
-    for (const buffer of buffers) buffer.destroy();
-    for (const m of [this.embedTable, this.pma.kv, this.pma.o, ...this.layers.flatMap((l) => [l.qkv, l.o, l.gateUp, l.down])]) destroyMatrix(m);
+    for (const buffer of [...this.vectors(), this.noBias]) buffer.destroy();
+    for (const m of this.matrices()) destroyMatrix(m);
+  }
+
+  private vectors(): GPUBuffer[] {
+    const p = this.pma;
+    return [this.finalNorm, this.ropeBuffer, p.seed, p.query, p.kvBias, p.oBias, p.ln0Weight, p.ln0Bias, p.ln1Weight, p.ln1Bias, ...this.layers.flatMap((l) => [l.inputNorm, l.qkvBias, l.postNorm])];
+  }
+
+  private matrices(): WeightMatrix[] {
+    return [this.embedTable, this.pma.kv, this.pma.o, ...this.layers.flatMap((l) => [l.qkv, l.o, l.gateUp, l.down])];
   }
 }

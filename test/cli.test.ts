@@ -1,0 +1,106 @@
+/** The `c2llm embed` command as other tools use it: stdout carries only the JSON, errors are one line. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { expectEmbeddingsMatch } from './helpers/compare';
+import { TEXTS, checkpointDir, copyCheckpoint, golden } from './helpers/fixtures';
+
+const ROOT = join(__dirname, '..');
+const work = mkdtempSync(join(tmpdir(), 'c2llm-cli-'));
+
+function c2llm(args: string[], env: Record<string, string> = {}) {
+  const result = spawnSync('node', [join(ROOT, 'bin', 'c2llm.js'), ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 300_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function writeTexts(texts: unknown): string {
+  const file = join(work, `texts-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(file, typeof texts === 'string' ? texts : JSON.stringify(texts));
+  return file;
+}
+
+beforeAll(() => {
+  const build = spawnSync('npm', ['run', 'build:cli'], { cwd: ROOT, encoding: 'utf8' });
+  expect(build.status, build.stderr).toBe(0);
+});
+
+describe('c2llm embed', () => {
+  const texts = TEXTS.slice(0, 9);
+  const input = writeTexts(texts);
+
+  test.each(['webgpu', 'cpu'])('--device %s writes {dim, embeddings} to stdout, matching the goldens', (device) => {
+    const { code, stdout, stderr } = c2llm(['embed', '--model', checkpointDir('small-bf16-gqa2'), '--input', input, '--device', device]);
+    expect(code, stderr).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(Object.keys(out)).toEqual(['dim', 'embeddings']);
+    expect(out.dim).toBe(96);
+    expectEmbeddingsMatch(out.embeddings, golden('small-bf16-gqa2').embeddings.slice(0, 9), `cli ${device}`);
+    expect(stderr).toMatch(device === 'webgpu' ? /using WebGPU: / : /using CPU/);
+  });
+
+  test('--output, --max-length and --batch-size', () => {
+    const output = join(work, 'out.json');
+    const long = writeTexts([TEXTS[9], 'x']);
+    const { code, stdout, stderr } = c2llm(['embed', '--model', checkpointDir('tiny-f32-gqa1'), '--input', long, '--output', output, '--max-length', '2048', '--batch-size', '1']);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toBe('');
+    const out = JSON.parse(readFileSync(output, 'utf8'));
+    const expected = golden('tiny-f32-gqa1').embeddings;
+    expectEmbeddingsMatch(out.embeddings, [expected[9], expected[1]], 'cli output file');
+  });
+
+  test('auto says which device it used', () => {
+    const { code, stderr } = c2llm(['embed', '--model', checkpointDir('tiny-f32-gqa1'), '--input', writeTexts(['a'])]);
+    expect(code, stderr).toBe(0);
+    expect(stderr).toMatch(/using (WebGPU: .+|CPU)/);
+  });
+
+  test('--device webgpu with no adapter fails clearly; auto falls back to the CPU and says so', () => {
+    const noDriver = { VK_ICD_FILENAMES: '/nonexistent/icd.json' };
+    const forced = c2llm(['embed', '--model', checkpointDir('tiny-f32-gqa1'), '--input', writeTexts(['a']), '--device', 'webgpu'], noDriver);
+    expect(forced.code).not.toBe(0);
+    expect(forced.stdout).toBe('');
+    expect(forced.stderr).toMatch(/no WebGPU adapter was found/);
+    const auto = c2llm(['embed', '--model', checkpointDir('tiny-f32-gqa1'), '--input', writeTexts(['a'])], noDriver);
+    expect(auto.code, auto.stderr).toBe(0);
+    expect(auto.stderr).toMatch(/using CPU/);
+  });
+
+  test('a malformed checkpoint exits non-zero with one message naming file and tensor', () => {
+    const dir = copyCheckpoint('tiny-f32-gqa1');
+    const file = join(dir, 'model.safetensors');
+    const bytes = readFileSync(file);
+    writeFileSync(file, bytes.subarray(0, bytes.length - 10));
+    const { code, stdout, stderr } = c2llm(['embed', '--model', dir, '--input', writeTexts(['a']), '--device', 'cpu']);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n').filter((l) => l.startsWith('c2llm:'))).toEqual([expect.stringMatching(/^c2llm: model\.safetensors: tensor ".+": data_offsets end \d+ is past the end/)]);
+    rmSync(dir, { recursive: true });
+  });
+
+  test('a missing model directory names the file', () => {
+    const { code, stderr } = c2llm(['embed', '--model', join(work, 'nope'), '--input', writeTexts(['a'])]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/nope\/config\.json: file not found/);
+  });
+
+  test.each([
+    ['not JSON', '{oops', /is not valid JSON/],
+    ['not an array', '{"a": 1}', /must be a JSON array of strings/],
+    ['not strings', '["a", 3]', /element 1 is 3, not a string/],
+  ])('bad input (%s) is a clear error', (_, content, pattern) => {
+    const { code, stdout, stderr } = c2llm(['embed', '--model', checkpointDir('tiny-f32-gqa1'), '--input', writeTexts(content), '--device', 'cpu']);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(pattern);
+  });
+
+  test('bad flags are clear errors', () => {
+    expect(c2llm(['embed', '--model', 'x', '--input', 'y', '--device', 'tpu']).stderr).toMatch(/--device must be webgpu, cpu or auto/);
+    expect(c2llm(['embed', '--model', checkpointDir('tiny-f32-gqa1'), '--input', input, '--max-length', '0']).stderr).toMatch(/--max-length must be a positive integer/);
+    expect(c2llm(['embed', '--bogus']).code).toBe(1);
+    expect(c2llm([]).stderr).toMatch(/usage: c2llm embed/);
+  });
+});

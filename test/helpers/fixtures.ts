@@ -1,0 +1,31 @@
+/** The committed test checkpoints and their float64 goldens (written by tools/make_fixtures.py). */
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const FIXTURES = join(__dirname, '..', '..', 'fixtures');
+export const CHECKPOINTS = ['tiny-f32-gqa1', 'small-bf16-gqa2', 'gqa7-f16', 'qwen-vocab-bf16'] as const;
+export type CheckpointName = (typeof CHECKPOINTS)[number];
+
+export interface Golden {
+  readonly maxLength: number;
+  readonly tokens: number[][];
+  readonly embeddings: number[][];
+}
+
+export const TEXTS: string[] = JSON.parse(readFileSync(join(FIXTURES, 'texts.json'), 'utf8'));
+
+export function checkpointDir(name: CheckpointName): string {
+  return join(FIXTURES, name);
+}
+
+export function golden(name: CheckpointName): Golden {
+  return JSON.parse(readFileSync(join(FIXTURES, name, 'golden.json'), 'utf8'));
+}
+
+/** A writable copy of a checkpoint, for tests that damage it. */
+export function copyCheckpoint(name: CheckpointName): string {
+  const dir = mkdtempSync(join(tmpdir(), `c2llm-${name}-`));
+  cpSync(checkpointDir(name), dir, { recursive: true });
+  return dir;
+}

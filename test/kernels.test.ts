@@ -1,0 +1,210 @@
+/**
+ * Every kernel on a real WebGPU device against its CPU reference, on shapes that are not multiples
+ * of 4 or of the workgroup size, with more than one workgroup size.
+ */
+import { afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { attentionReference, attentionSpec, recordAttention } from '../src/kernels/attention';
+import { embeddingReference, embeddingSpec, recordEmbedding } from '../src/kernels/embedding';
+import { matmulReference, matmulSpec, recordMatmul, type MatmulEpilogue } from '../src/kernels/matmul';
+import { layerNormReference, layerNormSpec, recordLayerNorm, recordRmsNorm, rmsNormReference, rmsNormSpec } from '../src/kernels/norms';
+import { pmaAttentionReference, pmaAttentionSpec, recordPmaAttention } from '../src/kernels/pma-attention';
+import { recordRope, ropeReference, ropeSpec, ropeTable } from '../src/kernels/rope';
+import { recordSwiglu, swigluReference, swigluSpec } from '../src/kernels/swiglu';
+import { uploadMatrix } from '../src/kernels/weights';
+import { DTYPE_BYTES, widenToF32, type DType } from '../src/model/dtype';
+import type { RawTensor } from '../src/model/safetensors';
+import { expectClose } from './helpers/compare';
+import { GpuFixture } from './helpers/gpu';
+
+let gpu: GpuFixture;
+beforeAll(async () => {
+  gpu = await GpuFixture.create();
+});
+afterEach(() => gpu.destroy());
+
+function random(count: number, seed: number, scale = 1): Float32Array {
+  let state = seed * 2654435761 + 1;
+  return Float32Array.from({ length: count }, () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return (state / 2147483648 - 0.5) * 2 * scale;
+  });
+}
+
+/** A tensor of random values stored in `dtype` (rounded as a checkpoint would store them). */
+function tensor(dtype: DType, shape: number[], seed: number): RawTensor {
+  const values = random(shape.reduce((a, b) => a * b, 1), seed);
+  let bytes: Uint8Array;
+  if (dtype === 'F32') bytes = new Uint8Array(values.buffer);
+  else if (dtype === 'BF16') bytes = new Uint8Array(Uint16Array.from(new Uint32Array(values.buffer), (u) => u >>> 16).buffer);
+  else bytes = new Uint8Array(Uint16Array.from(values, (v) => toF16(v)).buffer);
+  expect(bytes.byteLength).toBe(values.length * DTYPE_BYTES[dtype]);
+  return { name: `t${seed}`, dtype, shape, bytes, file: 'test' };
+}
+
+function toF16(v: number): number {
+  const sign = v < 0 ? 0x8000 : 0;
+  const a = Math.abs(v);
+  if (a < 2 ** -14) return sign | Math.round(a / 2 ** -24);
+  const e = Math.floor(Math.log2(a));
+  return sign | ((e + 15) << 10) | Math.round((a / 2 ** e - 1) * 1024);
+}
+
+const maxDim = () => gpu.gpu.limits.maxComputeWorkgroupsPerDimension;
+
+describe('matmul', () => {
+  const cases: Array<[DType, MatmulEpilogue, [number, number]]> = [
+    ['F32', { bias: true, relu: false, accumulate: false }, [16, 4]],
+    ['BF16', { bias: false, relu: false, accumulate: true }, [8, 8]],
+    ['F16', { bias: true, relu: true, accumulate: true }, [16, 4]],
+    ['BF16', { bias: true, relu: false, accumulate: false }, [4, 16]],
+  ];
+  for (const [dtype, epilogue, workgroup] of cases) {
+    test(`${dtype} ${JSON.stringify(epilogue)} workgroup ${workgroup}, split into row parts`, async () => {
+      const [m, n, k] = [13, 37, 27];
+      const w = tensor(dtype, [n, k], 1);
+      // A binding of 10 rows forces four parts, the last one short.
+      const matrix = uploadMatrix(gpu.gpu.device, 'w', [w], 10 * k * DTYPE_BYTES[dtype] + 4);
+      expect(matrix.parts.length).toBe(4);
+      matrix.parts.forEach((p) => gpu.track(p.buffer));
+      const x = random(m * k, 2);
+      const bias = random(n, 3);
+      const initial = random(m * n, 4);
+      const kernel = await gpu.kernel(matmulSpec(dtype, epilogue, workgroup));
+      const out = gpu.upload(initial.slice());
+      const rec = gpu.recorder();
+      recordMatmul(rec, kernel, { x: gpu.upload(x), weight: matrix, bias: gpu.upload(bias), out, m });
+      const actual = await gpu.submitAndRead(rec, out, m * n);
+      const expected = matmulReference(x, widenToF32(w.bytes, dtype), m, n, k, { ...epilogue, biasValues: bias, into: initial.slice() });
+      expectClose(actual, expected);
+    });
+  }
+
+  test('row offsets and strides (the MLP row chunks)', async () => {
+    const [m, n, k] = [5, 9, 11];
+    const w = tensor('F32', [n, k], 5);
+    const matrix = uploadMatrix(gpu.gpu.device, 'w', [w], 1 << 20);
+    matrix.parts.forEach((p) => gpu.track(p.buffer));
+    const x = random((m + 3) * k, 6);
+    const kernel = await gpu.kernel(matmulSpec('F32', { bias: false, relu: false, accumulate: false }));
+    const out = gpu.zeros((m + 2) * n);
+    const rec = gpu.recorder();
+    recordMatmul(rec, kernel, { x: gpu.upload(x), xOffset: 3 * k, weight: matrix, bias: gpu.zeros(1), out, outOffset: 2 * n, m });
+    const actual = await gpu.submitAndRead(rec, out, (m + 2) * n);
+    const expected = matmulReference(x.subarray(3 * k), widenToF32(w.bytes, 'F32'), m, n, k, { bias: false, relu: false, accumulate: false });
+    expectClose(actual.subarray(0, 2 * n), new Float32Array(2 * n));
+    expectClose(actual.subarray(2 * n), expected);
+  });
+});
+
+describe('embedding', () => {
+  for (const dtype of ['F32', 'BF16', 'F16'] as const) {
+    test(`${dtype} table split into parts, odd hidden size`, async () => {
+      const [vocab, hidden] = [23, 7];
+      const table = tensor(dtype, [vocab, hidden], 7);
+      const matrix = uploadMatrix(gpu.gpu.device, 'table', [table], 6 * hidden * DTYPE_BYTES[dtype] + 4);
+      expect(matrix.parts.length).toBe(4);
+      matrix.parts.forEach((p) => gpu.track(p.buffer));
+      const ids = Uint32Array.from([0, 22, 5, 6, 11, 12, 17, 18, 3, 3, 21]);
+      const kernel = await gpu.kernel(embeddingSpec(dtype, 32));
+      const out = gpu.zeros(ids.length * hidden);
+      const rec = gpu.recorder();
+      recordEmbedding(rec, kernel, maxDim(), { table: matrix, tokenIds: gpu.upload(ids), out, tokens: ids.length });
+      const actual = await gpu.submitAndRead(rec, out, ids.length * hidden);
+      expectClose(actual, embeddingReference(widenToF32(table.bytes, dtype), hidden, ids), 0, 0);
+    });
+  }
+});
+
+describe('norms', () => {
+  for (const workgroup of [32, 64]) {
+    test(`rmsnorm, workgroup ${workgroup}`, async () => {
+      const [rows, cols] = [7, 101];
+      const x = random(rows * cols, 8, 3);
+      const w = random(cols, 9);
+      const kernel = await gpu.kernel(rmsNormSpec(workgroup));
+      const out = gpu.zeros(rows * cols);
+      const rec = gpu.recorder();
+      recordRmsNorm(rec, kernel, { x: gpu.upload(x), weight: gpu.upload(w), out, rows, cols, eps: 1e-6 });
+      expectClose(await gpu.submitAndRead(rec, out, rows * cols), rmsNormReference(x, w, rows, cols, 1e-6));
+    });
+
+    for (const l2 of [false, true]) {
+      test(`layernorm${l2 ? ' + L2' : ''}, workgroup ${workgroup}`, async () => {
+        const [rows, cols] = [5, 77];
+        const x = random(rows * cols, 10, 2);
+        const w = random(cols, 11);
+        const b = random(cols, 12);
+        const kernel = await gpu.kernel(layerNormSpec(l2, workgroup));
+        const out = gpu.zeros(rows * cols);
+        const rec = gpu.recorder();
+        recordLayerNorm(rec, kernel, { x: gpu.upload(x), weight: gpu.upload(w), bias: gpu.upload(b), out, rows, cols, eps: 1e-5 });
+        expectClose(await gpu.submitAndRead(rec, out, rows * cols), layerNormReference(x, w, b, rows, cols, 1e-5, l2));
+      });
+    }
+  }
+});
+
+describe('rope, attention, swiglu', () => {
+  // Three packed sequences of 5, 1 and 9 tokens; 6 query heads over 2 kv heads, head_dim 12.
+  const lengths = [5, 1, 9];
+  const tokens = lengths.reduce((a, b) => a + b, 0);
+  const positions = Uint32Array.from(lengths.flatMap((l) => Array.from({ length: l }, (_, i) => i)));
+  const seqStart = Uint32Array.from(lengths.flatMap((l, s) => Array(l).fill(lengths.slice(0, s).reduce((a, b) => a + b, 0))));
+  const shape = { tokens, heads: 6, kvHeads: 2, headDim: 12 };
+  const rowStride = (shape.heads + 2 * shape.kvHeads) * shape.headDim;
+
+  for (const workgroup of [32, 64]) {
+    test(`rope, workgroup ${workgroup}`, async () => {
+      const qkv = random(tokens * rowStride, 13);
+      const table = ropeTable(16, shape.headDim, 1e6);
+      const kernel = await gpu.kernel(ropeSpec(workgroup));
+      const buffer = gpu.upload(qkv);
+      const rec = gpu.recorder();
+      const args = { tokens, rotatedHeads: shape.heads + shape.kvHeads, headDim: shape.headDim, rowStride };
+      recordRope(rec, kernel, maxDim(), { ...args, qkv: buffer, positions: gpu.upload(positions), table: gpu.upload(table) });
+      const actual = await gpu.submitAndRead(rec, buffer, qkv.length);
+      ropeReference(qkv, positions, table, args);
+      expectClose(actual, qkv);
+    });
+
+    test(`causal GQA attention over packed sequences, workgroup ${workgroup}`, async () => {
+      const qkv = random(tokens * rowStride, 14, 2);
+      const kernel = await gpu.kernel(attentionSpec(workgroup));
+      const out = gpu.zeros(tokens * shape.heads * shape.headDim);
+      const rec = gpu.recorder();
+      recordAttention(rec, kernel, maxDim(), { ...shape, qkv: gpu.upload(qkv), seqStart: gpu.upload(seqStart), out });
+      expectClose(await gpu.submitAndRead(rec, out, tokens * shape.heads * shape.headDim), attentionReference(qkv, seqStart, shape));
+    });
+
+    test(`swiglu, workgroup ${workgroup}`, async () => {
+      const [rows, width] = [7, 45];
+      const gateUp = random(rows * 2 * width, 15, 4);
+      const kernel = await gpu.kernel(swigluSpec(workgroup));
+      const out = gpu.zeros(rows * width);
+      const rec = gpu.recorder();
+      recordSwiglu(rec, kernel, maxDim(), { gateUp: gpu.upload(gateUp), out, rows, width });
+      expectClose(await gpu.submitAndRead(rec, out, rows * width), swigluReference(gateUp, rows, width));
+    });
+  }
+
+  test('PMA attention, including an empty sequence', async () => {
+    const pmaLengths = [3, 0, 6];
+    const starts = Uint32Array.from([0, 3, 3]);
+    const dim = 96;
+    const kv = random(9 * 2 * dim, 16, 3);
+    const query = random(dim, 17, 3);
+    const seed = random(dim, 18);
+    const pmaShape = { sequences: 3, heads: 32, dim };
+    for (const workgroup of [32, 64]) {
+      const kernel = await gpu.kernel(pmaAttentionSpec(workgroup));
+      const out = gpu.zeros(3 * dim);
+      const rec = gpu.recorder();
+      const lens = Uint32Array.from(pmaLengths);
+      recordPmaAttention(rec, kernel, { ...pmaShape, query: gpu.upload(query), seed: gpu.upload(seed), kv: gpu.upload(kv), seqStart: gpu.upload(starts), seqLen: gpu.upload(lens), out });
+      const actual = await gpu.submitAndRead(rec, out, 3 * dim);
+      const expected = pmaAttentionReference(query, seed, kv, starts, lens, pmaShape);
+      expectClose(actual, expected);
+      expectClose(actual.subarray(dim, 2 * dim), seed, 0, 0);
+    }
+  });
+});

@@ -1,0 +1,99 @@
+/**
+ * The whole model against the float64 goldens of tools/make_fixtures.py, on the CPU reference and on
+ * WebGPU (Dawn): cosine >= 0.99999 and max abs <= 1e-4 per vector.
+ */
+import { afterAll, describe, expect, test } from 'vitest';
+import { Embedder } from '../src/embedder';
+import { InputError } from '../src/errors';
+import { GpuModel } from '../src/model/gpu-model';
+import { directorySource } from '../src/node/fs-source';
+import { expectEmbeddingsMatch } from './helpers/compare';
+import { CHECKPOINTS, TEXTS, checkpointDir, golden } from './helpers/fixtures';
+import { testGpu } from './helpers/gpu';
+
+const embedders: Embedder[] = [];
+async function load(name: (typeof CHECKPOINTS)[number], options: Parameters<typeof Embedder.load>[1]): Promise<Embedder> {
+  const embedder = await Embedder.load(directorySource(checkpointDir(name)), options);
+  embedders.push(embedder);
+  return embedder;
+}
+afterAll(() => embedders.forEach((e) => e.backend.dispose()));
+
+describe.each(CHECKPOINTS)('%s', (name) => {
+  const expected = golden(name);
+
+  test('tokenizer matches the reference tokenizer (first 2048 tokens)', async () => {
+    const embedder = await load(name, { device: 'cpu' });
+    TEXTS.forEach((text, i) => expect(Array.from(embedder.tokenize(text)), `text ${i}`).toEqual(expected.tokens[i]));
+  });
+
+  test('CPU reference matches the goldens', async () => {
+    const embedder = await load(name, { device: 'cpu' });
+    expectEmbeddingsMatch(await embedder.embed(TEXTS), expected.embeddings, `${name} cpu`);
+  });
+
+  test('WebGPU matches the goldens, batched and one by one', async () => {
+    const gpu = await testGpu();
+    const embedder = await load(name, { device: 'webgpu', gpu: gpu.gpu });
+    expect(embedder.backend).toBeInstanceOf(GpuModel);
+    const batched = await embedder.embed(TEXTS);
+    expectEmbeddingsMatch(batched, expected.embeddings, `${name} webgpu batched`);
+    const single = [];
+    for (const text of TEXTS) single.push((await embedder.embed([text]))[0]);
+    expectEmbeddingsMatch(single, expected.embeddings, `${name} webgpu one by one`);
+    expectEmbeddingsMatch(single, batched, `${name} batched vs single`);
+  });
+});
+
+describe('WebGPU engine details', () => {
+  test('weights split across many bindings still match (small binding limit)', async () => {
+    const gpu = await testGpu();
+    const expected = golden('qwen-vocab-bf16');
+    // 512 KiB per binding: the 151936 x 16 bf16 table becomes 10 parts; 2048 tokens of 64 floats still fit.
+    const embedder = await load('qwen-vocab-bf16', { device: 'webgpu', gpu: gpu.gpu, maxBindingBytes: 1 << 19 });
+    const model = embedder.backend as GpuModel;
+    expect(model.weightLayout.largestBinding).toBeLessThanOrEqual(1 << 19);
+    expect(model.weightLayout.bytes).toBeGreaterThan(151936 * 16 * 2);
+    expectEmbeddingsMatch(await embedder.embed(TEXTS), expected.embeddings, 'split bindings');
+    expect(model.lastPass.submits).toBe(1);
+  });
+
+  test('one submit per forward pass; dispatch count per layer recorded', async () => {
+    const gpu = await testGpu();
+    const embedder = await load('small-bf16-gqa2', { device: 'webgpu', gpu: gpu.gpu });
+    const model = embedder.backend as GpuModel;
+    await embedder.embed(TEXTS.slice(0, 8));
+    const layers = embedder.checkpoint.config.numLayers;
+    expect(model.lastPass).toMatchObject({ submits: 1, sequences: 8 });
+    // 9 dispatches per layer, plus embedding, final norm, PMA k|v, PMA attention, ln0, fc_o, ln1.
+    expect(model.lastPass.dispatches).toBe(9 * layers + 7);
+  });
+
+  test('batches of different sizes give the same vectors', async () => {
+    const gpu = await testGpu();
+    const small = await load('gqa7-f16', { device: 'webgpu', gpu: gpu.gpu, batchSize: 3 });
+    const expected = golden('gqa7-f16');
+    expectEmbeddingsMatch(await small.embed(TEXTS), expected.embeddings, 'batch size 3');
+  });
+
+  test('empty text gives the seed-only embedding, never NaN', async () => {
+    const gpu = await testGpu();
+    const embedder = await load('tiny-f32-gqa1', { device: 'webgpu', gpu: gpu.gpu });
+    const [empty] = await embedder.embed(['']);
+    expect(Array.from(empty).every(Number.isFinite)).toBe(true);
+    expectEmbeddingsMatch([empty], [golden('tiny-f32-gqa1').embeddings[0]], 'empty');
+  });
+
+  test('a token id outside the vocabulary is a clear error', async () => {
+    const gpu = await testGpu();
+    const embedder = await load('tiny-f32-gqa1', { device: 'webgpu', gpu: gpu.gpu });
+    const vocab = embedder.checkpoint.config.vocabSize;
+    await expect(embedder.backend.embed([Uint32Array.from([1, vocab])])).rejects.toThrow(InputError);
+    await expect(embedder.backend.embed([Uint32Array.from([1, vocab])])).rejects.toThrow(/token id \d+ is outside the model's vocabulary/);
+  });
+
+  test('texts must be strings', async () => {
+    const embedder = await load('tiny-f32-gqa1', { device: 'cpu' });
+    await expect(embedder.embed([1 as unknown as string])).rejects.toThrow(InputError);
+  });
+});

@@ -1,0 +1,77 @@
+import { describe, expect, test } from 'vitest';
+import { CheckpointError } from '../src/errors';
+import { widenToF32 } from '../src/model/dtype';
+import { parseSafetensors } from '../src/model/safetensors';
+
+function build(header: object, data: Uint8Array, headerLength?: number): Uint8Array {
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const out = new Uint8Array(8 + json.length + data.length);
+  new DataView(out.buffer).setBigUint64(0, BigInt(headerLength ?? json.length), true);
+  out.set(json, 8);
+  out.set(data, 8 + json.length);
+  return out;
+}
+
+const f32 = (values: number[]) => new Uint8Array(new Float32Array(values).buffer);
+
+function expectError(bytes: Uint8Array, pattern: RegExp): void {
+  let error: unknown;
+  try {
+    parseSafetensors('model.safetensors', bytes);
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(CheckpointError);
+  expect((error as Error).name).toBe('CheckpointError');
+  expect((error as Error).message).toMatch(/^model\.safetensors: /);
+  expect((error as Error).message).toMatch(pattern);
+}
+
+describe('parseSafetensors', () => {
+  test('reads tensors as views with dtype and shape', () => {
+    const bytes = build({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, __metadata__: { format: 'pt' } }, f32([1.5, -2]));
+    const a = parseSafetensors('model.safetensors', bytes).get('a')!;
+    expect(a.shape).toEqual([2]);
+    expect(Array.from(widenToF32(a.bytes, a.dtype))).toEqual([1.5, -2]);
+  });
+
+  test('widens BF16 and F16 exactly', () => {
+    const bf16 = new Uint8Array(new Uint16Array([0x3fc0, 0xc000]).buffer); // 1.5, -2
+    const f16 = new Uint8Array(new Uint16Array([0x3e00, 0x0001, 0xfc00]).buffer); // 1.5, 2^-24, -inf
+    expect(Array.from(widenToF32(bf16, 'BF16'))).toEqual([1.5, -2]);
+    expect(Array.from(widenToF32(f16, 'F16'))).toEqual([1.5, 2 ** -24, -Infinity]);
+  });
+
+  test('a file shorter than the length field', () => expectError(new Uint8Array(5), /shorter than the 8-byte header length/));
+
+  test('a header length past the end of the file', () => {
+    expectError(build({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, f32([1]), 10_000), /header length 10000 runs past the end/);
+  });
+
+  test('a truncated file (data cut short)', () => {
+    const whole = build({ a: { dtype: 'F32', shape: [4], data_offsets: [0, 16] } }, f32([1, 2, 3, 4]));
+    expectError(whole.subarray(0, whole.length - 6), /tensor "a": data_offsets end 16 is past the end of the data \(10 bytes\)/);
+  });
+
+  test('overlapping tensors', () => {
+    const header = { a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] } };
+    expectError(build(header, f32([1, 2, 3])), /tensors "a" and "b" overlap/);
+  });
+
+  test('an unknown dtype', () => expectError(build({ a: { dtype: 'F17', shape: [1], data_offsets: [0, 4] } }, f32([1])), /tensor "a": unknown dtype "F17"/));
+
+  test('a known but unsupported dtype', () => expectError(build({ a: { dtype: 'I64', shape: [1], data_offsets: [0, 8] } }, new Uint8Array(8)), /tensor "a": unsupported dtype "I64"/));
+
+  test('offsets that disagree with shape and dtype', () => {
+    expectError(build({ a: { dtype: 'BF16', shape: [3], data_offsets: [0, 8] } }, f32([1, 2])), /spans? 8 bytes but shape \[3\] of BF16 needs 6/);
+  });
+
+  test('a malformed shape', () => expectError(build({ a: { dtype: 'F32', shape: [-1], data_offsets: [0, 4] } }, f32([1])), /shape must be an array of non-negative integers/));
+
+  test('a header that is not JSON', () => {
+    const bytes = new Uint8Array(8 + 3);
+    new DataView(bytes.buffer).setBigUint64(0, 3n, true);
+    bytes.set([0x7b, 0x7b, 0x7d], 8);
+    expectError(bytes, /header is not valid UTF-8 JSON/);
+  });
+});
