@@ -3,11 +3,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { expectEmbeddingsMatch } from './helpers/compare';
 import { TEXTS, checkpointDir, copyCheckpoint, golden } from './helpers/fixtures';
 
-const ROOT = join(__dirname, '..');
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'c2llm-cli-'));
 
 function c2llm(args: string[], env: Record<string, string> = {}) {

@@ -2,8 +2,9 @@
 import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-export const FIXTURES = join(__dirname, '..', '..', 'fixtures');
+export const FIXTURES = fileURLToPath(new URL('../../fixtures', import.meta.url));
 export const CHECKPOINTS = ['tiny-f32-gqa1', 'small-bf16-gqa2', 'gqa7-f16', 'qwen-vocab-bf16'] as const;
 export type CheckpointName = (typeof CHECKPOINTS)[number];
 
