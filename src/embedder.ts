@@ -1,12 +1,13 @@
 /**
- * The engine's front door: a loaded checkpoint, its tokenizer and a compute backend (WebGPU or the
- * CPU reference). `embed` tokenizes, orders texts by length so that each forward pass holds
+ * The engine's front door: a checkpoint's config, its tokenizer and a compute backend (WebGPU or the
+ * CPU reference). The checkpoint's file bytes are dropped once the backend holds the weights. `embed` tokenizes, orders texts by length so that each forward pass holds
  * similar lengths, runs the backend batch by batch and returns vectors in input order.
  */
 import { InputError, NoWebGpuError } from './errors';
 import { acquireGpu, type GpuContext } from './gpu/device';
 import type { EmbeddingBackend } from './model/backend';
-import { loadCheckpoint, type Checkpoint } from './model/checkpoint';
+import { loadCheckpoint } from './model/checkpoint';
+import type { ModelConfig } from './model/config';
 import { CpuModel } from './model/cpu-model';
 import { GpuModel } from './model/gpu-model';
 import type { CheckpointSource } from './model/source';
@@ -26,12 +27,21 @@ export interface EmbedderOptions {
   readonly maxBindingBytes?: number;
 }
 
+/** What is kept of a checkpoint after loading: where it came from, its config, what it did not use. */
+export interface ModelInfo {
+  readonly source: string;
+  readonly config: ModelConfig;
+  readonly unusedTensors: readonly string[];
+  /** The stored dtype of the weights (that of the layers' matrices). */
+  readonly dtype: string;
+}
+
 export const DEFAULT_MAX_LENGTH = 2048;
 export const DEFAULT_BATCH_SIZE = 32;
 
 export class Embedder {
   private constructor(
-    readonly checkpoint: Checkpoint,
+    readonly model: ModelInfo,
     readonly backend: EmbeddingBackend,
     private readonly tokenizer: TextTokenizer,
     readonly maxLength: number,
@@ -47,18 +57,20 @@ export class Embedder {
     const checkpoint = await loadCheckpoint(source);
     const tokenizer = new TextTokenizer(checkpoint.tokenizerJson, checkpoint.tokenizerConfig);
     const device = options.device ?? 'auto';
-    if (device === 'cpu') return new Embedder(checkpoint, new CpuModel(checkpoint), tokenizer, maxLength, batchSize);
+    const dtype = checkpoint.weights.layers[0]?.qWeight.dtype ?? checkpoint.weights.embedTokens.dtype;
+    const model: ModelInfo = { source: checkpoint.source, config: checkpoint.config, unusedTensors: checkpoint.unusedTensors, dtype };
+    if (device === 'cpu') return new Embedder(model, new CpuModel(checkpoint), tokenizer, maxLength, batchSize);
     let gpu: GpuContext;
     try {
       gpu = await acquireGpu(options.gpu);
     } catch (error) {
       if (device === 'auto' && error instanceof NoWebGpuError) {
-        return new Embedder(checkpoint, new CpuModel(checkpoint), tokenizer, maxLength, batchSize);
+        return new Embedder(model, new CpuModel(checkpoint), tokenizer, maxLength, batchSize);
       }
       throw error;
     }
-    const model = await GpuModel.load(gpu, checkpoint, { maxLength, maxBindingBytes: options.maxBindingBytes });
-    return new Embedder(checkpoint, model, tokenizer, maxLength, batchSize, gpu);
+    const backend = await GpuModel.load(gpu, checkpoint, { maxLength, maxBindingBytes: options.maxBindingBytes });
+    return new Embedder(model, backend, tokenizer, maxLength, batchSize, gpu);
   }
 
   get dim(): number {

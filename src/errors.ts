@@ -31,3 +31,25 @@ export class GpuDeviceLostError extends C2llmError {}
 
 /** The GPU rejected an allocation or a command (validation or out-of-memory error scope). */
 export class GpuError extends C2llmError {}
+
+/** A model repository or file that does not exist (HTTP 404), or is not accessible. */
+export class ModelNotFoundError extends C2llmError {}
+
+/** A download that failed after its retries, or was cut short; also "offline with nothing cached". */
+export class DownloadError extends C2llmError {}
+
+/** Work cancelled through an AbortSignal. */
+export class AbortError extends C2llmError {}
+
+/** Every error class by name, so that errors can be rebuilt after crossing a worker boundary. */
+export const ERROR_CLASSES: Record<string, { prototype: Error }> = {
+  C2llmError,
+  CheckpointError,
+  InputError,
+  NoWebGpuError,
+  GpuDeviceLostError,
+  GpuError,
+  ModelNotFoundError,
+  DownloadError,
+  AbortError,
+};

@@ -63,7 +63,7 @@ describe('WebGPU engine details', () => {
     const embedder = await load('small-bf16-gqa2', { device: 'webgpu', gpu: gpu.gpu });
     const model = embedder.backend as GpuModel;
     await embedder.embed(TEXTS.slice(0, 8));
-    const layers = embedder.checkpoint.config.numLayers;
+    const layers = embedder.model.config.numLayers;
     expect(model.lastPass).toMatchObject({ submits: 1, sequences: 8 });
     // 9 dispatches per layer, plus embedding, final norm, PMA k|v, PMA attention, ln0, fc_o, ln1.
     expect(model.lastPass.dispatches).toBe(9 * layers + 7);
@@ -87,7 +87,7 @@ describe('WebGPU engine details', () => {
   test('a token id outside the vocabulary is a clear error', async () => {
     const gpu = await testGpu();
     const embedder = await load('tiny-f32-gqa1', { device: 'webgpu', gpu: gpu.gpu });
-    const vocab = embedder.checkpoint.config.vocabSize;
+    const vocab = embedder.model.config.vocabSize;
     await expect(embedder.backend.embed([Uint32Array.from([1, vocab])])).rejects.toThrow(InputError);
     await expect(embedder.backend.embed([Uint32Array.from([1, vocab])])).rejects.toThrow(/token id \d+ is outside the model's vocabulary/);
   });

@@ -63,7 +63,7 @@ async function embedCommand(argv: string[]): Promise<void> {
     maxLength: positiveInt('max-length', values['max-length']),
     batchSize: positiveInt('batch-size', values['batch-size']),
   });
-  const { backend, checkpoint } = embedder;
+  const { backend, model: checkpoint } = embedder;
   process.stderr.write(`c2llm: ${checkpoint.source}: using ${backend.description}\n`);
   if (checkpoint.unusedTensors.length) process.stderr.write(`c2llm: ignoring ${checkpoint.unusedTensors.length} unused tensor(s): ${checkpoint.unusedTensors.join(', ')}\n`);
   const started = performance.now();

@@ -13,7 +13,7 @@ import { swigluReference } from '../kernels/swiglu';
 import { concat } from '../kernels/weights';
 import type { EmbeddingBackend } from './backend';
 import type { Checkpoint } from './checkpoint';
-import { PMA_LAYER_NORM_EPS } from './config';
+import { PMA_LAYER_NORM_EPS, type ModelConfig } from './config';
 import { widenToF32 } from './dtype';
 import type { RawTensor } from './safetensors';
 
@@ -40,8 +40,11 @@ export class CpuModel implements EmbeddingBackend {
   private ropeCache: Float32Array = new Float32Array(0);
   private ropeLength = 0;
 
-  constructor(private readonly checkpoint: Checkpoint) {
+  private readonly config: ModelConfig;
+
+  constructor(checkpoint: Checkpoint) {
     const { weights, config } = checkpoint;
+    this.config = config;
     const d = config.compressedDim;
     this.dim = d;
     this.table = f32(weights.embedTokens);
@@ -79,7 +82,7 @@ export class CpuModel implements EmbeddingBackend {
 
   private rope(length: number): Float32Array {
     if (length > this.ropeLength) {
-      const { headDim, ropeTheta } = this.checkpoint.config;
+      const { headDim, ropeTheta } = this.config;
       this.ropeCache = ropeTable(length, headDim, ropeTheta);
       this.ropeLength = length;
     }
@@ -87,7 +90,7 @@ export class CpuModel implements EmbeddingBackend {
   }
 
   private embedOne(ids: Uint32Array): Float32Array {
-    const { hiddenSize: h, numHeads, numKvHeads, headDim, intermediateSize: inter, rmsNormEps: eps } = this.checkpoint.config;
+    const { hiddenSize: h, numHeads, numKvHeads, headDim, intermediateSize: inter, rmsNormEps: eps } = this.config;
     const t = ids.length;
     const qkvCols = (numHeads + 2 * numKvHeads) * headDim;
     const hidden = embeddingReference(this.table, h, ids);
@@ -108,7 +111,7 @@ export class CpuModel implements EmbeddingBackend {
   }
 
   private pool(final: Float32Array, t: number): Float32Array {
-    const { hiddenSize: h, compressedDim: d, pmaHeads } = this.checkpoint.config;
+    const { hiddenSize: h, compressedDim: d, pmaHeads } = this.config;
     const p = this.pma;
     const kv = matmulReference(final, p.kvWeight, t, 2 * d, h, { bias: true, relu: false, accumulate: false, biasValues: p.kvBias });
     const attended = pmaAttentionReference(p.query, p.seed, kv, [0], [t], { sequences: 1, heads: pmaHeads, dim: d });

@@ -21,7 +21,7 @@ import { recordSwiglu, swigluSpec } from '../kernels/swiglu';
 import { destroyMatrix, uploadF32, uploadMatrix, uploadVector, type WeightMatrix } from '../kernels/weights';
 import type { EmbeddingBackend } from './backend';
 import type { Checkpoint } from './checkpoint';
-import { PMA_LAYER_NORM_EPS } from './config';
+import { PMA_LAYER_NORM_EPS, type ModelConfig } from './config';
 import type { DType } from './dtype';
 import { packSequences, splitByTokens, type PackedBatch } from './packing';
 
@@ -110,7 +110,7 @@ export class GpuModel implements EmbeddingBackend {
 
   private constructor(
     private readonly gpu: GpuContext,
-    private readonly checkpoint: Checkpoint,
+    private readonly config: ModelConfig,
     private readonly kernels: Kernels,
     private readonly embedTable: WeightMatrix,
     private readonly layers: readonly GpuLayer[],
@@ -124,7 +124,11 @@ export class GpuModel implements EmbeddingBackend {
     /** Bound in the bias slot of matmuls compiled without a bias; never read. */
     private readonly noBias: GPUBuffer,
   ) {
-    this.dim = checkpoint.config.compressedDim;
+    this.dim = config.compressedDim;
+  }
+
+  get context(): GpuContext {
+    return this.gpu;
   }
 
   /** Weight memory on the GPU: total bytes, number of buffers, and the largest single binding. */
@@ -183,7 +187,7 @@ export class GpuModel implements EmbeddingBackend {
         throw new InputError(`max length ${options.maxLength} does not fit in one forward pass (at most ${maxTokensPerPass} tokens here)`);
       }
       const mlpChunkRows = Math.min(maxTokensPerPass, Math.floor(maxBinding / (2 * config.intermediateSize * 4)));
-      const model = new GpuModel(gpu, checkpoint, kernels, embedTable, layers, uploadVector(device, 'final_norm', [weights.finalNorm]), pma, ropeBuffer, options.maxLength, maxTokensPerPass, mlpChunkRows, matmuls, uploadF32(device, 'no_bias', new Float32Array(4), GPUBufferUsage.STORAGE));
+      const model = new GpuModel(gpu, config, kernels, embedTable, layers, uploadVector(device, 'final_norm', [weights.finalNorm]), pma, ropeBuffer, options.maxLength, maxTokensPerPass, mlpChunkRows, matmuls, uploadF32(device, 'no_bias', new Float32Array(4), GPUBufferUsage.STORAGE));
       await model.computePmaQuery(fcQ, p.qBias);
       destroyMatrix(fcQ);
       return model;
@@ -210,7 +214,7 @@ export class GpuModel implements EmbeddingBackend {
   }
 
   async embed(sequences: readonly Uint32Array[]): Promise<Float32Array[]> {
-    const { vocabSize } = this.checkpoint.config;
+    const { vocabSize } = this.config;
     for (const ids of sequences) {
       if (ids.length > this.maxLength) throw new InputError(`a sequence of ${ids.length} tokens is longer than the max length ${this.maxLength}`);
       const bad = ids.find((id) => id >= vocabSize);
@@ -225,7 +229,7 @@ export class GpuModel implements EmbeddingBackend {
 
   private async forward(batch: PackedBatch): Promise<Float32Array[]> {
     const { device } = this.gpu;
-    const { config } = this.checkpoint;
+    const { config } = this;
     const { hiddenSize: h, numHeads, numKvHeads, headDim, intermediateSize: inter, compressedDim: d, rmsNormEps: eps } = config;
     const maxDim = this.gpu.limits.maxComputeWorkgroupsPerDimension;
     const n = batch.tokens;

@@ -1,0 +1,104 @@
+/**
+ * A checkpoint from the Hugging Face Hub (or a mirror, or any base URL in the same layout), through
+ * the browser cache: `{host}/{repo}/resolve/{revision}/{file}`. Each file is read from the cache when
+ * a checked copy is there, else downloaded with progress and retries, then cached. Offline with
+ * nothing cached is a DownloadError that says so.
+ */
+import { CheckpointError, DownloadError, ModelNotFoundError } from '../errors';
+import type { CheckpointSource } from '../model/source';
+import { fetchFile, type FetchFileOptions } from './fetch-file';
+import type { ModelCache } from './model-cache';
+
+export interface LoadProgress {
+  readonly file: string;
+  readonly loaded: number;
+  readonly total: number | undefined;
+  readonly fromCache: boolean;
+  /** Bytes of every file so far, and the sum of the sizes known so far. */
+  readonly overallLoaded: number;
+  readonly overallTotal: number;
+}
+
+export interface HubSourceOptions extends Omit<FetchFileOptions, 'onProgress'> {
+  /** A repo id such as "codefuse-ai/C2LLM-0.5B", or a base URL ending in "/". */
+  readonly model: string;
+  readonly host?: string;
+  readonly revision?: string;
+  readonly cache?: ModelCache;
+  readonly onProgress?: (progress: LoadProgress) => void;
+}
+
+export const DEFAULT_HUB = 'https://huggingface.co';
+
+export function modelBaseUrl(model: string, host = DEFAULT_HUB, revision = 'main'): string {
+  if (/^(https?:)?\/\//.test(model) || model.startsWith('/') || model.startsWith('.')) return model.endsWith('/') ? model : `${model}/`;
+  if (!/^[\w.-]+\/[\w.-]+$/.test(model)) throw new ModelNotFoundError(`"${model}" is neither a Hugging Face repo id (owner/name) nor a URL`);
+  return `${host.replace(/\/$/, '')}/${model}/resolve/${encodeURIComponent(revision)}/`;
+}
+
+export function hubSource(options: HubSourceOptions): CheckpointSource {
+  const base = modelBaseUrl(options.model, options.host, options.revision);
+  const absolute = (file: string) => new URL(file, new URL(base, globalThis.location?.href)).href;
+  const sizes = new Map<string, number>();
+  const loaded = new Map<string, number>();
+  const report = (file: string, bytes: number, total: number | undefined, fromCache: boolean) => {
+    loaded.set(file, bytes);
+    if (total !== undefined) sizes.set(file, total);
+    const overallLoaded = [...loaded.values()].reduce((a, b) => a + b, 0);
+    const overallTotal = [...sizes.values()].reduce((a, b) => a + b, 0);
+    options.onProgress?.({ file, loaded: bytes, total, fromCache, overallLoaded, overallTotal: Math.max(overallTotal, overallLoaded) });
+  };
+
+  const pending = new Map<string, Promise<Uint8Array>>();
+  const read = (file: string): Promise<Uint8Array> => {
+    let entry = pending.get(file);
+    if (!entry) {
+      entry = download(file);
+      pending.set(file, entry);
+      entry.catch(() => pending.delete(file));
+    }
+    return entry;
+  };
+
+  const download = async (file: string): Promise<Uint8Array> => {
+    const url = absolute(file);
+    const cached = await options.cache?.get(url);
+    if (cached) {
+      report(file, cached.byteLength, cached.byteLength, true);
+      return cached;
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = await fetchFile(url, file, { ...options, onProgress: (p) => report(file, p.loaded, p.total, false) });
+    } catch (error) {
+      if (error instanceof DownloadError && globalThis.navigator?.onLine === false) {
+        throw new DownloadError(`offline, and ${file} of ${options.model} is not in the cache`, { cause: error });
+      }
+      throw error;
+    }
+    report(file, bytes.byteLength, bytes.byteLength, false);
+    await options.cache?.put(url, bytes);
+    return bytes;
+  };
+
+  return {
+    label: options.model,
+    async has(file) {
+      try {
+        await read(file);
+        return true;
+      } catch (error) {
+        if (error instanceof ModelNotFoundError) return false;
+        throw error;
+      }
+    },
+    async readBytes(file) {
+      try {
+        return await read(file);
+      } catch (error) {
+        if (error instanceof ModelNotFoundError && file !== 'config.json') throw new CheckpointError(file, `missing from ${options.model} (${error.message})`, { cause: error });
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * The engine's Web Worker: loads a model (Hub, URL or picked files, through the browser cache),
+ * embeds batches of texts, reports what it runs on. Reached only through Comlink (client.ts).
+ * A lost GPU device is recovered once per call by reloading the model from the cache.
+ */
+import * as Comlink from 'comlink';
+import { Embedder } from '../embedder';
+import { GpuDeviceLostError, InputError } from '../errors';
+import { filesSource } from '../load/files-source';
+import { hubSource } from '../load/hub-source';
+import { ModelCache } from '../load/model-cache';
+import { GpuModel } from '../model/gpu-model';
+import type { CheckpointSource } from '../model/source';
+import { applyPrompt, type PromptOptions } from '../text/prompts';
+import { installErrorTransfer } from './error-transfer';
+import type { EngineInfo, LoadRequest, ProgressCallback } from './protocol';
+
+installErrorTransfer();
+
+class EngineWorker {
+  private embedder?: Embedder;
+  private request?: LoadRequest;
+  private readonly cache = typeof caches === 'undefined' ? undefined : new ModelCache();
+
+  private source(request: LoadRequest, onProgress?: ProgressCallback): CheckpointSource {
+    if (typeof request.model !== 'string') return filesSource(request.model);
+    return hubSource({ model: request.model, host: request.host, revision: request.revision, cache: request.cache === false ? undefined : this.cache, onProgress });
+  }
+
+  async load(request: LoadRequest, onProgress?: ProgressCallback): Promise<EngineInfo> {
+    this.embedder?.dispose();
+    this.embedder = undefined;
+    this.embedder = await Embedder.load(this.source(request, onProgress), {
+      device: request.device,
+      gpu: self.navigator.gpu,
+      maxLength: request.maxLength,
+      batchSize: request.batchSize,
+    });
+    this.request = request;
+    return this.info();
+  }
+
+  info(): EngineInfo {
+    const embedder = this.ready();
+    const backend = embedder.backend;
+    const gpu = backend instanceof GpuModel ? backend.context : undefined;
+    return {
+      model: embedder.model.source,
+      dim: embedder.dim,
+      config: embedder.model.config,
+      device: backend.device,
+      adapter: backend.description,
+      isFallbackAdapter: gpu?.isFallbackAdapter ?? false,
+      limits: gpu?.limits ?? null,
+      features: gpu ? [...gpu.device.features] : [],
+      dtype: embedder.model.dtype,
+      gpuWeightBytes: backend instanceof GpuModel ? backend.weightLayout.bytes : 0,
+      maxLength: embedder.maxLength,
+    };
+  }
+
+  /** Embeds texts after applying the prompt; returns one [texts x dim] matrix, transferred. */
+  async embed(texts: string[], prompt: PromptOptions): Promise<Float32Array> {
+    const prompted = texts.map((t) => applyPrompt(t, prompt));
+    let vectors: Float32Array[];
+    try {
+      vectors = await this.ready().embed(prompted);
+    } catch (error) {
+      if (!(error instanceof GpuDeviceLostError) || !this.request) throw error;
+      await this.load(this.request);
+      vectors = await this.ready().embed(prompted);
+    }
+    const dim = this.ready().dim;
+    const matrix = new Float32Array(texts.length * dim);
+    vectors.forEach((v, i) => matrix.set(v, i * dim));
+    return Comlink.transfer(matrix, [matrix.buffer]);
+  }
+
+  async listCache() {
+    return this.cache ? this.cache.list() : [];
+  }
+
+  async clearCache(prefix?: string): Promise<number> {
+    return this.cache ? this.cache.clear(prefix) : 0;
+  }
+
+  dispose(): void {
+    this.embedder?.dispose();
+    this.embedder = undefined;
+  }
+
+  private ready(): Embedder {
+    if (!this.embedder) throw new InputError('no model is loaded');
+    return this.embedder;
+  }
+}
+
+export type EngineWorkerApi = EngineWorker;
+
+Comlink.expose(new EngineWorker());

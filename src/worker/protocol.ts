@@ -1,0 +1,36 @@
+/** The messages between the page (client.ts) and the engine worker (engine-worker.ts). */
+import type { DeviceChoice } from '../embedder';
+import type { GpuLimits } from '../gpu/device';
+import type { LoadProgress } from '../load/hub-source';
+import type { ModelConfig } from '../model/config';
+
+export interface LoadRequest {
+  /** A Hugging Face repo id, a base URL in the Hub layout, or the checkpoint's files. */
+  readonly model: string | readonly File[];
+  readonly device: DeviceChoice;
+  readonly host?: string;
+  readonly revision?: string;
+  /** Keep downloads in Cache Storage (default true). */
+  readonly cache?: boolean;
+  readonly maxLength?: number;
+  readonly batchSize?: number;
+}
+
+export interface EngineInfo {
+  readonly model: string;
+  readonly dim: number;
+  readonly config: ModelConfig;
+  readonly device: 'webgpu' | 'cpu';
+  /** The adapter, or why the CPU was used. */
+  readonly adapter: string;
+  readonly isFallbackAdapter: boolean;
+  readonly limits: GpuLimits | null;
+  readonly features: readonly string[];
+  /** The weights' dtype as stored and computed on. */
+  readonly dtype: string;
+  /** Bytes of weights held on the GPU (0 on the CPU path). */
+  readonly gpuWeightBytes: number;
+  readonly maxLength: number;
+}
+
+export type ProgressCallback = (progress: LoadProgress) => void;

@@ -1,0 +1,141 @@
+/** Model loading: streamed download with progress, retries, errors, and the checked browser cache. */
+import { describe, expect, test } from 'vitest';
+import { CheckpointError, DownloadError, ModelNotFoundError } from '../src/errors';
+import { fetchFile } from '../src/load/fetch-file';
+import { hubSource, modelBaseUrl, type LoadProgress } from '../src/load/hub-source';
+import { ModelCache } from '../src/load/model-cache';
+
+/** A fake fetch that answers from a script of responses per URL, recording every request. */
+function scriptedFetch(script: Record<string, Array<() => Response | Promise<Response>>>) {
+  const calls: string[] = [];
+  const impl = (async (input: RequestInfo | URL) => {
+    const url = String(input);
+    calls.push(url);
+    const steps = script[url];
+    if (!steps?.length) return new Response('not found', { status: 404 });
+    return (steps.length > 1 ? steps.shift()! : steps[0])();
+  }) as typeof fetch;
+  return { impl, calls };
+}
+
+/** A body in chunks, optionally failing after some of them (an interrupted download). */
+function chunked(bytes: Uint8Array, chunk: number, failAfter?: number): Response {
+  let sent = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (failAfter !== undefined && sent >= failAfter) return controller.error(new Error('connection reset'));
+      if (sent >= bytes.length) return controller.close();
+      controller.enqueue(bytes.slice(sent, sent + chunk));
+      sent += chunk;
+    },
+  });
+  return new Response(stream, { headers: { 'content-length': String(bytes.length) } });
+}
+
+/** An in-memory CacheStorage, enough for ModelCache. */
+function memoryCaches(): CacheStorage & { entries: Map<string, { body: Uint8Array; headers: Headers }> } {
+  const entries = new Map<string, { body: Uint8Array; headers: Headers }>();
+  const cache = {
+    async match(url: string | Request) {
+      const e = entries.get(typeof url === 'string' ? url : url.url);
+      return e && new Response(e.body.slice() as Uint8Array<ArrayBuffer>, { headers: e.headers });
+    },
+    async put(url: string, response: Response) {
+      entries.set(url, { body: new Uint8Array(await response.arrayBuffer()), headers: response.headers });
+    },
+    async delete(url: string | Request) {
+      return entries.delete(typeof url === 'string' ? url : url.url);
+    },
+    async keys() {
+      return [...entries.keys()].map((url) => new Request(url));
+    },
+  };
+  return Object.assign({ open: async () => cache as unknown as Cache } as unknown as CacheStorage, { entries });
+}
+
+const payload = Uint8Array.from({ length: 1000 }, (_, i) => i % 251);
+
+describe('fetchFile', () => {
+  test('streams with progress up to the full size', async () => {
+    const { impl } = scriptedFetch({ 'http://h/f': [() => chunked(payload, 300)] });
+    const seen: number[] = [];
+    const bytes = await fetchFile('http://h/f', 'f', { fetch: impl, onProgress: (p) => seen.push(p.loaded) });
+    expect(bytes).toEqual(payload);
+    expect(seen).toEqual([300, 600, 900, 1000]);
+  });
+
+  test('retries an interrupted download and a 503, then succeeds', async () => {
+    const { impl, calls } = scriptedFetch({
+      'http://h/f': [() => chunked(payload, 300, 600), () => new Response('busy', { status: 503 }), () => chunked(payload, 500)],
+    });
+    expect(await fetchFile('http://h/f', 'f', { fetch: impl, baseDelayMs: 1 })).toEqual(payload);
+    expect(calls).toHaveLength(3);
+  });
+
+  test('gives up after its retries with a DownloadError', async () => {
+    const { impl, calls } = scriptedFetch({ 'http://h/f': [() => new Response('down', { status: 500 })] });
+    await expect(fetchFile('http://h/f', 'f', { fetch: impl, retries: 2, baseDelayMs: 1 })).rejects.toThrow(DownloadError);
+    expect(calls).toHaveLength(3);
+  });
+
+  test('a network error is retried, a 404 is not', async () => {
+    const failing = (async () => {
+      throw new TypeError('fetch failed');
+    }) as typeof fetch;
+    await expect(fetchFile('http://h/f', 'f', { fetch: failing, retries: 1, baseDelayMs: 1 })).rejects.toThrow(/network error \(fetch failed\) \(after 2 attempts\)/);
+    const { impl, calls } = scriptedFetch({});
+    await expect(fetchFile('http://h/missing', 'missing', { fetch: impl })).rejects.toThrow(ModelNotFoundError);
+    expect(calls).toHaveLength(1);
+  });
+});
+
+describe('hubSource', () => {
+  test('resolves repo ids and URLs', () => {
+    expect(modelBaseUrl('codefuse-ai/C2LLM-0.5B')).toBe('https://huggingface.co/codefuse-ai/C2LLM-0.5B/resolve/main/');
+    expect(modelBaseUrl('org/m', 'http://127.0.0.1:9/', 'v1.0')).toBe('http://127.0.0.1:9/org/m/resolve/v1.0/');
+    expect(modelBaseUrl('/models/demo')).toBe('/models/demo/');
+    expect(() => modelBaseUrl('not a repo')).toThrow(ModelNotFoundError);
+  });
+
+  test('downloads once with overall progress, then serves from the cache', async () => {
+    const base = 'http://hub/o/m/resolve/main/';
+    const { impl, calls } = scriptedFetch({ [`${base}a.bin`]: [() => chunked(payload, 400)], [`${base}b.bin`]: [() => chunked(payload.slice(0, 100), 100)] });
+    const cache = new ModelCache(memoryCaches());
+    const events: LoadProgress[] = [];
+    const source = hubSource({ model: 'o/m', host: 'http://hub', cache, fetch: impl, onProgress: (p) => events.push(p) });
+    expect(await source.readBytes('a.bin')).toEqual(payload);
+    expect(await source.readBytes('b.bin')).toEqual(payload.slice(0, 100));
+    expect(events.at(-1)).toMatchObject({ file: 'b.bin', overallLoaded: 1100, overallTotal: 1100, fromCache: false });
+    expect(calls).toHaveLength(2);
+
+    const again = hubSource({ model: 'o/m', host: 'http://hub', cache, fetch: impl, onProgress: (p) => events.push(p) });
+    expect(await again.readBytes('a.bin')).toEqual(payload);
+    expect(calls).toHaveLength(2);
+    expect(events.at(-1)).toMatchObject({ file: 'a.bin', fromCache: true });
+    expect((await cache.list()).map((f) => f.bytes).sort()).toEqual([100, 1000]);
+    expect(await cache.clear('http://hub/o/m/')).toBe(2);
+    expect(await cache.list()).toEqual([]);
+  });
+
+  test('a corrupt cache entry is dropped and downloaded again', async () => {
+    const base = 'http://hub/o/m/resolve/main/';
+    const { impl, calls } = scriptedFetch({ [`${base}a.bin`]: [() => chunked(payload, 1000)] });
+    const storage = memoryCaches();
+    const cache = new ModelCache(storage);
+    await hubSource({ model: 'o/m', host: 'http://hub', cache, fetch: impl }).readBytes('a.bin');
+    storage.entries.get(`${base}a.bin`)!.body[10] ^= 0xff;
+    expect(await hubSource({ model: 'o/m', host: 'http://hub', cache, fetch: impl }).readBytes('a.bin')).toEqual(payload);
+    expect(calls).toHaveLength(2);
+    storage.entries.get(`${base}a.bin`)!.body = payload.slice(0, 500);
+    expect(await cache.get(`${base}a.bin`)).toBeUndefined();
+    expect(storage.entries.has(`${base}a.bin`)).toBe(false);
+  });
+
+  test('a missing file is a CheckpointError naming it; has() says false', async () => {
+    const { impl } = scriptedFetch({});
+    const source = hubSource({ model: 'o/m', host: 'http://hub', fetch: impl });
+    expect(await source.has('model.safetensors.index.json')).toBe(false);
+    await expect(source.readBytes('tokenizer.json')).rejects.toThrow(CheckpointError);
+    await expect(source.readBytes('tokenizer.json')).rejects.toThrow(/^tokenizer\.json: missing from o\/m/);
+  });
+});
