@@ -11,16 +11,16 @@ describe('errors across Comlink', () => {
     installErrorTransfer();
     const { port1, port2 } = new MessageChannel();
     const api = {
-      checkpoint() {
+      checkpoint(): void {
         throw new CheckpointError('model.safetensors', 'tensor "x" is missing', { cause: new DownloadError('HTTP 500') });
       },
-      lost() {
+      lost(): void {
         throw new GpuDeviceLostError('the GPU device was lost: reset');
       },
-      async input() {
+      async input(): Promise<void> {
         throw new InputError('texts must be an array of strings');
       },
-      plain() {
+      plain(): void {
         throw 'a string';
       },
     };
