@@ -82,6 +82,11 @@ export class Embedder {
   }
 
   async embed(texts: readonly string[]): Promise<Float32Array[]> {
+    return (await this.embedCounting(texts)).vectors;
+  }
+
+  /** Like `embed`, also returning how many tokens were computed (after truncation). */
+  async embedCounting(texts: readonly string[]): Promise<{ vectors: Float32Array[]; tokens: number }> {
     if (!Array.isArray(texts) || texts.some((t) => typeof t !== 'string')) throw new InputError('texts must be an array of strings');
     const sequences = texts.map((t) => this.tokenize(t));
     const order = sequences.map((_, i) => i).sort((a, b) => sequences[a].length - sequences[b].length);
@@ -91,7 +96,7 @@ export class Embedder {
       const vectors = await this.backend.embed(indices.map((i) => sequences[i]));
       indices.forEach((textIndex, j) => (results[textIndex] = vectors[j]));
     }
-    return results;
+    return { vectors: results, tokens: sequences.reduce((n, s) => n + s.length, 0) };
   }
 
   dispose(): void {

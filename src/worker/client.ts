@@ -35,7 +35,8 @@ export interface EmbedOptions extends PromptOptions {
   readonly signal?: AbortSignal;
   /** Texts sent to the worker at a time; cancellation and progress happen between batches. */
   readonly batchSize?: number;
-  readonly onProgress?: (done: number, total: number) => void;
+  /** After each batch: texts done, texts in all, tokens computed so far. */
+  readonly onProgress?: (done: number, total: number, tokens: number) => void;
 }
 
 export interface TextEmbedder {
@@ -77,13 +78,15 @@ export async function createEmbedder(options: CreateEmbedderOptions = {}): Promi
       const { signal, onProgress, batchSize = DEFAULT_EMBED_BATCH, ...prompt } = embedOptions;
       return queue.run(async () => {
         const results: Float32Array[] = [];
+        let tokens = 0;
         for (let start = 0; start < texts.length; start += batchSize) {
           throwIfAborted(signal);
           const batch = texts.slice(start, start + batchSize);
-          const matrix = await engine.embed(batch, prompt);
-          const dim = matrix.length / batch.length;
-          for (let i = 0; i < batch.length; i++) results.push(matrix.subarray(i * dim, (i + 1) * dim));
-          onProgress?.(results.length, texts.length);
+          const answer = await engine.embed(batch, prompt);
+          const dim = answer.matrix.length / batch.length;
+          for (let i = 0; i < batch.length; i++) results.push(answer.matrix.subarray(i * dim, (i + 1) * dim));
+          tokens += answer.tokens;
+          onProgress?.(results.length, texts.length, tokens);
         }
         return results;
       }, signal);

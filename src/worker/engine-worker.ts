@@ -59,21 +59,21 @@ class EngineWorker {
     };
   }
 
-  /** Embeds texts after applying the prompt; returns one [texts x dim] matrix, transferred. */
-  async embed(texts: string[], prompt: PromptOptions): Promise<Float32Array> {
+  /** Embeds texts after applying the prompt; returns one [texts x dim] matrix (transferred) and the token count. */
+  async embed(texts: string[], prompt: PromptOptions): Promise<{ matrix: Float32Array; tokens: number }> {
     const prompted = texts.map((t) => applyPrompt(t, prompt));
-    let vectors: Float32Array[];
+    let result: { vectors: Float32Array[]; tokens: number };
     try {
-      vectors = await this.ready().embed(prompted);
+      result = await this.ready().embedCounting(prompted);
     } catch (error) {
       if (!(error instanceof GpuDeviceLostError) || !this.request) throw error;
       await this.load(this.request);
-      vectors = await this.ready().embed(prompted);
+      result = await this.ready().embedCounting(prompted);
     }
     const dim = this.ready().dim;
     const matrix = new Float32Array(texts.length * dim);
-    vectors.forEach((v, i) => matrix.set(v, i * dim));
-    return Comlink.transfer(matrix, [matrix.buffer]);
+    result.vectors.forEach((v, i) => matrix.set(v, i * dim));
+    return Comlink.transfer({ matrix, tokens: result.tokens }, [matrix.buffer]);
   }
 
   async listCache() {

@@ -1,0 +1,113 @@
+/**
+ * Splits a source file into the pieces a person wants as search results: whole top-level functions
+ * and classes where the language's shape allows (indentation for Python, brace depth for C-family
+ * languages), small neighbours merged, oversized ones cut into overlapping line windows; other
+ * files become overlapping line windows. Line numbers are 1-based and inclusive.
+ */
+export interface Chunk {
+  readonly startLine: number;
+  readonly endLine: number;
+  readonly text: string;
+}
+
+export interface ChunkOptions {
+  /** A chunk longer than this is cut into windows. */
+  readonly maxLines?: number;
+  /** Adjacent small pieces are merged while the result stays within this. */
+  readonly mergeLines?: number;
+  /** Overlap between consecutive windows. */
+  readonly overlapLines?: number;
+}
+
+const BRACE_LANGUAGES = new Set(['js', 'jsx', 'mjs', 'cjs', 'ts', 'tsx', 'mts', 'cts', 'go', 'rs', 'java', 'kt', 'kts', 'scala', 'swift', 'c', 'h', 'cc', 'cpp', 'cxx', 'hpp', 'hh', 'cs', 'php', 'dart', 'wgsl', 'glsl', 'zig']);
+const INDENT_LANGUAGES = new Set(['py', 'pyi']);
+
+type Span = [start: number, end: number];
+
+function extension(path: string): string {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
+}
+
+/** Top-level spans of a brace language: a span ends where brace depth returns to zero. */
+function braceSpans(lines: readonly string[]): Span[] {
+  const spans: Span[] = [];
+  let depth = 0;
+  let start = -1;
+  for (let i = 0; i < lines.length; i++) {
+    const code = lines[i].replace(/\/\/.*$/, '').replace(/"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|`(?:\\.|[^`\\])*`/g, '""');
+    if (start < 0 && lines[i].trim() !== '') start = i;
+    for (const ch of code) {
+      if (ch === '{') depth++;
+      else if (ch === '}') depth = Math.max(0, depth - 1);
+    }
+    const statementEnds = depth === 0 && start >= 0 && (/[};]\s*$/.test(code) || lines[i + 1]?.trim() === '');
+    if (statementEnds) {
+      spans.push([start, i]);
+      start = -1;
+    }
+  }
+  if (start >= 0) spans.push([start, lines.length - 1]);
+  return spans;
+}
+
+/** Top-level spans of Python: a new span starts at each non-indented line that is not a continuation. */
+function indentSpans(lines: readonly string[]): Span[] {
+  const spans: Span[] = [];
+  let start = -1;
+  let decorators = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const topLevel = line.trim() !== '' && !/^\s/.test(line) && !/^[)\]}]/.test(line);
+    if (topLevel && !decorators) {
+      if (start >= 0) spans.push([start, lastNonBlank(lines, start, i - 1)]);
+      start = i;
+    }
+    if (topLevel) decorators = line.startsWith('@');
+  }
+  if (start >= 0) spans.push([start, lastNonBlank(lines, start, lines.length - 1)]);
+  return spans;
+}
+
+function lastNonBlank(lines: readonly string[], from: number, to: number): number {
+  while (to > from && lines[to].trim() === '') to--;
+  return to;
+}
+
+function windows(span: Span, maxLines: number, overlap: number): Span[] {
+  const [start, end] = span;
+  if (end - start + 1 <= maxLines) return [span];
+  const out: Span[] = [];
+  const step = Math.max(1, maxLines - overlap);
+  for (let s = start; s <= end; s += step) {
+    out.push([s, Math.min(end, s + maxLines - 1)]);
+    if (s + maxLines - 1 >= end) break;
+  }
+  return out;
+}
+
+function merge(spans: readonly Span[], mergeLines: number): Span[] {
+  const out: Span[] = [];
+  for (const span of spans) {
+    const last = out.at(-1);
+    if (last && span[1] - last[0] + 1 <= mergeLines) last[1] = span[1];
+    else out.push([span[0], span[1]]);
+  }
+  return out;
+}
+
+export function chunkFile(path: string, content: string, options: ChunkOptions = {}): Chunk[] {
+  const maxLines = options.maxLines ?? 60;
+  const mergeLines = options.mergeLines ?? 20;
+  const overlap = options.overlapLines ?? 10;
+  const lines = content.replace(/\r\n?/g, '\n').split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  if (lines.every((l) => l.trim() === '')) return [];
+  const ext = extension(path);
+  const structural = BRACE_LANGUAGES.has(ext) ? braceSpans(lines) : INDENT_LANGUAGES.has(ext) ? indentSpans(lines) : [[0, lines.length - 1] as Span];
+  return merge(structural, mergeLines)
+    .flatMap((span) => windows(span, maxLines, overlap))
+    .map(([s, e]) => ({ startLine: s + 1, endLine: e + 1, text: lines.slice(s, e + 1).join('\n') }))
+    .filter((c) => c.text.trim() !== '');
+}

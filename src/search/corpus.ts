@@ -1,0 +1,50 @@
+/**
+ * Which files of a picked folder are code worth indexing: not in dependency, VCS, build or vendored
+ * folders; not lock files, minified bundles, images or other binaries; not above a size limit; and
+ * not binary by content (a NUL byte, or text that is not valid UTF-8).
+ */
+export const MAX_FILE_BYTES = 512 * 1024;
+
+const SKIPPED_DIRECTORIES = new Set([
+  'node_modules', '.git', '.hg', '.svn', 'dist', 'build', 'out', 'target', 'vendor', 'third_party', 'third-party',
+  '__pycache__', '.venv', 'venv', '.tox', '.mypy_cache', '.pytest_cache', '.next', '.nuxt', '.cache', 'coverage',
+  '.idea', '.vscode', 'bower_components', 'Pods', 'generated', '__generated__', '.gradle', '.terraform',
+]);
+
+const LOCK_FILES = new Set(['package-lock.json', 'yarn.lock', 'pnpm-lock.yaml', 'Cargo.lock', 'poetry.lock', 'Pipfile.lock', 'composer.lock', 'Gemfile.lock', 'go.sum', 'bun.lockb', 'flake.lock', 'uv.lock']);
+
+const CODE_EXTENSIONS = new Set([
+  'js', 'jsx', 'mjs', 'cjs', 'ts', 'tsx', 'mts', 'cts', 'py', 'pyi', 'go', 'rs', 'java', 'kt', 'kts', 'scala', 'swift',
+  'c', 'h', 'cc', 'cpp', 'cxx', 'hpp', 'hh', 'cs', 'php', 'rb', 'dart', 'lua', 'r', 'jl', 'ex', 'exs', 'erl', 'hs',
+  'ml', 'clj', 'sh', 'bash', 'zsh', 'sql', 'wgsl', 'glsl', 'zig', 'vue', 'svelte', 'html', 'css', 'scss', 'md',
+]);
+
+export type SkipReason = 'folder' | 'lock file' | 'not code' | 'minified' | 'too large' | 'binary';
+
+/** Why a path is skipped before reading it, or undefined to read it. */
+export function skipByPath(path: string, bytes: number): SkipReason | undefined {
+  const parts = path.split('/');
+  const name = parts.at(-1) ?? '';
+  if (parts.slice(0, -1).some((p) => SKIPPED_DIRECTORIES.has(p))) return 'folder';
+  if (LOCK_FILES.has(name)) return 'lock file';
+  if (/\.min\.(js|css)$/.test(name) || /[.-]bundle\.js$/.test(name)) return 'minified';
+  const dot = name.lastIndexOf('.');
+  if (dot <= 0 || !CODE_EXTENSIONS.has(name.slice(dot + 1).toLowerCase())) return 'not code';
+  if (bytes > MAX_FILE_BYTES) return 'too large';
+  return undefined;
+}
+
+/** Decodes file bytes as UTF-8 text, or returns undefined for binary content. */
+export function decodeText(bytes: Uint8Array): string | undefined {
+  if (bytes.subarray(0, 8192).includes(0)) return undefined;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+export async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}

@@ -1,0 +1,139 @@
+/**
+ * Indexing a folder: filter and read the files, chunk them, reuse what the store already holds for
+ * the same model and content, embed the rest as documents in batches (cancellable between batches),
+ * store each file as soon as all its chunks are embedded, and record the corpus for a later restore.
+ */
+import { chunkFile, type Chunk } from './chunker';
+import { decodeText, sha256Hex, skipByPath, type SkipReason } from './corpus';
+import type { StoredCorpus, StoredFile } from './index-store';
+import { SearchIndex } from './search-index';
+
+export interface CorpusFile {
+  /** Path relative to the picked folder, '/'-separated. */
+  readonly path: string;
+  readonly bytes: number;
+  read(): Promise<Uint8Array>;
+}
+
+export interface IndexStoreLike {
+  getFile(model: string, hash: string): Promise<StoredFile | undefined>;
+  putFile(model: string, hash: string, file: StoredFile): Promise<void>;
+  getCorpus(model: string): Promise<StoredCorpus | undefined>;
+  putCorpus(model: string, corpus: StoredCorpus): Promise<void>;
+}
+
+export interface DocumentEmbedder {
+  embed(
+    texts: readonly string[],
+    options: { kind: 'document'; signal?: AbortSignal; onProgress?: (done: number, total: number, tokens: number) => void },
+  ): Promise<Float32Array[]>;
+}
+
+export interface IndexProgress {
+  readonly chunksDone: number;
+  readonly chunksTotal: number;
+  readonly tokens: number;
+  readonly elapsedMs: number;
+}
+
+export interface IndexReport {
+  readonly index: SearchIndex;
+  readonly files: number;
+  readonly embeddedChunks: number;
+  readonly reusedFiles: number;
+  readonly tokens: number;
+  readonly elapsedMs: number;
+  readonly skipped: ReadonlyMap<string, SkipReason>;
+}
+
+interface PendingFile {
+  readonly path: string;
+  readonly hash: string;
+  readonly chunks: readonly Chunk[];
+}
+
+export async function indexCorpus(args: {
+  folder: string;
+  files: readonly CorpusFile[];
+  model: string;
+  dim: number;
+  store: IndexStoreLike;
+  embedder: DocumentEmbedder;
+  signal?: AbortSignal;
+  onProgress?: (progress: IndexProgress) => void;
+}): Promise<IndexReport> {
+  const started = performance.now();
+  const index = new SearchIndex(args.dim);
+  const skipped = new Map<string, SkipReason>();
+  const listing: Array<{ path: string; hash: string }> = [];
+  const pending: PendingFile[] = [];
+  let reusedFiles = 0;
+  for (const file of args.files) {
+    const reason = skipByPath(file.path, file.bytes);
+    if (reason) {
+      skipped.set(file.path, reason);
+      continue;
+    }
+    const text = decodeText(await file.read());
+    if (text === undefined) {
+      skipped.set(file.path, 'binary');
+      continue;
+    }
+    const hash = await sha256Hex(text);
+    listing.push({ path: file.path, hash });
+    const stored = await args.store.getFile(args.model, hash);
+    if (stored) {
+      index.add(file.path, stored.chunks, stored.vectors);
+      reusedFiles++;
+    } else {
+      pending.push({ path: file.path, hash, chunks: chunkFile(file.path, text) });
+    }
+  }
+
+  const texts = pending.flatMap((f) => f.chunks.map((c) => c.text));
+  let tokens = 0;
+  const report = (done: number) => args.onProgress?.({ chunksDone: done, chunksTotal: texts.length, tokens, elapsedMs: performance.now() - started });
+  report(0);
+  let stored = 0;
+  let filesStored = 0;
+  const vectors: Float32Array[] = [];
+  const storeFinishedFiles = async () => {
+    while (filesStored < pending.length && stored + pending[filesStored].chunks.length <= vectors.length) {
+      const file = pending[filesStored];
+      const matrix = new Float32Array(file.chunks.length * args.dim);
+      file.chunks.forEach((_, i) => matrix.set(vectors[stored + i], i * args.dim));
+      await args.store.putFile(args.model, file.hash, { chunks: file.chunks, vectors: matrix });
+      index.add(file.path, file.chunks, matrix);
+      stored += file.chunks.length;
+      filesStored++;
+    }
+  };
+  await storeFinishedFiles();
+  const batch = 16;
+  for (let start = 0; start < texts.length; start += batch) {
+    let batchTokens = 0;
+    const result = await args.embedder.embed(texts.slice(start, start + batch), {
+      kind: 'document',
+      signal: args.signal,
+      onProgress: (_, __, t) => (batchTokens = t),
+    });
+    tokens += batchTokens;
+    vectors.push(...result);
+    await storeFinishedFiles();
+    report(vectors.length);
+  }
+  await args.store.putCorpus(args.model, { folder: args.folder, files: listing, updated: Date.now() });
+  return { index, files: listing.length, embeddedChunks: texts.length, reusedFiles, tokens, elapsedMs: performance.now() - started, skipped };
+}
+
+/** The last indexed corpus of `model`, rebuilt from the store without embedding anything. */
+export async function restoreCorpus(model: string, dim: number, store: IndexStoreLike): Promise<{ folder: string; index: SearchIndex } | undefined> {
+  const corpus = await store.getCorpus(model);
+  if (!corpus) return undefined;
+  const index = new SearchIndex(dim);
+  for (const { path, hash } of corpus.files) {
+    const file = await store.getFile(model, hash);
+    if (file) index.add(path, file.chunks, file.vectors);
+  }
+  return { folder: corpus.folder, index };
+}

@@ -1,0 +1,93 @@
+import { describe, expect, test } from 'vitest';
+import { AbortError } from '../src/errors';
+import type { StoredCorpus, StoredFile } from '../src/search/index-store';
+import { indexCorpus, restoreCorpus, type CorpusFile, type DocumentEmbedder, type IndexStoreLike } from '../src/search/indexer';
+
+const DIM = 4;
+
+function memoryStore(): IndexStoreLike & { files: Map<string, StoredFile> } {
+  const files = new Map<string, StoredFile>();
+  const corpora = new Map<string, StoredCorpus>();
+  return {
+    files,
+    getFile: async (m, h) => files.get(`${m}|${h}`),
+    putFile: async (m, h, f) => void files.set(`${m}|${h}`, f),
+    getCorpus: async (m) => corpora.get(m),
+    putCorpus: async (m, c) => void corpora.set(m, c),
+  };
+}
+
+/** A fake embedder: a text's vector is a one-hot of its first character code modulo DIM; counts texts embedded. */
+function fakeEmbedder(abortAfterCalls?: { controller: AbortController; calls: number }) {
+  const embedded: string[] = [];
+  let calls = 0;
+  const embedder: DocumentEmbedder = {
+    async embed(texts, options) {
+      if (options.signal?.aborted) throw new AbortError('aborted');
+      embedded.push(...texts);
+      calls++;
+      if (abortAfterCalls && calls === abortAfterCalls.calls) abortAfterCalls.controller.abort();
+      options.onProgress?.(texts.length, texts.length, texts.length * 10);
+      return texts.map((t) => {
+        const v = new Float32Array(DIM);
+        v[t.charCodeAt(0) % DIM] = 1;
+        return v;
+      });
+    },
+  };
+  return { embedder, embedded };
+}
+
+const file = (path: string, text: string | Uint8Array): CorpusFile => {
+  const bytes = typeof text === 'string' ? new TextEncoder().encode(text) : text;
+  return { path, bytes: bytes.length, read: async () => bytes };
+};
+
+const corpus = [
+  file('src/a.py', 'def a():\n    return 1\n'),
+  file('src/b.ts', 'export const b = 2;\n'),
+  file('node_modules/x/index.js', 'module.exports = 1;\n'),
+  file('img.png', Uint8Array.from([0x89, 0x50, 0, 0])),
+  file('bin.js', Uint8Array.from([0x61, 0, 0x62])),
+  file('package-lock.json', '{}'),
+];
+
+describe('indexCorpus', () => {
+  test('indexes code, skips the rest with reasons, reports progress', async () => {
+    const store = memoryStore();
+    const { embedder, embedded } = fakeEmbedder();
+    const progress: number[] = [];
+    const report = await indexCorpus({ folder: 'p', files: corpus, model: 'm', dim: DIM, store, embedder, onProgress: (p) => progress.push(p.chunksDone) });
+    expect(report.files).toBe(2);
+    expect(report.index.size).toBe(2);
+    expect(embedded).toHaveLength(2);
+    expect(report.tokens).toBe(20);
+    expect(Object.fromEntries(report.skipped)).toEqual({ 'node_modules/x/index.js': 'folder', 'img.png': 'not code', 'bin.js': 'binary', 'package-lock.json': 'lock file' });
+    expect(progress.at(-1)).toBe(2);
+    const [top] = report.index.search(Float32Array.from([0, 1, 0, 0]), 1); // 'e' of "export" is 101, 101 % 4 = 1
+    expect(top.chunk.path).toBe('src/b.ts');
+  });
+
+  test('reopening only embeds what changed, and restore rebuilds without embedding', async () => {
+    const store = memoryStore();
+    await indexCorpus({ folder: 'p', files: corpus, model: 'm', dim: DIM, store, embedder: fakeEmbedder().embedder });
+    const { embedder, embedded } = fakeEmbedder();
+    const changed = [corpus[0], file('src/b.ts', 'export const b = 3;\n')];
+    const report = await indexCorpus({ folder: 'p', files: changed, model: 'm', dim: DIM, store, embedder });
+    expect(report.reusedFiles).toBe(1);
+    expect(embedded).toEqual(['export const b = 3;']);
+    const restored = await restoreCorpus('m', DIM, store);
+    expect(restored?.folder).toBe('p');
+    expect(restored?.index.size).toBe(2);
+    expect(await restoreCorpus('other-model', DIM, store)).toBeUndefined();
+  });
+
+  test('cancelling keeps the files finished so far', async () => {
+    const store = memoryStore();
+    const controller = new AbortController();
+    const many = Array.from({ length: 40 }, (_, i) => file(`f${i}.py`, `def f${i}():\n    return ${i}\n`));
+    const { embedder } = fakeEmbedder({ controller, calls: 1 });
+    await expect(indexCorpus({ folder: 'p', files: many, model: 'm', dim: DIM, store, embedder, signal: controller.signal })).rejects.toBeInstanceOf(AbortError);
+    expect(store.files.size).toBe(16);
+  });
+});

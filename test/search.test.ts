@@ -1,0 +1,89 @@
+import { describe, expect, test } from 'vitest';
+import { chunkFile } from '../src/search/chunker';
+import { decodeText, skipByPath } from '../src/search/corpus';
+
+const python = `import os
+
+
+@cache
+def fibonacci(n):
+    if n < 2:
+        return n
+    return fibonacci(n - 1) + fibonacci(n - 2)
+
+
+class Stack:
+    def __init__(self):
+        self.items = []
+
+    def push(self, x):
+        self.items.append(x)
+`;
+
+const typescript = `import { x } from './x';
+
+export function add(a: number, b: number): number {
+  const s = "}";
+  return a + b; // }
+}
+
+export class Counter {
+  private n = 0;
+  increment() {
+    this.n++;
+  }
+}
+`;
+
+describe('chunkFile', () => {
+  test('Python: whole functions and classes, decorators kept with their function', () => {
+    const chunks = chunkFile('m.py', python, { mergeLines: 1 });
+    expect(chunks.map((c) => [c.startLine, c.endLine])).toEqual([[1, 1], [4, 8], [11, 16]]);
+    expect(chunks[1].text.startsWith('@cache\ndef fibonacci')).toBe(true);
+  });
+
+  test('TypeScript: brace depth finds declarations, braces in strings and comments ignored', () => {
+    const chunks = chunkFile('m.ts', typescript, { mergeLines: 1 });
+    expect(chunks.map((c) => [c.startLine, c.endLine])).toEqual([[1, 1], [3, 6], [8, 13]]);
+  });
+
+  test('Go and Rust', () => {
+    const go = 'package main\n\nfunc a() int {\n\treturn 1\n}\n\nfunc b() {\n}\n';
+    expect(chunkFile('a.go', go, { mergeLines: 1 }).map((c) => c.startLine)).toEqual([1, 3, 7]);
+    const rust = 'fn a() -> u32 {\n    1\n}\n\nimpl S {\n    fn b(&self) {}\n}\n';
+    expect(chunkFile('a.rs', rust, { mergeLines: 1 }).map((c) => [c.startLine, c.endLine])).toEqual([[1, 3], [5, 7]]);
+  });
+
+  test('small neighbours merge; long pieces become overlapping windows', () => {
+    expect(chunkFile('m.py', python).length).toBeLessThan(3);
+    const long = Array.from({ length: 130 }, (_, i) => `line ${i}`).join('\n');
+    const chunks = chunkFile('notes.md', long, { maxLines: 60, overlapLines: 10 });
+    expect(chunks.map((c) => [c.startLine, c.endLine])).toEqual([[1, 60], [51, 110], [101, 130]]);
+  });
+
+  test('empty and whitespace-only files give no chunks; CRLF is handled', () => {
+    expect(chunkFile('e.py', '')).toEqual([]);
+    expect(chunkFile('e.py', '\n  \n')).toEqual([]);
+    expect(chunkFile('w.py', 'def f():\r\n    return 1\r\n')[0]).toEqual({ startLine: 1, endLine: 2, text: 'def f():\n    return 1' });
+  });
+});
+
+describe('corpus filters', () => {
+  test.each([
+    ['src/app.ts', 100, undefined],
+    ['node_modules/x/index.js', 100, 'folder'],
+    ['a/.git/config', 100, 'folder'],
+    ['vendor/lib.go', 100, 'folder'],
+    ['package-lock.json', 100, 'lock file'],
+    ['web/app.min.js', 100, 'minified'],
+    ['logo.png', 100, 'not code'],
+    ['Makefile', 100, 'not code'],
+    ['big.py', 10_000_000, 'too large'],
+  ])('%s', (path, bytes, reason) => expect(skipByPath(path, bytes)).toBe(reason));
+
+  test('binary content is detected', () => {
+    expect(decodeText(new TextEncoder().encode('const x = "é";'))).toBe('const x = "é";');
+    expect(decodeText(Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0, 1]))).toBeUndefined();
+    expect(decodeText(Uint8Array.from([0x61, 0xff, 0xfe, 0x62]))).toBeUndefined();
+  });
+});
