@@ -1,6 +1,11 @@
 import { defineConfig } from '@playwright/test';
 
-const PORT = 5199;
+/** Vite's dev server: the golden-test page and the fixtures. */
+export const DEV_PORT = 5199;
+/** The built demo, served by `vite preview` as a user gets it. */
+export const DEMO_PORT = 4173;
+/** A local stand-in for the Hugging Face Hub (e2e/hub-server.mjs). */
+export const HUB_PORT = 5299;
 
 export default defineConfig({
   testDir: 'e2e',
@@ -9,7 +14,7 @@ export default defineConfig({
   reporter: [['list']],
   outputDir: 'test-results',
   use: {
-    baseURL: `http://127.0.0.1:${PORT}`,
+    baseURL: `http://127.0.0.1:${DEV_PORT}`,
     browserName: 'chromium',
     headless: true,
     launchOptions: {
@@ -25,10 +30,22 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: `npx vite --host 127.0.0.1 --port ${PORT} --strictPort`,
-    url: `http://127.0.0.1:${PORT}/e2e/golden.html`,
-    reuseExistingServer: false,
-    timeout: 120_000,
-  },
+  webServer: [
+    {
+      command: `npx vite --host 127.0.0.1 --port ${DEV_PORT} --strictPort`,
+      url: `http://127.0.0.1:${DEV_PORT}/e2e/golden.html`,
+      timeout: 120_000,
+    },
+    {
+      command: `npx vite build && npx vite preview --host 127.0.0.1 --port ${DEMO_PORT} --strictPort`,
+      url: `http://127.0.0.1:${DEMO_PORT}/`,
+      timeout: 180_000,
+    },
+    {
+      command: `node e2e/hub-server.mjs`,
+      url: `http://127.0.0.1:${HUB_PORT}/__stats`,
+      env: { HUB_PORT: String(HUB_PORT) },
+      timeout: 30_000,
+    },
+  ],
 });

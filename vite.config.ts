@@ -1,9 +1,16 @@
 import { defineConfig } from 'vite';
 
+/** Cross-origin isolation, so that a later WASM backend can use threads; `credentialless` keeps Hub downloads working. */
+const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'credentialless' };
+
 export default defineConfig(({ isSsrBuild }) => ({
   build: isSsrBuild
     ? { target: 'node20', outDir: 'dist/cli', emptyOutDir: true, rollupOptions: { output: { entryFileNames: 'main.js' } } }
     : { target: 'es2022', outDir: 'dist/app' },
+  appType: 'mpa',
+  worker: { format: 'es' },
+  server: { headers: isolation },
+  preview: { headers: isolation },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 120_000,

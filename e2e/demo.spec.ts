@@ -1,0 +1,103 @@
+/**
+ * The demo, built and served as a user gets it, in headless Chromium with real WebGPU (SwiftShader):
+ * load a model from a local Hub-layout server, index a folder through the folder input, search,
+ * reload and find the index restored; hostile file names and content render as text.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { DEMO_PORT, HUB_PORT } from '../playwright.config';
+
+const HUB = `http://127.0.0.1:${HUB_PORT}`;
+test.use({ baseURL: `http://127.0.0.1:${DEMO_PORT}` });
+
+const XSS_NAME = '<img src=x onerror=window.__xssName=1>.js';
+
+function makeCorpus(): string {
+  const root = mkdtempSync(join(tmpdir(), 'c2llm-corpus-'));
+  const dir = join(root, 'sample-project');
+  const files: Record<string, string | Buffer> = {
+    'math/fib.py': 'def fibonacci(n):\n    a, b = 0, 1\n    for _ in range(n):\n        a, b = b, a + b\n    return a\n\n\ndef factorial(n):\n    return 1 if n < 2 else n * factorial(n - 1)\n',
+    'web/server.ts': 'import { createServer } from "node:http";\n\nexport function start(port: number) {\n  return createServer((req, res) => res.end("ok")).listen(port);\n}\n',
+    'tools/util.go': 'package tools\n\nfunc Reverse(s string) string {\n\tr := []rune(s)\n\tfor i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {\n\t\tr[i], r[j] = r[j], r[i]\n\t}\n\treturn string(r)\n}\n',
+    'README.md': '# Sample project\n\nA few functions to search.\n',
+    [XSS_NAME]: '<script>window.__xssScript = 1</script>\nconst html = "<img src=x onerror=window.__xssContent=1>";\n',
+    'node_modules/junk/index.js': 'module.exports = "should be skipped";\n',
+    'package-lock.json': '{"lockfileVersion": 3}\n',
+    'logo.png': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]),
+  };
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  return dir;
+}
+
+async function hubGets(): Promise<Record<string, number>> {
+  return (await fetch(`${HUB}/__stats`)).json();
+}
+
+async function waitForModel(page: Page): Promise<void> {
+  await expect(page.locator('#model-status')).toContainText('Model:', { timeout: 120_000 });
+}
+
+test('load from the Hub layout, index a folder, search, reload restores the index', async ({ page }, testInfo) => {
+  page.on('dialog', (dialog) => dialog.dismiss());
+  await page.goto(`/?model=test-org/tiny&host=${encodeURIComponent(HUB)}`);
+  await expect(page.locator('#download')).toBeVisible();
+  await waitForModel(page);
+  await expect(page.locator('#model-status')).toContainText('WebGPU: ');
+  await expect(page.locator('#model-status')).toContainText(/0\.\d MB downloaded/);
+  const afterFirstLoad = await hubGets();
+  expect(afterFirstLoad['/test-org/tiny/resolve/main/model.safetensors']).toBe(1);
+
+  await page.getByLabel('Choose folder').setInputFiles(makeCorpus());
+  await expect(page.locator('#corpus-status')).toContainText('Indexed “sample-project”', { timeout: 120_000 });
+  await expect(page.locator('#corpus-status')).toContainText('5 files');
+  await expect(page.locator('#corpus-status')).toContainText('3 files skipped');
+  await page.screenshot({ path: testInfo.outputPath('indexed.png'), fullPage: true });
+
+  const search = page.getByRole('searchbox', { name: 'Search' });
+  await search.fill('compute the fibonacci numbers');
+  await search.press('Enter');
+  const results = page.getByRole('list', { name: 'Results' }).getByRole('listitem');
+  await expect(results.first()).toBeVisible();
+  expect(await results.count()).toBeGreaterThanOrEqual(5);
+  const listed = await page.locator('.result-path').allTextContents();
+  expect(listed.some((p) => p.startsWith('math/fib.py:'))).toBe(true);
+  expect(listed.some((p) => p.startsWith(`${XSS_NAME}:1–2`))).toBe(true);
+  expect(listed.some((p) => p.includes('node_modules'))).toBe(false);
+  await expect(page.locator('#results')).toContainText('<script>window.__xssScript = 1</script>');
+  await expect(page.locator('#results img, #results script')).toHaveCount(0);
+  expect(await page.evaluate(() => Object.keys(window).filter((k) => k.startsWith('__xss')))).toEqual([]);
+  await expect(page.locator('#search-status')).toContainText(/results of \d+ chunks in \d+ ms/);
+  await page.screenshot({ path: testInfo.outputPath('searched.png'), fullPage: true });
+
+  await page.reload();
+  await waitForModel(page);
+  await expect(page.locator('#model-status')).toContainText('0.0 MB downloaded');
+  await expect(page.locator('#corpus-status')).toContainText('Restored the index of “sample-project”');
+  await expect(page.locator('#corpus-status')).toContainText('nothing re-embedded');
+  expect((await hubGets())['/test-org/tiny/resolve/main/model.safetensors']).toBe(1);
+  await search.fill('reverse a string');
+  await search.press('Enter');
+  await expect(results.first()).toBeVisible();
+});
+
+test('a flaky server (503s, a download cut halfway) still loads through retries', async ({ page }) => {
+  await page.goto(`/?model=test-org/flaky&host=${encodeURIComponent(HUB)}`);
+  await waitForModel(page);
+  expect((await hubGets())['/test-org/flaky/resolve/main/model.safetensors']).toBe(3);
+});
+
+test('a failing server shows the error and offers the bundled demo model, with its notice', async ({ page }) => {
+  await page.goto(`/?model=test-org/broken&host=${encodeURIComponent(HUB)}`);
+  await expect(page.getByRole('alert')).toContainText('Could not load test-org/broken', { timeout: 120_000 });
+  await expect(page.getByRole('alert')).toContainText('HTTP 500');
+  await page.getByRole('button', { name: 'Use the bundled demo model' }).click();
+  await waitForModel(page);
+  await expect(page.locator('#model-status')).toContainText('bundled demo model (random weights)');
+  await expect(page.locator('#demo-notice')).toBeVisible();
+  await expect(page.locator('#demo-notice')).toContainText('not meaningful');
+});

@@ -1,0 +1,39 @@
+/**
+ * A small syntax highlighter for result snippets: comments, strings, numbers and common keywords.
+ * It builds DOM nodes whose text is set with textContent, so file content is never parsed as HTML.
+ */
+const KEYWORDS = new Set(
+  ('abstract async await break case catch class const continue def default defer del do elif else enum export extends ' +
+    'false final finally fn for from func function go if impl import in interface is lambda let loop match mod mut new nil ' +
+    'None null package pass private protected pub public raise return self static struct super switch this throw true True False ' +
+    'try type typeof use var void where while with yield').split(' '),
+);
+
+const TOKEN = /(\/\/[^\n]*|#[^\n]*|\/\*[\s\S]*?\*\/)|("(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`)|(\b\d[\d_.xXa-fA-F]*\b)|([A-Za-z_]\w*)/g;
+
+export function highlight(code: string): DocumentFragment {
+  const fragment = document.createDocumentFragment();
+  let last = 0;
+  const push = (text: string, className?: string) => {
+    if (!text) return;
+    if (!className) {
+      fragment.append(document.createTextNode(text));
+      return;
+    }
+    const span = document.createElement('span');
+    span.className = className;
+    span.textContent = text;
+    fragment.append(span);
+  };
+  for (const match of code.matchAll(TOKEN)) {
+    const [text, comment, string, number, word] = match;
+    push(code.slice(last, match.index));
+    if (comment) push(text, 'tok-comment');
+    else if (string) push(text, 'tok-string');
+    else if (number) push(text, 'tok-number');
+    else push(word, KEYWORDS.has(word) ? 'tok-keyword' : undefined);
+    last = match.index + text.length;
+  }
+  push(code.slice(last));
+  return fragment;
+}

