@@ -83,6 +83,14 @@ test('load from the Hub layout, index a folder, search, reload restores the inde
   await search.fill('reverse a string');
   await search.press('Enter');
   await expect(results.first()).toBeVisible();
+
+  await page.getByRole('button', { name: 'Forget downloaded models and indexes' }).click();
+  await expect(page.locator('#storage-status')).toContainText('Removed 4 cached model files');
+  await page.reload();
+  await waitForModel(page);
+  await expect(page.locator('#model-status')).toContainText(/0\.\d MB downloaded, 0\.0 MB from/);
+  await expect(page.locator('#corpus-status')).toHaveText('');
+  expect((await hubGets())['/test-org/tiny/resolve/main/model.safetensors']).toBe(2);
 });
 
 test('a flaky server (503s, a download cut halfway) still loads through retries', async ({ page }) => {

@@ -32,6 +32,8 @@ const ui = {
   search: $<HTMLInputElement>('search'),
   searchStatus: $('search-status'),
   results: $<HTMLOListElement>('results'),
+  clearStorage: $<HTMLButtonElement>('clear-storage'),
+  storageStatus: $('storage-status'),
 };
 
 const params = new URLSearchParams(location.search);
@@ -182,6 +184,13 @@ async function search(query: string): Promise<void> {
 }
 
 ui.useDemoModel.addEventListener('click', () => loadModel(DEMO_MODEL_URL, true));
+ui.clearStorage.addEventListener('click', async () => {
+  const files = embedder ? await embedder.listCache() : [];
+  const removed = embedder ? await embedder.clearCache() : 0;
+  await (store ??= await IndexStore.open()).clear();
+  const bytes = files.reduce((n, f) => n + f.bytes, 0);
+  setText(ui.storageStatus, `Removed ${removed} cached model files (${(bytes / MB).toFixed(1)} MB) and the saved indexes.`);
+});
 ui.folderInput.addEventListener('change', () => {
   if (ui.folderInput.files?.length) indexFolder(fromFileList(ui.folderInput.files));
 });
