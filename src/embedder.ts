@@ -1,24 +1,31 @@
 /**
- * The engine's front door: a checkpoint's config, its tokenizer and a compute backend (WebGPU or the
- * CPU reference). The checkpoint's file bytes are dropped once the backend holds the weights. `embed` tokenizes, orders texts by length so that each forward pass holds
+ * The engine's front door: a checkpoint's config, its tokenizer and a compute backend (WebGPU,
+ * onnxruntime on the CPU, or the TypeScript reference). The checkpoint's file bytes are dropped once the backend holds the weights. `embed` tokenizes, orders texts by length so that each forward pass holds
  * similar lengths, runs the backend batch by batch and returns vectors in input order.
  */
 import { InputError, NoWebGpuError } from './errors';
 import { acquireGpu, type GpuContext } from './gpu/device';
 import type { EmbeddingBackend } from './model/backend';
-import { loadCheckpoint } from './model/checkpoint';
+import { loadCheckpoint, type Checkpoint } from './model/checkpoint';
+import { OrtModel, type OrtModule } from './model/ort-model';
 import type { ModelConfig } from './model/config';
 import { CpuModel } from './model/cpu-model';
 import { GpuModel } from './model/gpu-model';
 import type { CheckpointSource } from './model/source';
 import { TextTokenizer } from './text/tokenizer';
 
-export type DeviceChoice = 'webgpu' | 'cpu' | 'auto';
+export type DeviceChoice = 'webgpu' | 'cpu' | 'reference' | 'auto';
+
+/** Loads onnxruntime for the CPU backend: onnxruntime-node in Node, onnxruntime-web (WASM) in a browser. */
+export type OrtLoader = () => Promise<{ module: OrtModule; runtime: string; threads?: number }>;
 
 export interface EmbedderOptions {
+  /** `auto` (default): WebGPU on a hardware adapter, else the onnxruntime CPU backend. */
   readonly device?: DeviceChoice;
   /** The WebGPU entry point: navigator.gpu in a browser, Dawn's GPU object in Node. */
   readonly gpu?: GPU;
+  /** How to load onnxruntime for the `cpu` device; without it `cpu` is unavailable. */
+  readonly ort?: OrtLoader;
   /** Tokens kept per text (the first ones); default 2048. */
   readonly maxLength?: number;
   /** Texts per forward pass; default 32. */
@@ -39,10 +46,51 @@ export interface ModelInfo {
 export const DEFAULT_MAX_LENGTH = 2048;
 export const DEFAULT_BATCH_SIZE = 32;
 
+interface Choice {
+  readonly backend: EmbeddingBackend;
+  readonly reason: string;
+  readonly gpu?: GpuContext;
+}
+
+/** Picks and builds the backend for `device`, saying why. */
+async function chooseBackend(checkpoint: Checkpoint, device: DeviceChoice, options: EmbedderOptions, maxLength: number): Promise<Choice> {
+  const cpu = async (reason: string): Promise<Choice> => {
+    if (!options.ort) throw new InputError('the cpu device needs onnxruntime, which this build does not provide');
+    const { module, runtime, threads } = await options.ort();
+    return { backend: await OrtModel.create(checkpoint, module, { maxLength, runtime, threads }), reason };
+  };
+  const webgpu = async (gpu: GpuContext, reason: string): Promise<Choice> => {
+    try {
+      return { backend: await GpuModel.load(gpu, checkpoint, { maxLength, maxBindingBytes: options.maxBindingBytes }), reason, gpu };
+    } catch (error) {
+      gpu.destroy();
+      throw error;
+    }
+  };
+  if (device === 'reference') return { backend: new CpuModel(checkpoint), reason: 'the TypeScript reference was requested' };
+  if (device === 'cpu') return cpu('the CPU was requested');
+  if (device === 'webgpu') return webgpu(await acquireGpu(options.gpu), 'WebGPU was requested');
+  let gpu: GpuContext | undefined;
+  try {
+    gpu = await acquireGpu(options.gpu);
+  } catch (error) {
+    if (!(error instanceof NoWebGpuError)) throw error;
+    if (options.ort) return cpu(`no usable WebGPU adapter (${error.message})`);
+    return { backend: new CpuModel(checkpoint), reason: `no usable WebGPU adapter (${error.message}) and no onnxruntime: the TypeScript reference` };
+  }
+  if (gpu.isFallbackAdapter && options.ort) {
+    gpu.destroy();
+    return cpu(`the only WebGPU adapter, ${gpu.adapterName}, is a software fallback; onnxruntime on the CPU is faster`);
+  }
+  return webgpu(gpu, `WebGPU adapter ${gpu.adapterName}${gpu.isFallbackAdapter ? ' (a software fallback; no onnxruntime here)' : ''}`);
+}
+
 export class Embedder {
   private constructor(
     readonly model: ModelInfo,
     readonly backend: EmbeddingBackend,
+    /** Why this backend was chosen. */
+    readonly deviceReason: string,
     private readonly tokenizer: TextTokenizer,
     readonly maxLength: number,
     private readonly batchSize: number,
@@ -56,21 +104,10 @@ export class Embedder {
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new InputError(`batch size must be a positive integer, got ${batchSize}`);
     const checkpoint = await loadCheckpoint(source);
     const tokenizer = new TextTokenizer(checkpoint.tokenizerJson, checkpoint.tokenizerConfig);
-    const device = options.device ?? 'auto';
     const dtype = checkpoint.weights.layers[0]?.qWeight.dtype ?? checkpoint.weights.embedTokens.dtype;
     const model: ModelInfo = { source: checkpoint.source, config: checkpoint.config, unusedTensors: checkpoint.unusedTensors, dtype };
-    if (device === 'cpu') return new Embedder(model, new CpuModel(checkpoint), tokenizer, maxLength, batchSize);
-    let gpu: GpuContext;
-    try {
-      gpu = await acquireGpu(options.gpu);
-    } catch (error) {
-      if (device === 'auto' && error instanceof NoWebGpuError) {
-        return new Embedder(model, new CpuModel(checkpoint), tokenizer, maxLength, batchSize);
-      }
-      throw error;
-    }
-    const backend = await GpuModel.load(gpu, checkpoint, { maxLength, maxBindingBytes: options.maxBindingBytes });
-    return new Embedder(model, backend, tokenizer, maxLength, batchSize, gpu);
+    const choice = await chooseBackend(checkpoint, options.device ?? 'auto', options, maxLength);
+    return new Embedder(model, choice.backend, choice.reason, tokenizer, maxLength, batchSize, choice.gpu);
   }
 
   get dim(): number {

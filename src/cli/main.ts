@@ -1,5 +1,5 @@
 /**
- * `c2llm embed --model <dir> --input <texts.json> [--output <file>] [--device webgpu|cpu|auto]
+ * `c2llm embed --model <dir> --input <texts.json> [--output <file>] [--device webgpu|cpu|reference|auto]
  *              [--max-length N] [--batch-size N]`
  * Writes {"dim": D, "embeddings": [[...], ...]} to --output or stdout; everything else goes to stderr.
  * Any failure prints one line naming the file and tensor or field, and exits non-zero.
@@ -12,7 +12,7 @@ import { GpuModel } from '../model/gpu-model';
 import { createNodeGpu } from '../node/dawn';
 import { directorySource } from '../node/fs-source';
 
-const USAGE = 'usage: c2llm embed --model <dir> --input <texts.json> [--output <file>] [--device webgpu|cpu|auto] [--max-length N] [--batch-size N]';
+const USAGE = 'usage: c2llm embed --model <dir> --input <texts.json> [--output <file>] [--device webgpu|cpu|reference|auto] [--max-length N] [--batch-size N]';
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -55,16 +55,17 @@ async function embedCommand(argv: string[]): Promise<void> {
   });
   if (!values.model || !values.input) throw new InputError(`--model and --input are required\n${USAGE}`);
   const device = values.device as DeviceChoice;
-  if (!['webgpu', 'cpu', 'auto'].includes(device)) throw new InputError(`--device must be webgpu, cpu or auto, got "${device}"`);
+  if (!['webgpu', 'cpu', 'reference', 'auto'].includes(device)) throw new InputError(`--device must be webgpu, cpu, reference or auto, got "${device}"`);
   const texts = await readTexts(values.input);
   const embedder = await Embedder.load(directorySource(values.model), {
     device,
-    gpu: device === 'cpu' ? undefined : await createNodeGpu(),
+    gpu: device === 'webgpu' || device === 'auto' ? await createNodeGpu() : undefined,
+    ort: async () => ({ module: await import('onnxruntime-node'), runtime: 'onnxruntime-node' }),
     maxLength: positiveInt('max-length', values['max-length']),
     batchSize: positiveInt('batch-size', values['batch-size']),
   });
   const { backend, model: checkpoint } = embedder;
-  process.stderr.write(`c2llm: ${checkpoint.source}: using ${backend.description}\n`);
+  process.stderr.write(`c2llm: ${checkpoint.source}: using ${backend.description}, because ${embedder.deviceReason}\n`);
   if (checkpoint.unusedTensors.length) process.stderr.write(`c2llm: ignoring ${checkpoint.unusedTensors.length} unused tensor(s): ${checkpoint.unusedTensors.join(', ')}\n`);
   const started = performance.now();
   const vectors = await embedder.embed(texts);

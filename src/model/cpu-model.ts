@@ -1,5 +1,5 @@
 /**
- * The plain TypeScript forward pass: the same math as the GPU path, composed from each kernel
+ * The plain TypeScript forward pass (the `reference` device): the same math as the GPU path, composed from each kernel
  * module's CPU reference, one sequence at a time, with weights widened to f32. It is the oracle of the
  * kernel tests and the fallback where no WebGPU adapter exists; it is readable, not fast.
  */
@@ -12,7 +12,7 @@ import { ropeReference, ropeTable } from '../kernels/rope';
 import { swigluReference } from '../kernels/swiglu';
 import { concat } from '../kernels/weights';
 import type { EmbeddingBackend } from './backend';
-import type { Checkpoint } from './checkpoint';
+import type { Checkpoint, PmaWeights } from './checkpoint';
 import { PMA_LAYER_NORM_EPS, type ModelConfig } from './config';
 import { widenToF32 } from './dtype';
 import type { RawTensor } from './safetensors';
@@ -30,13 +30,13 @@ interface CpuLayer {
 }
 
 export class CpuModel implements EmbeddingBackend {
-  readonly device = 'cpu' as const;
-  readonly description = 'CPU (TypeScript reference)';
+  readonly device = 'reference' as const;
+  readonly description = 'TypeScript reference (CPU)';
   readonly dim: number;
   private readonly table: Float32Array;
   private readonly layers: readonly CpuLayer[];
   private readonly finalNorm: Float32Array;
-  private readonly pma: Record<'seed' | 'query' | 'kvWeight' | 'kvBias' | 'oWeight' | 'oBias' | 'ln0Weight' | 'ln0Bias' | 'ln1Weight' | 'ln1Bias', Float32Array>;
+  private readonly pma: CpuPmaWeights;
   private ropeCache: Float32Array = new Float32Array(0);
   private ropeLength = 0;
 
@@ -45,8 +45,7 @@ export class CpuModel implements EmbeddingBackend {
   constructor(checkpoint: Checkpoint) {
     const { weights, config } = checkpoint;
     this.config = config;
-    const d = config.compressedDim;
-    this.dim = d;
+    this.dim = config.compressedDim;
     this.table = f32(weights.embedTokens);
     this.layers = weights.layers.map((l) => ({
       inputNorm: f32(l.inputNorm),
@@ -58,20 +57,7 @@ export class CpuModel implements EmbeddingBackend {
       down: f32(l.down),
     }));
     this.finalNorm = f32(weights.finalNorm);
-    const p = weights.pma;
-    const seed = f32(p.seed);
-    this.pma = {
-      seed,
-      query: matmulReference(seed, f32(p.qWeight), 1, d, d, { bias: true, relu: false, accumulate: false, biasValues: f32(p.qBias) }),
-      kvWeight: concat([f32(p.kWeight), f32(p.vWeight)]),
-      kvBias: concat([f32(p.kBias), f32(p.vBias)]),
-      oWeight: f32(p.oWeight),
-      oBias: f32(p.oBias),
-      ln0Weight: f32(p.ln0Weight),
-      ln0Bias: f32(p.ln0Bias),
-      ln1Weight: f32(p.ln1Weight),
-      ln1Bias: f32(p.ln1Bias),
-    };
+    this.pma = widenPmaWeights(weights.pma, config);
   }
 
   async embed(sequences: readonly Uint32Array[]): Promise<Float32Array[]> {
@@ -111,12 +97,36 @@ export class CpuModel implements EmbeddingBackend {
   }
 
   private pool(final: Float32Array, t: number): Float32Array {
-    const { hiddenSize: h, compressedDim: d, pmaHeads } = this.config;
-    const p = this.pma;
-    const kv = matmulReference(final, p.kvWeight, t, 2 * d, h, { bias: true, relu: false, accumulate: false, biasValues: p.kvBias });
-    const attended = pmaAttentionReference(p.query, p.seed, kv, [0], [t], { sequences: 1, heads: pmaHeads, dim: d });
-    const o = layerNormReference(attended, p.ln0Weight, p.ln0Bias, 1, d, PMA_LAYER_NORM_EPS, false);
-    const withFeedForward = matmulReference(o, p.oWeight, 1, d, d, { bias: true, relu: true, accumulate: true, biasValues: p.oBias, into: o.slice() });
-    return layerNormReference(withFeedForward, p.ln1Weight, p.ln1Bias, 1, d, PMA_LAYER_NORM_EPS, true);
+    return pmaHead(this.pma, this.config, final, t);
   }
+}
+
+export type CpuPmaWeights = Record<'seed' | 'query' | 'kvWeight' | 'kvBias' | 'oWeight' | 'oBias' | 'ln0Weight' | 'ln0Bias' | 'ln1Weight' | 'ln1Bias', Float32Array>;
+
+/** The PMA head's weights widened to f32, with the input-independent query fc_q(S) precomputed. */
+export function widenPmaWeights(pma: PmaWeights, config: ModelConfig): CpuPmaWeights {
+  const d = config.compressedDim;
+  const seed = f32(pma.seed);
+  return {
+    seed,
+    query: matmulReference(seed, f32(pma.qWeight), 1, d, d, { bias: true, relu: false, accumulate: false, biasValues: f32(pma.qBias) }),
+    kvWeight: concat([f32(pma.kWeight), f32(pma.vWeight)]),
+    kvBias: concat([f32(pma.kBias), f32(pma.vBias)]),
+    oWeight: f32(pma.oWeight),
+    oBias: f32(pma.oBias),
+    ln0Weight: f32(pma.ln0Weight),
+    ln0Bias: f32(pma.ln0Bias),
+    ln1Weight: f32(pma.ln1Weight),
+    ln1Bias: f32(pma.ln1Bias),
+  };
+}
+
+/** The PMA head over the t final hidden states of one sequence (t = 0 for an empty text: the seed alone). */
+export function pmaHead(p: CpuPmaWeights, config: ModelConfig, final: Float32Array, t: number): Float32Array {
+  const { hiddenSize: h, compressedDim: d, pmaHeads } = config;
+  const kv = matmulReference(final, p.kvWeight, t, 2 * d, h, { bias: true, relu: false, accumulate: false, biasValues: p.kvBias });
+  const attended = pmaAttentionReference(p.query, p.seed, kv, [0], [t], { sequences: 1, heads: pmaHeads, dim: d });
+  const o = layerNormReference(attended, p.ln0Weight, p.ln0Bias, 1, d, PMA_LAYER_NORM_EPS, false);
+  const withFeedForward = matmulReference(o, p.oWeight, 1, d, d, { bias: true, relu: true, accumulate: true, biasValues: p.oBias, into: o.slice() });
+  return layerNormReference(withFeedForward, p.ln1Weight, p.ln1Bias, 1, d, PMA_LAYER_NORM_EPS, true);
 }

@@ -17,6 +17,17 @@ import type { EngineInfo, LoadRequest, ProgressCallback } from './protocol';
 
 installErrorTransfer();
 
+/**
+ * onnxruntime-web's WASM build, imported only when the CPU backend is chosen, so pages on WebGPU
+ * never download it. It uses threads where the page is cross-origin isolated.
+ */
+async function loadOnnxRuntimeWeb() {
+  const ort = await import('onnxruntime-web/wasm');
+  const threads = self.crossOriginIsolated ? Math.min(4, self.navigator.hardwareConcurrency || 1) : 1;
+  ort.env.wasm.numThreads = threads;
+  return { module: ort, runtime: `onnxruntime-web WASM, ${threads} thread${threads > 1 ? 's' : ''}`, threads };
+}
+
 class EngineWorker {
   private embedder?: Embedder;
   private request?: LoadRequest;
@@ -33,6 +44,7 @@ class EngineWorker {
     this.embedder = await Embedder.load(this.source(request, onProgress), {
       device: request.device,
       gpu: self.navigator.gpu,
+      ort: loadOnnxRuntimeWeb,
       maxLength: request.maxLength,
       batchSize: request.batchSize,
     });
@@ -50,6 +62,7 @@ class EngineWorker {
       config: embedder.model.config,
       device: backend.device,
       adapter: backend.description,
+      deviceReason: embedder.deviceReason,
       isFallbackAdapter: gpu?.isFallbackAdapter ?? false,
       limits: gpu?.limits ?? null,
       features: gpu ? [...gpu.device.features] : [],

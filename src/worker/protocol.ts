@@ -20,9 +20,11 @@ export interface EngineInfo {
   readonly model: string;
   readonly dim: number;
   readonly config: ModelConfig;
-  readonly device: 'webgpu' | 'cpu';
-  /** The adapter, or why the CPU was used. */
+  readonly device: 'webgpu' | 'cpu' | 'reference';
+  /** What computes the embeddings: the adapter, or the CPU runtime. */
   readonly adapter: string;
+  /** Why this device was chosen (for `auto`: the adapter found, or why the CPU is faster here). */
+  readonly deviceReason: string;
   readonly isFallbackAdapter: boolean;
   readonly limits: GpuLimits | null;
   readonly features: readonly string[];

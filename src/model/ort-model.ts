@@ -1,0 +1,98 @@
+/**
+ * The fast CPU backend: the checkpoint built into an ONNX graph at load time (src/onnx) and run by
+ * onnxruntime, one sequence per run (no padding). The onnxruntime module is injected:
+ * onnxruntime-node in Node, onnxruntime-web's WASM build in the browser, loaded only when used.
+ * The embedding table stays in its stored dtype outside the graph; its rows are widened per token.
+ * Nothing else of the checkpoint is kept once the session is built.
+ */
+import type { InferenceSession, Tensor } from 'onnxruntime-common';
+import { buildC2llmGraph } from '../onnx/c2llm-graph';
+import type { EmbeddingBackend } from './backend';
+import type { Checkpoint } from './checkpoint';
+import type { ModelConfig } from './config';
+import { pmaHead, widenPmaWeights } from './cpu-model';
+import { DTYPE_BYTES, widenToF32 } from './dtype';
+import type { RawTensor } from './safetensors';
+import { ropeTable } from '../kernels/rope';
+
+/** The parts of an onnxruntime module (node or web) that this backend uses. */
+export interface OrtModule {
+  readonly InferenceSession: { create(model: Uint8Array, options?: InferenceSession.SessionOptions): Promise<InferenceSession> };
+  readonly Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => Tensor;
+}
+
+export interface OrtModelOptions {
+  readonly maxLength: number;
+  /** Intra-op threads (default: onnxruntime's choice). */
+  readonly threads?: number;
+  /** Shown in `description`, e.g. "onnxruntime-node". */
+  readonly runtime: string;
+}
+
+export class OrtModel implements EmbeddingBackend {
+  readonly device = 'cpu' as const;
+  readonly dim: number;
+  readonly description: string;
+
+  private constructor(
+    private readonly ort: OrtModule,
+    private readonly session: InferenceSession,
+    private readonly config: ModelConfig,
+    private readonly table: RawTensor,
+    private readonly rope: Float32Array,
+    private readonly emptyEmbedding: Float32Array,
+    runtime: string,
+  ) {
+    this.dim = config.compressedDim;
+    this.description = `CPU (${runtime})`;
+  }
+
+  static async create(checkpoint: Checkpoint, ort: OrtModule, options: OrtModelOptions): Promise<OrtModel> {
+    const { config } = checkpoint;
+    const graph = buildC2llmGraph(checkpoint);
+    const sessionOptions: InferenceSession.SessionOptions = { graphOptimizationLevel: 'all', executionMode: 'sequential' };
+    if (options.threads) Object.assign(sessionOptions, { intraOpNumThreads: options.threads });
+    const session = await ort.InferenceSession.create(graph, sessionOptions);
+    const emptyEmbedding = pmaHead(widenPmaWeights(checkpoint.weights.pma, config), config, new Float32Array(0), 0);
+    const rope = ropeTable(options.maxLength, config.headDim, config.ropeTheta);
+    return new OrtModel(ort, session, config, checkpoint.weights.embedTokens, rope, emptyEmbedding, options.runtime);
+  }
+
+  async embed(sequences: readonly Uint32Array[]): Promise<Float32Array[]> {
+    const out: Float32Array[] = [];
+    for (const ids of sequences) out.push(ids.length ? await this.embedOne(ids) : this.emptyEmbedding.slice());
+    return out;
+  }
+
+  private async embedOne(ids: Uint32Array): Promise<Float32Array> {
+    const { hiddenSize: h, headDim: hd } = this.config;
+    const t = ids.length;
+    const rowBytes = h * DTYPE_BYTES[this.table.dtype];
+    const hidden = new Float32Array(t * h);
+    ids.forEach((id, i) => hidden.set(widenToF32(this.table.bytes.subarray(id * rowBytes, (id + 1) * rowBytes), this.table.dtype), i * h));
+    const cos = new Float32Array(t * hd);
+    const sin = new Float32Array(t * hd);
+    const half = hd / 2;
+    for (let p = 0; p < t; p++) {
+      for (let i = 0; i < half; i++) {
+        const [c, s] = [this.rope[(p * half + i) * 2], this.rope[(p * half + i) * 2 + 1]];
+        cos[p * hd + i] = cos[p * hd + half + i] = c;
+        sin[p * hd + i] = sin[p * hd + half + i] = s;
+      }
+    }
+    const mask = new Float32Array(t * t);
+    for (let i = 0; i < t; i++) mask.fill(-Infinity, i * t + i + 1, (i + 1) * t);
+    const { Tensor } = this.ort;
+    const result = await this.session.run({
+      hidden: new Tensor('float32', hidden, [t, h]),
+      cos: new Tensor('float32', cos, [t, 1, hd]),
+      sin: new Tensor('float32', sin, [t, 1, hd]),
+      mask: new Tensor('float32', mask, [t, t]),
+    });
+    return Float32Array.from(result.embedding.data as Float32Array);
+  }
+
+  dispose(): void {
+    void this.session.release();
+  }
+}
