@@ -44,7 +44,7 @@ async function waitForModel(page: Page): Promise<void> {
 
 test('load from the Hub layout, index a folder, search, reload restores the index', async ({ page }, testInfo) => {
   page.on('dialog', (dialog) => dialog.dismiss());
-  await page.goto(`/?model=test-org/tiny&host=${encodeURIComponent(HUB)}`);
+  await page.goto(`/?model=test-org/tiny&host=${encodeURIComponent(HUB)}&device=webgpu`);
   await expect(page.locator('#download')).toBeVisible();
   await waitForModel(page);
   await expect(page.locator('#model-status')).toContainText('WebGPU: ');
@@ -91,6 +91,30 @@ test('load from the Hub layout, index a folder, search, reload restores the inde
   await expect(page.locator('#model-status')).toContainText(/0\.\d MB downloaded, 0\.0 MB from/);
   await expect(page.locator('#corpus-status')).toHaveText('');
   expect((await hubGets())['/test-org/tiny/resolve/main/model.safetensors']).toBe(2);
+});
+
+test('auto chooses onnxruntime-web on the CPU over the software WebGPU adapter, says why, and searches', async ({ page }) => {
+  const wasm: string[] = [];
+  page.on('request', (request) => request.url().includes('.wasm') && wasm.push(request.url()));
+  await page.goto(`/?model=test-org/tiny&host=${encodeURIComponent(HUB)}`);
+  await waitForModel(page);
+  await expect(page.locator('#model-status')).toContainText('CPU (onnxruntime-web WASM, ');
+  await expect(page.locator('#device-reason')).toContainText('is a software fallback; onnxruntime on the CPU is faster');
+  expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
+  expect(wasm.length).toBeGreaterThan(0);
+  await page.getByLabel('Choose folder').setInputFiles(makeCorpus());
+  await expect(page.locator('#corpus-status')).toContainText('Indexed “sample-project”', { timeout: 120_000 });
+  await page.getByRole('searchbox', { name: 'Search' }).fill('reverse a string');
+  await page.getByRole('searchbox', { name: 'Search' }).press('Enter');
+  await expect(page.getByRole('list', { name: 'Results' }).getByRole('listitem').first()).toBeVisible();
+});
+
+test('pages on WebGPU never download onnxruntime', async ({ page }) => {
+  const wasm: string[] = [];
+  page.on('request', (request) => /\.wasm|ort/.test(request.url()) && wasm.push(request.url()));
+  await page.goto(`/?model=test-org/tiny&host=${encodeURIComponent(HUB)}&device=webgpu`);
+  await waitForModel(page);
+  expect(wasm).toEqual([]);
 });
 
 test('a flaky server (503s, a download cut halfway) still loads through retries', async ({ page }) => {

@@ -31,14 +31,14 @@ describe('c2llm embed', () => {
   const texts = TEXTS.slice(0, 9);
   const input = writeTexts(texts);
 
-  test.each(['webgpu', 'cpu'])('--device %s writes {dim, embeddings} to stdout, matching the goldens', (device) => {
+  test.each(['webgpu', 'cpu', 'reference'])('--device %s writes {dim, embeddings} to stdout, matching the goldens', (device) => {
     const { code, stdout, stderr } = c2llm(['embed', '--model', checkpointDir('small-bf16-gqa2'), '--input', input, '--device', device]);
     expect(code, stderr).toBe(0);
     const out = JSON.parse(stdout);
     expect(Object.keys(out)).toEqual(['dim', 'embeddings']);
     expect(out.dim).toBe(96);
     expectEmbeddingsMatch(out.embeddings, golden('small-bf16-gqa2').embeddings.slice(0, 9), `cli ${device}`);
-    expect(stderr).toMatch(device === 'webgpu' ? /using WebGPU: / : /using CPU/);
+    expect(stderr).toMatch({ webgpu: /using WebGPU: /, cpu: /using CPU \(onnxruntime-node\)/, reference: /using TypeScript reference/ }[device]!);
   });
 
   test('--output, --max-length and --batch-size', () => {
@@ -52,10 +52,10 @@ describe('c2llm embed', () => {
     expectEmbeddingsMatch(out.embeddings, [expected[9], expected[1]], 'cli output file');
   });
 
-  test('auto says which device it used', () => {
+  test('auto picks the CPU backend over the software adapter here, and says why', () => {
     const { code, stderr } = c2llm(['embed', '--model', checkpointDir('tiny-f32-gqa1'), '--input', writeTexts(['a'])]);
     expect(code, stderr).toBe(0);
-    expect(stderr).toMatch(/using (WebGPU: .+|CPU)/);
+    expect(stderr).toMatch(/using CPU \(onnxruntime-node\), because the only WebGPU adapter, google swiftshader.*, is a software fallback/);
   });
 
   test('--device webgpu with no adapter fails clearly; auto falls back to the CPU and says so', () => {
@@ -66,7 +66,7 @@ describe('c2llm embed', () => {
     expect(forced.stderr).toMatch(/no WebGPU adapter was found/);
     const auto = c2llm(['embed', '--model', checkpointDir('tiny-f32-gqa1'), '--input', writeTexts(['a'])], noDriver);
     expect(auto.code, auto.stderr).toBe(0);
-    expect(auto.stderr).toMatch(/using CPU/);
+    expect(auto.stderr).toMatch(/using CPU \(onnxruntime-node\), because no usable WebGPU adapter/);
   });
 
   test('a malformed checkpoint exits non-zero with one message naming file and tensor', () => {
@@ -99,7 +99,7 @@ describe('c2llm embed', () => {
   });
 
   test('bad flags are clear errors', () => {
-    expect(c2llm(['embed', '--model', 'x', '--input', 'y', '--device', 'tpu']).stderr).toMatch(/--device must be webgpu, cpu or auto/);
+    expect(c2llm(['embed', '--model', 'x', '--input', 'y', '--device', 'tpu']).stderr).toMatch(/--device must be webgpu, cpu, reference or auto/);
     expect(c2llm(['embed', '--model', checkpointDir('tiny-f32-gqa1'), '--input', input, '--max-length', '0']).stderr).toMatch(/--max-length must be a positive integer/);
     expect(c2llm(['embed', '--bogus']).code).toBe(1);
     expect(c2llm([]).stderr).toMatch(/usage: c2llm embed/);

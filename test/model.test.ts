@@ -6,11 +6,13 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { Embedder } from '../src/embedder';
 import { InputError } from '../src/errors';
 import { GpuModel } from '../src/model/gpu-model';
+import { OrtModel } from '../src/model/ort-model';
 import { directorySource } from '../src/node/fs-source';
 import { expectEmbeddingsMatch } from './helpers/compare';
 import { CHECKPOINTS, TEXTS, checkpointDir, golden } from './helpers/fixtures';
 import { testGpu } from './helpers/gpu';
 
+const nodeOrt = async () => ({ module: await import('onnxruntime-node'), runtime: 'onnxruntime-node' });
 const embedders: Embedder[] = [];
 async function load(name: (typeof CHECKPOINTS)[number], options: Parameters<typeof Embedder.load>[1]): Promise<Embedder> {
   const embedder = await Embedder.load(directorySource(checkpointDir(name)), options);
@@ -23,13 +25,19 @@ describe.each(CHECKPOINTS)('%s', (name) => {
   const expected = golden(name);
 
   test('tokenizer matches the reference tokenizer (first 2048 tokens)', async () => {
-    const embedder = await load(name, { device: 'cpu' });
+    const embedder = await load(name, { device: 'reference' });
     TEXTS.forEach((text, i) => expect(Array.from(embedder.tokenize(text)), `text ${i}`).toEqual(expected.tokens[i]));
   });
 
-  test('CPU reference matches the goldens', async () => {
-    const embedder = await load(name, { device: 'cpu' });
-    expectEmbeddingsMatch(await embedder.embed(TEXTS), expected.embeddings, `${name} cpu`);
+  test('TypeScript reference matches the goldens', async () => {
+    const embedder = await load(name, { device: 'reference' });
+    expectEmbeddingsMatch(await embedder.embed(TEXTS), expected.embeddings, `${name} reference`);
+  });
+
+  test('CPU backend (onnxruntime-node on the TypeScript-built graph) matches the goldens', async () => {
+    const embedder = await load(name, { device: 'cpu', ort: nodeOrt });
+    expect(embedder.backend).toBeInstanceOf(OrtModel);
+    expectEmbeddingsMatch(await embedder.embed(TEXTS), expected.embeddings, `${name} onnxruntime`);
   });
 
   test('WebGPU matches the goldens, batched and one by one', async () => {
@@ -92,8 +100,18 @@ describe('WebGPU engine details', () => {
     await expect(embedder.backend.embed([Uint32Array.from([1, vocab])])).rejects.toThrow(/token id \d+ is outside the model's vocabulary/);
   });
 
+  test('auto picks the CPU backend over a software adapter, and says why', async () => {
+    const gpu = await testGpu();
+    expect(gpu.isFallbackAdapter).toBe(true);
+    const auto = await load('tiny-f32-gqa1', { gpu: gpu.gpu, ort: nodeOrt });
+    expect(auto.backend).toBeInstanceOf(OrtModel);
+    expect(auto.deviceReason).toMatch(/is a software fallback; onnxruntime on the CPU is faster/);
+    const withoutOrt = await load('tiny-f32-gqa1', { gpu: gpu.gpu });
+    expect(withoutOrt.backend).toBeInstanceOf(GpuModel);
+  });
+
   test('texts must be strings', async () => {
-    const embedder = await load('tiny-f32-gqa1', { device: 'cpu' });
+    const embedder = await load('tiny-f32-gqa1', { device: 'reference' });
     await expect(embedder.embed([1 as unknown as string])).rejects.toThrow(InputError);
   });
 });

@@ -33,6 +33,7 @@ const ui = {
   searchStatus: $('search-status'),
   results: $<HTMLOListElement>('results'),
   clearStorage: $<HTMLButtonElement>('clear-storage'),
+  deviceReason: $('device-reason'),
   storageStatus: $('storage-status'),
 };
 
@@ -82,6 +83,8 @@ async function loadModel(model: string, isDemo: boolean): Promise<void> {
   ui.demoNotice.hidden = !isDemo;
   const origin = `${(downloaded / MB).toFixed(1)} MB downloaded, ${(cached / MB).toFixed(1)} MB from this browser’s cache`;
   setText(ui.modelStatus, `Model: ${isDemo ? 'bundled demo model (random weights)' : info.model} · ${info.dim}-dim · ${info.dtype} · ${info.adapter} · ${origin}`);
+  ui.modelStatus.title = `Device: ${info.deviceReason}`;
+  setText(ui.deviceReason, `Running on ${info.adapter}: ${info.deviceReason}.`);
   ui.folderInput.disabled = false;
   ui.openFolder.disabled = false;
   store ??= await IndexStore.open();
