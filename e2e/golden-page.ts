@@ -15,13 +15,14 @@ interface GoldenRun {
   submits: number;
 }
 
-async function runGolden(checkpoint: string, oneByOne: boolean): Promise<GoldenRun> {
+async function runGolden(checkpoint: string, oneByOne: boolean, device: 'webgpu' | 'cpu' = 'webgpu'): Promise<GoldenRun> {
   const texts: string[] = await (await fetch('/fixtures/texts.json')).json();
-  const embedder = await Embedder.load(urlSource(`/fixtures/${checkpoint}/`), { device: 'webgpu', gpu: navigator.gpu });
+  const ort = async () => ({ module: await import('onnxruntime-web/wasm'), runtime: 'onnxruntime-web WASM' });
+  const embedder = await Embedder.load(urlSource(`/fixtures/${checkpoint}/`), { device, gpu: navigator.gpu, ort });
   try {
-    const model = embedder.backend as GpuModel;
+    const model = embedder.backend;
     const batched = (await embedder.embed(texts)).map((v) => Array.from(v));
-    const { dispatches, submits } = model.lastPass;
+    const { dispatches, submits } = model instanceof GpuModel ? model.lastPass : { dispatches: 0, submits: 0 };
     let single: number[][] | null = null;
     if (oneByOne) {
       single = [];

@@ -5,7 +5,7 @@ import { CHECKPOINTS, golden } from '../test/helpers/fixtures';
 
 declare global {
   interface Window {
-    runGolden(checkpoint: string, oneByOne: boolean): Promise<{ adapter: string; batched: number[][]; single: number[][] | null; dispatches: number; submits: number }>;
+    runGolden(checkpoint: string, oneByOne: boolean, device?: 'webgpu' | 'cpu'): Promise<{ adapter: string; batched: number[][]; single: number[][] | null; dispatches: number; submits: number }>;
   }
 }
 
@@ -16,6 +16,12 @@ test.beforeEach(async ({ page }) => {
 });
 
 for (const name of CHECKPOINTS) {
+  test(`${name}: the CPU backend (onnxruntime-web WASM) in Chromium matches the goldens`, async ({ page }) => {
+    const run = await page.evaluate(([checkpoint]) => window.runGolden(checkpoint, false, 'cpu'), [name] as const);
+    expect(run.adapter).toBe('CPU (onnxruntime-web WASM)');
+    expectEmbeddingsMatch(run.batched, golden(name).embeddings, `${name} chromium onnxruntime-web`);
+  });
+
   const oneByOne = name === 'tiny-f32-gqa1' || name === 'small-bf16-gqa2';
   test(`${name}: WebGPU in Chromium matches the goldens${oneByOne ? ', batched and one by one' : ''}`, async ({ page }) => {
     const run = await page.evaluate(([checkpoint, single]) => window.runGolden(checkpoint, single), [name, oneByOne] as const);
