@@ -5,7 +5,7 @@ const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-E
 
 export default defineConfig(({ isSsrBuild }) => ({
   build: isSsrBuild
-    ? { target: 'node20', outDir: 'dist/cli', emptyOutDir: true, rollupOptions: { output: { entryFileNames: 'main.js' } } }
+    ? { target: 'node20', outDir: 'dist/cli', emptyOutDir: true, copyPublicDir: false, rollupOptions: { output: { entryFileNames: '[name].js' } } }
     : { target: 'es2022', outDir: 'dist/app' },
   appType: 'mpa',
   worker: { format: 'es' },

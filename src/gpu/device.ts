@@ -24,6 +24,8 @@ export interface GpuContext {
   readonly adapterName: string;
   /** True for software adapters (SwiftShader, lavapipe). */
   readonly isFallbackAdapter: boolean;
+  /** Bytes of GPU buffers alive now, and the most alive at once since the device was made. */
+  readonly memory: { readonly live: number; readonly peak: number };
   /** Throws if the device was lost or reported an uncaptured error since the last check. */
   assertHealthy(): void;
   destroy(): void;
@@ -72,7 +74,9 @@ export async function acquireGpu(gpu: GPU | undefined): Promise<GpuContext> {
     failure ??= new GpuError(`GPU error: ${error.message}`);
   });
   const limits = Object.fromEntries(LIMIT_NAMES.map((n) => [n, device.limits[n]])) as unknown as GpuLimits;
+  const memory = trackAllocations(device);
   return {
+    memory,
     gpu,
     device,
     limits,
@@ -85,6 +89,26 @@ export async function acquireGpu(gpu: GPU | undefined): Promise<GpuContext> {
       device.destroy();
     },
   };
+}
+
+/** Counts the bytes of every buffer the device creates until it is destroyed. */
+function trackAllocations(device: GPUDevice): { live: number; peak: number } {
+  const memory = { live: 0, peak: 0 };
+  const createBuffer = device.createBuffer.bind(device);
+  device.createBuffer = (descriptor: GPUBufferDescriptor) => {
+    const buffer = createBuffer(descriptor);
+    const destroy = buffer.destroy.bind(buffer);
+    let alive = true;
+    memory.live += buffer.size;
+    memory.peak = Math.max(memory.peak, memory.live);
+    buffer.destroy = () => {
+      if (alive) memory.live -= buffer.size;
+      alive = false;
+      destroy();
+    };
+    return buffer;
+  };
+  return memory;
 }
 
 /** Runs `body` inside validation and out-of-memory error scopes and throws the first error as GpuError. */

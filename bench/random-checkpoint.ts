@@ -1,0 +1,89 @@
+/**
+ * Writes a checkpoint with C2LLM-0.5B's real shapes (hidden 896, intermediate 4864, 14/2 heads of 64,
+ * vocabulary 151936, PMA 896/32) and a chosen layer count, random BF16 weights, in the Hugging Face
+ * layout, for benchmarks. Reused when already present.
+ */
+import { existsSync, mkdirSync, copyFileSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const C2LLM_05B = { hidden: 896, intermediate: 4864, heads: 14, kvHeads: 2, headDim: 64, vocab: 151936, compressed: 896, pmaHeads: 32 };
+
+function tensorsFor(layers: number): Array<[string, number[]]> {
+  const s = C2LLM_05B;
+  const q = s.heads * s.headDim;
+  const kv = s.kvHeads * s.headDim;
+  const out: Array<[string, number[]]> = [['plm_model.model.embed_tokens.weight', [s.vocab, s.hidden]]];
+  for (let i = 0; i < layers; i++) {
+    const p = `plm_model.model.layers.${i}.`;
+    out.push(
+      [`${p}input_layernorm.weight`, [s.hidden]],
+      [`${p}self_attn.q_proj.weight`, [q, s.hidden]], [`${p}self_attn.q_proj.bias`, [q]],
+      [`${p}self_attn.k_proj.weight`, [kv, s.hidden]], [`${p}self_attn.k_proj.bias`, [kv]],
+      [`${p}self_attn.v_proj.weight`, [kv, s.hidden]], [`${p}self_attn.v_proj.bias`, [kv]],
+      [`${p}self_attn.o_proj.weight`, [s.hidden, q]],
+      [`${p}post_attention_layernorm.weight`, [s.hidden]],
+      [`${p}mlp.gate_proj.weight`, [s.intermediate, s.hidden]],
+      [`${p}mlp.up_proj.weight`, [s.intermediate, s.hidden]],
+      [`${p}mlp.down_proj.weight`, [s.hidden, s.intermediate]],
+    );
+  }
+  const d = s.compressed;
+  out.push(['plm_model.model.norm.weight', [s.hidden]], ['mha_pma.S', [1, 1, d]]);
+  for (const fc of ['q', 'k', 'v', 'o']) out.push([`mha_pma.mab.fc_${fc}.weight`, [d, fc === 'k' || fc === 'v' ? s.hidden : d]], [`mha_pma.mab.fc_${fc}.bias`, [d]]);
+  for (const ln of ['ln0', 'ln1']) out.push([`mha_pma.mab.${ln}.weight`, [d]], [`mha_pma.mab.${ln}.bias`, [d]]);
+  return out;
+}
+
+/** Random bf16 values: uniform in [-scale, scale), or around 1 for norm weights. */
+function randomBf16(count: number, scale: number, around: number, seed: number): Uint16Array {
+  const out = new Uint16Array(count);
+  const f = new Float32Array(1);
+  const u = new Uint32Array(f.buffer);
+  let state = seed >>> 0 || 1;
+  for (let i = 0; i < count; i++) {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    f[0] = around + ((state >>> 0) / 4294967296 - 0.5) * 2 * scale;
+    out[i] = u[0] >>> 16;
+  }
+  return out;
+}
+
+export function writeRandomCheckpoint(dir: string, layers: number, tokenizerDir: string): string {
+  if (existsSync(join(dir, 'model.safetensors'))) return dir;
+  mkdirSync(dir, { recursive: true });
+  const s = C2LLM_05B;
+  const tensors = tensorsFor(layers);
+  const header: Record<string, unknown> = { __metadata__: { format: 'pt' } };
+  let offset = 0;
+  for (const [name, shape] of tensors) {
+    const bytes = shape.reduce((a, b) => a * b, 1) * 2;
+    header[name] = { dtype: 'BF16', shape, data_offsets: [offset, offset + bytes] };
+    offset += bytes;
+  }
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - (json.length % 8)) % 8);
+  const fd = openSync(join(dir, 'model.safetensors'), 'w');
+  const length = Buffer.alloc(8);
+  length.writeBigUInt64LE(BigInt(json.length));
+  writeSync(fd, length);
+  writeSync(fd, json);
+  tensors.forEach(([name, shape], i) => {
+    const count = shape.reduce((a, b) => a * b, 1);
+    const isNorm = /layernorm|norm\.weight|ln\d\.weight/.test(name);
+    const fanIn = shape.length === 2 ? shape[1] : 1;
+    const values = randomBf16(count, isNorm ? 0.1 : shape.length === 2 ? Math.sqrt(3 / fanIn) : 0.1, isNorm ? 1 : 0, 1234 + i);
+    writeSync(fd, new Uint8Array(values.buffer));
+  });
+  closeSync(fd);
+  const config = {
+    architectures: ['C2LLMForEmbedding'], model_type: 'qwen2', hidden_size: s.hidden, intermediate_size: s.intermediate,
+    num_hidden_layers: layers, num_attention_heads: s.heads, num_key_value_heads: s.kvHeads, rms_norm_eps: 1e-6, rope_theta: 1e6,
+    vocab_size: s.vocab, tie_word_embeddings: true, torch_dtype: 'bfloat16', embedding_method: 'pma', pma_num_heads: s.pmaHeads,
+    pma_ln: true, pma_norm: false, pma_norm_mode: 'post_normal', compressed_dim: s.compressed, padding_side: 'left',
+  };
+  writeFileSync(join(dir, 'config.json'), JSON.stringify(config, null, 2));
+  for (const file of ['tokenizer.json', 'tokenizer_config.json']) copyFileSync(join(tokenizerDir, file), join(dir, file));
+  return dir;
+}
