@@ -20,6 +20,13 @@ import { GraphBuilder } from './onnx-model';
 
 const f32 = (t: RawTensor) => widenToF32(t.bytes, t.dtype);
 
+/** [rows, cols] -> [cols, rows]: PyTorch's [out, in] weights as MatMul's [in, out]. */
+function transpose(values: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(values.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = values[r * cols + c];
+  return out;
+}
+
 export function buildC2llmGraph(checkpoint: Checkpoint): Uint8Array {
   const { config, weights } = checkpoint;
   const { hiddenSize: h, numHeads: nh, numKvHeads: nkv, headDim: hd, intermediateSize: inter, compressedDim: d, pmaHeads, rmsNormEps } = config;
@@ -41,9 +48,8 @@ export function buildC2llmGraph(checkpoint: Checkpoint): Uint8Array {
     return g.node('Mul', [g.node('Div', [x, scale]), g.floats(name, [weight.shape[0]], f32(weight))]);
   };
   const linear = (x: string, name: string, weight: Float32Array, rows: number, cols: number, bias?: Float32Array) => {
-    const inputs = [x, g.floats(`${name}.weight`, [rows, cols], weight)];
-    if (bias) inputs.push(g.floats(`${name}.bias`, [rows], bias));
-    return g.node('Gemm', inputs, { transB: 1 });
+    const product = g.node('MatMul', [x, g.floats(`${name}.weight_t`, [cols, rows], transpose(weight, rows, cols))]);
+    return bias ? g.node('Add', [product, g.floats(`${name}.bias`, [rows], bias)]) : product;
   };
   const shape = (name: string, dims: number[]) => g.ints(name, dims);
   const half = g.ints('rope_halves', [hd / 2, hd / 2]);
