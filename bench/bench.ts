@@ -111,8 +111,8 @@ async function measure(engine: string, description: string, start: number, embed
   return result;
 }
 
-/** GFLOP/s of the bf16 matmul kernel at the MLP's gate|up shape (M tokens x 2*4864 x 896). */
-async function matmulGflops(gpu: GPU): Promise<{ shape: string; gflops: number }> {
+/** GFLOP/s of the bf16 matmul kernel at the MLP's gate|up shape (M tokens x 2*4864 x 896), per workgroup shape. */
+async function matmulGflops(gpu: GPU): Promise<Array<{ shape: string; workgroup: string; gflops: number }>> {
   const ctx = await acquireGpu(gpu);
   const [m, n, k] = [256, 2 * C2LLM_05B.intermediate, C2LLM_05B.hidden];
   const bytes = new Uint8Array(n * k * 2);
@@ -120,18 +120,24 @@ async function matmulGflops(gpu: GPU): Promise<{ shape: string; gflops: number }
   const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC;
   const x = uploadF32(ctx.device, 'x', new Float32Array(m * k).fill(0.5), usage);
   const out = uploadF32(ctx.device, 'y', new Float32Array(m * n), usage);
-  const kernel = await new PipelineCache(ctx.device).get(matmulSpec('BF16', { bias: false, relu: false, accumulate: false }));
-  const times: number[] = [];
-  for (let r = 0; r < runs + 1; r++) {
-    const rec = new PassRecorder(ctx.device, ctx.limits.minUniformBufferOffsetAlignment, ctx.limits.maxComputeWorkgroupsPerDimension, 'bench');
-    recordMatmul(rec, kernel, { x, weight, bias: x, out, m });
-    const t0 = performance.now();
-    rec.submit({ dispatches: 0, submits: 0 });
-    await ctx.device.queue.onSubmittedWorkDone();
-    if (r > 0) times.push(performance.now() - t0);
+  const cache = new PipelineCache(ctx.device);
+  const results = [];
+  for (const workgroup of [[16, 4], [8, 8], [64, 1], [4, 16]] as const) {
+    const kernel = await cache.get(matmulSpec('BF16', { bias: false, relu: false, accumulate: false }, workgroup));
+    const times: number[] = [];
+    for (let r = 0; r < runs + 1; r++) {
+      const rec = new PassRecorder(ctx.device, ctx.limits.minUniformBufferOffsetAlignment, ctx.limits.maxComputeWorkgroupsPerDimension, 'bench');
+      recordMatmul(rec, kernel, { x, weight, bias: x, out, m });
+      const t0 = performance.now();
+      rec.submit({ dispatches: 0, submits: 0 });
+      await ctx.device.queue.onSubmittedWorkDone();
+      if (r > 0) times.push(performance.now() - t0);
+    }
+    results.push({ shape: `${m}x${n}x${k} bf16`, workgroup: workgroup.join('x'), gflops: (2 * m * n * k) / (median(times) / 1000) / 1e9 });
+    log(`  matmul ${workgroup.join('x')}: ${results.at(-1)!.gflops.toFixed(2)} GFLOP/s`);
   }
   ctx.destroy();
-  return { shape: `${m}x${n}x${k} bf16`, gflops: (2 * m * n * k) / (median(times) / 1000) / 1e9 };
+  return results;
 }
 
 async function main() {
@@ -215,7 +221,7 @@ async function main() {
   console.log(`C2LLM-0.5B shapes, ${layers} layers, tokens/s (median of ${runs}; ratio to the onnxruntime-node baseline)\n`);
   console.log(table);
   for (const r of results) if (Object.keys(r.extra).length) console.log(`\n${r.description}: ${JSON.stringify(r.extra)}`);
-  if (matmul) console.log(`matmul kernel: ${matmul.gflops.toFixed(2)} GFLOP/s at ${matmul.shape}`);
+  for (const m of matmul ?? []) console.log(`matmul kernel, workgroup ${m.workgroup}: ${m.gflops.toFixed(2)} GFLOP/s at ${m.shape}`);
   console.log(`\nresults: ${flags.out}`);
   process.exit(0);
 }

@@ -7,3 +7,10 @@ fn weight_at(i: u32) -> f32 {
   let word = weights[i >> 1u];
   return bitcast<f32>(select(word << 16u, word & 0xffff0000u, (i & 1u) == 1u));
 }
+
+// Elements i..i+3 (i a multiple of 4): two whole words.
+fn weight4_at(i: u32) -> vec4f {
+  let lo = weights[i >> 1u];
+  let hi = weights[(i >> 1u) + 1u];
+  return bitcast<vec4f>(vec4u(lo << 16u, lo & 0xffff0000u, hi << 16u, hi & 0xffff0000u));
+}

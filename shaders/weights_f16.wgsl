@@ -5,3 +5,8 @@
 fn weight_at(i: u32) -> f32 {
   return unpack2x16float(weights[i >> 1u])[i & 1u];
 }
+
+// Elements i..i+3 (i a multiple of 4): two whole words.
+fn weight4_at(i: u32) -> vec4f {
+  return vec4f(unpack2x16float(weights[i >> 1u]), unpack2x16float(weights[(i >> 1u) + 1u]));
+}

@@ -58,9 +58,11 @@ describe('matmul', () => {
     ['F16', { bias: true, relu: true, accumulate: true }, [16, 4]],
     ['BF16', { bias: true, relu: false, accumulate: false }, [4, 16]],
   ];
-  for (const [dtype, epilogue, workgroup] of cases) {
-    test(`${dtype} ${JSON.stringify(epilogue)} workgroup ${workgroup}, split into row parts`, async () => {
-      const [m, n, k] = [13, 37, 27];
+  // k = 27 takes the one-k-at-a-time path; k = 28 the four-at-a-time path.
+  const depths = [27, 28];
+  for (const [dtype, epilogue, workgroup] of cases) for (const k of depths) {
+    test(`${dtype} ${JSON.stringify(epilogue)} workgroup ${workgroup}, k ${k}, split into row parts`, async () => {
+      const [m, n] = [13, 37];
       const w = tensor(dtype, [n, k], 1);
       // A binding of 10 rows forces four parts, the last one short.
       const matrix = uploadMatrix(gpu.gpu.device, 'w', [w], 10 * k * DTYPE_BYTES[dtype] + 4);

@@ -82,10 +82,15 @@ export function concat(arrays: readonly Float32Array[]): Float32Array {
 }
 
 export function uploadF32(device: GPUDevice, label: string, values: Float32Array | Uint32Array, usage: GPUBufferUsageFlags): GPUBuffer {
-  const buffer = device.createBuffer({ label, size: Math.max(16, values.byteLength), usage, mappedAtCreation: true });
+  const buffer = device.createBuffer({ label, size: vec4Aligned(values.byteLength), usage, mappedAtCreation: true });
   new Uint8Array(buffer.getMappedRange()).set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
   buffer.unmap();
   return buffer;
+}
+
+/** Buffer sizes in whole vec4s (at least one), so kernels may bind any activation as array<vec4f>. */
+export function vec4Aligned(bytes: number): number {
+  return Math.max(16, Math.ceil(bytes / 16) * 16);
 }
 
 export function destroyMatrix(matrix: WeightMatrix): void {

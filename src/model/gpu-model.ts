@@ -18,7 +18,7 @@ import { layerNormSpec, recordLayerNorm, recordRmsNorm, rmsNormSpec } from '../k
 import { pmaAttentionSpec, recordPmaAttention } from '../kernels/pma-attention';
 import { recordRope, ropeSpec, ropeTable } from '../kernels/rope';
 import { recordSwiglu, swigluSpec } from '../kernels/swiglu';
-import { destroyMatrix, uploadF32, uploadMatrix, uploadVector, type WeightMatrix } from '../kernels/weights';
+import { destroyMatrix, uploadF32, uploadMatrix, uploadVector, vec4Aligned, type WeightMatrix } from '../kernels/weights';
 import type { EmbeddingBackend } from './backend';
 import type { Checkpoint } from './checkpoint';
 import { PMA_LAYER_NORM_EPS, type ModelConfig } from './config';
@@ -238,7 +238,7 @@ export class GpuModel implements EmbeddingBackend {
     const chunkRows = Math.min(this.mlpChunkRows, Math.max(n, 1));
     const created: GPUBuffer[] = [];
     const activation = (label: string, floats: number) => {
-      const buffer = device.createBuffer({ label, size: Math.max(16, floats * 4), usage: activationUsage() });
+      const buffer = device.createBuffer({ label, size: vec4Aligned(floats * 4), usage: activationUsage() });
       created.push(buffer);
       return buffer;
     };
