@@ -9,6 +9,7 @@ export default defineConfig(({ isSsrBuild }) => ({
     : { target: 'es2022', outDir: 'dist/app' },
   appType: 'mpa',
   worker: { format: 'es' },
+  optimizeDeps: { include: ['onnxruntime-web/wasm', 'onnxruntime-web/webgpu', 'comlink', '@huggingface/tokenizers'] },
   server: { headers: isolation },
   preview: { headers: isolation },
   test: {

@@ -26,8 +26,7 @@ import { GpuModel } from '../src/model/gpu-model';
 import { createNodeGpu } from '../src/node/dawn';
 import { directorySource } from '../src/node/fs-source';
 import { buildC2llmGraph } from '../src/onnx/c2llm-graph';
-import { ropeTable } from '../src/kernels/rope';
-import { widenToF32 } from '../src/model/dtype';
+import { graphInputs, measure, median, plainSessionEmbed, resultTable, type EngineResult } from './measure';
 import { C2LLM_05B, writeRandomCheckpoint } from './random-checkpoint';
 
 const { values: flags } = parseArgs({
@@ -44,72 +43,8 @@ const runs = Number(flags.runs);
 const budgetSeconds = Number(flags.budget);
 const engines = flags.engines!.split(',');
 
-function lengths(seed: number, count: number, min: number, max: number): number[] {
-  let state = seed;
-  return Array.from({ length: count }, () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return min + (state % (max - min + 1));
-  });
-}
-
-const WORKLOADS: Record<string, number[]> = {
-  '1x128': [128],
-  '8x512': Array(8).fill(512),
-  '1x2048': [2048],
-  'corpus mix': lengths(7, 24, 30, 600),
-};
-
-function sequences(lens: number[], seed: number): Uint32Array[] {
-  let state = seed;
-  return lens.map((n) =>
-    Uint32Array.from({ length: n }, () => {
-      state = (state * 1103515245 + 12345) % 2147483648;
-      return state % 151643;
-    }),
-  );
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const log = (s: string) => process.stderr.write(`${s}\n`);
-
-type Embed = (seqs: Uint32Array[]) => Promise<unknown>;
-interface EngineResult {
-  engine: string;
-  description: string;
-  firstEmbeddingMs: number;
-  workloads: Record<string, { tokensPerSecond: number | null; runs: number[]; note?: string }>;
-  extra: Record<string, unknown>;
-}
-
-async function measure(engine: string, description: string, start: number, embed: Embed, extra: () => Record<string, unknown>): Promise<EngineResult> {
-  await embed(sequences([16], 1));
-  const firstEmbeddingMs = performance.now() - start;
-  const result: EngineResult = { engine, description, firstEmbeddingMs, workloads: {}, extra: {} };
-  let secondsPerToken = 0;
-  for (const [name, lens] of Object.entries(WORKLOADS)) {
-    const tokens = lens.reduce((a, b) => a + b, 0);
-    const estimate = secondsPerToken * tokens * (runs + 1);
-    if (estimate > budgetSeconds) {
-      result.workloads[name] = { tokensPerSecond: null, runs: [], note: `skipped: about ${estimate.toFixed(0)} s for ${runs} runs` };
-      log(`  ${engine} ${name}: skipped (estimated ${estimate.toFixed(0)} s)`);
-      continue;
-    }
-    const seqs = sequences(lens, 99);
-    const warm = performance.now();
-    await embed(seqs);
-    secondsPerToken = Math.max(secondsPerToken, (performance.now() - warm) / 1000 / tokens);
-    const rates: number[] = [];
-    for (let r = 0; r < runs; r++) {
-      const t0 = performance.now();
-      await embed(seqs);
-      rates.push(tokens / ((performance.now() - t0) / 1000));
-    }
-    result.workloads[name] = { tokensPerSecond: median(rates), runs: rates };
-    log(`  ${engine} ${name}: ${median(rates).toFixed(1)} tokens/s (runs ${rates.map((r) => r.toFixed(1)).join(', ')})`);
-  }
-  result.extra = extra();
-  return result;
-}
+const measureOptions = { runs, budgetSeconds, log };
 
 /** GFLOP/s of the bf16 matmul kernel at the MLP's gate|up shape (M tokens x 2*4864 x 896), per workgroup shape. */
 async function matmulGflops(gpu: GPU): Promise<Array<{ shape: string; workgroup: string; gflops: number }>> {
@@ -151,26 +86,11 @@ async function main() {
     const start = performance.now();
     const checkpoint = await loadCheckpoint(directorySource(dir));
     const session = await ort.InferenceSession.create(buildC2llmGraph(checkpoint), { graphOptimizationLevel: 'all' });
-    const { headDim: hd } = checkpoint.config;
-    const table = ropeTable(2048, hd, checkpoint.config.ropeTheta);
-    const inputsFor = (ids: Uint32Array) => {
-      const t = ids.length;
-      const h = C2LLM_05B.hidden;
-      const hidden = widenToF32(checkpoint.weights.embedTokens.bytes.subarray(0, t * h * 2), 'BF16');
-      const cos = new Float32Array(t * hd).map((_, i) => table[(Math.floor(i / hd) * (hd / 2) + (i % (hd / 2))) * 2]);
-      const sin = new Float32Array(t * hd).map((_, i) => table[(Math.floor(i / hd) * (hd / 2) + (i % (hd / 2))) * 2 + 1]);
-      const mask = new Float32Array(t * t);
-      for (let i = 0; i < t; i++) mask.fill(-Infinity, i * t + i + 1, (i + 1) * t);
-      return { hidden: new ort.Tensor('float32', hidden, [t, h]), cos: new ort.Tensor('float32', cos, [t, 1, hd]), sin: new ort.Tensor('float32', sin, [t, 1, hd]), mask: new ort.Tensor('float32', mask, [t, t]) };
-    };
-    const prepared = new Map<Uint32Array, ReturnType<typeof inputsFor>>();
-    const embed: Embed = async (seqs) => {
-      for (const s of seqs) if (!prepared.has(s)) prepared.set(s, inputsFor(s));
-      const t0 = performance.now();
-      for (const s of seqs) await session.run(prepared.get(s)!);
-      return performance.now() - t0;
-    };
-    results.push(await measure('ort', 'onnxruntime-node (plain session)', start, embed, () => ({})));
+    const embed = plainSessionEmbed<ort.Tensor>(
+      (feeds) => session.run(feeds),
+      (ids) => graphInputs(checkpoint, ids, (data, dims) => new ort.Tensor('float32', data, dims)),
+    );
+    results.push(await measure('ort', 'onnxruntime-node (plain session)', start, embed, measureOptions));
     await session.release();
   }
   for (const engine of engines.filter((e) => e !== 'ort')) {
@@ -194,27 +114,14 @@ async function main() {
         paddingShare: 0,
       };
     };
-    results.push(await measure(engine, backend.description, start, (seqs) => backend.embed(seqs), extra));
+    const result = await measure(engine, backend.description, start, (seqs) => backend.embed(seqs), measureOptions);
+    result.extra = extra();
+    results.push(result);
     embedder.dispose();
   }
   const matmul = engines.includes('webgpu') && gpu ? await matmulGflops(gpu) : undefined;
 
-  const baseline = results.find((r) => r.engine === 'ort');
-  const names = Object.keys(WORKLOADS);
-  const lines = [
-    `| engine | ${names.join(' | ')} | first embedding |`,
-    `|---|${names.map(() => '---').join('|')}|---|`,
-    ...results.map((r) => {
-      const cells = names.map((n) => {
-        const v = r.workloads[n].tokensPerSecond;
-        if (v === null) return 'skipped';
-        const base = baseline?.workloads[n].tokensPerSecond;
-        return base && r !== baseline ? `${v.toFixed(1)} (${(v / base).toFixed(2)}x)` : v.toFixed(1);
-      });
-      return `| ${r.description} | ${cells.join(' | ')} | ${(r.firstEmbeddingMs / 1000).toFixed(2)} s |`;
-    }),
-  ];
-  const table = lines.join('\n');
+  const table = resultTable(results, 'ort');
   const report = { date: new Date().toISOString(), cores: cpus().length, cpu: cpus()[0]?.model, layers, runs, results, matmul };
   mkdirSync('.bench', { recursive: true });
   writeFileSync(flags.out!, JSON.stringify(report, null, 2));

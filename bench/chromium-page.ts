@@ -1,0 +1,64 @@
+/**
+ * The benchmark inside Chromium: this engine on WebGPU and on its CPU backend (onnxruntime-web WASM),
+ * beside plain onnxruntime-web sessions (WASM and WebGPU providers) running the same graph on the
+ * same weights. Driven by bench/chromium.ts through `window.runBench`.
+ */
+import { Embedder } from '../src/embedder';
+import { loadCheckpoint } from '../src/model/checkpoint';
+import { GpuModel } from '../src/model/gpu-model';
+import { urlSource } from '../src/model/url-source';
+import { buildC2llmGraph } from '../src/onnx/c2llm-graph';
+import { graphInputs, measure, plainSessionEmbed, type EngineResult } from './measure';
+
+interface BenchRequest {
+  readonly base: string;
+  readonly runs: number;
+  readonly budgetSeconds: number;
+  readonly engines: readonly string[];
+}
+
+const threads = () => (self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1);
+
+async function runBench(request: BenchRequest): Promise<EngineResult[]> {
+  const options = { runs: request.runs, budgetSeconds: request.budgetSeconds, log: (line: string) => console.log(line) };
+  const results: EngineResult[] = [];
+  for (const engine of request.engines) {
+    console.log(`${engine}`);
+    const start = performance.now();
+    if (engine === 'webgpu' || engine === 'cpu') {
+      const embedder = await Embedder.load(urlSource(request.base), {
+        device: engine,
+        gpu: navigator.gpu,
+        ort: async () => {
+          const ort = await import('onnxruntime-web/wasm');
+          ort.env.wasm.numThreads = threads();
+          return { module: ort, runtime: `onnxruntime-web WASM, ${threads()} threads` };
+        },
+      });
+      const backend = embedder.backend;
+      const result = await measure(engine, backend.description, start, (seqs) => backend.embed(seqs), options);
+      if (backend instanceof GpuModel) {
+        result.extra = { dispatchesPerPass: backend.lastPass.dispatches, submitsPerPass: backend.lastPass.submits, peakGpuMemoryMiB: backend.context.memory.peak / 2 ** 20, paddingShare: 0 };
+      }
+      results.push(result);
+      embedder.dispose();
+      continue;
+    }
+    const ort = engine === 'ort-webgpu' ? await import('onnxruntime-web/webgpu') : await import('onnxruntime-web/wasm');
+    ort.env.wasm.numThreads = threads();
+    const checkpoint = await loadCheckpoint(urlSource(request.base));
+    const provider = engine === 'ort-webgpu' ? 'webgpu' : 'wasm';
+    const session = await ort.InferenceSession.create(buildC2llmGraph(checkpoint), { executionProviders: [provider], graphOptimizationLevel: 'all' });
+    const embed = plainSessionEmbed<InstanceType<typeof ort.Tensor>>(
+      (feeds) => session.run(feeds),
+      (ids) => graphInputs(checkpoint, ids, (data, dims) => new ort.Tensor('float32', data, dims)),
+    );
+    const label = provider === 'webgpu' ? 'onnxruntime-web, WebGPU provider (plain session)' : `onnxruntime-web, WASM ${threads()} threads (plain session)`;
+    results.push(await measure(engine, label, start, embed, options));
+    await session.release();
+  }
+  return results;
+}
+
+Object.assign(window, { runBench });
+document.getElementById('status')!.textContent = 'ready';

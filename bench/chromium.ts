@@ -1,0 +1,56 @@
+/**
+ * `npm run bench` (Chromium part): serves the project with Vite, opens bench/chromium.html in headless
+ * Chromium with WebGPU enabled, runs the engines there and prints the same table as the Node bench.
+ * Flags: --layers N --runs N --budget S --engines webgpu,cpu,ort-wasm,ort-webgpu --out FILE
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { chromium } from 'playwright-core';
+import { createServer } from 'vite';
+import { resultTable, type EngineResult } from './measure';
+import { writeRandomCheckpoint } from './random-checkpoint';
+
+const { values: flags } = parseArgs({
+  options: {
+    layers: { type: 'string', default: '2' },
+    runs: { type: 'string', default: '3' },
+    budget: { type: 'string', default: '120' },
+    engines: { type: 'string', default: 'ort-wasm,cpu,webgpu,ort-webgpu' },
+    out: { type: 'string', default: '.bench/results-chromium.json' },
+  },
+  strict: false,
+});
+
+async function main() {
+  const layers = Number(flags.layers);
+  const dir = writeRandomCheckpoint(join('.bench', `c2llm-0.5b-shapes-${layers}-layers`), layers, join('fixtures', 'small-bf16-gqa2'));
+  const server = await createServer({ server: { host: '127.0.0.1', port: 5399, strictPort: true }, logLevel: 'error' });
+  await server.listen();
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--enable-unsafe-webgpu', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  try {
+    const page = await browser.newPage();
+    page.on('console', (message) => process.stderr.write(`${message.text()}\n`));
+    await page.goto('http://127.0.0.1:5399/bench/chromium.html');
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+    const request = { base: `/${dir}/`, runs: Number(flags.runs), budgetSeconds: Number(flags.budget), engines: String(flags.engines).split(',') };
+    const results: EngineResult[] = await page.evaluate((r) => (window as unknown as { runBench(r: unknown): Promise<EngineResult[]> }).runBench(r), request);
+    mkdirSync('.bench', { recursive: true });
+    writeFileSync(String(flags.out), JSON.stringify({ date: new Date().toISOString(), browser: browser.version(), layers, results }, null, 2));
+    console.log(`\nChromium ${browser.version()}, C2LLM-0.5B shapes, ${layers} layers, tokens/s (median of ${flags.runs}; ratio to onnxruntime-web WASM)\n`);
+    console.log(resultTable(results, 'ort-wasm'));
+    for (const r of results) if (Object.keys(r.extra).length) console.log(`\n${r.description}: ${JSON.stringify(r.extra)}`);
+    console.log(`\nresults: ${flags.out}`);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
