@@ -55,7 +55,9 @@ export class OrtModel implements EmbeddingBackend {
     const session = await ort.InferenceSession.create(graph, sessionOptions);
     const emptyEmbedding = pmaHead(widenPmaWeights(checkpoint.weights.pma, config), config, new Float32Array(0), 0);
     const rope = ropeTable(options.maxLength, config.headDim, config.ropeTheta);
-    return new OrtModel(ort, session, config, checkpoint.weights.embedTokens, rope, emptyEmbedding, options.runtime);
+    // A copy of the table alone: a view would keep the whole checkpoint file alive.
+    const table = { ...checkpoint.weights.embedTokens, bytes: checkpoint.weights.embedTokens.bytes.slice() };
+    return new OrtModel(ort, session, config, table, rope, emptyEmbedding, options.runtime);
   }
 
   async embed(sequences: readonly Uint32Array[]): Promise<Float32Array[]> {
