@@ -4,6 +4,7 @@
  *
  *   engines   webgpu  this engine's WGSL kernels (Dawn, on this machine's Vulkan driver)
  *             cpu     this engine's CPU backend (the TypeScript-built ONNX graph on onnxruntime-node)
+ *             cpu-int8  the same with int8 linear layers (--dtype int8)
  *             ort     baseline: plain onnxruntime-node running the same graph on prepared inputs
  *   workloads 1x128, 8x512, 1x2048, and a code-corpus mix (24 chunks of 30-600 tokens)
  *
@@ -33,7 +34,7 @@ const { values: flags } = parseArgs({
   options: {
     layers: { type: 'string', default: '2' },
     runs: { type: 'string', default: '3' },
-    engines: { type: 'string', default: 'webgpu,cpu,ort' },
+    engines: { type: 'string', default: 'webgpu,cpu,cpu-int8,ort' },
     budget: { type: 'string', default: '120' },
     out: { type: 'string', default: '.bench/results.json' },
   },
@@ -94,10 +95,11 @@ async function main() {
     await session.release();
   }
   for (const engine of engines.filter((e) => e !== 'ort')) {
-    log(engine === 'webgpu' ? 'webgpu (this engine, WGSL on Dawn)' : 'cpu (this engine, onnxruntime-node backend)');
+    log(engine === 'webgpu' ? 'webgpu (this engine, WGSL on Dawn)' : `${engine} (this engine, onnxruntime-node backend)`);
     const start = performance.now();
     const embedder = await Embedder.load(directorySource(dir), {
-      device: engine as 'webgpu' | 'cpu',
+      device: engine === 'webgpu' ? 'webgpu' : 'cpu',
+      dtype: engine === 'cpu-int8' ? 'int8' : 'auto',
       gpu,
       ort: async () => ({ module: ort, runtime: 'onnxruntime-node' }),
     });

@@ -32,6 +32,11 @@ export interface EmbedderOptions {
   readonly batchSize?: number;
   /** Test hook: caps storage bindings to force weight splitting. */
   readonly maxBindingBytes?: number;
+  /**
+   * Weights as computed on: 'auto' (default: as stored, widened to f32 where the device needs it) or
+   * 'int8' (the cpu device's quantized linear layers; approximate).
+   */
+  readonly dtype?: 'auto' | 'int8';
 }
 
 /** What is kept of a checkpoint after loading: where it came from, its config, what it did not use. */
@@ -57,7 +62,8 @@ async function chooseBackend(checkpoint: Checkpoint, device: DeviceChoice, optio
   const cpu = async (reason: string): Promise<Choice> => {
     if (!options.ort) throw new InputError('the cpu device needs onnxruntime, which this build does not provide');
     const { module, runtime, threads } = await options.ort();
-    return { backend: await OrtModel.create(checkpoint, module, { maxLength, runtime, threads }), reason };
+    const linearWeights = options.dtype === 'int8' ? 'int8' : 'f32';
+    return { backend: await OrtModel.create(checkpoint, module, { maxLength, runtime, threads, linearWeights }), reason };
   };
   const webgpu = async (gpu: GpuContext, reason: string): Promise<Choice> => {
     try {
@@ -67,6 +73,10 @@ async function chooseBackend(checkpoint: Checkpoint, device: DeviceChoice, optio
       throw error;
     }
   };
+  if (options.dtype === 'int8') {
+    if (device === 'cpu' || device === 'auto') return cpu('int8 weights run on the CPU backend only');
+    throw new InputError(`dtype int8 is available on the cpu device only, not ${device}`);
+  }
   if (device === 'reference') return { backend: new CpuModel(checkpoint), reason: 'the TypeScript reference was requested' };
   if (device === 'cpu') return cpu('the CPU was requested');
   if (device === 'webgpu') return webgpu(await acquireGpu(options.gpu), 'WebGPU was requested');

@@ -8,7 +8,9 @@ import { InputError } from '../src/errors';
 import { GpuModel } from '../src/model/gpu-model';
 import { OrtModel } from '../src/model/ort-model';
 import { directorySource } from '../src/node/fs-source';
-import { expectEmbeddingsMatch } from './helpers/compare';
+import { cosine, expectEmbeddingsMatch } from './helpers/compare';
+import { loadCheckpoint } from '../src/model/checkpoint';
+import { buildC2llmGraph } from '../src/onnx/c2llm-graph';
 import { CHECKPOINTS, TEXTS, checkpointDir, golden } from './helpers/fixtures';
 import { testGpu } from './helpers/gpu';
 
@@ -38,6 +40,24 @@ describe.each(CHECKPOINTS)('%s', (name) => {
     const embedder = await load(name, { device: 'cpu', ort: nodeOrt });
     expect(embedder.backend).toBeInstanceOf(OrtModel);
     expectEmbeddingsMatch(await embedder.embed(TEXTS), expected.embeddings, `${name} onnxruntime`);
+  });
+
+  test('CPU backend with int8 linear layers: cosine >= 0.999 against the goldens, a quarter of the weight bytes', async () => {
+    const embedder = await load(name, { device: 'cpu', ort: nodeOrt, dtype: 'int8' });
+    expect(embedder.backend.description).toMatch(/int8 weights/);
+    const vectors = await embedder.embed(TEXTS);
+    const worst = Math.min(...vectors.map((v, i) => cosine(v, expected.embeddings[i])));
+    console.log(`${name}: int8 worst cosine against the float64 reference ${worst.toFixed(6)}`);
+    expect(worst).toBeGreaterThanOrEqual(0.999);
+    expect(worst).toBeLessThan(0.999999);
+    const checkpoint = await loadCheckpoint(directorySource(checkpointDir(name)));
+    // Every linear weight goes from 4 bytes to 1; scales and the quantizing nodes cost a little back,
+    // which on these tiny models is noticeable, so at least 2 of the 3 bytes per weight must be saved.
+    const { hiddenSize: h, intermediateSize: i, numHeads, numKvHeads, headDim, numLayers, compressedDim: d } = checkpoint.config;
+    const perLayer = h * (numHeads + 2 * numKvHeads) * headDim + numHeads * headDim * h + 3 * h * i;
+    const linearWeights = numLayers * perLayer + 2 * d * h + d * d;
+    const saved = buildC2llmGraph(checkpoint, 'f32').byteLength - buildC2llmGraph(checkpoint, 'int8').byteLength;
+    expect(saved).toBeGreaterThan(2 * linearWeights);
   });
 
   test('WebGPU matches the goldens, batched and one by one', async () => {

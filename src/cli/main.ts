@@ -12,7 +12,7 @@ import { GpuModel } from '../model/gpu-model';
 import { createNodeGpu } from '../node/dawn';
 import { directorySource } from '../node/fs-source';
 
-const USAGE = 'usage: c2llm embed --model <dir> --input <texts.json> [--output <file>] [--device webgpu|cpu|reference|auto] [--max-length N] [--batch-size N]';
+const USAGE = 'usage: c2llm embed --model <dir> --input <texts.json> [--output <file>] [--device webgpu|cpu|reference|auto] [--max-length N] [--batch-size N] [--dtype auto|int8]';
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -50,17 +50,21 @@ async function embedCommand(argv: string[]): Promise<void> {
       device: { type: 'string', default: 'auto' },
       'max-length': { type: 'string' },
       'batch-size': { type: 'string' },
+      dtype: { type: 'string', default: 'auto' },
     },
     strict: true,
   });
   if (!values.model || !values.input) throw new InputError(`--model and --input are required\n${USAGE}`);
   const device = values.device as DeviceChoice;
   if (!['webgpu', 'cpu', 'reference', 'auto'].includes(device)) throw new InputError(`--device must be webgpu, cpu, reference or auto, got "${device}"`);
+  const dtype = values.dtype as 'auto' | 'int8';
+  if (!['auto', 'int8'].includes(dtype)) throw new InputError(`--dtype must be auto or int8, got "${dtype}"`);
   const texts = await readTexts(values.input);
   const embedder = await Embedder.load(directorySource(values.model), {
     device,
     gpu: device === 'webgpu' || device === 'auto' ? await createNodeGpu() : undefined,
     ort: async () => ({ module: await import('onnxruntime-node'), runtime: 'onnxruntime-node' }),
+    dtype,
     maxLength: positiveInt('max-length', values['max-length']),
     batchSize: positiveInt('batch-size', values['batch-size']),
   });

@@ -6,7 +6,7 @@
  * Nothing else of the checkpoint is kept once the session is built.
  */
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
-import { buildC2llmGraph } from '../onnx/c2llm-graph';
+import { buildC2llmGraph, type LinearWeights } from '../onnx/c2llm-graph';
 import type { EmbeddingBackend } from './backend';
 import type { Checkpoint } from './checkpoint';
 import type { ModelConfig } from './config';
@@ -27,6 +27,8 @@ export interface OrtModelOptions {
   readonly threads?: number;
   /** Shown in `description`, e.g. "onnxruntime-node". */
   readonly runtime: string;
+  /** Linear-layer weights in the graph (default f32, exact). */
+  readonly linearWeights?: LinearWeights;
 }
 
 export class OrtModel implements EmbeddingBackend {
@@ -49,7 +51,8 @@ export class OrtModel implements EmbeddingBackend {
 
   static async create(checkpoint: Checkpoint, ort: OrtModule, options: OrtModelOptions): Promise<OrtModel> {
     const { config } = checkpoint;
-    const graph = buildC2llmGraph(checkpoint);
+    const linearWeights = options.linearWeights ?? 'f32';
+    const graph = buildC2llmGraph(checkpoint, linearWeights);
     const sessionOptions: InferenceSession.SessionOptions = { graphOptimizationLevel: 'all', executionMode: 'sequential' };
     if (options.threads) Object.assign(sessionOptions, { intraOpNumThreads: options.threads });
     const session = await ort.InferenceSession.create(graph, sessionOptions);
@@ -57,7 +60,7 @@ export class OrtModel implements EmbeddingBackend {
     const rope = ropeTable(options.maxLength, config.headDim, config.ropeTheta);
     // A copy of the table alone: a view would keep the whole checkpoint file alive.
     const table = { ...checkpoint.weights.embedTokens, bytes: checkpoint.weights.embedTokens.bytes.slice() };
-    return new OrtModel(ort, session, config, table, rope, emptyEmbedding, options.runtime);
+    return new OrtModel(ort, session, config, table, rope, emptyEmbedding, `${options.runtime}${linearWeights === 'int8' ? ', int8 weights' : ''}`);
   }
 
   async embed(sequences: readonly Uint32Array[]): Promise<Float32Array[]> {

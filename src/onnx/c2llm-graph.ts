@@ -27,7 +27,24 @@ function transpose(values: Float32Array, rows: number, cols: number): Float32Arr
   return out;
 }
 
-export function buildC2llmGraph(checkpoint: Checkpoint): Uint8Array {
+/** Symmetric int8 per output column of a [cols, rows] (in x out) matrix: value = q * scale[column]. */
+function quantizeColumns(values: Float32Array, rows: number): { q: Int8Array; scales: Float32Array } {
+  const scales = new Float32Array(rows);
+  for (let i = 0; i < values.length; i++) scales[i % rows] = Math.max(scales[i % rows], Math.abs(values[i]));
+  for (let r = 0; r < rows; r++) scales[r] = scales[r] / 127 || 1;
+  const q = new Int8Array(values.length);
+  for (let i = 0; i < values.length; i++) q[i] = Math.round(values[i] / scales[i % rows]);
+  return { q, scales };
+}
+
+export type LinearWeights = 'f32' | 'int8';
+
+/**
+ * `linearWeights`: 'f32' (exact: the stored values widened), or 'int8' (every linear layer of the
+ * backbone and head with symmetric per-channel int8 weights and dynamically quantized uint8
+ * activations, MatMulInteger; approximate, a quarter of f32's weight memory).
+ */
+export function buildC2llmGraph(checkpoint: Checkpoint, linearWeights: LinearWeights = 'f32'): Uint8Array {
   const { config, weights } = checkpoint;
   const { hiddenSize: h, numHeads: nh, numKvHeads: nkv, headDim: hd, intermediateSize: inter, compressedDim: d, pmaHeads, rmsNormEps } = config;
   const g = new GraphBuilder();
@@ -48,7 +65,16 @@ export function buildC2llmGraph(checkpoint: Checkpoint): Uint8Array {
     return g.node('Mul', [g.node('Div', [x, scale]), g.floats(name, [weight.shape[0]], f32(weight))]);
   };
   const linear = (x: string, name: string, weight: Float32Array, rows: number, cols: number, bias?: Float32Array) => {
-    const product = g.node('MatMul', [x, g.floats(`${name}.weight_t`, [cols, rows], transpose(weight, rows, cols))]);
+    const transposed = transpose(weight, rows, cols);
+    let product: string;
+    if (linearWeights === 'int8') {
+      const { q, scales } = quantizeColumns(transposed, rows);
+      const [xq, xScale, xZero] = g.op('DynamicQuantizeLinear', [x], {}, 3);
+      const integer = g.node('MatMulInteger', [xq, g.int8s(`${name}.weight_q`, [cols, rows], q), xZero]);
+      product = g.node('Mul', [g.node('Mul', [g.node('Cast', [integer], { to: 1 }), xScale]), g.floats(`${name}.weight_scale`, [rows], scales)]);
+    } else {
+      product = g.node('MatMul', [x, g.floats(`${name}.weight_t`, [cols, rows], transposed)]);
+    }
     return bias ? g.node('Add', [product, g.floats(`${name}.bias`, [rows], bias)]) : product;
   };
   const shape = (name: string, dims: number[]) => g.ints(name, dims);

@@ -4,8 +4,8 @@
  */
 import { ProtoWriter } from './protobuf';
 
-export type ElementType = 'float32' | 'int64';
-const ELEMENT_TYPE: Record<ElementType, number> = { float32: 1, int64: 7 };
+export type ElementType = 'float32' | 'int64' | 'int8';
+const ELEMENT_TYPE: Record<ElementType, number> = { float32: 1, int64: 7, int8: 3 };
 export const OPSET = 17;
 
 export type AttributeValue = number | number[] | string | { float: number };
@@ -13,7 +13,7 @@ export type AttributeValue = number | number[] | string | { float: number };
 export interface TensorValue {
   readonly type: ElementType;
   readonly dims: readonly number[];
-  readonly data: Float32Array | BigInt64Array;
+  readonly data: Float32Array | BigInt64Array | Int8Array;
 }
 
 export class GraphBuilder {
@@ -48,6 +48,10 @@ export class GraphBuilder {
 
   floats(name: string, dims: readonly number[], data: Float32Array): string {
     return this.initializer(name, { type: 'float32', dims, data });
+  }
+
+  int8s(name: string, dims: readonly number[], data: Int8Array): string {
+    return this.initializer(name, { type: 'int8', dims, data });
   }
 
   ints(name: string, values: readonly number[]): string {
