@@ -3,7 +3,7 @@
 //   y[r, :] = z[r, :] / ||z[r, :]||   when L2_NORMALIZE, else y = z
 //   x, y: [rows, cols] f32 row-major        weight, bias: [cols] f32
 // One workgroup per row; mean, variance (two-pass, centred) and the norm are each a strided sum
-// per invocation and a tree reduction in workgroup memory (WORKGROUP_SIZE a power of two).
+// per invocation combined by workgroup_sum (workgroup_sum.wgsl, concatenated in front).
 struct Params {
   rows: u32,
   cols: u32,
@@ -16,23 +16,7 @@ struct Params {
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read_write> y: array<f32>;
 
-override WORKGROUP_SIZE: u32 = 64u;
 override L2_NORMALIZE: bool = false;
-var<workgroup> partial: array<f32, WORKGROUP_SIZE>;
-
-fn workgroup_sum(lid: u32, value: f32) -> f32 {
-  partial[lid] = value;
-  workgroupBarrier();
-  for (var stride = WORKGROUP_SIZE / 2u; stride > 0u; stride /= 2u) {
-    if (lid < stride) {
-      partial[lid] += partial[lid + stride];
-    }
-    workgroupBarrier();
-  }
-  let total = partial[0];
-  workgroupBarrier();
-  return total;
-}
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) lid: u32) {

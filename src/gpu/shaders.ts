@@ -10,11 +10,17 @@ import swiglu from '../../shaders/swiglu.wgsl?raw';
 import weightsBf16 from '../../shaders/weights_bf16.wgsl?raw';
 import weightsF16 from '../../shaders/weights_f16.wgsl?raw';
 import weightsF32 from '../../shaders/weights_f32.wgsl?raw';
+import workgroupSum from '../../shaders/workgroup_sum.wgsl?raw';
 import type { DType } from '../model/dtype';
 
 export const SHADERS = { attention, embedding, layernorm, matmul, pmaAttention, rmsnorm, rope, swiglu };
 
 const WEIGHT_READERS: Record<DType, string> = { F32: weightsF32, F16: weightsF16, BF16: weightsBf16 };
+
+/** A one-workgroup-per-row kernel, with the `workgroup_sum` helper concatenated in front. */
+export function withWorkgroupSum(kernel: string): string {
+  return `${workgroupSum}\n${kernel}`;
+}
 
 /** A kernel that reads weights through `weight_at`, with the reader for `dtype` concatenated in front. */
 export function withWeightReader(dtype: DType, kernel: string): string {

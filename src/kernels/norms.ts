@@ -1,16 +1,16 @@
 /** RMSNorm (backbone) and LayerNorm (PMA head, optionally with the final L2 normalisation). */
 import type { CompiledKernel, KernelSpec } from '../gpu/pipelines';
 import type { Binding, PassRecorder } from '../gpu/recorder';
-import { SHADERS } from '../gpu/shaders';
+import { SHADERS, withWorkgroupSum } from '../gpu/shaders';
 
 export function rmsNormSpec(workgroupSize = 64): KernelSpec {
-  return { key: `rmsnorm_wg${workgroupSize}`, source: SHADERS.rmsnorm, constants: { WORKGROUP_SIZE: workgroupSize } };
+  return { key: `rmsnorm_wg${workgroupSize}`, source: withWorkgroupSum(SHADERS.rmsnorm), constants: { WORKGROUP_SIZE: workgroupSize } };
 }
 
 export function layerNormSpec(l2Normalize: boolean, workgroupSize = 64): KernelSpec {
   return {
     key: `layernorm_wg${workgroupSize}${l2Normalize ? '_l2' : ''}`,
-    source: SHADERS.layernorm,
+    source: withWorkgroupSum(SHADERS.layernorm),
     constants: { WORKGROUP_SIZE: workgroupSize, L2_NORMALIZE: l2Normalize },
   };
 }
