@@ -4,7 +4,8 @@
  */
 import { afterAll, describe, expect, test } from 'vitest';
 import { Embedder } from '../src/embedder';
-import { InputError } from '../src/errors';
+import { GpuDeviceLostError, InputError } from '../src/errors';
+import { createNodeGpu } from '../src/node/dawn';
 import { GpuModel } from '../src/model/gpu-model';
 import { OrtModel } from '../src/model/ort-model';
 import { directorySource } from '../src/node/fs-source';
@@ -128,6 +129,17 @@ describe('WebGPU engine details', () => {
     expect(auto.deviceReason).toMatch(/is a software fallback; onnxruntime on the CPU is faster/);
     const withoutOrt = await load('tiny-f32-gqa1', { gpu: gpu.gpu });
     expect(withoutOrt.backend).toBeInstanceOf(GpuModel);
+  });
+
+  test('a lost device is a GpuDeviceLostError, not a hang or a wrong result', async () => {
+    const dawn = await createNodeGpu();
+    const embedder = await Embedder.load(directorySource(checkpointDir('tiny-f32-gqa1')), { device: 'webgpu', gpu: dawn });
+    const model = embedder.backend as GpuModel;
+    model.context.device.destroy();
+    await model.context.device.lost;
+    await expect(embedder.embed(['def f(): pass'])).rejects.toBeInstanceOf(GpuDeviceLostError);
+    await expect(embedder.embed(['x'])).rejects.toThrow(/the GPU device was lost/);
+    embedder.dispose();
   });
 
   test('texts must be strings', async () => {

@@ -66,8 +66,11 @@ export async function acquireGpu(gpu: GPU | undefined): Promise<GpuContext> {
   const { name, fallback } = describeAdapter(adapter);
   const device = await adapter.requestDevice({ label: 'c2llm', requiredLimits });
   let failure: Error | undefined;
+  let disposed = false;
+  // Any loss we did not cause ourselves (a driver reset, a tab in the background, another owner's
+  // destroy()) is a lost device.
   device.lost.then((info) => {
-    if (info.reason !== 'destroyed') failure = new GpuDeviceLostError(`the GPU device was lost: ${info.message || info.reason}`);
+    if (!disposed) failure = new GpuDeviceLostError(`the GPU device was lost: ${info.message || info.reason}`);
   });
   device.addEventListener('uncapturederror', (event) => {
     const error = (event as GPUUncapturedErrorEvent).error;
@@ -86,6 +89,7 @@ export async function acquireGpu(gpu: GPU | undefined): Promise<GpuContext> {
       if (failure) throw failure;
     },
     destroy() {
+      disposed = true;
       device.destroy();
     },
   };
