@@ -10,6 +10,8 @@
 // (then every row starts on a 4-element boundary), else one k at a time; the workgroup is
 // WORKGROUP_X x WORKGROUP_Y tiles, x across n, y across m.
 // ADD_BIAS adds the bias, RELU applies max(0, .), ACCUMULATE adds into out (residual connections).
+// SWIGLU (alone): W's rows alternate gate and up (see weights.ts, "interleaved"), so output columns come
+// in (gate, up) pairs inside each tile, and out[.., (y_col + n) / 2] = silu(gate) * up: half as wide.
 struct Params {
   m: u32,
   n: u32,
@@ -30,6 +32,7 @@ override WORKGROUP_Y: u32 = 4u;
 override ADD_BIAS: bool = false;
 override RELU: bool = false;
 override ACCUMULATE: bool = false;
+override SWIGLU: bool = false;
 
 fn x_at(e: u32) -> f32 {
   return x[e >> 2u][e & 3u];
@@ -81,6 +84,16 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     acc3 += x_at(x3_row + k) * w;
   }
   let acc = array<vec4f, 4>(acc0, acc1, acc2, acc3);
+  if (SWIGLU) {
+    for (var i = 0u; i < 4u && m0 + i < params.m; i++) {
+      for (var pair = 0u; pair < 2u && n0 + 2u * pair + 1u < params.n; pair++) {
+        let gate = acc[i][2u * pair];
+        let up = acc[i][2u * pair + 1u];
+        out[params.y_offset + (m0 + i) * params.y_stride + (params.y_col + n0) / 2u + pair] = gate / (1.0 + exp(-gate)) * up;
+      }
+    }
+    return;
+  }
   for (var i = 0u; i < 4u; i++) {
     let m = m0 + i;
     if (m >= params.m) {

@@ -9,7 +9,6 @@ import { matmulReference, matmulSpec, recordMatmul, type MatmulEpilogue } from '
 import { layerNormReference, layerNormSpec, recordLayerNorm, recordRmsNorm, rmsNormReference, rmsNormSpec } from '../src/kernels/norms';
 import { pmaAttentionReference, pmaAttentionSpec, recordPmaAttention } from '../src/kernels/pma-attention';
 import { recordRope, ropeReference, ropeSpec, ropeTable } from '../src/kernels/rope';
-import { recordSwiglu, swigluReference, swigluSpec } from '../src/kernels/swiglu';
 import { uploadMatrix } from '../src/kernels/weights';
 import { DTYPE_BYTES, widenToF32, type DType } from '../src/model/dtype';
 import type { RawTensor } from '../src/model/safetensors';
@@ -64,9 +63,9 @@ describe('matmul', () => {
     test(`${dtype} ${JSON.stringify(epilogue)} workgroup ${workgroup}, k ${k}, split into row parts`, async () => {
       const [m, n] = [13, 37];
       const w = tensor(dtype, [n, k], 1);
-      // A binding of 10 rows forces four parts, the last one short.
+      // A binding of 10 rows holds 8 (parts are whole tiles of 4 rows): five parts, the last one short.
       const matrix = uploadMatrix(gpu.gpu.device, 'w', [w], 10 * k * DTYPE_BYTES[dtype] + 4);
-      expect(matrix.parts.length).toBe(4);
+      expect(matrix.parts.map((p) => p.rows)).toEqual([8, 8, 8, 8, 5]);
       matrix.parts.forEach((p) => gpu.track(p.buffer));
       const x = random(m * k, 2);
       const bias = random(n, 3);
@@ -78,6 +77,27 @@ describe('matmul', () => {
       const actual = await gpu.submitAndRead(rec, out, m * n);
       const expected = matmulReference(x, widenToF32(w.bytes, dtype), m, n, k, { ...epilogue, biasValues: bias, into: initial.slice() });
       expectClose(actual, expected);
+    });
+  }
+
+  for (const k of [27, 28]) {
+    test(`SwiGLU epilogue over interleaved gate and up rows, k ${k}, split into parts`, async () => {
+      const [m, width] = [7, 45]; // 90 output columns: the last tile holds a single (gate, up) pair
+      const gate = tensor('BF16', [width, k], 21);
+      const up = tensor('BF16', [width, k], 22);
+      const matrix = uploadMatrix(gpu.gpu.device, 'gate_up', [gate, up], 30 * k * 2 + 4, 'interleaved');
+      expect(matrix.parts.map((p) => p.rows)).toEqual([28, 28, 28, 6]);
+      matrix.parts.forEach((p) => gpu.track(p.buffer));
+      const x = random(m * k, 23);
+      const kernel = await gpu.kernel(matmulSpec('BF16', { bias: false, relu: false, accumulate: false, swiglu: true }));
+      const out = gpu.zeros(m * width);
+      const rec = gpu.recorder();
+      recordMatmul(rec, kernel, { x: gpu.upload(x), weight: matrix, bias: gpu.zeros(1), out, m });
+      const actual = await gpu.submitAndRead(rec, out, m * width);
+      const plain = { bias: false, relu: false, accumulate: false };
+      const g = matmulReference(x, widenToF32(gate.bytes, 'BF16'), m, width, k, plain);
+      const u = matmulReference(x, widenToF32(up.bytes, 'BF16'), m, width, k, plain);
+      expectClose(actual, g.map((gv, i) => (gv / (1 + Math.exp(-gv))) * u[i]));
     });
   }
 
@@ -104,7 +124,7 @@ describe('embedding', () => {
       const [vocab, hidden] = [23, 7];
       const table = tensor(dtype, [vocab, hidden], 7);
       const matrix = uploadMatrix(gpu.gpu.device, 'table', [table], 6 * hidden * DTYPE_BYTES[dtype] + 4);
-      expect(matrix.parts.length).toBe(4);
+      expect(matrix.parts.map((p) => p.rows)).toEqual([4, 4, 4, 4, 4, 3]);
       matrix.parts.forEach((p) => gpu.track(p.buffer));
       const ids = Uint32Array.from([0, 22, 5, 6, 11, 12, 17, 18, 3, 3, 21]);
       const kernel = await gpu.kernel(embeddingSpec(dtype, 32));
@@ -146,7 +166,7 @@ describe('norms', () => {
   }
 });
 
-describe('rope, attention, swiglu', () => {
+describe('rope, attention', () => {
   // Three packed sequences of 5, 1 and 9 tokens; 6 query heads over 2 kv heads, head_dim 12.
   const lengths = [5, 1, 9];
   const tokens = lengths.reduce((a, b) => a + b, 0);
@@ -178,15 +198,6 @@ describe('rope, attention, swiglu', () => {
       expectClose(await gpu.submitAndRead(rec, out, tokens * shape.heads * shape.headDim), attentionReference(qkv, seqStart, shape));
     });
 
-    test(`swiglu, workgroup ${workgroup}`, async () => {
-      const [rows, width] = [7, 45];
-      const gateUp = random(rows * 2 * width, 15, 4);
-      const kernel = await gpu.kernel(swigluSpec(workgroup));
-      const out = gpu.zeros(rows * width);
-      const rec = gpu.recorder();
-      recordSwiglu(rec, kernel, maxDim(), { gateUp: gpu.upload(gateUp), out, rows, width });
-      expectClose(await gpu.submitAndRead(rec, out, rows * width), swigluReference(gateUp, rows, width));
-    });
   }
 
   test('PMA attention, including an empty sequence', async () => {

@@ -6,14 +6,13 @@ import matmul from '../../shaders/matmul.wgsl?raw';
 import pmaAttention from '../../shaders/pma_attention.wgsl?raw';
 import rmsnorm from '../../shaders/rmsnorm.wgsl?raw';
 import rope from '../../shaders/rope.wgsl?raw';
-import swiglu from '../../shaders/swiglu.wgsl?raw';
 import weightsBf16 from '../../shaders/weights_bf16.wgsl?raw';
 import weightsF16 from '../../shaders/weights_f16.wgsl?raw';
 import weightsF32 from '../../shaders/weights_f32.wgsl?raw';
 import workgroupSum from '../../shaders/workgroup_sum.wgsl?raw';
 import type { DType } from '../model/dtype';
 
-export const SHADERS = { attention, embedding, layernorm, matmul, pmaAttention, rmsnorm, rope, swiglu };
+export const SHADERS = { attention, embedding, layernorm, matmul, pmaAttention, rmsnorm, rope };
 
 const WEIGHT_READERS: Record<DType, string> = { F32: weightsF32, F16: weightsF16, BF16: weightsBf16 };
 

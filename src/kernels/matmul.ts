@@ -9,16 +9,19 @@ export interface MatmulEpilogue {
   readonly bias: boolean;
   readonly relu: boolean;
   readonly accumulate: boolean;
+  /** Rows of W alternate gate and up; out = silu(gate) * up, half as wide. Not combined with the others. */
+  readonly swiglu?: boolean;
 }
 
 export const MATMUL_TILE = 4;
 
 export function matmulSpec(dtype: DType, epilogue: MatmulEpilogue, workgroup: readonly [number, number] = [16, 4]): KernelSpec {
-  const flags = [epilogue.bias && 'bias', epilogue.relu && 'relu', epilogue.accumulate && 'acc'].filter(Boolean).join('_');
+  if (epilogue.swiglu && (epilogue.bias || epilogue.relu || epilogue.accumulate)) throw new Error('the swiglu epilogue is not combined with bias, relu or accumulate');
+  const flags = [epilogue.bias && 'bias', epilogue.relu && 'relu', epilogue.accumulate && 'acc', epilogue.swiglu && 'swiglu'].filter(Boolean).join('_');
   return {
     key: `matmul_${dtype.toLowerCase()}_wg${workgroup[0]}x${workgroup[1]}${flags ? `_${flags}` : ''}`,
     source: withWeightReader(dtype, SHADERS.matmul),
-    constants: { WORKGROUP_X: workgroup[0], WORKGROUP_Y: workgroup[1], ADD_BIAS: epilogue.bias, RELU: epilogue.relu, ACCUMULATE: epilogue.accumulate },
+    constants: { WORKGROUP_X: workgroup[0], WORKGROUP_Y: workgroup[1], ADD_BIAS: epilogue.bias, RELU: epilogue.relu, ACCUMULATE: epilogue.accumulate, SWIGLU: Boolean(epilogue.swiglu) },
   };
 }
 
@@ -31,7 +34,7 @@ export interface MatmulArgs {
   readonly bias: Binding;
   readonly out: Binding;
   readonly outOffset?: number;
-  /** Row stride of out in elements (defaults to weight.rows). */
+  /** Row stride of out in elements (defaults to its width: weight.rows, or half of it for swiglu). */
   readonly outStride?: number;
   readonly m: number;
 }
@@ -47,7 +50,7 @@ export function recordMatmul(rec: PassRecorder, kernel: CompiledKernel, args: Ma
       k_len: weight.cols,
       x_offset: args.xOffset ?? 0,
       y_offset: args.outOffset ?? 0,
-      y_stride: args.outStride ?? weight.rows,
+      y_stride: args.outStride ?? (kernel.constants.SWIGLU ? weight.rows / 2 : weight.rows),
       y_col: part.rowStart,
     };
     const groupsX = Math.ceil(part.rows / MATMUL_TILE / wx);
@@ -56,8 +59,20 @@ export function recordMatmul(rec: PassRecorder, kernel: CompiledKernel, args: Ma
   }
 }
 
-/** CPU reference: x [m, k], w [n, k] -> y [m, n] = act(x w^T + bias) (+ y when accumulating). */
+/**
+ * CPU reference: x [m, k], w [n, k] -> y [m, n] = act(x w^T + bias) (+ y when accumulating); with
+ * swiglu, w's rows alternate gate and up and y is [m, n / 2] = silu(gate) * up.
+ */
 export function matmulReference(x: Float32Array, w: Float32Array, m: number, n: number, k: number, epilogue: MatmulEpilogue & { biasValues?: Float32Array; into?: Float32Array }): Float32Array {
+  if (epilogue.swiglu) {
+    const products = matmulReference(x, w, m, n, k, { bias: false, relu: false, accumulate: false });
+    const y = new Float32Array((m * n) / 2);
+    for (let i = 0; i < y.length; i++) {
+      const [gate, up] = [products[2 * i], products[2 * i + 1]];
+      y[i] = (gate / (1 + Math.exp(-gate))) * up;
+    }
+    return y;
+  }
   const y = epilogue.into ?? new Float32Array(m * n);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {

@@ -32,33 +32,49 @@ function f32Bytes(values: Float32Array): Uint8Array {
   return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
 }
 
-/** Uploads tensors stacked along rows; all must share the column count. Mixed dtypes are widened to F32. */
-export function uploadMatrix(device: GPUDevice, label: string, tensors: readonly RawTensor[], maxBindingBytes: number): WeightMatrix {
+/**
+ * How several tensors become one matrix: `stacked` puts them one after another (q|k|v); `interleaved`
+ * alternates their rows (gate0, up0, gate1, up1, ...), so that one matmul tile holds both halves of a
+ * SwiGLU pair.
+ */
+export type RowLayout = 'stacked' | 'interleaved';
+
+/** Rows are multiples of this in every part but the last, so no matmul tile straddles two parts. */
+const PART_ROW_ALIGNMENT = 4;
+
+/** Uploads tensors as one matrix; all must share the column count. Mixed dtypes are widened to F32. */
+export function uploadMatrix(device: GPUDevice, label: string, tensors: readonly RawTensor[], maxBindingBytes: number, layout: RowLayout = 'stacked'): WeightMatrix {
   const cols = tensors[0].shape[tensors[0].shape.length - 1];
   const sameDtype = tensors.every((t) => t.dtype === tensors[0].dtype);
   const dtype: DType = sameDtype ? tensors[0].dtype : 'F32';
   const sources = tensors.map((t) => (sameDtype ? t.bytes : f32Bytes(widenToF32(t.bytes, t.dtype))));
   const rowBytes = cols * DTYPE_BYTES[dtype];
-  const rows = sources.reduce((sum, s) => sum + s.byteLength / rowBytes, 0);
-  const perPart = rowsPerPart(cols, dtype, maxBindingBytes, label);
+  const sourceRows = sources.map((s) => s.byteLength / rowBytes);
+  if (layout === 'interleaved' && sourceRows.some((r) => r !== sourceRows[0])) throw new CheckpointError(label, `interleaved tensors must have the same number of rows, got ${sourceRows}`);
+  const rows = sourceRows.reduce((a, b) => a + b, 0);
+  const starts = sourceRows.map((_, i) => sourceRows.slice(0, i).reduce((a, b) => a + b, 0));
+  /** The bytes of row r of the combined matrix. */
+  const row = (r: number): Uint8Array => {
+    let source: number;
+    let at: number;
+    if (layout === 'interleaved') {
+      source = r % sources.length;
+      at = Math.floor(r / sources.length);
+    } else {
+      source = starts.findLastIndex((s) => s <= r);
+      at = r - starts[source];
+    }
+    return sources[source].subarray(at * rowBytes, (at + 1) * rowBytes);
+  };
+  const fit = rowsPerPart(cols, dtype, maxBindingBytes, label);
+  const perPart = fit >= PART_ROW_ALIGNMENT ? fit - (fit % PART_ROW_ALIGNMENT) : fit;
   const parts: WeightPart[] = [];
   for (let rowStart = 0; rowStart < rows; rowStart += perPart) {
     const partRows = Math.min(perPart, rows - rowStart);
     const size = Math.ceil((partRows * rowBytes) / 4) * 4;
     const buffer = device.createBuffer({ label: `${label}[${rowStart}..]`, size, usage: GPUBufferUsage.STORAGE, mappedAtCreation: true });
     const target = new Uint8Array(buffer.getMappedRange());
-    let written = 0;
-    let sourceRow = 0;
-    for (const source of sources) {
-      const sourceRows = source.byteLength / rowBytes;
-      const from = Math.max(rowStart, sourceRow);
-      const to = Math.min(rowStart + partRows, sourceRow + sourceRows);
-      if (from < to) {
-        target.set(source.subarray((from - sourceRow) * rowBytes, (to - sourceRow) * rowBytes), written);
-        written += (to - from) * rowBytes;
-      }
-      sourceRow += sourceRows;
-    }
+    for (let r = 0; r < partRows; r++) target.set(row(rowStart + r), r * rowBytes);
     buffer.unmap();
     parts.push({ buffer, rowStart, rows: partRows });
   }

@@ -9,7 +9,6 @@ import { matmulReference } from '../kernels/matmul';
 import { layerNormReference, rmsNormReference } from '../kernels/norms';
 import { pmaAttentionReference } from '../kernels/pma-attention';
 import { ropeReference, ropeTable } from '../kernels/rope';
-import { swigluReference } from '../kernels/swiglu';
 import { concat } from '../kernels/weights';
 import type { EmbeddingBackend } from './backend';
 import type { Checkpoint, PmaWeights } from './checkpoint';
@@ -19,12 +18,23 @@ import type { RawTensor } from './safetensors';
 
 const f32 = (t: RawTensor) => widenToF32(t.bytes, t.dtype);
 
+/** Rows of a and b ([rows, cols] each) alternated: a0, b0, a1, b1, ... */
+function interleaveRows(a: Float32Array, b: Float32Array, cols: number): Float32Array {
+  const out = new Float32Array(a.length + b.length);
+  for (let r = 0; r < a.length / cols; r++) {
+    out.set(a.subarray(r * cols, (r + 1) * cols), 2 * r * cols);
+    out.set(b.subarray(r * cols, (r + 1) * cols), (2 * r + 1) * cols);
+  }
+  return out;
+}
+
 interface CpuLayer {
   readonly inputNorm: Float32Array;
   readonly qkvWeight: Float32Array;
   readonly qkvBias: Float32Array;
   readonly oWeight: Float32Array;
   readonly postNorm: Float32Array;
+  /** gate and up rows interleaved, as the GPU holds them. */
   readonly gateUp: Float32Array;
   readonly down: Float32Array;
 }
@@ -53,7 +63,7 @@ export class CpuModel implements EmbeddingBackend {
       qkvBias: concat([f32(l.qBias), f32(l.kBias), f32(l.vBias)]),
       oWeight: f32(l.oWeight),
       postNorm: f32(l.postNorm),
-      gateUp: concat([f32(l.gate), f32(l.up)]),
+      gateUp: interleaveRows(f32(l.gate), f32(l.up), config.hiddenSize),
       down: f32(l.down),
     }));
     this.finalNorm = f32(weights.finalNorm);
@@ -90,8 +100,8 @@ export class CpuModel implements EmbeddingBackend {
       const attn = attentionReference(qkv, seqStart, { tokens: t, heads: numHeads, kvHeads: numKvHeads, headDim });
       matmulReference(attn, layer.oWeight, t, h, numHeads * headDim, { bias: false, relu: false, accumulate: true, into: hidden });
       x = rmsNormReference(hidden, layer.postNorm, t, h, eps);
-      const gateUp = matmulReference(x, layer.gateUp, t, 2 * inter, h, { bias: false, relu: false, accumulate: false });
-      matmulReference(swigluReference(gateUp, t, inter), layer.down, t, h, inter, { bias: false, relu: false, accumulate: true, into: hidden });
+      const gated = matmulReference(x, layer.gateUp, t, 2 * inter, h, { bias: false, relu: false, accumulate: false, swiglu: true });
+      matmulReference(gated, layer.down, t, h, inter, { bias: false, relu: false, accumulate: true, into: hidden });
     }
     return this.pool(rmsNormReference(hidden, this.finalNorm, t, h, eps), t);
   }

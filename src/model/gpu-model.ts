@@ -3,9 +3,10 @@
  * is compiled before the first request. A forward pass packs a group of sequences (no padding),
  * records every dispatch into one command encoder, submits once and reads the embeddings back once.
  *
- * Per layer: rmsnorm -> qkv matmul (+bias) -> rope -> attention -> o matmul (+= residual) -> rmsnorm
- * -> gate|up matmul -> swiglu -> down matmul (+= residual); the MLP runs in row chunks when its
- * activations would pass the storage-binding limit. Then the final rmsnorm and the PMA head.
+ * Per layer, 8 dispatches: rmsnorm -> qkv matmul (+bias) -> rope -> attention -> o matmul (+= residual)
+ * -> rmsnorm -> gate|up matmul with the SwiGLU epilogue (gate and up rows interleaved) -> down matmul
+ * (+= residual); the MLP runs in row chunks when its activations would pass the storage-binding limit.
+ * Then the final rmsnorm and the PMA head.
  */
 import { InputError } from '../errors';
 import { withErrorScopes, type GpuContext } from '../gpu/device';
@@ -17,7 +18,6 @@ import { matmulSpec, recordMatmul, type MatmulEpilogue } from '../kernels/matmul
 import { layerNormSpec, recordLayerNorm, recordRmsNorm, rmsNormSpec } from '../kernels/norms';
 import { pmaAttentionSpec, recordPmaAttention } from '../kernels/pma-attention';
 import { recordRope, ropeSpec, ropeTable } from '../kernels/rope';
-import { recordSwiglu, swigluSpec } from '../kernels/swiglu';
 import { destroyMatrix, uploadF32, uploadMatrix, uploadVector, vec4Aligned, type WeightMatrix } from '../kernels/weights';
 import type { EmbeddingBackend } from './backend';
 import type { Checkpoint } from './checkpoint';
@@ -57,7 +57,7 @@ interface GpuPma {
   readonly ln1Bias: GPUBuffer;
 }
 
-const NO_EPILOGUE: MatmulEpilogue = { bias: false, relu: false, accumulate: false };
+const SWIGLU: MatmulEpilogue = { bias: false, relu: false, accumulate: false, swiglu: true };
 const BIAS: MatmulEpilogue = { bias: true, relu: false, accumulate: false };
 const RESIDUAL: MatmulEpilogue = { bias: false, relu: false, accumulate: true };
 const BIAS_RELU_RESIDUAL: MatmulEpilogue = { bias: true, relu: true, accumulate: true };
@@ -74,7 +74,6 @@ class Kernels {
     readonly layerNormL2: CompiledKernel,
     readonly rope: CompiledKernel,
     readonly attention: CompiledKernel,
-    readonly swiglu: CompiledKernel,
     readonly pmaAttention: CompiledKernel,
   ) {}
 
@@ -88,7 +87,6 @@ class Kernels {
         cache.get(layerNormSpec(true)),
         cache.get(ropeSpec()),
         cache.get(attentionSpec()),
-        cache.get(swigluSpec()),
         cache.get(pmaAttentionSpec()),
       ]),
       Promise.all(matmuls.map(([dtype, epilogue]) => cache.get(matmulSpec(dtype, epilogue)))),
@@ -155,7 +153,7 @@ export class GpuModel implements EmbeddingBackend {
         qkvBias: uploadVector(device, `layer${i}.qkv_bias`, [l.qBias, l.kBias, l.vBias]),
         o: matrix(`layer${i}.o`, [l.oWeight]),
         postNorm: uploadVector(device, `layer${i}.post_norm`, [l.postNorm]),
-        gateUp: matrix(`layer${i}.gate_up`, [l.gate, l.up]),
+        gateUp: uploadMatrix(device, `layer${i}.gate_up`, [l.gate, l.up], maxBinding, 'interleaved'),
         down: matrix(`layer${i}.down`, [l.down]),
       }));
       const p = weights.pma;
@@ -175,7 +173,7 @@ export class GpuModel implements EmbeddingBackend {
       const ropeBuffer = uploadF32(device, 'rope_table', ropeTable(options.maxLength, config.headDim, config.ropeTheta), GPUBufferUsage.STORAGE);
 
       const matmulUses: Array<[WeightMatrix, MatmulEpilogue]> = [[fcQ, BIAS], [pma.kv, BIAS], [pma.o, BIAS_RELU_RESIDUAL]];
-      for (const l of layers) matmulUses.push([l.qkv, BIAS], [l.o, RESIDUAL], [l.gateUp, NO_EPILOGUE], [l.down, RESIDUAL]);
+      for (const l of layers) matmulUses.push([l.qkv, BIAS], [l.o, RESIDUAL], [l.gateUp, SWIGLU], [l.down, RESIDUAL]);
       const cache = new PipelineCache(device);
       const kernels = await Kernels.compile(cache, embedTable.dtype, matmulUses.map(([w, e]) => [w.dtype, e]));
       const matmuls = new Map<string, CompiledKernel>();
@@ -186,7 +184,7 @@ export class GpuModel implements EmbeddingBackend {
       if (maxTokensPerPass < options.maxLength) {
         throw new InputError(`max length ${options.maxLength} does not fit in one forward pass (at most ${maxTokensPerPass} tokens here)`);
       }
-      const mlpChunkRows = Math.min(maxTokensPerPass, Math.floor(maxBinding / (2 * config.intermediateSize * 4)));
+      const mlpChunkRows = Math.min(maxTokensPerPass, Math.floor(maxBinding / (config.intermediateSize * 4)));
       const model = new GpuModel(gpu, config, kernels, embedTable, layers, uploadVector(device, 'final_norm', [weights.finalNorm]), pma, ropeBuffer, options.maxLength, maxTokensPerPass, mlpChunkRows, matmuls, uploadF32(device, 'no_bias', new Float32Array(4), GPUBufferUsage.STORAGE));
       await model.computePmaQuery(fcQ, p.qBias);
       destroyMatrix(fcQ);
@@ -256,7 +254,6 @@ export class GpuModel implements EmbeddingBackend {
     const normed = activation('normed', n * h);
     const qkv = activation('qkv', n * qkvCols);
     const attn = activation('attn', n * numHeads * headDim);
-    const gateUp = activation('gate_up', chunkRows * 2 * inter);
     const gated = activation('gated', chunkRows * inter);
     const pmaKv = activation('pma_kv', n * 2 * d);
     const pooled = activation('pooled', b * d);
@@ -279,8 +276,7 @@ export class GpuModel implements EmbeddingBackend {
         recordRmsNorm(rec, k.rmsNorm, { x: hidden, weight: layer.postNorm, out: normed, rows: n, cols: h, eps });
         for (let row = 0; row < n; row += chunkRows) {
           const rows = Math.min(chunkRows, n - row);
-          recordMatmul(rec, this.matmul(layer.gateUp, NO_EPILOGUE), { x: normed, xOffset: row * h, weight: layer.gateUp, bias: this.noBias, out: gateUp, m: rows });
-          recordSwiglu(rec, k.swiglu, maxDim, { gateUp, out: gated, rows, width: inter });
+          recordMatmul(rec, this.matmul(layer.gateUp, SWIGLU), { x: normed, xOffset: row * h, weight: layer.gateUp, bias: this.noBias, out: gated, m: rows });
           recordMatmul(rec, this.matmul(layer.down, RESIDUAL), { x: gated, weight: layer.down, bias: this.noBias, out: hidden, outOffset: row * h, m: rows });
         }
       }
