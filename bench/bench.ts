@@ -8,7 +8,7 @@
  *             ort     baseline: plain onnxruntime-node running the same graph on prepared inputs
  *   workloads 1x128, 8x512, 1x2048, and a code-corpus mix (24 chunks of 30-600 tokens)
  *
- * Flags: --layers N (2) --runs N (3) --engines webgpu,cpu,ort --budget S (seconds per engine and
+ * Flags: --layers N (2) --runs N (3) --engines webgpu,cpu,ort --workloads 8x512,... --budget S (seconds per engine and
  * workload; workloads estimated to take longer are skipped and say so) --out FILE (.bench/results.json)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -37,6 +37,7 @@ const { values: flags } = parseArgs({
     engines: { type: 'string', default: 'webgpu,cpu,cpu-int8,ort' },
     budget: { type: 'string', default: '120' },
     out: { type: 'string', default: '.bench/results.json' },
+    workloads: { type: 'string' },
   },
 });
 const layers = Number(flags.layers);
@@ -45,7 +46,7 @@ const budgetSeconds = Number(flags.budget);
 const engines = flags.engines!.split(',');
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
-const measureOptions = { runs, budgetSeconds, log };
+const measureOptions = { runs, budgetSeconds, log, workloads: flags.workloads?.split(',') };
 
 /** GFLOP/s of the bf16 matmul kernel at the MLP's gate|up shape (M tokens x 2*4864 x 896), per workgroup shape. */
 async function matmulGflops(gpu: GPU): Promise<Array<{ shape: string; workgroup: string; gflops: number }>> {

@@ -15,12 +15,13 @@ interface BenchRequest {
   readonly runs: number;
   readonly budgetSeconds: number;
   readonly engines: readonly string[];
+  readonly workloads?: readonly string[];
 }
 
 const threads = () => (self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1);
 
 async function runBench(request: BenchRequest): Promise<EngineResult[]> {
-  const options = { runs: request.runs, budgetSeconds: request.budgetSeconds, log: (line: string) => console.log(line) };
+  const options = { runs: request.runs, budgetSeconds: request.budgetSeconds, workloads: request.workloads, log: (line: string) => console.log(line) };
   const results: EngineResult[] = [];
   for (const engine of request.engines) {
     console.log(`${engine}`);

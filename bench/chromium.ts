@@ -1,7 +1,7 @@
 /**
  * `npm run bench` (Chromium part): serves the project with Vite, opens bench/chromium.html in headless
  * Chromium with WebGPU enabled, runs the engines there and prints the same table as the Node bench.
- * Flags: --layers N --runs N --budget S --engines webgpu,cpu,ort-wasm,ort-webgpu --out FILE
+ * Flags: --layers N --runs N --budget S --engines webgpu,cpu,ort-wasm,ort-webgpu --workloads 8x512,... --out FILE
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ const { values: flags } = parseArgs({
     runs: { type: 'string', default: '3' },
     budget: { type: 'string', default: '120' },
     engines: { type: 'string', default: 'ort-wasm,cpu,webgpu,ort-webgpu' },
+    workloads: { type: 'string' },
     out: { type: 'string', default: '.bench/results-chromium.json' },
   },
   strict: false,
@@ -36,7 +37,7 @@ async function main() {
     page.on('console', (message) => process.stderr.write(`${message.text()}\n`));
     await page.goto('http://127.0.0.1:5399/bench/chromium.html');
     await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
-    const request = { base: `/${dir}/`, runs: Number(flags.runs), budgetSeconds: Number(flags.budget), engines: String(flags.engines).split(',') };
+    const request = { base: `/${dir}/`, runs: Number(flags.runs), budgetSeconds: Number(flags.budget), engines: String(flags.engines).split(','), workloads: flags.workloads ? String(flags.workloads).split(',') : undefined };
     const results: EngineResult[] = await page.evaluate((r) => (window as unknown as { runBench(r: unknown): Promise<EngineResult[]> }).runBench(r), request);
     mkdirSync('.bench', { recursive: true });
     writeFileSync(String(flags.out), JSON.stringify({ date: new Date().toISOString(), browser: browser.version(), layers, results }, null, 2));

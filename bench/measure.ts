@@ -45,6 +45,8 @@ export interface MeasureOptions {
   /** Seconds allowed per workload; one estimated to take longer is skipped and says so. */
   readonly budgetSeconds: number;
   readonly log: (line: string) => void;
+  /** Only these workloads (default: all). */
+  readonly workloads?: readonly string[];
 }
 
 /** Time to first embedding (from `start`), then each workload: one warm-up run and `runs` timed runs. */
@@ -53,6 +55,10 @@ export async function measure(engine: string, description: string, start: number
   const result: EngineResult = { engine, description, firstEmbeddingMs: performance.now() - start, workloads: {}, extra: {} };
   let secondsPerToken = 0;
   for (const [name, lens] of Object.entries(WORKLOADS)) {
+    if (options.workloads && !options.workloads.includes(name)) {
+      result.workloads[name] = { tokensPerSecond: null, runs: [], note: 'not selected' };
+      continue;
+    }
     const tokens = lens.reduce((a, b) => a + b, 0);
     const estimate = secondsPerToken * tokens * (options.runs + 1);
     if (estimate > options.budgetSeconds) {
