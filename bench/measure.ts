@@ -117,7 +117,7 @@ export function resultTable(results: EngineResult[], baselineEngine: string): st
     ...results.map((r) => {
       const cells = names.map((n) => {
         const v = r.workloads[n].tokensPerSecond;
-        if (v === null) return 'skipped';
+        if (v === null) return r.workloads[n].note === 'not selected' ? '-' : 'skipped';
         const base = baseline?.workloads[n].tokensPerSecond;
         return base && r !== baseline ? `${v.toFixed(1)} (${(v / base).toFixed(2)}x)` : v.toFixed(1);
       });
