@@ -1,7 +1,7 @@
 /** The benchmark's workloads and measuring loop, shared by the Node bench and the Chromium bench page. */
 import { ropeTable } from '../src/kernels/rope';
 import type { Checkpoint } from '../src/model/checkpoint';
-import { widenToF32 } from '../src/model/dtype';
+import { graphFeeds } from '../src/model/ort-model';
 
 function lengths(seed: number, count: number, min: number, max: number): number[] {
   let state = seed;
@@ -84,19 +84,9 @@ export async function measure(engine: string, description: string, start: number
 
 /** The graph's inputs for one sequence, prepared outside the timing for the plain-onnxruntime baselines. */
 export function graphInputs<T>(checkpoint: Checkpoint, ids: Uint32Array, tensor: (data: Float32Array, dims: number[]) => T): Record<string, T> {
-  const { hiddenSize: h, headDim: hd, ropeTheta } = checkpoint.config;
-  const t = ids.length;
-  const table = ropeTable(t, hd, ropeTheta);
-  const rowBytes = h * 2;
-  const hidden = new Float32Array(t * h);
-  const embed = checkpoint.weights.embedTokens;
-  ids.forEach((id, i) => hidden.set(widenToF32(embed.bytes.subarray(id * rowBytes, (id + 1) * rowBytes), embed.dtype), i * h));
-  const half = hd / 2;
-  const cos = new Float32Array(t * hd).map((_, i) => table[(Math.floor(i / hd) * half + (i % half)) * 2]);
-  const sin = new Float32Array(t * hd).map((_, i) => table[(Math.floor(i / hd) * half + (i % half)) * 2 + 1]);
-  const mask = new Float32Array(t * t);
-  for (let i = 0; i < t; i++) mask.fill(-Infinity, i * t + i + 1, (i + 1) * t);
-  return { hidden: tensor(hidden, [t, h]), cos: tensor(cos, [t, 1, hd]), sin: tensor(sin, [t, 1, hd]), mask: tensor(mask, [t, t]) };
+  const rope = ropeTable(ids.length, checkpoint.config.headDim, checkpoint.config.ropeTheta);
+  const feeds = graphFeeds(checkpoint.config, checkpoint.weights.embedTokens, rope, ids);
+  return Object.fromEntries(Object.entries(feeds).map(([name, { data, dims }]) => [name, tensor(data, dims)]));
 }
 
 /** Runs a plain session over prepared inputs, one run per sequence, preparing each sequence once. */

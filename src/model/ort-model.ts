@@ -31,6 +31,31 @@ export interface OrtModelOptions {
   readonly linearWeights?: LinearWeights;
 }
 
+/**
+ * The graph's inputs for one sequence (see src/onnx/c2llm-graph.ts): the embedding rows widened to f32,
+ * the RoPE cos/sin rows (each half repeated) from `rope` (ropeTable), and the additive causal mask.
+ */
+export function graphFeeds(config: ModelConfig, table: RawTensor, rope: Float32Array, ids: Uint32Array): Record<'hidden' | 'cos' | 'sin' | 'mask', { data: Float32Array; dims: number[] }> {
+  const { hiddenSize: h, headDim: hd } = config;
+  const t = ids.length;
+  const rowBytes = h * DTYPE_BYTES[table.dtype];
+  const hidden = new Float32Array(t * h);
+  ids.forEach((id, i) => hidden.set(widenToF32(table.bytes.subarray(id * rowBytes, (id + 1) * rowBytes), table.dtype), i * h));
+  const cos = new Float32Array(t * hd);
+  const sin = new Float32Array(t * hd);
+  const half = hd / 2;
+  for (let p = 0; p < t; p++) {
+    for (let i = 0; i < half; i++) {
+      const [c, s] = [rope[(p * half + i) * 2], rope[(p * half + i) * 2 + 1]];
+      cos[p * hd + i] = cos[p * hd + half + i] = c;
+      sin[p * hd + i] = sin[p * hd + half + i] = s;
+    }
+  }
+  const mask = new Float32Array(t * t);
+  for (let i = 0; i < t; i++) mask.fill(-Infinity, i * t + i + 1, (i + 1) * t);
+  return { hidden: { data: hidden, dims: [t, h] }, cos: { data: cos, dims: [t, 1, hd] }, sin: { data: sin, dims: [t, 1, hd] }, mask: { data: mask, dims: [t, t] } };
+}
+
 export class OrtModel implements EmbeddingBackend {
   readonly device = 'cpu' as const;
   readonly dim: number;
@@ -70,30 +95,11 @@ export class OrtModel implements EmbeddingBackend {
   }
 
   private async embedOne(ids: Uint32Array): Promise<Float32Array> {
-    const { hiddenSize: h, headDim: hd } = this.config;
-    const t = ids.length;
-    const rowBytes = h * DTYPE_BYTES[this.table.dtype];
-    const hidden = new Float32Array(t * h);
-    ids.forEach((id, i) => hidden.set(widenToF32(this.table.bytes.subarray(id * rowBytes, (id + 1) * rowBytes), this.table.dtype), i * h));
-    const cos = new Float32Array(t * hd);
-    const sin = new Float32Array(t * hd);
-    const half = hd / 2;
-    for (let p = 0; p < t; p++) {
-      for (let i = 0; i < half; i++) {
-        const [c, s] = [this.rope[(p * half + i) * 2], this.rope[(p * half + i) * 2 + 1]];
-        cos[p * hd + i] = cos[p * hd + half + i] = c;
-        sin[p * hd + i] = sin[p * hd + half + i] = s;
-      }
-    }
-    const mask = new Float32Array(t * t);
-    for (let i = 0; i < t; i++) mask.fill(-Infinity, i * t + i + 1, (i + 1) * t);
     const { Tensor } = this.ort;
-    const result = await this.session.run({
-      hidden: new Tensor('float32', hidden, [t, h]),
-      cos: new Tensor('float32', cos, [t, 1, hd]),
-      sin: new Tensor('float32', sin, [t, 1, hd]),
-      mask: new Tensor('float32', mask, [t, t]),
-    });
+    const feeds = Object.fromEntries(
+      Object.entries(graphFeeds(this.config, this.table, this.rope, ids)).map(([name, { data, dims }]) => [name, new Tensor('float32', data, dims)]),
+    );
+    const result = await this.session.run(feeds);
     return Float32Array.from(result.embedding.data as Float32Array);
   }
 
