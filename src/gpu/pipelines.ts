@@ -35,10 +35,6 @@ export class PipelineCache {
     return entry;
   }
 
-  get size(): number {
-    return this.compiled.size;
-  }
-
   private async compile(spec: KernelSpec): Promise<CompiledKernel> {
     const module = this.device.createShaderModule({ label: spec.key, code: spec.source });
     const constants: Record<string, number> = {};

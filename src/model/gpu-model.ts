@@ -67,7 +67,8 @@ const activationUsage = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC |
 
 class Kernels {
   private constructor(
-    private readonly cache: PipelineCache,
+    /** Matmul pipelines by their key (dtype and epilogue). */
+    private readonly matmuls: ReadonlyMap<string, CompiledKernel>,
     readonly embedding: CompiledKernel,
     readonly rmsNorm: CompiledKernel,
     readonly layerNorm: CompiledKernel,
@@ -79,7 +80,7 @@ class Kernels {
 
   /** Compiles every kernel the model needs, in parallel. */
   static async compile(cache: PipelineCache, embeddingDtype: DType, matmuls: ReadonlyArray<[DType, MatmulEpilogue]>): Promise<Kernels> {
-    const [kernels] = await Promise.all([
+    const [kernels, matmulKernels] = await Promise.all([
       Promise.all([
         cache.get(embeddingSpec(embeddingDtype)),
         cache.get(rmsNormSpec()),
@@ -91,11 +92,14 @@ class Kernels {
       ]),
       Promise.all(matmuls.map(([dtype, epilogue]) => cache.get(matmulSpec(dtype, epilogue)))),
     ]);
-    return new Kernels(cache, ...kernels);
+    return new Kernels(new Map(matmulKernels.map((k) => [k.key, k])), ...kernels);
   }
 
-  matmul(weight: WeightMatrix, epilogue: MatmulEpilogue): Promise<CompiledKernel> {
-    return this.cache.get(matmulSpec(weight.dtype, epilogue));
+  /** The compiled matmul for this weight's dtype and epilogue (compiled in `compile`). */
+  matmul(weight: WeightMatrix, epilogue: MatmulEpilogue): CompiledKernel {
+    const kernel = this.matmuls.get(matmulSpec(weight.dtype, epilogue).key);
+    if (!kernel) throw new Error(`no matmul was compiled for ${weight.dtype} ${JSON.stringify(epilogue)}`);
+    return kernel;
   }
 }
 
@@ -118,7 +122,6 @@ export class GpuModel implements EmbeddingBackend {
     private readonly maxLength: number,
     private readonly maxTokensPerPass: number,
     private readonly mlpChunkRows: number,
-    private readonly matmuls: Map<string, CompiledKernel>,
     /** Bound in the bias slot of matmuls compiled without a bias; never read. */
     private readonly noBias: GPUBuffer,
   ) {
@@ -176,8 +179,6 @@ export class GpuModel implements EmbeddingBackend {
       for (const l of layers) matmulUses.push([l.qkv, BIAS], [l.o, RESIDUAL], [l.gateUp, SWIGLU], [l.down, RESIDUAL]);
       const cache = new PipelineCache(device);
       const kernels = await Kernels.compile(cache, embedTable.dtype, matmulUses.map(([w, e]) => [w.dtype, e]));
-      const matmuls = new Map<string, CompiledKernel>();
-      for (const [w, e] of matmulUses) matmuls.set(matmulSpec(w.dtype, e).key, await kernels.matmul(w, e));
 
       const widestRow = Math.max(config.hiddenSize, (config.numHeads + 2 * config.numKvHeads) * config.headDim, 2 * config.compressedDim) * 4;
       const maxTokensPerPass = Math.min(options.maxTokensPerPass ?? DEFAULT_MAX_TOKENS_PER_PASS, Math.floor(maxBinding / widestRow));
@@ -185,7 +186,7 @@ export class GpuModel implements EmbeddingBackend {
         throw new InputError(`max length ${options.maxLength} does not fit in one forward pass (at most ${maxTokensPerPass} tokens here)`);
       }
       const mlpChunkRows = Math.min(maxTokensPerPass, Math.floor(maxBinding / (config.intermediateSize * 4)));
-      const model = new GpuModel(gpu, config, kernels, embedTable, layers, uploadVector(device, 'final_norm', [weights.finalNorm]), pma, ropeBuffer, options.maxLength, maxTokensPerPass, mlpChunkRows, matmuls, uploadF32(device, 'no_bias', new Float32Array(4), GPUBufferUsage.STORAGE));
+      const model = new GpuModel(gpu, config, kernels, embedTable, layers, uploadVector(device, 'final_norm', [weights.finalNorm]), pma, ropeBuffer, options.maxLength, maxTokensPerPass, mlpChunkRows, uploadF32(device, 'no_bias', new Float32Array(4), GPUBufferUsage.STORAGE));
       await model.computePmaQuery(fcQ, p.qBias);
       destroyMatrix(fcQ);
       return model;
@@ -203,7 +204,7 @@ export class GpuModel implements EmbeddingBackend {
   }
 
   private matmul(weight: WeightMatrix, epilogue: MatmulEpilogue): CompiledKernel {
-    return this.matmuls.get(matmulSpec(weight.dtype, epilogue).key)!;
+    return this.kernels.matmul(weight, epilogue);
   }
 
   private recorder(label: string): PassRecorder {
