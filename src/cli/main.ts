@@ -68,9 +68,9 @@ async function embedCommand(argv: string[]): Promise<void> {
     maxLength: positiveInt('max-length', values['max-length']),
     batchSize: positiveInt('batch-size', values['batch-size']),
   });
-  const { backend, model: checkpoint } = embedder;
-  process.stderr.write(`c2llm: ${checkpoint.source}: using ${backend.description}, because ${embedder.deviceReason}\n`);
-  if (checkpoint.unusedTensors.length) process.stderr.write(`c2llm: ignoring ${checkpoint.unusedTensors.length} unused tensor(s): ${checkpoint.unusedTensors.join(', ')}\n`);
+  const { backend, model } = embedder;
+  process.stderr.write(`c2llm: ${model.source}: using ${backend.description}, because ${embedder.deviceReason}\n`);
+  if (model.unusedTensors.length) process.stderr.write(`c2llm: ignoring ${model.unusedTensors.length} unused tensor(s): ${model.unusedTensors.join(', ')}\n`);
   const started = performance.now();
   const vectors = await embedder.embed(texts);
   const seconds = (performance.now() - started) / 1000;
