@@ -191,13 +191,29 @@ describe('rope, attention', () => {
 
     test(`causal GQA attention over packed sequences, workgroup ${workgroup}`, async () => {
       const qkv = random(tokens * rowStride, 14, 2);
-      const kernel = await gpu.kernel(attentionSpec(workgroup));
+      const kernel = await gpu.kernel(attentionSpec(shape.headDim, workgroup));
       const out = gpu.zeros(tokens * shape.heads * shape.headDim);
       const rec = gpu.recorder();
-      recordAttention(rec, kernel, maxDim(), { ...shape, qkv: gpu.upload(qkv), seqStart: gpu.upload(seqStart), out });
+      recordAttention(rec, kernel, { ...shape, qkv: gpu.upload(qkv), seqStart: gpu.upload(seqStart), out });
       expectClose(await gpu.submitAndRead(rec, out, tokens * shape.heads * shape.headDim), attentionReference(qkv, seqStart, shape));
     });
 
+  }
+
+  // Several key and query blocks per sequence, sequences starting mid-block, and the model's head sizes.
+  for (const [headDim, heads, kvHeads] of [[64, 14, 2], [128, 4, 1], [16, 2, 2]]) {
+    test(`attention across key blocks, head_dim ${headDim}`, async () => {
+      const blockLengths = [37, 3, 70];
+      const n = blockLengths.reduce((a, b) => a + b, 0);
+      const starts = Uint32Array.from(blockLengths.flatMap((l, s) => Array(l).fill(blockLengths.slice(0, s).reduce((a, b) => a + b, 0))));
+      const blockShape = { tokens: n, heads, kvHeads, headDim };
+      const qkv = random(n * (heads + 2 * kvHeads) * headDim, 15, 2);
+      const kernel = await gpu.kernel(attentionSpec(headDim));
+      const out = gpu.zeros(n * heads * headDim);
+      const rec = gpu.recorder();
+      recordAttention(rec, kernel, { ...blockShape, qkv: gpu.upload(qkv), seqStart: gpu.upload(starts), out });
+      expectClose(await gpu.submitAndRead(rec, out, n * heads * headDim), attentionReference(qkv, starts, blockShape));
+    });
   }
 
   test('PMA attention, including an empty sequence', async () => {

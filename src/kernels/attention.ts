@@ -1,11 +1,37 @@
-/** Causal grouped-query attention over packed sequences, online softmax, one pass over the keys. */
+/** Causal grouped-query attention over packed sequences, flash-attention style (see shaders/attention.wgsl). */
 import type { CompiledKernel, KernelSpec } from '../gpu/pipelines';
 import type { Binding, PassRecorder } from '../gpu/recorder';
 import { SHADERS } from '../gpu/shaders';
-import { ELEMENTWISE_WORKGROUP, elementwiseGrid } from './elementwise';
 
-export function attentionSpec(workgroupSize = ELEMENTWISE_WORKGROUP): KernelSpec {
-  return { key: `attention_causal_gqa_wg${workgroupSize}`, source: SHADERS.attention, constants: { WORKGROUP_SIZE: workgroupSize } };
+/** WebGPU's guaranteed maxComputeWorkgroupStorageSize. */
+const WORKGROUP_STORAGE_BYTES = 16384;
+
+export interface AttentionTiles {
+  readonly workgroupSize: number;
+  readonly blockQ: number;
+  readonly blockK: number;
+}
+
+/** Tile sizes for `headDim`: queries per workgroup from the output layout, keys per block so the tiles fit 16 KiB. */
+export function attentionTiles(headDim: number, workgroupSize = 64): AttentionTiles {
+  const vec4s = headDim / 4;
+  const rowGroups = Math.floor(workgroupSize / vec4s);
+  const blockQ = 4 * rowGroups;
+  const blockK = 4 * Math.floor(Math.min(16, 1024 / headDim, 1024 / blockQ) / 4);
+  const bytes = 16 * vec4s * (blockQ + 2 * blockK) + 4 * blockQ * (blockK + 2) + 4;
+  if (rowGroups < 1 || blockK < 4 || bytes > WORKGROUP_STORAGE_BYTES) {
+    throw new RangeError(`attention: no tiling of head_dim ${headDim} fits a ${workgroupSize}-invocation workgroup in ${WORKGROUP_STORAGE_BYTES} bytes`);
+  }
+  return { workgroupSize, blockQ, blockK };
+}
+
+export function attentionSpec(headDim: number, workgroupSize = 64): KernelSpec {
+  const { blockQ, blockK } = attentionTiles(headDim, workgroupSize);
+  return {
+    key: `attention_causal_gqa_d${headDim}_wg${workgroupSize}`,
+    source: SHADERS.attention,
+    constants: { WORKGROUP_SIZE: workgroupSize, VEC4S: headDim / 4, BLOCK_Q: blockQ, BLOCK_K: blockK },
+  };
 }
 
 export interface AttentionShape {
@@ -15,10 +41,10 @@ export interface AttentionShape {
   readonly headDim: number;
 }
 
-export function recordAttention(rec: PassRecorder, kernel: CompiledKernel, maxPerDimension: number, args: AttentionShape & { qkv: Binding; seqStart: Binding; out: Binding }): void {
+export function recordAttention(rec: PassRecorder, kernel: CompiledKernel, args: AttentionShape & { qkv: Binding; seqStart: Binding; out: Binding }): void {
   const rowStride = (args.heads + 2 * args.kvHeads) * args.headDim;
-  const params = { tokens: args.tokens, heads: args.heads, kv_heads: args.kvHeads, head_dim: args.headDim, row_stride: rowStride, scale: 1 / Math.sqrt(args.headDim) };
-  rec.dispatch(kernel, params, [args.qkv, args.seqStart, args.out], elementwiseGrid(args.tokens * args.heads, kernel.constants.WORKGROUP_SIZE as number, maxPerDimension));
+  const params = { tokens: args.tokens, heads: args.heads, kv_heads: args.kvHeads, row_stride: rowStride, scale: 1 / Math.sqrt(args.headDim) };
+  rec.dispatch(kernel, params, [args.qkv, args.seqStart, args.out], [Math.ceil(args.tokens / (kernel.constants.BLOCK_Q as number)), args.heads]);
 }
 
 /** qkv: [tokens, (heads + 2 kvHeads) headDim]; seqStart[n]: first token of n's sequence. Returns [tokens, heads headDim]. */

@@ -79,7 +79,7 @@ class Kernels {
   ) {}
 
   /** Compiles every kernel the model needs, in parallel. */
-  static async compile(cache: PipelineCache, embeddingDtype: DType, matmuls: ReadonlyArray<[DType, MatmulEpilogue]>): Promise<Kernels> {
+  static async compile(cache: PipelineCache, embeddingDtype: DType, headDim: number, matmuls: ReadonlyArray<[DType, MatmulEpilogue]>): Promise<Kernels> {
     const [kernels, matmulKernels] = await Promise.all([
       Promise.all([
         cache.get(embeddingSpec(embeddingDtype)),
@@ -87,7 +87,7 @@ class Kernels {
         cache.get(layerNormSpec(false)),
         cache.get(layerNormSpec(true)),
         cache.get(ropeSpec()),
-        cache.get(attentionSpec()),
+        cache.get(attentionSpec(headDim)),
         cache.get(pmaAttentionSpec()),
       ]),
       Promise.all(matmuls.map(([dtype, epilogue]) => cache.get(matmulSpec(dtype, epilogue)))),
@@ -178,7 +178,7 @@ export class GpuModel implements EmbeddingBackend {
       const matmulUses: Array<[WeightMatrix, MatmulEpilogue]> = [[fcQ, BIAS], [pma.kv, BIAS], [pma.o, BIAS_RELU_RESIDUAL]];
       for (const l of layers) matmulUses.push([l.qkv, BIAS], [l.o, RESIDUAL], [l.gateUp, SWIGLU], [l.down, RESIDUAL]);
       const cache = new PipelineCache(device);
-      const kernels = await Kernels.compile(cache, embedTable.dtype, matmulUses.map(([w, e]) => [w.dtype, e]));
+      const kernels = await Kernels.compile(cache, embedTable.dtype, config.headDim, matmulUses.map(([w, e]) => [w.dtype, e]));
 
       const widestRow = Math.max(config.hiddenSize, (config.numHeads + 2 * config.numKvHeads) * config.headDim, 2 * config.compressedDim) * 4;
       const maxTokensPerPass = Math.min(options.maxTokensPerPass ?? DEFAULT_MAX_TOKENS_PER_PASS, Math.floor(maxBinding / widestRow));
@@ -272,7 +272,7 @@ export class GpuModel implements EmbeddingBackend {
         recordRmsNorm(rec, k.rmsNorm, { x: hidden, weight: layer.inputNorm, out: normed, rows: n, cols: h, eps });
         recordMatmul(rec, this.matmul(layer.qkv, BIAS), { x: normed, weight: layer.qkv, bias: layer.qkvBias, out: qkv, m: n });
         recordRope(rec, k.rope, maxDim, { qkv, positions, table: this.ropeBuffer, tokens: n, rotatedHeads: numHeads + numKvHeads, headDim, rowStride: qkvCols });
-        recordAttention(rec, k.attention, maxDim, { qkv, seqStart: tokenSeqStart, out: attn, tokens: n, heads: numHeads, kvHeads: numKvHeads, headDim });
+        recordAttention(rec, k.attention, { qkv, seqStart: tokenSeqStart, out: attn, tokens: n, heads: numHeads, kvHeads: numKvHeads, headDim });
         recordMatmul(rec, this.matmul(layer.o, RESIDUAL), { x: attn, weight: layer.o, bias: this.noBias, out: hidden, m: n });
         recordRmsNorm(rec, k.rmsNorm, { x: hidden, weight: layer.postNorm, out: normed, rows: n, cols: h, eps });
         for (let row = 0; row < n; row += chunkRows) {
