@@ -29,5 +29,6 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   if (row < params.row_start || row >= params.row_start + params.rows) {
     return;
   }
-  hidden_out[i] = weight_at((row - params.row_start) * params.hidden + c);
+  let part_row = row - params.row_start;
+  hidden_out[i] = weight_at(part_row * params.hidden + c) * weight_row_scale(part_row);
 }

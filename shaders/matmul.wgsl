@@ -1,7 +1,8 @@
 // Linear layer with a fused epilogue:
 //   out[y_offset + m * y_stride + y_col + n] (= or +=) act(sum_k x[x_offset + m * k_len + k] * W[n, k] + bias[y_col + n])
 //   x: [m, k] f32 row-major at x_offset, bound as vec4s (buffers are sized in whole vec4s)
-//   W: [n, k] (PyTorch [out, in]) via a weights_*.wgsl reader
+//   W: [n, k] (PyTorch [out, in]) via a weights_*.wgsl reader; row n's sums are multiplied by
+//      weight_row_scale(n) (int8 weights; 1 for stored floats) before the epilogue
 //   bias: f32 indexed by output column         out: f32 rows of y_stride, this part's columns at y_col
 // Weights larger than one storage binding are split by rows into parts: each part is one dispatch,
 // with its rows as `n` and its first output column as `y_col`.
@@ -83,7 +84,13 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     acc2 += x_at(x2_row + k) * w;
     acc3 += x_at(x3_row + k) * w;
   }
-  let acc = array<vec4f, 4>(acc0, acc1, acc2, acc3);
+  let scale = vec4f(
+    weight_row_scale(min(n0, params.n - 1u)),
+    weight_row_scale(min(n0 + 1u, params.n - 1u)),
+    weight_row_scale(min(n0 + 2u, params.n - 1u)),
+    weight_row_scale(min(n0 + 3u, params.n - 1u)),
+  );
+  let acc = array<vec4f, 4>(acc0 * scale, acc1 * scale, acc2 * scale, acc3 * scale);
   if (SWIGLU) {
     for (var i = 0u; i < 4u && m0 + i < params.m; i++) {
       for (var pair = 0u; pair < 2u && n0 + 2u * pair + 1u < params.n; pair++) {

@@ -10,3 +10,8 @@ fn weight_at(i: u32) -> f32 {
 fn weight4_at(i: u32) -> vec4f {
   return vec4f(unpack2x16float(weights[i >> 1u]), unpack2x16float(weights[(i >> 1u) + 1u]));
 }
+
+// Stored values need no per-row scale.
+fn weight_row_scale(row: u32) -> f32 {
+  return 1.0;
+}

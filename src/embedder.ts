@@ -34,7 +34,8 @@ export interface EmbedderOptions {
   readonly maxBindingBytes?: number;
   /**
    * Weights as computed on: 'auto' (default: as stored, widened to f32 where the device needs it) or
-   * 'int8' (the cpu device's quantized linear layers; approximate).
+   * 'int8' (approximate: per-row int8 weights; on WebGPU every matrix including the embedding table,
+   * half the memory of bf16; on the cpu device the linear layers, with int8 activations too).
    */
   readonly dtype?: 'auto' | 'int8';
 }
@@ -67,17 +68,17 @@ async function chooseBackend(checkpoint: Checkpoint, device: DeviceChoice, optio
   };
   const webgpu = async (gpu: GpuContext, reason: string): Promise<Choice> => {
     try {
-      return { backend: await GpuModel.load(gpu, checkpoint, { maxLength, maxBindingBytes: options.maxBindingBytes }), reason, gpu };
+      const int8 = options.dtype === 'int8';
+      return { backend: await GpuModel.load(gpu, checkpoint, { maxLength, maxBindingBytes: options.maxBindingBytes, int8 }), reason, gpu };
     } catch (error) {
       gpu.destroy();
       throw error;
     }
   };
-  if (options.dtype === 'int8') {
-    if (device === 'cpu' || device === 'auto') return cpu('int8 weights run on the CPU backend only');
-    throw new InputError(`dtype int8 is available on the cpu device only, not ${device}`);
+  if (device === 'reference') {
+    if (options.dtype === 'int8') throw new InputError('the reference device computes exactly; dtype int8 is for the webgpu and cpu devices');
+    return { backend: new CpuModel(checkpoint), reason: 'the TypeScript reference was requested' };
   }
-  if (device === 'reference') return { backend: new CpuModel(checkpoint), reason: 'the TypeScript reference was requested' };
   if (device === 'cpu') return cpu('the CPU was requested');
   if (device === 'webgpu') return webgpu(await acquireGpu(options.gpu), 'WebGPU was requested');
   let gpu: GpuContext | undefined;

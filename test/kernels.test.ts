@@ -11,6 +11,7 @@ import { pmaAttentionReference, pmaAttentionSpec, recordPmaAttention } from '../
 import { recordRope, ropeReference, ropeSpec, ropeTable } from '../src/kernels/rope';
 import { uploadMatrix } from '../src/kernels/weights';
 import { DTYPE_BYTES, widenToF32, type DType } from '../src/model/dtype';
+import { quantizeRows } from '../src/model/quantize';
 import type { RawTensor } from '../src/model/safetensors';
 import { expectClose } from './helpers/compare';
 import { GpuFixture } from './helpers/gpu';
@@ -85,7 +86,7 @@ describe('matmul', () => {
       const [m, width] = [7, 45]; // 90 output columns: the last tile holds a single (gate, up) pair
       const gate = tensor('BF16', [width, k], 21);
       const up = tensor('BF16', [width, k], 22);
-      const matrix = uploadMatrix(gpu.gpu.device, 'gate_up', [gate, up], 30 * k * 2 + 4, 'interleaved');
+      const matrix = uploadMatrix(gpu.gpu.device, 'gate_up', [gate, up], 30 * k * 2 + 4, { layout: 'interleaved' });
       expect(matrix.parts.map((p) => p.rows)).toEqual([28, 28, 28, 6]);
       matrix.parts.forEach((p) => gpu.track(p.buffer));
       const x = random(m * k, 23);
@@ -98,6 +99,28 @@ describe('matmul', () => {
       const g = matmulReference(x, widenToF32(gate.bytes, 'BF16'), m, width, k, plain);
       const u = matmulReference(x, widenToF32(up.bytes, 'BF16'), m, width, k, plain);
       expectClose(actual, g.map((gv, i) => (gv / (1 + Math.exp(-gv))) * u[i]));
+    });
+  }
+
+  for (const k of depths) {
+    test(`int8 weights with per-row scales (quantized from BF16), k ${k}, split into row parts`, async () => {
+      const [m, n] = [13, 37];
+      const w = tensor('BF16', [n, k], 31);
+      const matrix = uploadMatrix(gpu.gpu.device, 'w', [w], 10 * k + 4, { int8: true });
+      expect(matrix.dtype).toBe('I8');
+      expect(matrix.parts.map((p) => p.rows)).toEqual([8, 8, 8, 8, 5]);
+      matrix.parts.forEach((p) => [p.buffer, p.scales!].forEach((b) => gpu.track(b)));
+      const x = random(m * k, 32);
+      const bias = random(n, 33);
+      const epilogue = { bias: true, relu: false, accumulate: false };
+      const kernel = await gpu.kernel(matmulSpec('I8', epilogue));
+      const out = gpu.zeros(m * n);
+      const rec = gpu.recorder();
+      recordMatmul(rec, kernel, { x: gpu.upload(x), weight: matrix, bias: gpu.upload(bias), out, m });
+      const actual = await gpu.submitAndRead(rec, out, m * n);
+      const { q, scales } = quantizeRows(widenToF32(w.bytes, 'BF16'), n, k);
+      const dequantized = Float32Array.from(q, (v, i) => v * scales[Math.floor(i / k)]);
+      expectClose(actual, matmulReference(x, dequantized, m, n, k, { ...epilogue, biasValues: bias }));
     });
   }
 
@@ -135,6 +158,23 @@ describe('embedding', () => {
       expectClose(actual, embeddingReference(widenToF32(table.bytes, dtype), hidden, ids), 0, 0);
     });
   }
+
+  test('int8 table with per-row scales, split into parts, odd hidden size', async () => {
+    const [vocab, hidden] = [23, 7];
+    const table = tensor('F16', [vocab, hidden], 8);
+    const matrix = uploadMatrix(gpu.gpu.device, 'table', [table], 6 * hidden + 4, { int8: true });
+    expect(matrix.parts.map((p) => p.rows)).toEqual([4, 4, 4, 4, 4, 3]);
+    matrix.parts.forEach((p) => [p.buffer, p.scales!].forEach((b) => gpu.track(b)));
+    const ids = Uint32Array.from([0, 22, 5, 6, 11, 12, 17, 18, 3, 3, 21]);
+    const kernel = await gpu.kernel(embeddingSpec('I8'));
+    const out = gpu.zeros(ids.length * hidden);
+    const rec = gpu.recorder();
+    recordEmbedding(rec, kernel, maxDim(), { table: matrix, tokenIds: gpu.upload(ids), out, tokens: ids.length });
+    const actual = await gpu.submitAndRead(rec, out, ids.length * hidden);
+    const { q, scales } = quantizeRows(widenToF32(table.bytes, 'F16'), vocab, hidden);
+    const dequantized = Float32Array.from(q, (v, i) => v * scales[Math.floor(i / hidden)]);
+    expectClose(actual, embeddingReference(dequantized, hidden, ids), 0, 0);
+  });
 });
 
 describe('norms', () => {

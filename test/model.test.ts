@@ -61,6 +61,27 @@ describe.each(CHECKPOINTS)('%s', (name) => {
     expect(saved).toBeGreaterThan(2 * linearWeights);
   });
 
+  test('WebGPU with int8 weights: cosine >= 0.999 against the goldens, half the weight bytes of bf16', async () => {
+    const gpu = await testGpu();
+    const exact = await load(name, { device: 'webgpu', gpu: gpu.gpu });
+    const embedder = await load(name, { device: 'webgpu', gpu: gpu.gpu, dtype: 'int8' });
+    expect(embedder.backend.description).toMatch(/int8 weights/);
+    const vectors = await embedder.embed(TEXTS);
+    const worst = Math.min(...vectors.map((v, i) => cosine(v, expected.embeddings[i])));
+    console.log(`${name}: WebGPU int8 worst cosine against the float64 reference ${worst.toFixed(6)}`);
+    expect(worst).toBeGreaterThanOrEqual(0.999);
+    expect(worst).toBeLessThan(0.999999);
+    // One byte per weight and a 4-byte scale per row (each part's scales padded to 16 bytes), against
+    // 2 bytes per weight in bf16: at these tiny widths the scales are a visible share; at C2LLM-0.5B's
+    // shapes the bench reports the ratio (0.50).
+    const { matrixBytes, matrixWeights, matrixRows } = (embedder.backend as GpuModel).weightLayout;
+    const exactLayout = (exact.backend as GpuModel).weightLayout;
+    expect(exactLayout.matrixWeights).toBe(matrixWeights);
+    expect(matrixBytes).toBeGreaterThanOrEqual(matrixWeights + 4 * matrixRows);
+    expect(matrixBytes).toBeLessThanOrEqual(matrixWeights + 4 * matrixRows + 16 * 64);
+    console.log(`${name}: int8 matrices ${matrixBytes} bytes, bf16 would be ${2 * matrixWeights} (${(matrixBytes / (2 * matrixWeights)).toFixed(3)})`);
+  });
+
   test('WebGPU matches the goldens, batched and one by one', async () => {
     const gpu = await testGpu();
     const embedder = await load(name, { device: 'webgpu', gpu: gpu.gpu });

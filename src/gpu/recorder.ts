@@ -8,11 +8,15 @@ import type { CompiledKernel } from './pipelines';
 
 export type Binding = GPUBuffer | GPUBufferBinding;
 
+/** Where the int8 weight reader (shaders/weights_i8.wgsl) finds its per-row scales. */
+export const WEIGHT_SCALES_BINDING = 9;
+
 interface DispatchOp {
   readonly kind: 'dispatch';
   readonly kernel: CompiledKernel;
   readonly params: Record<string, number>;
   readonly bindings: readonly Binding[];
+  readonly weightScales?: Binding;
   readonly workgroups: readonly [number, number, number];
 }
 
@@ -38,8 +42,11 @@ export class PassRecorder {
     private readonly label: string,
   ) {}
 
-  /** Bindings are given in @binding order starting at 1; binding 0 is always the Params uniform. */
-  dispatch(kernel: CompiledKernel, params: Record<string, number>, bindings: readonly Binding[], workgroups: readonly [number, number?, number?]): void {
+  /**
+   * Bindings are given in @binding order starting at 1; binding 0 is always the Params uniform.
+   * `weightScales` (int8 weights only) goes to WEIGHT_SCALES_BINDING.
+   */
+  dispatch(kernel: CompiledKernel, params: Record<string, number>, bindings: readonly Binding[], workgroups: readonly [number, number?, number?], weightScales?: Binding): void {
     const [x, y = 1, z = 1] = workgroups;
     if (x === 0 || y === 0 || z === 0) return;
     for (const count of [x, y, z]) {
@@ -47,7 +54,7 @@ export class PassRecorder {
         throw new Error(`kernel ${kernel.key}: ${count} workgroups in one dimension exceeds ${this.maxWorkgroupsPerDimension}`);
       }
     }
-    this.ops.push({ kind: 'dispatch', kernel, params, bindings, workgroups: [x, y, z] });
+    this.ops.push({ kind: 'dispatch', kernel, params, bindings, weightScales, workgroups: [x, y, z] });
   }
 
   copy(from: GPUBuffer, to: GPUBuffer, bytes: number): void {
@@ -84,7 +91,10 @@ export class PassRecorder {
       const bindGroup = this.device.createBindGroup({
         label: op.kernel.key,
         layout: op.kernel.pipeline.getBindGroupLayout(0),
-        entries: [params, ...op.bindings].map((b, binding) => ({ binding, resource: 'buffer' in b ? b : { buffer: b } })),
+        entries: [
+          ...[params, ...op.bindings].map((b, binding) => ({ binding, resource: asResource(b) })),
+          ...(op.weightScales ? [{ binding: WEIGHT_SCALES_BINDING, resource: asResource(op.weightScales) }] : []),
+        ],
       });
       const pass = encoder.beginComputePass({ label: op.kernel.key });
       pass.setPipeline(op.kernel.pipeline);
@@ -99,6 +109,10 @@ export class PassRecorder {
     this.ops.length = 0;
     return uniforms;
   }
+}
+
+function asResource(binding: Binding): GPUBufferBinding {
+  return 'buffer' in binding ? binding : { buffer: binding };
 }
 
 /** Splits `count` workgroups over x and y so that neither passes the per-dimension limit. */

@@ -1,12 +1,12 @@
 /** Embedding lookup: the table stays in its stored dtype, split by rows; one dispatch per part. */
-import type { DType } from '../model/dtype';
+import type { WeightDType } from '../model/dtype';
 import type { CompiledKernel, KernelSpec } from '../gpu/pipelines';
 import type { Binding, PassRecorder } from '../gpu/recorder';
 import { SHADERS, withWeightReader } from '../gpu/shaders';
 import { ELEMENTWISE_WORKGROUP, elementwiseGrid } from './elementwise';
 import type { WeightMatrix } from './weights';
 
-export function embeddingSpec(dtype: DType, workgroupSize = ELEMENTWISE_WORKGROUP): KernelSpec {
+export function embeddingSpec(dtype: WeightDType, workgroupSize = ELEMENTWISE_WORKGROUP): KernelSpec {
   return {
     key: `embedding_${dtype.toLowerCase()}_wg${workgroupSize}`,
     source: withWeightReader(dtype, SHADERS.embedding),
@@ -18,7 +18,7 @@ export function recordEmbedding(rec: PassRecorder, kernel: CompiledKernel, maxPe
   const size = kernel.constants.WORKGROUP_SIZE as number;
   for (const part of args.table.parts) {
     const params = { tokens: args.tokens, hidden: args.table.cols, row_start: part.rowStart, rows: part.rows };
-    rec.dispatch(kernel, params, [part.buffer, args.tokenIds, args.out], elementwiseGrid(args.tokens * args.table.cols, size, maxPerDimension));
+    rec.dispatch(kernel, params, [part.buffer, args.tokenIds, args.out], elementwiseGrid(args.tokens * args.table.cols, size, maxPerDimension), part.scales);
   }
 }
 

@@ -1,5 +1,5 @@
 /** Linear layers: out (=|+=) act(x W^T + bias), weights in their stored dtype, split into row parts. */
-import type { DType } from '../model/dtype';
+import type { WeightDType } from '../model/dtype';
 import type { KernelSpec, CompiledKernel } from '../gpu/pipelines';
 import { type Binding, type PassRecorder } from '../gpu/recorder';
 import { SHADERS, withWeightReader } from '../gpu/shaders';
@@ -15,7 +15,7 @@ export interface MatmulEpilogue {
 
 export const MATMUL_TILE = 4;
 
-export function matmulSpec(dtype: DType, epilogue: MatmulEpilogue, workgroup: readonly [number, number] = [16, 4]): KernelSpec {
+export function matmulSpec(dtype: WeightDType, epilogue: MatmulEpilogue, workgroup: readonly [number, number] = [16, 4]): KernelSpec {
   if (epilogue.swiglu && (epilogue.bias || epilogue.relu || epilogue.accumulate)) throw new Error('the swiglu epilogue is not combined with bias, relu or accumulate');
   const flags = [epilogue.bias && 'bias', epilogue.relu && 'relu', epilogue.accumulate && 'acc', epilogue.swiglu && 'swiglu'].filter(Boolean).join('_');
   return {
@@ -55,7 +55,7 @@ export function recordMatmul(rec: PassRecorder, kernel: CompiledKernel, args: Ma
     };
     const groupsX = Math.ceil(part.rows / MATMUL_TILE / wx);
     const groupsY = Math.ceil(m / MATMUL_TILE / wy);
-    rec.dispatch(kernel, params, [part.buffer, args.x, args.bias, args.out], [groupsX, groupsY]);
+    rec.dispatch(kernel, params, [part.buffer, args.x, args.bias, args.out], [groupsX, groupsY], part.scales);
   }
 }
 

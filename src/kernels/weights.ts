@@ -1,28 +1,34 @@
 /**
- * Weight matrices on the GPU, kept in their stored dtype (BF16 and F16 packed two per u32) and split
- * by rows into parts where one would exceed the adapter's storage-binding limit. Several tensors can
- * be stacked into one matrix (q|k|v, gate|up) so that one matmul computes them all.
+ * Weight matrices on the GPU, kept in their stored dtype (BF16 and F16 packed two per u32) or
+ * quantized to int8 with a scale per row (model/quantize.ts), and split by rows into parts where one
+ * would exceed the adapter's storage-binding limit. Several tensors can be stacked into one matrix
+ * (q|k|v, gate|up) so that one matmul computes them all.
  */
 import { CheckpointError } from '../errors';
-import { DTYPE_BYTES, widenToF32, type DType } from '../model/dtype';
+import { DTYPE_BYTES, widenToF32, type DType, type WeightDType } from '../model/dtype';
+import { quantizeRows } from '../model/quantize';
 import type { RawTensor } from '../model/safetensors';
+
+const WEIGHT_BYTES: Record<WeightDType, number> = { ...DTYPE_BYTES, I8: 1 };
 
 export interface WeightPart {
   readonly buffer: GPUBuffer;
+  /** int8 parts: one f32 scale per row of the part (bound at the readers' binding 9). */
+  readonly scales?: GPUBuffer;
   readonly rowStart: number;
   readonly rows: number;
 }
 
 export interface WeightMatrix {
-  readonly dtype: DType;
+  readonly dtype: WeightDType;
   readonly rows: number;
   readonly cols: number;
   readonly parts: readonly WeightPart[];
 }
 
 /** Rows per part so that a part fits in `maxBindingBytes`. */
-export function rowsPerPart(cols: number, dtype: DType, maxBindingBytes: number, label: string): number {
-  const rowBytes = cols * DTYPE_BYTES[dtype];
+export function rowsPerPart(cols: number, dtype: WeightDType, maxBindingBytes: number, label: string): number {
+  const rowBytes = cols * WEIGHT_BYTES[dtype];
   const rows = Math.floor((maxBindingBytes - 4) / rowBytes);
   if (rows < 1) throw new CheckpointError(label, `one row of ${rowBytes} bytes does not fit in a storage binding of ${maxBindingBytes} bytes`);
   return rows;
@@ -42,18 +48,25 @@ export type RowLayout = 'stacked' | 'interleaved';
 /** Rows are multiples of this in every part but the last, so no matmul tile straddles two parts. */
 const PART_ROW_ALIGNMENT = 4;
 
+export interface MatrixOptions {
+  readonly layout?: RowLayout;
+  /** Quantize to int8 with a scale per row (any stored dtype); otherwise keep the stored dtype. */
+  readonly int8?: boolean;
+}
+
 /** Uploads tensors as one matrix; all must share the column count. Mixed dtypes are widened to F32. */
-export function uploadMatrix(device: GPUDevice, label: string, tensors: readonly RawTensor[], maxBindingBytes: number, layout: RowLayout = 'stacked'): WeightMatrix {
+export function uploadMatrix(device: GPUDevice, label: string, tensors: readonly RawTensor[], maxBindingBytes: number, options: MatrixOptions = {}): WeightMatrix {
+  const { layout = 'stacked', int8 = false } = options;
   const cols = tensors[0].shape[tensors[0].shape.length - 1];
   const sameDtype = tensors.every((t) => t.dtype === tensors[0].dtype);
-  const dtype: DType = sameDtype ? tensors[0].dtype : 'F32';
+  const sourceDtype: DType = sameDtype ? tensors[0].dtype : 'F32';
   const sources = tensors.map((t) => (sameDtype ? t.bytes : f32Bytes(widenToF32(t.bytes, t.dtype))));
-  const rowBytes = cols * DTYPE_BYTES[dtype];
-  const sourceRows = sources.map((s) => s.byteLength / rowBytes);
+  const sourceRowBytes = cols * DTYPE_BYTES[sourceDtype];
+  const sourceRows = sources.map((s) => s.byteLength / sourceRowBytes);
   if (layout === 'interleaved' && sourceRows.some((r) => r !== sourceRows[0])) throw new CheckpointError(label, `interleaved tensors must have the same number of rows, got ${sourceRows}`);
   const rows = sourceRows.reduce((a, b) => a + b, 0);
   const starts = sourceRows.map((_, i) => sourceRows.slice(0, i).reduce((a, b) => a + b, 0));
-  /** The bytes of row r of the combined matrix. */
+  /** The stored bytes of row r of the combined matrix. */
   const row = (r: number): Uint8Array => {
     let source: number;
     let at: number;
@@ -64,8 +77,10 @@ export function uploadMatrix(device: GPUDevice, label: string, tensors: readonly
       source = starts.findLastIndex((s) => s <= r);
       at = r - starts[source];
     }
-    return sources[source].subarray(at * rowBytes, (at + 1) * rowBytes);
+    return sources[source].subarray(at * sourceRowBytes, (at + 1) * sourceRowBytes);
   };
+  const dtype: WeightDType = int8 ? 'I8' : sourceDtype;
+  const rowBytes = cols * WEIGHT_BYTES[dtype];
   const fit = rowsPerPart(cols, dtype, maxBindingBytes, label);
   const perPart = fit >= PART_ROW_ALIGNMENT ? fit - (fit % PART_ROW_ALIGNMENT) : fit;
   const parts: WeightPart[] = [];
@@ -74,9 +89,20 @@ export function uploadMatrix(device: GPUDevice, label: string, tensors: readonly
     const size = Math.ceil((partRows * rowBytes) / 4) * 4;
     const buffer = device.createBuffer({ label: `${label}[${rowStart}..]`, size, usage: GPUBufferUsage.STORAGE, mappedAtCreation: true });
     const target = new Uint8Array(buffer.getMappedRange());
-    for (let r = 0; r < partRows; r++) target.set(row(rowStart + r), r * rowBytes);
+    let scales: GPUBuffer | undefined;
+    if (int8) {
+      const rowScales = new Float32Array(partRows);
+      for (let r = 0; r < partRows; r++) {
+        const { q, scales: [scale] } = quantizeRows(widenToF32(row(rowStart + r), sourceDtype), 1, cols);
+        target.set(new Uint8Array(q.buffer), r * rowBytes);
+        rowScales[r] = scale;
+      }
+      scales = uploadF32(device, `${label}[${rowStart}..].scales`, rowScales, GPUBufferUsage.STORAGE);
+    } else {
+      for (let r = 0; r < partRows; r++) target.set(row(rowStart + r), r * rowBytes);
+    }
     buffer.unmap();
-    parts.push({ buffer, rowStart, rows: partRows });
+    parts.push({ buffer, scales, rowStart, rows: partRows });
   }
   return { dtype, rows, cols, parts };
 }
@@ -110,5 +136,8 @@ export function vec4Aligned(bytes: number): number {
 }
 
 export function destroyMatrix(matrix: WeightMatrix): void {
-  for (const part of matrix.parts) part.buffer.destroy();
+  for (const part of matrix.parts) {
+    part.buffer.destroy();
+    part.scales?.destroy();
+  }
 }

@@ -3,6 +3,9 @@ export type DType = 'F32' | 'F16' | 'BF16';
 
 export const DTYPE_BYTES: Record<DType, number> = { F32: 4, F16: 2, BF16: 2 };
 
+/** How a weight matrix is held on the GPU: a checkpoint dtype, or int8 with a scale per row (model/quantize.ts). */
+export type WeightDType = DType | 'I8';
+
 export function isDType(value: unknown): value is DType {
   return value === 'F32' || value === 'F16' || value === 'BF16';
 }

@@ -22,7 +22,7 @@ import { destroyMatrix, uploadF32, uploadMatrix, uploadVector, vec4Aligned, type
 import type { EmbeddingBackend } from './backend';
 import type { Checkpoint } from './checkpoint';
 import { PMA_LAYER_NORM_EPS, type ModelConfig } from './config';
-import type { DType } from './dtype';
+import type { WeightDType } from './dtype';
 import { packSequences, splitByTokens, type PackedBatch } from './packing';
 
 export interface GpuModelOptions {
@@ -32,6 +32,8 @@ export interface GpuModelOptions {
   readonly maxBindingBytes?: number;
   /** Caps the tokens of one forward pass (bounds activation memory). */
   readonly maxTokensPerPass?: number;
+  /** Hold every matrix (embedding table and linear layers) as int8 with a scale per row. */
+  readonly int8?: boolean;
 }
 
 interface GpuLayer {
@@ -79,7 +81,7 @@ class Kernels {
   ) {}
 
   /** Compiles every kernel the model needs, in parallel. */
-  static async compile(cache: PipelineCache, embeddingDtype: DType, headDim: number, matmuls: ReadonlyArray<[DType, MatmulEpilogue]>): Promise<Kernels> {
+  static async compile(cache: PipelineCache, embeddingDtype: WeightDType, headDim: number, matmuls: ReadonlyArray<[WeightDType, MatmulEpilogue]>): Promise<Kernels> {
     const [kernels, matmulKernels] = await Promise.all([
       Promise.all([
         cache.get(embeddingSpec(embeddingDtype)),
@@ -132,15 +134,27 @@ export class GpuModel implements EmbeddingBackend {
     return this.gpu;
   }
 
-  /** Weight memory on the GPU: total bytes, number of buffers, and the largest single binding. */
-  get weightLayout(): { bytes: number; buffers: number; largestBinding: number } {
+  /**
+   * Weight memory on the GPU: total bytes, number of buffers, the largest single binding, and of
+   * the matrices (embedding table and linear layers): their bytes (with int8 scales) and weight count.
+   */
+  get weightLayout(): { bytes: number; buffers: number; largestBinding: number; matrixBytes: number; matrixWeights: number; matrixRows: number } {
     const matrices = this.matrices();
-    const sizes = [...matrices.flatMap((m) => m.parts.map((p) => p.buffer.size)), ...this.vectors().map((v) => v.size)];
-    return { bytes: sizes.reduce((a, b) => a + b, 0), buffers: sizes.length, largestBinding: Math.max(...sizes) };
+    const matrixSizes = matrices.flatMap((m) => m.parts.flatMap((p) => [p.buffer.size, ...(p.scales ? [p.scales.size] : [])]));
+    const sizes = [...matrixSizes, ...this.vectors().map((v) => v.size)];
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    return {
+      bytes: sum(sizes),
+      buffers: sizes.length,
+      largestBinding: Math.max(...sizes),
+      matrixBytes: sum(matrixSizes),
+      matrixWeights: sum(matrices.map((m) => m.rows * m.cols)),
+      matrixRows: sum(matrices.map((m) => m.rows)),
+    };
   }
 
   get description(): string {
-    return `WebGPU: ${this.gpu.adapterName}`;
+    return `WebGPU: ${this.gpu.adapterName}${this.embedTable.dtype === 'I8' ? ', int8 weights' : ''}`;
   }
 
   static async load(gpu: GpuContext, checkpoint: Checkpoint, options: GpuModelOptions): Promise<GpuModel> {
@@ -148,7 +162,8 @@ export class GpuModel implements EmbeddingBackend {
       const { device } = gpu;
       const { config, weights } = checkpoint;
       const maxBinding = Math.min(options.maxBindingBytes ?? Infinity, gpu.limits.maxStorageBufferBindingSize, gpu.limits.maxBufferSize);
-      const matrix = (label: string, tensors: Parameters<typeof uploadMatrix>[2]) => uploadMatrix(device, label, tensors, maxBinding);
+      const int8 = options.int8 ?? false;
+      const matrix = (label: string, tensors: Parameters<typeof uploadMatrix>[2]) => uploadMatrix(device, label, tensors, maxBinding, { int8 });
       const embedTable = matrix('embed_tokens', [weights.embedTokens]);
       const layers: GpuLayer[] = weights.layers.map((l, i) => ({
         inputNorm: uploadVector(device, `layer${i}.input_norm`, [l.inputNorm]),
@@ -156,7 +171,7 @@ export class GpuModel implements EmbeddingBackend {
         qkvBias: uploadVector(device, `layer${i}.qkv_bias`, [l.qBias, l.kBias, l.vBias]),
         o: matrix(`layer${i}.o`, [l.oWeight]),
         postNorm: uploadVector(device, `layer${i}.post_norm`, [l.postNorm]),
-        gateUp: uploadMatrix(device, `layer${i}.gate_up`, [l.gate, l.up], maxBinding, 'interleaved'),
+        gateUp: uploadMatrix(device, `layer${i}.gate_up`, [l.gate, l.up], maxBinding, { layout: 'interleaved', int8 }),
         down: matrix(`layer${i}.down`, [l.down]),
       }));
       const p = weights.pma;

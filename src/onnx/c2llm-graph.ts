@@ -8,11 +8,13 @@
  *            mask [T, T]           0 on and below the diagonal, -inf above (causal)
  *   output:  embedding [1, compressed_dim], L2-normalised
  *
- * Linear layers are Gemm with transB, so the [out, in] PyTorch weights are used as stored.
+ * Linear layers are MatMul on the [out, in] PyTorch weights transposed once at build time, or with
+ * int8 weights (model/quantize.ts) DynamicQuantizeLinear + MatMulInteger.
  */
 import type { Checkpoint } from '../model/checkpoint';
 import { PMA_LAYER_NORM_EPS } from '../model/config';
 import { widenToF32 } from '../model/dtype';
+import { quantizeRows } from '../model/quantize';
 import type { RawTensor } from '../model/safetensors';
 import { matmulReference } from '../kernels/matmul';
 import { concat } from '../kernels/weights';
@@ -21,20 +23,10 @@ import { GraphBuilder } from './onnx-model';
 const f32 = (t: RawTensor) => widenToF32(t.bytes, t.dtype);
 
 /** [rows, cols] -> [cols, rows]: PyTorch's [out, in] weights as MatMul's [in, out]. */
-function transpose(values: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(values.length);
+function transpose<T extends Float32Array | Int8Array>(values: T, rows: number, cols: number): T {
+  const out = new (values.constructor as new (n: number) => T)(values.length);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = values[r * cols + c];
   return out;
-}
-
-/** Symmetric int8 per output column of a [cols, rows] (in x out) matrix: value = q * scale[column]. */
-function quantizeColumns(values: Float32Array, rows: number): { q: Int8Array; scales: Float32Array } {
-  const scales = new Float32Array(rows);
-  for (let i = 0; i < values.length; i++) scales[i % rows] = Math.max(scales[i % rows], Math.abs(values[i]));
-  for (let r = 0; r < rows; r++) scales[r] = scales[r] / 127 || 1;
-  const q = new Int8Array(values.length);
-  for (let i = 0; i < values.length; i++) q[i] = Math.round(values[i] / scales[i % rows]);
-  return { q, scales };
 }
 
 export type LinearWeights = 'f32' | 'int8';
@@ -65,15 +57,14 @@ export function buildC2llmGraph(checkpoint: Checkpoint, linearWeights: LinearWei
     return g.node('Mul', [g.node('Div', [x, scale]), g.floats(name, [weight.shape[0]], f32(weight))]);
   };
   const linear = (x: string, name: string, weight: Float32Array, rows: number, cols: number, bias?: Float32Array) => {
-    const transposed = transpose(weight, rows, cols);
     let product: string;
     if (linearWeights === 'int8') {
-      const { q, scales } = quantizeColumns(transposed, rows);
+      const { q, scales } = quantizeRows(weight, rows, cols);
       const [xq, xScale, xZero] = g.op('DynamicQuantizeLinear', [x], {}, 3);
-      const integer = g.node('MatMulInteger', [xq, g.int8s(`${name}.weight_q`, [cols, rows], q), xZero]);
+      const integer = g.node('MatMulInteger', [xq, g.int8s(`${name}.weight_q`, [cols, rows], transpose(q, rows, cols)), xZero]);
       product = g.node('Mul', [g.node('Mul', [g.node('Cast', [integer], { to: 1 }), xScale]), g.floats(`${name}.weight_scale`, [rows], scales)]);
     } else {
-      product = g.node('MatMul', [x, g.floats(`${name}.weight_t`, [cols, rows], transposed)]);
+      product = g.node('MatMul', [x, g.floats(`${name}.weight_t`, [cols, rows], transpose(weight, rows, cols))]);
     }
     return bias ? g.node('Add', [product, g.floats(`${name}.bias`, [rows], bias)]) : product;
   };
