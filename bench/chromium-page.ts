@@ -8,7 +8,7 @@ import { loadCheckpoint } from '../src/model/checkpoint';
 import { GpuModel } from '../src/model/gpu-model';
 import { urlSource } from '../src/model/url-source';
 import { buildC2llmGraph } from '../src/onnx/c2llm-graph';
-import { graphInputs, measure, plainSessionEmbed, type EngineResult } from './measure';
+import { gpuExtras, graphInputs, matmulCalibration, measure, plainSessionEmbed, profileGpu, type EngineResult } from './measure';
 
 interface BenchRequest {
   readonly base: string;
@@ -16,7 +16,12 @@ interface BenchRequest {
   readonly budgetSeconds: number;
   readonly engines: readonly string[];
   readonly workloads?: readonly string[];
+  readonly layers: number;
+  /** Also profile one pass and calibrate the matmul (WebGPU engines). */
+  readonly profile: boolean;
 }
+
+const PROFILE_TOKENS = 512;
 
 const threads = () => (self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1);
 
@@ -26,9 +31,10 @@ async function runBench(request: BenchRequest): Promise<EngineResult[]> {
   for (const engine of request.engines) {
     console.log(`${engine}`);
     const start = performance.now();
-    if (engine === 'webgpu' || engine === 'cpu') {
+    if (engine.startsWith('webgpu') || engine === 'cpu') {
       const embedder = await Embedder.load(urlSource(request.base), {
-        device: engine,
+        device: engine === 'cpu' ? 'cpu' : 'webgpu',
+        dtype: engine.endsWith('-int8') ? 'int8' : 'auto',
         gpu: navigator.gpu,
         ort: async () => {
           const ort = await import('onnxruntime-web/wasm');
@@ -37,9 +43,17 @@ async function runBench(request: BenchRequest): Promise<EngineResult[]> {
         },
       });
       const backend = embedder.backend;
-      const result = await measure(engine, backend.description, start, (seqs) => backend.embed(seqs), options);
-      if (backend instanceof GpuModel) {
-        result.extra = { dispatchesPerPass: backend.lastPass.dispatches, submitsPerPass: backend.lastPass.submits, peakGpuMemoryMiB: backend.context.memory.peak / 2 ** 20, paddingShare: 0 };
+      const model = backend instanceof GpuModel ? backend : undefined;
+      const computedTokens = model && (() => model.stats.tokens);
+      const result = await measure(engine, backend.description, start, (seqs) => backend.embed(seqs), { ...options, computedTokens });
+      if (model) {
+        result.extra = gpuExtras(model, request.layers, result);
+        if (request.profile) {
+          const profile = await profileGpu(model, PROFILE_TOKENS);
+          const calibration = await matmulCalibration(navigator.gpu, engine.endsWith('-int8') ? 'I8' : 'BF16', request.runs, options.log);
+          const best = calibration.reduce((a, b) => (b.gflops > a.gflops ? b : a));
+          result.extra.profile = { ...profile, bestMatmul: best, linearShareOfBest: profile.linearGflops / best.gflops };
+        }
       }
       results.push(result);
       embedder.dispose();

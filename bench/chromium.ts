@@ -1,7 +1,9 @@
 /**
  * `npm run bench` (Chromium part): serves the project with Vite, opens bench/chromium.html in headless
  * Chromium with WebGPU enabled, runs the engines there and prints the same table as the Node bench.
- * Flags: --layers N --runs N --budget S --engines webgpu,cpu,ort-wasm,ort-webgpu --workloads 8x512,... --out FILE
+ * Flags: --layers N --runs N --budget S --engines webgpu,webgpu-int8,cpu,ort-wasm,ort-webgpu --workloads 8x512,...
+ * --profile (also time one pass per kernel and calibrate the matmul) --out FILE.
+ * Ratios are printed against each baseline present: onnxruntime-web WASM and its WebGPU provider.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +21,7 @@ const { values: flags } = parseArgs({
     engines: { type: 'string', default: 'ort-wasm,cpu,webgpu,ort-webgpu' },
     workloads: { type: 'string' },
     out: { type: 'string', default: '.bench/results-chromium.json' },
+    profile: { type: 'boolean', default: false },
   },
   strict: false,
 });
@@ -37,12 +40,15 @@ async function main() {
     page.on('console', (message) => process.stderr.write(`${message.text()}\n`));
     await page.goto('http://127.0.0.1:5399/bench/chromium.html');
     await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
-    const request = { base: `/${dir}/`, runs: Number(flags.runs), budgetSeconds: Number(flags.budget), engines: String(flags.engines).split(','), workloads: flags.workloads ? String(flags.workloads).split(',') : undefined };
+    const request = { base: `/${dir}/`, runs: Number(flags.runs), budgetSeconds: Number(flags.budget), engines: String(flags.engines).split(','), workloads: flags.workloads ? String(flags.workloads).split(',') : undefined, layers, profile: Boolean(flags.profile) };
     const results: EngineResult[] = await page.evaluate((r) => (window as unknown as { runBench(r: unknown): Promise<EngineResult[]> }).runBench(r), request);
     mkdirSync('.bench', { recursive: true });
     writeFileSync(String(flags.out), JSON.stringify({ date: new Date().toISOString(), browser: browser.version(), layers, results }, null, 2));
-    console.log(`\nChromium ${browser.version()}, C2LLM-0.5B shapes, ${layers} layers, tokens/s (median of ${flags.runs}; ratio to onnxruntime-web WASM)\n`);
-    console.log(resultTable(results, 'ort-wasm'));
+    for (const [baseline, name] of [['ort-wasm', 'onnxruntime-web WASM'], ['ort-webgpu', "onnxruntime-web's WebGPU provider"]]) {
+      if (!results.some((r) => r.engine === baseline)) continue;
+      console.log(`\nChromium ${browser.version()}, C2LLM-0.5B shapes, ${layers} layers, tokens/s (median of ${flags.runs}; ratio to ${name})\n`);
+      console.log(resultTable(results, baseline));
+    }
     for (const r of results) if (Object.keys(r.extra).length) console.log(`\n${r.description}: ${JSON.stringify(r.extra)}`);
     console.log(`\nresults: ${flags.out}`);
   } finally {

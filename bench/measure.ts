@@ -1,6 +1,12 @@
 /** The benchmark's workloads and measuring loop, shared by the Node bench and the Chromium bench page. */
+import { acquireGpu } from '../src/gpu/device';
+import { PipelineCache } from '../src/gpu/pipelines';
+import { PassRecorder } from '../src/gpu/recorder';
+import { matmulSpec, recordMatmul } from '../src/kernels/matmul';
 import { ropeTable } from '../src/kernels/rope';
+import { uploadF32, uploadMatrix } from '../src/kernels/weights';
 import type { Checkpoint } from '../src/model/checkpoint';
+import type { GpuModel } from '../src/model/gpu-model';
 import { graphFeeds } from '../src/model/ort-model';
 
 function lengths(seed: number, count: number, min: number, max: number): number[] {
@@ -36,7 +42,7 @@ export interface EngineResult {
   engine: string;
   description: string;
   firstEmbeddingMs: number;
-  workloads: Record<string, { tokensPerSecond: number | null; runs: number[]; note?: string }>;
+  workloads: Record<string, { tokensPerSecond: number | null; runs: number[]; note?: string; paddingShare?: number }>;
   extra: Record<string, unknown>;
 }
 
@@ -47,6 +53,8 @@ export interface MeasureOptions {
   readonly log: (line: string) => void;
   /** Only these workloads (default: all). */
   readonly workloads?: readonly string[];
+  /** Tokens the engine has computed so far, padding included, where it can tell (for the padding share). */
+  readonly computedTokens?: () => number;
 }
 
 /** Time to first embedding (from `start`), then each workload: one warm-up run and `runs` timed runs. */
@@ -71,12 +79,15 @@ export async function measure(engine: string, description: string, start: number
     await embed(seqs);
     secondsPerToken = Math.max(secondsPerToken, (performance.now() - warm) / 1000 / tokens);
     const rates: number[] = [];
+    const computedBefore = options.computedTokens?.();
     for (let r = 0; r < options.runs; r++) {
       const t0 = performance.now();
       await embed(seqs);
       rates.push(tokens / ((performance.now() - t0) / 1000));
     }
-    result.workloads[name] = { tokensPerSecond: median(rates), runs: rates };
+    const computed = computedBefore === undefined ? undefined : options.computedTokens!() - computedBefore;
+    const paddingShare = computed === undefined ? undefined : 1 - (tokens * options.runs) / computed;
+    result.workloads[name] = { tokensPerSecond: median(rates), runs: rates, paddingShare };
     options.log(`  ${engine} ${name}: ${median(rates).toFixed(1)} tokens/s (runs ${rates.map((r) => r.toFixed(1)).join(', ')})`);
   }
   return result;
@@ -114,4 +125,77 @@ export function resultTable(results: EngineResult[], baselineEngine: string): st
       return `| ${r.description} | ${cells.join(' | ')} | ${(r.firstEmbeddingMs / 1000).toFixed(2)} s |`;
     }),
   ].join('\n');
+}
+
+/** Dispatches, submits, memory and padding of this engine's WebGPU backend after a measured run. */
+export function gpuExtras(model: GpuModel, layers: number, result: EngineResult): Record<string, unknown> {
+  const { dispatches, submits } = model.lastPass;
+  const layout = model.weightLayout;
+  return {
+    dispatchesPerPass: dispatches,
+    dispatchesPerLayer: (dispatches - 7) / layers,
+    submitsPerPass: submits,
+    peakGpuMemoryMiB: model.context.memory.peak / 2 ** 20,
+    weightMiB: layout.bytes / 2 ** 20,
+    matrixBytesPerWeight: layout.matrixBytes / layout.matrixWeights,
+    paddingShare: Object.fromEntries(Object.entries(result.workloads).flatMap(([name, w]) => (w.paddingShare === undefined ? [] : [[name, w.paddingShare]]))),
+  };
+}
+
+/**
+ * Where one forward pass of `tokens` tokens spends its time, each dispatch timed on its own: the
+ * share per kernel kind, and the linear layers' achieved GFLOP/s (their flops over the matmuls' time).
+ */
+export async function profileGpu(model: GpuModel, tokens: number): Promise<{ tokens: number; linearGflops: number; shareByKernel: Record<string, number> }> {
+  await model.profile(sequences([tokens], 5));
+  const { kernelMs, linearFlops } = await model.profile(sequences([tokens], 5));
+  const kinds = ['matmul', 'attention_causal', 'pma_attention', 'embedding', 'rmsnorm', 'layernorm', 'rope'];
+  const kind = (key: string) => kinds.find((k) => key.startsWith(k)) ?? key;
+  const byKind: Record<string, number> = {};
+  for (const [key, ms] of Object.entries(kernelMs)) byKind[kind(key)] = (byKind[kind(key)] ?? 0) + ms;
+  const total = Object.values(byKind).reduce((a, b) => a + b, 0);
+  const shareByKernel = Object.fromEntries(Object.entries(byKind).map(([k, ms]) => [k, Number((ms / total).toFixed(3))]));
+  return { tokens, linearGflops: linearFlops / (byKind.matmul / 1000) / 1e9, shareByKernel };
+}
+
+/**
+ * The bench's own best matmul: the matmul kernel alone on C2LLM-0.5B's four linear shapes (qkv, o,
+ * gate|up, down at 256 rows), each workgroup shape, `dtype` weights; GFLOP/s of the median of `runs`.
+ */
+export async function matmulCalibration(gpu: GPU, dtype: 'BF16' | 'I8', runs: number, log: (line: string) => void): Promise<Array<{ shape: string; workgroup: string; gflops: number }>> {
+  const ctx = await acquireGpu(gpu);
+  const m = 256;
+  const shapes: Array<[string, number, number]> = [['qkv', 1152, 896], ['o', 896, 896], ['gate|up', 9728, 896], ['down', 896, 4864]];
+  const cache = new PipelineCache(ctx.device);
+  const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC;
+  const results = [];
+  try {
+    for (const [name, n, k] of shapes) {
+      const bytes = Uint8Array.from({ length: n * k * 2 }, (_, i) => (i * 7919) % 251);
+      const weight = uploadMatrix(ctx.device, `bench_${name}`, [{ name, dtype: 'BF16', shape: [n, k], bytes, file: 'bench' }], ctx.limits.maxStorageBufferBindingSize, { int8: dtype === 'I8' });
+      const x = uploadF32(ctx.device, 'x', new Float32Array(m * k).fill(0.5), usage);
+      const out = uploadF32(ctx.device, 'y', new Float32Array(m * n), usage);
+      for (const workgroup of [[16, 4], [8, 8], [64, 1], [4, 16]] as const) {
+        const kernel = await cache.get(matmulSpec(dtype, { bias: false, relu: false, accumulate: false }, workgroup));
+        const times: number[] = [];
+        for (let r = 0; r < runs + 1; r++) {
+          const rec = new PassRecorder(ctx.device, ctx.limits.minUniformBufferOffsetAlignment, ctx.limits.maxComputeWorkgroupsPerDimension, 'bench');
+          recordMatmul(rec, kernel, { x, weight, bias: x, out, m });
+          const t0 = performance.now();
+          const uniforms = rec.submit({ dispatches: 0, submits: 0 });
+          await ctx.device.queue.onSubmittedWorkDone();
+          if (r > 0) times.push(performance.now() - t0);
+          uniforms.destroy();
+        }
+        results.push({ shape: `${name} ${m}x${n}x${k} ${dtype.toLowerCase()}`, workgroup: workgroup.join('x'), gflops: (2 * m * n * k) / (median(times) / 1000) / 1e9 });
+        log(`  matmul ${results.at(-1)!.shape} workgroup ${workgroup.join('x')}: ${results.at(-1)!.gflops.toFixed(2)} GFLOP/s`);
+      }
+      for (const part of weight.parts) [part.buffer, part.scales].forEach((b) => b?.destroy());
+      x.destroy();
+      out.destroy();
+    }
+  } finally {
+    ctx.destroy();
+  }
+  return results;
 }

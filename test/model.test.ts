@@ -119,6 +119,23 @@ describe('WebGPU engine details', () => {
     expect(model.lastPass.dispatches).toBe(8 * layers + 7);
   });
 
+  test('profiling times every dispatch by kernel and counts the linear layers\' flops', async () => {
+    const gpu = await testGpu();
+    const embedder = await load('small-bf16-gqa2', { device: 'webgpu', gpu: gpu.gpu });
+    const model = embedder.backend as GpuModel;
+    const sequences = [Uint32Array.of(1, 2, 3), Uint32Array.of(4, 5)];
+    const { kernelMs, linearFlops } = await model.profile(sequences);
+    const keys = Object.keys(kernelMs);
+    for (const kind of ['embedding', 'rmsnorm', 'matmul', 'rope', 'attention_causal', 'pma_attention', 'layernorm']) {
+      expect(keys.some((k) => k.startsWith(kind)), kind).toBe(true);
+    }
+    expect(Object.values(kernelMs).every((ms) => ms >= 0)).toBe(true);
+    const { hiddenSize: h, intermediateSize: i, numHeads, numKvHeads, headDim, numLayers, compressedDim: d } = embedder.model.config;
+    const perToken = numLayers * (h * (numHeads + 2 * numKvHeads) * headDim + numHeads * headDim * h + 3 * h * i) + 2 * d * h;
+    expect(linearFlops).toBe(2 * (5 * perToken + 2 * d * d));
+    expect(model.stats.passes).toBe(0);
+  });
+
   test('batches of different sizes give the same vectors', async () => {
     const gpu = await testGpu();
     const small = await load('gqa7-f16', { device: 'webgpu', gpu: gpu.gpu, batchSize: 3 });

@@ -27,6 +27,12 @@ interface CopyOp {
   readonly bytes: number;
 }
 
+export interface Readback {
+  readonly from: GPUBuffer;
+  readonly to: GPUBuffer;
+  readonly bytes: number;
+}
+
 export interface PassStats {
   dispatches: number;
   submits: number;
@@ -66,8 +72,47 @@ export class PassRecorder {
    * uniform buffer, which the caller destroys once the work is done (destroying a buffer that
    * submitted work still uses crashes some drivers).
    */
-  submit(stats: PassStats, readback?: { from: GPUBuffer; to: GPUBuffer; bytes: number }): GPUBuffer {
-    const dispatches = this.ops.filter((op): op is DispatchOp => op.kind === 'dispatch');
+  submit(stats: PassStats, readback?: Readback): GPUBuffer {
+    const { uniforms, paramsAt } = this.packUniforms();
+    const encoder = this.device.createCommandEncoder({ label: this.label });
+    this.ops.forEach((op, i) => this.encode(encoder, op, paramsAt(i)));
+    if (readback) encoder.copyBufferToBuffer(readback.from, 0, readback.to, 0, readback.bytes);
+    this.device.queue.submit([encoder.finish()]);
+    this.finish(stats, 1);
+    return uniforms;
+  }
+
+  /**
+   * For profiling only: submits each recorded operation on its own and waits for it, reporting each
+   * dispatch's wall time under its kernel's key. Results are the same as `submit`'s.
+   */
+  async submitTimed(stats: PassStats, readback: Readback | undefined, time: (kernelKey: string, ms: number) => void): Promise<GPUBuffer> {
+    const { uniforms, paramsAt } = this.packUniforms();
+    for (const [i, op] of this.ops.entries()) {
+      const encoder = this.device.createCommandEncoder({ label: this.label });
+      this.encode(encoder, op, paramsAt(i));
+      const start = performance.now();
+      this.device.queue.submit([encoder.finish()]);
+      await this.device.queue.onSubmittedWorkDone();
+      if (op.kind === 'dispatch') time(op.kernel.key, performance.now() - start);
+    }
+    const encoder = this.device.createCommandEncoder({ label: this.label });
+    if (readback) encoder.copyBufferToBuffer(readback.from, 0, readback.to, 0, readback.bytes);
+    this.device.queue.submit([encoder.finish()]);
+    this.finish(stats, this.ops.length + 1);
+    return uniforms;
+  }
+
+  private get dispatches(): DispatchOp[] {
+    return this.ops.filter((op): op is DispatchOp => op.kind === 'dispatch');
+  }
+
+  /**
+   * All dispatches' Params in one uniform buffer, one aligned slot each, in recording order;
+   * `paramsAt(i)` is the slot of op i (a dispatch).
+   */
+  private packUniforms(): { uniforms: GPUBuffer; paramsAt: (opIndex: number) => GPUBufferBinding } {
+    const dispatches = this.dispatches;
     const slot = Math.max(this.uniformAlignment, ...dispatches.map((d) => paramsByteSize(d.kernel.params)));
     const uniforms = this.device.createBuffer({
       label: `${this.label}_params`,
@@ -78,36 +123,36 @@ export class PassRecorder {
     const view = new DataView(uniforms.getMappedRange());
     dispatches.forEach((d, i) => packParams(d.kernel.key, d.kernel.params, d.params, view, i * slot));
     uniforms.unmap();
+    const ranks: number[] = [];
+    let rank = 0;
+    for (const op of this.ops) ranks.push(op.kind === 'dispatch' ? rank++ : -1);
+    return { uniforms, paramsAt: (i) => ({ buffer: uniforms, offset: ranks[i] * slot, size: slot }) };
+  }
 
-    const encoder = this.device.createCommandEncoder({ label: this.label });
-    let index = 0;
-    for (const op of this.ops) {
-      if (op.kind === 'copy') {
-        encoder.copyBufferToBuffer(op.from, 0, op.to, 0, op.bytes);
-        continue;
-      }
-      const params = { buffer: uniforms, offset: index * slot, size: paramsByteSize(op.kernel.params) };
-      index++;
-      const bindGroup = this.device.createBindGroup({
-        label: op.kernel.key,
-        layout: op.kernel.pipeline.getBindGroupLayout(0),
-        entries: [
-          ...[params, ...op.bindings].map((b, binding) => ({ binding, resource: asResource(b) })),
-          ...(op.weightScales ? [{ binding: WEIGHT_SCALES_BINDING, resource: asResource(op.weightScales) }] : []),
-        ],
-      });
-      const pass = encoder.beginComputePass({ label: op.kernel.key });
-      pass.setPipeline(op.kernel.pipeline);
-      pass.setBindGroup(0, bindGroup);
-      pass.dispatchWorkgroups(...op.workgroups);
-      pass.end();
+  private encode(encoder: GPUCommandEncoder, op: DispatchOp | CopyOp, params: GPUBufferBinding): void {
+    if (op.kind === 'copy') {
+      encoder.copyBufferToBuffer(op.from, 0, op.to, 0, op.bytes);
+      return;
     }
-    if (readback) encoder.copyBufferToBuffer(readback.from, 0, readback.to, 0, readback.bytes);
-    this.device.queue.submit([encoder.finish()]);
-    stats.dispatches += dispatches.length;
-    stats.submits += 1;
+    const bindGroup = this.device.createBindGroup({
+      label: op.kernel.key,
+      layout: op.kernel.pipeline.getBindGroupLayout(0),
+      entries: [
+        ...[{ ...params, size: paramsByteSize(op.kernel.params) }, ...op.bindings].map((b, binding) => ({ binding, resource: asResource(b) })),
+        ...(op.weightScales ? [{ binding: WEIGHT_SCALES_BINDING, resource: asResource(op.weightScales) }] : []),
+      ],
+    });
+    const pass = encoder.beginComputePass({ label: op.kernel.key });
+    pass.setPipeline(op.kernel.pipeline);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(...op.workgroups);
+    pass.end();
+  }
+
+  private finish(stats: PassStats, submits: number): void {
+    stats.dispatches += this.dispatches.length;
+    stats.submits += submits;
     this.ops.length = 0;
-    return uniforms;
   }
 }
 

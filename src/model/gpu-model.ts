@@ -109,7 +109,7 @@ export class GpuModel implements EmbeddingBackend {
   readonly device = 'webgpu' as const;
   readonly dim: number;
   /** Totals over every pass; `lastPass` holds the most recent forward pass alone. */
-  readonly stats: PassStats & { passes: number } = { dispatches: 0, submits: 0, passes: 0 };
+  readonly stats: PassStats & { passes: number; tokens: number } = { dispatches: 0, submits: 0, passes: 0, tokens: 0 };
   lastPass: PassStats & { tokens: number; sequences: number } = { dispatches: 0, submits: 0, tokens: 0, sequences: 0 };
 
   private constructor(
@@ -241,7 +241,23 @@ export class GpuModel implements EmbeddingBackend {
     return results;
   }
 
-  private async forward(batch: PackedBatch): Promise<Float32Array[]> {
+  /**
+   * Profiling: one forward pass over `sequences` (at most one pass's worth of tokens) with every
+   * dispatch submitted and timed on its own, the milliseconds summed per kernel key; with the
+   * multiply-adds of its linear layers (2 flops each) to turn the matmuls' time into GFLOP/s.
+   */
+  async profile(sequences: readonly Uint32Array[]): Promise<{ kernelMs: Record<string, number>; linearFlops: number }> {
+    const batch = packSequences(sequences);
+    if (batch.tokens > this.maxTokensPerPass) throw new InputError(`profile: ${batch.tokens} tokens do not fit one pass of ${this.maxTokensPerPass}`);
+    const kernelMs: Record<string, number> = {};
+    await withErrorScopes(this.gpu, 'profiled forward pass', () => this.forward(batch, (key, ms) => (kernelMs[key] = (kernelMs[key] ?? 0) + ms)));
+    const size = (m: WeightMatrix) => m.rows * m.cols;
+    const perToken = this.layers.reduce((sum, l) => sum + size(l.qkv) + size(l.o) + size(l.gateUp) + size(l.down), 0) + size(this.pma.kv);
+    return { kernelMs, linearFlops: 2 * (batch.tokens * perToken + batch.sequences * size(this.pma.o)) };
+  }
+
+  /** One forward pass; with `time`, each dispatch is submitted and timed on its own (see profile). */
+  private async forward(batch: PackedBatch, time?: (kernelKey: string, ms: number) => void): Promise<Float32Array[]> {
     const { device } = this.gpu;
     const { config } = this;
     const { hiddenSize: h, numHeads, numKvHeads, headDim, intermediateSize: inter, compressedDim: d, rmsNormEps: eps } = config;
@@ -307,15 +323,19 @@ export class GpuModel implements EmbeddingBackend {
     recordLayerNorm(rec, k.layerNormL2, { x: feedForward, weight: p.ln1Weight, bias: p.ln1Bias, out, rows: b, cols: d, eps: PMA_LAYER_NORM_EPS });
 
     const passStats = { dispatches: 0, submits: 0 };
-    created.push(rec.submit(passStats, { from: out, to: readback, bytes: b * d * 4 }));
+    const copyOut = { from: out, to: readback, bytes: b * d * 4 };
     try {
+      created.push(time ? await rec.submitTimed(passStats, copyOut, time) : rec.submit(passStats, copyOut));
       await readback.mapAsync(GPUMapMode.READ);
       const all = new Float32Array(readback.getMappedRange().slice(0));
       readback.unmap();
-      this.lastPass = { ...passStats, tokens: n, sequences: b };
-      this.stats.dispatches += passStats.dispatches;
-      this.stats.submits += passStats.submits;
-      this.stats.passes += 1;
+      if (!time) {
+        this.lastPass = { ...passStats, tokens: n, sequences: b };
+        this.stats.dispatches += passStats.dispatches;
+        this.stats.submits += passStats.submits;
+        this.stats.passes += 1;
+        this.stats.tokens += n;
+      }
       return Array.from({ length: b }, (_, i) => all.slice(i * d, (i + 1) * d));
     } finally {
       for (const buffer of created) buffer.destroy();
