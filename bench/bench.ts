@@ -7,7 +7,7 @@
  *             cpu     this engine's CPU backend (the TypeScript-built ONNX graph on onnxruntime-node)
  *             cpu-int8  the same with int8 linear layers (--dtype int8)
  *             ort     baseline: plain onnxruntime-node running the same graph on prepared inputs
- *   workloads 1x128, 8x512, 1x2048, and a code-corpus mix (24 chunks of 30-600 tokens)
+ *   workloads 1x128, 8x512, 1x2048, and a code-corpus mix (12 chunks of 30-600 tokens, 3748 in all)
  *
  * Flags: --layers N (2) --runs N (3) --engines webgpu,cpu,ort --workloads 8x512,... --budget S (seconds per engine and
  * workload; workloads estimated to take longer are skipped and say so) --out FILE (.bench/results.json)
@@ -27,7 +27,7 @@ import { GpuModel } from '../src/model/gpu-model';
 import { createNodeGpu } from '../src/node/dawn';
 import { directorySource } from '../src/node/fs-source';
 import { buildC2llmGraph } from '../src/onnx/c2llm-graph';
-import { gpuExtras, graphInputs, matmulCalibration, measure, plainSessionEmbed, profileGpu, resultTable, type EngineResult } from './measure';
+import { gpuExtras, graphInputs, matmulCalibration, measure, plainSessionEmbed, profileGpu, probeAgreement, resultTable, type EngineResult } from './measure';
 import { writeRandomCheckpoint } from './random-checkpoint';
 
 const { values: flags } = parseArgs({
@@ -98,6 +98,8 @@ async function main() {
   writeFileSync(flags.out!, JSON.stringify(report, null, 2));
   console.log(`C2LLM-0.5B shapes, ${layers} layers, tokens/s (median of ${runs}; ratio to the onnxruntime-node baseline)\n`);
   console.log(table);
+  console.log('');
+  for (const line of probeAgreement(results, 'ort')) console.log(line);
   for (const r of results) if (Object.keys(r.extra).length) console.log(`\n${r.description}: ${JSON.stringify(r.extra)}`);
   console.log(`\nresults: ${flags.out}`);
   process.exit(0);

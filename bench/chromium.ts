@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { createServer } from 'vite';
-import { resultTable, type EngineResult } from './measure';
+import { probeAgreement, resultTable, type EngineResult } from './measure';
 import { writeRandomCheckpoint } from './random-checkpoint';
 
 const { values: flags } = parseArgs({
@@ -48,6 +48,8 @@ async function main() {
       if (!results.some((r) => r.engine === baseline)) continue;
       console.log(`\nChromium ${browser.version()}, C2LLM-0.5B shapes, ${layers} layers, tokens/s (median of ${flags.runs}; ratio to ${name})\n`);
       console.log(resultTable(results, baseline));
+      console.log('');
+      for (const line of probeAgreement(results, baseline)) console.log(line);
     }
     for (const r of results) if (Object.keys(r.extra).length) console.log(`\n${r.description}: ${JSON.stringify(r.extra)}`);
     console.log(`\nresults: ${flags.out}`);

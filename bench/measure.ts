@@ -21,7 +21,7 @@ export const WORKLOADS: Record<string, number[]> = {
   '1x128': [128],
   '8x512': Array(8).fill(512),
   '1x2048': [2048],
-  'corpus mix': lengths(7, 24, 30, 600),
+  'corpus mix': lengths(7, 12, 30, 600),
 };
 
 export function sequences(lens: number[], seed: number): Uint32Array[] {
@@ -34,14 +34,20 @@ export function sequences(lens: number[], seed: number): Uint32Array[] {
   );
 }
 
-export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+export function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
 
-export type Embed = (seqs: Uint32Array[]) => Promise<unknown>;
+export type Embed = (seqs: Uint32Array[]) => Promise<Float32Array[]>;
 
 export interface EngineResult {
   engine: string;
   description: string;
   firstEmbeddingMs: number;
+  /** The embedding of the first (warm-up) probe sequence: engines are checked against the baseline's. */
+  probe: number[];
   workloads: Record<string, { tokensPerSecond: number | null; runs: number[]; note?: string; paddingShare?: number }>;
   extra: Record<string, unknown>;
 }
@@ -59,8 +65,8 @@ export interface MeasureOptions {
 
 /** Time to first embedding (from `start`), then each workload: one warm-up run and `runs` timed runs. */
 export async function measure(engine: string, description: string, start: number, embed: Embed, options: MeasureOptions): Promise<EngineResult> {
-  await embed(sequences([16], 1));
-  const result: EngineResult = { engine, description, firstEmbeddingMs: performance.now() - start, workloads: {}, extra: {} };
+  const [probe] = await embed(sequences([16], 1));
+  const result: EngineResult = { engine, description, firstEmbeddingMs: performance.now() - start, probe: Array.from(probe), workloads: {}, extra: {} };
   let secondsPerToken = 0;
   for (const [name, lens] of Object.entries(WORKLOADS)) {
     if (options.workloads && !options.workloads.includes(name)) {
@@ -101,12 +107,27 @@ export function graphInputs<T>(checkpoint: Checkpoint, ids: Uint32Array, tensor:
 }
 
 /** Runs a plain session over prepared inputs, one run per sequence, preparing each sequence once. */
-export function plainSessionEmbed<T>(run: (feeds: Record<string, T>) => Promise<unknown>, prepare: (ids: Uint32Array) => Record<string, T>): Embed {
+export function plainSessionEmbed<T>(run: (feeds: Record<string, T>) => Promise<Record<string, { data: unknown }>>, prepare: (ids: Uint32Array) => Record<string, T>): Embed {
   const prepared = new Map<Uint32Array, Record<string, T>>();
   return async (seqs) => {
     for (const s of seqs) if (!prepared.has(s)) prepared.set(s, prepare(s));
-    for (const s of seqs) await run(prepared.get(s)!);
+    const out: Float32Array[] = [];
+    for (const s of seqs) out.push(Float32Array.from((await run(prepared.get(s)!)).embedding.data as Float32Array));
+    return out;
   };
+}
+
+function cosine(a: readonly number[], b: readonly number[]): number {
+  let [dot, na, nb] = [0, 0, 0];
+  a.forEach((x, i) => ((dot += x * b[i]), (na += x * x), (nb += b[i] * b[i])));
+  return dot / Math.sqrt(na * nb);
+}
+
+/** Each engine's probe embedding against the baseline's: they must compute the same thing. */
+export function probeAgreement(results: readonly EngineResult[], baselineEngine: string): string[] {
+  const baseline = results.find((r) => r.engine === baselineEngine);
+  if (!baseline) return [];
+  return results.filter((r) => r !== baseline).map((r) => `${r.description}: cosine to ${baseline.description} on the probe text ${cosine(r.probe, baseline.probe).toFixed(6)}`);
 }
 
 export function resultTable(results: EngineResult[], baselineEngine: string): string {
