@@ -29,7 +29,8 @@ const { values: flags } = parseArgs({
 async function main() {
   const layers = Number(flags.layers);
   const dir = writeRandomCheckpoint(join('.bench', `c2llm-0.5b-shapes-${layers}-layers`), layers, join('fixtures', 'small-bf16-gqa2'));
-  const server = await createServer({ server: { host: '127.0.0.1', port: 5399, strictPort: true }, logLevel: 'error' });
+  // No file watching or HMR: an edit to the tree during a long run must not reload the page mid-measurement.
+  const server = await createServer({ server: { host: '127.0.0.1', port: 5399, strictPort: true, watch: null, hmr: false }, logLevel: 'error' });
   await server.listen();
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

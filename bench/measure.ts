@@ -3,6 +3,7 @@ import { acquireGpu } from '../src/gpu/device';
 import { PipelineCache } from '../src/gpu/pipelines';
 import { PassRecorder } from '../src/gpu/recorder';
 import { matmulSpec, recordMatmul } from '../src/kernels/matmul';
+import { MATMUL_WORKGROUPS } from '../src/kernels/matmul-tuning';
 import { ropeTable } from '../src/kernels/rope';
 import { uploadF32, uploadMatrix } from '../src/kernels/weights';
 import type { Checkpoint } from '../src/model/checkpoint';
@@ -196,7 +197,7 @@ export async function matmulCalibration(gpu: GPU, dtype: 'BF16' | 'I8', runs: nu
       const weight = uploadMatrix(ctx.device, `bench_${name}`, [{ name, dtype: 'BF16', shape: [n, k], bytes, file: 'bench' }], ctx.limits.maxStorageBufferBindingSize, { int8: dtype === 'I8' });
       const x = uploadF32(ctx.device, 'x', new Float32Array(m * k).fill(0.5), usage);
       const out = uploadF32(ctx.device, 'y', new Float32Array(m * n), usage);
-      for (const workgroup of [[16, 4], [8, 8], [64, 1], [4, 16]] as const) {
+      for (const workgroup of MATMUL_WORKGROUPS) {
         const kernel = await cache.get(matmulSpec(dtype, { bias: false, relu: false, accumulate: false }, workgroup));
         const times: number[] = [];
         for (let r = 0; r < runs + 1; r++) {

@@ -3,9 +3,11 @@
  * of 4 or of the workgroup size, with more than one workgroup size.
  */
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { PipelineCache } from '../src/gpu/pipelines';
 import { attentionReference, attentionSpec, recordAttention } from '../src/kernels/attention';
 import { embeddingReference, embeddingSpec, recordEmbedding } from '../src/kernels/embedding';
 import { matmulReference, matmulSpec, recordMatmul, type MatmulEpilogue } from '../src/kernels/matmul';
+import { allowedWorkgroups, MATMUL_WORKGROUPS, tuneMatmulWorkgroup } from '../src/kernels/matmul-tuning';
 import { layerNormReference, layerNormSpec, recordLayerNorm, recordRmsNorm, rmsNormReference, rmsNormSpec } from '../src/kernels/norms';
 import { pmaAttentionReference, pmaAttentionSpec, recordPmaAttention } from '../src/kernels/pma-attention';
 import { recordRope, ropeReference, ropeSpec, ropeTable } from '../src/kernels/rope';
@@ -123,6 +125,19 @@ describe('matmul', () => {
       expectClose(actual, matmulReference(x, dequantized, m, n, k, { ...epilogue, biasValues: bias }));
     });
   }
+
+  test('workgroup tuning times every shape the adapter allows and keeps the fastest', async () => {
+    const w = tensor('BF16', [64, 32], 41);
+    const matrix = uploadMatrix(gpu.gpu.device, 'w', [w], 1 << 20);
+    matrix.parts.forEach((p) => gpu.track(p.buffer));
+    const cache = new PipelineCache(gpu.gpu.device);
+    const { workgroup, timings } = await tuneMatmulWorkgroup(gpu.gpu, cache, matrix, 16);
+    const allowed = allowedWorkgroups(gpu.gpu.limits);
+    expect(allowed).toEqual(MATMUL_WORKGROUPS);
+    expect(Object.keys(timings)).toEqual(allowed.map((wg) => wg.join('x')));
+    expect(timings[workgroup.join('x')]).toBe(Math.min(...Object.values(timings)));
+    expect(allowedWorkgroups({ ...gpu.gpu.limits, maxComputeWorkgroupSizeY: 8 })).toEqual([[16, 4], [8, 8], [64, 1]]);
+  });
 
   test('row offsets and strides (the MLP row chunks)', async () => {
     const [m, n, k] = [5, 9, 11];

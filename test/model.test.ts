@@ -6,6 +6,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { Embedder } from '../src/embedder';
 import { GpuDeviceLostError, InputError } from '../src/errors';
 import { createNodeGpu } from '../src/node/dawn';
+import { MATMUL_WORKGROUPS } from '../src/kernels/matmul-tuning';
 import { GpuModel } from '../src/model/gpu-model';
 import { OrtModel } from '../src/model/ort-model';
 import { directorySource } from '../src/node/fs-source';
@@ -115,6 +116,7 @@ describe('WebGPU engine details', () => {
     await embedder.embed(TEXTS.slice(0, 8));
     const layers = embedder.model.config.numLayers;
     expect(model.lastPass).toMatchObject({ submits: 1, sequences: 8 });
+    expect(MATMUL_WORKGROUPS).toContainEqual(model.matmulWorkgroup);
     // 8 dispatches per layer, plus embedding, final norm, PMA k|v, PMA attention, ln0, fc_o, ln1.
     expect(model.lastPass.dispatches).toBe(8 * layers + 7);
   });

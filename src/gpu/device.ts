@@ -11,6 +11,8 @@ export interface GpuLimits {
   readonly maxBufferSize: number;
   readonly maxStorageBuffersPerShaderStage: number;
   readonly maxComputeInvocationsPerWorkgroup: number;
+  readonly maxComputeWorkgroupSizeX: number;
+  readonly maxComputeWorkgroupSizeY: number;
   readonly maxComputeWorkgroupsPerDimension: number;
   readonly minUniformBufferOffsetAlignment: number;
 }
@@ -36,6 +38,8 @@ const LIMIT_NAMES = [
   'maxBufferSize',
   'maxStorageBuffersPerShaderStage',
   'maxComputeInvocationsPerWorkgroup',
+  'maxComputeWorkgroupSizeX',
+  'maxComputeWorkgroupSizeY',
   'maxComputeWorkgroupsPerDimension',
   'minUniformBufferOffsetAlignment',
 ] as const;

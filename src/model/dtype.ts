@@ -22,18 +22,33 @@ function f16ToF32(bits: number): number {
   return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
 }
 
+const LITTLE_ENDIAN_HOST = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
 /** Little-endian raw tensor bytes -> f32 values. */
 export function widenToF32(bytes: Uint8Array, dtype: DType): Float32Array {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const count = bytes.byteLength / DTYPE_BYTES[dtype];
-  const out = new Float32Array(count);
+  const aligned = LITTLE_ENDIAN_HOST && bytes.byteOffset % DTYPE_BYTES[dtype] === 0;
   if (dtype === 'F32') {
-    for (let i = 0; i < count; i++) out[i] = view.getFloat32(i * 4, true);
-  } else if (dtype === 'BF16') {
-    const widened = new Uint32Array(out.buffer);
-    for (let i = 0; i < count; i++) widened[i] = view.getUint16(i * 2, true) << 16;
-  } else {
-    for (let i = 0; i < count; i++) out[i] = f16ToF32(view.getUint16(i * 2, true));
+    return aligned ? new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer) : readWith(bytes, count, (v, i) => v.getFloat32(i * 4, true));
   }
+  if (dtype === 'BF16') {
+    const out = new Float32Array(count);
+    const widened = new Uint32Array(out.buffer);
+    if (aligned) {
+      const halves = new Uint16Array(bytes.buffer, bytes.byteOffset, count);
+      for (let i = 0; i < count; i++) widened[i] = halves[i] << 16;
+    } else {
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      for (let i = 0; i < count; i++) widened[i] = view.getUint16(i * 2, true) << 16;
+    }
+    return out;
+  }
+  return readWith(bytes, count, (v, i) => f16ToF32(v.getUint16(i * 2, true)));
+}
+
+function readWith(bytes: Uint8Array, count: number, read: (view: DataView, i: number) => number): Float32Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i++) out[i] = read(view, i);
   return out;
 }

@@ -15,6 +15,7 @@ import { PassRecorder, type PassStats } from '../gpu/recorder';
 import { attentionSpec, recordAttention } from '../kernels/attention';
 import { embeddingSpec, recordEmbedding } from '../kernels/embedding';
 import { matmulSpec, recordMatmul, type MatmulEpilogue } from '../kernels/matmul';
+import { tuneMatmulWorkgroup, type Workgroup } from '../kernels/matmul-tuning';
 import { layerNormSpec, recordLayerNorm, recordRmsNorm, rmsNormSpec } from '../kernels/norms';
 import { pmaAttentionSpec, recordPmaAttention } from '../kernels/pma-attention';
 import { recordRope, ropeSpec, ropeTable } from '../kernels/rope';
@@ -34,6 +35,8 @@ export interface GpuModelOptions {
   readonly maxTokensPerPass?: number;
   /** Hold every matrix (embedding table and linear layers) as int8 with a scale per row. */
   readonly int8?: boolean;
+  /** Use this matmul workgroup shape instead of timing the candidates at load. */
+  readonly matmulWorkgroup?: Workgroup;
 }
 
 interface GpuLayer {
@@ -64,11 +67,15 @@ const BIAS: MatmulEpilogue = { bias: true, relu: false, accumulate: false };
 const RESIDUAL: MatmulEpilogue = { bias: false, relu: false, accumulate: true };
 const BIAS_RELU_RESIDUAL: MatmulEpilogue = { bias: true, relu: true, accumulate: true };
 const DEFAULT_MAX_TOKENS_PER_PASS = 8192;
+/** Input rows when timing the matmul workgroup shapes at load. */
+const TUNING_ROWS = 64;
 /** A function, not a constant: GPUBufferUsage exists only once WebGPU is loaded (Dawn in Node). */
 const activationUsage = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
 
 class Kernels {
   private constructor(
+    /** The matmul's workgroup shape for this adapter (tuneMatmulWorkgroup). */
+    readonly matmulWorkgroup: Workgroup,
     /** Matmul pipelines by their key (dtype and epilogue). */
     private readonly matmuls: ReadonlyMap<string, CompiledKernel>,
     readonly embedding: CompiledKernel,
@@ -81,7 +88,7 @@ class Kernels {
   ) {}
 
   /** Compiles every kernel the model needs, in parallel. */
-  static async compile(cache: PipelineCache, embeddingDtype: WeightDType, headDim: number, matmuls: ReadonlyArray<[WeightDType, MatmulEpilogue]>): Promise<Kernels> {
+  static async compile(cache: PipelineCache, embeddingDtype: WeightDType, headDim: number, matmuls: ReadonlyArray<[WeightDType, MatmulEpilogue]>, matmulWorkgroup: Workgroup): Promise<Kernels> {
     const [kernels, matmulKernels] = await Promise.all([
       Promise.all([
         cache.get(embeddingSpec(embeddingDtype)),
@@ -92,14 +99,14 @@ class Kernels {
         cache.get(attentionSpec(headDim)),
         cache.get(pmaAttentionSpec()),
       ]),
-      Promise.all(matmuls.map(([dtype, epilogue]) => cache.get(matmulSpec(dtype, epilogue)))),
+      Promise.all(matmuls.map(([dtype, epilogue]) => cache.get(matmulSpec(dtype, epilogue, matmulWorkgroup)))),
     ]);
-    return new Kernels(new Map(matmulKernels.map((k) => [k.key, k])), ...kernels);
+    return new Kernels(matmulWorkgroup, new Map(matmulKernels.map((k) => [k.key, k])), ...kernels);
   }
 
   /** The compiled matmul for this weight's dtype and epilogue (compiled in `compile`). */
   matmul(weight: WeightMatrix, epilogue: MatmulEpilogue): CompiledKernel {
-    const kernel = this.matmuls.get(matmulSpec(weight.dtype, epilogue).key);
+    const kernel = this.matmuls.get(matmulSpec(weight.dtype, epilogue, this.matmulWorkgroup).key);
     if (!kernel) throw new Error(`no matmul was compiled for ${weight.dtype} ${JSON.stringify(epilogue)}`);
     return kernel;
   }
@@ -153,6 +160,11 @@ export class GpuModel implements EmbeddingBackend {
     };
   }
 
+  /** The matmul workgroup shape chosen for this adapter, in 4x4 output tiles. */
+  get matmulWorkgroup(): Workgroup {
+    return this.kernels.matmulWorkgroup;
+  }
+
   get description(): string {
     return `WebGPU: ${this.gpu.adapterName}${this.embedTable.dtype === 'I8' ? ', int8 weights' : ''}`;
   }
@@ -193,7 +205,8 @@ export class GpuModel implements EmbeddingBackend {
       const matmulUses: Array<[WeightMatrix, MatmulEpilogue]> = [[fcQ, BIAS], [pma.kv, BIAS], [pma.o, BIAS_RELU_RESIDUAL]];
       for (const l of layers) matmulUses.push([l.qkv, BIAS], [l.o, RESIDUAL], [l.gateUp, SWIGLU], [l.down, RESIDUAL]);
       const cache = new PipelineCache(device);
-      const kernels = await Kernels.compile(cache, embedTable.dtype, config.headDim, matmulUses.map(([w, e]) => [w.dtype, e]));
+      const tuning = options.matmulWorkgroup ? { workgroup: options.matmulWorkgroup, timings: {} } : await tuneMatmulWorkgroup(gpu, cache, layers[0]?.o ?? pma.kv, TUNING_ROWS);
+      const kernels = await Kernels.compile(cache, embedTable.dtype, config.headDim, matmulUses.map(([w, e]) => [w.dtype, e]), tuning.workgroup);
 
       const widestRow = Math.max(config.hiddenSize, (config.numHeads + 2 * config.numKvHeads) * config.headDim, 2 * config.compressedDim) * 4;
       const maxTokensPerPass = Math.min(options.maxTokensPerPass ?? DEFAULT_MAX_TOKENS_PER_PASS, Math.floor(maxBinding / widestRow));

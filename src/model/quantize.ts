@@ -17,7 +17,8 @@ export function quantizeRows(values: Float32Array, rows: number, cols: number): 
     for (let c = 0; c < cols; c++) max = Math.max(max, Math.abs(row[c]));
     const scale = Math.fround(max / 127) || 1;
     scales[r] = scale;
-    for (let c = 0; c < cols; c++) q[r * cols + c] = Math.round(row[c] / scale);
+    const inverse = 1 / scale;
+    for (let c = 0; c < cols; c++) q[r * cols + c] = Math.round(row[c] * inverse);
   }
   return { q, scales };
 }

@@ -68,6 +68,7 @@ class EngineWorker {
       features: gpu ? [...gpu.device.features] : [],
       dtype: embedder.model.dtype,
       gpuWeightBytes: backend instanceof GpuModel ? backend.weightLayout.bytes : 0,
+      matmulWorkgroup: backend instanceof GpuModel ? backend.matmulWorkgroup.join('x') : null,
       maxLength: embedder.maxLength,
     };
   }

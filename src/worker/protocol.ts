@@ -32,6 +32,8 @@ export interface EngineInfo {
   readonly dtype: string;
   /** Bytes of weights held on the GPU (0 on the CPU path). */
   readonly gpuWeightBytes: number;
+  /** The matmul workgroup shape timed fastest on this adapter at load (WebGPU only). */
+  readonly matmulWorkgroup: string | null;
   readonly maxLength: number;
 }
 
