@@ -117,6 +117,22 @@ test('pages on WebGPU never download onnxruntime', async ({ page }) => {
   expect(wasm).toEqual([]);
 });
 
+test('switching to int8 weights reloads the model from the cache and keeps a separate index', async ({ page }) => {
+  await page.goto(`/?model=test-org/tiny&host=${encodeURIComponent(HUB)}&device=webgpu`);
+  await waitForModel(page);
+  await page.getByLabel('Choose folder').setInputFiles(makeCorpus());
+  await expect(page.locator('#corpus-status')).toContainText('Indexed “sample-project”', { timeout: 120_000 });
+  await page.getByLabel('Weights').selectOption('int8');
+  await expect(page.locator('#model-status')).toContainText('as int8', { timeout: 120_000 });
+  await expect(page.locator('#model-status')).toContainText('int8 weights');
+  await expect(page.locator('#search')).toBeDisabled();
+  await page.getByLabel('Choose folder').setInputFiles(makeCorpus());
+  await expect(page.locator('#corpus-status')).toContainText('Indexed “sample-project”', { timeout: 120_000 });
+  await page.getByRole('searchbox', { name: 'Search' }).fill('reverse a string');
+  await page.getByRole('searchbox', { name: 'Search' }).press('Enter');
+  await expect(page.getByRole('list', { name: 'Results' }).getByRole('listitem').first()).toBeVisible();
+});
+
 test('a flaky server (503s, a download cut halfway) still loads through retries', async ({ page }) => {
   await page.goto(`/?model=test-org/flaky&host=${encodeURIComponent(HUB)}`);
   await waitForModel(page);

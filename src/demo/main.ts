@@ -1,7 +1,7 @@
 /**
  * The demo: load C2LLM (from the Hub, or the bundled demo checkpoint when that fails), index a folder
  * of code, search it. All file content and names reach the page through textContent only.
- * URL parameters, for mirrors and tests: ?model=<repo id or URL>&host=<hub>&device=webgpu|cpu|auto.
+ * URL parameters, for mirrors and tests: ?model=<repo id or URL>&host=<hub>&device=webgpu|cpu|auto&dtype=auto|int8.
  */
 import { AbortError, createEmbedder, DEFAULT_MODEL, type EngineInfo, type TextEmbedder } from '../worker/client';
 import type { DeviceChoice } from '../embedder';
@@ -35,6 +35,7 @@ const ui = {
   clearStorage: $<HTMLButtonElement>('clear-storage'),
   deviceReason: $('device-reason'),
   storageStatus: $('storage-status'),
+  weightsChoice: $<HTMLSelectElement>('weights-choice'),
 };
 
 const params = new URLSearchParams(location.search);
@@ -46,12 +47,20 @@ let info: EngineInfo | undefined;
 let index: SearchIndex | undefined;
 let store: IndexStore | undefined;
 let indexing: AbortController | undefined;
+let loaded: { model: string; isDemo: boolean } | undefined;
 
 function setText(element: HTMLElement, text: string): void {
   element.textContent = text;
 }
 
 async function loadModel(model: string, isDemo: boolean): Promise<void> {
+  loaded = { model, isDemo };
+  indexing?.abort('the model changed');
+  index = undefined;
+  ui.search.disabled = true;
+  ui.results.replaceChildren();
+  setText(ui.corpusStatus, '');
+  setText(ui.searchStatus, '');
   ui.modelError.hidden = true;
   ui.download.hidden = false;
   setText(ui.modelStatus, `Loading ${isDemo ? 'the bundled demo model' : model}…`);
@@ -63,6 +72,7 @@ async function loadModel(model: string, isDemo: boolean): Promise<void> {
       model,
       host: params.get('host') ?? undefined,
       device: (params.get('device') as DeviceChoice | null) ?? 'auto',
+      dtype: ui.weightsChoice.value === 'int8' ? 'int8' : 'auto',
       onProgress: (p) => {
         if (p.loaded === p.total) (p.fromCache ? (cached += p.loaded) : (downloaded += p.loaded));
         ui.downloadBar.max = Math.max(1, p.overallTotal);
@@ -187,6 +197,7 @@ async function search(query: string): Promise<void> {
 }
 
 ui.useDemoModel.addEventListener('click', () => loadModel(DEMO_MODEL_URL, true));
+ui.weightsChoice.addEventListener('change', () => loaded && loadModel(loaded.model, loaded.isDemo));
 ui.clearStorage.addEventListener('click', async () => {
   const files = embedder ? await embedder.listCache() : [];
   const removed = embedder ? await embedder.clearCache() : 0;
@@ -246,5 +257,6 @@ document.addEventListener('keydown', (event) => {
   }
 });
 
+if (params.get('dtype') === 'int8') ui.weightsChoice.value = 'int8';
 const requested = params.get('model');
 loadModel(requested ?? DEFAULT_MODEL, requested === DEMO_MODEL_URL);

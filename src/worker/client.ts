@@ -28,6 +28,8 @@ export interface CreateEmbedderOptions {
   /** Keep downloaded files in Cache Storage (default true). */
   readonly cache?: boolean;
   readonly maxLength?: number;
+  /** 'int8': weights quantized per row at load (half the GPU memory of bf16; cosine >= 0.999). */
+  readonly dtype?: 'auto' | 'int8';
   readonly onProgress?: ProgressCallback;
 }
 
@@ -65,6 +67,7 @@ export async function createEmbedder(options: CreateEmbedderOptions = {}): Promi
         revision: options.revision,
         cache: options.cache,
         maxLength: options.maxLength,
+        dtype: options.dtype,
       },
       progress,
     );

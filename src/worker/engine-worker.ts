@@ -47,6 +47,7 @@ class EngineWorker {
       ort: loadOnnxRuntimeWeb,
       maxLength: request.maxLength,
       batchSize: request.batchSize,
+      dtype: request.dtype,
     });
     this.request = request;
     return this.info();
@@ -66,7 +67,7 @@ class EngineWorker {
       isFallbackAdapter: gpu?.isFallbackAdapter ?? false,
       limits: gpu?.limits ?? null,
       features: gpu ? [...gpu.device.features] : [],
-      dtype: embedder.model.dtype,
+      dtype: this.request?.dtype === 'int8' ? `${embedder.model.dtype} as int8` : embedder.model.dtype,
       gpuWeightBytes: backend instanceof GpuModel ? backend.weightLayout.bytes : 0,
       matmulWorkgroup: backend instanceof GpuModel ? backend.matmulWorkgroup.join('x') : null,
       maxLength: embedder.maxLength,

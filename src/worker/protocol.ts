@@ -14,6 +14,8 @@ export interface LoadRequest {
   readonly cache?: boolean;
   readonly maxLength?: number;
   readonly batchSize?: number;
+  /** 'int8': weights quantized per row (half the memory of bf16 on WebGPU; approximate). */
+  readonly dtype?: 'auto' | 'int8';
 }
 
 export interface EngineInfo {
@@ -28,7 +30,7 @@ export interface EngineInfo {
   readonly isFallbackAdapter: boolean;
   readonly limits: GpuLimits | null;
   readonly features: readonly string[];
-  /** The weights' dtype as stored and computed on. */
+  /** The weights' dtype as stored, and "as int8" when quantized at load. */
   readonly dtype: string;
   /** Bytes of weights held on the GPU (0 on the CPU path). */
   readonly gpuWeightBytes: number;
