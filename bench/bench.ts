@@ -9,10 +9,10 @@
  *             ort     baseline: plain onnxruntime-node running the same graph on prepared inputs
  *   workloads 1x128, 8x512, 1x2048, and a code-corpus mix (12 chunks of 30-600 tokens, 3748 in all)
  *
- * Flags: --layers N (2) --runs N (3) --engines webgpu,cpu,ort --workloads 8x512,... --budget S (seconds per engine and
+ * Flags: --layers N (2) --runs N (3) --engines webgpu,cpu,ort --workloads 8x512,... --profile --budget S (seconds per engine and
  * workload; workloads estimated to take longer are skipped and say so) --out FILE (.bench/results.json)
  *
- * For the WebGPU engines it also profiles one 512-token pass (each dispatch timed alone: the linear
+ * With --profile, for the WebGPU engines it also profiles one 512-token pass (each dispatch timed alone: the linear
  * layers' GFLOP/s and each kernel's share of the time) and calibrates the matmul kernel alone on the
  * model's four linear shapes and four workgroup shapes: "linear layers vs the bench's best matmul".
  */
@@ -27,7 +27,7 @@ import { GpuModel } from '../src/model/gpu-model';
 import { createNodeGpu } from '../src/node/dawn';
 import { directorySource } from '../src/node/fs-source';
 import { buildC2llmGraph } from '../src/onnx/c2llm-graph';
-import { gpuExtras, graphInputs, matmulCalibration, measure, plainSessionEmbed, profileGpu, probeAgreement, resultTable, type EngineResult } from './measure';
+import { describeExtras, gpuExtras, graphInputs, measure, plainSessionEmbed, probeAgreement, profileAgainstBestMatmul, resultTable, type EngineResult } from './measure';
 import { writeRandomCheckpoint } from './random-checkpoint';
 
 const { values: flags } = parseArgs({
@@ -38,13 +38,13 @@ const { values: flags } = parseArgs({
     budget: { type: 'string', default: '120' },
     out: { type: 'string', default: '.bench/results.json' },
     workloads: { type: 'string' },
+    profile: { type: 'boolean', default: false },
   },
 });
 const layers = Number(flags.layers);
 const runs = Number(flags.runs);
 const budgetSeconds = Number(flags.budget);
 const engines = flags.engines!.split(',');
-const PROFILE_TOKENS = 512;
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const measureOptions = { runs, budgetSeconds, log, workloads: flags.workloads?.split(',') };
@@ -82,12 +82,8 @@ async function main() {
     const computedTokens = model && (() => model.stats.tokens);
     const result = await measure(engine, backend.description, start, (seqs) => backend.embed(seqs), { ...measureOptions, computedTokens });
     if (model) {
-      result.extra = gpuExtras(model, layers, result);
-      log(`  profiling one pass of ${PROFILE_TOKENS} tokens`);
-      const profile = await profileGpu(model, PROFILE_TOKENS);
-      const calibration = await matmulCalibration(model.context.gpu, engine.endsWith('-int8') ? 'I8' : 'BF16', runs, log);
-      const best = calibration.reduce((a, b) => (b.gflops > a.gflops ? b : a));
-      result.extra.profile = { ...profile, bestMatmul: best, linearShareOfBest: profile.linearGflops / best.gflops };
+      const profile = flags.profile ? await profileAgainstBestMatmul(model, model.context.gpu, engine.endsWith('-int8'), runs, log) : undefined;
+      result.extra = { ...gpuExtras(model, layers, result), profile };
     }
     results.push(result);
     embedder.dispose();
@@ -100,7 +96,7 @@ async function main() {
   console.log(table);
   console.log('');
   for (const line of probeAgreement(results, 'ort')) console.log(line);
-  for (const r of results) if (Object.keys(r.extra).length) console.log(`\n${r.description}: ${JSON.stringify(r.extra)}`);
+  for (const r of results) if (describeExtras(r)) console.log(`\n${describeExtras(r)}`);
   console.log(`\nresults: ${flags.out}`);
   process.exit(0);
 }

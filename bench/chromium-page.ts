@@ -8,7 +8,7 @@ import { loadCheckpoint } from '../src/model/checkpoint';
 import { GpuModel } from '../src/model/gpu-model';
 import { urlSource } from '../src/model/url-source';
 import { buildC2llmGraph } from '../src/onnx/c2llm-graph';
-import { gpuExtras, graphInputs, matmulCalibration, measure, plainSessionEmbed, profileGpu, type EngineResult } from './measure';
+import { gpuExtras, graphInputs, measure, plainSessionEmbed, profileAgainstBestMatmul, type EngineResult } from './measure';
 
 interface BenchRequest {
   readonly base: string;
@@ -21,7 +21,6 @@ interface BenchRequest {
   readonly profile: boolean;
 }
 
-const PROFILE_TOKENS = 512;
 
 const threads = () => (self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1);
 
@@ -47,13 +46,8 @@ async function runBench(request: BenchRequest): Promise<EngineResult[]> {
       const computedTokens = model && (() => model.stats.tokens);
       const result = await measure(engine, backend.description, start, (seqs) => backend.embed(seqs), { ...options, computedTokens });
       if (model) {
-        result.extra = gpuExtras(model, request.layers, result);
-        if (request.profile) {
-          const profile = await profileGpu(model, PROFILE_TOKENS);
-          const calibration = await matmulCalibration(navigator.gpu, engine.endsWith('-int8') ? 'I8' : 'BF16', request.runs, options.log);
-          const best = calibration.reduce((a, b) => (b.gflops > a.gflops ? b : a));
-          result.extra.profile = { ...profile, bestMatmul: best, linearShareOfBest: profile.linearGflops / best.gflops };
-        }
+        const profile = request.profile ? await profileAgainstBestMatmul(model, navigator.gpu, engine.endsWith('-int8'), request.runs, options.log) : undefined;
+        result.extra = { ...gpuExtras(model, request.layers, result), profile };
       }
       results.push(result);
       embedder.dispose();

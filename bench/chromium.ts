@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { createServer } from 'vite';
-import { probeAgreement, resultTable, type EngineResult } from './measure';
+import { probeAgreement, resultTable, describeExtras, type EngineResult } from './measure';
 import { writeRandomCheckpoint } from './random-checkpoint';
 
 const { values: flags } = parseArgs({
@@ -52,7 +52,7 @@ async function main() {
       console.log('');
       for (const line of probeAgreement(results, baseline)) console.log(line);
     }
-    for (const r of results) if (Object.keys(r.extra).length) console.log(`\n${r.description}: ${JSON.stringify(r.extra)}`);
+    for (const r of results) if (describeExtras(r)) console.log(`\n${describeExtras(r)}`);
     console.log(`\nresults: ${flags.out}`);
   } finally {
     await browser.close();

@@ -50,7 +50,8 @@ export interface EngineResult {
   /** The embedding of the first (warm-up) probe sequence: engines are checked against the baseline's. */
   probe: number[];
   workloads: Record<string, { tokensPerSecond: number | null; runs: number[]; note?: string; paddingShare?: number }>;
-  extra: Record<string, unknown>;
+  /** This engine's WebGPU backend only. */
+  extra?: GpuExtras;
 }
 
 export interface MeasureOptions {
@@ -67,7 +68,7 @@ export interface MeasureOptions {
 /** Time to first embedding (from `start`), then each workload: one warm-up run and `runs` timed runs. */
 export async function measure(engine: string, description: string, start: number, embed: Embed, options: MeasureOptions): Promise<EngineResult> {
   const [probe] = await embed(sequences([16], 1));
-  const result: EngineResult = { engine, description, firstEmbeddingMs: performance.now() - start, probe: Array.from(probe), workloads: {}, extra: {} };
+  const result: EngineResult = { engine, description, firstEmbeddingMs: performance.now() - start, probe: Array.from(probe), workloads: {} };
   let secondsPerToken = 0;
   for (const [name, lens] of Object.entries(WORKLOADS)) {
     if (options.workloads && !options.workloads.includes(name)) {
@@ -149,8 +150,27 @@ export function resultTable(results: EngineResult[], baselineEngine: string): st
   ].join('\n');
 }
 
+export interface GpuProfile {
+  readonly tokens: number;
+  readonly linearGflops: number;
+  readonly shareByKernel: Record<string, number>;
+}
+
+export interface GpuExtras {
+  readonly dispatchesPerPass: number;
+  readonly dispatchesPerLayer: number;
+  readonly submitsPerPass: number;
+  readonly peakGpuMemoryMiB: number;
+  readonly weightMiB: number;
+  readonly matrixBytesPerWeight: number;
+  readonly paddingShare: Record<string, number>;
+  readonly profile?: GpuProfile & { bestMatmul: { shape: string; workgroup: string; gflops: number }; linearShareOfBest: number };
+}
+
+const PROFILE_TOKENS = 512;
+
 /** Dispatches, submits, memory and padding of this engine's WebGPU backend after a measured run. */
-export function gpuExtras(model: GpuModel, layers: number, result: EngineResult): Record<string, unknown> {
+export function gpuExtras(model: GpuModel, layers: number, result: EngineResult): GpuExtras {
   const { dispatches, submits } = model.lastPass;
   const layout = model.weightLayout;
   return {
@@ -160,7 +180,7 @@ export function gpuExtras(model: GpuModel, layers: number, result: EngineResult)
     peakGpuMemoryMiB: model.context.memory.peak / 2 ** 20,
     weightMiB: layout.bytes / 2 ** 20,
     matrixBytesPerWeight: layout.matrixBytes / layout.matrixWeights,
-    paddingShare: Object.fromEntries(Object.entries(result.workloads).flatMap(([name, w]) => (w.paddingShare === undefined ? [] : [[name, w.paddingShare]]))),
+    paddingShare: Object.fromEntries(Object.entries(result.workloads).flatMap(([name, w]) => (w.paddingShare === undefined ? [] : [[name, w.paddingShare] as const]))),
   };
 }
 
@@ -168,7 +188,7 @@ export function gpuExtras(model: GpuModel, layers: number, result: EngineResult)
  * Where one forward pass of `tokens` tokens spends its time, each dispatch timed on its own: the
  * share per kernel kind, and the linear layers' achieved GFLOP/s (their flops over the matmuls' time).
  */
-export async function profileGpu(model: GpuModel, tokens: number): Promise<{ tokens: number; linearGflops: number; shareByKernel: Record<string, number> }> {
+export async function profileGpu(model: GpuModel, tokens: number): Promise<GpuProfile> {
   await model.profile(sequences([tokens], 5));
   const { kernelMs, linearFlops } = await model.profile(sequences([tokens], 5));
   const kinds = ['matmul', 'attention_causal', 'pma_attention', 'embedding', 'rmsnorm', 'layernorm', 'rope'];
@@ -178,6 +198,15 @@ export async function profileGpu(model: GpuModel, tokens: number): Promise<{ tok
   const total = Object.values(byKind).reduce((a, b) => a + b, 0);
   const shareByKernel = Object.fromEntries(Object.entries(byKind).map(([k, ms]) => [k, Number((ms / total).toFixed(3))]));
   return { tokens, linearGflops: linearFlops / (byKind.matmul / 1000) / 1e9, shareByKernel };
+}
+
+/** The profile of one pass next to the best matmul the calibration finds on the same adapter. */
+export async function profileAgainstBestMatmul(model: GpuModel, gpu: GPU, int8: boolean, runs: number, log: (line: string) => void): Promise<NonNullable<GpuExtras['profile']>> {
+  log(`  profiling one pass of ${PROFILE_TOKENS} tokens`);
+  const profile = await profileGpu(model, PROFILE_TOKENS);
+  const calibration = await matmulCalibration(gpu, int8 ? 'I8' : 'BF16', runs, log);
+  const best = calibration.reduce((a, b) => (b.gflops > a.gflops ? b : a));
+  return { ...profile, bestMatmul: best, linearShareOfBest: profile.linearGflops / best.gflops };
 }
 
 /**
@@ -220,4 +249,21 @@ export async function matmulCalibration(gpu: GPU, dtype: 'BF16' | 'I8', runs: nu
     ctx.destroy();
   }
   return results;
+}
+
+/** One readable paragraph of a WebGPU engine's extras (dispatches, memory, padding, profile). */
+export function describeExtras(result: EngineResult): string {
+  const e = result.extra;
+  if (!e) return '';
+  const padding = Object.entries(e.paddingShare).map(([w, share]) => `${w} ${(share * 100).toFixed(1)}%`).join(', ');
+  const lines = [
+    `${result.description}: ${e.dispatchesPerPass} dispatches per pass (${e.dispatchesPerLayer} per layer), ${e.submitsPerPass} submit; ` +
+      `peak GPU memory ${e.peakGpuMemoryMiB.toFixed(0)} MiB, weights ${e.weightMiB.toFixed(0)} MiB (${e.matrixBytesPerWeight.toFixed(3)} bytes per matrix weight); padding ${padding}`,
+  ];
+  if (e.profile) {
+    const p = e.profile;
+    const shares = Object.entries(p.shareByKernel).map(([k, v]) => `${k} ${(v * 100).toFixed(1)}%`).join(', ');
+    lines.push(`  one ${p.tokens}-token pass: linear layers ${p.linearGflops.toFixed(2)} GFLOP/s = ${(p.linearShareOfBest * 100).toFixed(0)}% of the bench's best matmul (${p.bestMatmul.gflops.toFixed(2)} GFLOP/s, ${p.bestMatmul.shape}, workgroup ${p.bestMatmul.workgroup}); time: ${shares}`);
+  }
+  return lines.join('\n');
 }
