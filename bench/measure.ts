@@ -191,7 +191,7 @@ export function gpuExtras(model: GpuModel, layers: number, result: EngineResult)
 export async function profileGpu(model: GpuModel, tokens: number): Promise<GpuProfile> {
   await model.profile(sequences([tokens], 5));
   const { kernelMs, linearFlops } = await model.profile(sequences([tokens], 5));
-  const kinds = ['matmul', 'attention_causal', 'pma_attention', 'embedding', 'rmsnorm', 'layernorm', 'rope'];
+  const kinds = ['matmul', 'attention_causal', 'pma_attention', 'embedding', 'rmsnorm', 'layernorm'];
   const kind = (key: string) => kinds.find((k) => key.startsWith(k)) ?? key;
   const byKind: Record<string, number> = {};
   for (const [key, ms] of Object.entries(kernelMs)) byKind[kind(key)] = (byKind[kind(key)] ?? 0) + ms;

@@ -10,7 +10,9 @@
 // registers over k, four k at a time as vec4 dot products when k_len and x_offset are multiples of 4
 // (then every row starts on a 4-element boundary), else one k at a time; the workgroup is
 // WORKGROUP_X x WORKGROUP_Y tiles, x across n, y across m.
-// ADD_BIAS adds the bias, RELU applies max(0, .), ACCUMULATE adds into out (residual connections).
+// ADD_BIAS adds the bias, then rotary() (rotary_epilogue.wgsl for the q|k|v projection, else the identity
+// from no_rotary_epilogue.wgsl) rotates q and k, RELU applies max(0, .), ACCUMULATE adds into out
+// (residual connections).
 // SWIGLU (alone): W's rows alternate gate and up (see weights.ts, "interleaved"), so output columns come
 // in (gate, up) pairs inside each tile, and out[.., (y_col + n) / 2] = silu(gate) * up: half as wide.
 struct Params {
@@ -101,29 +103,28 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     }
     return;
   }
+  let col0 = params.y_col + n0;
+  let last_col = params.y_col + params.n - 1u;
   for (var i = 0u; i < 4u; i++) {
     let m = m0 + i;
     if (m >= params.m) {
       break;
     }
-    for (var j = 0u; j < 4u; j++) {
-      let n = n0 + j;
-      if (n >= params.n) {
-        break;
-      }
-      let col = params.y_col + n;
-      var v = acc[i][j];
-      if (ADD_BIAS) {
-        v += bias[col];
-      }
-      if (RELU) {
-        v = max(v, 0.0);
-      }
-      let o = params.y_offset + m * params.y_stride + col;
+    var v = acc[i];
+    if (ADD_BIAS) {
+      v += vec4f(bias[col0], bias[min(col0 + 1u, last_col)], bias[min(col0 + 2u, last_col)], bias[min(col0 + 3u, last_col)]);
+    }
+    v = rotary(m, col0, v);
+    if (RELU) {
+      v = max(v, vec4f());
+    }
+    for (var j = 0u; j < 4u && n0 + j < params.n; j++) {
+      let o = params.y_offset + m * params.y_stride + col0 + j;
+      var value = v[j];
       if (ACCUMULATE) {
-        v += out[o];
+        value += out[o];
       }
-      out[o] = v;
+      out[o] = value;
     }
   }
 }

@@ -10,7 +10,7 @@ import { matmulReference, matmulSpec, recordMatmul, type MatmulEpilogue } from '
 import { allowedWorkgroups, MATMUL_WORKGROUPS, tuneMatmulWorkgroup } from '../src/kernels/matmul-tuning';
 import { layerNormReference, layerNormSpec, recordLayerNorm, recordRmsNorm, rmsNormReference, rmsNormSpec } from '../src/kernels/norms';
 import { pmaAttentionReference, pmaAttentionSpec, recordPmaAttention } from '../src/kernels/pma-attention';
-import { recordRope, ropeReference, ropeSpec, ropeTable } from '../src/kernels/rope';
+import { ropeReference, ropeTable, rotaryPairOrder } from '../src/kernels/rope';
 import { uploadMatrix } from '../src/kernels/weights';
 import { DTYPE_BYTES, widenToF32, type DType } from '../src/model/dtype';
 import { quantizeRows } from '../src/model/quantize';
@@ -221,7 +221,7 @@ describe('norms', () => {
   }
 });
 
-describe('rope, attention', () => {
+describe('rotary epilogue, attention', () => {
   // Three packed sequences of 5, 1 and 9 tokens; 6 query heads over 2 kv heads, head_dim 12.
   const lengths = [5, 1, 9];
   const tokens = lengths.reduce((a, b) => a + b, 0);
@@ -231,17 +231,33 @@ describe('rope, attention', () => {
   const rowStride = (shape.heads + 2 * shape.kvHeads) * shape.headDim;
 
   for (const workgroup of [32, 64]) {
-    test(`rope, workgroup ${workgroup}`, async () => {
-      const qkv = random(tokens * rowStride, 13);
+    test(`q|k|v projection with bias and the rotary epilogue, int8 ${workgroup === 32}`, async () => {
+      // Rows in rotaryPairOrder on upload; the output comes out in the same order, so the expected
+      // values are the plain projection, then RoPE, then that reordering of the columns.
+      const k = 20;
+      const w = tensor('BF16', [rowStride, k], 16);
+      const bias = random(rowStride, 17);
+      const x = random(tokens * k, 18);
+      const order = rotaryPairOrder(shape.heads + shape.kvHeads, shape.headDim);
+      const int8 = workgroup === 32;
+      const matrix = uploadMatrix(gpu.gpu.device, 'qkv', [w], 12 * k * 2 + 4, { rowOrder: order, int8 });
+      matrix.parts.forEach((p) => [p.buffer, p.scales].forEach((b) => b && gpu.track(b)));
       const table = ropeTable(16, shape.headDim, 1e6);
-      const kernel = await gpu.kernel(ropeSpec(workgroup));
-      const buffer = gpu.upload(qkv);
+      const epilogue = { bias: true, relu: false, accumulate: false, rotary: { headDim: shape.headDim, columns: (shape.heads + shape.kvHeads) * shape.headDim } };
+      const kernel = await gpu.kernel(matmulSpec(matrix.dtype, epilogue));
+      const out = gpu.zeros(tokens * rowStride);
       const rec = gpu.recorder();
-      const args = { tokens, rotatedHeads: shape.heads + shape.kvHeads, headDim: shape.headDim, rowStride };
-      recordRope(rec, kernel, maxDim(), { ...args, qkv: buffer, positions: gpu.upload(positions), table: gpu.upload(table) });
-      const actual = await gpu.submitAndRead(rec, buffer, qkv.length);
-      ropeReference(qkv, positions, table, args);
-      expectClose(actual, qkv);
+      const rotary = { positions: gpu.upload(positions), table: gpu.upload(table) };
+      recordMatmul(rec, kernel, { x: gpu.upload(x), weight: matrix, bias: gpu.upload(bias.map((_, i) => bias[order(i)])), out, m: tokens, rotary });
+      const actual = await gpu.submitAndRead(rec, out, tokens * rowStride);
+      let weights = widenToF32(w.bytes, 'BF16');
+      if (int8) {
+        const { q, scales } = quantizeRows(weights, rowStride, k);
+        weights = Float32Array.from(q, (v, i) => v * scales[Math.floor(i / k)]);
+      }
+      const plain = matmulReference(x, weights, tokens, rowStride, k, { bias: true, relu: false, accumulate: false, biasValues: bias });
+      ropeReference(plain, positions, table, { tokens, rotatedHeads: shape.heads + shape.kvHeads, headDim: shape.headDim, rowStride });
+      expectClose(actual, plain.map((_, i) => plain[i - (i % rowStride) + order(i % rowStride)]));
     });
 
     test(`causal GQA attention over packed sequences, workgroup ${workgroup}`, async () => {

@@ -45,7 +45,7 @@ const LIMIT_NAMES = [
 ] as const;
 
 /** The engine binds at most this many storage buffers in one kernel. */
-const STORAGE_BUFFERS_NEEDED = 6;
+const STORAGE_BUFFERS_NEEDED = 7;
 
 function describeAdapter(adapter: GPUAdapter): { name: string; fallback: boolean } {
   const info = adapter.info;

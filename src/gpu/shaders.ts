@@ -3,9 +3,10 @@ import attention from '../../shaders/attention.wgsl?raw';
 import embedding from '../../shaders/embedding.wgsl?raw';
 import layernorm from '../../shaders/layernorm.wgsl?raw';
 import matmul from '../../shaders/matmul.wgsl?raw';
+import noRotaryEpilogue from '../../shaders/no_rotary_epilogue.wgsl?raw';
 import pmaAttention from '../../shaders/pma_attention.wgsl?raw';
 import rmsnorm from '../../shaders/rmsnorm.wgsl?raw';
-import rope from '../../shaders/rope.wgsl?raw';
+import rotaryEpilogue from '../../shaders/rotary_epilogue.wgsl?raw';
 import weightsBf16 from '../../shaders/weights_bf16.wgsl?raw';
 import weightsF16 from '../../shaders/weights_f16.wgsl?raw';
 import weightsF32 from '../../shaders/weights_f32.wgsl?raw';
@@ -13,7 +14,7 @@ import weightsI8 from '../../shaders/weights_i8.wgsl?raw';
 import workgroupSum from '../../shaders/workgroup_sum.wgsl?raw';
 import type { WeightDType } from '../model/dtype';
 
-export const SHADERS = { attention, embedding, layernorm, matmul, pmaAttention, rmsnorm, rope };
+export const SHADERS = { attention, embedding, layernorm, matmul, pmaAttention, rmsnorm };
 
 const WEIGHT_READERS: Record<WeightDType, string> = { F32: weightsF32, F16: weightsF16, BF16: weightsBf16, I8: weightsI8 };
 
@@ -25,4 +26,9 @@ export function withWorkgroupSum(kernel: string): string {
 /** A kernel that reads weights through `weight_at`, with the reader for `dtype` concatenated in front. */
 export function withWeightReader(dtype: WeightDType, kernel: string): string {
   return `${WEIGHT_READERS[dtype]}\n${kernel}`;
+}
+
+/** The matmul with its `rotary` epilogue: RoPE on the q and k columns, or the identity. */
+export function withRotaryEpilogue(rotary: boolean, kernel: string): string {
+  return `${rotary ? rotaryEpilogue : noRotaryEpilogue}\n${kernel}`;
 }

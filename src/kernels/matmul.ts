@@ -2,7 +2,7 @@
 import type { WeightDType } from '../model/dtype';
 import type { KernelSpec, CompiledKernel } from '../gpu/pipelines';
 import { type Binding, type PassRecorder } from '../gpu/recorder';
-import { SHADERS, withWeightReader } from '../gpu/shaders';
+import { SHADERS, withRotaryEpilogue, withWeightReader } from '../gpu/shaders';
 import type { WeightMatrix } from './weights';
 
 export interface MatmulEpilogue {
@@ -11,17 +11,25 @@ export interface MatmulEpilogue {
   readonly accumulate: boolean;
   /** Rows of W alternate gate and up; out = silu(gate) * up, half as wide. Not combined with the others. */
   readonly swiglu?: boolean;
+  /**
+   * RoPE on the first `columns` output columns (q and k heads of `headDim`), after the bias; W's and the
+   * bias's rows must be in rotaryPairOrder (kernels/rope.ts).
+   */
+  readonly rotary?: { readonly headDim: number; readonly columns: number };
 }
 
 export const MATMUL_TILE = 4;
 
 export function matmulSpec(dtype: WeightDType, epilogue: MatmulEpilogue, workgroup: readonly [number, number] = [16, 4]): KernelSpec {
-  if (epilogue.swiglu && (epilogue.bias || epilogue.relu || epilogue.accumulate)) throw new Error('the swiglu epilogue is not combined with bias, relu or accumulate');
-  const flags = [epilogue.bias && 'bias', epilogue.relu && 'relu', epilogue.accumulate && 'acc', epilogue.swiglu && 'swiglu'].filter(Boolean).join('_');
+  if (epilogue.swiglu && (epilogue.bias || epilogue.relu || epilogue.accumulate || epilogue.rotary)) throw new Error('the swiglu epilogue is not combined with bias, relu, accumulate or rotary');
+  const { rotary } = epilogue;
+  const flags = [epilogue.bias && 'bias', rotary && `rotary${rotary.headDim}x${rotary.columns}`, epilogue.relu && 'relu', epilogue.accumulate && 'acc', epilogue.swiglu && 'swiglu'].filter(Boolean).join('_');
+  const constants: Record<string, number | boolean> = { WORKGROUP_X: workgroup[0], WORKGROUP_Y: workgroup[1], ADD_BIAS: epilogue.bias, RELU: epilogue.relu, ACCUMULATE: epilogue.accumulate, SWIGLU: Boolean(epilogue.swiglu) };
+  if (rotary) Object.assign(constants, { ROTARY_HEAD_DIM: rotary.headDim, ROTARY_COLUMNS: rotary.columns });
   return {
     key: `matmul_${dtype.toLowerCase()}_wg${workgroup[0]}x${workgroup[1]}${flags ? `_${flags}` : ''}`,
-    source: withWeightReader(dtype, SHADERS.matmul),
-    constants: { WORKGROUP_X: workgroup[0], WORKGROUP_Y: workgroup[1], ADD_BIAS: epilogue.bias, RELU: epilogue.relu, ACCUMULATE: epilogue.accumulate, SWIGLU: Boolean(epilogue.swiglu) },
+    source: withWeightReader(dtype, withRotaryEpilogue(Boolean(rotary), SHADERS.matmul)),
+    constants,
   };
 }
 
@@ -37,6 +45,8 @@ export interface MatmulArgs {
   /** Row stride of out in elements (defaults to its width: weight.rows, or half of it for swiglu). */
   readonly outStride?: number;
   readonly m: number;
+  /** For a kernel with the rotary epilogue: each row's token position and the (cos, sin) table. */
+  readonly rotary?: { readonly positions: Binding; readonly table: Binding };
 }
 
 export function recordMatmul(rec: PassRecorder, kernel: CompiledKernel, args: MatmulArgs): void {
@@ -55,7 +65,8 @@ export function recordMatmul(rec: PassRecorder, kernel: CompiledKernel, args: Ma
     };
     const groupsX = Math.ceil(part.rows / MATMUL_TILE / wx);
     const groupsY = Math.ceil(m / MATMUL_TILE / wy);
-    rec.dispatch(kernel, params, [part.buffer, args.x, args.bias, args.out], [groupsX, groupsY], part.scales);
+    const rotary = args.rotary ? [args.rotary.positions, args.rotary.table] : [];
+    rec.dispatch(kernel, params, [part.buffer, args.x, args.bias, args.out, ...rotary], [groupsX, groupsY], part.scales);
   }
 }
 

@@ -1,12 +1,8 @@
-/** Rotary position embedding (rotate-half), in place on the q and k heads of the fused qkv rows. */
-import type { CompiledKernel, KernelSpec } from '../gpu/pipelines';
-import type { Binding, PassRecorder } from '../gpu/recorder';
-import { SHADERS } from '../gpu/shaders';
-import { ELEMENTWISE_WORKGROUP, elementwiseGrid } from './elementwise';
-
-export function ropeSpec(workgroupSize = ELEMENTWISE_WORKGROUP): KernelSpec {
-  return { key: `rope_wg${workgroupSize}`, source: SHADERS.rope, constants: { WORKGROUP_SIZE: workgroupSize } };
-}
+/**
+ * Rotary position embedding (rotate-half). On the GPU it is the q|k|v matmul's epilogue
+ * (shaders/rotary_epilogue.wgsl) over rows reordered by `rotaryPairOrder`; `ropeReference` is the
+ * plain form, in place on the q and k heads of fused qkv rows.
+ */
 
 /** (cos, sin) of position * theta^(-2i/headDim) for every position < maxPosition and i < headDim/2, in float64. */
 export function ropeTable(maxPosition: number, headDim: number, theta: number): Float32Array {
@@ -22,10 +18,7 @@ export function ropeTable(maxPosition: number, headDim: number, theta: number): 
   return table;
 }
 
-export interface RopeArgs {
-  readonly qkv: Binding;
-  readonly positions: Binding;
-  readonly table: Binding;
+export interface RopeShape {
   readonly tokens: number;
   /** Number of heads rotated: all q heads then all k heads, from column 0. */
   readonly rotatedHeads: number;
@@ -33,13 +26,22 @@ export interface RopeArgs {
   readonly rowStride: number;
 }
 
-export function recordRope(rec: PassRecorder, kernel: CompiledKernel, maxPerDimension: number, args: RopeArgs): void {
-  const params = { tokens: args.tokens, rotated_heads: args.rotatedHeads, head_dim: args.headDim, row_stride: args.rowStride };
-  const count = (args.tokens * args.rotatedHeads * args.headDim) / 2;
-  rec.dispatch(kernel, params, [args.positions, args.table, args.qkv], elementwiseGrid(count, kernel.constants.WORKGROUP_SIZE as number, maxPerDimension));
+/**
+ * The upload order of the q|k|v projection's rows (and bias) for the rotary epilogue: within each of
+ * the first `rotatedHeads` heads, row 2i takes source row i and row 2i+1 source row i + headDim / 2, so
+ * that each rotate-half pair lands in adjacent output columns; later rows (the v heads) keep their place.
+ * Returns the source row of each destination row.
+ */
+export function rotaryPairOrder(rotatedHeads: number, headDim: number): (row: number) => number {
+  const half = headDim / 2;
+  return (row) => {
+    if (row >= rotatedHeads * headDim) return row;
+    const j = row % headDim;
+    return row - j + (j % 2 === 0 ? j / 2 : half + (j - 1) / 2);
+  };
 }
 
-export function ropeReference(qkv: Float32Array, positions: ArrayLike<number>, table: Float32Array, args: Omit<RopeArgs, 'qkv' | 'positions' | 'table'>): void {
+export function ropeReference(qkv: Float32Array, positions: ArrayLike<number>, table: Float32Array, args: RopeShape): void {
   const half = args.headDim / 2;
   for (let n = 0; n < args.tokens; n++) {
     for (let h = 0; h < args.rotatedHeads; h++) {

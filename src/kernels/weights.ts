@@ -52,11 +52,13 @@ export interface MatrixOptions {
   readonly layout?: RowLayout;
   /** Quantize to int8 with a scale per row (any stored dtype); otherwise keep the stored dtype. */
   readonly int8?: boolean;
+  /** Reorders the combined rows: row r of the matrix is row rowOrder(r) of the stacked/interleaved tensors. */
+  readonly rowOrder?: (row: number) => number;
 }
 
 /** Uploads tensors as one matrix; all must share the column count. Mixed dtypes are widened to F32. */
 export function uploadMatrix(device: GPUDevice, label: string, tensors: readonly RawTensor[], maxBindingBytes: number, options: MatrixOptions = {}): WeightMatrix {
-  const { layout = 'stacked', int8 = false } = options;
+  const { layout = 'stacked', int8 = false, rowOrder = (r: number) => r } = options;
   const cols = tensors[0].shape[tensors[0].shape.length - 1];
   const sameDtype = tensors.every((t) => t.dtype === tensors[0].dtype);
   const sourceDtype: DType = sameDtype ? tensors[0].dtype : 'F32';
@@ -67,7 +69,8 @@ export function uploadMatrix(device: GPUDevice, label: string, tensors: readonly
   const rows = sourceRows.reduce((a, b) => a + b, 0);
   const starts = sourceRows.map((_, i) => sourceRows.slice(0, i).reduce((a, b) => a + b, 0));
   /** The stored bytes of row r of the combined matrix. */
-  const row = (r: number): Uint8Array => {
+  const row = (destination: number): Uint8Array => {
+    const r = rowOrder(destination);
     let source: number;
     let at: number;
     if (layout === 'interleaved') {
@@ -107,10 +110,10 @@ export function uploadMatrix(device: GPUDevice, label: string, tensors: readonly
   return { dtype, rows, cols, parts };
 }
 
-/** Uploads small f32 vectors (norm weights, biases), concatenated. */
-export function uploadVector(device: GPUDevice, label: string, tensors: readonly RawTensor[]): GPUBuffer {
-  const values = tensors.map((t) => widenToF32(t.bytes, t.dtype));
-  return uploadF32(device, label, concat(values), GPUBufferUsage.STORAGE);
+/** Uploads small f32 vectors (norm weights, biases), concatenated; element i is element order(i) of the concatenation. */
+export function uploadVector(device: GPUDevice, label: string, tensors: readonly RawTensor[], order?: (i: number) => number): GPUBuffer {
+  const values = concat(tensors.map((t) => widenToF32(t.bytes, t.dtype)));
+  return uploadF32(device, label, order ? values.map((_, i) => values[order(i)]) : values, GPUBufferUsage.STORAGE);
 }
 
 export function concat(arrays: readonly Float32Array[]): Float32Array {

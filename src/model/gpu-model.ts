@@ -3,9 +3,9 @@
  * is compiled before the first request. A forward pass packs a group of sequences (no padding),
  * records every dispatch into one command encoder, submits once and reads the embeddings back once.
  *
- * Per layer, 8 dispatches: rmsnorm -> qkv matmul (+bias) -> rope -> attention -> o matmul (+= residual)
- * -> rmsnorm -> gate|up matmul with the SwiGLU epilogue (gate and up rows interleaved) -> down matmul
- * (+= residual); the MLP runs in row chunks when its activations would pass the storage-binding limit.
+ * Per layer, 7 dispatches: rmsnorm -> qkv matmul (+bias, then RoPE on q and k, their rows reordered
+ * into rotate-half pairs) -> attention -> o matmul (+= residual) -> rmsnorm -> gate|up matmul with the
+ * SwiGLU epilogue (gate and up rows interleaved) -> down matmul (+= residual); the MLP runs in row chunks when its activations would pass the storage-binding limit.
  * Then the final rmsnorm and the PMA head.
  */
 import { InputError } from '../errors';
@@ -18,7 +18,7 @@ import { matmulSpec, recordMatmul, type MatmulEpilogue } from '../kernels/matmul
 import { tuneMatmulWorkgroup, type Workgroup } from '../kernels/matmul-tuning';
 import { layerNormSpec, recordLayerNorm, recordRmsNorm, rmsNormSpec } from '../kernels/norms';
 import { pmaAttentionSpec, recordPmaAttention } from '../kernels/pma-attention';
-import { recordRope, ropeSpec, ropeTable } from '../kernels/rope';
+import { rotaryPairOrder, ropeTable } from '../kernels/rope';
 import { destroyMatrix, uploadF32, uploadMatrix, uploadVector, vec4Aligned, type WeightMatrix } from '../kernels/weights';
 import type { EmbeddingBackend } from './backend';
 import type { Checkpoint } from './checkpoint';
@@ -66,6 +66,11 @@ const SWIGLU: MatmulEpilogue = { bias: false, relu: false, accumulate: false, sw
 const BIAS: MatmulEpilogue = { bias: true, relu: false, accumulate: false };
 const RESIDUAL: MatmulEpilogue = { bias: false, relu: false, accumulate: true };
 const BIAS_RELU_RESIDUAL: MatmulEpilogue = { bias: true, relu: true, accumulate: true };
+/** Bias, then RoPE on the q and k heads, whose rows are uploaded in rotaryPairOrder. */
+const qkvEpilogue = (config: ModelConfig): MatmulEpilogue => ({
+  ...BIAS,
+  rotary: { headDim: config.headDim, columns: (config.numHeads + config.numKvHeads) * config.headDim },
+});
 const DEFAULT_MAX_TOKENS_PER_PASS = 8192;
 /** Input rows when timing the matmul workgroup shapes at load. */
 const TUNING_ROWS = 64;
@@ -82,7 +87,6 @@ class Kernels {
     readonly rmsNorm: CompiledKernel,
     readonly layerNorm: CompiledKernel,
     readonly layerNormL2: CompiledKernel,
-    readonly rope: CompiledKernel,
     readonly attention: CompiledKernel,
     readonly pmaAttention: CompiledKernel,
   ) {}
@@ -95,7 +99,6 @@ class Kernels {
         cache.get(rmsNormSpec()),
         cache.get(layerNormSpec(false)),
         cache.get(layerNormSpec(true)),
-        cache.get(ropeSpec()),
         cache.get(attentionSpec(headDim)),
         cache.get(pmaAttentionSpec()),
       ]),
@@ -177,10 +180,11 @@ export class GpuModel implements EmbeddingBackend {
       const int8 = options.int8 ?? false;
       const matrix = (label: string, tensors: Parameters<typeof uploadMatrix>[2]) => uploadMatrix(device, label, tensors, maxBinding, { int8 });
       const embedTable = matrix('embed_tokens', [weights.embedTokens]);
+      const rowOrder = rotaryPairOrder(config.numHeads + config.numKvHeads, config.headDim);
       const layers: GpuLayer[] = weights.layers.map((l, i) => ({
         inputNorm: uploadVector(device, `layer${i}.input_norm`, [l.inputNorm]),
-        qkv: matrix(`layer${i}.qkv`, [l.qWeight, l.kWeight, l.vWeight]),
-        qkvBias: uploadVector(device, `layer${i}.qkv_bias`, [l.qBias, l.kBias, l.vBias]),
+        qkv: uploadMatrix(device, `layer${i}.qkv`, [l.qWeight, l.kWeight, l.vWeight], maxBinding, { int8, rowOrder }),
+        qkvBias: uploadVector(device, `layer${i}.qkv_bias`, [l.qBias, l.kBias, l.vBias], rowOrder),
         o: matrix(`layer${i}.o`, [l.oWeight]),
         postNorm: uploadVector(device, `layer${i}.post_norm`, [l.postNorm]),
         gateUp: uploadMatrix(device, `layer${i}.gate_up`, [l.gate, l.up], maxBinding, { layout: 'interleaved', int8 }),
@@ -203,7 +207,7 @@ export class GpuModel implements EmbeddingBackend {
       const ropeBuffer = uploadF32(device, 'rope_table', ropeTable(options.maxLength, config.headDim, config.ropeTheta), GPUBufferUsage.STORAGE);
 
       const matmulUses: Array<[WeightMatrix, MatmulEpilogue]> = [[fcQ, BIAS], [pma.kv, BIAS], [pma.o, BIAS_RELU_RESIDUAL]];
-      for (const l of layers) matmulUses.push([l.qkv, BIAS], [l.o, RESIDUAL], [l.gateUp, SWIGLU], [l.down, RESIDUAL]);
+      for (const l of layers) matmulUses.push([l.qkv, qkvEpilogue(config)], [l.o, RESIDUAL], [l.gateUp, SWIGLU], [l.down, RESIDUAL]);
       const cache = new PipelineCache(device);
       const tuning = options.matmulWorkgroup ? { workgroup: options.matmulWorkgroup, timings: {} } : await tuneMatmulWorkgroup(gpu, cache, layers[0]?.o ?? pma.kv, TUNING_ROWS);
       const kernels = await Kernels.compile(cache, embedTable.dtype, config.headDim, matmulUses.map(([w, e]) => [w.dtype, e]), tuning.workgroup);
@@ -314,8 +318,7 @@ export class GpuModel implements EmbeddingBackend {
       recordEmbedding(rec, k.embedding, maxDim, { table: this.embedTable, tokenIds, out: hidden, tokens: n });
       for (const layer of this.layers) {
         recordRmsNorm(rec, k.rmsNorm, { x: hidden, weight: layer.inputNorm, out: normed, rows: n, cols: h, eps });
-        recordMatmul(rec, this.matmul(layer.qkv, BIAS), { x: normed, weight: layer.qkv, bias: layer.qkvBias, out: qkv, m: n });
-        recordRope(rec, k.rope, maxDim, { qkv, positions, table: this.ropeBuffer, tokens: n, rotatedHeads: numHeads + numKvHeads, headDim, rowStride: qkvCols });
+        recordMatmul(rec, this.matmul(layer.qkv, qkvEpilogue(config)), { x: normed, weight: layer.qkv, bias: layer.qkvBias, out: qkv, m: n, rotary: { positions, table: this.ropeBuffer } });
         recordAttention(rec, k.attention, { qkv, seqStart: tokenSeqStart, out: attn, tokens: n, heads: numHeads, kvHeads: numKvHeads, headDim });
         recordMatmul(rec, this.matmul(layer.o, RESIDUAL), { x: attn, weight: layer.o, bias: this.noBias, out: hidden, m: n });
         recordRmsNorm(rec, k.rmsNorm, { x: hidden, weight: layer.postNorm, out: normed, rows: n, cols: h, eps });
