@@ -231,7 +231,7 @@ describe('rotary epilogue, attention', () => {
   const rowStride = (shape.heads + 2 * shape.kvHeads) * shape.headDim;
 
   for (const workgroup of [32, 64]) {
-    test(`q|k|v projection with bias and the rotary epilogue, int8 ${workgroup === 32}`, async () => {
+    test(`q|k|v projection with bias and the rotary epilogue, ${workgroup === 32 ? 'int8' : 'bf16'} weights in row parts`, async () => {
       // Rows in rotaryPairOrder on upload; the output comes out in the same order, so the expected
       // values are the plain projection, then RoPE, then that reordering of the columns.
       const k = 20;
