@@ -20,14 +20,20 @@ export interface MatmulEpilogue {
 
 export const MATMUL_TILE = 4;
 
+/** The pipeline key of a matmul variant, without building its source (for lookups on the hot path). */
+export function matmulKey(dtype: WeightDType, epilogue: MatmulEpilogue, workgroup: readonly [number, number] = [16, 4]): string {
+  const { rotary } = epilogue;
+  const flags = [epilogue.bias && 'bias', rotary && `rotary${rotary.headDim}x${rotary.columns}`, epilogue.relu && 'relu', epilogue.accumulate && 'acc', epilogue.swiglu && 'swiglu'].filter(Boolean).join('_');
+  return `matmul_${dtype.toLowerCase()}_wg${workgroup[0]}x${workgroup[1]}${flags ? `_${flags}` : ''}`;
+}
+
 export function matmulSpec(dtype: WeightDType, epilogue: MatmulEpilogue, workgroup: readonly [number, number] = [16, 4]): KernelSpec {
   if (epilogue.swiglu && (epilogue.bias || epilogue.relu || epilogue.accumulate || epilogue.rotary)) throw new Error('the swiglu epilogue is not combined with bias, relu, accumulate or rotary');
   const { rotary } = epilogue;
-  const flags = [epilogue.bias && 'bias', rotary && `rotary${rotary.headDim}x${rotary.columns}`, epilogue.relu && 'relu', epilogue.accumulate && 'acc', epilogue.swiglu && 'swiglu'].filter(Boolean).join('_');
   const constants: Record<string, number | boolean> = { WORKGROUP_X: workgroup[0], WORKGROUP_Y: workgroup[1], ADD_BIAS: epilogue.bias, RELU: epilogue.relu, ACCUMULATE: epilogue.accumulate, SWIGLU: Boolean(epilogue.swiglu) };
   if (rotary) Object.assign(constants, { ROTARY_HEAD_DIM: rotary.headDim, ROTARY_COLUMNS: rotary.columns });
   return {
-    key: `matmul_${dtype.toLowerCase()}_wg${workgroup[0]}x${workgroup[1]}${flags ? `_${flags}` : ''}`,
+    key: matmulKey(dtype, epilogue, workgroup),
     source: withWeightReader(dtype, withRotaryEpilogue(Boolean(rotary), SHADERS.matmul)),
     constants,
   };

@@ -5,8 +5,8 @@
  *
  * Per layer, 7 dispatches: rmsnorm -> qkv matmul (+bias, then RoPE on q and k, their rows reordered
  * into rotate-half pairs) -> attention -> o matmul (+= residual) -> rmsnorm -> gate|up matmul with the
- * SwiGLU epilogue (gate and up rows interleaved) -> down matmul (+= residual); the MLP runs in row chunks when its activations would pass the storage-binding limit.
- * Then the final rmsnorm and the PMA head.
+ * SwiGLU epilogue (gate and up rows interleaved) -> down matmul (+= residual); the MLP runs in row
+ * chunks when its activations would pass the storage-binding limit. Then the final rmsnorm and the PMA head.
  */
 import { InputError } from '../errors';
 import { withErrorScopes, type GpuContext } from '../gpu/device';
@@ -14,7 +14,7 @@ import { PipelineCache, type CompiledKernel } from '../gpu/pipelines';
 import { PassRecorder, type PassStats } from '../gpu/recorder';
 import { attentionSpec, recordAttention } from '../kernels/attention';
 import { embeddingSpec, recordEmbedding } from '../kernels/embedding';
-import { matmulSpec, recordMatmul, type MatmulEpilogue } from '../kernels/matmul';
+import { matmulKey, matmulSpec, recordMatmul, type MatmulEpilogue } from '../kernels/matmul';
 import { tuneMatmulWorkgroup, type Workgroup } from '../kernels/matmul-tuning';
 import { layerNormSpec, recordLayerNorm, recordRmsNorm, rmsNormSpec } from '../kernels/norms';
 import { pmaAttentionSpec, recordPmaAttention } from '../kernels/pma-attention';
@@ -109,7 +109,7 @@ class Kernels {
 
   /** The compiled matmul for this weight's dtype and epilogue (compiled in `compile`). */
   matmul(weight: WeightMatrix, epilogue: MatmulEpilogue): CompiledKernel {
-    const kernel = this.matmuls.get(matmulSpec(weight.dtype, epilogue, this.matmulWorkgroup).key);
+    const kernel = this.matmuls.get(matmulKey(weight.dtype, epilogue, this.matmulWorkgroup));
     if (!kernel) throw new Error(`no matmul was compiled for ${weight.dtype} ${JSON.stringify(epilogue)}`);
     return kernel;
   }
