@@ -1,11 +1,9 @@
 /** The benchmark's workloads and measuring loop, shared by the Node bench and the Chromium bench page. */
 import { acquireGpu } from '../src/gpu/device';
 import { PipelineCache } from '../src/gpu/pipelines';
-import { PassRecorder } from '../src/gpu/recorder';
-import { matmulSpec, recordMatmul } from '../src/kernels/matmul';
-import { MATMUL_WORKGROUPS } from '../src/kernels/matmul-tuning';
+import { tuneMatmulWorkgroup } from '../src/kernels/matmul-tuning';
 import { ropeTable } from '../src/kernels/rope';
-import { uploadF32, uploadMatrix } from '../src/kernels/weights';
+import { destroyMatrix, uploadMatrix } from '../src/kernels/weights';
 import type { Checkpoint } from '../src/model/checkpoint';
 import type { GpuModel } from '../src/model/gpu-model';
 import { graphFeeds } from '../src/model/ort-model';
@@ -210,40 +208,26 @@ export async function profileAgainstBestMatmul(model: GpuModel, gpu: GPU, int8: 
 }
 
 /**
- * The bench's own best matmul: the matmul kernel alone on C2LLM-0.5B's four linear shapes (qkv, o,
- * gate|up, down at 256 rows), each workgroup shape, `dtype` weights; GFLOP/s of the median of `runs`.
+ * The bench's own best matmul: the engine's workgroup tuning (kernels/matmul-tuning.ts) run on each of
+ * C2LLM-0.5B's four linear shapes (qkv, o, gate|up, down at 256 rows), `dtype` weights; GFLOP/s of the
+ * best of `runs` timed runs per workgroup shape.
  */
 export async function matmulCalibration(gpu: GPU, dtype: 'BF16' | 'I8', runs: number, log: (line: string) => void): Promise<Array<{ shape: string; workgroup: string; gflops: number }>> {
   const ctx = await acquireGpu(gpu);
   const m = 256;
   const shapes: Array<[string, number, number]> = [['qkv', 1152, 896], ['o', 896, 896], ['gate|up', 9728, 896], ['down', 896, 4864]];
   const cache = new PipelineCache(ctx.device);
-  const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC;
   const results = [];
   try {
     for (const [name, n, k] of shapes) {
       const bytes = Uint8Array.from({ length: n * k * 2 }, (_, i) => (i * 7919) % 251);
       const weight = uploadMatrix(ctx.device, `bench_${name}`, [{ name, dtype: 'BF16', shape: [n, k], bytes, file: 'bench' }], ctx.limits.maxStorageBufferBindingSize, { int8: dtype === 'I8' });
-      const x = uploadF32(ctx.device, 'x', new Float32Array(m * k).fill(0.5), usage);
-      const out = uploadF32(ctx.device, 'y', new Float32Array(m * n), usage);
-      for (const workgroup of MATMUL_WORKGROUPS) {
-        const kernel = await cache.get(matmulSpec(dtype, { bias: false, relu: false, accumulate: false }, workgroup));
-        const times: number[] = [];
-        for (let r = 0; r < runs + 1; r++) {
-          const rec = new PassRecorder(ctx.device, ctx.limits.minUniformBufferOffsetAlignment, ctx.limits.maxComputeWorkgroupsPerDimension, 'bench');
-          recordMatmul(rec, kernel, { x, weight, bias: x, out, m });
-          const t0 = performance.now();
-          const uniforms = rec.submit({ dispatches: 0, submits: 0 });
-          await ctx.device.queue.onSubmittedWorkDone();
-          if (r > 0) times.push(performance.now() - t0);
-          uniforms.destroy();
-        }
-        results.push({ shape: `${name} ${m}x${n}x${k} ${dtype.toLowerCase()}`, workgroup: workgroup.join('x'), gflops: (2 * m * n * k) / (median(times) / 1000) / 1e9 });
-        log(`  matmul ${results.at(-1)!.shape} workgroup ${workgroup.join('x')}: ${results.at(-1)!.gflops.toFixed(2)} GFLOP/s`);
+      const { timings } = await tuneMatmulWorkgroup(ctx, cache, weight, m, runs);
+      destroyMatrix(weight);
+      for (const [workgroup, ms] of Object.entries(timings)) {
+        results.push({ shape: `${name} ${m}x${n}x${k} ${dtype.toLowerCase()}`, workgroup, gflops: (2 * m * n * k) / (ms / 1000) / 1e9 });
+        log(`  matmul ${results.at(-1)!.shape} workgroup ${workgroup}: ${results.at(-1)!.gflops.toFixed(2)} GFLOP/s`);
       }
-      for (const part of weight.parts) [part.buffer, part.scales].forEach((b) => b?.destroy());
-      x.destroy();
-      out.destroy();
     }
   } finally {
     ctx.destroy();

@@ -19,7 +19,7 @@ const DISPATCHES_PER_TIMING = 3;
 
 export interface MatmulTuning {
   readonly workgroup: Workgroup;
-  /** Milliseconds per candidate ("16x4" -> ms for DISPATCHES_PER_TIMING dispatches). */
+  /** Milliseconds per dispatch of each candidate ("16x4" -> ms), the best of the timed runs. */
   readonly timings: Readonly<Record<string, number>>;
 }
 
@@ -27,8 +27,8 @@ export function allowedWorkgroups(limits: GpuContext['limits']): Workgroup[] {
   return MATMUL_WORKGROUPS.filter(([x, y]) => x <= limits.maxComputeWorkgroupSizeX && y <= limits.maxComputeWorkgroupSizeY && x * y <= limits.maxComputeInvocationsPerWorkgroup);
 }
 
-/** Times every allowed shape on `weight` with `rows` rows of input (one warm-up, then the best of two). */
-export async function tuneMatmulWorkgroup(gpu: GpuContext, cache: PipelineCache, weight: WeightMatrix, rows: number): Promise<MatmulTuning> {
+/** Times every allowed shape on `weight` with `rows` rows of input (one warm-up, then the best of `timedRuns`). */
+export async function tuneMatmulWorkgroup(gpu: GpuContext, cache: PipelineCache, weight: WeightMatrix, rows: number, timedRuns = 2): Promise<MatmulTuning> {
   const { device, limits } = gpu;
   const candidates = allowedWorkgroups(limits);
   const kernels = await Promise.all(candidates.map((wg) => cache.get(matmulSpec(weight.dtype, PLAIN, wg))));
@@ -39,13 +39,13 @@ export async function tuneMatmulWorkgroup(gpu: GpuContext, cache: PipelineCache,
   try {
     for (const [i, kernel] of kernels.entries()) {
       let best = Infinity;
-      for (let run = 0; run < 3; run++) {
+      for (let run = 0; run <= timedRuns; run++) {
         const rec = new PassRecorder(device, limits.minUniformBufferOffsetAlignment, limits.maxComputeWorkgroupsPerDimension, 'matmul_tuning');
         for (let d = 0; d < DISPATCHES_PER_TIMING; d++) recordMatmul(rec, kernel, { x, weight, bias: x, out, m: rows });
         const start = performance.now();
         spent.push(rec.submit({ dispatches: 0, submits: 0 }));
         await device.queue.onSubmittedWorkDone();
-        if (run > 0) best = Math.min(best, performance.now() - start);
+        if (run > 0) best = Math.min(best, (performance.now() - start) / DISPATCHES_PER_TIMING);
       }
       timings[candidates[i].join('x')] = best;
     }
