@@ -6,7 +6,8 @@
  *             webgpu-int8  the same with int8 weights (--dtype int8)
  *             cpu     this engine's CPU backend (the TypeScript-built ONNX graph on onnxruntime-node)
  *             cpu-int8  the same with int8 linear layers (--dtype int8)
- *             ort     baseline: plain onnxruntime-node running the same graph on prepared inputs
+ *             ort     baseline: plain onnxruntime-node running PyTorch's ONNX export of the same checkpoint
+ *                     (tools/export_onnx.py; needs python3-torch) on prepared token embeddings
  *   workloads 1x128, 8x512, 1x2048, and a code-corpus mix (12 chunks of 30-600 tokens, 3748 in all)
  *
  * Flags: --layers N (2) --runs N (3) --engines webgpu,cpu,ort --workloads 8x512,... --profile --budget S (seconds per engine and
@@ -16,7 +17,7 @@
  * layers' GFLOP/s and each kernel's share of the time) and calibrates the matmul kernel alone on the
  * model's four linear shapes and four workgroup shapes: "linear layers vs the bench's best matmul".
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,9 +27,9 @@ import { loadCheckpoint } from '../src/model/checkpoint';
 import { GpuModel } from '../src/model/gpu-model';
 import { createNodeGpu } from '../src/node/dawn';
 import { directorySource } from '../src/node/fs-source';
-import { buildC2llmGraph } from '../src/onnx/c2llm-graph';
 import { describeExtras, gpuExtras, graphInputs, measure, plainSessionEmbed, probeAgreement, profileAgainstBestMatmul, resultTable, type EngineResult } from './measure';
 import { writeRandomCheckpoint } from './random-checkpoint';
+import { ensureTorchExport } from './torch-export';
 
 const { values: flags } = parseArgs({
   options: {
@@ -56,15 +57,16 @@ async function main() {
   const gpu = await createNodeGpu();
 
   if (engines.includes('ort')) {
-    log('ort (baseline: onnxruntime-node on the same graph, inputs prepared outside the timing)');
+    const graph = ensureTorchExport(dir, log);
+    log(`ort (baseline: onnxruntime-node on PyTorch's export ${graph}, inputs prepared outside the timing)`);
     const start = performance.now();
     const checkpoint = await loadCheckpoint(directorySource(dir));
-    const session = await ort.InferenceSession.create(buildC2llmGraph(checkpoint), { graphOptimizationLevel: 'all' });
+    const session = await ort.InferenceSession.create(readFileSync(graph), { graphOptimizationLevel: 'all' });
     const embed = plainSessionEmbed<ort.Tensor>(
       (feeds) => session.run(feeds),
       (ids) => graphInputs(checkpoint, ids, (data, dims) => new ort.Tensor('float32', data, dims)),
     );
-    results.push(await measure('ort', 'onnxruntime-node (plain session)', start, embed, measureOptions));
+    results.push(await measure('ort', 'onnxruntime-node on the PyTorch export', start, embed, measureOptions));
     await session.release();
   }
   for (const engine of engines.filter((e) => e !== 'ort')) {
@@ -92,7 +94,7 @@ async function main() {
   const report = { date: new Date().toISOString(), cores: cpus().length, cpu: cpus()[0]?.model, layers, runs, results };
   mkdirSync('.bench', { recursive: true });
   writeFileSync(flags.out!, JSON.stringify(report, null, 2));
-  console.log(`C2LLM-0.5B shapes, ${layers} layers, tokens/s (median of ${runs}; ratio to the onnxruntime-node baseline)\n`);
+  console.log(`C2LLM-0.5B shapes, ${layers} layers, tokens/s (median of ${runs}; ratio to onnxruntime-node on PyTorch's ONNX export)\n`);
   console.log(table);
   console.log('');
   for (const line of probeAgreement(results, 'ort')) console.log(line);

@@ -1,17 +1,18 @@
 /**
  * The benchmark inside Chromium: this engine on WebGPU and on its CPU backend (onnxruntime-web WASM),
- * beside plain onnxruntime-web sessions (WASM and WebGPU providers) running the same graph on the
- * same weights. Driven by bench/chromium.ts through `window.runBench`.
+ * beside plain onnxruntime-web sessions (WASM and WebGPU providers) running PyTorch's ONNX export of the
+ * same checkpoint (bench/torch-export.ts). Driven by bench/chromium.ts through `window.runBench`.
  */
 import { Embedder } from '../src/embedder';
 import { loadCheckpoint } from '../src/model/checkpoint';
 import { GpuModel } from '../src/model/gpu-model';
 import { urlSource } from '../src/model/url-source';
-import { buildC2llmGraph } from '../src/onnx/c2llm-graph';
 import { gpuExtras, graphInputs, measure, plainSessionEmbed, profileAgainstBestMatmul, type EngineResult } from './measure';
 
 interface BenchRequest {
   readonly base: string;
+  /** URL of PyTorch's ONNX export of the checkpoint, run by the onnxruntime-web baselines. */
+  readonly baselineGraph: string;
   readonly runs: number;
   readonly budgetSeconds: number;
   readonly engines: readonly string[];
@@ -56,13 +57,14 @@ async function runBench(request: BenchRequest): Promise<EngineResult[]> {
     const ort = engine === 'ort-webgpu' ? await import('onnxruntime-web/webgpu') : await import('onnxruntime-web/wasm');
     ort.env.wasm.numThreads = threads();
     const checkpoint = await loadCheckpoint(urlSource(request.base));
+    const graph = new Uint8Array(await (await fetch(request.baselineGraph)).arrayBuffer());
     const provider = engine === 'ort-webgpu' ? 'webgpu' : 'wasm';
-    const session = await ort.InferenceSession.create(buildC2llmGraph(checkpoint), { executionProviders: [provider], graphOptimizationLevel: 'all' });
+    const session = await ort.InferenceSession.create(graph, { executionProviders: [provider], graphOptimizationLevel: 'all' });
     const embed = plainSessionEmbed<InstanceType<typeof ort.Tensor>>(
       (feeds) => session.run(feeds),
       (ids) => graphInputs(checkpoint, ids, (data, dims) => new ort.Tensor('float32', data, dims)),
     );
-    const label = provider === 'webgpu' ? 'onnxruntime-web, WebGPU provider (plain session)' : `onnxruntime-web, WASM ${threads()} threads (plain session)`;
+    const label = provider === 'webgpu' ? 'onnxruntime-web, WebGPU provider (PyTorch export)' : `onnxruntime-web, WASM ${threads()} threads (PyTorch export)`;
     results.push(await measure(engine, label, start, embed, options));
     await session.release();
   }

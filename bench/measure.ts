@@ -2,11 +2,10 @@
 import { acquireGpu } from '../src/gpu/device';
 import { PipelineCache } from '../src/gpu/pipelines';
 import { tuneMatmulWorkgroup } from '../src/kernels/matmul-tuning';
-import { ropeTable } from '../src/kernels/rope';
 import { destroyMatrix, uploadMatrix } from '../src/kernels/weights';
 import type { Checkpoint } from '../src/model/checkpoint';
 import type { GpuModel } from '../src/model/gpu-model';
-import { graphFeeds } from '../src/model/ort-model';
+import { tokenEmbeddings } from '../src/model/ort-model';
 
 function lengths(seed: number, count: number, min: number, max: number): number[] {
   let state = seed;
@@ -99,11 +98,9 @@ export async function measure(engine: string, description: string, start: number
   return result;
 }
 
-/** The graph's inputs for one sequence, prepared outside the timing for the plain-onnxruntime baselines. */
+/** The exported graph's input for one sequence (its token embeddings), prepared outside the timing for the plain-onnxruntime baselines. */
 export function graphInputs<T>(checkpoint: Checkpoint, ids: Uint32Array, tensor: (data: Float32Array, dims: number[]) => T): Record<string, T> {
-  const rope = ropeTable(ids.length, checkpoint.config.headDim, checkpoint.config.ropeTheta);
-  const feeds = graphFeeds(checkpoint.config, checkpoint.weights.embedTokens, rope, ids);
-  return Object.fromEntries(Object.entries(feeds).map(([name, { data, dims }]) => [name, tensor(data, dims)]));
+  return { hidden: tensor(tokenEmbeddings(checkpoint.config, checkpoint.weights.embedTokens, ids), [ids.length, checkpoint.config.hiddenSize]) };
 }
 
 /** Runs a plain session over prepared inputs, one run per sequence, preparing each sequence once. */

@@ -4,6 +4,7 @@ Written from ../shared/c2llm-spec.md with numpy only, sharing no code with the T
 so that the goldens it produces are a real check on the engine and on its tokenizer library.
 """
 import json
+import os
 import struct
 import unicodedata
 
@@ -74,6 +75,17 @@ def read_safetensors(path):
         a, b = info["data_offsets"]
         out[name] = decode_tensor(data[8 + n + a : 8 + n + b], info["dtype"], info["shape"])
     return out
+
+
+def read_checkpoint(folder):
+    """All tensors of a checkpoint folder: model.safetensors, or the shards its index names."""
+    index = os.path.join(folder, "model.safetensors.index.json")
+    if not os.path.exists(index):
+        return read_safetensors(os.path.join(folder, "model.safetensors"))
+    weights = {}
+    for file in sorted(set(json.load(open(index))["weight_map"].values())):
+        weights.update(read_safetensors(os.path.join(folder, file)))
+    return weights
 
 
 # ---------------------------------------------------------------- tokenizer

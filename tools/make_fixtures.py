@@ -150,16 +150,6 @@ def write_checkpoint(folder, weights, dtype, shards):
         json.dump(index, f, indent=2)
 
 
-def read_checkpoint(folder):
-    index = os.path.join(folder, "model.safetensors.index.json")
-    if not os.path.exists(index):
-        return ref.read_safetensors(os.path.join(folder, "model.safetensors"))
-    weights = {}
-    for file in sorted(set(json.load(open(index))["weight_map"].values())):
-        weights.update(ref.read_safetensors(os.path.join(folder, file)))
-    return weights
-
-
 def main():
     os.makedirs(OUT, exist_ok=True)
     corpus = "\n".join(SAMPLE_CODE * 4) + TEXTS[2] + TEXTS[7]
@@ -190,7 +180,7 @@ def main():
         rng = np.random.default_rng(1234 + seed)
         write_checkpoint(folder, random_weights(rng, cfg), spec["dtype"], spec["shards"])
 
-        weights = read_checkpoint(folder)  # the stored (rounded) values are the model
+        weights = ref.read_checkpoint(folder)  # the stored (rounded) values are the model
         tokenizer = ref.ByteLevelBPE(tok_json)
         tokens = [tokenizer.encode(t)[:max_length] for t in texts]
         embeddings = [ref.embed(cfg, weights, ids) for ids in tokens]

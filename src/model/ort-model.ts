@@ -31,6 +31,15 @@ export interface OrtModelOptions {
   readonly linearWeights?: LinearWeights;
 }
 
+/** The embedding-table rows of `ids`, widened to f32: [T, hidden]. */
+export function tokenEmbeddings(config: ModelConfig, table: RawTensor, ids: Uint32Array): Float32Array {
+  const h = config.hiddenSize;
+  const rowBytes = h * DTYPE_BYTES[table.dtype];
+  const hidden = new Float32Array(ids.length * h);
+  ids.forEach((id, i) => hidden.set(widenToF32(table.bytes.subarray(id * rowBytes, (id + 1) * rowBytes), table.dtype), i * h));
+  return hidden;
+}
+
 /**
  * The graph's inputs for one sequence (see src/onnx/c2llm-graph.ts): the embedding rows widened to f32,
  * the RoPE cos/sin rows (each half repeated) from `rope` (ropeTable), and the additive causal mask.
@@ -38,9 +47,7 @@ export interface OrtModelOptions {
 export function graphFeeds(config: ModelConfig, table: RawTensor, rope: Float32Array, ids: Uint32Array): Record<'hidden' | 'cos' | 'sin' | 'mask', { data: Float32Array; dims: number[] }> {
   const { hiddenSize: h, headDim: hd } = config;
   const t = ids.length;
-  const rowBytes = h * DTYPE_BYTES[table.dtype];
-  const hidden = new Float32Array(t * h);
-  ids.forEach((id, i) => hidden.set(widenToF32(table.bytes.subarray(id * rowBytes, (id + 1) * rowBytes), table.dtype), i * h));
+  const hidden = tokenEmbeddings(config, table, ids);
   const cos = new Float32Array(t * hd);
   const sin = new Float32Array(t * hd);
   const half = hd / 2;
