@@ -3,7 +3,7 @@
  * layer count), side by side in one run, as medians of several runs, with ratios against the baseline.
  *
  *   engines   webgpu  this engine's WGSL kernels (Dawn, on this machine's Vulkan driver)
- *             webgpu-int8  the same with int8 weights (--dtype int8)
+ *             webgpu-int8  the same on the checkpoint in the int8 layout (`c2llm quantize`)
  *             cpu     this engine's CPU backend (the TypeScript-built ONNX graph on onnxruntime-node)
  *             cpu-int8  the same with int8 linear layers (--dtype int8)
  *             ort     baseline: plain onnxruntime-node running PyTorch's ONNX export of the same checkpoint
@@ -28,7 +28,7 @@ import { GpuModel } from '../src/model/gpu-model';
 import { createNodeGpu } from '../src/node/dawn';
 import { directorySource } from '../src/node/fs-source';
 import { describeExtras, gpuExtras, graphInputs, measure, plainSessionEmbed, probeAgreement, profileAgainstBestMatmul, resultTable, type EngineResult } from './measure';
-import { writeRandomCheckpoint } from './random-checkpoint';
+import { checkpointSizes, writeInt8Checkpoint, writeRandomCheckpoint } from './random-checkpoint';
 import { ensureTorchExport } from './torch-export';
 
 const { values: flags } = parseArgs({
@@ -55,6 +55,7 @@ async function main() {
   log(`checkpoint: ${dir} (C2LLM-0.5B shapes, ${layers} layers, random bf16); ${runs} runs per workload; ${cpus().length} cores`);
   const results: EngineResult[] = [];
   const gpu = await createNodeGpu();
+  const int8Dir = engines.includes('webgpu-int8') ? await writeInt8Checkpoint(dir, log) : undefined;
 
   if (engines.includes('ort')) {
     const graph = ensureTorchExport(dir, log);
@@ -73,7 +74,7 @@ async function main() {
     const webgpu = engine.startsWith('webgpu');
     log(webgpu ? `${engine} (this engine, WGSL on Dawn)` : `${engine} (this engine, onnxruntime-node backend)`);
     const start = performance.now();
-    const embedder = await Embedder.load(directorySource(dir), {
+    const embedder = await Embedder.load(directorySource(engine === 'webgpu-int8' ? int8Dir! : dir), {
       device: webgpu ? 'webgpu' : 'cpu',
       dtype: engine.endsWith('-int8') ? 'int8' : 'auto',
       gpu,
@@ -99,6 +100,7 @@ async function main() {
   console.log('');
   for (const line of probeAgreement(results, 'ort')) console.log(line);
   for (const r of results) if (describeExtras(r)) console.log(`\n${describeExtras(r)}`);
+  if (int8Dir) console.log(`\ndownload: ${checkpointSizes(dir, int8Dir)}`);
   console.log(`\nresults: ${flags.out}`);
   process.exit(0);
 }

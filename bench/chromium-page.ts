@@ -11,6 +11,8 @@ import { gpuExtras, graphInputs, measure, plainSessionEmbed, profileAgainstBestM
 
 interface BenchRequest {
   readonly base: string;
+  /** The same checkpoint in the int8 layout (engine webgpu-int8). */
+  readonly int8Base: string;
   /** URL of PyTorch's ONNX export of the checkpoint, run by the onnxruntime-web baselines. */
   readonly baselineGraph: string;
   readonly runs: number;
@@ -32,7 +34,7 @@ async function runBench(request: BenchRequest): Promise<EngineResult[]> {
     console.log(`${engine}`);
     const start = performance.now();
     if (engine.startsWith('webgpu') || engine === 'cpu') {
-      const embedder = await Embedder.load(urlSource(request.base), {
+      const embedder = await Embedder.load(urlSource(engine === 'webgpu-int8' ? request.int8Base : request.base), {
         device: engine === 'cpu' ? 'cpu' : 'webgpu',
         dtype: engine.endsWith('-int8') ? 'int8' : 'auto',
         gpu: navigator.gpu,

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { createServer } from 'vite';
 import { probeAgreement, resultTable, describeExtras, type EngineResult } from './measure';
-import { writeRandomCheckpoint } from './random-checkpoint';
+import { checkpointSizes, writeInt8Checkpoint, writeRandomCheckpoint } from './random-checkpoint';
 import { ensureTorchExport } from './torch-export';
 
 const { values: flags } = parseArgs({
@@ -32,6 +32,7 @@ async function main() {
   const layers = Number(flags.layers);
   const dir = writeRandomCheckpoint(join('.bench', `c2llm-0.5b-shapes-${layers}-layers`), layers, join('fixtures', 'small-bf16-gqa2'));
   const engines = String(flags.engines).split(',');
+  const int8Dir = engines.includes('webgpu-int8') ? await writeInt8Checkpoint(dir, (line) => process.stderr.write(`${line}\n`)) : undefined;
   const baselineGraph = engines.some((e) => e.startsWith('ort-')) ? ensureTorchExport(dir, (line) => process.stderr.write(`${line}\n`)) : '';
   // No file watching or HMR: an edit to the tree during a long run must not reload the page mid-measurement.
   const server = await createServer({ server: { host: '127.0.0.1', port: 5399, strictPort: true, watch: null, hmr: false }, logLevel: 'error' });
@@ -45,7 +46,7 @@ async function main() {
     page.on('console', (message) => process.stderr.write(`${message.text()}\n`));
     await page.goto('http://127.0.0.1:5399/bench/chromium.html');
     await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
-    const request = { base: `/${dir}/`, baselineGraph: `/${baselineGraph}`, runs: Number(flags.runs), budgetSeconds: Number(flags.budget), engines, workloads: flags.workloads ? String(flags.workloads).split(',') : undefined, layers, profile: Boolean(flags.profile) };
+    const request = { base: `/${dir}/`, int8Base: int8Dir ? `/${int8Dir}/` : '', baselineGraph: `/${baselineGraph}`, runs: Number(flags.runs), budgetSeconds: Number(flags.budget), engines, workloads: flags.workloads ? String(flags.workloads).split(',') : undefined, layers, profile: Boolean(flags.profile) };
     const results: EngineResult[] = await page.evaluate((r) => (window as unknown as { runBench(r: unknown): Promise<EngineResult[]> }).runBench(r), request);
     mkdirSync('.bench', { recursive: true });
     writeFileSync(String(flags.out), JSON.stringify({ date: new Date().toISOString(), browser: browser.version(), layers, results }, null, 2));
@@ -57,6 +58,7 @@ async function main() {
       for (const line of probeAgreement(results, baseline)) console.log(line);
     }
     for (const r of results) if (describeExtras(r)) console.log(`\n${describeExtras(r)}`);
+    if (int8Dir) console.log(`\ndownload: ${checkpointSizes(dir, int8Dir)}`);
     console.log(`\nresults: ${flags.out}`);
   } finally {
     await browser.close();

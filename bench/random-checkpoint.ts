@@ -3,8 +3,9 @@
  * vocabulary 151936, PMA 896/32) and a chosen layer count, random BF16 weights, in the Hugging Face
  * layout, for benchmarks. Reused when already present.
  */
-import { existsSync, mkdirSync, copyFileSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, copyFileSync, writeFileSync, openSync, writeSync, closeSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { quantizeCommand } from '../src/cli/quantize';
 
 export const C2LLM_05B = { hidden: 896, intermediate: 4864, heads: 14, kvHeads: 2, headDim: 64, vocab: 151936, compressed: 896, pmaHeads: 32 };
 
@@ -86,4 +87,18 @@ export function writeRandomCheckpoint(dir: string, layers: number, tokenizerDir:
   writeFileSync(join(dir, 'config.json'), JSON.stringify(config, null, 2));
   for (const file of ['tokenizer.json', 'tokenizer_config.json']) copyFileSync(join(tokenizerDir, file), join(dir, file));
   return dir;
+}
+
+/** The same checkpoint in the int8 layout (`c2llm quantize`), beside it; reused when already present. */
+export async function writeInt8Checkpoint(dir: string, log: (line: string) => void): Promise<string> {
+  const out = `${dir}-int8`;
+  if (!existsSync(join(out, 'config.json'))) await quantizeCommand(['--model', dir, '--output', out], log);
+  return out;
+}
+
+/** The safetensors bytes (what a browser downloads) of the bf16 checkpoint and its int8 layout. */
+export function checkpointSizes(bf16Dir: string, int8Dir: string): string {
+  const bytes = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.safetensors')).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
+  const [bf16, int8] = [bytes(bf16Dir), bytes(int8Dir)];
+  return `safetensors ${(bf16 / 2 ** 20).toFixed(1)} MiB as bf16, ${(int8 / 2 ** 20).toFixed(1)} MiB in the int8 layout (${(int8 / bf16).toFixed(3)})`;
 }

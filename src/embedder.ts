@@ -1,12 +1,14 @@
 /**
  * The engine's front door: a checkpoint's config, its tokenizer and a compute backend (WebGPU,
- * onnxruntime on the CPU, or the TypeScript reference). The checkpoint's file bytes are dropped once the backend holds the weights. `embed` tokenizes, orders texts by length so that each forward pass holds
+ * onnxruntime on the CPU, or the TypeScript reference). The WebGPU backend takes the weights shard by
+ * shard as they are read; the others read them whole. Either way the file bytes are dropped once the
+ * backend holds the weights. `embed` tokenizes, orders texts by length so that each forward pass holds
  * similar lengths, runs the backend batch by batch and returns vectors in input order.
  */
 import { InputError, NoWebGpuError } from './errors';
 import { acquireGpu, type GpuContext } from './gpu/device';
 import type { EmbeddingBackend } from './model/backend';
-import { loadCheckpoint, type Checkpoint } from './model/checkpoint';
+import { openCheckpoint, readAllWeights, type OpenCheckpoint } from './model/checkpoint';
 import { OrtModel, type OrtModule } from './model/ort-model';
 import type { ModelConfig } from './model/config';
 import { CpuModel } from './model/cpu-model';
@@ -58,13 +60,13 @@ interface Choice {
   readonly gpu?: GpuContext;
 }
 
-/** Picks and builds the backend for `device`, saying why. */
-async function chooseBackend(checkpoint: Checkpoint, device: DeviceChoice, options: EmbedderOptions, maxLength: number): Promise<Choice> {
+/** Picks and builds the backend for `device`, saying why; the GPU backend streams the weights, the others read them whole. */
+async function chooseBackend(checkpoint: OpenCheckpoint, device: DeviceChoice, options: EmbedderOptions, maxLength: number): Promise<Choice> {
   const cpu = async (reason: string): Promise<Choice> => {
     if (!options.ort) throw new InputError('the cpu device needs onnxruntime, which this build does not provide');
     const { module, runtime, threads } = await options.ort();
     const linearWeights = options.dtype === 'int8' ? 'int8' : 'f32';
-    return { backend: await OrtModel.create(checkpoint, module, { maxLength, runtime, threads, linearWeights }), reason };
+    return { backend: await OrtModel.create(await readAllWeights(checkpoint), module, { maxLength, runtime, threads, linearWeights }), reason };
   };
   const webgpu = async (gpu: GpuContext, reason: string): Promise<Choice> => {
     try {
@@ -77,7 +79,7 @@ async function chooseBackend(checkpoint: Checkpoint, device: DeviceChoice, optio
   };
   if (device === 'reference') {
     if (options.dtype === 'int8') throw new InputError('the reference device computes exactly; dtype int8 is for the webgpu and cpu devices');
-    return { backend: new CpuModel(checkpoint), reason: 'the TypeScript reference was requested' };
+    return { backend: new CpuModel(await readAllWeights(checkpoint)), reason: 'the TypeScript reference was requested' };
   }
   if (device === 'cpu') return cpu('the CPU was requested');
   if (device === 'webgpu') return webgpu(await acquireGpu(options.gpu), 'WebGPU was requested');
@@ -87,7 +89,7 @@ async function chooseBackend(checkpoint: Checkpoint, device: DeviceChoice, optio
   } catch (error) {
     if (!(error instanceof NoWebGpuError)) throw error;
     if (options.ort) return cpu(`no usable WebGPU adapter (${error.message})`);
-    return { backend: new CpuModel(checkpoint), reason: `no usable WebGPU adapter (${error.message}) and no onnxruntime: the TypeScript reference` };
+    return { backend: new CpuModel(await readAllWeights(checkpoint)), reason: `no usable WebGPU adapter (${error.message}) and no onnxruntime: the TypeScript reference` };
   }
   if (gpu.isFallbackAdapter && options.ort) {
     gpu.destroy();
@@ -113,11 +115,10 @@ export class Embedder {
     const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     if (!Number.isInteger(maxLength) || maxLength < 1) throw new InputError(`max length must be a positive integer, got ${maxLength}`);
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new InputError(`batch size must be a positive integer, got ${batchSize}`);
-    const checkpoint = await loadCheckpoint(source);
+    const checkpoint = await openCheckpoint(source);
     const tokenizer = new TextTokenizer(checkpoint.tokenizerJson, checkpoint.tokenizerConfig);
-    const dtype = checkpoint.weights.layers[0]?.qWeight.dtype ?? checkpoint.weights.embedTokens.dtype;
-    const model: ModelInfo = { source: checkpoint.source, config: checkpoint.config, unusedTensors: checkpoint.unusedTensors, dtype };
     const choice = await chooseBackend(checkpoint, options.device ?? 'auto', options, maxLength);
+    const model: ModelInfo = { source: checkpoint.source, config: checkpoint.config, unusedTensors: checkpoint.unusedTensors, dtype: checkpoint.matrixDtype() ?? 'none' };
     return new Embedder(model, choice.backend, choice.reason, tokenizer, maxLength, batchSize, choice.gpu);
   }
 

@@ -12,7 +12,7 @@ import { layerNormReference, layerNormSpec, recordLayerNorm, recordRmsNorm, rmsN
 import { pmaAttentionReference, pmaAttentionSpec, recordPmaAttention } from '../src/kernels/pma-attention';
 import { ropeReference, ropeTable, rotaryPairOrder } from '../src/kernels/rope';
 import { uploadMatrix } from '../src/kernels/weights';
-import { DTYPE_BYTES, widenToF32, type DType } from '../src/model/dtype';
+import { DTYPE_BYTES, widenToF32, type FloatDType } from '../src/model/dtype';
 import { quantizeRows } from '../src/model/quantize';
 import type { RawTensor } from '../src/model/safetensors';
 import { expectClose } from './helpers/compare';
@@ -33,7 +33,7 @@ function random(count: number, seed: number, scale = 1): Float32Array {
 }
 
 /** A tensor of random values stored in `dtype` (rounded as a checkpoint would store them). */
-function tensor(dtype: DType, shape: number[], seed: number): RawTensor {
+function tensor(dtype: FloatDType, shape: number[], seed: number): RawTensor {
   const values = random(shape.reduce((a, b) => a * b, 1), seed);
   let bytes: Uint8Array;
   if (dtype === 'F32') bytes = new Uint8Array(values.buffer);
@@ -54,7 +54,7 @@ function toF16(v: number): number {
 const maxDim = () => gpu.gpu.limits.maxComputeWorkgroupsPerDimension;
 
 describe('matmul', () => {
-  const cases: Array<[DType, MatmulEpilogue, [number, number]]> = [
+  const cases: Array<[FloatDType, MatmulEpilogue, [number, number]]> = [
     ['F32', { bias: true, relu: false, accumulate: false }, [16, 4]],
     ['BF16', { bias: false, relu: false, accumulate: true }, [8, 8]],
     ['F16', { bias: true, relu: true, accumulate: true }, [16, 4]],

@@ -1,7 +1,8 @@
 /**
  * `c2llm embed --model <dir> --input <texts.json> [--output <file>] [--device webgpu|cpu|reference|auto]
- *              [--max-length N] [--batch-size N]`
+ *              [--max-length N] [--batch-size N] [--dtype auto|int8]`
  * Writes {"dim": D, "embeddings": [[...], ...]} to --output or stdout; everything else goes to stderr.
+ * `c2llm quantize --model <dir> --output <dir>`: the checkpoint in the int8 layout (cli/quantize.ts).
  * Any failure prints one line naming the file and tensor or field, and exits non-zero.
  */
 import { readFile, writeFile } from 'node:fs/promises';
@@ -11,8 +12,9 @@ import { C2llmError, InputError } from '../errors';
 import { GpuModel } from '../model/gpu-model';
 import { createNodeGpu } from '../node/dawn';
 import { directorySource } from '../node/fs-source';
+import { QUANTIZE_USAGE, quantizeCommand } from './quantize';
 
-const USAGE = 'usage: c2llm embed --model <dir> --input <texts.json> [--output <file>] [--device webgpu|cpu|reference|auto] [--max-length N] [--batch-size N] [--dtype auto|int8]';
+const USAGE = `usage: c2llm embed --model <dir> --input <texts.json> [--output <file>] [--device webgpu|cpu|reference|auto] [--max-length N] [--batch-size N] [--dtype auto|int8]\n       ${QUANTIZE_USAGE.replace('usage: ', '')}`;
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -89,8 +91,9 @@ async function embedCommand(argv: string[]): Promise<void> {
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    if (command !== 'embed') throw new InputError(command ? `unknown command "${command}"\n${USAGE}` : USAGE);
-    await embedCommand(rest);
+    if (command === 'embed') await embedCommand(rest);
+    else if (command === 'quantize') await quantizeCommand(rest, (line) => process.stderr.write(`${line}\n`));
+    else throw new InputError(command ? `unknown command "${command}"\n${USAGE}` : USAGE);
     return 0;
   } catch (error) {
     const known = error instanceof C2llmError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');

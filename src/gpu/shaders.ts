@@ -12,11 +12,11 @@ import weightsF16 from '../../shaders/weights_f16.wgsl?raw';
 import weightsF32 from '../../shaders/weights_f32.wgsl?raw';
 import weightsI8 from '../../shaders/weights_i8.wgsl?raw';
 import workgroupSum from '../../shaders/workgroup_sum.wgsl?raw';
-import type { WeightDType } from '../model/dtype';
+import type { DType } from '../model/dtype';
 
 export const SHADERS = { attention, embedding, layernorm, matmul, pmaAttention, rmsnorm };
 
-const WEIGHT_READERS: Record<WeightDType, string> = { F32: weightsF32, F16: weightsF16, BF16: weightsBf16, I8: weightsI8 };
+const WEIGHT_READERS: Record<DType, string> = { F32: weightsF32, F16: weightsF16, BF16: weightsBf16, I8: weightsI8 };
 
 /** A one-workgroup-per-row kernel, with the `workgroup_sum` helper concatenated in front. */
 export function withWorkgroupSum(kernel: string): string {
@@ -24,7 +24,7 @@ export function withWorkgroupSum(kernel: string): string {
 }
 
 /** A kernel that reads weights through `weight_at`, with the reader for `dtype` concatenated in front. */
-export function withWeightReader(dtype: WeightDType, kernel: string): string {
+export function withWeightReader(dtype: DType, kernel: string): string {
   return `${WEIGHT_READERS[dtype]}\n${kernel}`;
 }
 

@@ -1,12 +1,12 @@
 /** Embedding lookup: the table stays in its stored dtype, split by rows; one dispatch per part. */
-import type { WeightDType } from '../model/dtype';
+import type { DType } from '../model/dtype';
 import type { CompiledKernel, KernelSpec } from '../gpu/pipelines';
 import type { Binding, PassRecorder } from '../gpu/recorder';
 import { SHADERS, withWeightReader } from '../gpu/shaders';
 import { ELEMENTWISE_WORKGROUP, elementwiseGrid } from './elementwise';
 import type { WeightMatrix } from './weights';
 
-export function embeddingSpec(dtype: WeightDType, workgroupSize = ELEMENTWISE_WORKGROUP): KernelSpec {
+export function embeddingSpec(dtype: DType, workgroupSize = ELEMENTWISE_WORKGROUP): KernelSpec {
   return {
     key: `embedding_${dtype.toLowerCase()}_wg${workgroupSize}`,
     source: withWeightReader(dtype, SHADERS.embedding),

@@ -1,5 +1,5 @@
 /** Linear layers: out (=|+=) act(x W^T + bias), weights in their stored dtype, split into row parts. */
-import type { WeightDType } from '../model/dtype';
+import type { DType } from '../model/dtype';
 import type { KernelSpec, CompiledKernel } from '../gpu/pipelines';
 import { type Binding, type PassRecorder } from '../gpu/recorder';
 import { SHADERS, withRotaryEpilogue, withWeightReader } from '../gpu/shaders';
@@ -21,13 +21,13 @@ export interface MatmulEpilogue {
 export const MATMUL_TILE = 4;
 
 /** The pipeline key of a matmul variant, without building its source (for lookups on the hot path). */
-export function matmulKey(dtype: WeightDType, epilogue: MatmulEpilogue, workgroup: readonly [number, number] = [16, 4]): string {
+export function matmulKey(dtype: DType, epilogue: MatmulEpilogue, workgroup: readonly [number, number] = [16, 4]): string {
   const { rotary } = epilogue;
   const flags = [epilogue.bias && 'bias', rotary && `rotary${rotary.headDim}x${rotary.columns}`, epilogue.relu && 'relu', epilogue.accumulate && 'acc', epilogue.swiglu && 'swiglu'].filter(Boolean).join('_');
   return `matmul_${dtype.toLowerCase()}_wg${workgroup[0]}x${workgroup[1]}${flags ? `_${flags}` : ''}`;
 }
 
-export function matmulSpec(dtype: WeightDType, epilogue: MatmulEpilogue, workgroup: readonly [number, number] = [16, 4]): KernelSpec {
+export function matmulSpec(dtype: DType, epilogue: MatmulEpilogue, workgroup: readonly [number, number] = [16, 4]): KernelSpec {
   if (epilogue.swiglu && (epilogue.bias || epilogue.relu || epilogue.accumulate || epilogue.rotary)) throw new Error('the swiglu epilogue is not combined with bias, relu, accumulate or rotary');
   const { rotary } = epilogue;
   const constants: Record<string, number | boolean> = { WORKGROUP_X: workgroup[0], WORKGROUP_Y: workgroup[1], ADD_BIAS: epilogue.bias, RELU: epilogue.relu, ACCUMULATE: epilogue.accumulate, SWIGLU: Boolean(epilogue.swiglu) };

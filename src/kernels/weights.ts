@@ -5,11 +5,10 @@
  * (q|k|v, gate|up) so that one matmul computes them all.
  */
 import { CheckpointError } from '../errors';
-import { DTYPE_BYTES, widenToF32, type DType, type WeightDType } from '../model/dtype';
+import { DTYPE_BYTES, widenToF32, type DType, type FloatDType } from '../model/dtype';
 import { quantizeRows } from '../model/quantize';
 import type { RawTensor } from '../model/safetensors';
-
-const WEIGHT_BYTES: Record<WeightDType, number> = { ...DTYPE_BYTES, I8: 1 };
+import { tensorValues } from '../model/tensor-values';
 
 export interface WeightPart {
   readonly buffer: GPUBuffer;
@@ -20,15 +19,15 @@ export interface WeightPart {
 }
 
 export interface WeightMatrix {
-  readonly dtype: WeightDType;
+  readonly dtype: DType;
   readonly rows: number;
   readonly cols: number;
   readonly parts: readonly WeightPart[];
 }
 
 /** Rows per part so that a part fits in `maxBindingBytes`. */
-export function rowsPerPart(cols: number, dtype: WeightDType, maxBindingBytes: number, label: string): number {
-  const rowBytes = cols * WEIGHT_BYTES[dtype];
+export function rowsPerPart(cols: number, dtype: DType, maxBindingBytes: number, label: string): number {
+  const rowBytes = cols * DTYPE_BYTES[dtype];
   const rows = Math.floor((maxBindingBytes - 4) / rowBytes);
   if (rows < 1) throw new CheckpointError(label, `one row of ${rowBytes} bytes does not fit in a storage binding of ${maxBindingBytes} bytes`);
   return rows;
@@ -50,40 +49,37 @@ const PART_ROW_ALIGNMENT = 4;
 
 export interface MatrixOptions {
   readonly layout?: RowLayout;
-  /** Quantize to int8 with a scale per row (any stored dtype); otherwise keep the stored dtype. */
+  /** Quantize to int8 with a scale per row (any stored float dtype); otherwise keep the stored dtype. */
   readonly int8?: boolean;
   /** Reorders the combined rows: row r of the matrix is row rowOrder(r) of the stacked/interleaved tensors. */
   readonly rowOrder?: (row: number) => number;
 }
 
-/** Uploads tensors as one matrix; all must share the column count. Mixed dtypes are widened to F32. */
+/**
+ * Uploads tensors as one matrix; all must share the column count. Mixed dtypes are widened to F32.
+ * I8 tensors (an int8 checkpoint) are copied with their row scales as they are, never requantized.
+ */
 export function uploadMatrix(device: GPUDevice, label: string, tensors: readonly RawTensor[], maxBindingBytes: number, options: MatrixOptions = {}): WeightMatrix {
-  const { layout = 'stacked', int8 = false, rowOrder = (r: number) => r } = options;
+  const { layout = 'stacked', rowOrder = (r: number) => r } = options;
   const cols = tensors[0].shape[tensors[0].shape.length - 1];
   const sameDtype = tensors.every((t) => t.dtype === tensors[0].dtype);
   const sourceDtype: DType = sameDtype ? tensors[0].dtype : 'F32';
-  const sources = tensors.map((t) => (sameDtype ? t.bytes : f32Bytes(widenToF32(t.bytes, t.dtype))));
+  const sources = tensors.map((t) => (sameDtype ? t.bytes : f32Bytes(tensorValues(t))));
   const sourceRowBytes = cols * DTYPE_BYTES[sourceDtype];
   const sourceRows = sources.map((s) => s.byteLength / sourceRowBytes);
   if (layout === 'interleaved' && sourceRows.some((r) => r !== sourceRows[0])) throw new CheckpointError(label, `interleaved tensors must have the same number of rows, got ${sourceRows}`);
   const rows = sourceRows.reduce((a, b) => a + b, 0);
   const starts = sourceRows.map((_, i) => sourceRows.slice(0, i).reduce((a, b) => a + b, 0));
-  /** The stored bytes of row r of the combined matrix. */
-  const row = (destination: number): Uint8Array => {
+  /** Which tensor, and which row of it, row r of the combined matrix comes from. */
+  const locate = (destination: number): { source: number; at: number } => {
     const r = rowOrder(destination);
-    let source: number;
-    let at: number;
-    if (layout === 'interleaved') {
-      source = r % sources.length;
-      at = Math.floor(r / sources.length);
-    } else {
-      source = starts.findLastIndex((s) => s <= r);
-      at = r - starts[source];
-    }
-    return sources[source].subarray(at * sourceRowBytes, (at + 1) * sourceRowBytes);
+    if (layout === 'interleaved') return { source: r % sources.length, at: Math.floor(r / sources.length) };
+    const source = starts.findLastIndex((s) => s <= r);
+    return { source, at: r - starts[source] };
   };
-  const dtype: WeightDType = int8 ? 'I8' : sourceDtype;
-  const rowBytes = cols * WEIGHT_BYTES[dtype];
+  const rowBytesOf = ({ source, at }: { source: number; at: number }) => sources[source].subarray(at * sourceRowBytes, (at + 1) * sourceRowBytes);
+  const dtype: DType = options.int8 || sourceDtype === 'I8' ? 'I8' : sourceDtype;
+  const rowBytes = cols * DTYPE_BYTES[dtype];
   const fit = rowsPerPart(cols, dtype, maxBindingBytes, label);
   const perPart = fit >= PART_ROW_ALIGNMENT ? fit - (fit % PART_ROW_ALIGNMENT) : fit;
   const parts: WeightPart[] = [];
@@ -93,16 +89,22 @@ export function uploadMatrix(device: GPUDevice, label: string, tensors: readonly
     const buffer = device.createBuffer({ label: `${label}[${rowStart}..]`, size, usage: GPUBufferUsage.STORAGE, mappedAtCreation: true });
     const target = new Uint8Array(buffer.getMappedRange());
     let scales: GPUBuffer | undefined;
-    if (int8) {
+    if (dtype === 'I8') {
       const rowScales = new Float32Array(partRows);
       for (let r = 0; r < partRows; r++) {
-        const { q, scales: [scale] } = quantizeRows(widenToF32(row(rowStart + r), sourceDtype), 1, cols);
-        target.set(new Uint8Array(q.buffer), r * rowBytes);
-        rowScales[r] = scale;
+        const where = locate(rowStart + r);
+        if (sourceDtype === 'I8') {
+          target.set(rowBytesOf(where), r * rowBytes);
+          rowScales[r] = tensors[where.source].scales![where.at];
+        } else {
+          const { q, scales: [scale] } = quantizeRows(widenToF32(rowBytesOf(where), sourceDtype as FloatDType), 1, cols);
+          target.set(new Uint8Array(q.buffer), r * rowBytes);
+          rowScales[r] = scale;
+        }
       }
       scales = uploadF32(device, `${label}[${rowStart}..].scales`, rowScales, GPUBufferUsage.STORAGE);
     } else {
-      for (let r = 0; r < partRows; r++) target.set(row(rowStart + r), r * rowBytes);
+      for (let r = 0; r < partRows; r++) target.set(rowBytesOf(locate(rowStart + r)), r * rowBytes);
     }
     buffer.unmap();
     parts.push({ buffer, scales, rowStart, rows: partRows });
@@ -112,7 +114,7 @@ export function uploadMatrix(device: GPUDevice, label: string, tensors: readonly
 
 /** Uploads small f32 vectors (norm weights, biases), concatenated; element i is element order(i) of the concatenation. */
 export function uploadVector(device: GPUDevice, label: string, tensors: readonly RawTensor[], order?: (i: number) => number): GPUBuffer {
-  const values = concat(tensors.map((t) => widenToF32(t.bytes, t.dtype)));
+  const values = concat(tensors.map(tensorValues));
   return uploadF32(device, label, order ? values.map((_, i) => values[order(i)]) : values, GPUBufferUsage.STORAGE);
 }
 

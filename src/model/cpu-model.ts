@@ -13,10 +13,9 @@ import { concat } from '../kernels/weights';
 import type { EmbeddingBackend } from './backend';
 import type { Checkpoint, PmaWeights } from './checkpoint';
 import { PMA_LAYER_NORM_EPS, type ModelConfig } from './config';
-import { widenToF32 } from './dtype';
-import type { RawTensor } from './safetensors';
+import { tensorValues } from './tensor-values';
 
-const f32 = (t: RawTensor) => widenToF32(t.bytes, t.dtype);
+const f32 = tensorValues;
 
 /** Rows of a and b ([rows, cols] each) alternated: a0, b0, a1, b1, ... */
 function interleaveRows(a: Float32Array, b: Float32Array, cols: number): Float32Array {

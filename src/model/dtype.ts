@@ -1,17 +1,19 @@
-/** The tensor element types a checkpoint may store, and their widening to f32 (exact for all three). */
-export type DType = 'F32' | 'F16' | 'BF16';
+/**
+ * The tensor element types a checkpoint may store, and the widening of the float ones to f32 (exact for
+ * all three). I8 holds weight matrices quantized per row (model/quantize.ts), each with an F32 scale
+ * tensor beside it (model/checkpoint.ts); GPU matrices use the same names for how they are held.
+ */
+export type FloatDType = 'F32' | 'F16' | 'BF16';
+export type DType = FloatDType | 'I8';
 
-export const DTYPE_BYTES: Record<DType, number> = { F32: 4, F16: 2, BF16: 2 };
-
-/** How a weight matrix is held on the GPU: a checkpoint dtype, or int8 with a scale per row (model/quantize.ts). */
-export type WeightDType = DType | 'I8';
+export const DTYPE_BYTES: Record<DType, number> = { F32: 4, F16: 2, BF16: 2, I8: 1 };
 
 export function isDType(value: unknown): value is DType {
-  return value === 'F32' || value === 'F16' || value === 'BF16';
+  return value === 'F32' || value === 'F16' || value === 'BF16' || value === 'I8';
 }
 
 /** Safetensors dtype names that are well-formed but not model weights this engine reads. */
-export const KNOWN_UNSUPPORTED_DTYPES = new Set(['F64', 'F8_E4M3', 'F8_E5M2', 'I64', 'I32', 'I16', 'I8', 'U8', 'BOOL']);
+export const KNOWN_UNSUPPORTED_DTYPES = new Set(['F64', 'F8_E4M3', 'F8_E5M2', 'I64', 'I32', 'I16', 'U8', 'BOOL']);
 
 function f16ToF32(bits: number): number {
   const sign = bits & 0x8000 ? -1 : 1;
@@ -25,7 +27,7 @@ function f16ToF32(bits: number): number {
 const LITTLE_ENDIAN_HOST = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 /** Little-endian raw tensor bytes -> f32 values. */
-export function widenToF32(bytes: Uint8Array, dtype: DType): Float32Array {
+export function widenToF32(bytes: Uint8Array, dtype: FloatDType): Float32Array {
   const count = bytes.byteLength / DTYPE_BYTES[dtype];
   const aligned = LITTLE_ENDIAN_HOST && bytes.byteOffset % DTYPE_BYTES[dtype] === 0;
   if (dtype === 'F32') {

@@ -21,9 +21,10 @@ import { pmaAttentionSpec, recordPmaAttention } from '../kernels/pma-attention';
 import { rotaryPairOrder, ropeTable } from '../kernels/rope';
 import { destroyMatrix, uploadF32, uploadMatrix, uploadVector, vec4Aligned, type WeightMatrix } from '../kernels/weights';
 import type { EmbeddingBackend } from './backend';
-import type { Checkpoint } from './checkpoint';
+import { readGroup, type OpenCheckpoint } from './checkpoint';
 import { PMA_LAYER_NORM_EPS, type ModelConfig } from './config';
-import type { WeightDType } from './dtype';
+import type { DType } from './dtype';
+import type { RawTensor } from './safetensors';
 import { packSequences, splitByTokens, type PackedBatch } from './packing';
 
 export interface GpuModelOptions {
@@ -92,7 +93,7 @@ class Kernels {
   ) {}
 
   /** Compiles every kernel the model needs, in parallel. */
-  static async compile(cache: PipelineCache, embeddingDtype: WeightDType, headDim: number, matmuls: ReadonlyArray<[WeightDType, MatmulEpilogue]>, matmulWorkgroup: Workgroup): Promise<Kernels> {
+  static async compile(cache: PipelineCache, embeddingDtype: DType, headDim: number, matmuls: ReadonlyArray<[DType, MatmulEpilogue]>, matmulWorkgroup: Workgroup): Promise<Kernels> {
     const [kernels, matmulKernels] = await Promise.all([
       Promise.all([
         cache.get(embeddingSpec(embeddingDtype)),
@@ -172,25 +173,34 @@ export class GpuModel implements EmbeddingBackend {
     return `WebGPU: ${this.gpu.adapterName}${this.embedTable.dtype === 'I8' ? ', int8 weights' : ''}`;
   }
 
-  static async load(gpu: GpuContext, checkpoint: Checkpoint, options: GpuModelOptions): Promise<GpuModel> {
+  /**
+   * Uploads the weights as their shards are read, one group (a layer, the PMA head) at a time, each
+   * dropped once on the GPU, then compiles every kernel.
+   */
+  static async load(gpu: GpuContext, checkpoint: OpenCheckpoint, options: GpuModelOptions): Promise<GpuModel> {
     return withErrorScopes(gpu, 'uploading the model', async () => {
       const { device } = gpu;
       const { config, weights } = checkpoint;
       const maxBinding = Math.min(options.maxBindingBytes ?? Infinity, gpu.limits.maxStorageBufferBindingSize, gpu.limits.maxBufferSize);
       const int8 = options.int8 ?? false;
       const matrix = (label: string, tensors: Parameters<typeof uploadMatrix>[2]) => uploadMatrix(device, label, tensors, maxBinding, { int8 });
-      const embedTable = matrix('embed_tokens', [weights.embedTokens]);
+      const embedTable = matrix('embed_tokens', [await weights.embedTokens()]);
       const rowOrder = rotaryPairOrder(config.numHeads + config.numKvHeads, config.headDim);
-      const layers: GpuLayer[] = weights.layers.map((l, i) => ({
-        inputNorm: uploadVector(device, `layer${i}.input_norm`, [l.inputNorm]),
-        qkv: uploadMatrix(device, `layer${i}.qkv`, [l.qWeight, l.kWeight, l.vWeight], maxBinding, { int8, rowOrder }),
-        qkvBias: uploadVector(device, `layer${i}.qkv_bias`, [l.qBias, l.kBias, l.vBias], rowOrder),
-        o: matrix(`layer${i}.o`, [l.oWeight]),
-        postNorm: uploadVector(device, `layer${i}.post_norm`, [l.postNorm]),
-        gateUp: uploadMatrix(device, `layer${i}.gate_up`, [l.gate, l.up], maxBinding, { layout: 'interleaved', int8 }),
-        down: matrix(`layer${i}.down`, [l.down]),
-      }));
-      const p = weights.pma;
+      const layers: GpuLayer[] = [];
+      for (const [i, refs] of weights.layers.entries()) {
+        const l = await readGroup(refs);
+        layers.push({
+          inputNorm: uploadVector(device, `layer${i}.input_norm`, [l.inputNorm]),
+          qkv: uploadMatrix(device, `layer${i}.qkv`, [l.qWeight, l.kWeight, l.vWeight], maxBinding, { int8, rowOrder }),
+          qkvBias: uploadVector(device, `layer${i}.qkv_bias`, [l.qBias, l.kBias, l.vBias], rowOrder),
+          o: matrix(`layer${i}.o`, [l.oWeight]),
+          postNorm: uploadVector(device, `layer${i}.post_norm`, [l.postNorm]),
+          gateUp: uploadMatrix(device, `layer${i}.gate_up`, [l.gate, l.up], maxBinding, { layout: 'interleaved', int8 }),
+          down: matrix(`layer${i}.down`, [l.down]),
+        });
+      }
+      const finalNorm = uploadVector(device, 'final_norm', [await weights.finalNorm()]);
+      const p = await readGroup(weights.pma);
       const fcQ = matrix('pma.fc_q', [p.qWeight]);
       const pma: GpuPma = {
         seed: uploadVector(device, 'pma.seed', [p.seed]),
@@ -218,7 +228,7 @@ export class GpuModel implements EmbeddingBackend {
         throw new InputError(`max length ${options.maxLength} does not fit in one forward pass (at most ${maxTokensPerPass} tokens here)`);
       }
       const mlpChunkRows = Math.min(maxTokensPerPass, Math.floor(maxBinding / (config.intermediateSize * 4)));
-      const model = new GpuModel(gpu, config, kernels, embedTable, layers, uploadVector(device, 'final_norm', [weights.finalNorm]), pma, ropeBuffer, options.maxLength, maxTokensPerPass, mlpChunkRows, uploadF32(device, 'no_bias', new Float32Array(4), GPUBufferUsage.STORAGE));
+      const model = new GpuModel(gpu, config, kernels, embedTable, layers, finalNorm, pma, ropeBuffer, options.maxLength, maxTokensPerPass, mlpChunkRows, uploadF32(device, 'no_bias', new Float32Array(4), GPUBufferUsage.STORAGE));
       await model.computePmaQuery(fcQ, p.qBias);
       destroyMatrix(fcQ);
       return model;
@@ -226,7 +236,7 @@ export class GpuModel implements EmbeddingBackend {
   }
 
   /** The PMA query fc_q(S) + b does not depend on the input: computed once, on the GPU, at load. */
-  private async computePmaQuery(fcQ: WeightMatrix, qBias: Checkpoint['weights']['pma']['qBias']): Promise<void> {
+  private async computePmaQuery(fcQ: WeightMatrix, qBias: RawTensor): Promise<void> {
     const bias = uploadVector(this.gpu.device, 'pma.fc_q_bias', [qBias]);
     const rec = this.recorder('pma_query');
     recordMatmul(rec, this.matmul(fcQ, BIAS), { x: this.pma.seed, weight: fcQ, bias, out: this.pma.query, m: 1 });

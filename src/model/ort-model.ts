@@ -11,7 +11,7 @@ import type { EmbeddingBackend } from './backend';
 import type { Checkpoint } from './checkpoint';
 import type { ModelConfig } from './config';
 import { pmaHead, widenPmaWeights } from './cpu-model';
-import { DTYPE_BYTES, widenToF32 } from './dtype';
+import { rowValues } from './tensor-values';
 import type { RawTensor } from './safetensors';
 import { ropeTable } from '../kernels/rope';
 
@@ -34,9 +34,8 @@ export interface OrtModelOptions {
 /** The embedding-table rows of `ids`, widened to f32: [T, hidden]. */
 export function tokenEmbeddings(config: ModelConfig, table: RawTensor, ids: Uint32Array): Float32Array {
   const h = config.hiddenSize;
-  const rowBytes = h * DTYPE_BYTES[table.dtype];
   const hidden = new Float32Array(ids.length * h);
-  ids.forEach((id, i) => hidden.set(widenToF32(table.bytes.subarray(id * rowBytes, (id + 1) * rowBytes), table.dtype), i * h));
+  ids.forEach((id, i) => hidden.set(rowValues(table, id), i * h));
   return hidden;
 }
 

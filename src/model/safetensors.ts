@@ -14,6 +14,8 @@ export interface RawTensor {
   readonly bytes: Uint8Array;
   /** The file it was read from, for error messages. */
   readonly file: string;
+  /** I8 matrices: the scale of each row, from the checkpoint's "<name>_scale" tensor (model/checkpoint.ts). */
+  readonly scales?: Float32Array;
 }
 
 const MAX_HEADER_BYTES = 100 * 1024 * 1024;
@@ -56,7 +58,7 @@ export function parseSafetensors(file: string, data: Uint8Array): Map<string, Ra
     const { dtype, shape, data_offsets: offsets } = entry as Record<string, unknown>;
     if (!isDType(dtype)) {
       const known = typeof dtype === 'string' && KNOWN_UNSUPPORTED_DTYPES.has(dtype);
-      fail(`${where}: ${known ? 'unsupported' : 'unknown'} dtype ${JSON.stringify(dtype)} (supported: BF16, F16, F32)`);
+      fail(`${where}: ${known ? 'unsupported' : 'unknown'} dtype ${JSON.stringify(dtype)} (supported: BF16, F16, F32, and I8 for weight matrices with a per-row scale)`);
     }
     if (!Array.isArray(shape) || !shape.every(isNonNegativeInteger)) fail(`${where}: shape must be an array of non-negative integers`);
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isNonNegativeInteger)) {
@@ -86,4 +88,31 @@ export function parseSafetensors(file: string, data: Uint8Array): Map<string, Ra
     if (cur.begin < prev.end) fail(`tensors "${prev.name}" and "${cur.name}" overlap (bytes ${cur.begin}..${prev.end})`);
   }
   return tensors;
+}
+
+export interface TensorEntry {
+  readonly name: string;
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+}
+
+/**
+ * The bytes in front of a safetensors file's data (the u64 header length and the JSON header, padded
+ * with spaces to 8 bytes) for `tensors` laid out one after another in the given order.
+ */
+export function safetensorsHeader(tensors: readonly TensorEntry[], metadata: Record<string, string> = { format: 'pt' }): Uint8Array {
+  const header: Record<string, unknown> = { __metadata__: metadata };
+  let offset = 0;
+  for (const t of tensors) {
+    const size = t.shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[t.dtype];
+    header[t.name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + size] };
+    offset += size;
+  }
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - (json.length % 8)) % 8);
+  const text = new TextEncoder().encode(json);
+  const out = new Uint8Array(8 + text.length);
+  new DataView(out.buffer).setBigUint64(0, BigInt(text.length), true);
+  out.set(text, 8);
+  return out;
 }

@@ -13,14 +13,14 @@
  */
 import type { Checkpoint } from '../model/checkpoint';
 import { PMA_LAYER_NORM_EPS } from '../model/config';
-import { widenToF32 } from '../model/dtype';
+import { tensorValues } from '../model/tensor-values';
 import { quantizeRows } from '../model/quantize';
 import type { RawTensor } from '../model/safetensors';
 import { matmulReference } from '../kernels/matmul';
 import { concat } from '../kernels/weights';
 import { GraphBuilder } from './onnx-model';
 
-const f32 = (t: RawTensor) => widenToF32(t.bytes, t.dtype);
+const f32 = tensorValues;
 
 /** [rows, cols] -> [cols, rows]: PyTorch's [out, in] weights as MatMul's [in, out]. */
 function transpose<T extends Float32Array | Int8Array>(values: T, rows: number, cols: number): T {
