@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { expectEmbeddingsMatch } from './helpers/compare';
+import { cosine, expectEmbeddingsMatch } from './helpers/compare';
 import { TEXTS, checkpointDir, copyCheckpoint, golden } from './helpers/fixtures';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -103,5 +103,20 @@ describe('c2llm embed', () => {
     expect(c2llm(['embed', '--model', checkpointDir('tiny-f32-gqa1'), '--input', input, '--max-length', '0']).stderr).toMatch(/--max-length must be a positive integer/);
     expect(c2llm(['embed', '--bogus']).code).toBe(1);
     expect(c2llm([]).stderr).toMatch(/usage: c2llm embed/);
+  });
+});
+
+describe('c2llm quantize', () => {
+  test('writes the int8 layout that c2llm embed then reads; bad flags and a used folder are clear errors', () => {
+    const output = join(work, 'int8');
+    const quantize = c2llm(['quantize', '--model', checkpointDir('tiny-f32-gqa1'), '--output', output]);
+    expect(quantize.code, quantize.stderr).toBe(0);
+    expect(quantize.stderr).toMatch(/MiB of safetensors, from .* MiB of model tensors/);
+    const { code, stdout, stderr } = c2llm(['embed', '--model', output, '--input', writeTexts(TEXTS.slice(2, 5)), '--device', 'reference']);
+    expect(code, stderr).toBe(0);
+    JSON.parse(stdout).embeddings.forEach((v: number[], i: number) => expect(cosine(v, golden('tiny-f32-gqa1').embeddings[i + 2])).toBeGreaterThan(0.999));
+    expect(c2llm(['quantize', '--model', checkpointDir('tiny-f32-gqa1'), '--output', output]).stderr).toMatch(/model.safetensors: already exists; choose an empty output folder/);
+    expect(c2llm(['quantize', '--model', checkpointDir('tiny-f32-gqa1'), '--output', join(work, 'x'), '--max-shard-mb', '0']).stderr).toMatch(/--max-shard-mb must be a positive number/);
+    expect(c2llm(['quantize', '--output', output]).stderr).toMatch(/--model and --output are required/);
   });
 });
