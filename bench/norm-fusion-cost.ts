@@ -14,7 +14,8 @@ import { createNodeGpu } from '../src/node/dawn';
 
 const PLAIN = { bias: false, relu: false, accumulate: false };
 async function main() {
-  const ctx = await acquireGpu(await createNodeGpu());
+  const gpu = await createNodeGpu();
+  const ctx = await acquireGpu(gpu);
   const { device, limits } = ctx;
   const cache = new PipelineCache(device);
   const m = 256;
@@ -52,6 +53,7 @@ async function main() {
     console.log(`${name} ${m}x${n}x${k}: plain ${best(results.plain).toFixed(1)} ms, with the norm-weight multiply ${best(results.fused).toFixed(1)} ms (+${((best(results.fused) / best(results.plain) - 1) * 100).toFixed(1)}%)`);
     destroyMatrix(weight);
   }
+  ctx.destroy();
   process.exit(0);
 }
 main();
