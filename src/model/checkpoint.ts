@@ -87,17 +87,15 @@ class ShardReader {
   private readonly reads = new Map<string, Promise<void>>();
   /** Per file, the wanted tensors not taken yet. */
   private readonly untaken = new Map<string, Set<string>>();
-  private wanted = new Set<string>();
 
   /** A file read before the wanted tensors were known (a single-file checkpoint's names come from it). */
   private preread?: { file: string; tensors: Map<string, RawTensor> };
 
   constructor(
     private readonly source: CheckpointSource,
-    /** Tensor name -> file; every name the checkpoint has. */
+    /** Tensor name -> file; every name the checkpoint has (the index's weight_map when sharded). */
     readonly fileOf: ReadonlyMap<string, string>,
     private readonly files: readonly string[],
-    private readonly weightMap: Readonly<Record<string, string>> | undefined,
     preread?: { file: string; tensors: Map<string, RawTensor> },
   ) {
     if (preread) this.reads.set(preread.file, Promise.resolve());
@@ -106,8 +104,7 @@ class ShardReader {
 
   /** Declares the tensors the model will take; the others are dropped as their files are read. */
   want(names: Iterable<string>): void {
-    this.wanted = new Set(names);
-    for (const name of this.wanted) {
+    for (const name of names) {
       const file = this.fileOf.get(name)!;
       if (!this.untaken.has(file)) this.untaken.set(file, new Set());
       this.untaken.get(file)!.add(name);
@@ -131,7 +128,7 @@ class ShardReader {
   }
 
   private keep(tensors: Map<string, RawTensor>): void {
-    for (const [name, tensor] of tensors) if (this.wanted.has(name)) this.ready.set(name, tensor);
+    for (const [name, tensor] of tensors) if (this.untaken.get(tensor.file)?.has(name)) this.ready.set(name, tensor);
   }
 
   private read(file: string): Promise<void> {
@@ -139,13 +136,11 @@ class ShardReader {
     if (!read) {
       read = this.source.readBytes(file).then((bytes) => {
         const tensors = parseSafetensors(file, bytes);
-        if (this.weightMap) {
-          for (const name of tensors.keys()) {
-            if (this.weightMap[name] !== file) throw new CheckpointError(file, `tensor "${name}" is not listed for this file in ${INDEX_FILE}`);
-          }
-          for (const [name, listed] of Object.entries(this.weightMap)) {
-            if (listed === file && !tensors.has(name)) throw new CheckpointError(file, `tensor "${name}" is listed in ${INDEX_FILE} but not in the file`);
-          }
+        for (const name of tensors.keys()) {
+          if (this.fileOf.get(name) !== file) throw new CheckpointError(file, `tensor "${name}" is not listed for this file in ${INDEX_FILE}`);
+        }
+        for (const [name, listed] of this.fileOf) {
+          if (listed === file && !tensors.has(name)) throw new CheckpointError(file, `tensor "${name}" is listed in ${INDEX_FILE} but not in the file`);
         }
         this.keep(tensors);
         this.readAhead();
@@ -168,7 +163,7 @@ async function openShards(source: CheckpointSource): Promise<{ reader: ShardRead
   if (!(await source.has(INDEX_FILE))) {
     const tensors = parseSafetensors(SINGLE_FILE, await source.readBytes(SINGLE_FILE));
     const fileOf = new Map([...tensors.keys()].map((name) => [name, SINGLE_FILE]));
-    return { reader: new ShardReader(source, fileOf, [SINGLE_FILE], undefined, { file: SINGLE_FILE, tensors }), listing: SINGLE_FILE };
+    return { reader: new ShardReader(source, fileOf, [SINGLE_FILE], { file: SINGLE_FILE, tensors }), listing: SINGLE_FILE };
   }
   const index = (await readJson(source, INDEX_FILE)) as { weight_map?: unknown };
   const map = index?.weight_map;
@@ -179,7 +174,7 @@ async function openShards(source: CheckpointSource): Promise<{ reader: ShardRead
   const files = [...new Set(Object.values(weightMap))];
   const bad = files.find((f) => !isPlainFileName(f));
   if (bad !== undefined) throw new CheckpointError(INDEX_FILE, `shard name "${bad}" must be a plain file name`);
-  return { reader: new ShardReader(source, new Map(Object.entries(weightMap)), files, weightMap), listing: INDEX_FILE };
+  return { reader: new ShardReader(source, new Map(Object.entries(weightMap)), files), listing: INDEX_FILE };
 }
 
 /** Finds the name prefix in front of a tensor suffix that must exist exactly once (e.g. "plm_model.model."). */
