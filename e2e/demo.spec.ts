@@ -139,13 +139,38 @@ test('a flaky server (503s, a download cut halfway) still loads through retries'
   expect((await hubGets())['/test-org/flaky/resolve/main/model.safetensors']).toBe(3);
 });
 
-test('a failing server shows the error and offers the bundled demo model, with its notice', async ({ page }) => {
+test('a failing server shows the error and offers the bundled C2LLM-nano model, with its notice', async ({ page }) => {
   await page.goto(`/?model=test-org/broken&host=${encodeURIComponent(HUB)}`);
   await expect(page.getByRole('alert')).toContainText('Could not load test-org/broken', { timeout: 120_000 });
   await expect(page.getByRole('alert')).toContainText('HTTP 500');
-  await page.getByRole('button', { name: 'Use the bundled demo model' }).click();
+  await page.getByRole('button', { name: 'Use the bundled C2LLM-nano model' }).click();
   await waitForModel(page);
-  await expect(page.locator('#model-status')).toContainText('bundled demo model (random weights)');
+  await expect(page.locator('#model-status')).toContainText('C2LLM-nano (bundled, trained by this project)');
   await expect(page.locator('#demo-notice')).toBeVisible();
-  await expect(page.locator('#demo-notice')).toContainText('not meaningful');
+  await expect(page.locator('#demo-notice')).toContainText('far less well than C2LLM-0.5B');
+});
+
+test('with no model named, the bundled C2LLM-nano loads from the page itself, offline, and every ranking finds code by its words', async ({ page }) => {
+  const outside: string[] = [];
+  await page.route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    if (url.host === `127.0.0.1:${DEMO_PORT}`) return route.continue();
+    outside.push(url.href);
+    return route.abort();
+  });
+  await page.goto('/');
+  await waitForModel(page);
+  await expect(page.locator('#model-status')).toContainText('C2LLM-nano (bundled, trained by this project)');
+  await expect(page.locator('#demo-notice')).toBeVisible();
+  await page.getByLabel('Choose folder').setInputFiles(makeCorpus());
+  await expect(page.locator('#corpus-status')).toContainText('Indexed “sample-project”', { timeout: 120_000 });
+  const search = page.getByRole('searchbox', { name: 'Search' });
+  for (const mode of ['hybrid', 'dense', 'lexical']) {
+    await page.getByLabel('Rank').selectOption(mode);
+    await search.fill('reverse the characters of a string');
+    await search.press('Enter');
+    await expect(page.locator('#search-status')).toContainText(`ranked ${mode === 'lexical' ? 'by words' : 'by meaning'}`);
+    await expect(page.locator('.result-path').first()).toHaveText(/^tools\/util\.go:/);
+  }
+  expect(outside).toEqual([]);
 });

@@ -1,11 +1,13 @@
 /**
- * Test page for the Chromium golden tests: exposes `runGolden(checkpoint)` which loads a fixture
- * checkpoint over HTTP, embeds the golden texts on WebGPU (batched, and optionally one by one) and
- * returns plain arrays for the test to compare in Node.
+ * Test page for the Chromium tests: `runGolden(checkpoint)` loads a fixture checkpoint over HTTP,
+ * embeds the golden texts on WebGPU (batched, and optionally one by one) and returns plain arrays for
+ * the test to compare in Node; `embedTexts` does the same for any checkpoint URL; `timeQuery` times a
+ * query's embedding with a warm model.
  */
 import { Embedder } from '../src/embedder';
 import { GpuModel } from '../src/model/gpu-model';
 import { urlSource } from '../src/model/url-source';
+import { applyPrompt } from '../src/text/prompts';
 
 interface GoldenRun {
   adapter: string;
@@ -34,5 +36,35 @@ async function runGolden(checkpoint: string, oneByOne: boolean, device: 'webgpu'
   }
 }
 
-Object.assign(window, { runGolden });
+/** Embeds `text` (as a query) `runs` times with a warm model; returns its token count and each run's milliseconds. */
+async function timeQuery(modelUrl: string, text: string, runs: number, device: 'webgpu' | 'cpu'): Promise<{ tokens: number; ms: number[]; adapter: string }> {
+  const ort = async () => ({ module: await import('onnxruntime-web/wasm'), runtime: 'onnxruntime-web WASM' });
+  const embedder = await Embedder.load(urlSource(modelUrl), { device, gpu: navigator.gpu, ort });
+  try {
+    const query = applyPrompt(text, { kind: 'query' });
+    await embedder.embed([query]);
+    const ms: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const started = performance.now();
+      await embedder.embed([query]);
+      ms.push(performance.now() - started);
+    }
+    return { tokens: embedder.tokenize(query).length, ms, adapter: embedder.backend.description };
+  } finally {
+    embedder.dispose();
+  }
+}
+
+/** Embeds `texts` as given with the checkpoint at `modelUrl`; plain arrays for the test. */
+async function embedTexts(modelUrl: string, texts: string[], device: 'webgpu' | 'cpu'): Promise<number[][]> {
+  const ort = async () => ({ module: await import('onnxruntime-web/wasm'), runtime: 'onnxruntime-web WASM' });
+  const embedder = await Embedder.load(urlSource(modelUrl), { device, gpu: navigator.gpu, ort });
+  try {
+    return (await embedder.embed(texts)).map((v) => Array.from(v));
+  } finally {
+    embedder.dispose();
+  }
+}
+
+Object.assign(window, { runGolden, timeQuery, embedTexts });
 document.getElementById('status')!.textContent = 'ready';

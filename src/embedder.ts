@@ -5,7 +5,7 @@
  * backend holds the weights. `embed` tokenizes, orders texts by length so that each forward pass holds
  * similar lengths, runs the backend batch by batch and returns vectors in input order.
  */
-import { InputError, NoWebGpuError } from './errors';
+import { CheckpointError, InputError, NoWebGpuError } from './errors';
 import { acquireGpu, type GpuContext } from './gpu/device';
 import type { EmbeddingBackend } from './model/backend';
 import { openCheckpoint, readAllWeights, type OpenCheckpoint } from './model/checkpoint';
@@ -138,12 +138,22 @@ export class Embedder {
   async embedCounting(texts: readonly string[]): Promise<{ vectors: Float32Array[]; tokens: number }> {
     if (!Array.isArray(texts) || texts.some((t) => typeof t !== 'string')) throw new InputError('texts must be an array of strings');
     const sequences = texts.map((t) => this.tokenize(t));
+    const { vocabSize } = this.model.config;
+    sequences.forEach((ids, i) => {
+      const bad = ids.findIndex((id) => id >= vocabSize);
+      if (bad >= 0) throw new CheckpointError('tokenizer.json', `gives token id ${ids[bad]} (text ${i}, token ${bad}), past config.json's vocab_size ${vocabSize}`);
+    });
     const order = sequences.map((_, i) => i).sort((a, b) => sequences[a].length - sequences[b].length);
     const results: Float32Array[] = new Array(texts.length);
     for (let start = 0; start < order.length; start += this.batchSize) {
       const indices = order.slice(start, start + this.batchSize);
       const vectors = await this.backend.embed(indices.map((i) => sequences[i]));
-      indices.forEach((textIndex, j) => (results[textIndex] = vectors[j]));
+      indices.forEach((textIndex, j) => {
+        if (!vectors[j].every(Number.isFinite)) {
+          throw new CheckpointError(this.model.source, `the embedding of text ${textIndex} is not finite (NaN or infinity): the weights are degenerate (for example all-zero norm weights)`);
+        }
+        results[textIndex] = vectors[j];
+      });
     }
     return { vectors: results, tokens: sequences.reduce((n, s) => n + s.length, 0) };
   }

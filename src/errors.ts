@@ -1,16 +1,15 @@
 /**
- * Every failure the engine reports is one of these, with `name` set so that it survives structured
- * cloning across a worker boundary and can be switched on by callers.
+ * Every failure the engine reports is one of these, with `name` written out on each class (a
+ * minifier renames classes, so `constructor.name` would not survive a production build) so that it
+ * survives structured cloning across a worker boundary and can be switched on by callers.
  */
 export class C2llmError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-  }
+  override name: string = 'C2llmError';
 }
 
 /** A checkpoint file that is missing, malformed, or contradicts the config. Names the file and the tensor or field. */
 export class CheckpointError extends C2llmError {
+  override name = 'CheckpointError';
   constructor(
     readonly file: string,
     readonly detail: string,
@@ -21,25 +20,51 @@ export class CheckpointError extends C2llmError {
 }
 
 /** Input texts or options the engine cannot accept. */
-export class InputError extends C2llmError {}
+export class InputError extends C2llmError {
+  override name = 'InputError';
+}
 
 /** No WebGPU adapter, or an adapter that lacks a limit the model needs. */
-export class NoWebGpuError extends C2llmError {}
+export class NoWebGpuError extends C2llmError {
+  override name = 'NoWebGpuError';
+}
 
 /** The GPU device was lost while the engine was using it. */
-export class GpuDeviceLostError extends C2llmError {}
+export class GpuDeviceLostError extends C2llmError {
+  override name = 'GpuDeviceLostError';
+}
 
 /** The GPU rejected an allocation or a command (validation or out-of-memory error scope). */
-export class GpuError extends C2llmError {}
+export class GpuError extends C2llmError {
+  override name = 'GpuError';
+}
 
 /** A model repository or file that does not exist (HTTP 404), or is not accessible. */
-export class ModelNotFoundError extends C2llmError {}
+export class ModelNotFoundError extends C2llmError {
+  override name = 'ModelNotFoundError';
+}
 
 /** A download that failed after its retries, or was cut short; also "offline with nothing cached". */
-export class DownloadError extends C2llmError {}
+export class DownloadError extends C2llmError {
+  override name = 'DownloadError';
+}
+
+/** A search index file that is missing, malformed or made for another model. Names the file and the field. */
+export class IndexFileError extends C2llmError {
+  override name = 'IndexFileError';
+  constructor(
+    readonly file: string,
+    readonly detail: string,
+    options?: ErrorOptions,
+  ) {
+    super(`${file}: ${detail}`, options);
+  }
+}
 
 /** Work cancelled through an AbortSignal. */
-export class AbortError extends C2llmError {}
+export class AbortError extends C2llmError {
+  override name = 'AbortError';
+}
 
 /** Every error class by name, so that errors can be rebuilt after crossing a worker boundary. */
 export const ERROR_CLASSES: Record<string, { prototype: Error }> = {
@@ -51,5 +76,6 @@ export const ERROR_CLASSES: Record<string, { prototype: Error }> = {
   GpuError,
   ModelNotFoundError,
   DownloadError,
+  IndexFileError,
   AbortError,
 };

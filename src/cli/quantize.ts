@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { InputError } from '../errors';
 import { loadCheckpoint } from '../model/checkpoint';
 import { INT8_QUANTIZATION_CONFIG, int8Tensors, modelTensors, shardTensors, type TensorToWrite } from '../model/int8-checkpoint';
-import { safetensorsHeader } from '../model/safetensors';
+import { safetensorsHeader } from '../tensor/safetensors';
 import { readJson } from '../model/source';
 import { directorySource } from '../node/fs-source';
 

@@ -1,13 +1,15 @@
 /**
- * The demo: load C2LLM (from the Hub, or the bundled demo checkpoint when that fails), index a folder
- * of code, search it. All file content and names reach the page through textContent only.
+ * The demo: load a C2LLM model (by default the bundled C2LLM-nano, else one from the Hub, with the
+ * bundled one offered when that fails), index a folder of code, search it by meaning, by words or both.
+ * All file content and names reach the page through textContent only.
  * URL parameters, for mirrors and tests: ?model=<repo id or URL>&host=<hub>&device=webgpu|cpu|auto&dtype=auto|int8.
  */
-import { AbortError, createEmbedder, DEFAULT_MODEL, type EngineInfo, type TextEmbedder } from '../worker/client';
+import { AbortError, createEmbedder, type EngineInfo, type TextEmbedder } from '../worker/client';
 import type { DeviceChoice } from '../embedder';
 import { IndexStore } from '../search/index-store';
 import { indexCorpus, restoreCorpus } from '../search/indexer';
-import type { SearchIndex } from '../search/search-index';
+import type { SearchIndex, SearchResult } from '../search/search-index';
+import type { SearchMode } from '../search/hybrid';
 import { fromDirectoryPicker, fromDrop, fromFileList, hasDirectoryPicker, type PickedFolder } from './folder';
 import { highlight } from './highlight';
 
@@ -36,10 +38,11 @@ const ui = {
   deviceReason: $('device-reason'),
   storageStatus: $('storage-status'),
   weightsChoice: $<HTMLSelectElement>('weights-choice'),
+  searchMode: $<HTMLSelectElement>('search-mode'),
 };
 
 const params = new URLSearchParams(location.search);
-const DEMO_MODEL_URL = new URL('models/c2llm-demo/', location.href).href;
+const BUNDLED_MODEL_URL = new URL('models/c2llm-nano/', location.href).href;
 const MB = 1024 * 1024;
 
 let embedder: TextEmbedder | undefined;
@@ -63,7 +66,7 @@ async function loadModel(model: string, isDemo: boolean): Promise<void> {
   setText(ui.searchStatus, '');
   ui.modelError.hidden = true;
   ui.download.hidden = false;
-  setText(ui.modelStatus, `Loading ${isDemo ? 'the bundled demo model' : model}…`);
+  setText(ui.modelStatus, `Loading ${isDemo ? 'the bundled C2LLM-nano model' : model}…`);
   let downloaded = 0;
   let cached = 0;
   try {
@@ -84,7 +87,7 @@ async function loadModel(model: string, isDemo: boolean): Promise<void> {
   } catch (error) {
     ui.download.hidden = true;
     setText(ui.modelStatus, 'No model loaded.');
-    setText(ui.modelErrorText, `Could not load ${isDemo ? 'the demo model' : model}: ${(error as Error).message}`);
+    setText(ui.modelErrorText, `Could not load ${isDemo ? 'the bundled C2LLM-nano model' : model}: ${(error as Error).message}`);
     ui.modelError.hidden = false;
     ui.useDemoModel.hidden = isDemo;
     return;
@@ -92,7 +95,7 @@ async function loadModel(model: string, isDemo: boolean): Promise<void> {
   ui.download.hidden = true;
   ui.demoNotice.hidden = !isDemo;
   const origin = `${(downloaded / MB).toFixed(1)} MB downloaded, ${(cached / MB).toFixed(1)} MB from this browser’s cache`;
-  setText(ui.modelStatus, `Model: ${isDemo ? 'bundled demo model (random weights)' : info.model} · ${info.dim}-dim · ${info.dtype} · ${info.adapter} · ${origin}`);
+  setText(ui.modelStatus, `Model: ${isDemo ? 'C2LLM-nano (bundled, trained by this project)' : info.model} · ${info.dim}-dim · ${info.dtype} · ${info.adapter} · ${origin}`);
   ui.modelStatus.title = `Device: ${info.deviceReason}`;
   setText(ui.deviceReason, `Running on ${info.adapter}: ${info.deviceReason}.`);
   ui.folderInput.disabled = false;
@@ -158,6 +161,7 @@ async function indexFolder(folder: PickedFolder): Promise<void> {
   }
 }
 
+const MODE_NAMES: Record<SearchMode, string> = { hybrid: 'by meaning and words', dense: 'by meaning', lexical: 'by words (BM25)' };
 let searchGeneration = 0;
 async function search(query: string): Promise<void> {
   const generation = ++searchGeneration;
@@ -166,10 +170,23 @@ async function search(query: string): Promise<void> {
     setText(ui.searchStatus, '');
     return;
   }
+  const mode = ui.searchMode.value as SearchMode;
   const started = performance.now();
-  const [vector] = await embedder.embed([query], { kind: 'query' });
-  const embedded = performance.now();
-  const results = index.search(vector, 10);
+  let vector: Float32Array | undefined;
+  let results: SearchResult[];
+  let embedMs = 0;
+  try {
+    if (mode !== 'lexical') {
+      [vector] = await embedder.embed([query], { kind: 'query' });
+      embedMs = performance.now() - started;
+    }
+    results = index.search({ vector, text: query }, 10, mode);
+  } catch (error) {
+    if (generation !== searchGeneration) return;
+    ui.results.replaceChildren();
+    setText(ui.searchStatus, `Search failed: ${(error as Error).message}`);
+    return;
+  }
   if (generation !== searchGeneration) return;
   ui.results.replaceChildren(
     ...results.map(({ chunk, score }) => {
@@ -193,10 +210,11 @@ async function search(query: string): Promise<void> {
     }),
   );
   const total = performance.now() - started;
-  setText(ui.searchStatus, `${results.length} results of ${index.size} chunks in ${total.toFixed(0)} ms (query embedding ${(embedded - started).toFixed(0)} ms).`);
+  const embedding = vector ? ` (query embedding ${embedMs.toFixed(0)} ms)` : '';
+  setText(ui.searchStatus, `${results.length} results of ${index.size} chunks, ranked ${MODE_NAMES[mode]}, in ${total.toFixed(0)} ms${embedding}.`);
 }
 
-ui.useDemoModel.addEventListener('click', () => loadModel(DEMO_MODEL_URL, true));
+ui.useDemoModel.addEventListener('click', () => loadModel(BUNDLED_MODEL_URL, true));
 ui.weightsChoice.addEventListener('change', () => loaded && loadModel(loaded.model, loaded.isDemo));
 ui.clearStorage.addEventListener('click', async () => {
   const files = embedder ? await embedder.listCache() : [];
@@ -230,6 +248,7 @@ ui.search.addEventListener('input', () => {
   clearTimeout(debounce);
   debounce = setTimeout(() => search(ui.search.value), 250);
 });
+ui.searchMode.addEventListener('change', () => search(ui.search.value));
 ui.search.addEventListener('keydown', (event) => {
   if (event.key === 'Enter') {
     clearTimeout(debounce);
@@ -259,4 +278,4 @@ document.addEventListener('keydown', (event) => {
 
 if (params.get('dtype') === 'int8') ui.weightsChoice.value = 'int8';
 const requested = params.get('model');
-loadModel(requested ?? DEFAULT_MODEL, requested === DEMO_MODEL_URL);
+loadModel(requested ?? BUNDLED_MODEL_URL, requested === null || requested === BUNDLED_MODEL_URL);

@@ -1,8 +1,9 @@
 /**
  * Adapter and device acquisition. The device is requested with the adapter's real limits (the
  * defaults cap storage bindings at 128 MiB), no optional features, and error reporting wired from
- * the first line: `uncapturederror` is kept for the next check, and a lost device is remembered so
- * that every later call fails with GpuDeviceLostError instead of hanging.
+ * the first line: an `uncapturederror` fails the next check once (that call fails, the next one runs),
+ * and a lost device is remembered so that every later call fails with GpuDeviceLostError instead of
+ * hanging.
  */
 import { GpuDeviceLostError, GpuError, NoWebGpuError } from '../errors';
 
@@ -28,7 +29,7 @@ export interface GpuContext {
   readonly isFallbackAdapter: boolean;
   /** Bytes of GPU buffers alive now, and the most alive at once since the device was made. */
   readonly memory: { readonly live: number; readonly peak: number };
-  /** Throws if the device was lost or reported an uncaptured error since the last check. */
+  /** Throws if the device was lost (every time) or reported an uncaptured error since the last check (once). */
   assertHealthy(): void;
   destroy(): void;
 }
@@ -69,16 +70,17 @@ export async function acquireGpu(gpu: GPU | undefined): Promise<GpuContext> {
   }
   const { name, fallback } = describeAdapter(adapter);
   const device = await adapter.requestDevice({ label: 'c2llm', requiredLimits });
-  let failure: Error | undefined;
+  let lost: Error | undefined;
+  let uncaptured: Error | undefined;
   let disposed = false;
   // Any loss we did not cause ourselves (a driver reset, a tab in the background, another owner's
   // destroy()) is a lost device.
   device.lost.then((info) => {
-    if (!disposed) failure = new GpuDeviceLostError(`the GPU device was lost: ${info.message || info.reason}`);
+    if (!disposed) lost = new GpuDeviceLostError(`the GPU device was lost: ${info.message || info.reason}`);
   });
   device.addEventListener('uncapturederror', (event) => {
     const error = (event as GPUUncapturedErrorEvent).error;
-    failure ??= new GpuError(`GPU error: ${error.message}`);
+    uncaptured ??= new GpuError(`GPU error: ${error.message}`);
   });
   const limits = Object.fromEntries(LIMIT_NAMES.map((n) => [n, device.limits[n]])) as unknown as GpuLimits;
   const memory = trackAllocations(device);
@@ -90,7 +92,10 @@ export async function acquireGpu(gpu: GPU | undefined): Promise<GpuContext> {
     adapterName: name,
     isFallbackAdapter: fallback,
     assertHealthy() {
-      if (failure) throw failure;
+      if (lost) throw lost;
+      const error = uncaptured;
+      uncaptured = undefined;
+      if (error) throw error;
     },
     destroy() {
       disposed = true;

@@ -12,7 +12,7 @@ import weightsF16 from '../../shaders/weights_f16.wgsl?raw';
 import weightsF32 from '../../shaders/weights_f32.wgsl?raw';
 import weightsI8 from '../../shaders/weights_i8.wgsl?raw';
 import workgroupSum from '../../shaders/workgroup_sum.wgsl?raw';
-import type { DType } from '../model/dtype';
+import type { DType } from '../tensor/dtype';
 
 export const SHADERS = { attention, embedding, layernorm, matmul, pmaAttention, rmsnorm };
 

@@ -1,5 +1,5 @@
 /** Embedding lookup: the table stays in its stored dtype, split by rows; one dispatch per part. */
-import type { DType } from '../model/dtype';
+import type { DType } from '../tensor/dtype';
 import type { CompiledKernel, KernelSpec } from '../gpu/pipelines';
 import type { Binding, PassRecorder } from '../gpu/recorder';
 import { SHADERS, withWeightReader } from '../gpu/shaders';

@@ -1,5 +1,5 @@
 /** Linear layers: out (=|+=) act(x W^T + bias), weights in their stored dtype, split into row parts. */
-import type { DType } from '../model/dtype';
+import type { DType } from '../tensor/dtype';
 import type { KernelSpec, CompiledKernel } from '../gpu/pipelines';
 import { type Binding, type PassRecorder } from '../gpu/recorder';
 import { SHADERS, withRotaryEpilogue, withWeightReader } from '../gpu/shaders';

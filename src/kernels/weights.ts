@@ -5,10 +5,10 @@
  * (q|k|v, gate|up) so that one matmul computes them all.
  */
 import { CheckpointError } from '../errors';
-import { DTYPE_BYTES, widenToF32, type DType, type FloatDType } from '../model/dtype';
-import { quantizeRows } from '../model/quantize';
-import type { RawTensor } from '../model/safetensors';
-import { tensorValues } from '../model/tensor-values';
+import { DTYPE_BYTES, widenToF32, type DType, type FloatDType } from '../tensor/dtype';
+import { quantizeRows } from '../tensor/quantize';
+import type { RawTensor } from '../tensor/safetensors';
+import { concat, tensorValues } from '../tensor/tensor-values';
 
 export interface WeightPart {
   readonly buffer: GPUBuffer;
@@ -118,15 +118,6 @@ export function uploadVector(device: GPUDevice, label: string, tensors: readonly
   return uploadF32(device, label, order ? values.map((_, i) => values[order(i)]) : values, GPUBufferUsage.STORAGE);
 }
 
-export function concat(arrays: readonly Float32Array[]): Float32Array {
-  const out = new Float32Array(arrays.reduce((n, a) => n + a.length, 0));
-  let offset = 0;
-  for (const a of arrays) {
-    out.set(a, offset);
-    offset += a.length;
-  }
-  return out;
-}
 
 export function uploadF32(device: GPUDevice, label: string, values: Float32Array | Uint32Array, usage: GPUBufferUsageFlags): GPUBuffer {
   const buffer = device.createBuffer({ label, size: vec4Aligned(values.byteLength), usage, mappedAtCreation: true });

@@ -9,8 +9,8 @@
  */
 import { CheckpointError } from '../errors';
 import { parseConfig, type ModelConfig } from './config';
-import { widenToF32, type DType } from './dtype';
-import { parseSafetensors, type RawTensor } from './safetensors';
+import { firstNonFinite, widenToF32, type DType } from '../tensor/dtype';
+import { parseSafetensors, type RawTensor } from '../tensor/safetensors';
 import { readJson, type CheckpointSource } from './source';
 
 export interface LayerWeights<T = RawTensor> {
@@ -191,11 +191,12 @@ function findPrefix(names: readonly string[], suffix: string, listing: string): 
 /** The suffix of the F32 tensor that holds an I8 matrix's row scales: "<name>_scale", shape [rows]. */
 export const INT8_SCALE_SUFFIX = '_scale';
 
-function checkShape(t: RawTensor, shape: readonly number[]): RawTensor {
-  const elements = shape.reduce((a, b) => a * b, 1);
-  const actual = t.shape.reduce((a, b) => a * b, 1);
-  const same = t.shape.length === shape.length ? t.shape.every((d, i) => d === shape[i]) : actual === elements && shape.length === 1;
-  if (!same) throw new CheckpointError(t.file, `tensor "${t.name}" has shape [${t.shape}] but config.json implies [${shape}]`);
+/** The exact shape config.json implies; `alsoAccepted` names a second layout some checkpoints use (the PMA seed as [1, 1, d]). */
+function checkShape(t: RawTensor, shape: readonly number[], alsoAccepted?: readonly number[]): RawTensor {
+  const is = (s: readonly number[]) => t.shape.length === s.length && t.shape.every((d, i) => d === s[i]);
+  if (!is(shape) && !(alsoAccepted && is(alsoAccepted))) throw new CheckpointError(t.file, `tensor "${t.name}" has shape [${t.shape}] but config.json implies [${shape}]`);
+  const bad = firstNonFinite(t.bytes, t.dtype);
+  if (bad >= 0) throw new CheckpointError(t.file, `tensor "${t.name}" holds a non-finite value (NaN or infinity) at index ${bad}: the checkpoint is corrupt`);
   return t;
 }
 
@@ -214,14 +215,14 @@ function planWeights(config: ModelConfig, reader: ShardReader, listing: string):
   const names = [...reader.fileOf.keys()];
   const used = new Set<string>();
   let matrixDtype: DType | undefined;
-  const take = (name: string, shape: number[]): TensorRef => {
+  const take = (name: string, shape: number[], alsoAccepted?: number[]): TensorRef => {
     if (!reader.fileOf.has(name)) throw new CheckpointError(listing, `tensor "${name}" is missing (the checkpoint has ${names.length} tensors)`);
     used.add(name);
     const scaleName = `${name}${INT8_SCALE_SUFFIX}`;
     const scaled = shape.length === 2 && reader.fileOf.has(scaleName);
     if (scaled) used.add(scaleName);
     return async () => {
-      const t = checkShape(await reader.take(name), shape);
+      const t = checkShape(await reader.take(name), shape, alsoAccepted);
       if (shape.length === 2) matrixDtype = t.dtype;
       if (scaled) return withRowScales(t, checkShape(await reader.take(scaleName), [shape[0]]));
       if (t.dtype !== 'I8') return t;
@@ -258,7 +259,7 @@ function planWeights(config: ModelConfig, reader: ShardReader, listing: string):
     layers,
     finalNorm: take(`${backbone}norm.weight`, [h]),
     pma: {
-      seed: take(`${pmaPrefix}S`, [d]),
+      seed: take(`${pmaPrefix}S`, [d], [1, 1, d]),
       qWeight: take(`${m}fc_q.weight`, [d, d]),
       qBias: take(`${m}fc_q.bias`, [d]),
       kWeight: take(`${m}fc_k.weight`, [d, h]),

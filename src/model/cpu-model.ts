@@ -9,11 +9,10 @@ import { matmulReference } from '../kernels/matmul';
 import { layerNormReference, rmsNormReference } from '../kernels/norms';
 import { pmaAttentionReference } from '../kernels/pma-attention';
 import { ropeReference, ropeTable } from '../kernels/rope';
-import { concat } from '../kernels/weights';
 import type { EmbeddingBackend } from './backend';
 import type { Checkpoint, PmaWeights } from './checkpoint';
 import { PMA_LAYER_NORM_EPS, type ModelConfig } from './config';
-import { tensorValues } from './tensor-values';
+import { concat, tensorValues } from '../tensor/tensor-values';
 
 const f32 = tensorValues;
 

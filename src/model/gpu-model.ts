@@ -23,8 +23,8 @@ import { destroyMatrix, uploadF32, uploadMatrix, uploadVector, vec4Aligned, type
 import type { EmbeddingBackend } from './backend';
 import { readGroup, type OpenCheckpoint } from './checkpoint';
 import { PMA_LAYER_NORM_EPS, type ModelConfig } from './config';
-import type { DType } from './dtype';
-import type { RawTensor } from './safetensors';
+import type { DType } from '../tensor/dtype';
+import type { RawTensor } from '../tensor/safetensors';
 import { packSequences, splitByTokens, type PackedBatch } from './packing';
 
 export interface GpuModelOptions {

@@ -7,10 +7,10 @@
  */
 import type { Checkpoint } from './checkpoint';
 import { INT8_SCALE_SUFFIX } from './checkpoint';
-import { DTYPE_BYTES } from './dtype';
-import { quantizeRows } from './quantize';
-import type { RawTensor, TensorEntry } from './safetensors';
-import { tensorValues } from './tensor-values';
+import { DTYPE_BYTES } from '../tensor/dtype';
+import { quantizeRows } from '../tensor/quantize';
+import type { RawTensor, TensorEntry } from '../tensor/safetensors';
+import { tensorValues } from '../tensor/tensor-values';
 
 /** Marks the layout in config.json (Hugging Face's field for how a checkpoint is quantized). */
 export const INT8_QUANTIZATION_CONFIG = { quant_method: 'c2llm-int8', weights: `symmetric int8, one F32 scale per row in "<name>${INT8_SCALE_SUFFIX}"` };

@@ -6,13 +6,13 @@
  * Nothing else of the checkpoint is kept once the session is built.
  */
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
-import { buildC2llmGraph, type LinearWeights } from '../onnx/c2llm-graph';
+import { buildC2llmGraph, type LinearWeights } from './onnx-graph';
 import type { EmbeddingBackend } from './backend';
 import type { Checkpoint } from './checkpoint';
 import type { ModelConfig } from './config';
 import { pmaHead, widenPmaWeights } from './cpu-model';
-import { rowValues } from './tensor-values';
-import type { RawTensor } from './safetensors';
+import { rowValues } from '../tensor/tensor-values';
+import type { RawTensor } from '../tensor/safetensors';
 import { ropeTable } from '../kernels/rope';
 
 /** The parts of an onnxruntime module (node or web) that this backend uses. */

@@ -97,10 +97,14 @@ function merge(spans: readonly Span[], mergeLines: number): Span[] {
   return out;
 }
 
+/** Bumped whenever the same file and options could give other chunks; index files record it. */
+export const CHUNKER_VERSION = 1;
+export const DEFAULT_CHUNK_OPTIONS = { maxLines: 60, mergeLines: 20, overlapLines: 10 } as const;
+
 export function chunkFile(path: string, content: string, options: ChunkOptions = {}): Chunk[] {
-  const maxLines = options.maxLines ?? 60;
-  const mergeLines = options.mergeLines ?? 20;
-  const overlap = options.overlapLines ?? 10;
+  const maxLines = options.maxLines ?? DEFAULT_CHUNK_OPTIONS.maxLines;
+  const mergeLines = options.mergeLines ?? DEFAULT_CHUNK_OPTIONS.mergeLines;
+  const overlap = options.overlapLines ?? DEFAULT_CHUNK_OPTIONS.overlapLines;
   const lines = content.replace(/\r\n?/g, '\n').split('\n');
   if (lines.at(-1) === '') lines.pop();
   if (lines.every((l) => l.trim() === '')) return [];

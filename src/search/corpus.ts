@@ -19,6 +19,22 @@ const CODE_EXTENSIONS = new Set([
   'ml', 'clj', 'sh', 'bash', 'zsh', 'sql', 'wgsl', 'glsl', 'zig', 'vue', 'svelte', 'html', 'css', 'scss', 'md',
 ]);
 
+const LANGUAGES: Record<string, string> = {
+  js: 'javascript', jsx: 'javascript', mjs: 'javascript', cjs: 'javascript', ts: 'typescript', tsx: 'typescript', mts: 'typescript',
+  cts: 'typescript', py: 'python', pyi: 'python', go: 'go', rs: 'rust', java: 'java', kt: 'kotlin', kts: 'kotlin', scala: 'scala',
+  swift: 'swift', c: 'c', h: 'c', cc: 'cpp', cpp: 'cpp', cxx: 'cpp', hpp: 'cpp', hh: 'cpp', cs: 'csharp', php: 'php', rb: 'ruby',
+  dart: 'dart', lua: 'lua', r: 'r', jl: 'julia', ex: 'elixir', exs: 'elixir', erl: 'erlang', hs: 'haskell', ml: 'ocaml',
+  clj: 'clojure', sh: 'shell', bash: 'shell', zsh: 'shell', sql: 'sql', wgsl: 'wgsl', glsl: 'glsl', zig: 'zig', vue: 'vue',
+  svelte: 'svelte', html: 'html', css: 'css', scss: 'scss', md: 'markdown',
+};
+
+/** The language of a code file, from its extension ('' when unknown). */
+export function languageOf(path: string): string {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? (LANGUAGES[name.slice(dot + 1).toLowerCase()] ?? '') : '';
+}
+
 export type SkipReason = 'folder' | 'lock file' | 'not code' | 'minified' | 'too large' | 'binary';
 
 /** Why a path is skipped before reading it, or undefined to read it. */

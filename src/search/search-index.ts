@@ -1,5 +1,12 @@
-/** Chunks with their unit-length vectors, one block per file; search is a dot product (= cosine) and a top-k. */
+/**
+ * Chunks with their unit-length vectors, one block per file. Search ranks by meaning (`dense`: dot
+ * product = cosine), by words (`lexical`: BM25 over identifier-aware words of the chunk text and its
+ * path) or by both fused (`hybrid`, hybrid.ts); the k best are kept in a bounded heap, never a full sort.
+ */
+import { Bm25Index } from './bm25';
 import type { Chunk } from './chunker';
+import { fuse, FUSION_CANDIDATES, type SearchMode } from './hybrid';
+import { TopK } from './top-k';
 
 export interface IndexedChunk extends Chunk {
   readonly path: string;
@@ -17,31 +24,70 @@ interface Block {
 }
 
 export class SearchIndex {
-  private readonly blocks: Block[] = [];
-  private count = 0;
+  private readonly chunks: IndexedChunk[] = [];
+  /** For chunk i: its block and row. */
+  private readonly rows: { block: Block; row: number }[] = [];
+  private lexical: Bm25Index | undefined;
 
   constructor(readonly dim: number) {}
 
   get size(): number {
-    return this.count;
+    return this.chunks.length;
   }
 
   add(path: string, chunks: readonly Chunk[], vectors: Float32Array): void {
     if (vectors.length !== chunks.length * this.dim) throw new Error(`${path}: ${chunks.length} chunks but ${vectors.length / this.dim} vectors`);
-    this.blocks.push({ chunks: chunks.map((c) => ({ ...c, path })), vectors });
-    this.count += chunks.length;
+    const block = { chunks: chunks.map((c) => ({ ...c, path })), vectors };
+    block.chunks.forEach((chunk, row) => {
+      this.chunks.push(chunk);
+      this.rows.push({ block, row });
+    });
+    this.lexical = undefined;
   }
 
-  search(query: Float32Array, k: number): SearchResult[] {
+  private denseScore(id: number, query: Float32Array): number {
+    const { block, row } = this.rows[id];
     const { dim } = this;
-    const results: SearchResult[] = [];
-    for (const { chunks, vectors } of this.blocks) {
-      chunks.forEach((chunk, i) => {
-        let score = 0;
-        for (let d = 0; d < dim; d++) score += vectors[i * dim + d] * query[d];
-        results.push({ chunk, score });
-      });
+    let score = 0;
+    for (let d = 0; d < dim; d++) score += block.vectors[row * dim + d] * query[d];
+    return score;
+  }
+
+  private denseTop(query: Float32Array, k: number): TopK {
+    const top = new TopK(k);
+    for (let id = 0; id < this.chunks.length; id++) top.push(id, this.denseScore(id, query));
+    return top;
+  }
+
+  private lexicalIndex(): Bm25Index {
+    this.lexical ??= Bm25Index.build(this.chunks.map((c) => `${c.path}\n${c.text}`));
+    return this.lexical;
+  }
+
+  /** `vector` is the query's embedding (needed by dense and hybrid), `text` its words (lexical and hybrid). */
+  search(query: { vector?: Float32Array; text?: string }, k: number, mode: SearchMode = 'dense'): SearchResult[] {
+    const need = (what: 'vector' | 'text') => {
+      if (query[what] === undefined) throw new Error(`${mode} search needs the query's ${what}`);
+      return query[what];
+    };
+    let ranked;
+    if (mode === 'dense') ranked = this.denseTop(need('vector') as Float32Array, k).sorted();
+    else if (mode === 'lexical') ranked = this.lexicalIndex().search(need('text') as string, k);
+    else {
+      const vector = need('vector') as Float32Array;
+      const scores = this.lexicalIndex().scores(need('text') as string);
+      const lexicalTop = new TopK(Math.max(k, FUSION_CANDIDATES));
+      for (const [id, score] of scores) lexicalTop.push(id, score);
+      ranked = fuse(
+        {
+          dense: this.denseTop(vector, Math.max(k, FUSION_CANDIDATES)).sorted(),
+          lexical: lexicalTop.sorted(),
+          denseScore: (id) => this.denseScore(id, vector),
+          lexicalScore: (id) => scores.get(id) ?? 0,
+        },
+        k,
+      );
     }
-    return results.sort((a, b) => b.score - a.score).slice(0, k);
+    return ranked.map(({ id, score }) => ({ chunk: this.chunks[id], score }));
   }
 }

@@ -16,6 +16,9 @@ export class TextTokenizer {
   private readonly tokenizer: Tokenizer;
 
   constructor(tokenizerJson: object, tokenizerConfig: object) {
+    const vocab = (tokenizerJson as { model?: { vocab?: unknown } }).model?.vocab;
+    const size = Array.isArray(vocab) ? vocab.length : typeof vocab === 'object' && vocab !== null ? Object.keys(vocab).length : 0;
+    if (size === 0) throw new CheckpointError('tokenizer.json', 'field "model.vocab" is missing or empty: every text would become zero tokens');
     try {
       this.tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig);
     } catch (cause) {

@@ -42,3 +42,6 @@ export function expectEmbeddingsMatch(actual: readonly ArrayLike<number>[], expe
     expect(maxAbsDiff(vector, expected[i]), `${label} #${i} max abs`).toBeLessThanOrEqual(1e-4);
   });
 }
+
+/** int8 weights (approximate by design): every embedding within this cosine of the exact one. */
+export const INT8_MIN_COSINE = 0.999;

@@ -11,14 +11,13 @@
  * Linear layers are MatMul on the [out, in] PyTorch weights transposed once at build time, or with
  * int8 weights (model/quantize.ts) DynamicQuantizeLinear + MatMulInteger.
  */
-import type { Checkpoint } from '../model/checkpoint';
-import { PMA_LAYER_NORM_EPS } from '../model/config';
-import { tensorValues } from '../model/tensor-values';
-import { quantizeRows } from '../model/quantize';
-import type { RawTensor } from '../model/safetensors';
+import type { Checkpoint } from './checkpoint';
+import { PMA_LAYER_NORM_EPS } from './config';
+import { concat, tensorValues } from '../tensor/tensor-values';
+import { quantizeRows } from '../tensor/quantize';
+import type { RawTensor } from '../tensor/safetensors';
 import { matmulReference } from '../kernels/matmul';
-import { concat } from '../kernels/weights';
-import { GraphBuilder } from './onnx-model';
+import { GraphBuilder } from '../onnx/graph-builder';
 
 const f32 = tensorValues;
 

@@ -25,3 +25,14 @@ export function rowValues(t: RawTensor, row: number): Float32Array {
   const scale = rowScales(t)[row];
   return Float32Array.from(new Int8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), (v) => v * scale);
 }
+
+/** The arrays one after another in one Float32Array. */
+export function concat(arrays: readonly Float32Array[]): Float32Array {
+  const out = new Float32Array(arrays.reduce((n, a) => n + a.length, 0));
+  let offset = 0;
+  for (const a of arrays) {
+    out.set(a, offset);
+    offset += a.length;
+  }
+  return out;
+}

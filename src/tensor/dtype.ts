@@ -54,3 +54,17 @@ function readWith(bytes: Uint8Array, count: number, read: (view: DataView, i: nu
   for (let i = 0; i < count; i++) out[i] = read(view, i);
   return out;
 }
+
+/** The index of the first NaN or infinity in raw little-endian tensor bytes, or -1 (I8 is always finite). */
+export function firstNonFinite(bytes: Uint8Array, dtype: DType): number {
+  if (dtype === 'I8') return -1;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const count = bytes.byteLength / DTYPE_BYTES[dtype];
+  if (dtype === 'F32') {
+    for (let i = 0; i < count; i++) if ((view.getUint32(i * 4, true) & 0x7f800000) === 0x7f800000) return i;
+  } else {
+    const exponent = dtype === 'BF16' ? 0x7f80 : 0x7c00;
+    for (let i = 0; i < count; i++) if ((view.getUint16(i * 2, true) & exponent) === exponent) return i;
+  }
+  return -1;
+}

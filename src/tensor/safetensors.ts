@@ -81,12 +81,16 @@ export function parseSafetensors(file: string, data: Uint8Array): Map<string, Ra
       file,
     });
   }
+  // As the reference implementation requires: the tensors tile the data exactly, in offset order,
+  // with nothing before, between or after them (a header length one byte off shifts every tensor).
   ranges.sort((a, b) => a.begin - b.begin || a.end - b.end);
-  for (let i = 1; i < ranges.length; i++) {
-    const prev = ranges[i - 1];
-    const cur = ranges[i];
-    if (cur.begin < prev.end) fail(`tensors "${prev.name}" and "${cur.name}" overlap (bytes ${cur.begin}..${prev.end})`);
+  let covered = 0;
+  for (const [i, cur] of ranges.entries()) {
+    if (cur.begin < covered) fail(`tensors "${ranges[i - 1].name}" and "${cur.name}" overlap (bytes ${cur.begin}..${covered})`);
+    if (cur.begin > covered) fail(`${cur.begin - covered} bytes before tensor "${cur.name}" belong to no tensor: the tensors must cover the data contiguously`);
+    covered = cur.end;
   }
+  if (covered !== dataLength) fail(`${dataLength - covered} bytes after the last tensor belong to no tensor: the header length or the offsets are wrong`);
   return tensors;
 }
 

@@ -1,0 +1,117 @@
+/**
+ * One retrieval evaluation: a set of (query, code) pairs whose codes are the candidates, ranked for each
+ * query by dense search (the embedder's vectors), lexical search (BM25) or the hybrid fusion, with the
+ * metrics overall and per language. The embedder sees what the product gives it: queries with the
+ * code-search instruction, documents with the "Retrieved Answer:" prefix.
+ */
+import { readFileSync } from 'node:fs';
+import { Bm25Index } from '../src/search/bm25';
+import { fuse, FUSION_CANDIDATES, type SearchMode } from '../src/search/hybrid';
+import { TopK, type Scored } from '../src/search/top-k';
+import { applyPrompt } from '../src/text/prompts';
+import { retrievalMetrics, type Metrics } from './metrics';
+
+export interface EvalPair {
+  readonly lang: string;
+  readonly package: string;
+  readonly path: string;
+  readonly name: string;
+  readonly query: string;
+  readonly code: string;
+}
+
+/** A query written in a user's words, pointing at one pair's code by path and name. */
+export interface NaturalQuery {
+  readonly query: string;
+  readonly path: string;
+  readonly name: string;
+}
+
+export interface TextEmbedder {
+  embed(texts: readonly string[]): Promise<Float32Array[]>;
+}
+
+export function readPairs(file: string): EvalPair[] {
+  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as EvalPair);
+}
+
+export function readNaturalQueries(file: string, pairs: readonly EvalPair[]): { queries: string[]; gold: number[]; langs: string[] } {
+  const entries = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as NaturalQuery);
+  const gold = entries.map((e) => {
+    const i = pairs.findIndex((p) => p.path === e.path && p.name === e.name);
+    if (i < 0) throw new Error(`${file}: no pair for ${e.path} ${e.name}`);
+    return i;
+  });
+  return { queries: entries.map((e) => e.query), gold, langs: gold.map((i) => pairs[i].lang) };
+}
+
+/** The candidates of one evaluation, embedded once, with their lexical index. */
+export class Candidates {
+  private constructor(
+    readonly pairs: readonly EvalPair[],
+    readonly vectors: readonly Float32Array[],
+    readonly lexical: Bm25Index,
+  ) {}
+
+  static async embed(pairs: readonly EvalPair[], embedder: TextEmbedder): Promise<Candidates> {
+    const vectors = await embedder.embed(pairs.map((p) => applyPrompt(p.code, { kind: 'document' })));
+    return new Candidates(pairs, vectors, Bm25Index.build(pairs.map((p) => p.code)));
+  }
+
+  denseTop(query: Float32Array, k: number): Scored[] {
+    const top = new TopK(k);
+    this.vectors.forEach((v, id) => top.push(id, dot(v, query)));
+    return top.sorted();
+  }
+
+  /** Ranked ids (top `k`) for every query in every mode; `weights` are hybrid's lexical weights to try. */
+  async rank(queries: readonly string[], embedder: TextEmbedder, k: number, weights: readonly number[]): Promise<Rankings> {
+    const queryVectors = await embedder.embed(queries.map((q) => applyPrompt(q, { kind: 'query' })));
+    const dense: number[][] = [];
+    const lexical: number[][] = [];
+    const hybrid = weights.map(() => [] as number[][]);
+    queries.forEach((query, q) => {
+      const vector = queryVectors[q];
+      const denseCandidates = this.denseTop(vector, Math.max(k, FUSION_CANDIDATES));
+      const lexicalScores = this.lexical.scores(query);
+      const lexicalTop = new TopK(Math.max(k, FUSION_CANDIDATES));
+      for (const [id, score] of lexicalScores) lexicalTop.push(id, score);
+      const lexicalCandidates = lexicalTop.sorted();
+      dense.push(denseCandidates.slice(0, k).map((s) => s.id));
+      lexical.push(lexicalCandidates.slice(0, k).map((s) => s.id));
+      const input = {
+        dense: denseCandidates,
+        lexical: lexicalCandidates,
+        denseScore: (id: number) => dot(this.vectors[id], vector),
+        lexicalScore: (id: number) => lexicalScores.get(id) ?? 0,
+      };
+      weights.forEach((w, i) => hybrid[i].push(fuse(input, k, w).map((s) => s.id)));
+    });
+    return { dense, lexical, hybrid };
+  }
+}
+
+export interface Rankings {
+  readonly dense: number[][];
+  readonly lexical: number[][];
+  /** One ranking per hybrid weight tried. */
+  readonly hybrid: number[][][];
+}
+
+export function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+/** Metrics overall ('all') and per language. */
+export function metricsByLanguage(rankings: readonly number[][], gold: readonly number[], langs: readonly string[]): Record<string, Metrics> {
+  const out: Record<string, Metrics> = { all: retrievalMetrics(rankings, gold) };
+  for (const lang of [...new Set(langs)].sort()) {
+    const idx = langs.map((l, i) => (l === lang ? i : -1)).filter((i) => i >= 0);
+    out[lang] = retrievalMetrics(idx.map((i) => rankings[i]), idx.map((i) => gold[i]));
+  }
+  return out;
+}
+
+export type ModeMetrics = Record<SearchMode, Record<string, Metrics>>;

@@ -1,0 +1,181 @@
+/**
+ * `c2llm index <folder> --output <file> [--model <dir>] [--device ...] [--dtype ...] [--update] [--shard i/N]
+ *  [--no-texts] [--progress]`: walks the folder with the demo's filters (search/corpus.ts), chunks each file
+ * (search/chunker.ts), embeds the chunks as documents and writes one index file (search/index-file.ts).
+ * `--update` re-embeds only files whose content changed since the index at --output was written (same
+ * model and chunker). `--shard i/N` (0 <= i < N) indexes only the files whose path hashes to i, so that N
+ * jobs of a CI matrix or a Kubernetes Indexed Job (i = $JOB_COMPLETION_INDEX) each build a shard;
+ * `c2llm merge <shard files...> --output <file>` joins them into the index one job would have built.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Embedder } from '../embedder';
+import { IndexFileError, InputError } from '../errors';
+import { checkWritable, writeFileAtomic } from '../node/atomic-write';
+import { modelFingerprint } from '../node/model-fingerprint';
+import { CHUNKER_VERSION, chunkFile, DEFAULT_CHUNK_OPTIONS } from '../search/chunker';
+import { buildIndexData, mergeIndexData, type EmbeddedFile } from '../search/code-index';
+import { decodeIndex, encodeIndex, type IndexData, type IndexHeader } from '../search/index-file';
+import { decodeText, languageOf, sha256Hex, skipByPath } from '../search/corpus';
+import { applyPrompt } from '../text/prompts';
+import { loadEmbedder, MODEL_FLAGS, modelChoice } from './load-model';
+import { ProgressLine } from './progress';
+
+export const INDEX_USAGE = 'usage: c2llm index <folder> --output <file> [--model <dir>] [--device webgpu|cpu|reference|auto] [--dtype auto|int8] [--update] [--shard i/N] [--no-texts] [--progress]';
+export const MERGE_USAGE = 'usage: c2llm merge <shard files...> --output <file>';
+
+/** Texts embedded per call: the unit of progress reports. */
+const EMBED_BATCH = 32;
+
+type Log = (line: string) => void;
+
+/** Every file under `root`, as '/'-separated relative paths, sorted; skipped folders are not entered. */
+async function walk(root: string): Promise<{ path: string; full: string; bytes: number }[]> {
+  const out: { path: string; full: string; bytes: number }[] = [];
+  const visit = async (dir: string) => {
+    const entries = await readdir(dir, { withFileTypes: true });
+    for (const entry of entries) {
+      const full = join(dir, entry.name);
+      const path = relative(root, full).split(sep).join('/');
+      if (entry.isDirectory()) {
+        if (skipByPath(`${path}/x.js`, 0) !== 'folder') await visit(full);
+      } else if (entry.isFile()) {
+        out.push({ path, full, bytes: (await stat(full)).size });
+      }
+    }
+  };
+  await visit(root);
+  return out.sort((a, b) => (a.path < b.path ? -1 : 1));
+}
+
+/** FNV-1a of the path's UTF-8 bytes: the same shard for the same path on every machine. */
+export function shardOf(path: string, shards: number): number {
+  let h = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(path)) h = Math.imul(h ^ byte, 0x01000193) >>> 0;
+  return h % shards;
+}
+
+function parseShard(value: string | undefined): { index: number; count: number } | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(\d+)\/(\d+)$/.exec(value);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || index >= count) throw new InputError(`--shard must be i/N with 0 <= i < N (e.g. 0/4, or $JOB_COMPLETION_INDEX/4), got "${value}"`);
+  return { index, count };
+}
+
+/** The vectors of an earlier index by file hash, when it was made with this model and chunker. */
+function reusableVectors(previous: IndexData, header: IndexHeader, log: Log): Map<string, Float32Array> {
+  const reuse = new Map<string, Float32Array>();
+  if (previous.model.fingerprint !== header.model.fingerprint || JSON.stringify(previous.chunker) !== JSON.stringify(header.chunker)) {
+    log('c2llm: --update: the existing index was made with another model or chunker; embedding everything');
+    return reuse;
+  }
+  const { dim } = previous;
+  const rowsOf = new Map<number, number[]>();
+  previous.chunks.forEach((c, id) => rowsOf.set(c.file, [...(rowsOf.get(c.file) ?? []), id]));
+  previous.files.forEach((f, i) => {
+    const rows = rowsOf.get(i) ?? [];
+    const vectors = new Float32Array(rows.length * dim);
+    rows.forEach((id, j) => {
+      for (let d = 0; d < dim; d++) vectors[j * dim + d] = previous.vectors[id * dim + d] * previous.scales[id];
+    });
+    reuse.set(f.hash, vectors);
+  });
+  return reuse;
+}
+
+async function embedFiles(embedder: Embedder, files: { path: string; language: string; hash: string; chunks: EmbeddedFile['chunks'] }[], progress: ProgressLine): Promise<EmbeddedFile[]> {
+  const texts = files.flatMap((f) => f.chunks.map((c) => applyPrompt(c.text, { kind: 'document' })));
+  const vectors: Float32Array[] = [];
+  for (let start = 0; start < texts.length; start += EMBED_BATCH) {
+    const { vectors: batch, tokens } = await embedder.embedCounting(texts.slice(start, start + EMBED_BATCH));
+    vectors.push(...batch);
+    progress.advance(batch.length, tokens);
+  }
+  let next = 0;
+  return files.map((f) => {
+    const matrix = new Float32Array(f.chunks.length * embedder.dim);
+    f.chunks.forEach((_, j) => matrix.set(vectors[next++], j * embedder.dim));
+    return { ...f, vectors: matrix };
+  });
+}
+
+export async function indexCommand(argv: string[], log: Log): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { ...MODEL_FLAGS, output: { type: 'string' }, update: { type: 'boolean' }, shard: { type: 'string' }, 'no-texts': { type: 'boolean' }, progress: { type: 'boolean' } },
+    strict: true,
+  });
+  if (positionals.length !== 1 || !values.output) throw new InputError(`one folder and --output are required\n${INDEX_USAGE}`);
+  const folder = positionals[0];
+  if (!(await stat(folder).catch(() => undefined))?.isDirectory()) throw new InputError(`${folder}: not a folder`);
+  const shard = parseShard(values.shard);
+  const choice = modelChoice(values);
+  await checkWritable(values.output);
+  let previous: IndexData | undefined;
+  if (values.update) {
+    const bytes = await readFile(values.output).catch(() => undefined);
+    if (bytes) previous = decodeIndex(values.output, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    else log(`c2llm: --update: ${values.output} does not exist yet; building it`);
+  }
+
+  const header: IndexHeader = {
+    model: { id: choice.id, fingerprint: await modelFingerprint(choice.dir) },
+    dim: 0,
+    chunker: { version: CHUNKER_VERSION, ...DEFAULT_CHUNK_OPTIONS },
+  };
+  const files = (await walk(folder)).filter((f) => !shard || shardOf(f.path, shard.count) === shard.index);
+  const kept: { path: string; language: string; hash: string; chunks: EmbeddedFile['chunks'] }[] = [];
+  let skipped = 0;
+  for (const f of files) {
+    if (skipByPath(f.path, f.bytes)) {
+      skipped++;
+      continue;
+    }
+    const text = decodeText(new Uint8Array(await readFile(f.full)));
+    if (text === undefined) {
+      skipped++;
+      continue;
+    }
+    const chunks = chunkFile(f.path, text, DEFAULT_CHUNK_OPTIONS);
+    if (chunks.length > 0) kept.push({ path: f.path, language: languageOf(f.path), hash: await sha256Hex(text), chunks });
+  }
+  const embedder = await loadEmbedder(choice, log);
+  try {
+    const withDim = { ...header, dim: embedder.dim };
+    const reuse = previous ? reusableVectors(previous, withDim, log) : new Map<string, Float32Array>();
+    const reused = new Set(kept.filter((f) => reuse.get(f.hash)?.length === f.chunks.length * embedder.dim));
+    const todo = kept.filter((f) => !reused.has(f));
+    const chunkCount = todo.reduce((n, f) => n + f.chunks.length, 0);
+    log(`c2llm: ${kept.length} files (${skipped} skipped${shard ? `, shard ${shard.index}/${shard.count}` : ''}), ${chunkCount} chunks to embed, ${reused.size} files unchanged`);
+    const progress = new ProgressLine(chunkCount, 'chunks', values.progress === true);
+    const embedded = await embedFiles(embedder, todo, progress);
+    progress.done();
+    const all = [...embedded, ...[...reused].map((f) => ({ ...f, vectors: reuse.get(f.hash)! }))];
+    const data = buildIndexData(withDim, all, values['no-texts'] !== true);
+    const bytes = encodeIndex(data);
+    await writeFileAtomic(values.output, bytes);
+    log(`c2llm: wrote ${values.output}: ${data.files.length} files, ${data.chunks.length} chunks, ${(bytes.byteLength / 1024).toFixed(0)} KiB (${(bytes.byteLength / Math.max(1, data.chunks.length)).toFixed(0)} bytes per chunk)`);
+  } finally {
+    embedder.dispose();
+  }
+}
+
+export async function mergeCommand(argv: string[], log: Log): Promise<void> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { output: { type: 'string' } }, strict: true });
+  if (positionals.length === 0 || !values.output) throw new InputError(`shard files and --output are required\n${MERGE_USAGE}`);
+  await checkWritable(values.output);
+  const parts = [];
+  for (const name of positionals) {
+    const bytes = await readFile(name).catch((cause) => {
+      throw new IndexFileError(name, `cannot be read (${(cause as Error).message})`, { cause });
+    });
+    parts.push({ name, data: decodeIndex(name, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)) });
+  }
+  const merged = mergeIndexData(parts);
+  await writeFileAtomic(values.output, encodeIndex(merged));
+  log(`c2llm: merged ${parts.length} shards into ${values.output}: ${merged.files.length} files, ${merged.chunks.length} chunks`);
+}

@@ -1,0 +1,47 @@
+/**
+ * The model flags every command shares (--model, --device, --dtype), checked, and the embedder they
+ * load. Without --model the bundled C2LLM-nano is used. Diagnostics go to `log` (stderr).
+ */
+import { Embedder, type DeviceChoice } from '../embedder';
+import { InputError } from '../errors';
+import { BUNDLED_MODEL_DIR, BUNDLED_MODEL_NAME } from '../node/bundled-model';
+import { createNodeGpu } from '../node/dawn';
+import { directorySource } from '../node/fs-source';
+
+export const MODEL_FLAGS = {
+  model: { type: 'string' },
+  device: { type: 'string', default: 'auto' },
+  dtype: { type: 'string', default: 'auto' },
+} as const;
+
+export interface ModelChoice {
+  /** The folder the checkpoint is read from. */
+  readonly dir: string;
+  /** What an index records as the model's id: C2LLM-nano for the bundled model, else the folder. */
+  readonly id: string;
+  readonly device: DeviceChoice;
+  readonly dtype: 'auto' | 'int8';
+}
+
+export function modelChoice(values: { model?: string; device?: string; dtype?: string }): ModelChoice {
+  const device = (values.device ?? 'auto') as DeviceChoice;
+  if (!['webgpu', 'cpu', 'reference', 'auto'].includes(device)) throw new InputError(`--device must be webgpu, cpu, reference or auto, got "${device}"`);
+  const dtype = (values.dtype ?? 'auto') as 'auto' | 'int8';
+  if (!['auto', 'int8'].includes(dtype)) throw new InputError(`--dtype must be auto or int8, got "${dtype}"`);
+  const dir = values.model ?? BUNDLED_MODEL_DIR;
+  return { dir, id: values.model === undefined ? BUNDLED_MODEL_NAME : dir, device, dtype };
+}
+
+export async function loadEmbedder(choice: ModelChoice, log: (line: string) => void, limits: { maxLength?: number; batchSize?: number } = {}): Promise<Embedder> {
+  const { device, dtype } = choice;
+  const embedder = await Embedder.load(directorySource(choice.dir), {
+    device,
+    gpu: device === 'webgpu' || device === 'auto' ? await createNodeGpu() : undefined,
+    ort: async () => ({ module: await import('onnxruntime-node'), runtime: 'onnxruntime-node' }),
+    dtype,
+    ...limits,
+  });
+  log(`c2llm: ${embedder.model.source}: using ${embedder.backend.description}, because ${embedder.deviceReason}`);
+  if (embedder.model.unusedTensors.length) log(`c2llm: ignoring ${embedder.model.unusedTensors.length} unused tensor(s): ${embedder.model.unusedTensors.join(', ')}`);
+  return embedder;
+}

@@ -1,0 +1,78 @@
+/**
+ * `c2llm search --index <file> (--query <text> | --queries <file.json>) [--k 10] [--mode hybrid|dense|lexical]
+ *  [--json] [--model <dir>] [--device ...] [--dtype ...]`: ranks an index's chunks for each query. Queries
+ * are embedded as queries (the code-search instruction) with the model the index names (the bundled
+ * C2LLM-nano, or --model), whose fingerprint must match the index's. With --queries or --json, stdout is
+ * exactly {"results": [[{"path", "startLine", "endLine", "score"}, ...], ...]}: one list per query, best
+ * first; otherwise a readable listing.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { IndexFileError, InputError } from '../errors';
+import { BUNDLED_MODEL_NAME } from '../node/bundled-model';
+import { modelFingerprint } from '../node/model-fingerprint';
+import { CodeIndex, type CodeSearchResult } from '../search/code-index';
+import { SEARCH_MODES, type SearchMode } from '../search/hybrid';
+import { applyPrompt } from '../text/prompts';
+import { loadEmbedder, MODEL_FLAGS, modelChoice } from './load-model';
+
+export const SEARCH_USAGE = 'usage: c2llm search --index <file> (--query <text> | --queries <file.json>) [--k 10] [--mode hybrid|dense|lexical] [--json] [--model <dir>] [--device ...] [--dtype ...]';
+
+async function readQueries(file: string): Promise<string[]> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, 'utf8'));
+  } catch (cause) {
+    throw new InputError(`${file}: cannot be read as JSON (${(cause as Error).message})`, { cause });
+  }
+  if (!Array.isArray(parsed) || parsed.some((q) => typeof q !== 'string')) throw new InputError(`${file}: must be a JSON array of strings`);
+  return parsed as string[];
+}
+
+function listing(query: string, results: readonly CodeSearchResult[]): string {
+  const lines = [`${query}`];
+  results.forEach((r, i) => {
+    lines.push(`${String(i + 1).padStart(3)}. ${r.path}:${r.startLine}-${r.endLine}  (${r.score.toFixed(3)})`);
+    const first = r.text?.split('\n').find((l) => l.trim() !== '');
+    if (first) lines.push(`       ${first.trim().slice(0, 100)}`);
+  });
+  return lines.join('\n');
+}
+
+export async function searchCommand(argv: string[], log: (line: string) => void): Promise<string> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { ...MODEL_FLAGS, index: { type: 'string' }, query: { type: 'string' }, queries: { type: 'string' }, k: { type: 'string', default: '10' }, mode: { type: 'string', default: 'hybrid' }, json: { type: 'boolean' } },
+    strict: true,
+  });
+  if (!values.index || (values.query === undefined) === (values.queries === undefined)) throw new InputError(`--index and one of --query or --queries are required\n${SEARCH_USAGE}`);
+  const k = Number(values.k);
+  if (!Number.isInteger(k) || k < 1) throw new InputError(`--k must be a positive integer, got "${values.k}"`);
+  const mode = values.mode as SearchMode;
+  if (!SEARCH_MODES.includes(mode)) throw new InputError(`--mode must be ${SEARCH_MODES.join(', ')}, got "${values.mode}"`);
+  const queries = values.queries !== undefined ? await readQueries(values.queries) : [values.query as string];
+  const bytes = await readFile(values.index).catch((cause) => {
+    throw new IndexFileError(values.index!, `cannot be read (${(cause as Error).message})`, { cause });
+  });
+  const index = CodeIndex.decode(values.index, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+
+  let vectors: (Float32Array | undefined)[] = queries.map(() => undefined);
+  if (mode !== 'lexical') {
+    const named = index.data.model.id;
+    if (values.model === undefined && named !== BUNDLED_MODEL_NAME) throw new InputError(`${values.index}: made with the model at ${named}; pass it with --model`);
+    const choice = modelChoice(values);
+    const fingerprint = await modelFingerprint(choice.dir);
+    if (fingerprint !== index.data.model.fingerprint) throw new IndexFileError(values.index, `was made with another model (${named}, ${index.data.model.fingerprint.slice(0, 19)}…) than ${choice.dir} (${fingerprint.slice(0, 19)}…)`);
+    const embedder = await loadEmbedder(choice, log);
+    try {
+      vectors = await embedder.embed(queries.map((q) => applyPrompt(q, { kind: 'query' })));
+    } finally {
+      embedder.dispose();
+    }
+  }
+  const results = queries.map((text, i) => index.search({ vector: vectors[i], text }, k, mode));
+  if (values.json || values.queries !== undefined) {
+    return JSON.stringify({ results: results.map((list) => list.map(({ path, startLine, endLine, score }) => ({ path, startLine, endLine, score }))) });
+  }
+  return queries.map((q, i) => listing(q, results[i])).join('\n\n');
+}

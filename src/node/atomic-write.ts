@@ -1,0 +1,44 @@
+/**
+ * Output written whole or not at all: the bytes go to a temporary file in the target's folder, are
+ * flushed to disk, and only then renamed over the target. A failure (a full disk, a missing folder)
+ * removes the temporary file, leaves any old target as it was, and is an InputError naming the path.
+ */
+import { access, constants, open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { InputError } from '../errors';
+
+/** Fails now, before any work, when `path`'s folder does not exist or cannot be written. */
+export async function checkWritable(path: string): Promise<void> {
+  try {
+    await access(dirname(path), constants.W_OK);
+  } catch (cause) {
+    throw new InputError(`${path}: cannot be written (its folder ${dirname(path)} ${(cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'is not writable'})`, { cause });
+  }
+}
+
+/** Writes `content` (bytes, or pieces of text or bytes, so that large output never becomes one string). */
+export async function writeFileAtomic(path: string, content: Uint8Array | Iterable<string | Uint8Array>): Promise<void> {
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
+  const encoder = new TextEncoder();
+  try {
+    const file = await open(temporary, 'w');
+    try {
+      for (const piece of content instanceof Uint8Array ? [content] : content) {
+        const bytes = typeof piece === 'string' ? encoder.encode(piece) : piece;
+        let written = 0;
+        while (written < bytes.byteLength) {
+          const { bytesWritten } = await file.write(bytes, written, bytes.byteLength - written);
+          if (bytesWritten === 0) throw new Error('no bytes written');
+          written += bytesWritten;
+        }
+      }
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(temporary, path);
+  } catch (cause) {
+    await rm(temporary, { force: true });
+    throw new InputError(`${path}: cannot be written (${(cause as Error).message})`, { cause });
+  }
+}

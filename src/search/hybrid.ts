@@ -1,0 +1,40 @@
+/**
+ * Hybrid ranking: the dense (embedding) and lexical (BM25) candidate lists fused by a z-score blend.
+ * The union of both lists' candidates is scored on both sides (a document absent from the lexical
+ * postings scores 0), each side is standardised over that union, and the fused score is
+ * z(dense) + weight * z(lexical). DEFAULT_LEXICAL_WEIGHT was chosen on the validation split, never
+ * on the test split (`npm run eval` prints the sweep).
+ */
+import { TopK, type Scored } from './top-k';
+
+export type SearchMode = 'hybrid' | 'dense' | 'lexical';
+export const SEARCH_MODES: readonly SearchMode[] = ['hybrid', 'dense', 'lexical'];
+
+/** How many candidates each side contributes to the fusion. */
+export const FUSION_CANDIDATES = 100;
+export const DEFAULT_LEXICAL_WEIGHT = 0.5;
+
+function standardised(values: readonly number[]): number[] {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const sd = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / values.length);
+  return values.map((v) => (sd > 0 ? (v - mean) / sd : 0));
+}
+
+export interface FusionInput {
+  readonly dense: readonly Scored[];
+  readonly lexical: readonly Scored[];
+  /** The dense score of any document (a dot product with the query). */
+  denseScore(id: number): number;
+  /** The lexical score of any document, 0 when it shares no word with the query. */
+  lexicalScore(id: number): number;
+}
+
+export function fuse(input: FusionInput, k: number, weight = DEFAULT_LEXICAL_WEIGHT): Scored[] {
+  const ids = [...new Set([...input.dense.map((s) => s.id), ...input.lexical.map((s) => s.id)])];
+  if (ids.length === 0) return [];
+  const dense = standardised(ids.map((id) => input.denseScore(id)));
+  const lexical = standardised(ids.map((id) => input.lexicalScore(id)));
+  const top = new TopK(k);
+  ids.forEach((id, i) => top.push(id, dense[i] + weight * lexical[i]));
+  return top.sorted();
+}

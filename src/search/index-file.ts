@@ -1,0 +1,270 @@
+/**
+ * The search index file (`.c2idx`), version 1: what `c2llm index` writes, `c2llm search`, the demo and
+ * static sites read. Little-endian:
+ *
+ *   bytes 0-7     magic "C2LLMIDX"
+ *   bytes 8-11    u32 format version (1)
+ *   bytes 12-15   u32 header length H
+ *   16 .. 16+H    header JSON, space-padded so that the data starts at a multiple of 8
+ *   then          the sections the header lists, each at an offset (from the data start) that is the
+ *                 previous section's end rounded up to 8, the first at 0, the last ending at the file's end
+ *
+ * Header: { model: {id, fingerprint}, dim, vectorDtype: "int8", chunker: {version, maxLines, mergeLines,
+ * overlapLines}, counts: {files, chunks, terms, postings}, hasTexts, sections: {name: {offset, length}} }.
+ * Sections (n = chunks, t = terms, p = postings):
+ *   vectors       i8  [n, dim]   each chunk's unit vector v ~ scale * q, q in [-127, 127]
+ *   scales        f32 [n]        per-vector scale, finite and > 0 (0 only for an all-zero vector)
+ *   chunks        u32 [n, 3]     file index, start line, end line (1-based, inclusive)
+ *   files         JSON           [{path, language, hash}] sorted by path; chunks are in file order
+ *   terms         JSON           the lexical vocabulary, sorted (code unit order), no duplicates
+ *   postingStarts u32 [t + 1]    term i's postings are postingDocs[starts[i] .. starts[i+1]]
+ *   postingDocs   u32 [p]        chunk ids, increasing within a term
+ *   postingFreqs  u32 [p]        occurrences of the term in that chunk (>= 1)
+ *   chunkLengths  u32 [n]        words per chunk (BM25's document length)
+ *   texts         JSON           [chunk text], only when hasTexts
+ *
+ * The reader is strict, like the checkpoint loader: every field, count, offset and length is checked
+ * before use, sections must tile the data exactly, and any failure is an IndexFileError naming the field.
+ */
+import { IndexFileError } from '../errors';
+
+export const INDEX_MAGIC = 'C2LLMIDX';
+export const INDEX_FORMAT_VERSION = 1;
+export const INDEX_FILE_EXTENSION = '.c2idx';
+
+export interface IndexedFile {
+  /** Relative to the indexed folder, '/'-separated. */
+  readonly path: string;
+  readonly language: string;
+  /** SHA-256 of the file's text, hex: what `--update` compares. */
+  readonly hash: string;
+}
+
+export interface ChunkRecord {
+  readonly file: number;
+  readonly startLine: number;
+  readonly endLine: number;
+}
+
+export interface ChunkerSettings {
+  readonly version: number;
+  readonly maxLines: number;
+  readonly mergeLines: number;
+  readonly overlapLines: number;
+}
+
+export interface IndexHeader {
+  readonly model: { readonly id: string; readonly fingerprint: string };
+  readonly dim: number;
+  readonly chunker: ChunkerSettings;
+}
+
+export interface IndexData extends IndexHeader {
+  readonly files: readonly IndexedFile[];
+  readonly chunks: readonly ChunkRecord[];
+  readonly vectors: Int8Array;
+  readonly scales: Float32Array;
+  readonly terms: readonly string[];
+  readonly postingStarts: Uint32Array;
+  readonly postingDocs: Uint32Array;
+  readonly postingFreqs: Uint32Array;
+  readonly chunkLengths: Uint32Array;
+  readonly texts?: readonly string[];
+}
+
+const SECTION_ORDER = ['vectors', 'scales', 'chunks', 'files', 'terms', 'postingStarts', 'postingDocs', 'postingFreqs', 'chunkLengths', 'texts'] as const;
+type SectionName = (typeof SECTION_ORDER)[number];
+
+const align8 = (n: number) => Math.ceil(n / 8) * 8;
+const utf8 = new TextEncoder();
+
+function sectionBytes(data: IndexData): Map<SectionName, Uint8Array> {
+  const view = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  const chunkWords = new Uint32Array(data.chunks.length * 3);
+  data.chunks.forEach((c, i) => chunkWords.set([c.file, c.startLine, c.endLine], i * 3));
+  const sections = new Map<SectionName, Uint8Array>([
+    ['vectors', view(data.vectors)],
+    ['scales', view(data.scales)],
+    ['chunks', view(chunkWords)],
+    ['files', utf8.encode(JSON.stringify(data.files.map(({ path, language, hash }) => ({ path, language, hash }))))],
+    ['terms', utf8.encode(JSON.stringify(data.terms))],
+    ['postingStarts', view(data.postingStarts)],
+    ['postingDocs', view(data.postingDocs)],
+    ['postingFreqs', view(data.postingFreqs)],
+    ['chunkLengths', view(data.chunkLengths)],
+  ]);
+  if (data.texts) sections.set('texts', utf8.encode(JSON.stringify(data.texts)));
+  return sections;
+}
+
+/** The whole file's bytes. (Typed arrays are little-endian on every platform this runs on.) */
+export function encodeIndex(data: IndexData): Uint8Array {
+  const sections = sectionBytes(data);
+  const layout: Record<string, { offset: number; length: number }> = {};
+  let end = 0;
+  for (const [name, bytes] of sections) {
+    const offset = align8(end);
+    layout[name] = { offset, length: bytes.byteLength };
+    end = offset + bytes.byteLength;
+  }
+  const header = {
+    model: data.model,
+    dim: data.dim,
+    vectorDtype: 'int8',
+    chunker: data.chunker,
+    counts: { files: data.files.length, chunks: data.chunks.length, terms: data.terms.length, postings: data.postingDocs.length },
+    hasTexts: data.texts !== undefined,
+    sections: layout,
+  };
+  let json = utf8.encode(JSON.stringify(header));
+  const padded = align8(16 + json.byteLength) - 16;
+  json = utf8.encode(JSON.stringify(header) + ' '.repeat(padded - json.byteLength));
+  const out = new Uint8Array(16 + json.byteLength + end);
+  out.set(utf8.encode(INDEX_MAGIC), 0);
+  const dv = new DataView(out.buffer);
+  dv.setUint32(8, INDEX_FORMAT_VERSION, true);
+  dv.setUint32(12, json.byteLength, true);
+  out.set(json, 16);
+  const dataStart = 16 + json.byteLength;
+  for (const [name, bytes] of sections) out.set(bytes, dataStart + layout[name].offset);
+  return out;
+}
+
+/** Parses and checks a whole index file; `file` names it in every error. */
+export function decodeIndex(file: string, bytes: Uint8Array): IndexData {
+  const fail = (detail: string): never => {
+    throw new IndexFileError(file, detail);
+  };
+  if (bytes.byteLength < 16 || new TextDecoder().decode(bytes.subarray(0, 8)) !== INDEX_MAGIC) fail(`not a c2llm index (no "${INDEX_MAGIC}" magic)`);
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = dv.getUint32(8, true);
+  if (version !== INDEX_FORMAT_VERSION) fail(`format version ${version}; this reader reads version ${INDEX_FORMAT_VERSION}`);
+  const headerLength = dv.getUint32(12, true);
+  const dataStart = 16 + headerLength;
+  if (dataStart > bytes.byteLength) fail(`header length ${headerLength} runs past the end of the file (${bytes.byteLength} bytes)`);
+  if (dataStart % 8 !== 0) fail(`header length ${headerLength} does not put the data at a multiple of 8`);
+  let header: Record<string, unknown>;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(16, dataStart)));
+  } catch (cause) {
+    throw new IndexFileError(file, `header is not valid UTF-8 JSON (${(cause as Error).message})`, { cause });
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('header is not a JSON object');
+
+  const count = (value: unknown, field: string, min = 0): number => {
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) fail(`header field "${field}" must be an integer >= ${min}, got ${JSON.stringify(value)}`);
+    return value as number;
+  };
+  const object = (value: unknown, field: string): Record<string, unknown> => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(`header field "${field}" must be an object`);
+    return value as Record<string, unknown>;
+  };
+  const model = object(header.model, 'model');
+  if (typeof model.id !== 'string' || typeof model.fingerprint !== 'string') fail('header field "model" needs string "id" and "fingerprint"');
+  const dim = count(header.dim, 'dim', 1);
+  if (header.vectorDtype !== 'int8') fail(`header field "vectorDtype" is ${JSON.stringify(header.vectorDtype)}; this reader reads "int8"`);
+  const chunkerRaw = object(header.chunker, 'chunker');
+  const chunker: ChunkerSettings = {
+    version: count(chunkerRaw.version, 'chunker.version', 1),
+    maxLines: count(chunkerRaw.maxLines, 'chunker.maxLines', 1),
+    mergeLines: count(chunkerRaw.mergeLines, 'chunker.mergeLines', 1),
+    overlapLines: count(chunkerRaw.overlapLines, 'chunker.overlapLines', 0),
+  };
+  const counts = object(header.counts, 'counts');
+  const n = count(counts.chunks, 'counts.chunks');
+  const nFiles = count(counts.files, 'counts.files');
+  const nTerms = count(counts.terms, 'counts.terms');
+  const nPostings = count(counts.postings, 'counts.postings');
+  if (typeof header.hasTexts !== 'boolean') fail('header field "hasTexts" must be true or false');
+  const layout = object(header.sections, 'sections');
+  const expected = SECTION_ORDER.filter((s) => s !== 'texts' || header.hasTexts);
+  const names = Object.keys(layout);
+  if (names.join() !== expected.join()) fail(`header field "sections" lists ${names.join(', ') || 'nothing'}; expected ${expected.join(', ')} in that order`);
+
+  const dataLength = bytes.byteLength - dataStart;
+  let end = 0;
+  const section = (name: SectionName): Uint8Array => {
+    const entry = object(layout[name], `sections.${name}`);
+    const offset = count(entry.offset, `sections.${name}.offset`);
+    const length = count(entry.length, `sections.${name}.length`);
+    if (offset !== align8(end)) fail(`section "${name}" starts at ${offset}, expected ${align8(end)} (sections must follow each other, 8-byte aligned)`);
+    if (offset + length > dataLength) fail(`section "${name}" (${offset}+${length}) runs past the end of the data (${dataLength} bytes): truncated file`);
+    end = offset + length;
+    return bytes.subarray(dataStart + offset, dataStart + offset + length);
+  };
+  const typed = <T>(name: SectionName, elementBytes: number, elements: number, make: (buffer: ArrayBuffer, offset: number, length: number) => T): T => {
+    const raw = section(name);
+    if (raw.byteLength !== elements * elementBytes) fail(`section "${name}" is ${raw.byteLength} bytes; the counts make it ${elements * elementBytes}`);
+    const copy = raw.slice();
+    return make(copy.buffer, 0, elements);
+  };
+  const json = (name: SectionName): unknown => {
+    try {
+      return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(section(name)));
+    } catch (cause) {
+      if (cause instanceof IndexFileError) throw cause;
+      throw new IndexFileError(file, `section "${name}" is not valid UTF-8 JSON (${(cause as Error).message})`, { cause });
+    }
+  };
+
+  const vectors = typed('vectors', 1, n * dim, (b, o, l) => new Int8Array(b, o, l));
+  const scales = typed('scales', 4, n, (b, o, l) => new Float32Array(b, o, l));
+  const chunkWords = typed('chunks', 4, n * 3, (b, o, l) => new Uint32Array(b, o, l));
+  const filesRaw = json('files');
+  const termsRaw = json('terms');
+  const postingStarts = typed('postingStarts', 4, nTerms + 1, (b, o, l) => new Uint32Array(b, o, l));
+  const postingDocs = typed('postingDocs', 4, nPostings, (b, o, l) => new Uint32Array(b, o, l));
+  const postingFreqs = typed('postingFreqs', 4, nPostings, (b, o, l) => new Uint32Array(b, o, l));
+  const chunkLengths = typed('chunkLengths', 4, n, (b, o, l) => new Uint32Array(b, o, l));
+  const textsRaw = header.hasTexts ? json('texts') : undefined;
+  if (end !== dataLength) fail(`${dataLength - end} bytes after the last section: the sections must end where the file does`);
+
+  if (!Array.isArray(filesRaw) || filesRaw.length !== nFiles) fail(`section "files" must be an array of ${nFiles} files`);
+  const files = (filesRaw as unknown[]).map((f, i): IndexedFile => {
+    const { path, language, hash } = (f ?? {}) as Record<string, unknown>;
+    if (typeof path !== 'string' || path === '' || typeof language !== 'string' || typeof hash !== 'string') fail(`files[${i}] needs string "path", "language" and "hash"`);
+    return { path: path as string, language: language as string, hash: hash as string };
+  });
+  files.forEach((f, i) => i > 0 && !(files[i - 1].path < f.path) && fail(`files[${i}] "${f.path}" is not after "${files[i - 1].path}": files must be sorted by path, without repeats`));
+  const chunks: ChunkRecord[] = [];
+  for (let i = 0; i < n; i++) {
+    const [fileIndex, startLine, endLine] = chunkWords.subarray(i * 3, i * 3 + 3);
+    if (fileIndex >= nFiles) fail(`chunks[${i}] names file ${fileIndex} of ${nFiles}`);
+    if (startLine < 1 || endLine < startLine) fail(`chunks[${i}] has lines ${startLine}-${endLine}`);
+    if (i > 0 && fileIndex < chunks[i - 1].file) fail(`chunks[${i}] is out of file order`);
+    chunks.push({ file: fileIndex, startLine, endLine });
+  }
+  scales.forEach((s, i) => (Number.isFinite(s) && s >= 0) || fail(`scales[${i}] is ${s}; scales must be finite and >= 0`));
+  if (!Array.isArray(termsRaw) || termsRaw.length !== nTerms || termsRaw.some((t) => typeof t !== 'string')) fail(`section "terms" must be an array of ${nTerms} strings`);
+  const terms = termsRaw as string[];
+  terms.forEach((t, i) => i > 0 && !(terms[i - 1] < t) && fail(`terms[${i}] "${t}" is not after "${terms[i - 1]}": terms must be sorted, without repeats`));
+  if (postingStarts[0] !== 0 || postingStarts[nTerms] !== nPostings) fail(`postingStarts must run from 0 to ${nPostings}`);
+  for (let t = 0; t < nTerms; t++) {
+    const [from, to] = [postingStarts[t], postingStarts[t + 1]];
+    if (to <= from) fail(`postingStarts[${t + 1}] is not after postingStarts[${t}]: every term has postings`);
+    for (let p = from; p < to; p++) {
+      if (postingDocs[p] >= n || (p > from && postingDocs[p] <= postingDocs[p - 1])) fail(`postingDocs[${p}] (term "${terms[t]}") is ${postingDocs[p]}: chunk ids must be < ${n} and increasing`);
+      if (postingFreqs[p] < 1) fail(`postingFreqs[${p}] is 0`);
+    }
+  }
+  let texts: string[] | undefined;
+  if (textsRaw !== undefined) {
+    if (!Array.isArray(textsRaw) || textsRaw.length !== n || textsRaw.some((t) => typeof t !== 'string')) fail(`section "texts" must be an array of ${n} strings`);
+    texts = textsRaw as string[];
+  }
+  return {
+    model: { id: model.id as string, fingerprint: model.fingerprint as string },
+    dim,
+    chunker,
+    files,
+    chunks,
+    vectors,
+    scales,
+    terms,
+    postingStarts,
+    postingDocs,
+    postingFreqs,
+    chunkLengths,
+    texts,
+  };
+}

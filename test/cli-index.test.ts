@@ -1,0 +1,111 @@
+/**
+ * `c2llm index`, `c2llm search` and `c2llm merge` as other tools use them: the search JSON's exact form,
+ * shards merging into the single build's bytes, `--update` embedding only what changed, and one-line
+ * errors for a user's mistakes. The model is the bundled C2LLM-nano (no --model), on the cpu device.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, test } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const work = mkdtempSync(join(tmpdir(), 'c2llm-index-'));
+
+function c2llm(args: string[]) {
+  const result = spawnSync('node', [join(ROOT, 'bin', 'c2llm.js'), ...args], { encoding: 'utf8', timeout: 300_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const FILES: Record<string, string> = {
+  'cache/lru.py': 'class LRUCache:\n    def __init__(self, capacity):\n        self.capacity = capacity\n        self.items = OrderedDict()\n\n    def get(self, key):\n        self.items.move_to_end(key)\n        return self.items[key]\n',
+  'strings/reverse.go': 'package strings\n\nfunc Reverse(s string) string {\n\tr := []rune(s)\n\tfor i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {\n\t\tr[i], r[j] = r[j], r[i]\n\t}\n\treturn string(r)\n}\n',
+  'web/debounce.ts': 'export function debounce(fn: () => void, ms: number) {\n  let timer: ReturnType<typeof setTimeout> | undefined;\n  return () => {\n    clearTimeout(timer);\n    timer = setTimeout(fn, ms);\n  };\n}\n',
+  'math/gcd.rs': 'pub fn gcd(mut a: u64, mut b: u64) -> u64 {\n    while b != 0 {\n        let t = b;\n        b = a % b;\n        a = t;\n    }\n    a\n}\n',
+  'node_modules/skip/index.js': 'module.exports = 1;\n',
+};
+
+function makeFolder(name: string, files: Record<string, string>): string {
+  const dir = join(work, name);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+beforeAll(() => {
+  const build = spawnSync('npm', ['run', 'build:cli'], { cwd: ROOT, encoding: 'utf8' });
+  expect(build.status, build.stderr).toBe(0);
+});
+
+describe('c2llm index / search / merge', () => {
+  const folder = makeFolder('corpus', FILES);
+  const index = join(work, 'corpus.c2idx');
+
+  test('index then search --queries prints exactly {"results": [[{path, startLine, endLine, score}]]}', () => {
+    const built = c2llm(['index', folder, '--output', index, '--device', 'cpu']);
+    expect(built.code, built.stderr).toBe(0);
+    expect(built.stderr).toMatch(/4 files \(0 skipped\), \d+ chunks to embed, 0 files unchanged/);
+    const queries = join(work, 'queries.json');
+    writeFileSync(queries, JSON.stringify(['reverse a string', 'gcd of two numbers']));
+    for (const mode of ['hybrid', 'dense', 'lexical']) {
+      const { code, stdout, stderr } = c2llm(['search', '--index', index, '--queries', queries, '--k', '2', '--mode', mode, '--device', 'cpu']);
+      expect(code, stderr).toBe(0);
+      const out = JSON.parse(stdout);
+      expect(Object.keys(out)).toEqual(['results']);
+      expect(out.results).toHaveLength(2);
+      for (const list of out.results) {
+        expect(list).toHaveLength(2);
+        for (const r of list) expect(Object.keys(r)).toEqual(['path', 'startLine', 'endLine', 'score']);
+        expect(list[0].score).toBeGreaterThanOrEqual(list[1].score);
+      }
+      expect(out.results[0][0]).toMatchObject({ path: 'strings/reverse.go', startLine: 1, endLine: 9 });
+      expect(out.results[1][0].path).toBe('math/gcd.rs');
+    }
+    const readable = c2llm(['search', '--index', index, '--query', 'reverse a string', '--k', '1', '--device', 'cpu']);
+    expect(readable.stdout).toMatch(/^reverse a string\n {2}1\. strings\/reverse\.go:1-9/);
+  });
+
+  test('--shard i/N builds that share the files merge into the bytes of the single build', () => {
+    const shards = [0, 1].map((i) => {
+      const out = join(work, `shard${i}.c2idx`);
+      const r = c2llm(['index', folder, '--output', out, '--shard', `${i}/2`, '--device', 'cpu']);
+      expect(r.code, r.stderr).toBe(0);
+      return out;
+    });
+    const merged = join(work, 'merged.c2idx');
+    const r = c2llm(['merge', ...shards, '--output', merged]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(merged).equals(readFileSync(index))).toBe(true);
+  });
+
+  test('--update embeds only the files whose content changed', () => {
+    const updating = makeFolder('updating', FILES);
+    const out = join(work, 'updating.c2idx');
+    expect(c2llm(['index', updating, '--output', out, '--device', 'cpu']).code).toBe(0);
+    writeFileSync(join(updating, 'math/gcd.rs'), `${FILES['math/gcd.rs']}\npub fn lcm(a: u64, b: u64) -> u64 {\n    a / gcd(a, b) * b\n}\n`);
+    const r = c2llm(['index', updating, '--output', out, '--update', '--device', 'cpu']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/4 files \(0 skipped\), [12] chunks to embed, 3 files unchanged/);
+    const found = c2llm(['search', '--index', out, '--query', 'lcm', '--mode', 'lexical', '--json']);
+    expect(JSON.parse(found.stdout).results[0][0].path).toBe('math/gcd.rs');
+  });
+
+  test.each([
+    [['index', '--output', 'x.c2idx'], /one folder and --output are required/],
+    [['index', join(work, 'missing'), '--output', 'x.c2idx'], /missing: not a folder/],
+    [['index', folder, '--output', 'x.c2idx', '--shard', '2/2'], /--shard must be i\/N with 0 <= i < N/],
+    [['search', '--index', join(work, 'nope.c2idx'), '--query', 'x'], /nope\.c2idx: cannot be read/],
+    [['search', '--index', join(ROOT, 'package.json'), '--query', 'x'], /package\.json: not a c2llm index/],
+    [['search', '--index', 'x', '--query', 'x', '--mode', 'fuzzy'], /--mode must be hybrid, dense, lexical/],
+    [['merge', '--output', 'x'], /shard files and --output are required/],
+    [['index', folder, '--output', join(work, 'no-such-folder', 'x.c2idx'), '--device', 'cpu'], /x\.c2idx: cannot be written/],
+  ])('one-line error, exit 1: %j', (args, message) => {
+    const { code, stderr } = c2llm(args as string[]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(message);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});

@@ -1,0 +1,290 @@
+#!/usr/bin/python3
+"""Builds the (query, code) pairs C2LLM-nano is trained and evaluated on, the CodeSearchNet way.
+
+    tools/train/corpus.py OUT_DIR [--npm-dir DIR]
+
+A pair is a function with a doc comment: the query is the comment's first sentence, the document is the
+function with the comment removed. Sources are what this machine reaches: Debian's openjdk-17-source,
+python3.11's standard library and /usr/lib/python3/dist-packages, golang-1.19-src, rust-src, and the npm
+packages of tools/train/npm-packages.txt (installed with --ignore-scripts into --npm-dir). Pairs are
+deduplicated by normalised code and by normalised query, then split into train / validation / test by
+package (a hash of the language and the package or module directory), so that the test split is code from
+packages the model never saw. Writes OUT_DIR/{train,validation,test}.jsonl and OUT_DIR/corpus-stats.json.
+"""
+import argparse
+import ast
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+import zipfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+JAVA_SRC_ZIP = "/usr/lib/jvm/openjdk-17/lib/src.zip"
+PYTHON_ROOTS = ["/usr/lib/python3.11", "/usr/lib/python3/dist-packages"]
+GO_ROOT = "/usr/share/go-1.19/src"
+RUST_ROOT = "/usr/lib/rustlib/src/rust/library"
+MAX_CODE_CHARS = 3000
+MIN_CODE_LINES = 3
+MIN_QUERY_WORDS, MAX_QUERY_WORDS = 3, 40
+TEST_PERCENT, VALIDATION_PERCENT = 8, 4
+
+# ---------------------------------------------------------------- query cleaning
+
+INLINE_TAG = re.compile(r"\{@(?:code|link|linkplain|literal|value)\s+([^}]*)\}")
+HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)|\[`?([^\]`]+)`?\]")
+SENTENCE_END = re.compile(r"(?<=[a-z0-9)`'\"])\.(\s|$)")
+REJECT = re.compile(r"^(todo|fixme|deprecated|internal|see |@|//|#|copyright|license|private|hidden)|inheritdoc|```|\bxxx\b", re.I)
+
+
+def summary_of(doc, name, markup=False):
+    """The doc comment's first sentence, made plain; None when it does not read as a description."""
+    text = INLINE_TAG.sub(r"\1", doc)
+    text = HTML_TAG.sub(" ", text) if markup else text
+    text = MARKDOWN_LINK.sub(lambda m: m.group(1) or m.group(2), text)
+    paragraph = re.split(r"\n\s*\n|\n\s*[@:]|\n\s*(?:Args|Arguments|Parameters|Returns|Example|Examples|# )", text.strip())[0]
+    paragraph = " ".join(paragraph.split())
+    match = SENTENCE_END.search(paragraph)
+    sentence = paragraph[: match.start()] if match else paragraph
+    sentence = sentence.strip(" .:")
+    words = sentence.split()
+    # Go (and some Java/Rust) comments open with the function's own name: it would leak the answer.
+    if words and name and words[0].strip("`'\"*").lower() in (name.lower(), name.lower() + "()"):
+        words = words[1:]
+        if words and words[0].lower() in ("is", "will"):
+            pass
+    sentence = " ".join(words)
+    if not (MIN_QUERY_WORDS <= len(words) <= MAX_QUERY_WORDS) or REJECT.search(sentence):
+        return None
+    if not re.search(r"[a-zA-Z]{3}", sentence):
+        return None
+    return sentence[0].upper() + sentence[1:]
+
+
+# ---------------------------------------------------------------- Python (ast)
+
+def python_pairs(source, rel):
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError):
+        return
+    lines = source.splitlines(keepends=True)
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        doc = ast.get_docstring(node, clean=True)
+        body = node.body
+        if not doc or len(body) < 2 or node.name.startswith("__"):
+            continue
+        first = node.decorator_list[0].lineno if node.decorator_list else node.lineno
+        doc_node = body[0]
+        kept = lines[first - 1 : doc_node.lineno - 1] + lines[doc_node.end_lineno : node.end_lineno]
+        code = dedent("".join(kept))
+        query = summary_of(doc, node.name)
+        if query:
+            yield node.name, query, code
+
+
+def dedent(code):
+    lines = code.splitlines()
+    indents = [len(l) - len(l.lstrip()) for l in lines if l.strip()]
+    cut = min(indents) if indents else 0
+    return "\n".join(l[cut:] for l in lines).strip("\n") + "\n"
+
+
+# ---------------------------------------------------------------- brace languages
+
+JAVA_DOC = re.compile(r"/\*\*(.*?)\*/", re.S)
+LINE_DOC = {"go": re.compile(r"((?:^[ \t]*//(?!/)[^\n]*\n)+)", re.M), "rust": re.compile(r"((?:^[ \t]*///[^\n]*\n)+)", re.M)}
+DECL = {
+    "java": re.compile(r"\s*(?:@\w+(?:\([^)]*\))?\s*)*(?:(?:public|protected|private|static|final|synchronized|native|default|abstract|strictfp)\s+)*(?:<[^>]*>\s*)?[\w<>\[\],.? ]+?\s+(\w+)\s*\("),
+    "js": re.compile(r"\s*(?:export\s+)?(?:default\s+)?(?:(?:public|private|protected|static|async|override|readonly)\s+)*(?:function\s*\*?\s*(\w+)|(?:const|let|var)\s+(\w+)\s*=\s*(?:async\s*)?(?:function\b|\([^)]*\)\s*(?::[^=]*)?=>|\w+\s*=>)|(\w+)\s*(?:<[^>]*>)?\s*\()"),
+    "go": re.compile(r"\s*func\s+(?:\([^)]*\)\s*)?(\w+)"),
+    "rust": re.compile(r"\s*(?:#\[[^\]]*\]\s*)*(?:pub(?:\([^)]*\))?\s+)?(?:(?:const|async|unsafe|extern\s+\"C\")\s+)*fn\s+(\w+)"),
+}
+JS_NOT_NAMES = {"if", "for", "while", "switch", "catch", "return", "function", "typeof", "new", "super", "constructor"}
+
+
+def matching_brace(text, start, lang):
+    """Index just past the brace that closes the one at `start`, skipping strings and comments; -1 if none."""
+    depth, i, n = 0, start, len(text)
+    quotes = "\"'`" if lang in ("java", "js") else "\"`" if lang == "go" else "\""
+    while i < n:
+        c = text[i]
+        if c == "/" and text.startswith("//", i):
+            i = text.find("\n", i)
+            if i < 0:
+                return -1
+        elif c == "/" and text.startswith("/*", i):
+            i = text.find("*/", i + 2)
+            if i < 0:
+                return -1
+            i += 1
+        elif c in quotes:
+            j = i + 1
+            while j < n and text[j] != c:
+                if text[j] == "\\":
+                    j += 1
+                elif text[j] == "\n" and c != "`":
+                    break
+                j += 1
+            i = j
+        elif c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+        if i - start > MAX_CODE_CHARS * 2:
+            return -1
+    return -1
+
+
+def clean_block_doc(raw):
+    return "\n".join(re.sub(r"^\s*\*\s?", "", line) for line in raw.splitlines())
+
+
+def clean_line_doc(raw):
+    return "\n".join(re.sub(r"^\s*///?\s?", "", line) for line in raw.splitlines())
+
+
+def brace_pairs(source, lang):
+    docs = LINE_DOC[lang].finditer(source) if lang in LINE_DOC else JAVA_DOC.finditer(source)
+    for match in docs:
+        doc = clean_line_doc(match.group(1)) if lang in LINE_DOC else clean_block_doc(match.group(1))
+        after = match.end()
+        header_end = source.find("{", after)
+        if header_end < 0 or header_end - after > 400:
+            continue
+        header = source[after:header_end]
+        if lang in ("java", "js") and (";" in header or re.search(r"\b(class|interface|enum|record)\b", header)):
+            continue
+        decl = DECL[lang].match(source, after)
+        if not decl:
+            continue
+        name = next((g for g in decl.groups() if g), None)
+        if not name or name in JS_NOT_NAMES:
+            continue
+        end = matching_brace(source, header_end, lang)
+        if end < 0:
+            continue
+        line_start = source.rfind("\n", 0, after) + 1
+        code = dedent(source[line_start:end] if source[line_start:after].strip() == "" else source[after:end])
+        query = summary_of(doc, name, markup=lang in ("java", "js"))
+        if query:
+            yield name, query, code
+
+
+# ---------------------------------------------------------------- sources
+
+def walk(root, suffixes, skip=re.compile(r"/(test|tests|testdata|__pycache__|examples?|benches|vendor)/")):
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        for f in sorted(files):
+            path = os.path.join(folder, f)
+            if f.endswith(suffixes) and not skip.search("/" + os.path.relpath(path, root) + "/") and not f.endswith((".min.js", ".d.ts", "_test.go")):
+                yield path
+
+
+def read(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except (UnicodeDecodeError, OSError):
+        return None
+
+
+def java_sources():
+    with zipfile.ZipFile(JAVA_SRC_ZIP) as z:
+        for name in sorted(z.namelist()):
+            if name.endswith(".java") and "/internal/" not in name and "/sun/" not in name:
+                group = os.path.dirname(name)
+                yield "java", group, name, z.read(name).decode("utf-8", "replace")
+
+
+def python_sources():
+    for root in PYTHON_ROOTS:
+        for path in walk(root, (".py",)):
+            rel = os.path.relpath(path, root)
+            parts = rel.split(os.sep)
+            group = ("stdlib/" if root.endswith("python3.11") else "") + (parts[0] if len(parts) > 1 else rel[:-3])
+            text = read(path)
+            if text:
+                yield "python", group, path, text
+
+
+def tree_sources(lang, root, suffixes, depth):
+    for path in walk(root, suffixes):
+        rel = os.path.relpath(path, root)
+        group = "/".join(os.path.dirname(rel).split(os.sep)[:depth]) or "root"
+        text = read(path)
+        if text:
+            yield lang, group, rel, text
+
+
+def npm_sources(npm_dir):
+    packages = [l.strip() for l in open(os.path.join(HERE, "npm-packages.txt")) if l.strip() and not l.startswith("#")]
+    modules = os.path.join(npm_dir, "node_modules")
+    if not os.path.isdir(modules):
+        subprocess.run(["npm", "install", "--ignore-scripts", "--no-audit", "--no-fund", "--prefix", npm_dir, *packages], check=True)
+    for spec in packages:
+        name = spec.rsplit("@", 1)[0] if spec.rfind("@") > 0 else spec
+        root = os.path.join(modules, name)
+        for path in walk(root, (".js", ".ts", ".mjs"), skip=re.compile(r"/(test|tests|__tests__|dist|umd|min|node_modules|docs?|examples?|esm5|bundles|cjs)/")):
+            text = read(path)
+            if text and len(text) < 2_000_000:
+                yield "javascript", name, os.path.relpath(path, modules), text
+
+
+def extract(source_iter):
+    for lang, group, path, text in source_iter:
+        pairs = python_pairs(text, path) if lang == "python" else brace_pairs(text, {"javascript": "js"}.get(lang, lang))
+        for name, query, code in pairs:
+            if len(code) <= MAX_CODE_CHARS and code.count("\n") + 1 >= MIN_CODE_LINES:
+                yield {"lang": lang, "package": f"{lang}:{group}", "path": path, "name": name, "query": query, "code": code}
+
+
+def split_of(package):
+    bucket = int(hashlib.sha256(package.encode()).hexdigest(), 16) % 100
+    return "test" if bucket < TEST_PERCENT else "validation" if bucket < TEST_PERCENT + VALIDATION_PERCENT else "train"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("out")
+    parser.add_argument("--npm-dir", default="/tmp/c2llm-npm-corpus")
+    args = parser.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    sources = [
+        java_sources(), python_sources(), tree_sources("go", GO_ROOT, (".go",), 3),
+        tree_sources("rust", RUST_ROOT, (".rs",), 3), npm_sources(args.npm_dir),
+    ]
+    seen_code, seen_query = set(), set()
+    outputs = {s: open(os.path.join(args.out, f"{s}.jsonl.tmp"), "w") for s in ("train", "validation", "test")}
+    stats = {}
+    for source in sources:
+        for pair in extract(source):
+            code_key = hashlib.sha1(re.sub(r"\s+", "", pair["code"]).encode()).digest()
+            query_key = re.sub(r"[^a-z0-9]+", " ", pair["query"].lower()).strip()
+            if code_key in seen_code or query_key in seen_query:
+                continue
+            seen_code.add(code_key)
+            seen_query.add(query_key)
+            split = split_of(pair["package"])
+            outputs[split].write(json.dumps(pair) + "\n")
+            key = f"{split}/{pair['lang']}"
+            stats[key] = stats.get(key, 0) + 1
+        print(json.dumps(stats), file=sys.stderr)
+    for split, f in outputs.items():
+        f.close()
+        os.replace(f.name, os.path.join(args.out, f"{split}.jsonl"))
+    with open(os.path.join(args.out, "corpus-stats.json"), "w") as f:
+        json.dump(stats, f, indent=1, sort_keys=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+#!/usr/bin/python3
+"""Exports a trained C2LLM-nano run to the C2LLM checkpoint layout, with PyTorch's embeddings for parity.
+
+    tools/train/export.py RUN_DIR TOKENIZER_DIR OUT_DIR
+
+Writes OUT_DIR/{config.json, model.safetensors (bf16), tokenizer.json, tokenizer_config.json,
+parity.json} into a temporary folder beside OUT_DIR and renames it into place when complete.
+parity.json holds texts, their token ids (the reference's own byte-level BPE, tools/c2llm_reference.py)
+and the embeddings PyTorch computes for them with the training model (tools/train/model.py) on the
+exported bf16 weights in float32: the engine must reproduce them (test/nano-model.test.ts).
+"""
+import json
+import os
+import shutil
+import sys
+
+import numpy as np
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, ".."))
+import c2llm_reference as ref  # noqa: E402
+from model import C2LLM  # noqa: E402
+
+PARITY_TEXTS = [
+    "Retrieve the code that solves the following query:\ncache that forgets the least recently used entry",
+    "Retrieve the code that solves the following query:\nparse a date string",
+    "Retrieved Answer:def fibonacci(n):\n    a, b = 0, 1\n    for _ in range(n):\n        a, b = b, a + b\n    return a\n",
+    "Retrieved Answer:func Reverse(s string) string {\n\tr := []rune(s)\n\tfor i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {\n\t\tr[i], r[j] = r[j], r[i]\n\t}\n\treturn string(r)\n}\n",
+    "export function debounce(fn, ms) {\n  let timer;\n  return (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };\n}\n",
+    "naïve café — 日本語のコード 🚀 Ünïcödé ∑ x² ≤ ∞",
+    "x",
+    "",
+]
+
+
+def main():
+    if len(sys.argv) != 4:
+        sys.exit(__doc__)
+    run, tokenizer_dir, out = sys.argv[1:]
+    state = torch.load(os.path.join(run, "state.pt"))
+    if state["pooling"] != "pma":
+        sys.exit(f"{run}: pooling is {state['pooling']}; only PMA models are C2LLM checkpoints")
+    cfg = state["config"]
+    tmp = out.rstrip("/") + ".tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    os.makedirs(tmp)
+    tensors = {name: value.float().numpy() for name, value in state["model"].items()}
+    ref.write_safetensors(os.path.join(tmp, "model.safetensors"), tensors, "BF16")
+    with open(os.path.join(tmp, "config.json"), "w") as f:
+        json.dump(cfg, f, indent=2)
+    for name in ("tokenizer.json", "tokenizer_config.json"):
+        shutil.copy(os.path.join(tokenizer_dir, name), os.path.join(tmp, name))
+
+    model = C2LLM(cfg).eval()
+    stored = ref.read_checkpoint(tmp)
+    model.load_state_dict({name: torch.from_numpy(values.astype(np.float32)) for name, values in stored.items()})
+    with open(os.path.join(tmp, "tokenizer.json")) as f:
+        tokenizer = ref.ByteLevelBPE(json.load(f))
+    parity = []
+    with torch.no_grad():
+        for text in PARITY_TEXTS:
+            ids = tokenizer.encode(text)
+            if ids:
+                vector = model(torch.tensor([ids]), torch.tensor([len(ids)]))[0]
+            else:
+                vector = zero_token_embedding(model)
+            parity.append({"text": text, "ids": ids, "embedding": [round(float(v), 8) for v in vector]})
+    with open(os.path.join(tmp, "parity.json"), "w") as f:
+        json.dump({"source": "tools/train/model.py, float32, on the exported bf16 weights", "cases": parity}, f)
+    shutil.rmtree(out, ignore_errors=True)
+    os.replace(tmp, out)
+    size = os.path.getsize(os.path.join(out, "model.safetensors"))
+    print(f"{out}: {sum(v.size for v in tensors.values()):,} parameters, model.safetensors {size / 2**20:.1f} MiB (bf16)")
+
+
+def zero_token_embedding(model):
+    """The spec's empty text: every key masked, so the PMA output is LayerNorm(S) before fc_o."""
+    pma = model.mha_pma
+    seed = pma.S[0]
+    o = pma.mab.ln0(seed)
+    o = o + torch.relu(pma.mab.fc_o(o))
+    return torch.nn.functional.normalize(pma.mab.ln1(o), dim=-1)[0]
+
+
+if __name__ == "__main__":
+    main()

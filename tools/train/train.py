@@ -1,0 +1,229 @@
+#!/usr/bin/python3
+"""Trains C2LLM-nano contrastively: InfoNCE with in-batch negatives, both directions, on (query, code) pairs.
+
+    tools/train/train.py --data DIR --out RUN_DIR [--hidden 256 --layers 4 ... --pooling pma|mean|eos]
+
+DIR holds train.ids.jsonl and validation.ids.jsonl (tokenize.mjs encode: the query with the code-search
+instruction, the code with "Retrieved Answer:", as the engine builds them). Runs under bfloat16 autocast
+(Debian's PyTorch has a generic fp32 BLAS; bf16 goes through oneDNN), master weights in float32.
+Resumable: RUN_DIR/state.pt is written every --save-minutes (temporary file, then rename) and a re-run
+with the same arguments continues from it. RUN_DIR/curve.jsonl is the learning curve: loss, tokens seen,
+minutes, validation MRR@10 among all validation candidates.
+"""
+import argparse
+import json
+import math
+import os
+import random
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from model import C2LLM
+
+TEMPERATURE = 0.05
+
+
+def read_ids(path):
+    with open(path) as f:
+        return [json.loads(line) for line in f]
+
+
+def config_from(args, vocab_size):
+    return {
+        "architectures": ["C2LLMForEmbedding"],
+        "model_type": "qwen2",
+        "vocab_size": vocab_size,
+        "hidden_size": args.hidden,
+        "intermediate_size": args.intermediate,
+        "num_hidden_layers": args.layers,
+        "num_attention_heads": args.heads,
+        "num_key_value_heads": args.kv_heads,
+        "head_dim": args.hidden // args.heads,
+        "rope_theta": 1000000.0,
+        "rms_norm_eps": 1e-6,
+        "max_position_embeddings": 2048,
+        "tie_word_embeddings": True,
+        "embedding_method": "pma",
+        "pma_num_heads": args.pma_heads,
+        "pma_ln": True,
+        "pma_norm": False,
+        "pma_norm_mode": "post_normal",
+        "compressed_dim": args.compressed,
+        "padding_side": "left",
+        "torch_dtype": "bfloat16",
+    }
+
+
+def pad(seqs, pad_id):
+    lengths = torch.tensor([len(s) for s in seqs])
+    ids = torch.full((len(seqs), int(lengths.max())), pad_id, dtype=torch.long)
+    for i, s in enumerate(seqs):
+        ids[i, : len(s)] = torch.tensor(s)
+    return ids, lengths
+
+
+def epoch_batches(n, batch, seed, lengths):
+    """Shuffled batches of similar document length (less padding), in an order fixed by the seed."""
+    rng = random.Random(seed)
+    order = list(range(n))
+    rng.shuffle(order)
+    window = batch * 32
+    batches = []
+    for start in range(0, n - batch + 1, window):
+        chunk = sorted(order[start : start + window], key=lambda i: lengths[i])
+        batches += [chunk[i : i + batch] for i in range(0, len(chunk) - batch + 1, batch)]
+    rng.shuffle(batches)
+    return batches
+
+
+@torch.no_grad()
+def embed(model, seqs, pad_id, batch=256):
+    model.eval()
+    order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
+    out = torch.empty(len(seqs), model_dim(model))
+    for start in range(0, len(order), batch):
+        idx = order[start : start + batch]
+        ids, lengths = pad([seqs[i] for i in idx], pad_id)
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            out[idx] = model(ids, lengths)
+    model.train()
+    return out
+
+
+def model_dim(model):
+    return model.cfg["compressed_dim"] if model.pooling == "pma" else model.cfg["hidden_size"]
+
+
+def mrr_at_10(queries, docs):
+    scores = queries @ docs.T
+    gold = scores.diagonal()[:, None]
+    rank = (scores > gold).sum(1)
+    return float(torch.where(rank < 10, 1.0 / (rank + 1).float(), torch.zeros(())).mean())
+
+
+def with_eos(pairs, eos_id):
+    return [{"q": p["q"] + [eos_id], "d": p["d"] + [eos_id]} for p in pairs]
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--data", required=True)
+    p.add_argument("--tokenizer", required=True, help="folder with the pruned tokenizer.json (for the vocabulary size)")
+    p.add_argument("--out", required=True)
+    p.add_argument("--hidden", type=int, default=256)
+    p.add_argument("--intermediate", type=int, default=768)
+    p.add_argument("--layers", type=int, default=4)
+    p.add_argument("--heads", type=int, default=4)
+    p.add_argument("--kv-heads", type=int, default=2)
+    p.add_argument("--compressed", type=int, default=256)
+    p.add_argument("--pma-heads", type=int, default=32)
+    p.add_argument("--pooling", choices=["pma", "mean", "eos"], default="pma")
+    p.add_argument("--batch", type=int, default=128)
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--warmup", type=int, default=200)
+    p.add_argument("--steps", type=int, required=True)
+    p.add_argument("--minutes", type=float, default=0, help="stop (and save) after this many minutes of this run")
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--eval-every", type=int, default=250)
+    p.add_argument("--save-minutes", type=float, default=3)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--init-embeddings", help="a [vocab, hidden] .npy (cooccurrence.py) to start the token embeddings from")
+    args = p.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    os.makedirs(args.out, exist_ok=True)
+
+    with open(os.path.join(args.tokenizer, "tokenizer.json")) as f:
+        tok = json.load(f)
+    eos_id = next(t["id"] for t in tok["added_tokens"] if t["content"] == "<|endoftext|>")
+    cfg = config_from(args, eos_id + 1)
+    train = read_ids(os.path.join(args.data, "train.ids.jsonl"))
+    val = read_ids(os.path.join(args.data, "validation.ids.jsonl"))
+    if args.pooling == "eos":
+        train, val = with_eos(train, eos_id), with_eos(val, eos_id)
+    doc_lengths = [len(x["d"]) for x in train]
+
+    model = C2LLM(cfg, args.pooling)
+    if args.init_embeddings:
+        table = torch.from_numpy(np.load(args.init_embeddings))
+        if tuple(table.shape) != (cfg["vocab_size"], cfg["hidden_size"]):
+            raise SystemExit(f"{args.init_embeddings}: shape {tuple(table.shape)}, the model needs {(cfg['vocab_size'], cfg['hidden_size'])}")
+        model.plm_model.model.embed_tokens.weight.data.copy_(table)
+    decay = [p_ for n, p_ in model.named_parameters() if p_.dim() >= 2]
+    no_decay = [p_ for n, p_ in model.named_parameters() if p_.dim() < 2]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}], lr=args.lr, betas=(0.9, 0.98))
+    state_path = os.path.join(args.out, "state.pt")
+    step, epoch, position, tokens, elapsed = 0, 0, 0, 0, 0.0
+    if os.path.exists(state_path):
+        state = torch.load(state_path)
+        model.load_state_dict(state["model"])
+        opt.load_state_dict(state["optimizer"])
+        step, epoch, position, tokens, elapsed = state["step"], state["epoch"], state["position"], state["tokens"], state["elapsed"]
+        print(f"resumed at step {step} (epoch {epoch}, batch {position}, {elapsed / 60:.1f} min)", flush=True)
+    with open(os.path.join(args.out, "config.json"), "w") as f:
+        json.dump(dict(cfg, pooling=args.pooling), f, indent=1)
+
+    def lr_at(s):
+        if s < args.warmup:
+            return args.lr * (s + 1) / args.warmup
+        progress = min(1.0, (s - args.warmup) / max(1, args.steps - args.warmup))
+        return args.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
+
+    def save():
+        tmp = state_path + ".tmp"
+        torch.save({"model": model.state_dict(), "optimizer": opt.state_dict(), "step": step, "epoch": epoch,
+                    "position": position, "tokens": tokens, "elapsed": elapsed, "config": cfg, "pooling": args.pooling}, tmp)
+        os.replace(tmp, state_path)
+
+    curve = open(os.path.join(args.out, "curve.jsonl"), "a")
+    run_start = last_save = time.time()
+    base_elapsed = elapsed
+    losses = []
+    batches = epoch_batches(len(train), args.batch, args.seed * 1000 + epoch, doc_lengths)
+    model.train()
+    while step < args.steps:
+        if position >= len(batches):
+            epoch, position = epoch + 1, 0
+            batches = epoch_batches(len(train), args.batch, args.seed * 1000 + epoch, doc_lengths)
+        batch = [train[i] for i in batches[position]]
+        position += 1
+        q_ids, q_len = pad([x["q"] for x in batch], eos_id)
+        d_ids, d_len = pad([x["d"] for x in batch], eos_id)
+        for group in opt.param_groups:
+            group["lr"] = lr_at(step)
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            q = model(q_ids, q_len)
+            d = model(d_ids, d_len)
+        logits = (q @ d.T) / TEMPERATURE
+        target = torch.arange(len(batch))
+        loss = (F.cross_entropy(logits, target) + F.cross_entropy(logits.T, target)) / 2
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        step += 1
+        tokens += int(q_len.sum() + d_len.sum())
+        losses.append(float(loss))
+        elapsed = base_elapsed + time.time() - run_start
+        if step % args.eval_every == 0 or step == args.steps:
+            mrr = mrr_at_10(embed(model, [x["q"] for x in val], eos_id), embed(model, [x["d"] for x in val], eos_id))
+            row = {"step": step, "epoch": epoch, "tokens": tokens, "minutes": round(elapsed / 60, 2),
+                   "loss": round(sum(losses) / len(losses), 4), "lr": lr_at(step), "val_mrr10": round(mrr, 4),
+                   "tokens_per_s": round(tokens / max(elapsed, 1e-9))}
+            curve.write(json.dumps(row) + "\n")
+            curve.flush()
+            print(json.dumps(row), flush=True)
+            losses = []
+        if time.time() - last_save > args.save_minutes * 60:
+            save()
+            last_save = time.time()
+        if args.minutes and time.time() - run_start > args.minutes * 60:
+            break
+    save()
+
+
+if __name__ == "__main__":
+    main()
