@@ -5,7 +5,7 @@
  * code-search instruction, documents with the "Retrieved Answer:" prefix.
  */
 import { readFileSync } from 'node:fs';
-import { Bm25Index } from '../src/search/bm25';
+import { Bm25Index, topOf } from '../src/search/bm25';
 import { fuse, FUSION_CANDIDATES, type SearchMode } from '../src/search/hybrid';
 import { TopK, type Scored } from '../src/search/top-k';
 import { applyPrompt } from '../src/text/prompts';
@@ -74,16 +74,14 @@ export class Candidates {
       const vector = queryVectors[q];
       const denseCandidates = this.denseTop(vector, Math.max(k, FUSION_CANDIDATES));
       const lexicalScores = this.lexical.scores(query);
-      const lexicalTop = new TopK(Math.max(k, FUSION_CANDIDATES));
-      for (const [id, score] of lexicalScores) lexicalTop.push(id, score);
-      const lexicalCandidates = lexicalTop.sorted();
+      const lexicalCandidates = topOf(lexicalScores, Math.max(k, FUSION_CANDIDATES));
       dense.push(denseCandidates.slice(0, k).map((s) => s.id));
       lexical.push(lexicalCandidates.slice(0, k).map((s) => s.id));
       const input = {
         dense: denseCandidates,
         lexical: lexicalCandidates,
         denseScore: (id: number) => dot(this.vectors[id], vector),
-        lexicalScore: (id: number) => lexicalScores.get(id) ?? 0,
+        lexicalScore: (id: number) => lexicalScores[id],
       };
       weights.forEach((w, i) => hybrid[i].push(fuse(input, k, w).map((s) => s.id)));
     });

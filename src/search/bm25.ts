@@ -80,10 +80,10 @@ export class Bm25Index {
     return this.lengths.length;
   }
 
-  /** BM25 score of every document that shares a word with the query (others score 0). */
-  scores(query: string): Map<number, number> {
+  /** The BM25 score of every document (0 where it shares no word with the query), by document id. */
+  scores(query: string): Float32Array {
     const n = this.lengths.length;
-    const scores = new Map<number, number>();
+    const scores = new Float32Array(n);
     for (const word of new Set(lexicalTokens(query))) {
       const list = this.postings.get(word);
       if (!list) continue;
@@ -92,15 +92,20 @@ export class Bm25Index {
         const doc = list.docs[i];
         const tf = list.freqs[i];
         const norm = BM25_K1 * (1 - BM25_B + (BM25_B * this.lengths[doc]) / this.avgLength);
-        scores.set(doc, (scores.get(doc) ?? 0) + (idf * (tf * (BM25_K1 + 1))) / (tf + norm));
+        scores[doc] += (idf * (tf * (BM25_K1 + 1))) / (tf + norm);
       }
     }
     return scores;
   }
 
   search(query: string, k: number): Scored[] {
-    const top = new TopK(k);
-    for (const [doc, score] of this.scores(query)) top.push(doc, score);
-    return top.sorted();
+    return topOf(this.scores(query), k);
   }
+}
+
+/** The k best positive scores of a score array, best first. */
+export function topOf(scores: Float32Array, k: number): Scored[] {
+  const top = new TopK(k);
+  for (let id = 0; id < scores.length; id++) if (scores[id] > 0) top.push(id, scores[id]);
+  return top.sorted();
 }

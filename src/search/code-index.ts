@@ -1,12 +1,14 @@
 /**
  * A searchable code index in the index-file format (index-file.ts): built from embedded chunks, merged
- * from shards, or loaded from a file; searched by meaning (int8 vectors, dot product with the f32 query),
- * by words (BM25 over the path and text of each chunk) or both (hybrid.ts), top-k by a bounded heap.
+ * from shards, or loaded from a file; searched by meaning (int8 vectors against the query in a WASM
+ * SIMD kernel, int8-scorer.ts), by words (BM25 over the path and text of each chunk) or both
+ * (hybrid.ts), top-k by a bounded heap.
  */
 import { IndexFileError } from '../errors';
-import { Bm25Index } from './bm25';
+import { Bm25Index, topOf } from './bm25';
 import { fuse, FUSION_CANDIDATES, type SearchMode } from './hybrid';
 import { decodeIndex, type ChunkerSettings, type IndexData, type IndexedFile, type IndexHeader } from './index-file';
+import { Int8Scorer } from './int8-scorer';
 import { TopK } from './top-k';
 
 /** One file's chunks and their unit vectors (chunks.length x dim), ready to index. */
@@ -165,6 +167,7 @@ export function mergeIndexData(parts: readonly { name: string; data: IndexData }
 
 export class CodeIndex {
   private readonly lexical: Bm25Index;
+  private scorer: Int8Scorer | undefined;
 
   constructor(readonly data: IndexData) {
     this.lexical = Bm25Index.fromFlat(data);
@@ -178,19 +181,18 @@ export class CodeIndex {
     return this.data.chunks.length;
   }
 
-  /** The int8 row of chunk `id` against the f32 query, times the row's scale. */
-  denseScore(id: number, query: Float32Array): number {
-    const { dim, vectors, scales } = this.data;
-    const row = id * dim;
-    let s = 0;
-    for (let d = 0; d < dim; d++) s += vectors[row + d] * query[d];
-    return s * scales[id];
+  /** Whether dense scores came from the WASM SIMD kernel (else a plain loop); known after the first search. */
+  get usesSimd(): boolean {
+    return this.scorer?.usesSimd ?? false;
   }
 
-  private denseTop(query: Float32Array, k: number) {
-    const top = new TopK(k);
-    for (let id = 0; id < this.size; id++) top.push(id, this.denseScore(id, query));
-    return top.sorted();
+  /** Every chunk's dense score for `query`: its int8 vector against the query (int16), times both scales. */
+  denseScores(query: Float32Array): Float32Array {
+    this.scorer ??= new Int8Scorer(this.data.vectors, this.size, this.data.dim);
+    const { dots, queryScale } = this.scorer.dots(query);
+    const scores = new Float32Array(this.size);
+    for (let id = 0; id < scores.length; id++) scores[id] = dots[id] * this.data.scales[id] * queryScale;
+    return scores;
   }
 
   /** `vector` (the query's embedding) is needed by dense and hybrid; `text` by lexical and hybrid. */
@@ -198,17 +200,19 @@ export class CodeIndex {
     const vector = query.vector;
     const text = query.text ?? '';
     if (mode !== 'lexical' && (!vector || vector.length !== this.data.dim)) throw new IndexFileError('search', `${mode} search needs a query vector of dim ${this.data.dim}`);
+    const denseTop = (scores: Float32Array, count: number) => {
+      const top = new TopK(count);
+      for (let id = 0; id < scores.length; id++) top.push(id, scores[id]);
+      return top.sorted();
+    };
     let ranked;
-    if (mode === 'dense') ranked = this.denseTop(vector!, k);
+    if (mode === 'dense') ranked = denseTop(this.denseScores(vector!), k);
     else if (mode === 'lexical') ranked = this.lexical.search(text, k);
     else {
-      const scores = this.lexical.scores(text);
-      const lexicalTop = new TopK(Math.max(k, FUSION_CANDIDATES));
-      for (const [id, score] of scores) lexicalTop.push(id, score);
-      ranked = fuse(
-        { dense: this.denseTop(vector!, Math.max(k, FUSION_CANDIDATES)), lexical: lexicalTop.sorted(), denseScore: (id) => this.denseScore(id, vector!), lexicalScore: (id) => scores.get(id) ?? 0 },
-        k,
-      );
+      const dense = this.denseScores(vector!);
+      const lexical = this.lexical.scores(text);
+      const count = Math.max(k, FUSION_CANDIDATES);
+      ranked = fuse({ dense: denseTop(dense, count), lexical: topOf(lexical, count), denseScore: (id) => dense[id], lexicalScore: (id) => lexical[id] }, k);
     }
     return ranked.map(({ id, score }) => {
       const chunk = this.data.chunks[id];

@@ -3,7 +3,7 @@
  * product = cosine), by words (`lexical`: BM25 over identifier-aware words of the chunk text and its
  * path) or by both fused (`hybrid`, hybrid.ts); the k best are kept in a bounded heap, never a full sort.
  */
-import { Bm25Index } from './bm25';
+import { Bm25Index, topOf } from './bm25';
 import type { Chunk } from './chunker';
 import { fuse, FUSION_CANDIDATES, type SearchMode } from './hybrid';
 import { TopK } from './top-k';
@@ -76,17 +76,8 @@ export class SearchIndex {
     else {
       const vector = need('vector') as Float32Array;
       const scores = this.lexicalIndex().scores(need('text') as string);
-      const lexicalTop = new TopK(Math.max(k, FUSION_CANDIDATES));
-      for (const [id, score] of scores) lexicalTop.push(id, score);
-      ranked = fuse(
-        {
-          dense: this.denseTop(vector, Math.max(k, FUSION_CANDIDATES)).sorted(),
-          lexical: lexicalTop.sorted(),
-          denseScore: (id) => this.denseScore(id, vector),
-          lexicalScore: (id) => scores.get(id) ?? 0,
-        },
-        k,
-      );
+      const count = Math.max(k, FUSION_CANDIDATES);
+      ranked = fuse({ dense: this.denseTop(vector, count).sorted(), lexical: topOf(scores, count), denseScore: (id) => this.denseScore(id, vector), lexicalScore: (id) => scores[id] }, k);
     }
     return ranked.map(({ id, score }) => ({ chunk: this.chunks[id], score }));
   }
