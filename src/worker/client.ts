@@ -5,6 +5,9 @@
  */
 import * as Comlink from 'comlink';
 import type { DeviceChoice } from '../embedder';
+import { InputError } from '../errors';
+import type { CodeSearchResult } from '../search/code-index';
+import type { SearchMode } from '../search/hybrid';
 import type { PromptOptions } from '../text/prompts';
 import type { EngineWorkerApi } from './engine-worker';
 import { installErrorTransfer } from './error-transfer';
@@ -12,6 +15,8 @@ import { JobQueue, throwIfAborted } from './job-queue';
 import type { EngineInfo, ProgressCallback } from './protocol';
 
 export type { EngineInfo } from './protocol';
+export type { CodeSearchResult } from '../search/code-index';
+export type { SearchMode } from '../search/hybrid';
 export type { LoadProgress } from '../load/hub-source';
 export { TASK_INSTRUCTIONS, DOCUMENT_PREFIX, type Task } from '../text/prompts';
 export * from '../errors';
@@ -41,9 +46,31 @@ export interface EmbedOptions extends PromptOptions {
   readonly onProgress?: (done: number, total: number, tokens: number) => void;
 }
 
+/** A search index file loaded into the engine worker (`loadIndex`); search it with `search`. */
+export interface LoadedIndex {
+  readonly chunks: number;
+  readonly files: number;
+  /** The model the index was made with, as the index names it. */
+  readonly model: string;
+  /** Frees the worker's copy. */
+  release(): void;
+}
+
+export interface SearchOptions extends Pick<PromptOptions, 'task' | 'instruction'> {
+  /** Results wanted (default 10). */
+  readonly k?: number;
+  /** 'hybrid' (default), 'dense' (embeddings only) or 'lexical' (BM25 only). */
+  readonly mode?: SearchMode;
+  readonly signal?: AbortSignal;
+}
+
 export interface TextEmbedder {
   /** One Float32Array per text (views into one transferred matrix). */
   embed(texts: readonly string[], options?: EmbedOptions): Promise<Float32Array[]>;
+  /** Loads an index file (`c2llm index`) from a URL or its bytes, into the engine worker. */
+  loadIndex(source: string | Uint8Array | ArrayBuffer): Promise<LoadedIndex>;
+  /** The index's best chunks for a query, best first; the query is embedded in the worker. */
+  search(index: LoadedIndex, query: string, options?: SearchOptions): Promise<CodeSearchResult[]>;
   info(): Promise<EngineInfo>;
   listCache(): Promise<Array<{ url: string; bytes: number }>>;
   clearCache(prefix?: string): Promise<number>;
@@ -58,6 +85,7 @@ export async function createEmbedder(options: CreateEmbedderOptions = {}): Promi
   const engine = Comlink.wrap<EngineWorkerApi>(worker);
   const queue = new JobQueue();
   const progress = options.onProgress ? Comlink.proxy(options.onProgress) : undefined;
+  const handles = new WeakMap<LoadedIndex, number>();
   try {
     await engine.load(
       {
@@ -93,6 +121,21 @@ export async function createEmbedder(options: CreateEmbedderOptions = {}): Promi
         }
         return results;
       }, signal);
+    },
+    loadIndex(source) {
+      const bytes = source instanceof ArrayBuffer ? new Uint8Array(source) : source;
+      const url = typeof bytes === 'string' ? new URL(bytes, self.location?.href).href : undefined;
+      return queue.run(async () => {
+        const loaded = await engine.loadIndex(url ?? (bytes as Uint8Array));
+        const index: LoadedIndex = { chunks: loaded.chunks, files: loaded.files, model: loaded.model, release: () => void engine.releaseIndex(loaded.handle) };
+        handles.set(index, loaded.handle);
+        return index;
+      });
+    },
+    search(index, query, { k = 10, mode = 'hybrid', signal, ...prompt } = {}) {
+      const handle = handles.get(index);
+      if (handle === undefined) return Promise.reject(new InputError('search needs an index from this embedder\'s loadIndex'));
+      return queue.run(() => engine.search(handle, query, k, mode, prompt), signal);
     },
     info: () => queue.run(() => engine.info()),
     listCache: () => engine.listCache(),

@@ -1,16 +1,19 @@
 /**
  * The engine's Web Worker: loads a model (Hub, URL or picked files, through the browser cache),
- * embeds batches of texts, reports what it runs on. Reached only through Comlink (client.ts).
+ * embeds batches of texts, reports what it runs on, and holds search indexes (index files) that it
+ * searches off the page's thread. Reached only through Comlink (client.ts).
  * A lost GPU device is recovered once per call by reloading the model from the cache.
  */
 import * as Comlink from 'comlink';
 import { Embedder } from '../embedder';
-import { GpuDeviceLostError, InputError } from '../errors';
+import { GpuDeviceLostError, IndexFileError, InputError } from '../errors';
 import { filesSource } from '../load/files-source';
 import { hubSource } from '../load/hub-source';
 import { ModelCache } from '../load/model-cache';
 import { GpuModel } from '../model/gpu-model';
 import type { CheckpointSource } from '../model/source';
+import { CodeIndex, type CodeSearchResult } from '../search/code-index';
+import type { SearchMode } from '../search/hybrid';
 import { applyPrompt, type PromptOptions } from '../text/prompts';
 import { installErrorTransfer } from './error-transfer';
 import type { EngineInfo, LoadRequest, ProgressCallback } from './protocol';
@@ -28,8 +31,18 @@ async function loadOnnxRuntimeWeb() {
   return { module: ort, runtime: `onnxruntime-web WASM, ${threads} thread${threads > 1 ? 's' : ''}`, threads };
 }
 
+/** An index file's bytes from a URL; an HTML page (a server's SPA fallback for a missing file) is refused. */
+async function fetchIndex(url: string): Promise<Uint8Array> {
+  const response = await fetch(url);
+  if (!response.ok) throw new IndexFileError(url, `HTTP ${response.status} ${response.statusText}`);
+  if ((response.headers.get('content-type') ?? '').includes('text/html')) throw new IndexFileError(url, 'the server answered with an HTML page, not an index file (is the file missing?)');
+  return new Uint8Array(await response.arrayBuffer());
+}
+
 class EngineWorker {
   private embedder?: Embedder;
+  private readonly indexes = new Map<number, CodeIndex>();
+  private nextIndex = 1;
   private request?: LoadRequest;
   private readonly cache = typeof caches === 'undefined' ? undefined : new ModelCache();
 
@@ -89,6 +102,29 @@ class EngineWorker {
     const matrix = new Float32Array(texts.length * dim);
     result.vectors.forEach((v, i) => matrix.set(v, i * dim));
     return Comlink.transfer({ matrix, tokens: result.tokens }, [matrix.buffer]);
+  }
+
+  /** Loads an index file (a URL or its bytes) for search with this model; returns a handle and its size. */
+  async loadIndex(source: string | Uint8Array): Promise<{ handle: number; chunks: number; files: number; model: string }> {
+    const name = typeof source === 'string' ? source : 'index';
+    const index = CodeIndex.decode(name, typeof source === 'string' ? await fetchIndex(source) : source);
+    const dim = this.ready().dim;
+    if (index.data.dim !== dim) throw new IndexFileError(name, `holds vectors of dim ${index.data.dim}, made with ${index.data.model.id}; the loaded model's are of dim ${dim}`);
+    const handle = this.nextIndex++;
+    this.indexes.set(handle, index);
+    return { handle, chunks: index.size, files: index.data.files.length, model: index.data.model.id };
+  }
+
+  /** Ranks an index's chunks for a query, embedded here as a query (mode dense or hybrid). */
+  async search(handle: number, query: string, k: number, mode: SearchMode, prompt: PromptOptions): Promise<CodeSearchResult[]> {
+    const index = this.indexes.get(handle);
+    if (!index) throw new InputError(`index ${handle} was released or never loaded`);
+    const vector = mode === 'lexical' ? undefined : (await this.embed([query], { ...prompt, kind: 'query' })).matrix;
+    return index.search({ vector, text: query }, k, mode);
+  }
+
+  releaseIndex(handle: number): void {
+    this.indexes.delete(handle);
   }
 
   async listCache() {
