@@ -6,7 +6,7 @@
 import { Embedder } from '../src/embedder';
 import { loadCheckpoint } from '../src/model/checkpoint';
 import { GpuModel } from '../src/model/gpu-model';
-import { urlSource } from '../src/model/url-source';
+import { urlSource } from '../src/load/url-source';
 import { gpuExtras, graphInputs, measure, plainSessionEmbed, profileAgainstBestMatmul, type EngineResult } from './measure';
 
 interface BenchRequest {

@@ -5,7 +5,7 @@ import { tuneMatmulWorkgroup } from '../src/kernels/matmul-tuning';
 import { destroyMatrix, uploadMatrix } from '../src/kernels/weights';
 import type { Checkpoint } from '../src/model/checkpoint';
 import type { GpuModel } from '../src/model/gpu-model';
-import { tokenEmbeddings } from '../src/model/ort-model';
+import { tokenEmbeddings } from '../src/model/onnx-model';
 
 function lengths(seed: number, count: number, min: number, max: number): number[] {
   let state = seed;

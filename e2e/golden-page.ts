@@ -6,7 +6,7 @@
  */
 import { Embedder } from '../src/embedder';
 import { GpuModel } from '../src/model/gpu-model';
-import { urlSource } from '../src/model/url-source';
+import { urlSource } from '../src/load/url-source';
 import { applyPrompt } from '../src/text/prompts';
 
 interface GoldenRun {

@@ -9,9 +9,9 @@ import { CheckpointError, InputError, NoWebGpuError } from './errors';
 import { acquireGpu, type GpuContext } from './gpu/device';
 import type { EmbeddingBackend } from './model/backend';
 import { openCheckpoint, readAllWeights, type OpenCheckpoint } from './model/checkpoint';
-import { OrtModel, type OrtModule } from './model/ort-model';
+import { OnnxModel, type OrtModule } from './model/onnx-model';
 import type { ModelConfig } from './model/config';
-import { CpuModel } from './model/cpu-model';
+import { ReferenceModel } from './model/reference-model';
 import { GpuModel } from './model/gpu-model';
 import type { CheckpointSource } from './model/source';
 import { TextTokenizer } from './text/tokenizer';
@@ -66,7 +66,7 @@ async function chooseBackend(checkpoint: OpenCheckpoint, device: DeviceChoice, o
     if (!options.ort) throw new InputError('the cpu device needs onnxruntime, which this build does not provide');
     const { module, runtime, threads } = await options.ort();
     const linearWeights = options.dtype === 'int8' ? 'int8' : 'f32';
-    return { backend: await OrtModel.create(await readAllWeights(checkpoint), module, { maxLength, runtime, threads, linearWeights }), reason };
+    return { backend: await OnnxModel.create(await readAllWeights(checkpoint), module, { maxLength, runtime, threads, linearWeights }), reason };
   };
   const webgpu = async (gpu: GpuContext, reason: string): Promise<Choice> => {
     try {
@@ -79,7 +79,7 @@ async function chooseBackend(checkpoint: OpenCheckpoint, device: DeviceChoice, o
   };
   if (device === 'reference') {
     if (options.dtype === 'int8') throw new InputError('the reference device computes exactly; dtype int8 is for the webgpu and cpu devices');
-    return { backend: new CpuModel(await readAllWeights(checkpoint)), reason: 'the TypeScript reference was requested' };
+    return { backend: new ReferenceModel(await readAllWeights(checkpoint)), reason: 'the TypeScript reference was requested' };
   }
   if (device === 'cpu') return cpu('the CPU was requested');
   if (device === 'webgpu') return webgpu(await acquireGpu(options.gpu), 'WebGPU was requested');
@@ -89,7 +89,7 @@ async function chooseBackend(checkpoint: OpenCheckpoint, device: DeviceChoice, o
   } catch (error) {
     if (!(error instanceof NoWebGpuError)) throw error;
     if (options.ort) return cpu(`no usable WebGPU adapter (${error.message})`);
-    return { backend: new CpuModel(await readAllWeights(checkpoint)), reason: `no usable WebGPU adapter (${error.message}) and no onnxruntime: the TypeScript reference` };
+    return { backend: new ReferenceModel(await readAllWeights(checkpoint)), reason: `no usable WebGPU adapter (${error.message}) and no onnxruntime: the TypeScript reference` };
   }
   if (gpu.isFallbackAdapter && options.ort) {
     gpu.destroy();

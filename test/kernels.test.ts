@@ -10,7 +10,7 @@ import { matmulReference, matmulSpec, recordMatmul, type MatmulEpilogue } from '
 import { allowedWorkgroups, MATMUL_WORKGROUPS, tuneMatmulWorkgroup } from '../src/kernels/matmul-tuning';
 import { layerNormReference, layerNormSpec, recordLayerNorm, recordRmsNorm, rmsNormReference, rmsNormSpec } from '../src/kernels/norms';
 import { pmaAttentionReference, pmaAttentionSpec, recordPmaAttention } from '../src/kernels/pma-attention';
-import { ropeReference, ropeTable, rotaryPairOrder } from '../src/kernels/rope';
+import { ropeReference, ropeTable, rotaryPairOrder } from '../src/model/rope';
 import { uploadMatrix } from '../src/kernels/weights';
 import { DTYPE_BYTES, widenToF32, type FloatDType } from '../src/tensor/dtype';
 import { quantizeRows } from '../src/tensor/quantize';

@@ -8,7 +8,7 @@ import { GpuDeviceLostError, GpuError, InputError } from '../src/errors';
 import { createNodeGpu } from '../src/node/dawn';
 import { MATMUL_WORKGROUPS } from '../src/kernels/matmul-tuning';
 import { GpuModel } from '../src/model/gpu-model';
-import { OrtModel } from '../src/model/ort-model';
+import { OnnxModel } from '../src/model/onnx-model';
 import { directorySource } from '../src/node/fs-source';
 import { cosine, expectEmbeddingsMatch, INT8_MIN_COSINE } from './helpers/compare';
 import { loadCheckpoint } from '../src/model/checkpoint';
@@ -40,7 +40,7 @@ describe.each(CHECKPOINTS)('%s', (name) => {
 
   test('CPU backend (onnxruntime-node on the TypeScript-built graph) matches the goldens', async () => {
     const embedder = await load(name, { device: 'cpu', ort: nodeOrt });
-    expect(embedder.backend).toBeInstanceOf(OrtModel);
+    expect(embedder.backend).toBeInstanceOf(OnnxModel);
     expectEmbeddingsMatch(await embedder.embed(TEXTS), expected.embeddings, `${name} onnxruntime`);
   });
 
@@ -165,7 +165,7 @@ describe('WebGPU engine details', () => {
     const gpu = await testGpu();
     expect(gpu.isFallbackAdapter).toBe(true);
     const auto = await load('tiny-f32-gqa1', { gpu: gpu.gpu, ort: nodeOrt });
-    expect(auto.backend).toBeInstanceOf(OrtModel);
+    expect(auto.backend).toBeInstanceOf(OnnxModel);
     expect(auto.deviceReason).toMatch(/is a software fallback; onnxruntime on the CPU is faster/);
     const withoutOrt = await load('tiny-f32-gqa1', { gpu: gpu.gpu });
     expect(withoutOrt.backend).toBeInstanceOf(GpuModel);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { expect, test } from 'vitest';
 import { loadCheckpoint } from '../src/model/checkpoint';
-import { tokenEmbeddings } from '../src/model/ort-model';
+import { tokenEmbeddings } from '../src/model/onnx-model';
 import { directorySource } from '../src/node/fs-source';
 import { expectEmbeddingsMatch } from './helpers/compare';
 import { checkpointDir, golden } from './helpers/fixtures';

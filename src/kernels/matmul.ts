@@ -13,7 +13,7 @@ export interface MatmulEpilogue {
   readonly swiglu?: boolean;
   /**
    * RoPE on the first `columns` output columns (q and k heads of `headDim`), after the bias; W's and the
-   * bias's rows must be in rotaryPairOrder (kernels/rope.ts).
+   * bias's rows must be in rotaryPairOrder (model/rope.ts).
    */
   readonly rotary?: { readonly headDim: number; readonly columns: number };
 }

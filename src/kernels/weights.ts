@@ -1,6 +1,6 @@
 /**
  * Weight matrices on the GPU, kept in their stored dtype (BF16 and F16 packed two per u32) or
- * quantized to int8 with a scale per row (model/quantize.ts), and split by rows into parts where one
+ * quantized to int8 with a scale per row (tensor/quantize.ts), and split by rows into parts where one
  * would exceed the adapter's storage-binding limit. Several tensors can be stacked into one matrix
  * (q|k|v, gate|up) so that one matmul computes them all.
  */

@@ -18,7 +18,7 @@ import { matmulKey, matmulSpec, recordMatmul, type MatmulEpilogue } from '../ker
 import { tuneMatmulWorkgroup, type Workgroup } from '../kernels/matmul-tuning';
 import { layerNormSpec, recordLayerNorm, recordRmsNorm, rmsNormSpec } from '../kernels/norms';
 import { pmaAttentionSpec, recordPmaAttention } from '../kernels/pma-attention';
-import { rotaryPairOrder, ropeTable } from '../kernels/rope';
+import { rotaryPairOrder, ropeTable } from './rope';
 import { destroyMatrix, uploadF32, uploadMatrix, uploadVector, vec4Aligned, type WeightMatrix } from '../kernels/weights';
 import type { EmbeddingBackend } from './backend';
 import { readGroup, type OpenCheckpoint } from './checkpoint';

@@ -1,7 +1,7 @@
 /**
  * The int8 checkpoint layout, written by `c2llm quantize`: every weight matrix (the embedding table,
  * the layers' projections, the PMA head's) stored as I8 [rows, cols] with its row scales beside it as
- * F32 "<name>_scale" [rows] (model/quantize.ts: the same integers the GPU's int8 path computes at load),
+ * F32 "<name>_scale" [rows] (tensor/quantize.ts: the same integers the GPU's int8 path computes at load),
  * every other tensor as stored. Tensors the model does not use are left out. About half the bytes
  * of a bf16 checkpoint; the loader reads it straight into int8 GPU matrices (model/checkpoint.ts).
  */

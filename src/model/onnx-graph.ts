@@ -9,7 +9,7 @@
  *   output:  embedding [1, compressed_dim], L2-normalised
  *
  * Linear layers are MatMul on the [out, in] PyTorch weights transposed once at build time, or with
- * int8 weights (model/quantize.ts) DynamicQuantizeLinear + MatMulInteger.
+ * int8 weights (tensor/quantize.ts) DynamicQuantizeLinear + MatMulInteger.
  */
 import type { Checkpoint } from './checkpoint';
 import { PMA_LAYER_NORM_EPS } from './config';

@@ -1,6 +1,6 @@
 /**
  * The tensor element types a checkpoint may store, and the widening of the float ones to f32 (exact for
- * all three). I8 holds weight matrices quantized per row (model/quantize.ts), each with an F32 scale
+ * all three). I8 holds weight matrices quantized per row (tensor/quantize.ts), each with an F32 scale
  * tensor beside it (model/checkpoint.ts); GPU matrices use the same names for how they are held.
  */
 export type FloatDType = 'F32' | 'F16' | 'BF16';

@@ -8,7 +8,7 @@ import { embeddingReference } from '../kernels/embedding';
 import { matmulReference } from '../kernels/matmul';
 import { layerNormReference, rmsNormReference } from '../kernels/norms';
 import { pmaAttentionReference } from '../kernels/pma-attention';
-import { ropeReference, ropeTable } from '../kernels/rope';
+import { ropeReference, ropeTable } from './rope';
 import type { EmbeddingBackend } from './backend';
 import type { Checkpoint, PmaWeights } from './checkpoint';
 import { PMA_LAYER_NORM_EPS, type ModelConfig } from './config';
@@ -37,7 +37,7 @@ interface CpuLayer {
   readonly down: Float32Array;
 }
 
-export class CpuModel implements EmbeddingBackend {
+export class ReferenceModel implements EmbeddingBackend {
   readonly device = 'reference' as const;
   readonly description = 'TypeScript reference (CPU)';
   readonly dim: number;

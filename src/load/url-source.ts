@@ -1,6 +1,6 @@
 /** A checkpoint served over HTTP: `${base}/${file}` (a Hub-layout folder on any static server). */
 import { CheckpointError } from '../errors';
-import type { CheckpointSource } from './source';
+import type { CheckpointSource } from '../model/source';
 
 export function urlSource(base: string, fetchImpl: typeof fetch = fetch): CheckpointSource {
   const root = base.endsWith('/') ? base : `${base}/`;

@@ -10,10 +10,10 @@ import { buildC2llmGraph, type LinearWeights } from './onnx-graph';
 import type { EmbeddingBackend } from './backend';
 import type { Checkpoint } from './checkpoint';
 import type { ModelConfig } from './config';
-import { pmaHead, widenPmaWeights } from './cpu-model';
+import { pmaHead, widenPmaWeights } from './reference-model';
 import { rowValues } from '../tensor/tensor-values';
 import type { RawTensor } from '../tensor/safetensors';
-import { ropeTable } from '../kernels/rope';
+import { ropeTable } from './rope';
 
 /** The parts of an onnxruntime module (node or web) that this backend uses. */
 export interface OrtModule {
@@ -62,7 +62,7 @@ export function graphFeeds(config: ModelConfig, table: RawTensor, rope: Float32A
   return { hidden: { data: hidden, dims: [t, h] }, cos: { data: cos, dims: [t, 1, hd] }, sin: { data: sin, dims: [t, 1, hd] }, mask: { data: mask, dims: [t, t] } };
 }
 
-export class OrtModel implements EmbeddingBackend {
+export class OnnxModel implements EmbeddingBackend {
   readonly device = 'cpu' as const;
   readonly dim: number;
   readonly description: string;
@@ -80,7 +80,7 @@ export class OrtModel implements EmbeddingBackend {
     this.description = `CPU (${runtime})`;
   }
 
-  static async create(checkpoint: Checkpoint, ort: OrtModule, options: OrtModelOptions): Promise<OrtModel> {
+  static async create(checkpoint: Checkpoint, ort: OrtModule, options: OrtModelOptions): Promise<OnnxModel> {
     const { config } = checkpoint;
     const linearWeights = options.linearWeights ?? 'f32';
     const graph = buildC2llmGraph(checkpoint, linearWeights);
@@ -91,7 +91,7 @@ export class OrtModel implements EmbeddingBackend {
     const rope = ropeTable(options.maxLength, config.headDim, config.ropeTheta);
     // A copy of the table alone: a view would keep the whole checkpoint file alive.
     const table = { ...checkpoint.weights.embedTokens, bytes: checkpoint.weights.embedTokens.bytes.slice() };
-    return new OrtModel(ort, session, config, table, rope, emptyEmbedding, `${options.runtime}${linearWeights === 'int8' ? ', int8 weights' : ''}`);
+    return new OnnxModel(ort, session, config, table, rope, emptyEmbedding, `${options.runtime}${linearWeights === 'int8' ? ', int8 weights' : ''}`);
   }
 
   async embed(sequences: readonly Uint32Array[]): Promise<Float32Array[]> {
