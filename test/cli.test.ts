@@ -1,6 +1,6 @@
 /** The `c2llm embed` command as other tools use it: stdout carries only the JSON, errors are one line. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -135,6 +135,31 @@ describe('c2llm embed', () => {
 });
 
 describe('c2llm quantize', () => {
+  test('writes into a temporary folder renamed at the end: a leftover of an interrupted run is removed, the re-run completes', () => {
+    const output = join(work, 'restart');
+    mkdirSync(`${output}.partial`, { recursive: true });
+    writeFileSync(join(`${output}.partial`, 'model-00001-of-00002.safetensors'), 'half a shard');
+    const { code, stderr } = c2llm(['quantize', '--model', checkpointDir('tiny-f32-gqa1'), '--output', output]);
+    expect(code, stderr).toBe(0);
+    expect(stderr).toMatch(/removing .*restart\.partial, left by an interrupted run/);
+    expect(existsSync(`${output}.partial`)).toBe(false);
+    expect(readdirSync(output).sort()).toEqual(['config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json']);
+  });
+
+  test('a checkpoint with an infinite weight is refused before anything is written', () => {
+    const dir = copyCheckpoint('tiny-f32-gqa1');
+    const file = join(dir, 'model.safetensors');
+    const bytes = readFileSync(file);
+    const headerLength = Number(bytes.readBigUInt64LE(0));
+    bytes.writeFloatLE(Infinity, 8 + headerLength + 100 * 4);
+    writeFileSync(file, bytes);
+    const output = join(work, 'never');
+    const { code, stderr } = c2llm(['quantize', '--model', dir, '--output', output]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/holds a non-finite value \(NaN or infinity\) at index/);
+    expect(existsSync(output) || existsSync(`${output}.partial`)).toBe(false);
+  });
+
   test('writes the int8 layout that c2llm embed then reads; bad flags and a used folder are clear errors', () => {
     const output = join(work, 'int8');
     const quantize = c2llm(['quantize', '--model', checkpointDir('tiny-f32-gqa1'), '--output', output]);
@@ -143,7 +168,7 @@ describe('c2llm quantize', () => {
     const { code, stdout, stderr } = c2llm(['embed', '--model', output, '--input', writeTexts(TEXTS.slice(2, 5)), '--device', 'reference']);
     expect(code, stderr).toBe(0);
     JSON.parse(stdout).embeddings.forEach((v: number[], i: number) => expect(cosine(v, golden('tiny-f32-gqa1').embeddings[i + 2])).toBeGreaterThan(INT8_MIN_COSINE));
-    expect(c2llm(['quantize', '--model', checkpointDir('tiny-f32-gqa1'), '--output', output]).stderr).toMatch(/model.safetensors: already exists; choose an empty output folder/);
+    expect(c2llm(['quantize', '--model', checkpointDir('tiny-f32-gqa1'), '--output', output]).stderr).toMatch(/int8: already exists and is not empty; choose a new or empty output folder/);
     expect(c2llm(['quantize', '--model', checkpointDir('tiny-f32-gqa1'), '--output', join(work, 'x'), '--max-shard-mb', '0']).stderr).toMatch(/--max-shard-mb must be a positive number/);
     expect(c2llm(['quantize', '--output', output]).stderr).toMatch(/--model and --output are required/);
   });

@@ -2,40 +2,59 @@
  * `c2llm quantize --model <dir> --output <dir> [--max-shard-mb N]`: writes the int8 checkpoint layout
  * (model/int8-checkpoint.ts) of a checkpoint: config.json marked with its quantization_config, the
  * tokenizer files, and the tensors in one model.safetensors or, past --max-shard-mb (2048), in shards
- * with a model.safetensors.index.json. Files are written one tensor at a time, each shard under a
- * temporary name until it is complete; an output folder that already holds a checkpoint is refused.
+ * with a model.safetensors.index.json. Everything is written into a temporary folder beside the output
+ * (`<output>.partial`), every write checked for its full length, and the folder is renamed to the output
+ * only when complete: an interrupted run leaves no output, and a re-run removes the leftover and starts
+ * clean. An output folder that already exists and is not empty is refused.
  */
-import { existsSync } from 'node:fs';
-import { mkdir, open, rename, writeFile } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { InputError } from '../errors';
-import { loadCheckpoint } from '../model/checkpoint';
+import { loadCheckpoint, type Checkpoint } from '../model/checkpoint';
 import { INT8_QUANTIZATION_CONFIG, int8Tensors, modelTensors, shardTensors, type TensorToWrite } from '../model/int8-checkpoint';
 import { safetensorsHeader } from '../tensor/safetensors';
-import { readJson } from '../model/source';
+import { readJson, type CheckpointSource } from '../model/source';
 import { directorySource } from '../node/fs-source';
 
 export const QUANTIZE_USAGE = 'usage: c2llm quantize --model <dir> --output <dir> [--max-shard-mb N]';
 
+/** Writes all of `bytes` (a short write is retried from where it stopped; no progress is an error). */
+async function writeAll(file: FileHandle, bytes: Uint8Array): Promise<void> {
+  let written = 0;
+  while (written < bytes.byteLength) {
+    const { bytesWritten } = await file.write(bytes, written, bytes.byteLength - written);
+    if (bytesWritten === 0) throw new Error('the disk took no more bytes');
+    written += bytesWritten;
+  }
+}
+
 async function writeShard(path: string, tensors: readonly TensorToWrite[]): Promise<number> {
-  const partial = `${path}.partial`;
-  const file = await open(partial, 'w');
+  const file = await open(path, 'w');
   try {
     const header = safetensorsHeader(tensors);
-    await file.write(header);
+    await writeAll(file, header);
     let written = header.byteLength;
     for (const t of tensors) {
       const bytes = t.bytes();
-      await file.write(bytes);
+      await writeAll(file, bytes);
       written += bytes.byteLength;
     }
-    await file.close();
-    await rename(partial, path);
+    await file.sync();
     return written;
-  } catch (error) {
-    await file.close().catch(() => undefined);
-    throw error;
+  } finally {
+    await file.close();
+  }
+}
+
+async function writeText(path: string, text: string | Uint8Array): Promise<void> {
+  const file = await open(path, 'w');
+  try {
+    await writeAll(file, typeof text === 'string' ? new TextEncoder().encode(text) : text);
+    await file.sync();
+  } finally {
+    await file.close();
   }
 }
 
@@ -48,29 +67,40 @@ export async function quantizeCommand(argv: string[], log: (line: string) => voi
   if (!values.model || !values.output) throw new InputError(`--model and --output are required\n${QUANTIZE_USAGE}`);
   const maxShardMb = Number(values['max-shard-mb']);
   if (!(maxShardMb > 0)) throw new InputError(`--max-shard-mb must be a positive number, got "${values['max-shard-mb']}"`);
-  const output = values.output;
-  for (const file of ['model.safetensors', 'model.safetensors.index.json', 'config.json']) {
-    if (existsSync(join(output, file))) throw new InputError(`${join(output, file)}: already exists; choose an empty output folder`);
-  }
+  const output = values.output.replace(/\/+$/, '');
+  if (existsSync(output) && (await readdir(output)).length > 0) throw new InputError(`${output}: already exists and is not empty; choose a new or empty output folder`);
   const source = directorySource(values.model);
   const checkpoint = await loadCheckpoint(source);
-  await mkdir(output, { recursive: true });
+  const partial = `${output}.partial`;
+  if (existsSync(partial)) log(`c2llm: removing ${partial}, left by an interrupted run`);
+  await rm(partial, { recursive: true, force: true });
+  await mkdir(partial, { recursive: true });
+  try {
+    await writeCheckpoint(partial, checkpoint, source, maxShardMb, log);
+    await rm(output, { recursive: true, force: true });
+    await rename(partial, output);
+  } catch (cause) {
+    await rm(partial, { recursive: true, force: true });
+    throw new InputError(`${output}: could not be written (${(cause as Error).message}); nothing was left behind`, { cause });
+  }
+  const total = (await readdir(output)).filter((f) => f.endsWith('.safetensors')).reduce((n, f) => n + statSync(join(output, f)).size, 0);
+  const stored = modelTensors(checkpoint).reduce((n, t) => n + t.bytes.byteLength + (t.scales?.byteLength ?? 0), 0);
+  log(`c2llm: ${output}: ${(total / 2 ** 20).toFixed(1)} MiB of safetensors, from ${(stored / 2 ** 20).toFixed(1)} MiB of model tensors in ${values.model}`);
+}
 
+async function writeCheckpoint(output: string, checkpoint: Checkpoint, source: CheckpointSource, maxShardMb: number, log: (line: string) => void): Promise<void> {
   const shards = shardTensors(int8Tensors(checkpoint), Math.round(maxShardMb * 2 ** 20));
   const names = shards.length === 1 ? ['model.safetensors'] : shards.map((_, i) => `model-${String(i + 1).padStart(5, '0')}-of-${String(shards.length).padStart(5, '0')}.safetensors`);
-  let total = 0;
   for (const [i, shard] of shards.entries()) {
-    total += await writeShard(join(output, names[i]), shard);
-    log(`c2llm: wrote ${join(output, names[i])} (${shard.length} tensors)`);
+    await writeShard(join(output, names[i]), shard);
+    log(`c2llm: wrote ${names[i]} (${shard.length} tensors)`);
   }
   if (shards.length > 1) {
     const weightMap = Object.fromEntries(shards.flatMap((shard, i) => shard.map((t) => [t.name, names[i]])));
     const dataBytes = shards.flat().reduce((n, t) => n + t.byteLength, 0);
-    await writeFile(join(output, 'model.safetensors.index.json'), JSON.stringify({ metadata: { total_size: dataBytes }, weight_map: weightMap }, null, 2));
+    await writeText(join(output, 'model.safetensors.index.json'), JSON.stringify({ metadata: { total_size: dataBytes }, weight_map: weightMap }, null, 2));
   }
-  for (const file of ['tokenizer.json', 'tokenizer_config.json']) await writeFile(join(output, file), await source.readBytes(file));
+  for (const file of ['tokenizer.json', 'tokenizer_config.json']) await writeText(join(output, file), await source.readBytes(file));
   const config = (await readJson(source, 'config.json')) as Record<string, unknown>;
-  await writeFile(join(output, 'config.json'), JSON.stringify({ ...config, quantization_config: INT8_QUANTIZATION_CONFIG }, null, 2));
-  const stored = modelTensors(checkpoint).reduce((n, t) => n + t.bytes.byteLength + (t.scales?.byteLength ?? 0), 0);
-  log(`c2llm: ${output}: ${(total / 2 ** 20).toFixed(1)} MiB of safetensors, from ${(stored / 2 ** 20).toFixed(1)} MiB of model tensors in ${values.model}`);
+  await writeText(join(output, 'config.json'), JSON.stringify({ ...config, quantization_config: INT8_QUANTIZATION_CONFIG }, null, 2));
 }

@@ -32,9 +32,8 @@ if [ "${ABLATION:-0}" = 1 ]; then tools/train/ablate_pooling.sh "$PWD/$W/corpus"
 
 $PY tools/train/export.py "$W/runs/nano" "$W/tokenizer" models/c2llm-nano
 cp "$W/runs/nano/curve.jsonl" models/c2llm-nano/learning-curve.jsonl
-rm -rf models/c2llm-nano-int8.tmp && npm run --silent build:cli
-node bin/c2llm.js quantize --model models/c2llm-nano --output models/c2llm-nano-int8.tmp
-rm -rf models/c2llm-nano-int8 && mv models/c2llm-nano-int8.tmp models/c2llm-nano-int8
+npm run --silent build:cli
+rm -rf models/c2llm-nano-int8 && node bin/c2llm.js quantize --model models/c2llm-nano --output models/c2llm-nano-int8
 mkdir -p eval/data
 cp "$W/corpus/test.jsonl" "$W/corpus/validation.jsonl" "$W/corpus/corpus-stats.json" eval/data/
 echo "done: models/c2llm-nano, models/c2llm-nano-int8, eval/data; next: npm run eval"
