@@ -174,3 +174,19 @@ test('with no model named, the bundled C2LLM-nano loads from the page itself, of
   }
   expect(outside).toEqual([]);
 });
+
+test('where the browser refuses IndexedDB, the page says so and indexes and searches in memory', async ({ page }) => {
+  await page.addInitScript(() => {
+    indexedDB.open = () => {
+      throw new DOMException('storage is blocked for this site', 'SecurityError');
+    };
+  });
+  await page.goto('/?device=cpu');
+  await waitForModel(page);
+  await expect(page.locator('#storage-status')).toContainText('Browser storage is unavailable (storage is blocked for this site): indexes are kept in memory only.');
+  await page.getByLabel('Choose folder').setInputFiles(makeCorpus());
+  await expect(page.locator('#corpus-status')).toContainText('Indexed “sample-project”', { timeout: 120_000 });
+  await page.getByRole('searchbox', { name: 'Search' }).fill('reverse a string');
+  await page.getByRole('searchbox', { name: 'Search' }).press('Enter');
+  await expect(page.locator('.result-path').first()).toBeVisible();
+});

@@ -82,6 +82,26 @@ describe('indexCorpus', () => {
     expect(await restoreCorpus('other-model', DIM, store)).toBeUndefined();
   });
 
+  test('a file deleted after the folder was chosen is skipped and named; the others are indexed', async () => {
+    const gone: CorpusFile = { path: 'src/gone.py', bytes: 10, read: async () => Promise.reject(new DOMException('A requested file could not be found', 'NotFoundError')) };
+    const report = await indexCorpus({ folder: 'p', files: [...corpus, gone], model: 'm', dim: DIM, store: memoryStore(), embedder: fakeEmbedder().embedder });
+    expect(report.files).toBe(2);
+    expect(report.skipped.get('src/gone.py')).toBe('unreadable');
+  });
+
+  test('a store that fails (a full quota) leaves every file searchable in memory, and the report says what was not saved', async () => {
+    const store = memoryStore();
+    let writes = 0;
+    store.putFile = async () => {
+      if (++writes > 1) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    };
+    const report = await indexCorpus({ folder: 'p', files: corpus, model: 'm', dim: DIM, store, embedder: fakeEmbedder().embedder });
+    expect(report.index.size).toBe(2);
+    expect(report.unsaved).toHaveLength(1);
+    expect(report.storageError).toMatch(/quota has been exceeded/);
+    expect(await store.getCorpus('m')).toBeUndefined();
+  });
+
   test('cancelling keeps the files finished so far', async () => {
     const store = memoryStore();
     const controller = new AbortController();

@@ -6,8 +6,8 @@
  */
 import { AbortError, createEmbedder, type EngineInfo, type TextEmbedder } from '../worker/client';
 import type { DeviceChoice } from '../embedder';
-import { IndexStore } from '../search/index-store';
-import { indexCorpus, restoreCorpus } from '../search/indexer';
+import { IndexStore, MemoryStore } from '../search/index-store';
+import { indexCorpus, restoreCorpus, type IndexStoreLike } from '../search/indexer';
 import type { SearchIndex, SearchResult } from '../search/search-index';
 import type { SearchMode } from '../search/hybrid';
 import { fromDirectoryPicker, fromDrop, fromFileList, hasDirectoryPicker, type PickedFolder } from './folder';
@@ -48,7 +48,7 @@ const MB = 1024 * 1024;
 let embedder: TextEmbedder | undefined;
 let info: EngineInfo | undefined;
 let index: SearchIndex | undefined;
-let store: IndexStore | undefined;
+let store: (IndexStoreLike & { clear(): Promise<void> }) | undefined;
 let indexing: AbortController | undefined;
 let loaded: { model: string; isDemo: boolean } | undefined;
 
@@ -100,8 +100,8 @@ async function loadModel(model: string, isDemo: boolean): Promise<void> {
   setText(ui.deviceReason, `Running on ${info.adapter}: ${info.deviceReason}.`);
   ui.folderInput.disabled = false;
   ui.openFolder.disabled = false;
-  store ??= await IndexStore.open();
-  const restored = await restoreCorpus(modelKey(), info.dim, store);
+  store ??= await openStore();
+  const restored = await restoreCorpus(modelKey(), info.dim, store).catch(() => undefined);
   if (restored && restored.index.size > 0) {
     index = restored.index;
     setText(ui.corpusStatus, `Restored the index of “${restored.folder}” from this browser: ${index.size} chunks, nothing re-embedded.`);
@@ -109,8 +109,23 @@ async function loadModel(model: string, isDemo: boolean): Promise<void> {
   }
 }
 
+/** IndexedDB, or where the browser refuses it (private mode, blocked storage) an in-memory store, said on the page. */
+async function openStore(): Promise<IndexStoreLike & { clear(): Promise<void> }> {
+  try {
+    return await IndexStore.open();
+  } catch (error) {
+    setText(ui.storageStatus, `Browser storage is unavailable (${(error as Error).message || error}): indexes are kept in memory only.`);
+    return new MemoryStore();
+  }
+}
+
 function modelKey(): string {
   return `${info?.model}|${info?.dim}|${info?.dtype}`;
+}
+
+function unreadableNote(skipped: ReadonlyMap<string, string>): string {
+  const gone = [...skipped].filter(([, reason]) => reason === 'unreadable').map(([path]) => path);
+  return gone.length ? ` Could not read ${gone.length} file${gone.length > 1 ? 's' : ''} (moved or deleted?): ${gone.slice(0, 3).join(', ')}${gone.length > 3 ? ', …' : ''}.` : '';
 }
 
 function formatSeconds(s: number): string {
@@ -149,7 +164,9 @@ async function indexFolder(folder: PickedFolder): Promise<void> {
     setText(
       ui.corpusStatus,
       `Indexed “${folder.name}”: ${report.files} files, ${index.size} chunks (${report.embeddedChunks} embedded, ${report.reusedFiles} files unchanged), ` +
-        `${report.skipped.size} files skipped, in ${seconds.toFixed(1)} s (${(report.tokens / Math.max(seconds, 1e-3)).toFixed(0)} tokens/s).`,
+        `${report.skipped.size} files skipped, in ${seconds.toFixed(1)} s (${(report.tokens / Math.max(seconds, 1e-3)).toFixed(0)} tokens/s).` +
+        unreadableNote(report.skipped) +
+        (report.storageError ? ` Index kept in memory only: storage failed for ${report.unsaved.length} files (${report.storageError}); a reload will not restore them.` : ''),
     );
     ui.search.disabled = false;
     ui.search.focus();
@@ -219,7 +236,7 @@ ui.weightsChoice.addEventListener('change', () => loaded && loadModel(loaded.mod
 ui.clearStorage.addEventListener('click', async () => {
   const files = embedder ? await embedder.listCache() : [];
   const removed = embedder ? await embedder.clearCache() : 0;
-  await (store ??= await IndexStore.open()).clear();
+  await (store ??= await openStore()).clear();
   const bytes = files.reduce((n, f) => n + f.bytes, 0);
   setText(ui.storageStatus, `Removed ${removed} cached model files (${(bytes / MB).toFixed(1)} MB) and the saved indexes.`);
 });

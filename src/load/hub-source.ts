@@ -77,7 +77,8 @@ export function hubSource(options: HubSourceOptions): CheckpointSource {
       throw error;
     }
     report(file, bytes.byteLength, bytes.byteLength, false);
-    await options.cache?.put(url, bytes);
+    // A full quota (or storage the browser refuses) costs the next start a download, not this load.
+    await options.cache?.put(url, bytes).catch(() => undefined);
     return bytes;
   };
 

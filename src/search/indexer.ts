@@ -2,6 +2,8 @@
  * Indexing a folder: filter and read the files, chunk them, reuse what the store already holds for
  * the same model and content, embed the rest as documents in batches (cancellable between batches),
  * store each file as soon as all its chunks are embedded, and record the corpus for a later restore.
+ * A file that cannot be read any more is skipped and named; a store that fails (a full quota) leaves
+ * the index in memory, and the report says which files were not saved.
  */
 import { chunkFile, type Chunk } from './chunker';
 import { decodeText, sha256Hex, skipByPath, type SkipReason } from './corpus';
@@ -44,6 +46,10 @@ export interface IndexReport {
   readonly tokens: number;
   readonly elapsedMs: number;
   readonly skipped: ReadonlyMap<string, SkipReason>;
+  /** Files indexed in memory whose storing failed (a full quota): a reload will not restore them. */
+  readonly unsaved: readonly string[];
+  /** The first storage failure, when storing failed. */
+  readonly storageError?: string;
 }
 
 interface PendingFile {
@@ -74,7 +80,14 @@ export async function indexCorpus(args: {
       skipped.set(file.path, reason);
       continue;
     }
-    const text = decodeText(await file.read());
+    let bytes: Uint8Array;
+    try {
+      bytes = await file.read();
+    } catch {
+      skipped.set(file.path, 'unreadable');
+      continue;
+    }
+    const text = decodeText(bytes);
     if (text === undefined) {
       skipped.set(file.path, 'binary');
       continue;
@@ -96,13 +109,18 @@ export async function indexCorpus(args: {
   report(0);
   let stored = 0;
   let filesStored = 0;
+  const unsaved: string[] = [];
+  let storageError: string | undefined;
   const vectors: Float32Array[] = [];
   const storeFinishedFiles = async () => {
     while (filesStored < pending.length && stored + pending[filesStored].chunks.length <= vectors.length) {
       const file = pending[filesStored];
       const matrix = new Float32Array(file.chunks.length * args.dim);
       file.chunks.forEach((_, i) => matrix.set(vectors[stored + i], i * args.dim));
-      await args.store.putFile(args.model, file.hash, { chunks: file.chunks, vectors: matrix });
+      await args.store.putFile(args.model, file.hash, { chunks: file.chunks, vectors: matrix }).catch((error: unknown) => {
+        unsaved.push(file.path);
+        storageError ??= (error as Error).message || String(error);
+      });
       index.add(file.path, file.chunks, matrix);
       stored += file.chunks.length;
       filesStored++;
@@ -122,8 +140,12 @@ export async function indexCorpus(args: {
     await storeFinishedFiles();
     report(vectors.length);
   }
-  await args.store.putCorpus(args.model, { folder: args.folder, files: listing, updated: Date.now() });
-  return { index, files: listing.length, embeddedChunks: texts.length, reusedFiles, tokens, elapsedMs: performance.now() - started, skipped };
+  if (unsaved.length === 0) {
+    await args.store.putCorpus(args.model, { folder: args.folder, files: listing, updated: Date.now() }).catch((error: unknown) => {
+      storageError ??= (error as Error).message || String(error);
+    });
+  }
+  return { index, files: listing.length, embeddedChunks: texts.length, reusedFiles, tokens, elapsedMs: performance.now() - started, skipped, unsaved, storageError };
 }
 
 /** The last indexed corpus of `model`, rebuilt from the store without embedding anything. */
