@@ -9,19 +9,11 @@ import { CodeIndex, quantizeVector } from '../src/search/code-index';
 import { encodeIndex, type IndexData } from '../src/search/index-file';
 import { TopK } from '../src/search/top-k';
 import type { SearchMode } from '../src/search/hybrid';
+import { random } from '../test/helpers/random';
 
 const TOPICS = 1000;
 const VOCABULARY = 20000;
 const WORDS_PER_CHUNK = 30;
-
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());

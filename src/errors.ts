@@ -7,9 +7,8 @@ export class C2llmError extends Error {
   override name: string = 'C2llmError';
 }
 
-/** A checkpoint file that is missing, malformed, or contradicts the config. Names the file and the tensor or field. */
-export class CheckpointError extends C2llmError {
-  override name = 'CheckpointError';
+/** A failure in one file: the message is "<file>: <detail>". */
+export abstract class FileError extends C2llmError {
   constructor(
     readonly file: string,
     readonly detail: string,
@@ -17,6 +16,11 @@ export class CheckpointError extends C2llmError {
   ) {
     super(`${file}: ${detail}`, options);
   }
+}
+
+/** A checkpoint file that is missing, malformed, or contradicts the config. Names the file and the tensor or field. */
+export class CheckpointError extends FileError {
+  override name = 'CheckpointError';
 }
 
 /** Input texts or options the engine cannot accept. */
@@ -50,15 +54,8 @@ export class DownloadError extends C2llmError {
 }
 
 /** A search index file that is missing, malformed or made for another model. Names the file and the field. */
-export class IndexFileError extends C2llmError {
+export class IndexFileError extends FileError {
   override name = 'IndexFileError';
-  constructor(
-    readonly file: string,
-    readonly detail: string,
-    options?: ErrorOptions,
-  ) {
-    super(`${file}: ${detail}`, options);
-  }
 }
 
 /** Work cancelled through an AbortSignal. */

@@ -14,6 +14,7 @@ import { C2llmError, CheckpointError } from '../src/errors';
 import type { CheckpointSource } from '../src/model/source';
 import { cosine } from './helpers/compare';
 import { checkpointDir } from './helpers/fixtures';
+import { random } from './helpers/random';
 
 const CASES = 300;
 const TEXTS = ['def add(a, b):\n    return a + b\n', 'sort a list in place'];
@@ -30,15 +31,6 @@ function memorySource(files: Map<string, Uint8Array>): CheckpointSource {
       if (!bytes) throw new CheckpointError(file, 'file not found');
       return bytes;
     },
-  };
-}
-
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

@@ -12,16 +12,7 @@ import { lexicalTokens } from '../src/search/lexical-tokens';
 import { Int8Scorer } from '../src/search/int8-scorer';
 import { TopK } from '../src/search/top-k';
 import { shardOf } from '../src/cli/index-command';
-
-/** A deterministic pseudo-random generator (mulberry32), so that every run tests the same data. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { random } from './helpers/random';
 
 function unitVectors(count: number, dim: number, rand: () => number): Float32Array {
   const out = new Float32Array(count * dim);
