@@ -193,6 +193,15 @@ describe('embedding', () => {
 });
 
 describe('norms', () => {
+  test('buffers are bound by the names the WGSL declares; an unknown name is an error naming it', async () => {
+    const kernel = await gpu.kernel(rmsNormSpec(32));
+    expect(kernel.bindings).toEqual({ x: 1, weight: 2, y: 3 });
+    const buffer = gpu.zeros(4);
+    expect(() => gpu.recorder().dispatch(kernel, { rows: 1, cols: 4, eps: 1e-6 }, { x: buffer, weight: buffer, out: buffer }, [1])).toThrow(
+      /kernel rmsnorm\S*: its WGSL declares no storage binding "out" \(it has x, weight, y\)/,
+    );
+  });
+
   for (const workgroup of [32, 64]) {
     test(`rmsnorm, workgroup ${workgroup}`, async () => {
       const [rows, cols] = [7, 101];

@@ -24,6 +24,20 @@ export function parseParamsStruct(kernelName: string, source: string): ParamFiel
     });
 }
 
+/**
+ * The storage bindings a kernel declares (`@group(0) @binding(N) var<storage, ...> name: ...`, in the
+ * kernel's own WGSL or a helper concatenated in front of it), by name. The uniform `params` is
+ * binding 0 and is bound by the recorder itself.
+ */
+export function parseStorageBindings(kernelName: string, source: string): Readonly<Record<string, number>> {
+  const bindings: Record<string, number> = {};
+  for (const [, index, name] of source.matchAll(/@group\(0\)\s*@binding\((\d+)\)\s*var<storage[^>]*>\s*(\w+)\s*:/g)) {
+    if (name in bindings) throw new Error(`kernel ${kernelName}: binding "${name}" is declared twice`);
+    bindings[name] = Number(index);
+  }
+  return bindings;
+}
+
 /** Byte size of a Params struct: 4 bytes a field, rounded up to 16 as uniform buffers require. */
 export function paramsByteSize(fields: readonly ParamField[]): number {
   return Math.max(16, Math.ceil((fields.length * 4) / 16) * 16);

@@ -3,7 +3,7 @@
  * a readable key such as `matmul_bf16_wg16x4_bias` that is also the GPU objects' label. A compiled
  * kernel carries the decisions it was built with (its constants), and dispatch code reads them there.
  */
-import { parseParamsStruct, type ParamField } from './params';
+import { parseParamsStruct, parseStorageBindings, type ParamField } from './params';
 
 export interface KernelSpec {
   /** Readable cache key and label. */
@@ -18,6 +18,8 @@ export interface CompiledKernel {
   readonly key: string;
   readonly pipeline: GPUComputePipeline;
   readonly params: readonly ParamField[];
+  /** Storage binding index by the name its WGSL gives it. */
+  readonly bindings: Readonly<Record<string, number>>;
   readonly constants: Readonly<Record<string, number | boolean>>;
 }
 
@@ -44,6 +46,6 @@ export class PipelineCache {
       layout: 'auto',
       compute: { module, entryPoint: 'main', constants },
     });
-    return { key: spec.key, pipeline, params: parseParamsStruct(spec.key, spec.source), constants: spec.constants };
+    return { key: spec.key, pipeline, params: parseParamsStruct(spec.key, spec.source), bindings: parseStorageBindings(spec.key, spec.source), constants: spec.constants };
   }
 }

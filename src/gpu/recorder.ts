@@ -8,15 +8,12 @@ import type { CompiledKernel } from './pipelines';
 
 export type Binding = GPUBuffer | GPUBufferBinding;
 
-/** Where the int8 weight reader (shaders/weights_i8.wgsl) finds its per-row scales. */
-export const WEIGHT_SCALES_BINDING = 9;
-
 interface DispatchOp {
   readonly kind: 'dispatch';
   readonly kernel: CompiledKernel;
   readonly params: Record<string, number>;
-  readonly bindings: readonly Binding[];
-  readonly weightScales?: Binding;
+  /** (binding index, buffer) pairs, resolved from names at recording. */
+  readonly bindings: readonly (readonly [number, Binding])[];
   readonly workgroups: readonly [number, number, number];
 }
 
@@ -49,10 +46,17 @@ export class PassRecorder {
   ) {}
 
   /**
-   * Bindings are given in @binding order starting at 1; binding 0 is always the Params uniform.
-   * `weightScales` (int8 weights only) goes to WEIGHT_SCALES_BINDING.
+   * Buffers are bound by the names the kernel's WGSL gives them (`kernel.bindings`); binding 0 is
+   * always the Params uniform. An undefined buffer is left unbound (a binding the variant does not use).
    */
-  dispatch(kernel: CompiledKernel, params: Record<string, number>, bindings: readonly Binding[], workgroups: readonly [number, number?, number?], weightScales?: Binding): void {
+  dispatch(kernel: CompiledKernel, params: Record<string, number>, buffers: Readonly<Record<string, Binding | undefined>>, workgroups: readonly [number, number?, number?]): void {
+    const bindings: (readonly [number, Binding])[] = [];
+    for (const [name, buffer] of Object.entries(buffers)) {
+      if (buffer === undefined) continue;
+      const index = kernel.bindings[name];
+      if (index === undefined) throw new Error(`kernel ${kernel.key}: its WGSL declares no storage binding "${name}" (it has ${Object.keys(kernel.bindings).join(', ')})`);
+      bindings.push([index, buffer]);
+    }
     const [x, y = 1, z = 1] = workgroups;
     if (x === 0 || y === 0 || z === 0) return;
     for (const count of [x, y, z]) {
@@ -60,7 +64,7 @@ export class PassRecorder {
         throw new Error(`kernel ${kernel.key}: ${count} workgroups in one dimension exceeds ${this.maxWorkgroupsPerDimension}`);
       }
     }
-    this.ops.push({ kind: 'dispatch', kernel, params, bindings, weightScales, workgroups: [x, y, z] });
+    this.ops.push({ kind: 'dispatch', kernel, params, bindings, workgroups: [x, y, z] });
   }
 
   copy(from: GPUBuffer, to: GPUBuffer, bytes: number): void {
@@ -137,10 +141,7 @@ export class PassRecorder {
     const bindGroup = this.device.createBindGroup({
       label: op.kernel.key,
       layout: op.kernel.pipeline.getBindGroupLayout(0),
-      entries: [
-        ...[{ ...params, size: paramsByteSize(op.kernel.params) }, ...op.bindings].map((b, binding) => ({ binding, resource: asResource(b) })),
-        ...(op.weightScales ? [{ binding: WEIGHT_SCALES_BINDING, resource: asResource(op.weightScales) }] : []),
-      ],
+      entries: [{ binding: 0, resource: { ...params, size: paramsByteSize(op.kernel.params) } }, ...op.bindings.map(([binding, b]) => ({ binding, resource: asResource(b) }))],
     });
     const pass = encoder.beginComputePass({ label: op.kernel.key });
     pass.setPipeline(op.kernel.pipeline);

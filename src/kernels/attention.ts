@@ -44,7 +44,7 @@ export interface AttentionShape {
 export function recordAttention(rec: PassRecorder, kernel: CompiledKernel, args: AttentionShape & { qkv: Binding; seqStart: Binding; out: Binding }): void {
   const rowStride = (args.heads + 2 * args.kvHeads) * args.headDim;
   const params = { tokens: args.tokens, heads: args.heads, kv_heads: args.kvHeads, row_stride: rowStride, scale: 1 / Math.sqrt(args.headDim) };
-  rec.dispatch(kernel, params, [args.qkv, args.seqStart, args.out], [Math.ceil(args.tokens / (kernel.constants.BLOCK_Q as number)), args.heads]);
+  rec.dispatch(kernel, params, { qkv: args.qkv, seq_start: args.seqStart, out: args.out }, [Math.ceil(args.tokens / (kernel.constants.BLOCK_Q as number)), args.heads]);
 }
 
 /** qkv: [tokens, (heads + 2 kvHeads) headDim]; seqStart[n]: first token of n's sequence. Returns [tokens, heads headDim]. */

@@ -18,7 +18,7 @@ export function recordEmbedding(rec: PassRecorder, kernel: CompiledKernel, maxPe
   const size = kernel.constants.WORKGROUP_SIZE as number;
   for (const part of args.table.parts) {
     const params = { tokens: args.tokens, hidden: args.table.cols, row_start: part.rowStart, rows: part.rows };
-    rec.dispatch(kernel, params, [part.buffer, args.tokenIds, args.out], elementwiseGrid(args.tokens * args.table.cols, size, maxPerDimension), part.scales);
+    rec.dispatch(kernel, params, { weights: part.buffer, token_ids: args.tokenIds, hidden_out: args.out, weight_scales: part.scales }, elementwiseGrid(args.tokens * args.table.cols, size, maxPerDimension));
   }
 }
 

@@ -71,8 +71,12 @@ export function recordMatmul(rec: PassRecorder, kernel: CompiledKernel, args: Ma
     };
     const groupsX = Math.ceil(part.rows / MATMUL_TILE / wx);
     const groupsY = Math.ceil(m / MATMUL_TILE / wy);
-    const rotary = args.rotary ? [args.rotary.positions, args.rotary.table] : [];
-    rec.dispatch(kernel, params, [part.buffer, args.x, args.bias, args.out, ...rotary], [groupsX, groupsY], part.scales);
+    rec.dispatch(
+      kernel,
+      params,
+      { weights: part.buffer, x: args.x, bias: args.bias, out: args.out, rotary_positions: args.rotary?.positions, rotary_table: args.rotary?.table, weight_scales: part.scales },
+      [groupsX, groupsY],
+    );
   }
 }
 

@@ -16,11 +16,11 @@ export function layerNormSpec(l2Normalize: boolean, workgroupSize = 64): KernelS
 }
 
 export function recordRmsNorm(rec: PassRecorder, kernel: CompiledKernel, args: { x: Binding; weight: Binding; out: Binding; rows: number; cols: number; eps: number }): void {
-  rec.dispatch(kernel, { rows: args.rows, cols: args.cols, eps: args.eps }, [args.x, args.weight, args.out], [args.rows]);
+  rec.dispatch(kernel, { rows: args.rows, cols: args.cols, eps: args.eps }, { x: args.x, weight: args.weight, y: args.out }, [args.rows]);
 }
 
 export function recordLayerNorm(rec: PassRecorder, kernel: CompiledKernel, args: { x: Binding; weight: Binding; bias: Binding; out: Binding; rows: number; cols: number; eps: number }): void {
-  rec.dispatch(kernel, { rows: args.rows, cols: args.cols, eps: args.eps }, [args.x, args.weight, args.bias, args.out], [args.rows]);
+  rec.dispatch(kernel, { rows: args.rows, cols: args.cols, eps: args.eps }, { x: args.x, weight: args.weight, bias: args.bias, y: args.out }, [args.rows]);
 }
 
 export function rmsNormReference(x: Float32Array, weight: Float32Array, rows: number, cols: number, eps: number): Float32Array {

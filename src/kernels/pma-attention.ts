@@ -20,7 +20,7 @@ export function recordPmaAttention(
 ): void {
   const params = { sequences: args.sequences, heads: args.heads, head_dim: args.dim / args.heads, dim: args.dim, scale: 1 / Math.sqrt(args.dim) };
   const groups = Math.ceil((args.sequences * args.heads) / (kernel.constants.WORKGROUP_SIZE as number));
-  rec.dispatch(kernel, params, [args.query, args.seed, args.kv, args.seqStart, args.seqLen, args.out], [groups]);
+  rec.dispatch(kernel, params, { query: args.query, seed: args.seed, kv: args.kv, seq_start: args.seqStart, seq_len: args.seqLen, out: args.out }, [groups]);
 }
 
 /** kv: [tokens, 2 dim] (k | v); returns [sequences, dim] = seed + attention. */

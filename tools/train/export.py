@@ -69,6 +69,9 @@ def main():
             parity.append({"text": text, "ids": ids, "embedding": [round(float(v), 8) for v in vector]})
     with open(os.path.join(tmp, "parity.json"), "w") as f:
         json.dump({"source": "tools/train/model.py, float32, on the exported bf16 weights", "cases": parity}, f)
+    for kept in ("README.md", "learning-curve.jsonl"):  # the model card and curve are written beside the weights
+        if os.path.exists(os.path.join(out, kept)):
+            shutil.copy(os.path.join(out, kept), os.path.join(tmp, kept))
     shutil.rmtree(out, ignore_errors=True)
     os.replace(tmp, out)
     size = os.path.getsize(os.path.join(out, "model.safetensors"))
