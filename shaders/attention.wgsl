@@ -28,8 +28,8 @@ struct Params {
 
 override WORKGROUP_SIZE: u32 = 64u;
 override VEC4S: u32;
-override ROW_GROUPS: u32 = WORKGROUP_SIZE / VEC4S;
-override BLOCK_Q: u32 = 4u * ROW_GROUPS;
+override ROW_GROUPS: u32;
+override BLOCK_Q: u32;
 override BLOCK_K: u32;
 
 const MASKED = -3.4e38;

@@ -30,6 +30,8 @@ struct Params {
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;
 
+// Outputs per invocation along n and along m. Fixed: the tile's four rows live in named registers below.
+const TILE = 4u;
 override WORKGROUP_X: u32 = 16u;
 override WORKGROUP_Y: u32 = 4u;
 override ADD_BIAS: bool = false;
@@ -43,8 +45,8 @@ fn x_at(e: u32) -> f32 {
 
 @compute @workgroup_size(WORKGROUP_X, WORKGROUP_Y)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
-  let n0 = gid.x * 4u;
-  let m0 = gid.y * 4u;
+  let n0 = gid.x * TILE;
+  let m0 = gid.y * TILE;
   if (n0 >= params.n || m0 >= params.m) {
     return;
   }

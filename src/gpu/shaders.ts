@@ -32,3 +32,14 @@ export function withWeightReader(dtype: DType, kernel: string): string {
 export function withRotaryEpilogue(rotary: boolean, kernel: string): string {
   return `${rotary ? rotaryEpilogue : noRotaryEpilogue}\n${kernel}`;
 }
+
+/**
+ * The value of a `const NAME = <integer>u;` in a kernel's WGSL: for numbers that must be WGSL constants
+ * (a function-scope array's length, a register tile held in named variables), so that TypeScript reads
+ * them from the shader instead of mirroring them.
+ */
+export function wgslConst(source: string, name: string): number {
+  const match = new RegExp(`^const\\s+${name}\\s*=\\s*(\\d+)u?\\s*;`, 'm').exec(source);
+  if (!match) throw new Error(`no "const ${name} = <integer>;" in the WGSL`);
+  return Number(match[1]);
+}

@@ -8,6 +8,8 @@ const WORKGROUP_STORAGE_BYTES = 16384;
 
 export interface AttentionTiles {
   readonly workgroupSize: number;
+  /** Invocations per query row group: the workgroup holds rowGroups rows of VEC4S invocations. */
+  readonly rowGroups: number;
   readonly blockQ: number;
   readonly blockK: number;
 }
@@ -22,15 +24,15 @@ export function attentionTiles(headDim: number, workgroupSize = 64): AttentionTi
   if (rowGroups < 1 || blockK < 4 || bytes > WORKGROUP_STORAGE_BYTES) {
     throw new RangeError(`attention: no tiling of head_dim ${headDim} fits a ${workgroupSize}-invocation workgroup in ${WORKGROUP_STORAGE_BYTES} bytes`);
   }
-  return { workgroupSize, blockQ, blockK };
+  return { workgroupSize, rowGroups, blockQ, blockK };
 }
 
 export function attentionSpec(headDim: number, workgroupSize = 64): KernelSpec {
-  const { blockQ, blockK } = attentionTiles(headDim, workgroupSize);
+  const { rowGroups, blockQ, blockK } = attentionTiles(headDim, workgroupSize);
   return {
     key: `attention_causal_gqa_d${headDim}_wg${workgroupSize}`,
     source: SHADERS.attention,
-    constants: { WORKGROUP_SIZE: workgroupSize, VEC4S: headDim / 4, BLOCK_Q: blockQ, BLOCK_K: blockK },
+    constants: { WORKGROUP_SIZE: workgroupSize, VEC4S: headDim / 4, ROW_GROUPS: rowGroups, BLOCK_Q: blockQ, BLOCK_K: blockK },
   };
 }
 

@@ -2,7 +2,7 @@
 import type { DType } from '../tensor/dtype';
 import type { KernelSpec, CompiledKernel } from '../gpu/pipelines';
 import { type Binding, type PassRecorder } from '../gpu/recorder';
-import { SHADERS, withRotaryEpilogue, withWeightReader } from '../gpu/shaders';
+import { SHADERS, wgslConst, withRotaryEpilogue, withWeightReader } from '../gpu/shaders';
 import type { WeightMatrix } from './weights';
 
 export interface MatmulEpilogue {
@@ -18,7 +18,7 @@ export interface MatmulEpilogue {
   readonly rotary?: { readonly headDim: number; readonly columns: number };
 }
 
-export const MATMUL_TILE = 4;
+export const MATMUL_TILE = wgslConst(SHADERS.matmul, 'TILE');
 
 /** The pipeline key of a matmul variant, without building its source (for lookups on the hot path). */
 export function matmulKey(dtype: DType, epilogue: MatmulEpilogue, workgroup: readonly [number, number] = [16, 4]): string {

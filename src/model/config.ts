@@ -3,6 +3,7 @@
  * and checked for internal consistency. Shapes of tensors are checked against it in checkpoint.ts.
  */
 import { CheckpointError } from '../errors';
+import { SHADERS, wgslConst } from '../gpu/shaders';
 
 export interface ModelConfig {
   readonly hiddenSize: number;
@@ -18,8 +19,8 @@ export interface ModelConfig {
   readonly compressedDim: number;
 }
 
-/** The largest attention head the kernels hold in registers (Qwen2.5 uses 64 and 128). */
-export const MAX_HEAD_DIM = 128;
+/** The largest attention head the kernels hold in registers (Qwen2.5 uses 64 and 128), as the PMA kernel declares it. */
+export const MAX_HEAD_DIM = wgslConst(SHADERS.pmaAttention, 'MAX_HEAD_DIM');
 
 /** The PMA head's LayerNorms use PyTorch's default eps. */
 export const PMA_LAYER_NORM_EPS = 1e-5;
