@@ -6,33 +6,23 @@
 import { existsSync, mkdirSync, copyFileSync, writeFileSync, openSync, writeSync, closeSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { quantizeCommand } from '../src/cli/quantize';
+import { c2llmTensors, weightList } from '../src/model/c2llm-tensors';
+import type { ModelConfig } from '../src/model/config';
 
 export const C2LLM_05B = { hidden: 896, intermediate: 4864, heads: 14, kvHeads: 2, headDim: 64, vocab: 151936, compressed: 896, pmaHeads: 32 };
 
-function tensorsFor(layers: number): Array<[string, number[]]> {
+/** C2LLM-0.5B's config with `layers` layers, as the loader reads it. */
+function configFor(layers: number): ModelConfig {
   const s = C2LLM_05B;
-  const q = s.heads * s.headDim;
-  const kv = s.kvHeads * s.headDim;
-  const out: Array<[string, number[]]> = [['plm_model.model.embed_tokens.weight', [s.vocab, s.hidden]]];
-  for (let i = 0; i < layers; i++) {
-    const p = `plm_model.model.layers.${i}.`;
-    out.push(
-      [`${p}input_layernorm.weight`, [s.hidden]],
-      [`${p}self_attn.q_proj.weight`, [q, s.hidden]], [`${p}self_attn.q_proj.bias`, [q]],
-      [`${p}self_attn.k_proj.weight`, [kv, s.hidden]], [`${p}self_attn.k_proj.bias`, [kv]],
-      [`${p}self_attn.v_proj.weight`, [kv, s.hidden]], [`${p}self_attn.v_proj.bias`, [kv]],
-      [`${p}self_attn.o_proj.weight`, [s.hidden, q]],
-      [`${p}post_attention_layernorm.weight`, [s.hidden]],
-      [`${p}mlp.gate_proj.weight`, [s.intermediate, s.hidden]],
-      [`${p}mlp.up_proj.weight`, [s.intermediate, s.hidden]],
-      [`${p}mlp.down_proj.weight`, [s.hidden, s.intermediate]],
-    );
-  }
-  const d = s.compressed;
-  out.push(['plm_model.model.norm.weight', [s.hidden]], ['mha_pma.S', [1, 1, d]]);
-  for (const fc of ['q', 'k', 'v', 'o']) out.push([`mha_pma.mab.fc_${fc}.weight`, [d, fc === 'k' || fc === 'v' ? s.hidden : d]], [`mha_pma.mab.fc_${fc}.bias`, [d]]);
-  for (const ln of ['ln0', 'ln1']) out.push([`mha_pma.mab.${ln}.weight`, [d]], [`mha_pma.mab.${ln}.bias`, [d]]);
-  return out;
+  return {
+    hiddenSize: s.hidden, intermediateSize: s.intermediate, numLayers: layers, numHeads: s.heads, numKvHeads: s.kvHeads, headDim: s.headDim,
+    vocabSize: s.vocab, rmsNormEps: 1e-6, ropeTheta: 1e6, pmaHeads: s.pmaHeads, compressedDim: s.compressed,
+  };
+}
+
+/** Every tensor's name and stored shape, from the loader's own schema (the PMA seed stored as [1, 1, d], as C2LLM does). */
+function tensorsFor(layers: number): Array<[string, number[]]> {
+  return weightList(c2llmTensors(configFor(layers))).map((t) => [t.name, [...(t.alsoAccepted ?? t.shape)]]);
 }
 
 /** Random bf16 values: uniform in [-scale, scale), or around 1 for norm weights. */

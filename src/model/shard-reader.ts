@@ -1,0 +1,116 @@
+/**
+ * Where a checkpoint's tensors are and how they are read: a single model.safetensors, or an index
+ * (model.safetensors.index.json) and the shards it names, read one at a time as their tensors are asked
+ * for (ShardReader), so that a sharded checkpoint never sits in memory whole.
+ */
+import { CheckpointError } from '../errors';
+import { parseSafetensors, type RawTensor } from '../tensor/safetensors';
+import { readJson, type CheckpointSource } from './source';
+
+export const INDEX_FILE = 'model.safetensors.index.json';
+const SINGLE_FILE = 'model.safetensors';
+
+function isPlainFileName(file: string): boolean {
+  return !(file.includes('/') || file.includes('\\') || file.startsWith('.'));
+}
+
+/**
+ * The checkpoint's safetensors files, read one at a time as their tensors are asked for. Each tensor
+ * is handed over once (`take`) and forgotten here, and unused tensors are never kept, so a file's bytes
+ * can be collected once its tensors have been taken and dropped. While a file's tensors are being
+ * taken, the next file (in index order) is read ahead, and no further: at most two files are held.
+ */
+export class ShardReader {
+  private readonly ready = new Map<string, RawTensor>();
+  private readonly reads = new Map<string, Promise<void>>();
+  /** Per file, the wanted tensors not taken yet. */
+  private readonly untaken = new Map<string, Set<string>>();
+
+  /** A file read before the wanted tensors were known (a single-file checkpoint's names come from it). */
+  private preread?: { file: string; tensors: Map<string, RawTensor> };
+
+  constructor(
+    private readonly source: CheckpointSource,
+    /** Tensor name -> file; every name the checkpoint has (the index's weight_map when sharded). */
+    readonly fileOf: ReadonlyMap<string, string>,
+    private readonly files: readonly string[],
+    preread?: { file: string; tensors: Map<string, RawTensor> },
+  ) {
+    if (preread) this.reads.set(preread.file, Promise.resolve());
+    this.preread = preread;
+  }
+
+  /** Declares the tensors the model will take; the others are dropped as their files are read. */
+  want(names: Iterable<string>): void {
+    for (const name of names) {
+      const file = this.fileOf.get(name)!;
+      if (!this.untaken.has(file)) this.untaken.set(file, new Set());
+      this.untaken.get(file)!.add(name);
+    }
+    if (this.preread) {
+      this.keep(this.preread.tensors);
+      this.preread = undefined;
+    }
+  }
+
+  async take(name: string): Promise<RawTensor> {
+    const file = this.fileOf.get(name)!;
+    await this.read(file);
+    const tensor = this.ready.get(name);
+    if (!tensor) throw new CheckpointError(file, `tensor "${name}" was already taken`);
+    this.ready.delete(name);
+    const left = this.untaken.get(file)!;
+    left.delete(name);
+    if (left.size === 0) this.readAhead();
+    return tensor;
+  }
+
+  private keep(tensors: Map<string, RawTensor>): void {
+    for (const [name, tensor] of tensors) if (this.untaken.get(tensor.file)?.has(name)) this.ready.set(name, tensor);
+  }
+
+  private read(file: string): Promise<void> {
+    let read = this.reads.get(file);
+    if (!read) {
+      read = this.source.readBytes(file).then((bytes) => {
+        const tensors = parseSafetensors(file, bytes);
+        for (const name of tensors.keys()) {
+          if (this.fileOf.get(name) !== file) throw new CheckpointError(file, `tensor "${name}" is not listed for this file in ${INDEX_FILE}`);
+        }
+        for (const [name, listed] of this.fileOf) {
+          if (listed === file && !tensors.has(name)) throw new CheckpointError(file, `tensor "${name}" is listed in ${INDEX_FILE} but not in the file`);
+        }
+        this.keep(tensors);
+        this.readAhead();
+      });
+      read.catch(() => undefined); // a read ahead that fails is reported to whoever takes from it
+      this.reads.set(file, read);
+    }
+    return read;
+  }
+
+  /** Starts reading the next unread file if fewer than two files hold untaken tensors. */
+  private readAhead(): void {
+    const held = this.files.filter((f) => this.reads.has(f) && (this.untaken.get(f)?.size ?? 0) > 0).length;
+    const next = this.files.find((f) => !this.reads.has(f) && (this.untaken.get(f)?.size ?? 0) > 0);
+    if (next && held < 2) void this.read(next);
+  }
+}
+
+export async function openShards(source: CheckpointSource): Promise<{ reader: ShardReader; listing: string }> {
+  if (!(await source.has(INDEX_FILE))) {
+    const tensors = parseSafetensors(SINGLE_FILE, await source.readBytes(SINGLE_FILE));
+    const fileOf = new Map([...tensors.keys()].map((name) => [name, SINGLE_FILE]));
+    return { reader: new ShardReader(source, fileOf, [SINGLE_FILE], { file: SINGLE_FILE, tensors }), listing: SINGLE_FILE };
+  }
+  const index = (await readJson(source, INDEX_FILE)) as { weight_map?: unknown };
+  const map = index?.weight_map;
+  if (typeof map !== 'object' || map === null || Object.values(map).some((f) => typeof f !== 'string')) {
+    throw new CheckpointError(INDEX_FILE, 'field "weight_map" must map tensor names to file names');
+  }
+  const weightMap = map as Record<string, string>;
+  const files = [...new Set(Object.values(weightMap))];
+  const bad = files.find((f) => !isPlainFileName(f));
+  if (bad !== undefined) throw new CheckpointError(INDEX_FILE, `shard name "${bad}" must be a plain file name`);
+  return { reader: new ShardReader(source, new Map(Object.entries(weightMap)), files), listing: INDEX_FILE };
+}
