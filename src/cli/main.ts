@@ -9,7 +9,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { C2llmError, InputError } from '../errors';
-import { GpuModel } from '../model/gpu-model';
 import { checkWritable, writeFileAtomic } from '../node/atomic-write';
 import { loadEmbedder, MODEL_FLAGS, modelChoice } from './load-model';
 import { ProgressLine } from './progress';
@@ -88,7 +87,7 @@ async function embedCommand(argv: string[]): Promise<void> {
   }
   progress.done();
   const seconds = (performance.now() - started) / 1000;
-  if (backend instanceof GpuModel) {
+  if (backend.gpuInfo) {
     const { dispatches, submits, passes } = backend.stats;
     process.stderr.write(`c2llm: ${texts.length} texts in ${seconds.toFixed(2)} s; ${passes} forward pass(es), ${dispatches} dispatches, ${submits} submits\n`);
   } else {

@@ -20,7 +20,7 @@ import { layerNormSpec, recordLayerNorm, recordRmsNorm, rmsNormSpec } from '../k
 import { pmaAttentionSpec, recordPmaAttention } from '../kernels/pma-attention';
 import { rotaryPairOrder, ropeTable } from './rope';
 import { destroyMatrix, uploadF32, uploadMatrix, uploadVector, vec4Aligned, type WeightMatrix } from '../kernels/weights';
-import type { EmbeddingBackend } from './backend';
+import type { BackendStats, EmbeddingBackend, GpuBackendInfo } from './backend';
 import { readGroup, type OpenCheckpoint } from './checkpoint';
 import { PMA_LAYER_NORM_EPS, type ModelConfig } from './config';
 import type { DType } from '../tensor/dtype';
@@ -120,7 +120,7 @@ export class GpuModel implements EmbeddingBackend {
   readonly device = 'webgpu' as const;
   readonly dim: number;
   /** Totals over every pass; `lastPass` holds the most recent forward pass alone. */
-  readonly stats: PassStats & { passes: number; tokens: number } = { dispatches: 0, submits: 0, passes: 0, tokens: 0 };
+  readonly stats: BackendStats = { dispatches: 0, submits: 0, passes: 0, tokens: 0 };
   lastPass: PassStats & { tokens: number; sequences: number } = { dispatches: 0, submits: 0, tokens: 0, sequences: 0 };
 
   private constructor(
@@ -143,6 +143,10 @@ export class GpuModel implements EmbeddingBackend {
 
   get context(): GpuContext {
     return this.gpu;
+  }
+
+  get gpuInfo(): GpuBackendInfo {
+    return { context: this.gpu, weightBytes: this.weightLayout.bytes, matmulWorkgroup: this.matmulWorkgroup.join('x') };
   }
 
   /**

@@ -7,7 +7,7 @@
  */
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
 import { buildC2llmGraph, type LinearWeights } from './onnx-graph';
-import type { EmbeddingBackend } from './backend';
+import type { BackendStats, EmbeddingBackend } from './backend';
 import type { Checkpoint } from './checkpoint';
 import type { ModelConfig } from './config';
 import { pmaHead, widenPmaWeights } from './reference-model';
@@ -94,9 +94,15 @@ export class OnnxModel implements EmbeddingBackend {
     return new OnnxModel(ort, session, config, table, rope, emptyEmbedding, `${options.runtime}${linearWeights === 'int8' ? ', int8 weights' : ''}`);
   }
 
+  readonly stats: BackendStats = { passes: 0, tokens: 0, dispatches: 0, submits: 0 };
+
   async embed(sequences: readonly Uint32Array[]): Promise<Float32Array[]> {
     const out: Float32Array[] = [];
-    for (const ids of sequences) out.push(ids.length ? await this.embedOne(ids) : this.emptyEmbedding.slice());
+    for (const ids of sequences) {
+      out.push(ids.length ? await this.embedOne(ids) : this.emptyEmbedding.slice());
+      this.stats.passes += 1;
+      this.stats.tokens += ids.length;
+    }
     return out;
   }
 

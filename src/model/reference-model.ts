@@ -9,7 +9,7 @@ import { matmulReference } from '../kernels/matmul';
 import { layerNormReference, rmsNormReference } from '../kernels/norms';
 import { pmaAttentionReference } from '../kernels/pma-attention';
 import { ropeReference, ropeTable } from './rope';
-import type { EmbeddingBackend } from './backend';
+import type { BackendStats, EmbeddingBackend } from './backend';
 import type { Checkpoint, PmaWeights } from './checkpoint';
 import { PMA_LAYER_NORM_EPS, type ModelConfig } from './config';
 import { concat, tensorValues } from '../tensor/tensor-values';
@@ -68,7 +68,11 @@ export class ReferenceModel implements EmbeddingBackend {
     this.pma = widenPmaWeights(weights.pma, config);
   }
 
+  readonly stats: BackendStats = { passes: 0, tokens: 0, dispatches: 0, submits: 0 };
+
   async embed(sequences: readonly Uint32Array[]): Promise<Float32Array[]> {
+    this.stats.passes += sequences.length;
+    this.stats.tokens += sequences.reduce((n, ids) => n + ids.length, 0);
     return sequences.map((ids) => this.embedOne(ids));
   }
 

@@ -10,7 +10,6 @@ import { GpuDeviceLostError, IndexFileError, InputError } from '../errors';
 import { filesSource } from '../load/files-source';
 import { hubSource } from '../load/hub-source';
 import { ModelCache } from '../load/model-cache';
-import { GpuModel } from '../model/gpu-model';
 import type { CheckpointSource } from '../model/source';
 import { CodeIndex, type CodeSearchResult } from '../search/code-index';
 import type { SearchMode } from '../search/hybrid';
@@ -69,7 +68,7 @@ class EngineWorker {
   info(): EngineInfo {
     const embedder = this.ready();
     const backend = embedder.backend;
-    const gpu = backend instanceof GpuModel ? backend.context : undefined;
+    const gpu = backend.gpuInfo?.context;
     return {
       model: embedder.model.source,
       dim: embedder.dim,
@@ -81,8 +80,8 @@ class EngineWorker {
       limits: gpu?.limits ?? null,
       features: gpu ? [...gpu.device.features] : [],
       dtype: this.request?.dtype === 'int8' ? `${embedder.model.dtype} as int8` : embedder.model.dtype,
-      gpuWeightBytes: backend instanceof GpuModel ? backend.weightLayout.bytes : 0,
-      matmulWorkgroup: backend instanceof GpuModel ? backend.matmulWorkgroup.join('x') : null,
+      gpuWeightBytes: backend.gpuInfo?.weightBytes ?? 0,
+      matmulWorkgroup: backend.gpuInfo?.matmulWorkgroup ?? null,
       maxLength: embedder.maxLength,
     };
   }
