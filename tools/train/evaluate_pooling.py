@@ -46,8 +46,12 @@ def main():
         results[pooling] = {
             "minutes": round(state["elapsed"] / 60, 1), "tokens": state["tokens"], "steps": state["step"],
             "validation_mrr10": curve[-1]["val_mrr10"], "test_mrr10": round(mrr_at_10(q, d), 4), "test_mrr10_by_language": per_lang,
+            "curve": [{k: row[k] for k in ("step", "tokens", "minutes", "val_mrr10")} for row in curve],
         }
-        print(pooling, json.dumps(results[pooling]), flush=True)
+        print(pooling, json.dumps({k: v for k, v in results[pooling].items() if k != "curve"}), flush=True)
+    results["setup"] = ("tools/train/ablate_pooling.sh: hidden 128, 2 layers, intermediate 384, 2/1 heads, compressed 128, PMA 16 heads; "
+                        "batch 128, lr 2e-3, 15 minutes each on one thread, same data and order; test: tools/train/evaluate_pooling.py "
+                        "(all test pairs as candidates)")
     if len(sys.argv) == 4:
         with open(sys.argv[3], "w") as f:
             json.dump(results, f, indent=1)

@@ -1,7 +1,11 @@
 #!/usr/bin/python3
 """Exports a trained C2LLM-nano run to the C2LLM checkpoint layout, with PyTorch's embeddings for parity.
 
-    tools/train/export.py RUN_DIR TOKENIZER_DIR OUT_DIR
+    tools/train/export.py RUN_DIR TOKENIZER_DIR OUT_DIR [STATE.pt]
+
+STATE.pt (default RUN_DIR/state.pt) picks the training state to export, e.g. the snapshot with the best
+validation score. OUT_DIR/training.json records the run (from RUN_DIR/args.json and its learning curve)
+and the exported step.
 
 Writes OUT_DIR/{config.json, model.safetensors (bf16), tokenizer.json, tokenizer_config.json,
 parity.json} into a temporary folder beside OUT_DIR and renames it into place when complete.
@@ -36,10 +40,10 @@ PARITY_TEXTS = [
 
 
 def main():
-    if len(sys.argv) != 4:
+    if len(sys.argv) not in (4, 5):
         sys.exit(__doc__)
-    run, tokenizer_dir, out = sys.argv[1:]
-    state = torch.load(os.path.join(run, "state.pt"))
+    run, tokenizer_dir, out = sys.argv[1:4]
+    state = torch.load(sys.argv[4] if len(sys.argv) == 5 else os.path.join(run, "state.pt"))
     if state["pooling"] != "pma":
         sys.exit(f"{run}: pooling is {state['pooling']}; only PMA models are C2LLM checkpoints")
     cfg = state["config"]
@@ -67,6 +71,16 @@ def main():
             else:
                 vector = zero_token_embedding(model)
             parity.append({"text": text, "ids": ids, "embedding": [round(float(v), 8) for v in vector]})
+    with open(os.path.join(run, "args.json")) as f:
+        args = json.load(f)
+    with open(os.path.join(run, "curve.jsonl")) as f:
+        last = [json.loads(line) for line in f][-1]
+    training = {
+        "parameters": sum(v.size for v in tensors.values()), "batch": args["batch"], "lr": args["lr"], "threads": args["threads"],
+        "steps": last["step"], "tokens": last["tokens"], "minutes": last["minutes"], "exported_step": state["step"],
+    }
+    with open(os.path.join(tmp, "training.json"), "w") as f:
+        json.dump(training, f, indent=1)
     with open(os.path.join(tmp, "parity.json"), "w") as f:
         json.dump({"source": "tools/train/model.py, float32, on the exported bf16 weights", "cases": parity}, f)
     for kept in ("README.md", "learning-curve.jsonl"):  # the model card and curve are written beside the weights

@@ -30,10 +30,13 @@ if [ "${ABLATION:-0}" = 1 ]; then tools/train/ablate_pooling.sh "$PWD/$W/corpus"
   --batch 256 --lr 1.5e-3 --warmup 60 --steps 1300 --minutes 100 --eval-every 50 --threads 1 \
   --init-embeddings ../../$W/embed-init-256.npy)
 
-$PY tools/train/export.py "$W/runs/nano" "$W/tokenizer" models/c2llm-nano
+$PY tools/train/export.py "$W/runs/nano" "$W/tokenizer" models/c2llm-nano "$W/runs/nano/best.pt"
 cp "$W/runs/nano/curve.jsonl" models/c2llm-nano/learning-curve.jsonl
 npm run --silent build:cli
 rm -rf models/c2llm-nano-int8 && node bin/c2llm.js quantize --model models/c2llm-nano --output models/c2llm-nano-int8
 mkdir -p eval/data
 cp "$W/corpus/test.jsonl" "$W/corpus/validation.jsonl" "$W/corpus/corpus-stats.json" eval/data/
-echo "done: models/c2llm-nano, models/c2llm-nano-int8, eval/data; next: npm run eval"
+if [ "${ABLATION:-0}" = 1 ]; then $PY tools/train/evaluate_pooling.py "$W/corpus" "$W/runs" eval/pooling-ablation.json; fi
+npm run eval
+$PY tools/train/model_card.py
+echo "done: models/c2llm-nano (with its model card), models/c2llm-nano-int8, eval/data, eval/results.json"

@@ -7,7 +7,7 @@ DIR holds train.ids.jsonl and validation.ids.jsonl (tokenize.mjs encode: the que
 instruction, the code with "Retrieved Answer:", as the engine builds them). Runs under bfloat16 autocast
 (Debian's PyTorch has a generic fp32 BLAS; bf16 goes through oneDNN), master weights in float32.
 Resumable: RUN_DIR/state.pt is written every --save-minutes (temporary file, then rename) and a re-run
-with the same arguments continues from it. RUN_DIR/curve.jsonl is the learning curve: loss, tokens seen,
+with the same arguments continues from it; RUN_DIR/best.pt is the state at the best validation score. RUN_DIR/curve.jsonl is the learning curve: loss, tokens seen,
 minutes, validation MRR@10 among all validation candidates.
 """
 import argparse
@@ -165,6 +165,8 @@ def main():
         print(f"resumed at step {step} (epoch {epoch}, batch {position}, {elapsed / 60:.1f} min)", flush=True)
     with open(os.path.join(args.out, "config.json"), "w") as f:
         json.dump(dict(cfg, pooling=args.pooling), f, indent=1)
+    with open(os.path.join(args.out, "args.json"), "w") as f:
+        json.dump(vars(args), f, indent=1)
 
     def lr_at(s):
         if s < args.warmup:
@@ -172,11 +174,14 @@ def main():
         progress = min(1.0, (s - args.warmup) / max(1, args.steps - args.warmup))
         return args.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
 
-    def save():
-        tmp = state_path + ".tmp"
+    def save(path=state_path):
+        tmp = path + ".tmp"
         torch.save({"model": model.state_dict(), "optimizer": opt.state_dict(), "step": step, "epoch": epoch,
                     "position": position, "tokens": tokens, "elapsed": elapsed, "config": cfg, "pooling": args.pooling}, tmp)
-        os.replace(tmp, state_path)
+        os.replace(tmp, path)
+
+    previous = [json.loads(line) for line in open(os.path.join(args.out, "curve.jsonl"))] if os.path.exists(os.path.join(args.out, "curve.jsonl")) else []
+    best = max((r["val_mrr10"] for r in previous), default=-1.0)
 
     curve = open(os.path.join(args.out, "curve.jsonl"), "a")
     run_start = last_save = time.time()
@@ -217,6 +222,9 @@ def main():
             curve.flush()
             print(json.dumps(row), flush=True)
             losses = []
+            if mrr > best:
+                best = mrr
+                save(os.path.join(args.out, "best.pt"))
         if time.time() - last_save > args.save_minutes * 60:
             save()
             last_save = time.time()
