@@ -131,6 +131,8 @@ def main():
     p.add_argument("--save-minutes", type=float, default=3)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--init-embeddings", help="a [vocab, hidden] .npy (cooccurrence.py) to start the token embeddings from")
+    p.add_argument("--init-state", help="a state.pt to start the weights from (a second phase: new optimizer and schedule)")
+    p.add_argument("--negatives", help="a JSON list (mine_negatives.py): one hard-negative document per training pair, added to each batch")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -152,6 +154,9 @@ def main():
         if tuple(table.shape) != (cfg["vocab_size"], cfg["hidden_size"]):
             raise SystemExit(f"{args.init_embeddings}: shape {tuple(table.shape)}, the model needs {(cfg['vocab_size'], cfg['hidden_size'])}")
         model.plm_model.model.embed_tokens.weight.data.copy_(table)
+    if args.init_state:
+        model.load_state_dict(torch.load(args.init_state)["model"])
+    negatives = json.load(open(args.negatives)) if args.negatives else None
     decay = [p_ for n, p_ in model.named_parameters() if p_.dim() >= 2]
     no_decay = [p_ for n, p_ in model.named_parameters() if p_.dim() < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}], lr=args.lr, betas=(0.9, 0.98))
@@ -196,15 +201,16 @@ def main():
         batch = [train[i] for i in batches[position]]
         position += 1
         q_ids, q_len = pad([x["q"] for x in batch], eos_id)
-        d_ids, d_len = pad([x["d"] for x in batch], eos_id)
+        docs = [x["d"] for x in batch] + ([train[negatives[i]]["d"] for i in batches[position - 1]] if negatives else [])
+        d_ids, d_len = pad(docs, eos_id)
         for group in opt.param_groups:
             group["lr"] = lr_at(step)
         with torch.autocast("cpu", dtype=torch.bfloat16):
             q = model(q_ids, q_len)
             d = model(d_ids, d_len)
-        logits = (q @ d.T) / TEMPERATURE
+        logits = (q @ d.T) / TEMPERATURE  # [B, B] or, with hard negatives, [B, 2B]
         target = torch.arange(len(batch))
-        loss = (F.cross_entropy(logits, target) + F.cross_entropy(logits.T, target)) / 2
+        loss = (F.cross_entropy(logits, target) + F.cross_entropy(logits[:, : len(batch)].T, target)) / 2
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
