@@ -44,7 +44,7 @@ describe.each(CHECKPOINTS)('%s', (name) => {
     expectEmbeddingsMatch(await embedder.embed(TEXTS), expected.embeddings, `${name} onnxruntime`);
   });
 
-  test('CPU backend with int8 linear layers: cosine >= 0.999 against the goldens, a quarter of the weight bytes', async () => {
+  test('CPU backend with int8 linear layers: cosine >= 0.999 against the goldens, saving at least 2 of the 4 bytes per linear weight', async () => {
     const embedder = await load(name, { device: 'cpu', ort: nodeOrt, dtype: 'int8' });
     expect(embedder.backend.description).toMatch(/int8 weights/);
     const vectors = await embedder.embed(TEXTS);
@@ -54,7 +54,7 @@ describe.each(CHECKPOINTS)('%s', (name) => {
     expect(worst).toBeLessThan(0.999999);
     const checkpoint = await loadCheckpoint(directorySource(checkpointDir(name)));
     // Every linear weight goes from 4 bytes to 1; scales and the quantizing nodes cost a little back,
-    // which on these tiny models is noticeable, so at least 2 of the 3 bytes per weight must be saved.
+    // which on these tiny models is noticeable, so the test asks for at least 2 of the 4 bytes per weight saved.
     const { hiddenSize: h, intermediateSize: i, numHeads, numKvHeads, headDim, numLayers, compressedDim: d } = checkpoint.config;
     const perLayer = h * (numHeads + 2 * numKvHeads) * headDim + numHeads * headDim * h + 3 * h * i;
     const linearWeights = numLayers * perLayer + 2 * d * h + d * d;
@@ -131,7 +131,7 @@ describe('WebGPU engine details', () => {
     for (const kind of ['embedding', 'rmsnorm', 'matmul', 'attention_causal', 'pma_attention', 'layernorm']) {
       expect(keys.some((k) => k.startsWith(kind)), kind).toBe(true);
     }
-    expect(Object.values(kernelMs).every((ms) => ms >= 0)).toBe(true);
+    expect(Object.values(kernelMs).every((ms) => Number.isFinite(ms) && ms > 0)).toBe(true);
     const { hiddenSize: h, intermediateSize: i, numHeads, numKvHeads, headDim, numLayers, compressedDim: d } = embedder.model.config;
     const perToken = numLayers * (h * (numHeads + 2 * numKvHeads) * headDim + numHeads * headDim * h + 3 * h * i) + 2 * d * h;
     expect(linearFlops).toBe(2 * (5 * perToken + 2 * d * d));
