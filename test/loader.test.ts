@@ -78,6 +78,14 @@ describe('fetchFile', () => {
     expect(calls).toHaveLength(3);
   });
 
+  test('an HTML page in place of a model file (an SPA fallback answering 200) is ModelNotFoundError naming the URL', async () => {
+    const url = 'https://app.example/models/x/model.safetensors.index.json';
+    const { impl } = scriptedFetch({ [url]: [() => new Response('<!doctype html><html></html>', { headers: { 'content-type': 'text/html; charset=utf-8' } })] });
+    const error = await fetchFile(url, 'model.safetensors.index.json', { fetch: impl }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModelNotFoundError);
+    expect((error as Error).message).toMatch(/model\.safetensors\.index\.json: the server answered with an HTML page/);
+  });
+
   test('a network error is retried, a 404 is not', async () => {
     const failing = (async () => {
       throw new TypeError('fetch failed');

@@ -81,6 +81,10 @@ export async function fetchFile(url: string, file: string, options: FetchFileOpt
     if (response.status === 404 || response.status === 401 || response.status === 403) {
       throw new ModelNotFoundError(`${url}: HTTP ${response.status} (the model or file does not exist, or is private)`);
     }
+    if (response.ok && (response.headers.get('content-type') ?? '').includes('text/html')) {
+      // A single-page app's server answers a missing file with its index.html and status 200.
+      throw new ModelNotFoundError(`${url}: the server answered with an HTML page, not the model file (a missing file behind an SPA fallback?)`);
+    }
     if (!response.ok) {
       lastError = new DownloadError(`${url}: HTTP ${response.status}`);
       if (retryable(response.status)) continue;
