@@ -3,6 +3,7 @@
  * load a model from a local Hub-layout server, index a folder through the folder input, search,
  * reload and find the index restored; hostile file names and content render as text.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -189,4 +190,27 @@ test('where the browser refuses IndexedDB, the page says so and indexes and sear
   await page.getByRole('searchbox', { name: 'Search' }).fill('reverse a string');
   await page.getByRole('searchbox', { name: 'Search' }).press('Enter');
   await expect(page.locator('.result-path').first()).toBeVisible();
+});
+
+test('the demo saves its index as a file that the CLI searches, and opens one to search it in the worker', async ({ page }, testInfo) => {
+  await page.goto('/?device=cpu');
+  await waitForModel(page);
+  await page.getByLabel('Choose folder').setInputFiles(makeCorpus());
+  await expect(page.locator('#corpus-status')).toContainText('Indexed “sample-project”', { timeout: 120_000 });
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Save the index as a file' }).click();
+  const file = testInfo.outputPath('code.c2idx');
+  await (await download).saveAs(file);
+  const cli = spawnSync('node', ['bin/c2llm.js', 'search', '--index', file, '--model', 'models/c2llm-nano', '--query', 'reverse a string', '--mode', 'lexical', '--json'], { encoding: 'utf8' });
+  expect(cli.status, cli.stderr).toBe(0);
+  expect(JSON.parse(cli.stdout).results[0][0].path).toBe('tools/util.go');
+
+  await page.reload();
+  await waitForModel(page);
+  await page.getByLabel('Open an index file').setInputFiles(file);
+  await expect(page.locator('#corpus-status')).toContainText(/Opened code\.c2idx: \d+ chunks of 5 files, searched in the engine's worker/);
+  await page.getByRole('searchbox', { name: 'Search' }).fill('reverse the characters of a string');
+  await page.getByRole('searchbox', { name: 'Search' }).press('Enter');
+  await expect(page.locator('#search-status')).toContainText('chunks of code.c2idx');
+  await expect(page.locator('.result-path').first()).toHaveText(/^tools\/util\.go:/);
 });

@@ -12,6 +12,11 @@ import { lexicalTokens } from '../src/search/lexical-tokens';
 import { Int8Scorer } from '../src/search/int8-scorer';
 import { TopK } from '../src/search/top-k';
 import { shardOf } from '../src/cli/index-command';
+import { Embedder } from '../src/embedder';
+import { fingerprintingSource } from '../src/model/fingerprint';
+import { directorySource } from '../src/node/fs-source';
+import { modelFingerprint } from '../src/node/model-fingerprint';
+import { checkpointDir } from './helpers/fixtures';
 import { random } from './helpers/random';
 
 function unitVectors(count: number, dim: number, rand: () => number): Float32Array {
@@ -203,6 +208,18 @@ describe('search', () => {
     scores.forEach((s, i) => top.push(i, s));
     const expected = scores.map((score, id) => ({ id, score })).sort((a, b) => b.score - a.score || a.id - b.id).slice(0, 7);
     expect(top.sorted()).toEqual(expected);
+  });
+});
+
+describe('model fingerprint', () => {
+  test('the files a browser digests as it loads give the fingerprint Node streams from disk; another checkpoint another one', async () => {
+    const dir = checkpointDir('qwen-vocab-bf16');
+    const fingerprinting = fingerprintingSource(directorySource(dir));
+    (await Embedder.load(fingerprinting.source, { device: 'reference' })).dispose();
+    const streamed = await modelFingerprint(dir);
+    expect(streamed).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(await fingerprinting.fingerprint()).toBe(streamed);
+    expect(await modelFingerprint(checkpointDir('tiny-f32-gqa1'))).not.toBe(streamed);
   });
 });
 

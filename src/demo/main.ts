@@ -4,11 +4,12 @@
  * All file content and names reach the page through textContent only.
  * URL parameters, for mirrors and tests: ?model=<repo id or URL>&host=<hub>&device=webgpu|cpu|auto&dtype=auto|int8.
  */
-import { AbortError, createEmbedder, type EngineInfo, type TextEmbedder } from '../worker/client';
+import { AbortError, createEmbedder, type CodeSearchResult, type EngineInfo, type LoadedIndex, type TextEmbedder } from '../worker/client';
+import { encodeIndex } from '../search/index-file';
 import type { DeviceChoice } from '../embedder';
 import { IndexStore, MemoryStore } from '../search/index-store';
 import { indexCorpus, restoreCorpus, type IndexStoreLike } from '../search/indexer';
-import type { SearchIndex, SearchResult } from '../search/search-index';
+import type { SearchIndex } from '../search/search-index';
 import type { SearchMode } from '../search/hybrid';
 import { fromDirectoryPicker, fromDrop, fromFileList, hasDirectoryPicker, type PickedFolder } from './folder';
 import { highlight } from './highlight';
@@ -39,6 +40,8 @@ const ui = {
   storageStatus: $('storage-status'),
   weightsChoice: $<HTMLSelectElement>('weights-choice'),
   searchMode: $<HTMLSelectElement>('search-mode'),
+  saveIndex: $<HTMLButtonElement>('save-index'),
+  indexFile: $<HTMLInputElement>('index-file'),
 };
 
 const params = new URLSearchParams(location.search);
@@ -48,6 +51,8 @@ const MB = 1024 * 1024;
 let embedder: TextEmbedder | undefined;
 let info: EngineInfo | undefined;
 let index: SearchIndex | undefined;
+/** An index file opened on the page: searched in the engine's worker instead of `index`. */
+let opened: { index: LoadedIndex; name: string } | undefined;
 let store: (IndexStoreLike & { clear(): Promise<void> }) | undefined;
 let indexing: AbortController | undefined;
 let loaded: { model: string; isDemo: boolean } | undefined;
@@ -100,12 +105,15 @@ async function loadModel(model: string, isDemo: boolean): Promise<void> {
   setText(ui.deviceReason, `Running on ${info.adapter}: ${info.deviceReason}.`);
   ui.folderInput.disabled = false;
   ui.openFolder.disabled = false;
+  ui.indexFile.disabled = false;
+  opened = undefined;
   store ??= await openStore();
   const restored = await restoreCorpus(modelKey(), info.dim, store).catch(() => undefined);
   if (restored && restored.index.size > 0) {
     index = restored.index;
     setText(ui.corpusStatus, `Restored the index of “${restored.folder}” from this browser: ${index.size} chunks, nothing re-embedded.`);
     ui.search.disabled = false;
+    ui.saveIndex.disabled = false;
   }
 }
 
@@ -160,6 +168,9 @@ async function indexFolder(folder: PickedFolder): Promise<void> {
       },
     });
     index = report.index;
+    opened?.index.release();
+    opened = undefined;
+    ui.saveIndex.disabled = false;
     const seconds = report.elapsedMs / 1000;
     setText(
       ui.corpusStatus,
@@ -182,7 +193,7 @@ const MODE_NAMES: Record<SearchMode, string> = { hybrid: 'by meaning and words',
 let searchGeneration = 0;
 async function search(query: string): Promise<void> {
   const generation = ++searchGeneration;
-  if (!embedder || !index || !query.trim()) {
+  if (!embedder || !(index || opened) || !query.trim()) {
     ui.results.replaceChildren();
     setText(ui.searchStatus, '');
     return;
@@ -190,14 +201,18 @@ async function search(query: string): Promise<void> {
   const mode = ui.searchMode.value as SearchMode;
   const started = performance.now();
   let vector: Float32Array | undefined;
-  let results: SearchResult[];
+  let results: CodeSearchResult[];
   let embedMs = 0;
   try {
-    if (mode !== 'lexical') {
-      [vector] = await embedder.embed([query], { kind: 'query' });
-      embedMs = performance.now() - started;
+    if (opened) {
+      results = await embedder.search(opened.index, query, { k: 10, mode });
+    } else {
+      if (mode !== 'lexical') {
+        [vector] = await embedder.embed([query], { kind: 'query' });
+        embedMs = performance.now() - started;
+      }
+      results = index!.search({ vector, text: query }, 10, mode).map(({ chunk, score }) => ({ path: chunk.path, startLine: chunk.startLine, endLine: chunk.endLine, score, text: chunk.text }));
     }
-    results = index.search({ vector, text: query }, 10, mode);
   } catch (error) {
     if (generation !== searchGeneration) return;
     ui.results.replaceChildren();
@@ -206,21 +221,21 @@ async function search(query: string): Promise<void> {
   }
   if (generation !== searchGeneration) return;
   ui.results.replaceChildren(
-    ...results.map(({ chunk, score }) => {
+    ...results.map((result) => {
       const item = document.createElement('li');
       item.tabIndex = 0;
       const head = document.createElement('div');
       head.className = 'result-head';
       const path = document.createElement('span');
       path.className = 'result-path';
-      path.textContent = `${chunk.path}:${chunk.startLine}–${chunk.endLine}`;
+      path.textContent = `${result.path}:${result.startLine}–${result.endLine}`;
       const scoreText = document.createElement('span');
       scoreText.className = 'result-score';
-      scoreText.textContent = score.toFixed(3);
+      scoreText.textContent = result.score.toFixed(3);
       head.append(path, scoreText);
       const pre = document.createElement('pre');
       const code = document.createElement('code');
-      code.append(highlight(chunk.text));
+      code.append(highlight(result.text ?? ''));
       pre.append(code);
       item.append(head, pre);
       return item;
@@ -228,9 +243,34 @@ async function search(query: string): Promise<void> {
   );
   const total = performance.now() - started;
   const embedding = vector ? ` (query embedding ${embedMs.toFixed(0)} ms)` : '';
-  setText(ui.searchStatus, `${results.length} results of ${index.size} chunks, ranked ${MODE_NAMES[mode]}, in ${total.toFixed(0)} ms${embedding}.`);
+  const of = opened ? `${opened.index.chunks} chunks of ${opened.name}` : `${index!.size} chunks`;
+  setText(ui.searchStatus, `${results.length} results of ${of}, ranked ${MODE_NAMES[mode]}, in ${total.toFixed(0)} ms${embedding}.`);
 }
 
+ui.saveIndex.addEventListener('click', () => {
+  if (!index || !info) return;
+  const bytes = encodeIndex(index.toIndexData({ id: info.model, fingerprint: info.fingerprint }));
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
+  link.download = 'code.c2idx';
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+  setText(ui.storageStatus, `Saved the index (${(bytes.byteLength / 1024).toFixed(0)} KiB): search it with \`c2llm search --index code.c2idx\` or open it here.`);
+});
+ui.indexFile.addEventListener('change', async () => {
+  const file = ui.indexFile.files?.[0];
+  if (!file || !embedder) return;
+  try {
+    const loaded = await embedder.loadIndex(new Uint8Array(await file.arrayBuffer()));
+    opened?.index.release();
+    opened = { index: loaded, name: file.name };
+    setText(ui.corpusStatus, `Opened ${file.name}: ${loaded.chunks} chunks of ${loaded.files} files, searched in the engine's worker.`);
+    ui.search.disabled = false;
+    ui.search.focus();
+  } catch (error) {
+    setText(ui.corpusStatus, `Could not open ${file.name}: ${(error as Error).message}`);
+  }
+});
 ui.useDemoModel.addEventListener('click', () => loadModel(BUNDLED_MODEL_URL, true));
 ui.weightsChoice.addEventListener('change', () => loaded && loadModel(loaded.model, loaded.isDemo));
 ui.clearStorage.addEventListener('click', async () => {

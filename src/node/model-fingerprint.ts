@@ -1,32 +1,33 @@
 /**
- * A checkpoint's fingerprint: SHA-256 over config.json and the weight files (model.safetensors, or the
- * shard index and every shard it names, in name order), streamed from disk. An index file records it,
- * so that a search embeds its queries with the very weights its documents were embedded with.
+ * A checkpoint folder's fingerprint (model/fingerprint.ts), each file streamed from disk through
+ * SHA-256, so that even a 15 GB checkpoint is never held in memory to be fingerprinted.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckpointError } from '../errors';
+import { combineFileDigests } from '../model/fingerprint';
 
-async function hashFile(hash: ReturnType<typeof createHash>, path: string): Promise<void> {
-  hash.update(`${path.slice(path.lastIndexOf('/') + 1)}\0`);
+async function fileDigest(path: string): Promise<string> {
+  const hash = createHash('sha256');
   try {
     for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   } catch (cause) {
     throw new CheckpointError(path, `cannot be read (${(cause as Error).message})`, { cause });
   }
+  return hash.digest('hex');
 }
 
 export async function modelFingerprint(dir: string): Promise<string> {
-  const hash = createHash('sha256');
-  await hashFile(hash, join(dir, 'config.json'));
+  const files = ['config.json', 'tokenizer.json', 'tokenizer_config.json'];
   const index = join(dir, 'model.safetensors.index.json');
   if (existsSync(index)) {
-    await hashFile(hash, index);
     const map = (JSON.parse(readFileSync(index, 'utf8')) as { weight_map?: Record<string, string> }).weight_map ?? {};
-    for (const shard of [...new Set(Object.values(map))].sort()) await hashFile(hash, join(dir, shard));
+    files.push('model.safetensors.index.json', ...new Set(Object.values(map)));
   } else {
-    await hashFile(hash, join(dir, 'model.safetensors'));
+    files.push('model.safetensors');
   }
-  return `sha256:${hash.digest('hex')}`;
+  const digests = new Map<string, string>();
+  for (const file of files) digests.set(file, await fileDigest(join(dir, file)));
+  return combineFileDigests(digests);
 }

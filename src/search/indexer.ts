@@ -96,7 +96,7 @@ export async function indexCorpus(args: {
     listing.push({ path: file.path, hash });
     const stored = await args.store.getFile(args.model, hash);
     if (stored) {
-      index.add(file.path, stored.chunks, stored.vectors);
+      index.add(file.path, stored.chunks, stored.vectors, hash);
       reusedFiles++;
     } else {
       pending.push({ path: file.path, hash, chunks: chunkFile(file.path, text) });
@@ -121,7 +121,7 @@ export async function indexCorpus(args: {
         unsaved.push(file.path);
         storageError ??= (error as Error).message || String(error);
       });
-      index.add(file.path, file.chunks, matrix);
+      index.add(file.path, file.chunks, matrix, file.hash);
       stored += file.chunks.length;
       filesStored++;
     }
@@ -155,7 +155,7 @@ export async function restoreCorpus(model: string, dim: number, store: IndexStor
   const index = new SearchIndex(dim);
   for (const { path, hash } of corpus.files) {
     const file = await store.getFile(model, hash);
-    if (file) index.add(path, file.chunks, file.vectors);
+    if (file) index.add(path, file.chunks, file.vectors, hash);
   }
   return { folder: corpus.folder, index };
 }

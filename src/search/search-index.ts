@@ -4,7 +4,10 @@
  * path) or by both fused (`hybrid`, hybrid.ts); the k best are kept in a bounded heap, never a full sort.
  */
 import { Bm25Index, topOf } from './bm25';
-import type { Chunk } from './chunker';
+import { CHUNKER_VERSION, DEFAULT_CHUNK_OPTIONS, type Chunk } from './chunker';
+import { buildIndexData } from './code-index';
+import { languageOf } from './corpus';
+import type { IndexData, IndexHeader } from './index-file';
 import { fuse, FUSION_CANDIDATES, type SearchMode } from './hybrid';
 import { TopK } from './top-k';
 
@@ -18,12 +21,16 @@ export interface SearchResult {
 }
 
 interface Block {
+  readonly path: string;
+  /** SHA-256 of the file's text. */
+  readonly hash: string;
   readonly chunks: readonly IndexedChunk[];
   /** chunks.length x dim, row-major. */
   readonly vectors: Float32Array;
 }
 
 export class SearchIndex {
+  private readonly blocks: Block[] = [];
   private readonly chunks: IndexedChunk[] = [];
   /** For chunk i: its block and row. */
   private readonly rows: { block: Block; row: number }[] = [];
@@ -35,9 +42,10 @@ export class SearchIndex {
     return this.chunks.length;
   }
 
-  add(path: string, chunks: readonly Chunk[], vectors: Float32Array): void {
+  add(path: string, chunks: readonly Chunk[], vectors: Float32Array, hash = ''): void {
     if (vectors.length !== chunks.length * this.dim) throw new Error(`${path}: ${chunks.length} chunks but ${vectors.length / this.dim} vectors`);
-    const block = { chunks: chunks.map((c) => ({ ...c, path })), vectors };
+    const block = { path, hash, chunks: chunks.map((c) => ({ ...c, path })), vectors };
+    this.blocks.push(block);
     block.chunks.forEach((chunk, row) => {
       this.chunks.push(chunk);
       this.rows.push({ block, row });
@@ -62,6 +70,12 @@ export class SearchIndex {
   private lexicalIndex(): Bm25Index {
     this.lexical ??= Bm25Index.build(this.chunks.map((c) => `${c.path}\n${c.text}`));
     return this.lexical;
+  }
+
+  /** The whole index in the index-file format (index-file.ts), chunk texts included. */
+  toIndexData(model: IndexHeader['model']): IndexData {
+    const files = this.blocks.map((b) => ({ path: b.path, language: languageOf(b.path), hash: b.hash, chunks: b.chunks, vectors: b.vectors }));
+    return buildIndexData({ model, dim: this.dim, chunker: { version: CHUNKER_VERSION, ...DEFAULT_CHUNK_OPTIONS } }, files, true);
   }
 
   /** `vector` is the query's embedding (needed by dense and hybrid), `text` its words (lexical and hybrid). */

@@ -10,6 +10,7 @@ import { GpuDeviceLostError, IndexFileError, InputError } from '../errors';
 import { filesSource } from '../load/files-source';
 import { hubSource } from '../load/hub-source';
 import { ModelCache } from '../load/model-cache';
+import { fingerprintingSource } from '../model/fingerprint';
 import type { CheckpointSource } from '../model/source';
 import { CodeIndex, type CodeSearchResult } from '../search/code-index';
 import type { SearchMode } from '../search/hybrid';
@@ -40,6 +41,8 @@ async function fetchIndex(url: string): Promise<Uint8Array> {
 
 class EngineWorker {
   private embedder?: Embedder;
+  /** The loaded checkpoint's fingerprint (model/fingerprint.ts), which index files record. */
+  private fingerprint = '';
   private readonly indexes = new Map<number, CodeIndex>();
   private nextIndex = 1;
   private request?: LoadRequest;
@@ -53,7 +56,8 @@ class EngineWorker {
   async load(request: LoadRequest, onProgress?: ProgressCallback): Promise<EngineInfo> {
     this.embedder?.dispose();
     this.embedder = undefined;
-    this.embedder = await Embedder.load(this.source(request, onProgress), {
+    const fingerprinting = fingerprintingSource(this.source(request, onProgress));
+    this.embedder = await Embedder.load(fingerprinting.source, {
       device: request.device,
       gpu: self.navigator.gpu,
       ort: loadOnnxRuntimeWeb,
@@ -62,6 +66,7 @@ class EngineWorker {
       dtype: request.dtype,
     });
     this.request = request;
+    this.fingerprint = await fingerprinting.fingerprint();
     return this.info();
   }
 
@@ -83,6 +88,7 @@ class EngineWorker {
       gpuWeightBytes: backend.gpuInfo?.weightBytes ?? 0,
       matmulWorkgroup: backend.gpuInfo?.matmulWorkgroup ?? null,
       maxLength: embedder.maxLength,
+      fingerprint: this.fingerprint,
     };
   }
 
@@ -107,8 +113,9 @@ class EngineWorker {
   async loadIndex(source: string | Uint8Array): Promise<{ handle: number; chunks: number; files: number; model: string }> {
     const name = typeof source === 'string' ? source : 'index';
     const index = CodeIndex.decode(name, typeof source === 'string' ? await fetchIndex(source) : source);
-    const dim = this.ready().dim;
-    if (index.data.dim !== dim) throw new IndexFileError(name, `holds vectors of dim ${index.data.dim}, made with ${index.data.model.id}; the loaded model's are of dim ${dim}`);
+    if (index.data.model.fingerprint !== this.fingerprint) {
+      throw new IndexFileError(name, `was made with another model (${index.data.model.id}, ${index.data.model.fingerprint.slice(0, 19)}…) than the one loaded (${this.ready().model.source}, ${this.fingerprint.slice(0, 19)}…)`);
+    }
     const handle = this.nextIndex++;
     this.indexes.set(handle, index);
     return { handle, chunks: index.size, files: index.data.files.length, model: index.data.model.id };

@@ -37,6 +37,8 @@ export interface EngineInfo {
   /** The matmul workgroup shape timed fastest on this adapter at load (WebGPU only). */
   readonly matmulWorkgroup: string | null;
   readonly maxLength: number;
+  /** The checkpoint's fingerprint (model/fingerprint.ts): what index files made with it record. */
+  readonly fingerprint: string;
 }
 
 export type ProgressCallback = (progress: LoadProgress) => void;
