@@ -12,6 +12,7 @@ import { Embedder, type EmbedderOptions } from '../src/embedder';
 import { directorySource } from '../src/node/fs-source';
 import { createNodeGpu } from '../src/node/dawn';
 import { Candidates, metricsByLanguage, readNaturalQueries, readPairs } from '../eval/retrieval';
+import { DEFAULT_LEXICAL_WEIGHT } from '../src/search/hybrid';
 import { cosine, expectEmbeddingsMatch, INT8_MIN_COSINE } from './helpers/compare';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -71,7 +72,7 @@ describe('C2LLM-nano search quality, a slice of the held-out test split', () => 
   test('dense beats BM25 and hybrid is at least as good as either, on docstring queries', async () => {
     const embedder = await load(NANO, { device: 'cpu', ort: nodeOrt });
     const candidates = await Candidates.embed(pairs, embedder);
-    const rankings = await candidates.rank(pairs.map((p) => p.query), embedder, 10, [0.5]);
+    const rankings = await candidates.rank(pairs.map((p) => p.query), embedder, 10, [DEFAULT_LEXICAL_WEIGHT]);
     const gold = pairs.map((_, i) => i);
     const langs = pairs.map((p) => p.lang);
     const dense = metricsByLanguage(rankings.dense, gold, langs).all.mrr10;
