@@ -44,7 +44,8 @@ def main():
         for row, candidates in enumerate(top.tolist()):
             i = start + row
             ranked = [c for c in candidates if c != i and names[c] != names[i]]
-            negatives.append(ranked[min(args.skip, len(ranked) - 1)])
+            # Every close candidate shares the name (toString, equals, …): any other document will do.
+            negatives.append(ranked[min(args.skip, len(ranked) - 1)] if ranked else (i + len(pairs) // 2) % len(pairs))
     with open(args.out, "w") as f:
         json.dump(negatives, f)
     print(f"{args.out}: {len(negatives)} hard negatives (skipping the top {args.skip})")
