@@ -12,7 +12,7 @@ import { indexCorpus, restoreCorpus, type IndexStoreLike } from '../search/index
 import type { SearchIndex } from '../search/search-index';
 import type { SearchMode } from '../search/hybrid';
 import { fromDirectoryPicker, fromDrop, fromFileList, hasDirectoryPicker, type PickedFolder } from './folder';
-import { highlight } from './highlight';
+import { installKeyboardNavigation, renderResults } from './results-view';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const ui = {
@@ -220,27 +220,7 @@ async function search(query: string): Promise<void> {
     return;
   }
   if (generation !== searchGeneration) return;
-  ui.results.replaceChildren(
-    ...results.map((result) => {
-      const item = document.createElement('li');
-      item.tabIndex = 0;
-      const head = document.createElement('div');
-      head.className = 'result-head';
-      const path = document.createElement('span');
-      path.className = 'result-path';
-      path.textContent = `${result.path}:${result.startLine}–${result.endLine}`;
-      const scoreText = document.createElement('span');
-      scoreText.className = 'result-score';
-      scoreText.textContent = result.score.toFixed(3);
-      head.append(path, scoreText);
-      const pre = document.createElement('pre');
-      const code = document.createElement('code');
-      code.append(highlight(result.text ?? ''));
-      pre.append(code);
-      item.append(head, pre);
-      return item;
-    }),
-  );
+  renderResults(ui.results, results);
   const total = performance.now() - started;
   const embedding = vector ? ` (query embedding ${embedMs.toFixed(0)} ms)` : '';
   const of = opened ? `${opened.index.chunks} chunks of ${opened.name}` : `${index!.size} chunks`;
@@ -318,20 +298,7 @@ ui.search.addEventListener('keydown', (event) => {
     event.preventDefault();
   }
 });
-ui.results.addEventListener('keydown', (event) => {
-  const item = event.target as HTMLElement;
-  const next = event.key === 'ArrowDown' ? item.nextElementSibling : event.key === 'ArrowUp' ? item.previousElementSibling ?? ui.search : null;
-  if (next) {
-    (next as HTMLElement).focus();
-    event.preventDefault();
-  }
-});
-document.addEventListener('keydown', (event) => {
-  if (event.key === '/' && document.activeElement !== ui.search && !ui.search.disabled) {
-    ui.search.focus();
-    event.preventDefault();
-  }
-});
+installKeyboardNavigation(ui.search, ui.results);
 
 if (params.get('dtype') === 'int8') ui.weightsChoice.value = 'int8';
 const requested = params.get('model');

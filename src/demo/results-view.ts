@@ -1,0 +1,48 @@
+/**
+ * The demo's results list: each result as its path and lines, its score and its code (highlighted,
+ * through textContent only), and the keyboard: arrows move between the search box and the results,
+ * "/" focuses the search box.
+ */
+import type { CodeSearchResult } from '../search/code-index';
+import { highlight } from './highlight';
+
+export function renderResults(list: HTMLElement, results: readonly CodeSearchResult[]): void {
+  list.replaceChildren(
+    ...results.map((result) => {
+      const item = document.createElement('li');
+      item.tabIndex = 0;
+      const head = document.createElement('div');
+      head.className = 'result-head';
+      const path = document.createElement('span');
+      path.className = 'result-path';
+      path.textContent = `${result.path}:${result.startLine}–${result.endLine}`;
+      const scoreText = document.createElement('span');
+      scoreText.className = 'result-score';
+      scoreText.textContent = result.score.toFixed(3);
+      head.append(path, scoreText);
+      const pre = document.createElement('pre');
+      const code = document.createElement('code');
+      code.append(highlight(result.text ?? ''));
+      pre.append(code);
+      item.append(head, pre);
+      return item;
+    }),
+  );
+}
+
+export function installKeyboardNavigation(search: HTMLInputElement, list: HTMLElement): void {
+  list.addEventListener('keydown', (event) => {
+    const item = event.target as HTMLElement;
+    const next = event.key === 'ArrowDown' ? item.nextElementSibling : event.key === 'ArrowUp' ? (item.previousElementSibling ?? search) : null;
+    if (next) {
+      (next as HTMLElement).focus();
+      event.preventDefault();
+    }
+  });
+  document.addEventListener('keydown', (event) => {
+    if (event.key === '/' && document.activeElement !== search && !search.disabled) {
+      search.focus();
+      event.preventDefault();
+    }
+  });
+}
