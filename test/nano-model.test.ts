@@ -23,8 +23,8 @@ const texts = parity.cases.map((c) => c.text);
 const expected = parity.cases.map((c) => c.embedding);
 // Floors a little under what the shipped model measures (see models/c2llm-nano/README.md); a broken
 // model or tokenizer path scores near 0 on both.
-const DENSE_FLOOR = 0.3;
-const NATURAL_RECALL10_FLOOR = 0.2;
+const DENSE_FLOOR = 0.4;
+const NATURAL_RECALL10_FLOOR = 0.25;
 const nodeOrt = async () => ({ module: await import('onnxruntime-node'), runtime: 'onnxruntime-node' });
 
 const embedders: Embedder[] = [];
@@ -80,7 +80,8 @@ describe('C2LLM-nano search quality, a slice of the held-out test split', () => 
     const hybrid = metricsByLanguage(rankings.hybrid[0], gold, langs).all.mrr10;
     console.log(`nano slice of ${SLICE}: MRR@10 dense ${dense.toFixed(3)}, BM25 ${lexical.toFixed(3)}, hybrid ${hybrid.toFixed(3)}`);
     expect(dense).toBeGreaterThan(DENSE_FLOOR);
-    expect(hybrid).toBeGreaterThanOrEqual(Math.max(dense, lexical) - 0.01);
+    expect(dense).toBeGreaterThan(lexical);
+    expect(hybrid).toBeGreaterThanOrEqual(Math.max(dense, lexical));
   });
 
   test('natural-language queries find their function among the whole test split', async () => {

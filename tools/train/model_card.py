@@ -35,6 +35,22 @@ def mode_table(results):
     return table(rows, ["ranking", "MRR@10", *langs, "R@1", "R@10", "NDCG@10"])
 
 
+def shortfalls(results):
+    """Says plainly, from the numbers, where dense search does not beat BM25 and where hybrid wins."""
+    lines = []
+    for key, name in (("test", "the test split"), ("naturalLanguage", "the natural-language queries")):
+        m = results[key]
+        dense, lexical, hybrid = (m[mode]["all"]["mrr10"] for mode in ("dense", "lexical", "hybrid"))
+        verdict = "above" if dense > lexical else "below" if dense < lexical else "equal to"
+        worse = [lang for lang in m["dense"] if lang != "all" and m["dense"][lang]["mrr10"] < m["lexical"][lang]["mrr10"]]
+        lines.append(
+            f"- On {name}, dense MRR@10 is {dense:.3f}, {verdict} BM25's {lexical:.3f}"
+            + (f" (behind it in {', '.join(worse)})" if worse else "")
+            + f"; hybrid, {hybrid:.3f}, is {'above both' if hybrid > max(dense, lexical) else 'NOT above both'}."
+        )
+    return "\n".join(lines)
+
+
 def main():
     model_dir = sys.argv[1] if len(sys.argv) > 1 else "models/c2llm-nano"
     cfg = load(f"{model_dir}/config.json")
@@ -50,10 +66,19 @@ def main():
     by_lang = sorted({k.split("/")[1] for k in stats})
     corpus_rows = [[lang, *(stats.get(f"{s}/{lang}", 0) for s in ("train", "validation", "test"))] for lang in by_lang]
     picked = [row for i, row in enumerate(curve) if i % max(1, len(curve) // 12) == 0 or i == len(curve) - 1]
-    curve_rows = [[r["step"], r["epoch"], f"{r['tokens'] / 1e6:.1f}M", f"{r['minutes']:.0f}", f"{r['loss']:.3f}", f"{r['val_mrr10']:.3f}"] for r in picked]
+    curve_rows = [[r.get("phase", 1), r["step"], r["epoch"], f"{r['tokens'] / 1e6:.1f}M", f"{r['minutes']:.0f}", f"{r['loss']:.3f}", f"{r['val_mrr10']:.3f}"] for r in picked]
     int8 = results["int8"]
     sweep = ", ".join(f"{s['weight']}: {s['mrr10']:.3f}" for s in results["hybridSweep"])
-    chosen = max(results["hybridSweep"], key=lambda s: s["mrr10"])["weight"]
+    chosen = results["hybridWeight"]
+    phase2 = training.get("second_phase")
+    phase2_text = (
+        f"\n- A second phase with hard negatives: from the step-{phase2['from_step']} state, each training query's "
+        f"document was ranked by that model and the best-ranked wrong one (after the top 2, and never one of the "
+        f"same function name: likely false negatives) added to its batch (`tools/train/mine_negatives.py`, "
+        f"`train.py --init-state --negatives`); lr {phase2['lr']}, {phase2['steps']} steps, {phase2['tokens'] / 1e6:.1f}M tokens, "
+        f"{phase2['minutes']:.0f} minutes, on the other CPU thread."
+        if phase2 else ""
+    )
 
     card = f"""# C2LLM-nano
 
@@ -64,8 +89,8 @@ runs anywhere, offline, in {size / 2**20:.1f} MB (bf16; {int8_size / 2**20:.1f} 
 `models/c2llm-nano-int8`).
 
 **What it is not:** it is not C2LLM-0.5B (0.5 B parameters, trained by its authors on millions of pairs),
-nor close to it. It knows what a few hundred million tokens of five languages taught it; on code unlike
-that, and on queries unlike doc comments, it is weak. For serious search, load C2LLM-0.5B
+nor close to it. It knows what {training['tokens'] / 1e6:.0f} million tokens of five languages taught it; on code
+unlike that, and on queries unlike doc comments, it is weak. For serious search, load C2LLM-0.5B
 (`?model=codefuse-ai/C2LLM-0.5B` in the demo). Here BM25 (word matching) remains a strong partner, which
 is why search is hybrid by default.
 
@@ -102,8 +127,9 @@ directory): the test split is code from packages the model never saw.
 `tools/train/run.sh` makes everything from nothing (corpus, tokenizer, token ids, embedding init, training,
 export, int8 layout, eval data) and `npm run eval` measures it; `tools/train/model_card.py` writes this card.
 
-- Tokenizer: Qwen2.5's BPE counted on the training split, the {cfg['vocab_size'] - 1:,} most useful tokens kept
-  with everything needed to build them by merges and the 256 byte tokens, plus `<|endoftext|>`.
+- Tokenizer: Qwen2.5's BPE counted on the training split and pruned to {cfg['vocab_size'] - 1:,} tokens (the
+  most frequent ones, every token needed to build them by merges, and the 256 byte tokens), plus
+  `<|endoftext|>`; a merge is kept when its inputs and output are.
 - Token embeddings start from co-occurrence statistics (positive PMI of query tokens with the code tokens of
   their pair, and of code tokens within 4 positions; truncated SVD), which links a query's ` parse` to the
   code's `parse`.
@@ -113,14 +139,14 @@ export, int8 layout, eval data) and `npm run eval` measures it; `tools/train/mod
 - {training['batch']} pairs a batch, AdamW (lr {training['lr']}, β2 0.98, weight decay 0.01), warm-up then
   cosine decay; PyTorch 1.13 (Debian) under bfloat16 autocast on one CPU thread; {training['steps']} steps,
   {training['tokens'] / 1e6:.1f}M tokens, {training['minutes']:.0f} minutes. Exported from the step with the best
-  validation MRR@10 (step {training['exported_step']}).
+  validation MRR@10 (step {training['exported_step']}{' of the second phase' if phase2 and training.get('exported_phase') == 2 else ''}).{phase2_text}
 - Parity: the engine's embeddings of the exported checkpoint match PyTorch's on every device (reference,
   onnxruntime, WebGPU in Node and Chromium) with cosine ≥ 0.99999 (`test/nano-model.test.ts`,
   `e2e/nano.spec.ts`; `parity.json` holds PyTorch's vectors).
 
 Learning curve (validation MRR@10 among all {splits['validation']:,} validation candidates; `learning-curve.jsonl`):
 
-{table(curve_rows, ['step', 'epoch', 'tokens', 'minutes', 'train loss', 'validation MRR@10'])}
+{table(curve_rows, ['phase', 'step', 'epoch', 'tokens', 'minutes', 'train loss', 'validation MRR@10'])}
 
 ## Quality (`npm run eval`, {results['date'][:10]})
 
@@ -153,6 +179,10 @@ each on one thread, same data and order; `tools/train/evaluate_pooling.py`; `eva
 
 EOS pooling learns fastest at first, mean pooling trails throughout, and PMA passes both after about 500
 steps and ends ahead on validation and test, although it saw the fewest tokens in the same time.
+
+## Where it falls short
+
+{shortfalls(results)}
 
 ## Known limits
 

@@ -57,9 +57,14 @@ def config_from(args, vocab_size):
     }
 
 
+PAD_MULTIPLE = 16
+
+
 def pad(seqs, pad_id):
+    """Right-padded to a multiple of PAD_MULTIPLE: few distinct shapes, so oneDNN's per-shape caches stay small."""
     lengths = torch.tensor([len(s) for s in seqs])
-    ids = torch.full((len(seqs), int(lengths.max())), pad_id, dtype=torch.long)
+    width = -(-int(lengths.max()) // PAD_MULTIPLE) * PAD_MULTIPLE
+    ids = torch.full((len(seqs), width), pad_id, dtype=torch.long)
     for i, s in enumerate(seqs):
         ids[i, : len(s)] = torch.tensor(s)
     return ids, lengths
