@@ -77,7 +77,7 @@ def main():
         last = [json.loads(line) for line in f][-1]
     training = {
         "parameters": sum(v.size for v in tensors.values()), "batch": args["batch"], "lr": args["lr"], "threads": args["threads"],
-        "steps": last["step"], "tokens": last["tokens"], "minutes": last["minutes"], "exported_step": state["step"],
+        "steps": last["step"], "planned_steps": args["steps"], "tokens": last["tokens"], "minutes": last["minutes"], "exported_step": state["step"],
     }
     with open(os.path.join(tmp, "training.json"), "w") as f:
         json.dump(training, f, indent=1)
