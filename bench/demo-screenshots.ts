@@ -29,9 +29,13 @@ async function main(): Promise<void> {
     console.log(await page.locator('#corpus-status').textContent());
     for (const [q, query] of values.queries.split('|').entries()) {
       for (const mode of ['hybrid', 'lexical']) {
+        const box = page.getByRole('searchbox', { name: 'Search' });
+        await box.fill('');
+        await box.press('Escape');
+        await page.locator('#results li').first().waitFor({ state: 'detached' });
         await page.getByLabel('Rank').selectOption(mode);
-        await page.getByRole('searchbox', { name: 'Search' }).fill(query);
-        await page.getByRole('searchbox', { name: 'Search' }).press('Enter');
+        await box.fill(query);
+        await box.press('Enter');
         await page.locator('#search-status').filter({ hasText: mode === 'lexical' ? 'by words' : 'by meaning and words' }).waitFor();
         const top = await page.locator('.result-path').allTextContents();
         console.log(`${mode.padEnd(7)} "${query}": ${top.slice(0, 3).join(', ')}`);
