@@ -2,7 +2,8 @@
  * Dense scores of a whole index at once: the dot product of every int8 vector with the query, in a
  * small WebAssembly SIMD kernel written out below (no toolchain: the bytes are the kernel). The query
  * is quantized to int16 (scale max|q| / 32767), so a 16-lane step is two i8x16 -> i16x8 extensions
- * and two i32x4.dot_i16x8_s, accumulated exactly in i32 (|sum| < 2^31 for dim <= 4096). The caller
+ * and two i32x4.dot_i16x8_s, accumulated exactly in i32 (|sum| < 2^31 for dim <= 4096); where dim is a
+ * multiple of 32, `scores32` takes two steps a loop turn into two accumulators. The caller
  * multiplies each integer by the vector's scale and the query's. Where SIMD is missing, or dim is not a
  * multiple of 16, a plain loop computes the same integers.
  *
@@ -24,10 +25,20 @@ const uleb = (n: number): number[] => {
   } while (n);
   return out;
 };
+const sleb = (n: number): number[] => {
+  const out: number[] = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    const done = (n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0);
+    out.push(done ? byte : byte | 0x80);
+    if (done) return out;
+  }
+};
 const section = (id: number, bytes: number[]) => [id, ...uleb(bytes.length), ...bytes];
 const name = (s: string) => [...uleb(s.length), ...new TextEncoder().encode(s)];
 
-// Locals: params vectors 0, n 1, dim 2, query 3, out 4; i 5, d 6, row 7 (i32); acc 8, a 9, b 10 (v128).
+// Locals: params vectors 0, n 1, dim 2, query 3, out 4; i 5, d 6, row 7 (i32); acc 8, a 9, b 10, acc2 11 (v128).
 const get = (i: number) => [0x20, i];
 const set = (i: number) => [0x21, i];
 const V128_LOAD = (offset: number) => [0xfd, 0x00, 0x00, ...uleb(offset)];
@@ -39,40 +50,51 @@ const LANE = (k: number) => [0xfd, 0x1b, k];
 const I32_ADD = [0x6a];
 const I32_SHL = [0x74];
 const I32_GE_U = [0x4f];
-const i32 = (v: number) => [0x41, v];
+const i32 = (v: number) => [0x41, ...sleb(v)];
 const queryAt = (offset: number) => [...get(3), ...get(6), ...i32(1), ...I32_SHL, ...I32_ADD, ...V128_LOAD(offset), ...set(10)];
-const accumulate = (extend: number[]) => [...get(8), ...get(9), ...extend, ...get(10), ...DOT_I16, ...ADD_I32X4, ...set(8)];
-
-const body = [
-  ...[0x02, 0x03, 0x7f, 0x03, 0x7b], // locals: 3 x i32, 3 x v128
-  ...get(0), ...set(7),
-  0x02, 0x40, 0x03, 0x40, // block, loop over rows
-  ...get(5), ...get(1), ...I32_GE_U, 0x0d, 0x01,
-  0xfd, 0x0c, ...new Array(16).fill(0), ...set(8),
-  ...i32(0), ...set(6),
-  0x02, 0x40, 0x03, 0x40, // block, loop over 16-lane steps
-  ...get(6), ...get(2), ...I32_GE_U, 0x0d, 0x01,
-  ...get(7), ...get(6), ...I32_ADD, ...V128_LOAD(0), ...set(9),
-  ...queryAt(0), ...accumulate(EXTEND_LOW_I8),
-  ...queryAt(16), ...accumulate(EXTEND_HIGH_I8),
-  ...get(6), ...i32(16), ...I32_ADD, ...set(6),
-  0x0c, 0x00, 0x0b, 0x0b,
-  ...get(4), ...get(5), ...i32(2), ...I32_SHL, ...I32_ADD,
-  ...get(8), ...LANE(0), ...get(8), ...LANE(1), ...I32_ADD, ...get(8), ...LANE(2), ...I32_ADD, ...get(8), ...LANE(3), ...I32_ADD,
-  0x36, 0x02, 0x00, // i32.store
-  ...get(7), ...get(2), ...I32_ADD, ...set(7),
-  ...get(5), ...i32(1), ...I32_ADD, ...set(5),
-  0x0c, 0x00, 0x0b, 0x0b,
-  0x0b,
+const accumulate = (acc: number, extend: number[]) => [...get(acc), ...get(9), ...extend, ...get(10), ...DOT_I16, ...ADD_I32X4, ...set(acc)];
+/** 16 lanes of vector i at byte d + 16 * step into accumulator `acc`. */
+const step16 = (step: number, acc: number) => [
+  ...get(7), ...get(6), ...I32_ADD, ...V128_LOAD(16 * step), ...set(9),
+  ...queryAt(32 * step), ...accumulate(acc, EXTEND_LOW_I8),
+  ...queryAt(32 * step + 16), ...accumulate(acc, EXTEND_HIGH_I8),
 ];
 
+/** The kernel, taking `unroll` 16-lane steps a loop turn (dim must be a multiple of 16 x unroll) into two accumulators. */
+function kernelBody(unroll: 1 | 2): number[] {
+  return [
+    ...[0x02, 0x03, 0x7f, 0x04, 0x7b], // locals: 3 x i32, 4 x v128
+    ...get(0), ...set(7),
+    0x02, 0x40, 0x03, 0x40, // block, loop over rows
+    ...get(5), ...get(1), ...I32_GE_U, 0x0d, 0x01,
+    0xfd, 0x0c, ...new Array(16).fill(0), ...set(8),
+    0xfd, 0x0c, ...new Array(16).fill(0), ...set(11),
+    ...i32(0), ...set(6),
+    0x02, 0x40, 0x03, 0x40, // block, loop over steps
+    ...get(6), ...get(2), ...I32_GE_U, 0x0d, 0x01,
+    ...step16(0, 8),
+    ...(unroll === 2 ? step16(1, 11) : []),
+    ...get(6), ...i32(16 * unroll), ...I32_ADD, ...set(6),
+    0x0c, 0x00, 0x0b, 0x0b,
+    ...get(8), ...get(11), ...ADD_I32X4, ...set(8),
+    ...get(4), ...get(5), ...i32(2), ...I32_SHL, ...I32_ADD,
+    ...get(8), ...LANE(0), ...get(8), ...LANE(1), ...I32_ADD, ...get(8), ...LANE(2), ...I32_ADD, ...get(8), ...LANE(3), ...I32_ADD,
+    0x36, 0x02, 0x00, // i32.store
+    ...get(7), ...get(2), ...I32_ADD, ...set(7),
+    ...get(5), ...i32(1), ...I32_ADD, ...set(5),
+    0x0c, 0x00, 0x0b, 0x0b,
+    0x0b,
+  ];
+}
+
+const bodies = [kernelBody(1), kernelBody(2)];
 const MODULE = new Uint8Array([
   0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
   ...section(1, [1, 0x60, 5, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0]),
-  ...section(3, [1, 0]),
+  ...section(3, [2, 0, 0]),
   ...section(5, [1, 0x00, 1]),
-  ...section(7, [2, ...name('memory'), 0x02, 0, ...name('scores'), 0x00, 0]),
-  ...section(10, [1, ...uleb(body.length), ...body]),
+  ...section(7, [3, ...name('memory'), 0x02, 0, ...name('scores'), 0x00, 0, ...name('scores32'), 0x00, 1]),
+  ...section(10, [2, ...bodies.flatMap((b) => [...uleb(b.length), ...b])]),
 ]);
 
 const PAGE = 65536;
@@ -98,7 +120,8 @@ export class Int8Scorer {
     const bytes = this.layout.out + 4 * n;
     if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
     new Int8Array(memory.buffer, 0, n * dim).set(vectors);
-    this.kernel = { memory, scores: instance.exports.scores as (v: number, n: number, dim: number, q: number, out: number) => void };
+    const exported = dim % 32 === 0 ? instance.exports.scores32 : instance.exports.scores;
+    this.kernel = { memory, scores: exported as (v: number, n: number, dim: number, q: number, out: number) => void };
   }
 
   get usesSimd(): boolean {
