@@ -214,3 +214,12 @@ test('the demo saves its index as a file that the CLI searches, and opens one to
   await expect(page.locator('#search-status')).toContainText('chunks of code.c2idx');
   await expect(page.locator('.result-path').first()).toHaveText(/^tools\/util\.go:/);
 });
+
+test('a file that is not an index, opened as one, is an error on the page, and the page keeps working', async ({ page }) => {
+  await page.goto('/?device=cpu');
+  await waitForModel(page);
+  await page.getByLabel('Open an index file').setInputFiles('package.json');
+  await expect(page.locator('#corpus-status')).toHaveText('Could not open package.json: index: not a c2llm index (no "C2LLMIDX" magic)');
+  await page.getByLabel('Choose folder').setInputFiles(makeCorpus());
+  await expect(page.locator('#corpus-status')).toContainText('Indexed “sample-project”', { timeout: 120_000 });
+});
