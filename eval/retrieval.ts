@@ -5,9 +5,9 @@
  * code-search instruction, documents with the "Retrieved Answer:" prefix.
  */
 import { readFileSync } from 'node:fs';
-import { Bm25Index, topOf } from '../src/search/bm25';
-import { fuse, FUSION_CANDIDATES, type SearchMode } from '../src/search/hybrid';
-import { TopK, type Scored } from '../src/search/top-k';
+import { Bm25Index } from '../src/search/bm25';
+import { rankScores, type SearchMode } from '../src/search/hybrid';
+import type { Scored } from '../src/search/top-k';
 import { applyPrompt } from '../src/text/prompts';
 import { retrievalMetrics, type Metrics } from './metrics';
 
@@ -58,32 +58,18 @@ export class Candidates {
     return new Candidates(pairs, vectors, Bm25Index.build(pairs.map((p) => p.code)));
   }
 
-  denseTop(query: Float32Array, k: number): Scored[] {
-    const top = new TopK(k);
-    this.vectors.forEach((v, id) => top.push(id, dot(v, query)));
-    return top.sorted();
-  }
-
   /** Ranked ids (top `k`) for every query in every mode; `weights` are hybrid's lexical weights to try. */
   async rank(queries: readonly string[], embedder: TextEmbedder, k: number, weights: readonly number[]): Promise<Rankings> {
     const queryVectors = await embedder.embed(queries.map((q) => applyPrompt(q, { kind: 'query' })));
     const dense: number[][] = [];
     const lexical: number[][] = [];
     const hybrid = weights.map(() => [] as number[][]);
+    const ids = (ranked: Scored[]) => ranked.map((s) => s.id);
     queries.forEach((query, q) => {
-      const vector = queryVectors[q];
-      const denseCandidates = this.denseTop(vector, Math.max(k, FUSION_CANDIDATES));
-      const lexicalScores = this.lexical.scores(query);
-      const lexicalCandidates = topOf(lexicalScores, Math.max(k, FUSION_CANDIDATES));
-      dense.push(denseCandidates.slice(0, k).map((s) => s.id));
-      lexical.push(lexicalCandidates.slice(0, k).map((s) => s.id));
-      const input = {
-        dense: denseCandidates,
-        lexical: lexicalCandidates,
-        denseScore: (id: number) => dot(this.vectors[id], vector),
-        lexicalScore: (id: number) => lexicalScores[id],
-      };
-      weights.forEach((w, i) => hybrid[i].push(fuse(input, k, w).map((s) => s.id)));
+      const scores = { dense: Float32Array.from(this.vectors, (v) => dot(v, queryVectors[q])), lexical: this.lexical.scores(query) };
+      dense.push(ids(rankScores('dense', scores, k)));
+      lexical.push(ids(rankScores('lexical', scores, k)));
+      weights.forEach((w, i) => hybrid[i].push(ids(rankScores('hybrid', scores, k, w))));
     });
     return { dense, lexical, hybrid };
   }

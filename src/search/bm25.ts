@@ -4,7 +4,7 @@
  * 0.5) / (n + 0.5)), never negative). Only documents sharing a term with the query are scored.
  */
 import { lexicalTokens } from './lexical-tokens';
-import { TopK, type Scored } from './top-k';
+import { topOfScores, type Scored } from './top-k';
 
 export const BM25_K1 = 1.2;
 export const BM25_B = 0.75;
@@ -99,13 +99,9 @@ export class Bm25Index {
   }
 
   search(query: string, k: number): Scored[] {
-    return topOf(this.scores(query), k);
+    return topOfScores(this.scores(query), k, matched);
   }
 }
 
-/** The k best positive scores of a score array, best first. */
-export function topOf(scores: Float32Array, k: number): Scored[] {
-  const top = new TopK(k);
-  for (let id = 0; id < scores.length; id++) if (scores[id] > 0) top.push(id, scores[id]);
-  return top.sorted();
-}
+/** A BM25 score above 0: the document shares a word with the query. */
+export const matched = (score: number): boolean => score > 0;

@@ -5,11 +5,10 @@
  * (hybrid.ts), top-k by a bounded heap.
  */
 import { IndexFileError } from '../errors';
-import { Bm25Index, topOf } from './bm25';
-import { fuse, FUSION_CANDIDATES, type SearchMode } from './hybrid';
+import { Bm25Index } from './bm25';
+import { rankScores, type SearchMode } from './hybrid';
 import { decodeIndex, type ChunkerSettings, type IndexData, type IndexedFile, type IndexHeader } from './index-file';
 import { Int8Scorer } from './int8-scorer';
-import { TopK } from './top-k';
 
 /** One file's chunks and their unit vectors (chunks.length x dim), ready to index. */
 export interface EmbeddedFile extends IndexedFile {
@@ -200,20 +199,7 @@ export class CodeIndex {
     const vector = query.vector;
     const text = query.text ?? '';
     if (mode !== 'lexical' && (!vector || vector.length !== this.data.dim)) throw new IndexFileError('search', `${mode} search needs a query vector of dim ${this.data.dim}`);
-    const denseTop = (scores: Float32Array, count: number) => {
-      const top = new TopK(count);
-      for (let id = 0; id < scores.length; id++) top.push(id, scores[id]);
-      return top.sorted();
-    };
-    let ranked;
-    if (mode === 'dense') ranked = denseTop(this.denseScores(vector!), k);
-    else if (mode === 'lexical') ranked = this.lexical.search(text, k);
-    else {
-      const dense = this.denseScores(vector!);
-      const lexical = this.lexical.scores(text);
-      const count = Math.max(k, FUSION_CANDIDATES);
-      ranked = fuse({ dense: denseTop(dense, count), lexical: topOf(lexical, count), denseScore: (id) => dense[id], lexicalScore: (id) => lexical[id] }, k);
-    }
+    const ranked = rankScores(mode, { dense: mode === 'lexical' ? undefined : this.denseScores(vector!), lexical: mode === 'dense' ? undefined : this.lexical.scores(text) }, k);
     return ranked.map(({ id, score }) => {
       const chunk = this.data.chunks[id];
       return { path: this.data.files[chunk.file].path, startLine: chunk.startLine, endLine: chunk.endLine, score, text: this.data.texts?.[id] };

@@ -5,7 +5,8 @@
  * z(dense) + weight * z(lexical). DEFAULT_LEXICAL_WEIGHT was chosen on the validation split, never
  * on the test split (`npm run eval` prints the sweep).
  */
-import { TopK, type Scored } from './top-k';
+import { matched } from './bm25';
+import { TopK, topOfScores, type Scored } from './top-k';
 
 export type SearchMode = 'hybrid' | 'dense' | 'lexical';
 export const SEARCH_MODES: readonly SearchMode[] = ['hybrid', 'dense', 'lexical'];
@@ -37,4 +38,21 @@ export function fuse(input: FusionInput, k: number, weight = DEFAULT_LEXICAL_WEI
   const top = new TopK(k);
   ids.forEach((id, i) => top.push(id, dense[i] + weight * lexical[i]));
   return top.sorted();
+}
+
+/**
+ * The k best documents by `mode`, from every document's dense score (a dot product with the query;
+ * needed by dense and hybrid) and lexical score (BM25, 0 where no word is shared; lexical and hybrid).
+ */
+export function rankScores(mode: SearchMode, scores: { dense?: Float32Array; lexical?: Float32Array }, k: number, weight = DEFAULT_LEXICAL_WEIGHT): Scored[] {
+  const { dense, lexical } = scores;
+  const need = (what: 'dense' | 'lexical', values: Float32Array | undefined): Float32Array => {
+    if (!values) throw new Error(`${mode} ranking needs the ${what} scores`);
+    return values;
+  };
+  if (mode === 'dense') return topOfScores(need('dense', dense), k);
+  if (mode === 'lexical') return topOfScores(need('lexical', lexical), k, matched);
+  const [d, l] = [need('dense', dense), need('lexical', lexical)];
+  const count = Math.max(k, FUSION_CANDIDATES);
+  return fuse({ dense: topOfScores(d, count), lexical: topOfScores(l, count, matched), denseScore: (id) => d[id], lexicalScore: (id) => l[id] }, k, weight);
 }

@@ -3,13 +3,12 @@
  * product = cosine), by words (`lexical`: BM25 over identifier-aware words of the chunk text and its
  * path) or by both fused (`hybrid`, hybrid.ts); the k best are kept in a bounded heap, never a full sort.
  */
-import { Bm25Index, topOf } from './bm25';
+import { Bm25Index } from './bm25';
 import { CHUNKER_VERSION, DEFAULT_CHUNK_OPTIONS, type Chunk } from './chunker';
 import { buildIndexData } from './code-index';
 import { languageOf } from './corpus';
 import type { IndexData, IndexHeader } from './index-file';
-import { fuse, FUSION_CANDIDATES, type SearchMode } from './hybrid';
-import { TopK } from './top-k';
+import { rankScores, type SearchMode } from './hybrid';
 
 export interface IndexedChunk extends Chunk {
   readonly path: string;
@@ -61,10 +60,10 @@ export class SearchIndex {
     return score;
   }
 
-  private denseTop(query: Float32Array, k: number): TopK {
-    const top = new TopK(k);
-    for (let id = 0; id < this.chunks.length; id++) top.push(id, this.denseScore(id, query));
-    return top;
+  private denseScores(query: Float32Array): Float32Array {
+    const scores = new Float32Array(this.chunks.length);
+    for (let id = 0; id < scores.length; id++) scores[id] = this.denseScore(id, query);
+    return scores;
   }
 
   private lexicalIndex(): Bm25Index {
@@ -84,15 +83,9 @@ export class SearchIndex {
       if (query[what] === undefined) throw new Error(`${mode} search needs the query's ${what}`);
       return query[what];
     };
-    let ranked;
-    if (mode === 'dense') ranked = this.denseTop(need('vector') as Float32Array, k).sorted();
-    else if (mode === 'lexical') ranked = this.lexicalIndex().search(need('text') as string, k);
-    else {
-      const vector = need('vector') as Float32Array;
-      const scores = this.lexicalIndex().scores(need('text') as string);
-      const count = Math.max(k, FUSION_CANDIDATES);
-      ranked = fuse({ dense: this.denseTop(vector, count).sorted(), lexical: topOf(scores, count), denseScore: (id) => this.denseScore(id, vector), lexicalScore: (id) => scores[id] }, k);
-    }
+    const dense = mode === 'lexical' ? undefined : this.denseScores(need('vector') as Float32Array);
+    const lexical = mode === 'dense' ? undefined : this.lexicalIndex().scores(need('text') as string);
+    const ranked = rankScores(mode, { dense, lexical }, k);
     return ranked.map(({ id, score }) => ({ chunk: this.chunks[id], score }));
   }
 }

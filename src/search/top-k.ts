@@ -62,3 +62,10 @@ export class TopK {
     }
   }
 }
+
+/** The k best entries of a score array (id = index), best first; `accept` filters by score. */
+export function topOfScores(scores: Float32Array, k: number, accept: (score: number) => boolean = () => true): Scored[] {
+  const top = new TopK(k);
+  for (let id = 0; id < scores.length; id++) if (accept(scores[id])) top.push(id, scores[id]);
+  return top.sorted();
+}
