@@ -7,16 +7,18 @@
  * jobs of a CI matrix or a Kubernetes Indexed Job (i = $JOB_COMPLETION_INDEX) each build a shard;
  * `c2llm merge <shard files...> --output <file>` joins them into the index one job would have built.
  */
+import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Embedder } from '../embedder';
-import { IndexFileError, InputError } from '../errors';
+import { InputError } from '../errors';
 import { checkWritable, writeFileAtomic } from '../node/atomic-write';
 import { modelFingerprint } from '../node/model-fingerprint';
+import { readIndexFile } from '../node/read-index';
 import { CHUNKER_VERSION, chunkFile, DEFAULT_CHUNK_OPTIONS } from '../search/chunker';
 import { buildIndexData, mergeIndexData, type EmbeddedFile } from '../search/code-index';
-import { decodeIndex, encodeIndex, type IndexData, type IndexHeader } from '../search/index-file';
+import { encodeIndex, type IndexData, type IndexHeader } from '../search/index-file';
 import { decodeText, languageOf, sha256Hex, skipByPath } from '../search/corpus';
 import { applyPrompt } from '../text/prompts';
 import { loadEmbedder, MODEL_FLAGS, modelChoice } from './load-model';
@@ -117,8 +119,7 @@ export async function indexCommand(argv: string[], log: Log): Promise<void> {
   await checkWritable(values.output);
   let previous: IndexData | undefined;
   if (values.update) {
-    const bytes = await readFile(values.output).catch(() => undefined);
-    if (bytes) previous = decodeIndex(values.output, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    if (existsSync(values.output)) previous = await readIndexFile(values.output);
     else log(`c2llm: --update: ${values.output} does not exist yet; building it`);
   }
 
@@ -169,12 +170,7 @@ export async function mergeCommand(argv: string[], log: Log): Promise<void> {
   if (positionals.length === 0 || !values.output) throw new InputError(`shard files and --output are required\n${MERGE_USAGE}`);
   await checkWritable(values.output);
   const parts = [];
-  for (const name of positionals) {
-    const bytes = await readFile(name).catch((cause) => {
-      throw new IndexFileError(name, `cannot be read (${(cause as Error).message})`, { cause });
-    });
-    parts.push({ name, data: decodeIndex(name, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)) });
-  }
+  for (const name of positionals) parts.push({ name, data: await readIndexFile(name) });
   const merged = mergeIndexData(parts);
   await writeFileAtomic(values.output, encodeIndex(merged));
   log(`c2llm: merged ${parts.length} shards into ${values.output}: ${merged.files.length} files, ${merged.chunks.length} chunks`);

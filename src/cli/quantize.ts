@@ -8,7 +8,7 @@
  * clean. An output folder that already exists and is not empty is refused.
  */
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { InputError } from '../errors';
@@ -16,19 +16,10 @@ import { loadCheckpoint, type Checkpoint } from '../model/checkpoint';
 import { INT8_QUANTIZATION_CONFIG, int8Tensors, modelTensors, shardTensors, type TensorToWrite } from '../model/int8-checkpoint';
 import { safetensorsHeader } from '../tensor/safetensors';
 import { readJson, type CheckpointSource } from '../model/source';
+import { writeAll } from '../node/atomic-write';
 import { directorySource } from '../node/fs-source';
 
 export const QUANTIZE_USAGE = 'usage: c2llm quantize --model <dir> --output <dir> [--max-shard-mb N]';
-
-/** Writes all of `bytes` (a short write is retried from where it stopped; no progress is an error). */
-async function writeAll(file: FileHandle, bytes: Uint8Array): Promise<void> {
-  let written = 0;
-  while (written < bytes.byteLength) {
-    const { bytesWritten } = await file.write(bytes, written, bytes.byteLength - written);
-    if (bytesWritten === 0) throw new Error('the disk took no more bytes');
-    written += bytesWritten;
-  }
-}
 
 async function writeShard(path: string, tensors: readonly TensorToWrite[]): Promise<number> {
   const file = await open(path, 'w');

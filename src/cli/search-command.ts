@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { IndexFileError, InputError } from '../errors';
 import { BUNDLED_MODEL_NAME } from '../node/bundled-model';
 import { modelFingerprint } from '../node/model-fingerprint';
+import { readIndexFile } from '../node/read-index';
 import { CodeIndex, type CodeSearchResult } from '../search/code-index';
 import { SEARCH_MODES, type SearchMode } from '../search/hybrid';
 import { applyPrompt } from '../text/prompts';
@@ -51,10 +52,7 @@ export async function searchCommand(argv: string[], log: (line: string) => void)
   const mode = values.mode as SearchMode;
   if (!SEARCH_MODES.includes(mode)) throw new InputError(`--mode must be ${SEARCH_MODES.join(', ')}, got "${values.mode}"`);
   const queries = values.queries !== undefined ? await readQueries(values.queries) : [values.query as string];
-  const bytes = await readFile(values.index).catch((cause) => {
-    throw new IndexFileError(values.index!, `cannot be read (${(cause as Error).message})`, { cause });
-  });
-  const index = CodeIndex.decode(values.index, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  const index = new CodeIndex(await readIndexFile(values.index));
 
   let vectors: (Float32Array | undefined)[] = queries.map(() => undefined);
   if (mode !== 'lexical') {

@@ -3,7 +3,7 @@
  * flushed to disk, and only then renamed over the target. A failure (a full disk, a missing folder)
  * removes the temporary file, leaves any old target as it was, and is an InputError naming the path.
  */
-import { access, constants, open, rename, rm } from 'node:fs/promises';
+import { access, constants, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../errors';
 
@@ -16,6 +16,16 @@ export async function checkWritable(path: string): Promise<void> {
   }
 }
 
+/** Writes all of `bytes` to `file` (a short write is retried from where it stopped; no progress is an error). */
+export async function writeAll(file: FileHandle, bytes: Uint8Array): Promise<void> {
+  let written = 0;
+  while (written < bytes.byteLength) {
+    const { bytesWritten } = await file.write(bytes, written, bytes.byteLength - written);
+    if (bytesWritten === 0) throw new Error('the disk took no more bytes');
+    written += bytesWritten;
+  }
+}
+
 /** Writes `content` (bytes, or pieces of text or bytes, so that large output never becomes one string). */
 export async function writeFileAtomic(path: string, content: Uint8Array | Iterable<string | Uint8Array>): Promise<void> {
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
@@ -23,15 +33,7 @@ export async function writeFileAtomic(path: string, content: Uint8Array | Iterab
   try {
     const file = await open(temporary, 'w');
     try {
-      for (const piece of content instanceof Uint8Array ? [content] : content) {
-        const bytes = typeof piece === 'string' ? encoder.encode(piece) : piece;
-        let written = 0;
-        while (written < bytes.byteLength) {
-          const { bytesWritten } = await file.write(bytes, written, bytes.byteLength - written);
-          if (bytesWritten === 0) throw new Error('no bytes written');
-          written += bytesWritten;
-        }
-      }
+      for (const piece of content instanceof Uint8Array ? [content] : content) await writeAll(file, typeof piece === 'string' ? encoder.encode(piece) : piece);
       await file.sync();
     } finally {
       await file.close();
