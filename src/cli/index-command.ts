@@ -7,6 +7,7 @@
  * jobs of a CI matrix or a Kubernetes Indexed Job (i = $JOB_COMPLETION_INDEX) each build a shard;
  * `c2llm merge <shard files...> --output <file>` joins them into the index one job would have built.
  */
+import { sha256Hex } from '../hash';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
@@ -19,7 +20,7 @@ import { readIndexFile } from '../node/read-index';
 import { CHUNKER_VERSION, chunkFile, DEFAULT_CHUNK_OPTIONS } from '../search/chunker';
 import { buildIndexData, mergeIndexData, type EmbeddedFile } from '../search/code-index';
 import { encodeIndex, type IndexData, type IndexHeader } from '../search/index-file';
-import { decodeText, languageOf, sha256Hex, skipByPath } from '../search/corpus';
+import { decodeText, languageOf, skipByPath } from '../search/corpus';
 import { applyPrompt } from '../text/prompts';
 import { loadEmbedder, MODEL_FLAGS, modelChoice } from './load-model';
 import { ProgressLine } from './progress';

@@ -3,6 +3,8 @@
  * fast. An entry is written only after a complete, length-checked download, and records its byte
  * length and SHA-256; on use both are checked again, and an entry that fails is deleted, never used.
  */
+import { sha256Hex } from '../hash';
+
 export interface CachedFile {
   readonly url: string;
   readonly bytes: number;
@@ -11,11 +13,6 @@ export interface CachedFile {
 const CACHE_NAME = 'c2llm-models-v1';
 const SIZE_HEADER = 'x-c2llm-bytes';
 const HASH_HEADER = 'x-c2llm-sha256';
-
-async function sha256(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 export class ModelCache {
   constructor(private readonly storage: CacheStorage = caches, private readonly name = CACHE_NAME) {}
@@ -26,7 +23,7 @@ export class ModelCache {
     const response = await cache.match(url);
     if (!response) return undefined;
     const bytes = new Uint8Array(await response.arrayBuffer());
-    const ok = Number(response.headers.get(SIZE_HEADER)) === bytes.byteLength && response.headers.get(HASH_HEADER) === (await sha256(bytes));
+    const ok = Number(response.headers.get(SIZE_HEADER)) === bytes.byteLength && response.headers.get(HASH_HEADER) === (await sha256Hex(bytes));
     if (ok) return bytes;
     await cache.delete(url);
     return undefined;
@@ -34,7 +31,7 @@ export class ModelCache {
 
   async put(url: string, bytes: Uint8Array): Promise<void> {
     const cache = await this.storage.open(this.name);
-    const headers = { [SIZE_HEADER]: String(bytes.byteLength), [HASH_HEADER]: await sha256(bytes), 'content-type': 'application/octet-stream' };
+    const headers = { [SIZE_HEADER]: String(bytes.byteLength), [HASH_HEADER]: await sha256Hex(bytes), 'content-type': 'application/octet-stream' };
     await cache.put(url, new Response(bytes as Uint8Array<ArrayBuffer>, { headers }));
   }
 

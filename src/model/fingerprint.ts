@@ -5,17 +5,12 @@
  * index and its shards): per-file digests, so that Node can stream each file and a browser can digest each file it
  * has read, and both arrive at the same string.
  */
+import { sha256Hex } from '../hash';
 import type { CheckpointSource } from './source';
 
 /** Files a fingerprint covers: the config, the tokenizer and whatever holds the weights. */
 export function fingerprintedFile(file: string): boolean {
   return ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'model.safetensors.index.json'].includes(file) || file.endsWith('.safetensors');
-}
-
-async function sha256Hex(bytes: Uint8Array | string): Promise<string> {
-  const data = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes;
-  const digest = await crypto.subtle.digest('SHA-256', data as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** The fingerprint of per-file SHA-256 digests (hex), by file name. */

@@ -59,8 +59,3 @@ export function decodeText(bytes: Uint8Array): string | undefined {
     return undefined;
   }
 }
-
-export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-}

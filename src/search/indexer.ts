@@ -5,8 +5,9 @@
  * A file that cannot be read any more is skipped and named; a store that fails (a full quota) leaves
  * the index in memory, and the report says which files were not saved.
  */
+import { sha256Hex } from '../hash';
 import { chunkFile, type Chunk } from './chunker';
-import { decodeText, sha256Hex, skipByPath, type SkipReason } from './corpus';
+import { decodeText, skipByPath, type SkipReason } from './corpus';
 import type { StoredCorpus, StoredFile } from './index-store';
 import { SearchIndex } from './search-index';
 
