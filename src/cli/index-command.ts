@@ -18,7 +18,7 @@ import { checkWritable, writeFileAtomic } from '../node/atomic-write';
 import { modelFingerprint } from '../node/model-fingerprint';
 import { readIndexFile } from '../node/read-index';
 import { CHUNKER_VERSION, chunkFile, DEFAULT_CHUNK_OPTIONS } from '../search/chunker';
-import { buildIndexData, mergeIndexData, type EmbeddedFile } from '../search/code-index';
+import { buildIndexData, fileChunkRanges, mergeIndexData, type EmbeddedFile } from '../search/code-index';
 import { encodeIndex, type IndexData, type IndexHeader } from '../search/index-file';
 import { decodeText, languageOf, skipByPath } from '../search/corpus';
 import { applyPrompt } from '../text/prompts';
@@ -76,14 +76,13 @@ function reusableVectors(previous: IndexData, header: IndexHeader, log: Log): Ma
     return reuse;
   }
   const { dim } = previous;
-  const rowsOf = new Map<number, number[]>();
-  previous.chunks.forEach((c, id) => rowsOf.set(c.file, [...(rowsOf.get(c.file) ?? []), id]));
+  const ranges = fileChunkRanges(previous);
   previous.files.forEach((f, i) => {
-    const rows = rowsOf.get(i) ?? [];
-    const vectors = new Float32Array(rows.length * dim);
-    rows.forEach((id, j) => {
-      for (let d = 0; d < dim; d++) vectors[j * dim + d] = previous.vectors[id * dim + d] * previous.scales[id];
-    });
+    const { from, to } = ranges[i];
+    const vectors = new Float32Array((to - from) * dim);
+    for (let id = from; id < to; id++) {
+      for (let d = 0; d < dim; d++) vectors[(id - from) * dim + d] = previous.vectors[id * dim + d] * previous.scales[id];
+    }
     reuse.set(f.hash, vectors);
   });
   return reuse;

@@ -72,6 +72,16 @@ export function buildIndexData(header: IndexHeader, files: readonly EmbeddedFile
   };
 }
 
+/** Each file's chunk ids, [from, to): a file's chunks are contiguous (the reader checks the order). */
+export function fileChunkRanges(data: Pick<IndexData, 'files' | 'chunks'>): { from: number; to: number }[] {
+  const ranges = data.files.map(() => ({ from: 0, to: 0 }));
+  data.chunks.forEach((c, id) => {
+    if (ranges[c.file].to === 0) ranges[c.file].from = id;
+    ranges[c.file].to = id + 1;
+  });
+  return ranges;
+}
+
 function sameHeader(a: IndexHeader, b: IndexHeader): string | undefined {
   if (a.model.fingerprint !== b.model.fingerprint) return `model ${b.model.id} (${b.model.fingerprint.slice(0, 19)}…) is not ${a.model.id} (${a.model.fingerprint.slice(0, 19)}…)`;
   if (a.dim !== b.dim) return `dim ${b.dim} is not ${a.dim}`;
@@ -98,15 +108,7 @@ export function mergeIndexData(parts: readonly { name: string; data: IndexData }
   for (let i = 1; i < files.length; i++) {
     if (files[i].path === files[i - 1].path) throw new IndexFileError(files[i].name, `"${files[i].path}" is also in ${files[i - 1].name}: shards must not overlap`);
   }
-  // Each part's chunks of one file are contiguous; find them once.
-  const chunksOf = parts.map(({ data }) => {
-    const ranges = data.files.map(() => ({ from: 0, to: 0 }));
-    data.chunks.forEach((c, id) => {
-      if (ranges[c.file].to === 0) ranges[c.file].from = id;
-      ranges[c.file].to = id + 1;
-    });
-    return ranges;
-  });
+  const chunksOf = parts.map(({ data }) => fileChunkRanges(data));
   const { dim } = first;
   const n = parts.reduce((s, p) => s + p.data.chunks.length, 0);
   const vectors = new Int8Array(n * dim);
