@@ -22,14 +22,11 @@ import { buildIndexData, fileChunkRanges, mergeIndexData, type EmbeddedFile } fr
 import { encodeIndex, type IndexData, type IndexHeader } from '../search/index-file';
 import { decodeText, languageOf, skipByPath } from '../search/corpus';
 import { applyPrompt } from '../text/prompts';
-import { loadEmbedder, MODEL_FLAGS, modelChoice } from './load-model';
+import { embedWithProgress, loadEmbedder, MODEL_FLAGS, modelChoice } from './load-model';
 import { ProgressLine } from './progress';
 
 export const INDEX_USAGE = 'usage: c2llm index <folder> --output <file> [--model <dir>] [--device webgpu|cpu|reference|auto] [--dtype auto|int8] [--update] [--shard i/N] [--no-texts] [--progress]';
 export const MERGE_USAGE = 'usage: c2llm merge <shard files...> --output <file>';
-
-/** Texts embedded per call: the unit of progress reports. */
-const EMBED_BATCH = 32;
 
 type Log = (line: string) => void;
 
@@ -90,12 +87,7 @@ function reusableVectors(previous: IndexData, header: IndexHeader, log: Log): Ma
 
 async function embedFiles(embedder: Embedder, files: { path: string; language: string; hash: string; chunks: EmbeddedFile['chunks'] }[], progress: ProgressLine): Promise<EmbeddedFile[]> {
   const texts = files.flatMap((f) => f.chunks.map((c) => applyPrompt(c.text, { kind: 'document' })));
-  const vectors: Float32Array[] = [];
-  for (let start = 0; start < texts.length; start += EMBED_BATCH) {
-    const { vectors: batch, tokens } = await embedder.embedCounting(texts.slice(start, start + EMBED_BATCH));
-    vectors.push(...batch);
-    progress.advance(batch.length, tokens);
-  }
+  const vectors = await embedWithProgress(embedder, texts, progress);
   let next = 0;
   return files.map((f) => {
     const matrix = new Float32Array(f.chunks.length * embedder.dim);
@@ -154,7 +146,6 @@ export async function indexCommand(argv: string[], log: Log): Promise<void> {
     log(`c2llm: ${kept.length} files (${skipped} skipped${shard ? `, shard ${shard.index}/${shard.count}` : ''}), ${chunkCount} chunks to embed, ${reused.size} files unchanged`);
     const progress = new ProgressLine(chunkCount, 'chunks', values.progress === true);
     const embedded = await embedFiles(embedder, todo, progress);
-    progress.done();
     const all = [...embedded, ...[...reused].map((f) => ({ ...f, vectors: reuse.get(f.hash)! }))];
     const data = buildIndexData(withDim, all, values['no-texts'] !== true);
     const bytes = encodeIndex(data);

@@ -1,12 +1,29 @@
 /**
- * The model flags every command shares (--model, --device, --dtype), checked, and the embedder they
- * load. Without --model the bundled C2LLM-nano is used. Diagnostics go to `log` (stderr).
+ * The model flags every command shares (--model, --device, --dtype), checked, the embedder they load,
+ * and embedding with a progress line. Without --model the bundled C2LLM-nano is used. Diagnostics go
+ * to `log` (stderr).
  */
 import { Embedder, type DeviceChoice } from '../embedder';
 import { InputError } from '../errors';
 import { BUNDLED_MODEL_DIR, BUNDLED_MODEL_NAME } from '../node/bundled-model';
 import { createNodeGpu } from '../node/dawn';
 import { directorySource } from '../node/fs-source';
+import type { ProgressLine } from './progress';
+
+/** Texts embedded between two progress reports (the embedder sorts each group by length). */
+const PROGRESS_TEXTS = 256;
+
+/** Embeds `texts` as given, in groups, reporting each group to `progress`; vectors in input order. */
+export async function embedWithProgress(embedder: Embedder, texts: readonly string[], progress: ProgressLine): Promise<Float32Array[]> {
+  const vectors: Float32Array[] = [];
+  for (let start = 0; start < texts.length; start += PROGRESS_TEXTS) {
+    const batch = await embedder.embedCounting(texts.slice(start, start + PROGRESS_TEXTS));
+    vectors.push(...batch.vectors);
+    progress.advance(batch.vectors.length, batch.tokens);
+  }
+  progress.done();
+  return vectors;
+}
 
 export const MODEL_FLAGS = {
   model: { type: 'string' },

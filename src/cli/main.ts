@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { C2llmError, InputError } from '../errors';
 import { checkWritable, writeFileAtomic } from '../node/atomic-write';
-import { loadEmbedder, MODEL_FLAGS, modelChoice } from './load-model';
+import { embedWithProgress, loadEmbedder, MODEL_FLAGS, modelChoice } from './load-model';
 import { ProgressLine } from './progress';
 import { INDEX_USAGE, indexCommand, MERGE_USAGE, mergeCommand } from './index-command';
 import { QUANTIZE_USAGE, quantizeCommand } from './quantize';
@@ -78,14 +78,7 @@ async function embedCommand(argv: string[]): Promise<void> {
   });
   const { backend } = embedder;
   const started = performance.now();
-  const progress = new ProgressLine(texts.length, 'texts', values.progress === true);
-  const vectors: Float32Array[] = [];
-  for (let start = 0; start < texts.length; start += PROGRESS_TEXTS) {
-    const batch = await embedder.embedCounting(texts.slice(start, start + PROGRESS_TEXTS));
-    vectors.push(...batch.vectors);
-    progress.advance(batch.vectors.length, batch.tokens);
-  }
-  progress.done();
+  const vectors = await embedWithProgress(embedder, texts, new ProgressLine(texts.length, 'texts', values.progress === true));
   const seconds = (performance.now() - started) / 1000;
   if (backend.gpuInfo) {
     const { dispatches, submits, passes } = backend.stats;
@@ -98,9 +91,6 @@ async function embedCommand(argv: string[]): Promise<void> {
   if (values.output) await writeFileAtomic(values.output, pieces);
   else for (const piece of pieces) await writeStdout(piece);
 }
-
-/** Texts embedded between two progress reports. */
-const PROGRESS_TEXTS = 256;
 
 /** The longest --max-length accepted: far past any C2LLM's trained length, and safe to allocate for. */
 const MAX_LENGTH_LIMIT = 32768;
