@@ -1,6 +1,8 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vite';
 
-/** Cross-origin isolation, so that a later WASM backend can use threads; `credentialless` keeps Hub downloads working. */
+/** Cross-origin isolation, so that onnxruntime-web's WASM backend can use threads (SharedArrayBuffer); `credentialless` keeps Hub downloads working. */
 const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'credentialless' };
 
 export default defineConfig(({ isSsrBuild }) => ({
@@ -17,5 +19,7 @@ export default defineConfig(({ isSsrBuild }) => ({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     fileParallelism: false,
+    // The CLI's cache (built graphs, file digests) of this run alone: nothing left from an earlier one is used.
+    env: { C2LLM_CACHE: join(tmpdir(), `c2llm-test-cache-${process.pid}`) },
   },
 }));

@@ -3,7 +3,7 @@
  * main thread), on the same data as the Node bench. Prints the same table; writes
  * .bench/search-results-chromium.json.
  *
- *   npm run bench:search:chromium -- [--sizes 10000,100000,1000000] [--dims 256,896] [--queries 20]
+ *   npm run bench:search:chromium -- [--sizes 10000,100000,1000000] [--dims 256,896] [--queries 200]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -12,7 +12,7 @@ import { createServer } from 'vite';
 import { rowLine, TABLE_HEAD, type SearchRow } from './search-measure';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { sizes: { type: 'string', default: '10000,100000,1000000' }, dims: { type: 'string', default: '256,896' }, queries: { type: 'string', default: '20' } } });
+  const { values } = parseArgs({ options: { sizes: { type: 'string', default: '10000,100000,1000000' }, dims: { type: 'string', default: '256,896' }, queries: { type: 'string', default: '200' } } });
   const server = await createServer({ server: { host: '127.0.0.1', port: 5398, strictPort: true, watch: null, hmr: false }, logLevel: 'error' });
   await server.listen();
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });

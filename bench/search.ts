@@ -5,14 +5,14 @@
  * 100k chunks, where the f32 vectors are kept to compare). Data: bench/search-measure.ts. The same in
  * headless Chromium, in a Worker: `npm run bench:search:chromium`. Writes .bench/search-results.json.
  *
- *   npm run bench:search -- [--sizes 10000,100000,1000000] [--dims 256,896] [--queries 20]
+ *   npm run bench:search -- [--sizes 10000,100000,1000000] [--dims 256,896] [--queries 200]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { measureSearch, rowLine, TABLE_HEAD, type SearchRow } from './search-measure';
 
 function main(): void {
-  const { values } = parseArgs({ options: { sizes: { type: 'string', default: '10000,100000,1000000' }, dims: { type: 'string', default: '256,896' }, queries: { type: 'string', default: '20' } } });
+  const { values } = parseArgs({ options: { sizes: { type: 'string', default: '10000,100000,1000000' }, dims: { type: 'string', default: '256,896' }, queries: { type: 'string', default: '200' } } });
   const rows: SearchRow[] = [];
   console.log(`Node ${process.version}\n`);
   console.log(TABLE_HEAD.join('\n'));

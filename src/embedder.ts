@@ -5,11 +5,12 @@
  * backend holds the weights. `embed` tokenizes, orders texts by length so that each forward pass holds
  * similar lengths, runs the backend batch by batch and returns vectors in input order.
  */
+import { TEXTS_PER_PASS } from './batching';
 import { CheckpointError, InputError, NoWebGpuError } from './errors';
 import { acquireGpu, type GpuContext } from './gpu/device';
 import type { EmbeddingBackend } from './model/backend';
 import { openCheckpoint, readAllWeights, type OpenCheckpoint } from './model/checkpoint';
-import { OnnxModel, type OrtModule } from './model/onnx-model';
+import { OnnxModel, type GraphStore, type OrtModule } from './model/onnx-model';
 import type { ModelConfig } from './model/config';
 import { ReferenceModel } from './model/reference-model';
 import { GpuModel } from './model/gpu-model';
@@ -19,7 +20,7 @@ import { TextTokenizer } from './text/tokenizer';
 export type DeviceChoice = 'webgpu' | 'cpu' | 'reference' | 'auto';
 
 /** Loads onnxruntime for the CPU backend: onnxruntime-node in Node, onnxruntime-web (WASM) in a browser. */
-export type OrtLoader = () => Promise<{ module: OrtModule; runtime: string; threads?: number }>;
+export type OrtLoader = () => Promise<{ module: OrtModule; runtime: string; threads?: number; graphStore?: GraphStore }>;
 
 export interface EmbedderOptions {
   /** `auto` (default): WebGPU on a hardware adapter, else the onnxruntime CPU backend. */
@@ -30,7 +31,7 @@ export interface EmbedderOptions {
   readonly ort?: OrtLoader;
   /** Tokens kept per text (the first ones); default 2048. */
   readonly maxLength?: number;
-  /** Texts per forward pass; default 32. */
+  /** Texts per forward pass; default TEXTS_PER_PASS (batching.ts). */
   readonly batchSize?: number;
   /** Test hook: caps storage bindings to force weight splitting. */
   readonly maxBindingBytes?: number;
@@ -52,7 +53,6 @@ export interface ModelInfo {
 }
 
 export const DEFAULT_MAX_LENGTH = 2048;
-export const DEFAULT_BATCH_SIZE = 32;
 
 interface Choice {
   readonly backend: EmbeddingBackend;
@@ -64,9 +64,9 @@ interface Choice {
 async function chooseBackend(checkpoint: OpenCheckpoint, device: DeviceChoice, options: EmbedderOptions, maxLength: number): Promise<Choice> {
   const cpu = async (reason: string): Promise<Choice> => {
     if (!options.ort) throw new InputError('the cpu device needs onnxruntime, which this build does not provide');
-    const { module, runtime, threads } = await options.ort();
+    const { module, runtime, threads, graphStore } = await options.ort();
     const linearWeights = options.dtype === 'int8' ? 'int8' : 'f32';
-    return { backend: await OnnxModel.create(await readAllWeights(checkpoint), module, { maxLength, runtime, threads, linearWeights }), reason };
+    return { backend: await OnnxModel.create(await readAllWeights(checkpoint), module, { maxLength, runtime, threads, linearWeights, graphStore }), reason };
   };
   const webgpu = async (gpu: GpuContext, reason: string): Promise<Choice> => {
     try {
@@ -112,7 +112,7 @@ export class Embedder {
 
   static async load(source: CheckpointSource, options: EmbedderOptions = {}): Promise<Embedder> {
     const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
-    const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+    const batchSize = options.batchSize ?? TEXTS_PER_PASS;
     if (!Number.isInteger(maxLength) || maxLength < 1) throw new InputError(`max length must be a positive integer, got ${maxLength}`);
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new InputError(`batch size must be a positive integer, got ${batchSize}`);
     const checkpoint = await openCheckpoint(source);

@@ -1,23 +1,24 @@
 /**
  * The model flags every command shares (--model, --device, --dtype), checked, the embedder they load,
  * and embedding with a progress line. Without --model the bundled C2LLM-nano is used. Diagnostics go
- * to `log` (stderr).
+ * to `log` (stderr). The cpu device keeps its built graph in the cache (node/onnx-graph-store.ts).
  */
+import { TEXTS_PER_REPORT } from '../batching';
 import { Embedder, type DeviceChoice } from '../embedder';
 import { InputError } from '../errors';
 import { BUNDLED_MODEL_DIR, BUNDLED_MODEL_NAME } from '../node/bundled-model';
 import { createNodeGpu } from '../node/dawn';
 import { directorySource } from '../node/fs-source';
+import { modelFingerprint } from '../node/model-fingerprint';
+import { nodeGraphStore } from '../node/onnx-graph-store';
 import type { ProgressLine } from './progress';
 
-/** Texts embedded between two progress reports (the embedder sorts each group by length). */
-const PROGRESS_TEXTS = 256;
 
 /** Embeds `texts` as given, in groups, reporting each group to `progress`; vectors in input order. */
 export async function embedWithProgress(embedder: Embedder, texts: readonly string[], progress: ProgressLine): Promise<Float32Array[]> {
   const vectors: Float32Array[] = [];
-  for (let start = 0; start < texts.length; start += PROGRESS_TEXTS) {
-    const batch = await embedder.embedCounting(texts.slice(start, start + PROGRESS_TEXTS));
+  for (let start = 0; start < texts.length; start += TEXTS_PER_REPORT.terminal) {
+    const batch = await embedder.embedCounting(texts.slice(start, start + TEXTS_PER_REPORT.terminal));
     vectors.push(...batch.vectors);
     progress.advance(batch.vectors.length, batch.tokens);
   }
@@ -54,7 +55,7 @@ export async function loadEmbedder(choice: ModelChoice, log: (line: string) => v
   const embedder = await Embedder.load(directorySource(choice.dir), {
     device,
     gpu: device === 'webgpu' || device === 'auto' ? await createNodeGpu() : undefined,
-    ort: async () => ({ module: await import('onnxruntime-node'), runtime: 'onnxruntime-node' }),
+    ort: async () => ({ module: await import('onnxruntime-node'), runtime: 'onnxruntime-node', graphStore: nodeGraphStore(await modelFingerprint(choice.dir)) }),
     dtype,
     ...limits,
   });

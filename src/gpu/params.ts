@@ -38,6 +38,13 @@ export function parseStorageBindings(kernelName: string, source: string): Readon
   return bindings;
 }
 
+/** The one storage binding a kernel writes (`var<storage, read_write>`): its output, which debug mode copies out. */
+export function parseOutputBinding(kernelName: string, source: string): string {
+  const names = [...source.matchAll(/@group\(0\)\s*@binding\(\d+\)\s*var<storage,\s*read_write>\s*(\w+)\s*:/g)].map((m) => m[1]);
+  if (names.length !== 1) throw new Error(`kernel ${kernelName}: its WGSL declares ${names.length} read_write storage bindings (${names.join(', ')}); a kernel writes exactly one`);
+  return names[0];
+}
+
 /** Byte size of a Params struct: 4 bytes a field, rounded up to 16 as uniform buffers require. */
 export function paramsByteSize(fields: readonly ParamField[]): number {
   return Math.max(16, Math.ceil((fields.length * 4) / 16) * 16);

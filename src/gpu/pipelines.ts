@@ -3,7 +3,7 @@
  * a readable key such as `matmul_bf16_wg16x4_bias` that is also the GPU objects' label. A compiled
  * kernel carries the decisions it was built with (its constants), and dispatch code reads them there.
  */
-import { parseParamsStruct, parseStorageBindings, type ParamField } from './params';
+import { parseOutputBinding, parseParamsStruct, parseStorageBindings, type ParamField } from './params';
 
 export interface KernelSpec {
   /** Readable cache key and label. */
@@ -20,13 +20,19 @@ export interface CompiledKernel {
   readonly params: readonly ParamField[];
   /** Storage binding index by the name its WGSL gives it. */
   readonly bindings: Readonly<Record<string, number>>;
+  /** The name of the binding it writes. */
+  readonly output: string;
   readonly constants: Readonly<Record<string, number | boolean>>;
 }
 
 export class PipelineCache {
   private readonly compiled = new Map<string, Promise<CompiledKernel>>();
 
-  constructor(private readonly device: GPUDevice) {}
+  /** `patch`: a test hook rewriting a kernel's WGSL by key before it is compiled. */
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly patch?: (key: string, source: string) => string,
+  ) {}
 
   get(spec: KernelSpec): Promise<CompiledKernel> {
     let entry = this.compiled.get(spec.key);
@@ -38,7 +44,8 @@ export class PipelineCache {
   }
 
   private async compile(spec: KernelSpec): Promise<CompiledKernel> {
-    const module = this.device.createShaderModule({ label: spec.key, code: spec.source });
+    const source = this.patch ? this.patch(spec.key, spec.source) : spec.source;
+    const module = this.device.createShaderModule({ label: spec.key, code: source });
     const constants: Record<string, number> = {};
     for (const [name, value] of Object.entries(spec.constants)) constants[name] = Number(value);
     const pipeline = await this.device.createComputePipelineAsync({
@@ -46,6 +53,6 @@ export class PipelineCache {
       layout: 'auto',
       compute: { module, entryPoint: 'main', constants },
     });
-    return { key: spec.key, pipeline, params: parseParamsStruct(spec.key, spec.source), bindings: parseStorageBindings(spec.key, spec.source), constants: spec.constants };
+    return { key: spec.key, pipeline, params: parseParamsStruct(spec.key, source), bindings: parseStorageBindings(spec.key, source), output: parseOutputBinding(spec.key, source), constants: spec.constants };
   }
 }

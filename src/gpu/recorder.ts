@@ -2,6 +2,10 @@
  * Records one forward pass: every dispatch and copy goes into a list, then `submit` packs all the
  * uniform parameters into one buffer (one aligned slot per dispatch), encodes everything into one
  * command encoder and submits it once. The dispatch and submit counts are kept for the stats.
+ *
+ * Debug mode (`submitCapturing`): the caller names the steps of the pass (`step`), and after each
+ * step's last dispatch its output binding (the kernel's one read_write buffer) is copied out, so that
+ * every intermediate result can be compared with the reference's.
  */
 import { packParams, paramsByteSize } from './params';
 import type { CompiledKernel } from './pipelines';
@@ -15,6 +19,24 @@ interface DispatchOp {
   /** (binding index, buffer) pairs, resolved from names at recording. */
   readonly bindings: readonly (readonly [number, Binding])[];
   readonly workgroups: readonly [number, number, number];
+  /** The buffer bound to the kernel's output binding. */
+  readonly output?: Binding;
+}
+
+interface StepOp {
+  readonly kind: 'step';
+  readonly name: string;
+  readonly rows: number;
+  readonly cols: number;
+}
+
+/** One step's output as the GPU computed it: `rows` x `cols` floats from its kernel's output binding. */
+export interface CapturedStep {
+  readonly name: string;
+  readonly kernel: string;
+  readonly rows: number;
+  readonly cols: number;
+  readonly values: Float32Array;
 }
 
 interface CopyOp {
@@ -36,7 +58,7 @@ export interface PassStats {
 }
 
 export class PassRecorder {
-  private readonly ops: Array<DispatchOp | CopyOp> = [];
+  private readonly ops: Array<DispatchOp | CopyOp | StepOp> = [];
 
   constructor(
     private readonly device: GPUDevice,
@@ -64,7 +86,12 @@ export class PassRecorder {
         throw new Error(`kernel ${kernel.key}: ${count} workgroups in one dimension exceeds ${this.maxWorkgroupsPerDimension}`);
       }
     }
-    this.ops.push({ kind: 'dispatch', kernel, params, bindings, workgroups: [x, y, z] });
+    this.ops.push({ kind: 'dispatch', kernel, params, bindings, workgroups: [x, y, z], output: buffers[kernel.output] });
+  }
+
+  /** Debug mode: the dispatches recorded from here to the next step are `name`, whose result is rows x cols floats. */
+  step(name: string, rows: number, cols: number): void {
+    this.ops.push({ kind: 'step', name, rows, cols });
   }
 
   copy(from: GPUBuffer, to: GPUBuffer, bytes: number): void {
@@ -92,7 +119,10 @@ export class PassRecorder {
    */
   async submitTimed(stats: PassStats, readback: Readback | undefined, time: (kernelKey: string, ms: number) => void): Promise<GPUBuffer> {
     const { uniforms, paramsAt } = this.packUniforms();
+    let submits = 1;
     for (const [i, op] of this.ops.entries()) {
+      if (op.kind === 'step') continue;
+      submits++;
       const encoder = this.device.createCommandEncoder({ label: this.label });
       this.encode(encoder, op, paramsAt(i));
       const start = performance.now();
@@ -103,8 +133,52 @@ export class PassRecorder {
     const encoder = this.device.createCommandEncoder({ label: this.label });
     if (readback) encoder.copyBufferToBuffer(readback.from, 0, readback.to, 0, readback.bytes);
     this.device.queue.submit([encoder.finish()]);
-    this.finish(stats, this.ops.length + 1);
+    this.finish(stats, submits);
     return uniforms;
+  }
+
+  /**
+   * Debug mode: submits like `submit`, with each named step's output copied out after the step's last
+   * dispatch (the buffer may be overwritten later in the pass); returns the steps in order, with the
+   * uniform buffer to destroy.
+   */
+  async submitCapturing(stats: PassStats, readback: Readback | undefined): Promise<{ uniforms: GPUBuffer; steps: CapturedStep[] }> {
+    const { uniforms, paramsAt } = this.packUniforms();
+    const lastDispatchOfStep = new Map<number, StepOp>();
+    let current: StepOp | undefined;
+    let last = -1;
+    for (const [i, op] of this.ops.entries()) {
+      if (op.kind === 'step') {
+        if (current && last >= 0) lastDispatchOfStep.set(last, current);
+        [current, last] = [op, -1];
+      } else if (op.kind === 'dispatch') {
+        last = i;
+      }
+    }
+    if (current && last >= 0) lastDispatchOfStep.set(last, current);
+    const staged: Array<{ step: StepOp; kernel: string; buffer: GPUBuffer }> = [];
+    const encoder = this.device.createCommandEncoder({ label: `${this.label}_debug` });
+    this.ops.forEach((op, i) => {
+      this.encode(encoder, op, paramsAt(i));
+      const step = lastDispatchOfStep.get(i);
+      if (!step || op.kind !== 'dispatch' || !op.output) return;
+      const bytes = step.rows * step.cols * 4;
+      const buffer = this.device.createBuffer({ label: `debug_${step.name}`, size: Math.max(4, bytes), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      const from = asResource(op.output);
+      if (bytes) encoder.copyBufferToBuffer(from.buffer, from.offset ?? 0, buffer, 0, bytes);
+      staged.push({ step, kernel: op.kernel.key, buffer });
+    });
+    if (readback) encoder.copyBufferToBuffer(readback.from, 0, readback.to, 0, readback.bytes);
+    this.device.queue.submit([encoder.finish()]);
+    this.finish(stats, 1);
+    const steps: CapturedStep[] = [];
+    for (const { step, kernel, buffer } of staged) {
+      await buffer.mapAsync(GPUMapMode.READ);
+      const values = new Float32Array(buffer.getMappedRange().slice(0, step.rows * step.cols * 4));
+      buffer.destroy();
+      steps.push({ name: step.name, kernel, rows: step.rows, cols: step.cols, values });
+    }
+    return { uniforms, steps };
   }
 
   private get dispatches(): DispatchOp[] {
@@ -133,7 +207,8 @@ export class PassRecorder {
     return { uniforms, paramsAt: (i) => ({ buffer: uniforms, offset: ranks[i] * slot, size: slot }) };
   }
 
-  private encode(encoder: GPUCommandEncoder, op: DispatchOp | CopyOp, params: GPUBufferBinding): void {
+  private encode(encoder: GPUCommandEncoder, op: DispatchOp | CopyOp | StepOp, params: GPUBufferBinding): void {
+    if (op.kind === 'step') return;
     if (op.kind === 'copy') {
       encoder.copyBufferToBuffer(op.from, 0, op.to, 0, op.bytes);
       return;

@@ -11,7 +11,7 @@
 import { InputError } from '../errors';
 import { withErrorScopes, type GpuContext } from '../gpu/device';
 import { PipelineCache, type CompiledKernel } from '../gpu/pipelines';
-import { PassRecorder, type PassStats } from '../gpu/recorder';
+import { PassRecorder, type CapturedStep, type PassStats } from '../gpu/recorder';
 import { attentionSpec, recordAttention } from '../kernels/attention';
 import { embeddingSpec, recordEmbedding } from '../kernels/embedding';
 import { matmulKey, matmulSpec, recordMatmul, type MatmulEpilogue } from '../kernels/matmul';
@@ -38,6 +38,8 @@ export interface GpuModelOptions {
   readonly int8?: boolean;
   /** Use this matmul workgroup shape instead of timing the candidates at load. */
   readonly matmulWorkgroup?: Workgroup;
+  /** Test hook: rewrites a kernel's WGSL (by kernel key) before it is compiled; the debug-mode test breaks one on purpose. */
+  readonly patchShader?: (key: string, source: string) => string;
 }
 
 interface GpuLayer {
@@ -222,7 +224,7 @@ export class GpuModel implements EmbeddingBackend {
 
       const matmulUses: Array<[WeightMatrix, MatmulEpilogue]> = [[fcQ, BIAS], [pma.kv, BIAS], [pma.o, BIAS_RELU_RESIDUAL]];
       for (const l of layers) matmulUses.push([l.qkv, qkvEpilogue(config)], [l.o, RESIDUAL], [l.gateUp, SWIGLU], [l.down, RESIDUAL]);
-      const cache = new PipelineCache(device);
+      const cache = new PipelineCache(device, options.patchShader);
       const tuning = options.matmulWorkgroup ? { workgroup: options.matmulWorkgroup, timings: {} } : await tuneMatmulWorkgroup(gpu, cache, layers[0]?.o ?? pma.kv, TUNING_ROWS);
       const kernels = await Kernels.compile(cache, embedTable.dtype, config.headDim, matmulUses.map(([w, e]) => [w.dtype, e]), tuning.workgroup);
 
@@ -281,14 +283,36 @@ export class GpuModel implements EmbeddingBackend {
     const batch = packSequences(sequences);
     if (batch.tokens > this.maxTokensPerPass) throw new InputError(`profile: ${batch.tokens} tokens do not fit one pass of ${this.maxTokensPerPass}`);
     const kernelMs: Record<string, number> = {};
-    await withErrorScopes(this.gpu, 'profiled forward pass', () => this.forward(batch, (key, ms) => (kernelMs[key] = (kernelMs[key] ?? 0) + ms)));
+    await withErrorScopes(this.gpu, 'profiled forward pass', () => this.forward(batch, { time: (key, ms) => (kernelMs[key] = (kernelMs[key] ?? 0) + ms) }));
     const size = (m: WeightMatrix) => m.rows * m.cols;
     const perToken = this.layers.reduce((sum, l) => sum + size(l.qkv) + size(l.o) + size(l.gateUp) + size(l.down), 0) + size(this.pma.kv);
     return { kernelMs, linearFlops: 2 * (batch.tokens * perToken + batch.sequences * size(this.pma.o)) };
   }
 
-  /** One forward pass; with `time`, each dispatch is submitted and timed on its own (see profile). */
-  private async forward(batch: PackedBatch, time?: (kernelKey: string, ms: number) => void): Promise<Float32Array[]> {
+  /**
+   * Debug mode: one forward pass over one sequence with every step's output copied out (named as
+   * ReferenceModel.trace names them, in the reference's layout: the qkv columns put back from the
+   * rotary pair order), to be compared with the reference step by step (model/trace.ts).
+   */
+  async trace(ids: Uint32Array): Promise<CapturedStep[]> {
+    let steps: CapturedStep[] = [];
+    await withErrorScopes(this.gpu, 'traced forward pass', () => this.forward(packSequences([ids]), { capture: (captured) => (steps = captured) }));
+    const { numHeads, numKvHeads, headDim } = this.config;
+    const order = rotaryPairOrder(numHeads + numKvHeads, headDim);
+    return steps.map((step) => {
+      if (!step.name.endsWith('.qkv')) return step;
+      const values = new Float32Array(step.values.length);
+      for (let r = 0; r < step.rows; r++) for (let j = 0; j < step.cols; j++) values[r * step.cols + order(j)] = step.values[r * step.cols + j];
+      return { ...step, values };
+    });
+  }
+
+  /**
+   * One forward pass; with `time`, each dispatch is submitted and timed on its own (see profile); with
+   * `capture`, each step's output is copied out and handed over (see trace).
+   */
+  private async forward(batch: PackedBatch, debug: { time?: (kernelKey: string, ms: number) => void; capture?: (steps: CapturedStep[]) => void } = {}): Promise<Float32Array[]> {
+    const { time, capture } = debug;
     const { device } = this.gpu;
     const { config } = this;
     const { hiddenSize: h, numHeads, numKvHeads, headDim, intermediateSize: inter, compressedDim: d, rmsNormEps: eps } = config;
@@ -329,37 +353,58 @@ export class GpuModel implements EmbeddingBackend {
     const k = this.kernels;
     const rec = this.recorder(`forward_${b}x${n}`);
     if (n > 0) {
+      rec.step('embedding', n, h);
       recordEmbedding(rec, k.embedding, maxDim, { table: this.embedTable, tokenIds, out: hidden, tokens: n });
-      for (const layer of this.layers) {
+      for (const [i, layer] of this.layers.entries()) {
+        rec.step(`layer${i}.input_norm`, n, h);
         recordRmsNorm(rec, k.rmsNorm, { x: hidden, weight: layer.inputNorm, out: normed, rows: n, cols: h, eps });
+        rec.step(`layer${i}.qkv`, n, qkvCols);
         recordMatmul(rec, this.matmul(layer.qkv, qkvEpilogue(config)), { x: normed, weight: layer.qkv, bias: layer.qkvBias, out: qkv, m: n, rotary: { positions, table: this.ropeBuffer } });
+        rec.step(`layer${i}.attention`, n, numHeads * headDim);
         recordAttention(rec, k.attention, { qkv, seqStart: tokenSeqStart, out: attn, tokens: n, heads: numHeads, kvHeads: numKvHeads, headDim });
+        rec.step(`layer${i}.o`, n, h);
         recordMatmul(rec, this.matmul(layer.o, RESIDUAL), { x: attn, weight: layer.o, bias: this.noBias, out: hidden, m: n });
+        rec.step(`layer${i}.post_norm`, n, h);
         recordRmsNorm(rec, k.rmsNorm, { x: hidden, weight: layer.postNorm, out: normed, rows: n, cols: h, eps });
         for (let row = 0; row < n; row += chunkRows) {
           const rows = Math.min(chunkRows, n - row);
+          const chunk = chunkRows < n ? `[${row}:${row + rows}]` : '';
+          rec.step(`layer${i}.gate_up${chunk}`, rows, inter);
           recordMatmul(rec, this.matmul(layer.gateUp, SWIGLU), { x: normed, xOffset: row * h, weight: layer.gateUp, bias: this.noBias, out: gated, m: rows });
+          rec.step(`layer${i}.down${chunk}`, n, h);
           recordMatmul(rec, this.matmul(layer.down, RESIDUAL), { x: gated, weight: layer.down, bias: this.noBias, out: hidden, outOffset: row * h, m: rows });
         }
       }
+      rec.step('final_norm', n, h);
       recordRmsNorm(rec, k.rmsNorm, { x: hidden, weight: this.finalNorm, out: normed, rows: n, cols: h, eps });
+      rec.step('pma.kv', n, 2 * d);
       recordMatmul(rec, this.matmul(this.pma.kv, BIAS), { x: normed, weight: this.pma.kv, bias: this.pma.kvBias, out: pmaKv, m: n });
     }
     const p = this.pma;
+    rec.step('pma.attention', b, d);
     recordPmaAttention(rec, k.pmaAttention, { query: p.query, seed: p.seed, kv: pmaKv, seqStart, seqLen, out: pooled, sequences: b, heads: config.pmaHeads, dim: d });
+    rec.step('pma.ln0', b, d);
     recordLayerNorm(rec, k.layerNorm, { x: pooled, weight: p.ln0Weight, bias: p.ln0Bias, out: ln0, rows: b, cols: d, eps: PMA_LAYER_NORM_EPS });
     rec.copy(ln0, feedForward, b * d * 4);
+    rec.step('pma.fc_o', b, d);
     recordMatmul(rec, this.matmul(p.o, BIAS_RELU_RESIDUAL), { x: ln0, weight: p.o, bias: p.oBias, out: feedForward, m: b });
+    rec.step('pma.ln1', b, d);
     recordLayerNorm(rec, k.layerNormL2, { x: feedForward, weight: p.ln1Weight, bias: p.ln1Bias, out, rows: b, cols: d, eps: PMA_LAYER_NORM_EPS });
 
     const passStats = { dispatches: 0, submits: 0 };
     const copyOut = { from: out, to: readback, bytes: b * d * 4 };
     try {
-      created.push(time ? await rec.submitTimed(passStats, copyOut, time) : rec.submit(passStats, copyOut));
+      if (capture) {
+        const { uniforms, steps } = await rec.submitCapturing(passStats, copyOut);
+        created.push(uniforms);
+        capture(steps);
+      } else {
+        created.push(time ? await rec.submitTimed(passStats, copyOut, time) : rec.submit(passStats, copyOut));
+      }
       await readback.mapAsync(GPUMapMode.READ);
       const all = new Float32Array(readback.getMappedRange().slice(0));
       readback.unmap();
-      if (!time) {
+      if (!time && !capture) {
         this.lastPass = { ...passStats, tokens: n, sequences: b };
         this.stats.dispatches += passStats.dispatches;
         this.stats.submits += passStats.submits;

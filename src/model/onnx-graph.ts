@@ -17,7 +17,7 @@ import { concat, tensorValues } from '../tensor/tensor-values';
 import { quantizeRows } from '../tensor/quantize';
 import type { RawTensor } from '../tensor/safetensors';
 import { matmulReference } from '../kernels/matmul';
-import { GraphBuilder } from '../onnx/graph-builder';
+import { GraphBuilder, type ExternalData } from '../onnx/graph-builder';
 
 const f32 = tensorValues;
 
@@ -30,15 +30,19 @@ function transpose<T extends Float32Array | Int8Array>(values: T, rows: number, 
 
 export type LinearWeights = 'f32' | 'int8';
 
+/** The graph's form: raise it whenever buildC2llmGraph makes a different graph, so that stored graphs are rebuilt. */
+export const GRAPH_VERSION = 1;
+
 /**
  * `linearWeights`: 'f32' (exact: the stored values widened), or 'int8' (every linear layer of the
  * backbone and head with symmetric per-channel int8 weights and dynamically quantized uint8
- * activations, MatMulInteger; approximate, a quarter of f32's weight memory).
+ * activations, MatMulInteger; approximate, a quarter of f32's weight memory). With `external`, the
+ * weights go to its data file as each is made and the returned graph only refers to them.
  */
-export function buildC2llmGraph(checkpoint: Checkpoint, linearWeights: LinearWeights = 'f32'): Uint8Array {
+export function buildC2llmGraph(checkpoint: Checkpoint, linearWeights: LinearWeights = 'f32', external?: ExternalData): Uint8Array {
   const { config, weights } = checkpoint;
   const { hiddenSize: h, numHeads: nh, numKvHeads: nkv, headDim: hd, intermediateSize: inter, compressedDim: d, pmaHeads, rmsNormEps } = config;
-  const g = new GraphBuilder();
+  const g = new GraphBuilder(external);
   const group = nh / nkv;
   const qDim = nh * hd;
   const kvDim = nkv * hd;

@@ -4,9 +4,15 @@
  * onnxruntime-node in Node, onnxruntime-web's WASM build in the browser, loaded only when used.
  * The embedding table stays in its stored dtype outside the graph; its rows are widened per token.
  * Nothing else of the checkpoint is kept once the session is built.
+ *
+ * With a GraphStore (Node: node/onnx-graph-store.ts) the graph is built once per checkpoint, its
+ * weights streamed into a data file beside it as they are made (never a second copy in memory), and
+ * later starts hand onnxruntime the stored file. Where the store cannot save (a full or read-only
+ * disk) the graph is built in memory as without one: slower and larger, never different.
  */
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
-import { buildC2llmGraph, type LinearWeights } from './onnx-graph';
+import { buildC2llmGraph, GRAPH_VERSION, type LinearWeights } from './onnx-graph';
+import type { ExternalData } from '../onnx/graph-builder';
 import type { BackendStats, EmbeddingBackend } from './backend';
 import type { Checkpoint } from './checkpoint';
 import type { ModelConfig } from './config';
@@ -17,8 +23,16 @@ import { ropeTable } from './rope';
 
 /** The parts of an onnxruntime module (node or web) that this backend uses. */
 export interface OrtModule {
-  readonly InferenceSession: { create(model: Uint8Array, options?: InferenceSession.SessionOptions): Promise<InferenceSession> };
+  readonly InferenceSession: { create(model: Uint8Array | string, options?: InferenceSession.SessionOptions): Promise<InferenceSession> };
   readonly Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => Tensor;
+}
+
+/** Built graphs kept between starts, for one checkpoint; `key` names the graph's form (version, weights). */
+export interface GraphStore {
+  /** The path of the graph stored under `key`, or undefined. */
+  find(key: string): Promise<string | undefined>;
+  /** Stores the graph that `build` makes (its weights written through the sink) under `key`; returns its path. */
+  save(key: string, build: (external: ExternalData) => Uint8Array): Promise<string>;
 }
 
 export interface OrtModelOptions {
@@ -29,6 +43,21 @@ export interface OrtModelOptions {
   readonly runtime: string;
   /** Linear-layer weights in the graph (default f32, exact). */
   readonly linearWeights?: LinearWeights;
+  /** Where built graphs are kept (default: nowhere, built in memory at every load). */
+  readonly graphStore?: GraphStore;
+}
+
+/** A stored graph's path, else one built into the store, else (the store failing) the graph in memory. */
+async function graphFor(checkpoint: Checkpoint, linearWeights: LinearWeights, store: GraphStore | undefined): Promise<Uint8Array | string> {
+  if (!store) return buildC2llmGraph(checkpoint, linearWeights);
+  const key = `c2llm-graph-v${GRAPH_VERSION}-${linearWeights}`;
+  const stored = await store.find(key);
+  if (stored) return stored;
+  try {
+    return await store.save(key, (external) => buildC2llmGraph(checkpoint, linearWeights, external));
+  } catch {
+    return buildC2llmGraph(checkpoint, linearWeights);
+  }
 }
 
 /** The embedding-table rows of `ids`, widened to f32: [T, hidden]. */
@@ -83,7 +112,7 @@ export class OnnxModel implements EmbeddingBackend {
   static async create(checkpoint: Checkpoint, ort: OrtModule, options: OrtModelOptions): Promise<OnnxModel> {
     const { config } = checkpoint;
     const linearWeights = options.linearWeights ?? 'f32';
-    const graph = buildC2llmGraph(checkpoint, linearWeights);
+    const graph = await graphFor(checkpoint, linearWeights, options.graphStore);
     const sessionOptions: InferenceSession.SessionOptions = { graphOptimizationLevel: 'all', executionMode: 'sequential' };
     if (options.threads) Object.assign(sessionOptions, { intraOpNumThreads: options.threads });
     const session = await ort.InferenceSession.create(graph, sessionOptions);

@@ -13,6 +13,10 @@ import type { BackendStats, EmbeddingBackend } from './backend';
 import type { Checkpoint, PmaWeights } from './checkpoint';
 import { PMA_LAYER_NORM_EPS, type ModelConfig } from './config';
 import { concat, tensorValues } from '../tensor/tensor-values';
+import type { TraceStep } from './trace';
+
+/** Debug mode: receives each step's output as it is computed (model/trace.ts). */
+type OnStep = (step: TraceStep) => void;
 
 const f32 = tensorValues;
 
@@ -78,6 +82,13 @@ export class ReferenceModel implements EmbeddingBackend {
 
   dispose(): void {}
 
+  /** Debug mode: every step of the forward pass over `ids`, named as GpuModel.trace names them. */
+  trace(ids: Uint32Array): TraceStep[] {
+    const steps: TraceStep[] = [];
+    this.embedOne(ids, (step) => steps.push({ ...step, values: step.values.slice() }));
+    return steps;
+  }
+
   private rope(length: number): Float32Array {
     if (length > this.ropeLength) {
       const { headDim, ropeTheta } = this.config;
@@ -87,29 +98,36 @@ export class ReferenceModel implements EmbeddingBackend {
     return this.ropeCache;
   }
 
-  private embedOne(ids: Uint32Array): Float32Array {
+  private embedOne(ids: Uint32Array, onStep?: OnStep): Float32Array {
     const { hiddenSize: h, numHeads, numKvHeads, headDim, intermediateSize: inter, rmsNormEps: eps } = this.config;
     const t = ids.length;
     const qkvCols = (numHeads + 2 * numKvHeads) * headDim;
+    const step = (name: string, cols: number, values: Float32Array, rows = t) => onStep?.({ name, rows, cols, values });
     const hidden = embeddingReference(this.table, h, ids);
+    step('embedding', h, hidden);
     const seqStart = new Uint32Array(t);
     const positions = Uint32Array.from({ length: t }, (_, i) => i);
     const table = this.rope(t);
-    for (const layer of this.layers) {
+    for (const [i, layer] of this.layers.entries()) {
       let x = rmsNormReference(hidden, layer.inputNorm, t, h, eps);
+      step(`layer${i}.input_norm`, h, x);
       const qkv = matmulReference(x, layer.qkvWeight, t, qkvCols, h, { bias: true, relu: false, accumulate: false, biasValues: layer.qkvBias });
       ropeReference(qkv, positions, table, { tokens: t, rotatedHeads: numHeads + numKvHeads, headDim, rowStride: qkvCols });
+      step(`layer${i}.qkv`, qkvCols, qkv);
       const attn = attentionReference(qkv, seqStart, { tokens: t, heads: numHeads, kvHeads: numKvHeads, headDim });
+      step(`layer${i}.attention`, numHeads * headDim, attn);
       matmulReference(attn, layer.oWeight, t, h, numHeads * headDim, { bias: false, relu: false, accumulate: true, into: hidden });
+      step(`layer${i}.o`, h, hidden);
       x = rmsNormReference(hidden, layer.postNorm, t, h, eps);
+      step(`layer${i}.post_norm`, h, x);
       const gated = matmulReference(x, layer.gateUp, t, 2 * inter, h, { bias: false, relu: false, accumulate: false, swiglu: true });
+      step(`layer${i}.gate_up`, inter, gated);
       matmulReference(gated, layer.down, t, h, inter, { bias: false, relu: false, accumulate: true, into: hidden });
+      step(`layer${i}.down`, h, hidden);
     }
-    return this.pool(rmsNormReference(hidden, this.finalNorm, t, h, eps), t);
-  }
-
-  private pool(final: Float32Array, t: number): Float32Array {
-    return pmaHead(this.pma, this.config, final, t);
+    const final = rmsNormReference(hidden, this.finalNorm, t, h, eps);
+    step('final_norm', h, final);
+    return pmaHead(this.pma, this.config, final, t, onStep);
   }
 }
 
@@ -134,11 +152,17 @@ export function widenPmaWeights(pma: PmaWeights, config: ModelConfig): CpuPmaWei
 }
 
 /** The PMA head over the t final hidden states of one sequence (t = 0 for an empty text: the seed alone). */
-export function pmaHead(p: CpuPmaWeights, config: ModelConfig, final: Float32Array, t: number): Float32Array {
+export function pmaHead(p: CpuPmaWeights, config: ModelConfig, final: Float32Array, t: number, onStep?: OnStep): Float32Array {
   const { hiddenSize: h, compressedDim: d, pmaHeads } = config;
   const kv = matmulReference(final, p.kvWeight, t, 2 * d, h, { bias: true, relu: false, accumulate: false, biasValues: p.kvBias });
+  if (t > 0) onStep?.({ name: 'pma.kv', rows: t, cols: 2 * d, values: kv });
   const attended = pmaAttentionReference(p.query, p.seed, kv, [0], [t], { sequences: 1, heads: pmaHeads, dim: d });
+  onStep?.({ name: 'pma.attention', rows: 1, cols: d, values: attended });
   const o = layerNormReference(attended, p.ln0Weight, p.ln0Bias, 1, d, PMA_LAYER_NORM_EPS, false);
+  onStep?.({ name: 'pma.ln0', rows: 1, cols: d, values: o });
   const withFeedForward = matmulReference(o, p.oWeight, 1, d, d, { bias: true, relu: true, accumulate: true, biasValues: p.oBias, into: o.slice() });
-  return layerNormReference(withFeedForward, p.ln1Weight, p.ln1Bias, 1, d, PMA_LAYER_NORM_EPS, true);
+  onStep?.({ name: 'pma.fc_o', rows: 1, cols: d, values: withFeedForward });
+  const embedding = layerNormReference(withFeedForward, p.ln1Weight, p.ln1Bias, 1, d, PMA_LAYER_NORM_EPS, true);
+  onStep?.({ name: 'pma.ln1', rows: 1, cols: d, values: embedding });
+  return embedding;
 }

@@ -1,14 +1,26 @@
 /**
  * A checkpoint folder's fingerprint (model/fingerprint.ts), each file streamed from disk through
- * SHA-256, so that even a 15 GB checkpoint is never held in memory to be fingerprinted.
+ * SHA-256, so that even a 15 GB checkpoint is never held in memory to be fingerprinted. Digests are
+ * remembered in the cache (node/cache-root.ts, `file-digests.json`) by the file's real path, size,
+ * modification time and inode, as git's index remembers file states: a file changed in any of these
+ * is digested again; an unchanged 1 GB checkpoint costs a `stat` per file instead of seconds.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckpointError } from '../errors';
 import { combineFileDigests } from '../model/fingerprint';
+import { writeFileAtomic } from './atomic-write';
+import { cacheRoot } from './cache-root';
 
-async function fileDigest(path: string): Promise<string> {
+const MEMO_FILE = 'file-digests.json';
+
+interface Memo {
+  readonly version: 1;
+  readonly files: Record<string, { identity: string; digest: string }>;
+}
+
+async function streamDigest(path: string): Promise<string> {
   const hash = createHash('sha256');
   try {
     for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
@@ -18,7 +30,17 @@ async function fileDigest(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-export async function modelFingerprint(dir: string): Promise<string> {
+function readMemo(path: string): Memo {
+  try {
+    const memo = JSON.parse(readFileSync(path, 'utf8')) as Memo;
+    if (memo.version === 1 && typeof memo.files === 'object' && memo.files !== null) return memo;
+  } catch {
+    // Absent or unreadable: start an empty one.
+  }
+  return { version: 1, files: {} };
+}
+
+export async function modelFingerprint(dir: string, root: string = cacheRoot()): Promise<string> {
   const files = ['config.json', 'tokenizer.json', 'tokenizer_config.json'];
   const index = join(dir, 'model.safetensors.index.json');
   if (existsSync(index)) {
@@ -27,7 +49,38 @@ export async function modelFingerprint(dir: string): Promise<string> {
   } else {
     files.push('model.safetensors');
   }
+  const memoPath = join(root, MEMO_FILE);
+  const memo = readMemo(memoPath);
+  let changed = false;
   const digests = new Map<string, string>();
-  for (const file of files) digests.set(file, await fileDigest(join(dir, file)));
+  for (const file of files) {
+    const path = join(dir, file);
+    let real: string;
+    let identity: string;
+    try {
+      real = realpathSync(path);
+      const stat = statSync(real);
+      identity = `${stat.size}:${stat.mtimeMs}:${stat.ino}`;
+    } catch (cause) {
+      throw new CheckpointError(path, `cannot be read (${(cause as Error).message})`, { cause });
+    }
+    const known = memo.files[real];
+    if (known?.identity === identity) {
+      digests.set(file, known.digest);
+    } else {
+      const digest = await streamDigest(real);
+      memo.files[real] = { identity, digest };
+      digests.set(file, digest);
+      changed = true;
+    }
+  }
+  if (changed) {
+    try {
+      mkdirSync(root, { recursive: true });
+      await writeFileAtomic(memoPath, JSON.stringify(memo));
+    } catch {
+      // Only a help for the next run: a cache that cannot be written is no reason to fail this one.
+    }
+  }
   return combineFileDigests(digests);
 }

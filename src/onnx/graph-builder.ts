@@ -1,6 +1,10 @@
 /**
  * A small ONNX graph builder: nodes, initializers, typed inputs and outputs, serialised to an ONNX
  * ModelProto (opset 17) with ProtoWriter. Field numbers are those of onnx.proto.
+ *
+ * With an ExternalData sink, every initializer of EXTERNAL_MIN_BYTES or more is handed to the sink as
+ * it is added (and can be dropped by the caller at once) and the graph only names its place in the
+ * data file (ONNX external data: location, offset, length), so that a large model is never held twice.
  */
 import { ProtoWriter } from './protobuf';
 
@@ -16,12 +20,22 @@ export interface TensorValue {
   readonly data: Float32Array | BigInt64Array | Int8Array;
 }
 
+/** Where large tensors go: `write` stores the bytes at the end of the file named `location`, returning their offset. */
+export interface ExternalData {
+  readonly location: string;
+  write(bytes: Uint8Array): number;
+}
+
+export const EXTERNAL_MIN_BYTES = 1024;
+
 export class GraphBuilder {
   private readonly nodes: ProtoWriter[] = [];
   private readonly initializers: ProtoWriter[] = [];
   private readonly inputs: ProtoWriter[] = [];
   private readonly outputs: ProtoWriter[] = [];
   private counter = 0;
+
+  constructor(private readonly external?: ExternalData) {}
 
   /** Adds a node; returns its output names (`outputs` of them, named after `name`). */
   op(opType: string, inputs: readonly string[], attributes: Record<string, AttributeValue> = {}, outputs = 1): string[] {
@@ -42,7 +56,16 @@ export class GraphBuilder {
   }
 
   initializer(name: string, value: TensorValue): string {
-    this.initializers.push(tensor(name, value));
+    const bytes = new Uint8Array(value.data.buffer, value.data.byteOffset, value.data.byteLength);
+    const proto = new ProtoWriter().packedInts(1, value.dims).int(2, ELEMENT_TYPE[value.type]).string(8, name);
+    if (this.external && bytes.byteLength >= EXTERNAL_MIN_BYTES) {
+      const offset = this.external.write(bytes);
+      const entry = (key: string, v: string) => new ProtoWriter().string(1, key).string(2, v);
+      proto.message(13, entry('location', this.external.location)).message(13, entry('offset', String(offset))).message(13, entry('length', String(bytes.byteLength)));
+      this.initializers.push(proto.int(14, 1));
+    } else {
+      this.initializers.push(proto.bytes(9, bytes));
+    }
     return name;
   }
 
@@ -90,11 +113,6 @@ function attribute(name: string, value: AttributeValue): ProtoWriter {
   if (Array.isArray(value)) return a.packedInts(8, value).int(20, 7);
   if (typeof value === 'object') return a.float(2, value.float).int(20, 1);
   return a.int(3, value).int(20, 2);
-}
-
-function tensor(name: string, value: TensorValue): ProtoWriter {
-  const t = new ProtoWriter().packedInts(1, value.dims).int(2, ELEMENT_TYPE[value.type]).string(8, name);
-  return t.bytes(9, new Uint8Array(value.data.buffer, value.data.byteOffset, value.data.byteLength));
 }
 
 function valueInfo(name: string, type: ElementType, dims: ReadonlyArray<number | string>): ProtoWriter {

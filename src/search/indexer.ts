@@ -5,6 +5,7 @@
  * A file that cannot be read any more is skipped and named; a store that fails (a full quota) leaves
  * the index in memory, and the report says which files were not saved.
  */
+import { TEXTS_PER_REPORT } from '../batching';
 import { sha256Hex } from '../hash';
 import { chunkFile, type Chunk } from './chunker';
 import { decodeText, skipByPath, type SkipReason } from './corpus';
@@ -128,7 +129,7 @@ export async function indexCorpus(args: {
     }
   };
   await storeFinishedFiles();
-  const batch = 16;
+  const batch = TEXTS_PER_REPORT.interactive;
   for (let start = 0; start < texts.length; start += batch) {
     let batchTokens = 0;
     const result = await args.embedder.embed(texts.slice(start, start + batch), {

@@ -5,6 +5,7 @@
  */
 import * as Comlink from 'comlink';
 import type { DeviceChoice } from '../embedder';
+import { TEXTS_PER_REPORT } from '../batching';
 import { InputError } from '../errors';
 import type { CodeSearchResult } from '../search/code-index';
 import type { SearchMode } from '../search/hybrid';
@@ -77,7 +78,6 @@ export interface TextEmbedder {
   dispose(): void;
 }
 
-const DEFAULT_EMBED_BATCH = 16;
 
 export async function createEmbedder(options: CreateEmbedderOptions = {}): Promise<TextEmbedder> {
   installErrorTransfer();
@@ -106,7 +106,7 @@ export async function createEmbedder(options: CreateEmbedderOptions = {}): Promi
 
   return {
     embed(texts, embedOptions = {}) {
-      const { signal, onProgress, batchSize = DEFAULT_EMBED_BATCH, ...prompt } = embedOptions;
+      const { signal, onProgress, batchSize = TEXTS_PER_REPORT.interactive, ...prompt } = embedOptions;
       return queue.run(async () => {
         const results: Float32Array[] = [];
         let tokens = 0;
