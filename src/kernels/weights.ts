@@ -12,7 +12,7 @@ import { concat, tensorValues } from '../tensor/tensor-values';
 
 export interface WeightPart {
   readonly buffer: GPUBuffer;
-  /** int8 parts: one f32 scale per row of the part (bound at the readers' binding 9). */
+  /** int8 parts: one f32 scale per row of the part (bound as the readers' `weight_scales`). */
   readonly scales?: GPUBuffer;
   readonly rowStart: number;
   readonly rows: number;
