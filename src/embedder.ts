@@ -6,7 +6,7 @@
  * similar lengths, runs the backend batch by batch and returns vectors in input order.
  */
 import { TEXTS_PER_PASS } from './batching';
-import { CheckpointError, InputError, NoWebGpuError } from './errors';
+import { CheckpointError, InputError, MissingPackageError, NoWebGpuError } from './errors';
 import { acquireGpu, type GpuContext } from './gpu/device';
 import type { EmbeddingBackend } from './model/backend';
 import { openCheckpoint, readAllWeights, type OpenCheckpoint } from './model/checkpoint';
@@ -88,8 +88,16 @@ async function chooseBackend(checkpoint: OpenCheckpoint, device: DeviceChoice, o
     gpu = await acquireGpu(options.gpu);
   } catch (error) {
     if (!(error instanceof NoWebGpuError)) throw error;
-    if (options.ort) return cpu(`no usable WebGPU adapter (${error.message})`);
-    return { backend: new ReferenceModel(await readAllWeights(checkpoint)), reason: `no usable WebGPU adapter (${error.message}) and no onnxruntime: the TypeScript reference` };
+    const noGpu = `no usable WebGPU adapter (${error.message})`;
+    if (options.ort) {
+      try {
+        return await cpu(noGpu);
+      } catch (missing) {
+        if (!(missing instanceof MissingPackageError)) throw missing;
+        return { backend: new ReferenceModel(await readAllWeights(checkpoint)), reason: `${noGpu} and ${missing.message}: the TypeScript reference` };
+      }
+    }
+    return { backend: new ReferenceModel(await readAllWeights(checkpoint)), reason: `${noGpu} and no onnxruntime: the TypeScript reference` };
   }
   if (gpu.isFallbackAdapter && options.ort) {
     gpu.destroy();

@@ -48,6 +48,11 @@ export class ModelNotFoundError extends C2llmError {
   override name = 'ModelNotFoundError';
 }
 
+/** An optional package that the chosen device needs (onnxruntime-node for `cpu` in Node) is not installed. */
+export class MissingPackageError extends C2llmError {
+  override name = 'MissingPackageError';
+}
+
 /** A download that failed after its retries, or was cut short; also "offline with nothing cached". */
 export class DownloadError extends C2llmError {
   override name = 'DownloadError';

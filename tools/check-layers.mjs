@@ -8,7 +8,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 
 /** Top to bottom. Each entry is a folder of src/ (or a top-level module, by its file name). */
 export const LAYERS = [
-  ['demo', 'cli'],
+  ['package', 'demo', 'cli'],
   ['worker'],
   ['node', 'load'],
   ['embedder.ts'],

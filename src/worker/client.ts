@@ -1,148 +1,28 @@
 /**
- * The library a web developer imports: `createEmbedder` starts the engine in a dedicated module
- * Worker and returns a typed handle. Calls from anywhere are queued and answered in order; an
- * AbortSignal cancels a call that has not started and stops a long one between batches.
+ * The library a web developer imports: `createEmbedder` starts the engine (engine.ts) in a dedicated
+ * module Worker and returns the typed handle of text-embedder.ts.
  */
 import * as Comlink from 'comlink';
-import type { DeviceChoice } from '../embedder';
-import { TEXTS_PER_REPORT } from '../batching';
-import { InputError } from '../errors';
-import type { CodeSearchResult } from '../search/code-index';
-import type { SearchMode } from '../search/hybrid';
-import type { PromptOptions } from '../text/prompts';
 import type { EngineWorkerApi } from './engine-worker';
 import { installErrorTransfer } from './error-transfer';
-import { JobQueue, throwIfAborted } from './job-queue';
-import type { EngineInfo, ProgressCallback } from './protocol';
+import { loadRequest, textEmbedder, type CreateEmbedderOptions, type TextEmbedder } from './text-embedder';
 
-export type { EngineInfo } from './protocol';
-export type { CodeSearchResult } from '../search/code-index';
-export type { SearchMode } from '../search/hybrid';
-export type { LoadProgress } from '../load/hub-source';
-export { TASK_INSTRUCTIONS, DOCUMENT_PREFIX, type Task } from '../text/prompts';
-export * from '../errors';
+export * from './text-embedder';
 
 export const DEFAULT_MODEL = 'codefuse-ai/C2LLM-0.5B';
-
-export interface CreateEmbedderOptions {
-  /** Hugging Face repo id (default C2LLM-0.5B), a base URL in the Hub layout, or the checkpoint's files. */
-  readonly model?: string | readonly File[];
-  readonly device?: DeviceChoice;
-  /** Hub host, for mirrors and tests (default https://huggingface.co). */
-  readonly host?: string;
-  readonly revision?: string;
-  /** Keep downloaded files in Cache Storage (default true). */
-  readonly cache?: boolean;
-  readonly maxLength?: number;
-  /** 'int8': weights quantized per row at load (half the GPU memory of bf16; cosine >= 0.999). */
-  readonly dtype?: 'auto' | 'int8';
-  readonly onProgress?: ProgressCallback;
-}
-
-export interface EmbedOptions extends PromptOptions {
-  readonly signal?: AbortSignal;
-  /** Texts sent to the worker at a time; cancellation and progress happen between batches. */
-  readonly batchSize?: number;
-  /** After each batch: texts done, texts in all, tokens computed so far. */
-  readonly onProgress?: (done: number, total: number, tokens: number) => void;
-}
-
-/** A search index file loaded into the engine worker (`loadIndex`); search it with `search`. */
-export interface LoadedIndex {
-  readonly chunks: number;
-  readonly files: number;
-  /** The model the index was made with, as the index names it. */
-  readonly model: string;
-  /** Frees the worker's copy. */
-  release(): void;
-}
-
-export interface SearchOptions extends Pick<PromptOptions, 'task' | 'instruction'> {
-  /** Results wanted (default 10). */
-  readonly k?: number;
-  /** 'hybrid' (default), 'dense' (embeddings only) or 'lexical' (BM25 only). */
-  readonly mode?: SearchMode;
-  readonly signal?: AbortSignal;
-}
-
-export interface TextEmbedder {
-  /** One Float32Array per text (views into one transferred matrix). */
-  embed(texts: readonly string[], options?: EmbedOptions): Promise<Float32Array[]>;
-  /** Loads an index file (`c2llm index`) from a URL or its bytes, into the engine worker. */
-  loadIndex(source: string | Uint8Array | ArrayBuffer): Promise<LoadedIndex>;
-  /** The index's best chunks for a query, best first; the query is embedded in the worker. */
-  search(index: LoadedIndex, query: string, options?: SearchOptions): Promise<CodeSearchResult[]>;
-  info(): Promise<EngineInfo>;
-  listCache(): Promise<Array<{ url: string; bytes: number }>>;
-  clearCache(prefix?: string): Promise<number>;
-  dispose(): void;
-}
-
 
 export async function createEmbedder(options: CreateEmbedderOptions = {}): Promise<TextEmbedder> {
   installErrorTransfer();
   const worker = new Worker(new URL('./engine-worker.ts', import.meta.url), { type: 'module', name: 'c2llm-engine' });
   const engine = Comlink.wrap<EngineWorkerApi>(worker);
-  const queue = new JobQueue();
-  const progress = options.onProgress ? Comlink.proxy(options.onProgress) : undefined;
-  const handles = new WeakMap<LoadedIndex, number>();
   try {
-    await engine.load(
-      {
-        model: options.model ?? DEFAULT_MODEL,
-        device: options.device ?? 'auto',
-        host: options.host,
-        revision: options.revision,
-        cache: options.cache,
-        maxLength: options.maxLength,
-        dtype: options.dtype,
-      },
-      progress,
-    );
+    await engine.load(loadRequest(options, DEFAULT_MODEL), options.onProgress ? Comlink.proxy(options.onProgress) : undefined);
   } catch (error) {
     worker.terminate();
     throw error;
   }
-
-  return {
-    embed(texts, embedOptions = {}) {
-      const { signal, onProgress, batchSize = TEXTS_PER_REPORT.interactive, ...prompt } = embedOptions;
-      return queue.run(async () => {
-        const results: Float32Array[] = [];
-        let tokens = 0;
-        for (let start = 0; start < texts.length; start += batchSize) {
-          throwIfAborted(signal);
-          const batch = texts.slice(start, start + batchSize);
-          const answer = await engine.embed(batch, prompt);
-          const dim = answer.matrix.length / batch.length;
-          for (let i = 0; i < batch.length; i++) results.push(answer.matrix.subarray(i * dim, (i + 1) * dim));
-          tokens += answer.tokens;
-          onProgress?.(results.length, texts.length, tokens);
-        }
-        return results;
-      }, signal);
-    },
-    loadIndex(source) {
-      const bytes = source instanceof ArrayBuffer ? new Uint8Array(source) : source;
-      const url = typeof bytes === 'string' ? new URL(bytes, self.location?.href).href : undefined;
-      return queue.run(async () => {
-        const loaded = await engine.loadIndex(url ?? (bytes as Uint8Array));
-        const index: LoadedIndex = { chunks: loaded.chunks, files: loaded.files, model: loaded.model, release: () => void engine.releaseIndex(loaded.handle) };
-        handles.set(index, loaded.handle);
-        return index;
-      });
-    },
-    search(index, query, { k = 10, mode = 'hybrid', signal, ...prompt } = {}) {
-      const handle = handles.get(index);
-      if (handle === undefined) return Promise.reject(new InputError('search needs an index from this embedder\'s loadIndex'));
-      return queue.run(() => engine.search(handle, query, k, mode, prompt), signal);
-    },
-    info: () => queue.run(() => engine.info()),
-    listCache: () => engine.listCache(),
-    clearCache: (prefix) => engine.clearCache(prefix),
-    dispose() {
-      engine[Comlink.releaseProxy]();
-      worker.terminate();
-    },
-  };
+  return textEmbedder(engine, () => {
+    engine[Comlink.releaseProxy]();
+    worker.terminate();
+  });
 }

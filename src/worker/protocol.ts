@@ -16,6 +16,8 @@ export interface LoadRequest {
   readonly batchSize?: number;
   /** 'int8': weights quantized per row (half the memory of bf16 on WebGPU; approximate). */
   readonly dtype?: 'auto' | 'int8';
+  /** WASM threads of the browser's `cpu` device (default 1; see CreateEmbedderOptions.threads). */
+  readonly threads?: number;
 }
 
 export interface EngineInfo {

@@ -1,0 +1,47 @@
+/**
+ * `import { createEmbedder } from 'c2llm'` in Node: the same handle as in a browser (text-embedder.ts),
+ * with the Engine in this process. The model is a checkpoint folder, a Hugging Face repo id or a base
+ * URL in the Hub layout; without one, the bundled C2LLM-nano (package c2llm-nano). WebGPU comes from
+ * Dawn (the optional package `webgpu`) where it loads, the `cpu` device from the optional package
+ * onnxruntime-node.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { InputError } from '../errors';
+import { hubSource } from '../load/hub-source';
+import { BUNDLED_MODEL_DIR, BUNDLED_MODEL_PACKAGE } from '../node/bundled-model';
+import { createNodeGpu } from '../node/dawn';
+import { directorySource } from '../node/fs-source';
+import { onnxRuntimeNode } from '../node/onnxruntime';
+import { Engine } from '../worker/engine';
+import { loadRequest, textEmbedder, type CreateEmbedderOptions, type EngineApi, type TextEmbedder } from '../worker/text-embedder';
+
+export * from '../worker/text-embedder';
+export * from './shared';
+
+const isFolder = (path: string) => existsSync(path) && statSync(path).isDirectory();
+
+/** The engine's methods, each answering a promise, as the handle calls a worker's through Comlink. */
+function inProcess(engine: Engine): EngineApi {
+  return new Proxy(engine, {
+    get(target, key) {
+      const value = Reflect.get(target, key);
+      return typeof value === 'function' ? async (...args: unknown[]) => value.apply(target, args) : value;
+    },
+  }) as unknown as EngineApi;
+}
+
+export async function createEmbedder(options: CreateEmbedderOptions = {}): Promise<TextEmbedder> {
+  if (options.model === undefined && BUNDLED_MODEL_DIR === undefined) {
+    throw new InputError(`no model was given and the bundled model is not installed (npm install ${BUNDLED_MODEL_PACKAGE})`);
+  }
+  const request = loadRequest(options, BUNDLED_MODEL_DIR ?? '');
+  if (typeof request.model !== 'string') throw new InputError('in Node, model is a folder, a Hugging Face repo id or a URL (File objects are for browsers)');
+  const folder = isFolder(request.model) ? request.model : undefined;
+  const engine = new Engine({
+    source: (r, onProgress) => (folder ? directorySource(folder) : hubSource({ model: r.model as string, host: r.host, revision: r.revision, onProgress })),
+    gpu: createNodeGpu,
+    ort: () => onnxRuntimeNode(folder),
+  });
+  await engine.load(request, options.onProgress);
+  return textEmbedder(inProcess(engine), () => engine.dispose());
+}

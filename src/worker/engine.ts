@@ -1,0 +1,146 @@
+/**
+ * The engine behind `createEmbedder`: loads a model, embeds batches of texts, reports what it runs on,
+ * and holds search indexes (index files) that it searches. The same class runs in a browser's Web
+ * Worker (engine-worker.ts, reached through Comlink) and in a Node process (package/node.ts); what
+ * differs (where files, the GPU and onnxruntime come from) is its EngineEnvironment.
+ * A lost GPU device is recovered once per call by reloading the model.
+ */
+import * as Comlink from 'comlink';
+import { Embedder, type OrtLoader } from '../embedder';
+import { GpuDeviceLostError, IndexFileError, InputError } from '../errors';
+import type { ModelCache } from '../load/model-cache';
+import { fingerprintingSource } from '../model/fingerprint';
+import type { CheckpointSource } from '../model/source';
+import { CodeIndex, type CodeSearchResult } from '../search/code-index';
+import type { SearchMode } from '../search/hybrid';
+import { applyPrompt, type PromptOptions } from '../text/prompts';
+import type { EngineInfo, LoadRequest, ProgressCallback } from './protocol';
+
+/** An index file's bytes from a URL; an HTML page (a server's SPA fallback for a missing file) is refused. */
+async function fetchIndex(url: string): Promise<Uint8Array> {
+  const response = await fetch(url);
+  if (!response.ok) throw new IndexFileError(url, `HTTP ${response.status} ${response.statusText}`);
+  if ((response.headers.get('content-type') ?? '').includes('text/html')) throw new IndexFileError(url, 'the server answered with an HTML page, not an index file (is the file missing?)');
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+/** What the engine takes from where it runs: a browser worker (engine-worker.ts) or a Node process (package/node.ts). */
+export interface EngineEnvironment {
+  /** The checkpoint's files for a load request (a Hub id or URL; picked files in a browser; a folder in Node). */
+  source(request: LoadRequest, onProgress?: ProgressCallback): CheckpointSource;
+  /** The WebGPU entry point, if any: navigator.gpu, or Dawn's GPU object in Node. */
+  gpu(): Promise<GPU | undefined>;
+  /** onnxruntime for the `cpu` device of this load request. */
+  ort(request: LoadRequest): OrtLoader;
+  /** Downloaded model files kept between runs, where the environment has such a cache. */
+  readonly cache?: ModelCache;
+}
+
+export class Engine {
+  private embedder?: Embedder;
+  /** The loaded checkpoint's fingerprint (model/fingerprint.ts), which index files record. */
+  private fingerprint = '';
+  private readonly indexes = new Map<number, CodeIndex>();
+  private nextIndex = 1;
+  private request?: LoadRequest;
+
+  constructor(private readonly env: EngineEnvironment) {}
+
+  async load(request: LoadRequest, onProgress?: ProgressCallback): Promise<EngineInfo> {
+    this.embedder?.dispose();
+    this.embedder = undefined;
+    const fingerprinting = fingerprintingSource(this.env.source(request, onProgress));
+    this.embedder = await Embedder.load(fingerprinting.source, {
+      device: request.device,
+      gpu: request.device === 'cpu' || request.device === 'reference' ? undefined : await this.env.gpu(),
+      ort: this.env.ort(request),
+      maxLength: request.maxLength,
+      batchSize: request.batchSize,
+      dtype: request.dtype,
+    });
+    this.request = request;
+    this.fingerprint = await fingerprinting.fingerprint();
+    return this.info();
+  }
+
+  info(): EngineInfo {
+    const embedder = this.ready();
+    const backend = embedder.backend;
+    const gpu = backend.gpuInfo?.context;
+    return {
+      model: embedder.model.source,
+      dim: embedder.dim,
+      config: embedder.model.config,
+      device: backend.device,
+      adapter: backend.description,
+      deviceReason: embedder.deviceReason,
+      isFallbackAdapter: gpu?.isFallbackAdapter ?? false,
+      limits: gpu?.limits ?? null,
+      features: gpu ? [...gpu.device.features] : [],
+      dtype: this.request?.dtype === 'int8' ? `${embedder.model.dtype} as int8` : embedder.model.dtype,
+      gpuWeightBytes: backend.gpuInfo?.weightBytes ?? 0,
+      matmulWorkgroup: backend.gpuInfo?.matmulWorkgroup ?? null,
+      maxLength: embedder.maxLength,
+      fingerprint: this.fingerprint,
+    };
+  }
+
+  /** Embeds texts after applying the prompt; returns one [texts x dim] matrix (transferred) and the token count. */
+  async embed(texts: string[], prompt: PromptOptions): Promise<{ matrix: Float32Array; tokens: number }> {
+    const prompted = texts.map((t) => applyPrompt(t, prompt));
+    let result: { vectors: Float32Array[]; tokens: number };
+    try {
+      result = await this.ready().embedCounting(prompted);
+    } catch (error) {
+      if (!(error instanceof GpuDeviceLostError) || !this.request) throw error;
+      await this.load(this.request);
+      result = await this.ready().embedCounting(prompted);
+    }
+    const dim = this.ready().dim;
+    const matrix = new Float32Array(texts.length * dim);
+    result.vectors.forEach((v, i) => matrix.set(v, i * dim));
+    return Comlink.transfer({ matrix, tokens: result.tokens }, [matrix.buffer]);
+  }
+
+  /** Loads an index file (a URL or its bytes) for search with this model; returns a handle and its size. */
+  async loadIndex(source: string | Uint8Array): Promise<{ handle: number; chunks: number; files: number; model: string }> {
+    const name = typeof source === 'string' ? source : 'index';
+    const index = CodeIndex.decode(name, typeof source === 'string' ? await fetchIndex(source) : source);
+    if (index.data.model.fingerprint !== this.fingerprint) {
+      throw new IndexFileError(name, `was made with another model (${index.data.model.id}, ${index.data.model.fingerprint.slice(0, 19)}…) than the one loaded (${this.ready().model.source}, ${this.fingerprint.slice(0, 19)}…)`);
+    }
+    const handle = this.nextIndex++;
+    this.indexes.set(handle, index);
+    return { handle, chunks: index.size, files: index.data.files.length, model: index.data.model.id };
+  }
+
+  /** Ranks an index's chunks for a query, embedded here as a query (mode dense or hybrid). */
+  async search(handle: number, query: string, k: number, mode: SearchMode, prompt: PromptOptions): Promise<CodeSearchResult[]> {
+    const index = this.indexes.get(handle);
+    if (!index) throw new InputError(`index ${handle} was released or never loaded`);
+    const vector = mode === 'lexical' ? undefined : (await this.embed([query], { ...prompt, kind: 'query' })).matrix;
+    return index.search({ vector, text: query }, k, mode);
+  }
+
+  releaseIndex(handle: number): void {
+    this.indexes.delete(handle);
+  }
+
+  async listCache() {
+    return this.env.cache ? this.env.cache.list() : [];
+  }
+
+  async clearCache(prefix?: string): Promise<number> {
+    return this.env.cache ? this.env.cache.clear(prefix) : 0;
+  }
+
+  dispose(): void {
+    this.embedder?.dispose();
+    this.embedder = undefined;
+  }
+
+  private ready(): Embedder {
+    if (!this.embedder) throw new InputError('no model is loaded');
+    return this.embedder;
+  }
+}

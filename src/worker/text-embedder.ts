@@ -1,0 +1,137 @@
+/**
+ * The handle `createEmbedder` returns, the same in a browser (the Engine in a Web Worker, client.ts)
+ * and in Node (the Engine in the process, package/node.ts): calls from anywhere are queued and
+ * answered in order; an AbortSignal cancels a call that has not started and stops a long one between
+ * batches; progress is reported between batches.
+ */
+import type * as Comlink from 'comlink';
+import type { DeviceChoice } from '../embedder';
+import { TEXTS_PER_REPORT } from '../batching';
+import { InputError } from '../errors';
+import type { CodeSearchResult } from '../search/code-index';
+import type { SearchMode } from '../search/hybrid';
+import type { PromptOptions } from '../text/prompts';
+import type { Engine } from './engine';
+import { JobQueue, throwIfAborted } from './job-queue';
+import type { EngineInfo, LoadRequest, ProgressCallback } from './protocol';
+
+export type { EngineInfo } from './protocol';
+export type { CodeSearchResult } from '../search/code-index';
+export type { SearchMode } from '../search/hybrid';
+export type { LoadProgress } from '../load/hub-source';
+export { TASK_INSTRUCTIONS, DOCUMENT_PREFIX, type Task } from '../text/prompts';
+export * from '../errors';
+
+export interface CreateEmbedderOptions {
+  /** Hugging Face repo id (default C2LLM-0.5B), a base URL in the Hub layout, or the checkpoint's files. */
+  readonly model?: string | readonly File[];
+  readonly device?: DeviceChoice;
+  /** Hub host, for mirrors and tests (default https://huggingface.co). */
+  readonly host?: string;
+  readonly revision?: string;
+  /** Keep downloaded files in Cache Storage (default true). */
+  readonly cache?: boolean;
+  readonly maxLength?: number;
+  /** 'int8' (or 'q8', transformers.js's name): weights quantized per row at load (half the GPU memory of bf16; cosine >= 0.999). */
+  readonly dtype?: 'auto' | 'int8' | 'q8';
+  readonly onProgress?: ProgressCallback;
+  /**
+   * Browser `cpu` device: onnxruntime-web's WASM threads, used on cross-origin-isolated pages (default 1).
+   * More than 1 needs onnxruntime-web's own module served as a file of its own, which a bundler does
+   * when workers are built as ES modules (Vite: `worker: { format: 'es' }`); where it is bundled into
+   * the worker, its thread workers cannot start.
+   */
+  readonly threads?: number;
+}
+
+export interface EmbedOptions extends PromptOptions {
+  readonly signal?: AbortSignal;
+  /** Texts sent to the worker at a time; cancellation and progress happen between batches. */
+  readonly batchSize?: number;
+  /** After each batch: texts done, texts in all, tokens computed so far. */
+  readonly onProgress?: (done: number, total: number, tokens: number) => void;
+}
+
+/** A search index file loaded into the engine worker (`loadIndex`); search it with `search`. */
+export interface LoadedIndex {
+  readonly chunks: number;
+  readonly files: number;
+  /** The model the index was made with, as the index names it. */
+  readonly model: string;
+  /** Frees the worker's copy. */
+  release(): void;
+}
+
+export interface SearchOptions extends Pick<PromptOptions, 'task' | 'instruction'> {
+  /** Results wanted (default 10). */
+  readonly k?: number;
+  /** 'hybrid' (default), 'dense' (embeddings only) or 'lexical' (BM25 only). */
+  readonly mode?: SearchMode;
+  readonly signal?: AbortSignal;
+}
+
+export interface TextEmbedder {
+  /** One Float32Array per text (views into one transferred matrix). */
+  embed(texts: readonly string[], options?: EmbedOptions): Promise<Float32Array[]>;
+  /** Loads an index file (`c2llm index`) from a URL or its bytes, into the engine worker. */
+  loadIndex(source: string | Uint8Array | ArrayBuffer): Promise<LoadedIndex>;
+  /** The index's best chunks for a query, best first; the query is embedded in the worker. */
+  search(index: LoadedIndex, query: string, options?: SearchOptions): Promise<CodeSearchResult[]>;
+  info(): Promise<EngineInfo>;
+  listCache(): Promise<Array<{ url: string; bytes: number }>>;
+  clearCache(prefix?: string): Promise<number>;
+  dispose(): void;
+}
+
+/** The engine's methods as the handle calls them: each answer a promise (through Comlink, or in-process). */
+export type EngineApi = Comlink.Remote<Engine>;
+
+/** The load request for these options (the model's default is the caller's: the Hub's C2LLM-0.5B or the bundled nano). */
+export function loadRequest(options: CreateEmbedderOptions, defaultModel: string): LoadRequest {
+  const dtype = options.dtype === 'q8' ? 'int8' : options.dtype;
+  return { model: options.model ?? defaultModel, device: options.device ?? 'auto', host: options.host, revision: options.revision, cache: options.cache, maxLength: options.maxLength, dtype, threads: options.threads };
+}
+
+/** The handle over an engine that has loaded its model; `dispose` frees the engine. */
+export function textEmbedder(engine: EngineApi, dispose: () => void): TextEmbedder {
+  const queue = new JobQueue();
+  const handles = new WeakMap<LoadedIndex, number>();
+  return {
+    embed(texts, embedOptions = {}) {
+      const { signal, onProgress, batchSize = TEXTS_PER_REPORT.interactive, ...prompt } = embedOptions;
+      return queue.run(async () => {
+        const results: Float32Array[] = [];
+        let tokens = 0;
+        for (let start = 0; start < texts.length; start += batchSize) {
+          throwIfAborted(signal);
+          const batch = texts.slice(start, start + batchSize);
+          const answer = await engine.embed(batch, prompt);
+          const dim = answer.matrix.length / batch.length;
+          for (let i = 0; i < batch.length; i++) results.push(answer.matrix.subarray(i * dim, (i + 1) * dim));
+          tokens += answer.tokens;
+          onProgress?.(results.length, texts.length, tokens);
+        }
+        return results;
+      }, signal);
+    },
+    loadIndex(source) {
+      const bytes = source instanceof ArrayBuffer ? new Uint8Array(source) : source;
+      const url = typeof bytes === 'string' ? new URL(bytes, self.location?.href).href : undefined;
+      return queue.run(async () => {
+        const loaded = await engine.loadIndex(url ?? (bytes as Uint8Array));
+        const index: LoadedIndex = { chunks: loaded.chunks, files: loaded.files, model: loaded.model, release: () => void engine.releaseIndex(loaded.handle) };
+        handles.set(index, loaded.handle);
+        return index;
+      });
+    },
+    search(index, query, { k = 10, mode = 'hybrid', signal, ...prompt } = {}) {
+      const handle = handles.get(index);
+      if (handle === undefined) return Promise.reject(new InputError('search needs an index from this embedder\'s loadIndex'));
+      return queue.run(() => engine.search(handle, query, k, mode, prompt), signal);
+    },
+    info: () => queue.run(() => engine.info()),
+    listCache: () => engine.listCache(),
+    clearCache: (prefix) => engine.clearCache(prefix),
+    dispose,
+  };
+}

@@ -1,0 +1,213 @@
+// `npm run test:package`: the package as a user meets it. Packs `c2llm` (npm pack) and the bundled
+// model `c2llm-nano` (tools/pack-model.mjs), installs both tarballs from disk and Vite + TypeScript
+// from the registry into a fresh app in a temporary folder, and checks:
+//   - the tarball is at most 3 MB, and the install brings no onnxruntime-node and no webgpu;
+//   - a strict TypeScript project (strict, verbatimModuleSyntax, erasableSyntaxOnly, moduleResolution
+//     bundler, skipLibCheck off) type-checks `import { createEmbedder } from 'c2llm'` with nothing
+//     added for @webgpu/types, and Vite (its default settings) builds it;
+//   - the built page, served cross-origin isolated, embeds in headless Chromium on the auto, webgpu
+//     and cpu devices, and worker errors arrive as `instanceof ModelNotFoundError` / `CheckpointError`;
+//   - a plain Node script embeds with the same import, and `npx c2llm embed` runs from the install;
+//   - all of them give the same vector for the same text (cosine >= 0.9999);
+//   - the static-site kit (examples/static-site), set up as its README says with the same tarballs:
+//     `npx c2llm index` of this project's src/search, the model beside it, `vite build`, and a search
+//     in Chromium whose top result is the known function.
+// Prints the tarball sizes and the install footprint; exits non-zero on any failure.
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const ours = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const TEXT = 'def parse_csv_line(line):\n    return line.split(",")';
+const MAX_TARBALL_BYTES = 3_000_000;
+const PORT = 4391;
+const SITE_PORT = 4392;
+
+const work = mkdtempSync(join(tmpdir(), 'c2llm-consumer-'));
+const packs = join(work, 'packs');
+const app = join(work, 'app');
+const site = join(work, 'site');
+const failures = [];
+const check = (ok, what) => {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  if (!ok) failures.push(what);
+};
+const sh = (command, args, cwd, env = {}) => execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+const duKiB = (path) => Number(sh('du', ['-sk', path], work).split('\t')[0]);
+const cosine = (a, b) => {
+  let dot = 0, na = 0, nb = 0;
+  for (let i = 0; i < a.length; i++) [dot, na, nb] = [dot + a[i] * b[i], na + a[i] * a[i], nb + b[i] * b[i]];
+  return dot / Math.sqrt(na * nb);
+};
+
+function writeApp() {
+  mkdirSync(join(app, 'src'), { recursive: true });
+  const write = (file, text) => writeFileSync(join(app, file), text);
+  write('package.json', JSON.stringify({ name: 'consumer-app', private: true, type: 'module' }, null, 2));
+  write('tsconfig.json', JSON.stringify({
+    compilerOptions: {
+      target: 'ES2022', module: 'ESNext', moduleResolution: 'bundler', lib: ['ES2022', 'DOM', 'DOM.Iterable'],
+      strict: true, verbatimModuleSyntax: true, erasableSyntaxOnly: true, noEmit: true, skipLibCheck: false,
+      noUnusedLocals: true, noUnusedParameters: true, types: ['vite/client'],
+    },
+    include: ['src'],
+  }, null, 2));
+  // Cross-origin isolation on the served page; nothing else is configured (no worker format).
+  write('vite.config.ts', `import { defineConfig } from 'vite';
+const headers = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+export default defineConfig({ server: { headers }, preview: { headers } });
+`);
+  write('index.html', '<!doctype html><html><body><pre id="result">loading</pre><script type="module" src="/src/main.ts"></script></body></html>\n');
+  write('src/main.ts', `import { CheckpointError, createEmbedder, ModelNotFoundError, type TextEmbedder } from 'c2llm';
+
+const device = (new URLSearchParams(location.search).get('device') ?? 'auto') as 'auto' | 'webgpu' | 'cpu';
+const out = document.getElementById('result')!;
+
+async function run(): Promise<void> {
+  const failure = async (model: string) => {
+    try {
+      await createEmbedder({ model: new URL(model, location.href).href, device });
+      return 'no error';
+    } catch (error) {
+      if (error instanceof CheckpointError) return 'CheckpointError';
+      if (error instanceof ModelNotFoundError) return 'ModelNotFoundError';
+      return \`\${(error as Error).name}: \${(error as Error).message}\`;
+    }
+  };
+  const missingModel = await failure('/models/missing-model/');
+  const brokenModel = await failure('/models/broken-model/');
+  const embedder: TextEmbedder = await createEmbedder({ model: new URL('/models/c2llm-nano/', location.href).href, device });
+  const [vector] = await embedder.embed([${JSON.stringify(TEXT)}], { kind: 'document' });
+  const info = await embedder.info();
+  embedder.dispose();
+  out.textContent = JSON.stringify({ device: info.device, adapter: info.adapter, isolated: crossOriginIsolated, missingModel, brokenModel, vector: Array.from(vector) });
+}
+
+run().catch((error: unknown) => (out.textContent = \`error: \${(error as Error).message}\`));
+`);
+  write('node-check.mjs', `import { createEmbedder, MissingPackageError } from 'c2llm';
+import { writeFileSync } from 'node:fs';
+const embedder = await createEmbedder();
+const [vector] = await embedder.embed([${JSON.stringify(TEXT)}], { kind: 'document' });
+let badDevice = 'no error';
+try {
+  await createEmbedder({ device: 'cpu' });
+} catch (error) {
+  badDevice = error instanceof MissingPackageError ? error.message : String(error);
+}
+writeFileSync('node-result.json', JSON.stringify({ info: await embedder.info(), badDevice, vector: Array.from(vector) }));
+embedder.dispose();
+`);
+}
+
+function serve(folder, port) {
+  const server = spawn(join(folder, 'node_modules', '.bin', 'vite'), ['preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { cwd: folder, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    server.stdout.on('data', (chunk) => String(chunk).includes(String(port)) && resolve(server));
+    server.on('exit', (code) => reject(new Error(`vite preview exited with ${code}`)));
+  });
+}
+
+async function main() {
+  mkdirSync(packs, { recursive: true });
+  sh('npm', ['pack', '--pack-destination', packs, '--silent'], root);
+  sh('node', [join(root, 'tools', 'pack-model.mjs'), packs], root);
+  const tarball = join(packs, `c2llm-${ours.version}.tgz`);
+  const modelTarball = join(packs, `c2llm-nano-${ours.version}.tgz`);
+  const size = statSync(tarball).size;
+  console.log(`tarballs: c2llm ${(size / 1e6).toFixed(2)} MB, c2llm-nano (the model) ${(statSync(modelTarball).size / 1e6).toFixed(2)} MB`);
+  check(size <= MAX_TARBALL_BYTES, `the c2llm tarball is at most 3 MB (${size} bytes)`);
+
+  writeApp();
+  const dev = ours.devDependencies;
+  sh('npm', ['install', '--no-audit', '--no-fund', '--silent', tarball, modelTarball, `vite@${dev.vite}`, `typescript@${dev.typescript}`], app);
+  const modules = join(app, 'node_modules');
+  check(!existsSync(join(modules, 'onnxruntime-node')) && !existsSync(join(modules, 'webgpu')), 'the install brings no onnxruntime-node and no webgpu');
+  const ownDeps = ['c2llm', 'c2llm-nano', ...Object.keys(ours.dependencies)].map((d) => join(modules, d)).filter(existsSync);
+  console.log(`install footprint: node_modules ${(duKiB(modules) / 1024).toFixed(1)} MiB in all (with Vite and TypeScript); c2llm, its model and its dependencies ${(ownDeps.reduce((s, d) => s + duKiB(d), 0) / 1024).toFixed(1)} MiB`);
+
+  const nano = join(modules, 'c2llm-nano');
+  mkdirSync(join(app, 'public', 'models', 'c2llm-nano'), { recursive: true });
+  for (const file of readdirSync(nano)) if (file !== 'package.json') cpSync(join(nano, file), join(app, 'public', 'models', 'c2llm-nano', file));
+  mkdirSync(join(app, 'public', 'models', 'broken-model'), { recursive: true });
+  writeFileSync(join(app, 'public', 'models', 'broken-model', 'config.json'), '{"hidden_size": 256,');
+  sh(join(modules, '.bin', 'tsc'), ['-p', 'tsconfig.json'], app);
+  check(true, 'the strict consumer project type-checks');
+  sh(join(modules, '.bin', 'vite'), ['build', '--logLevel', 'warn'], app);
+  check(existsSync(join(app, 'dist', 'index.html')), 'Vite builds the app with its default settings');
+
+  sh('node', ['node-check.mjs'], app);
+  const node = JSON.parse(readFileSync(join(app, 'node-result.json'), 'utf8'));
+  check(node.vector.length === 256 && node.vector.every(Number.isFinite) && node.info.device === 'reference', `Node: createEmbedder embeds with the bundled model, device auto without the optional packages: ${node.info.adapter}, because ${node.info.deviceReason}`);
+  check(/onnxruntime-node/.test(node.badDevice), `Node: the cpu device without onnxruntime-node is a MissingPackageError ("${node.badDevice}")`);
+
+  writeFileSync(join(app, 'texts.json'), JSON.stringify([`Retrieved Answer:${TEXT}`]));
+  sh('npx', ['--no-install', 'c2llm', 'embed', '--input', 'texts.json', '--output', 'cli-result.json', '--device', 'reference'], app);
+  const cli = JSON.parse(readFileSync(join(app, 'cli-result.json'), 'utf8'));
+  check(cosine(cli.embeddings[0], node.vector) >= 0.9999, `npx c2llm embed runs from the install and agrees with the library (cosine ${cosine(cli.embeddings[0], node.vector).toFixed(6)})`);
+
+  const server = await serve(app, PORT);
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--enable-unsafe-webgpu', '--no-sandbox', '--disable-background-networking', '--no-first-run'] });
+  try {
+    for (const device of ['auto', 'webgpu', 'cpu']) {
+      const page = await browser.newPage();
+      await page.goto(`http://127.0.0.1:${PORT}/?device=${device}`);
+      await page.waitForFunction(() => document.getElementById('result')?.textContent !== 'loading', undefined, { timeout: 300_000 });
+      const text = await page.locator('#result').textContent();
+      await page.close();
+      if (!text?.startsWith('{')) {
+        check(false, `Chromium, device ${device}: ${text}`);
+        continue;
+      }
+      const result = JSON.parse(text);
+      const similarity = cosine(result.vector, node.vector);
+      check(result.isolated && similarity >= 0.9999, `Chromium, device ${device} (${result.device}: ${result.adapter}), cross-origin isolated: embeds, cosine to Node ${similarity.toFixed(6)}`);
+      check(result.missingModel === 'ModelNotFoundError' && result.brokenModel === 'CheckpointError', `Chromium, device ${device}: worker errors arrive as instanceof ModelNotFoundError (a missing model: ${result.missingModel}) and CheckpointError (a config.json that is not JSON: ${result.brokenModel})`);
+    }
+  } finally {
+    await browser.close();
+    server.kill();
+  }
+  await staticSite(tarball, modelTarball);
+}
+
+/** The static-site kit, set up as examples/static-site/README.md says, built, served and searched. */
+async function staticSite(tarball, modelTarball) {
+  mkdirSync(site, { recursive: true });
+  for (const file of ['index.html', 'main.ts', 'vite.config.ts']) cpSync(join(root, 'examples', 'static-site', file), join(site, file));
+  writeFileSync(join(site, 'package.json'), JSON.stringify({ name: 'docs-site', private: true, type: 'module' }, null, 2));
+  sh('npm', ['install', '--no-audit', '--no-fund', '--silent', tarball, modelTarball, `vite@${ours.devDependencies.vite}`], site);
+  mkdirSync(join(site, 'public', 'models'), { recursive: true });
+  sh('npx', ['--no-install', 'c2llm', 'index', join(root, 'src', 'search'), '--output', 'public/code.c2idx'], site);
+  cpSync(join(site, 'node_modules', 'c2llm-nano'), join(site, 'public', 'models', 'c2llm-nano'), { recursive: true });
+  sh('npx', ['--no-install', 'vite', 'build', '--logLevel', 'warn'], site);
+  const server = await serve(site, SITE_PORT);
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking', '--no-first-run'] });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${SITE_PORT}/`);
+    await page.waitForFunction(() => /ready/.test(document.getElementById('status')?.textContent ?? ''), undefined, { timeout: 120_000 });
+    await page.fill('#query', 'bounded min-heap that keeps the k best scores');
+    await page.waitForFunction(() => document.querySelector('#results .path') !== null, undefined, { timeout: 60_000 });
+    const top = await page.locator('#results .path').first().textContent();
+    check(/^top-k\.ts:\d+-\d+$/.test(top ?? ''), `static-site kit: built from the tarballs, the search's top result is the known function (${top})`);
+  } finally {
+    await browser.close();
+    server.kill();
+  }
+}
+
+main()
+  .catch((error) => failures.push(error.stack ?? String(error)))
+  .finally(() => {
+    if (failures.length) {
+      console.error(`\n${failures.length} failure(s):\n${failures.join('\n')}\n(work folder kept: ${work})`);
+      process.exit(1);
+    }
+    rmSync(work, { recursive: true, force: true });
+    console.log('\nthe package works as a user meets it');
+  });
