@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     await indexCommand([corpus, '--output', output, '--device', values.device], quiet);
     pipeline.push((performance.now() - started) / 1000);
     started = performance.now();
-    const embedder = await loadEmbedder(modelChoice({ device: values.device }), quiet);
+    const embedder = await loadEmbedder(await modelChoice({ device: values.device }), quiet);
     tokens = (await embedder.embedCounting(texts)).tokens;
     embedder.dispose();
     raw.push((performance.now() - started) / 1000);

@@ -72,7 +72,7 @@ test('load from the Hub layout, index a folder, search, reload restores the inde
   await expect(page.locator('#results')).toContainText('<script>window.__xssScript = 1</script>');
   await expect(page.locator('#results img, #results script')).toHaveCount(0);
   expect(await page.evaluate(() => Object.keys(window).filter((k) => k.startsWith('__xss')))).toEqual([]);
-  await expect(page.locator('#search-status')).toContainText(/results of \d+ chunks, ranked by meaning and words, in \d+ ms/);
+  await expect(page.locator('#search-status')).toContainText(/results of \d+ chunks of “.+”, ranked by meaning and words, in \d+ ms/);
   await page.screenshot({ path: testInfo.outputPath('searched.png'), fullPage: true });
 
   await page.reload();

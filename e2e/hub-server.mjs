@@ -4,15 +4,19 @@
 //   test-org/flaky   the same files; each file's first GET answers 503, and model.safetensors'
 //                    second GET is cut off halfway (an interrupted download)
 //   test-org/broken  every request answers 500
+//   test-org/corrupt the same files, but model.safetensors' stated SHA-256 (X-Linked-Etag) is wrong
+// Files are served with their length and, for model.safetensors, its SHA-256 as the Hub states it for
+// LFS files (X-Linked-Etag); a `Range: bytes=N-` request is answered 206 from byte N.
 // GET /__stats returns the number of GETs per path, so tests can tell a download from a cache hit.
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 const port = Number(process.env.HUB_PORT ?? 5299);
-const repos = { 'test-org/tiny': 'tiny-f32-gqa1', 'test-org/flaky': 'tiny-f32-gqa1', 'test-org/broken': 'tiny-f32-gqa1' };
+const repos = { 'test-org/tiny': 'tiny-f32-gqa1', 'test-org/flaky': 'tiny-f32-gqa1', 'test-org/broken': 'tiny-f32-gqa1', 'test-org/corrupt': 'tiny-f32-gqa1' };
 const gets = new Map();
 
 createServer((request, response) => {
@@ -38,8 +42,23 @@ createServer((request, response) => {
     return response.end('server error');
   }
   const size = statSync(file).size;
-  response.setHeader('content-length', String(size));
   response.setHeader('content-type', 'application/octet-stream');
+  if (match[2] === 'model.safetensors') {
+    const sha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
+    response.setHeader('x-linked-etag', `"${repo === 'test-org/corrupt' ? sha256.replace(/^./, (c) => (c === '0' ? '1' : '0')) : sha256}"`);
+    response.setHeader('x-linked-size', String(size));
+  }
+  const range = /^bytes=(\d+)-$/.exec(request.headers.range ?? '');
+  const start = range ? Number(range[1]) : 0;
+  if (range && start >= size) {
+    response.statusCode = 416;
+    return response.end();
+  }
+  if (range) {
+    response.statusCode = 206;
+    response.setHeader('content-range', `bytes ${start}-${size - 1}/${size}`);
+  }
+  response.setHeader('content-length', String(size - start));
   if (request.method === 'HEAD') return response.end();
   if (repo === 'test-org/flaky' && count === 2 && match[2] === 'model.safetensors') {
     const half = createReadStream(file, { start: 0, end: Math.floor(size / 2) - 1 });
@@ -47,5 +66,5 @@ createServer((request, response) => {
     half.on('end', () => setTimeout(() => response.socket?.destroy(), 50));
     return;
   }
-  createReadStream(file).pipe(response);
+  createReadStream(file, { start }).pipe(response);
 }).listen(port, '127.0.0.1', () => console.log(`hub: http://127.0.0.1:${port}`));

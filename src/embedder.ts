@@ -15,6 +15,7 @@ import type { ModelConfig } from './model/config';
 import { ReferenceModel } from './model/reference-model';
 import { GpuModel } from './model/gpu-model';
 import type { CheckpointSource } from './model/source';
+import type { StageCallback } from './progress';
 import { TextTokenizer } from './text/tokenizer';
 
 export type DeviceChoice = 'webgpu' | 'cpu' | 'reference' | 'auto';
@@ -41,6 +42,8 @@ export interface EmbedderOptions {
    * half the memory of bf16; on the cpu device the linear layers, with int8 activations too).
    */
   readonly dtype?: 'auto' | 'int8';
+  /** Loading's later phases (weights going to the GPU, kernels or the CPU graph compiling), for a progress bar. */
+  readonly onStage?: StageCallback;
 }
 
 /** What is kept of a checkpoint after loading: where it came from, its config, what it did not use. */
@@ -66,12 +69,16 @@ async function chooseBackend(checkpoint: OpenCheckpoint, device: DeviceChoice, o
     if (!options.ort) throw new InputError('the cpu device needs onnxruntime, which this build does not provide');
     const { module, runtime, threads, graphStore } = await options.ort();
     const linearWeights = options.dtype === 'int8' ? 'int8' : 'f32';
-    return { backend: await OnnxModel.create(await readAllWeights(checkpoint), module, { maxLength, runtime, threads, linearWeights, graphStore }), reason };
+    const weights = await readAllWeights(checkpoint);
+    options.onStage?.({ phase: 'compile', fraction: 0, done: 0, total: 1 });
+    const backend = await OnnxModel.create(weights, module, { maxLength, runtime, threads, linearWeights, graphStore });
+    options.onStage?.({ phase: 'compile', fraction: 1, done: 1, total: 1 });
+    return { backend, reason };
   };
   const webgpu = async (gpu: GpuContext, reason: string): Promise<Choice> => {
     try {
       const int8 = options.dtype === 'int8';
-      return { backend: await GpuModel.load(gpu, checkpoint, { maxLength, maxBindingBytes: options.maxBindingBytes, int8 }), reason, gpu };
+      return { backend: await GpuModel.load(gpu, checkpoint, { maxLength, maxBindingBytes: options.maxBindingBytes, int8, onStage: options.onStage }), reason, gpu };
     } catch (error) {
       gpu.destroy();
       throw error;

@@ -1,3 +1,4 @@
+import { CodeIndex } from '../src/search/code-index';
 import { TEXTS_PER_REPORT } from '../src/batching';
 import { describe, expect, test } from 'vitest';
 import { AbortError } from '../src/errors';
@@ -60,13 +61,14 @@ describe('indexCorpus', () => {
     const progress: number[] = [];
     const report = await indexCorpus({ folder: 'p', files: corpus, model: 'm', dim: DIM, store, embedder, onProgress: (p) => progress.push(p.chunksDone) });
     expect(report.files).toBe(2);
-    expect(report.index.size).toBe(2);
+    expect(report.corpus.size).toBe(2);
     expect(embedded).toHaveLength(2);
     expect(report.tokens).toBe(20);
     expect(Object.fromEntries(report.skipped)).toEqual({ 'node_modules/x/index.js': 'folder', 'img.png': 'not code', 'bin.js': 'binary', 'package-lock.json': 'lock file' });
     expect(progress.at(-1)).toBe(2);
-    const [top] = report.index.search({ vector: Float32Array.from([0, 1, 0, 0]) }, 1); // 'e' of "export" is 101, 101 % 4 = 1
-    expect(top.chunk.path).toBe('src/b.ts');
+    const index = new CodeIndex(report.corpus.toIndexData({ id: 'm', fingerprint: 'sha256:m' }));
+    const [top] = index.search({ vector: Float32Array.from([0, 1, 0, 0]) }, 1, 'dense'); // 'e' of "export" is 101, 101 % 4 = 1
+    expect(top.path).toBe('src/b.ts');
   });
 
   test('reopening only embeds what changed, and restore rebuilds without embedding', async () => {
@@ -79,7 +81,7 @@ describe('indexCorpus', () => {
     expect(embedded).toEqual(['export const b = 3;']);
     const restored = await restoreCorpus('m', DIM, store);
     expect(restored?.folder).toBe('p');
-    expect(restored?.index.size).toBe(2);
+    expect(restored?.corpus.size).toBe(2);
     expect(await restoreCorpus('other-model', DIM, store)).toBeUndefined();
   });
 
@@ -97,7 +99,7 @@ describe('indexCorpus', () => {
       if (++writes > 1) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
     };
     const report = await indexCorpus({ folder: 'p', files: corpus, model: 'm', dim: DIM, store, embedder: fakeEmbedder().embedder });
-    expect(report.index.size).toBe(2);
+    expect(report.corpus.size).toBe(2);
     expect(report.unsaved).toHaveLength(1);
     expect(report.storageError).toMatch(/quota has been exceeded/);
     expect(await store.getCorpus('m')).toBeUndefined();

@@ -6,16 +6,22 @@ import { hubSource, modelBaseUrl, type LoadProgress } from '../src/load/hub-sour
 import { ModelCache } from '../src/load/model-cache';
 
 /** A fake fetch that answers from a script of responses per URL, recording every request. */
-function scriptedFetch(script: Record<string, Array<() => Response | Promise<Response>>>) {
+/** GETs follow `script` and are recorded in `calls`; HEADs answer the sizes in `sizes` (else 404) and are recorded in `heads`. */
+function scriptedFetch(script: Record<string, Array<() => Response | Promise<Response>>>, sizes: Record<string, number> = {}) {
   const calls: string[] = [];
-  const impl = (async (input: RequestInfo | URL) => {
+  const heads: string[] = [];
+  const impl = (async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = String(input);
+    if (init?.method === 'HEAD') {
+      heads.push(url);
+      return sizes[url] === undefined ? new Response(null, { status: 404 }) : new Response(null, { headers: { 'content-length': String(sizes[url]) } });
+    }
     calls.push(url);
     const steps = script[url];
     if (!steps?.length) return new Response('not found', { status: 404 });
     return (steps.length > 1 ? steps.shift()! : steps[0])();
   }) as typeof fetch;
-  return { impl, calls };
+  return { impl, calls, heads };
 }
 
 /** A body in chunks, optionally failing after some of them (an interrupted download). */
@@ -123,6 +129,21 @@ describe('hubSource', () => {
     expect((await cache.list()).map((f) => f.bytes).sort()).toEqual([100, 1000]);
     expect(await cache.clear('http://hub/o/m/')).toBe(2);
     expect(await cache.list()).toEqual([]);
+  });
+
+  test('the sizes of the files a model needs are asked first, so the first progress event has the whole total', async () => {
+    const base = 'http://hub/o/m/resolve/main/';
+    const files = { 'config.json': 10, 'tokenizer.json': 20, 'tokenizer_config.json': 5, 'model.safetensors': 1000 };
+    const script = Object.fromEntries(Object.entries(files).map(([f, n]) => [`${base}${f}`, [() => chunked(new Uint8Array(n), n)]]));
+    const { impl, heads } = scriptedFetch(script, Object.fromEntries(Object.entries(files).map(([f, n]) => [`${base}${f}`, n])));
+    const events: LoadProgress[] = [];
+    const source = hubSource({ model: 'o/m', host: 'http://hub', fetch: impl, onProgress: (p) => events.push(p) });
+    await source.readBytes('config.json');
+    expect(events[0]).toMatchObject({ phase: 'download', file: 'config.json', overallTotal: 1035 });
+    // The index is asked for, absent, so the single weights file is asked for instead.
+    expect(heads.map((u) => u.slice(base.length)).sort()).toEqual(['config.json', 'model.safetensors', 'model.safetensors.index.json', 'tokenizer.json', 'tokenizer_config.json']);
+    for (const file of ['tokenizer.json', 'tokenizer_config.json', 'model.safetensors']) await source.readBytes(file);
+    expect(events.at(-1)).toMatchObject({ fraction: 1, overallLoaded: 1035, overallTotal: 1035 });
   });
 
   test('a corrupt cache entry is dropped and downloaded again', async () => {

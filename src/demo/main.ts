@@ -9,7 +9,7 @@ import { encodeIndex } from '../search/index-file';
 import type { DeviceChoice } from '../embedder';
 import { IndexStore, MemoryStore } from '../search/index-store';
 import { indexCorpus, restoreCorpus, type IndexStoreLike } from '../search/indexer';
-import type { SearchIndex } from '../search/search-index';
+import type { CorpusVectors } from '../search/corpus-vectors';
 import type { SearchMode } from '../search/hybrid';
 import { fromDirectoryPicker, fromDrop, fromFileList, hasDirectoryPicker, type PickedFolder } from './folder';
 import { installKeyboardNavigation, renderResults } from './results-view';
@@ -50,9 +50,12 @@ const MB = 1024 * 1024;
 
 let embedder: TextEmbedder | undefined;
 let info: EngineInfo | undefined;
-let index: SearchIndex | undefined;
-/** An index file opened on the page: searched in the engine's worker instead of `index`. */
-let opened: { index: LoadedIndex; name: string } | undefined;
+/**
+ * The index searched: the folder's (indexed or restored, as an index file's bytes, which the save button
+ * downloads) or an index file opened on the page; either way loaded into the engine's worker and
+ * searched there, off this thread.
+ */
+let opened: { index: LoadedIndex; name: string; bytes?: Uint8Array } | undefined;
 let store: (IndexStoreLike & { clear(): Promise<void> }) | undefined;
 let indexing: AbortController | undefined;
 let loaded: { model: string; isDemo: boolean } | undefined;
@@ -64,8 +67,9 @@ function setText(element: HTMLElement, text: string): void {
 async function loadModel(model: string, isDemo: boolean): Promise<void> {
   loaded = { model, isDemo };
   indexing?.abort('the model changed');
-  index = undefined;
+  opened = undefined;
   ui.search.disabled = true;
+  ui.saveIndex.disabled = true;
   ui.results.replaceChildren();
   setText(ui.corpusStatus, '');
   setText(ui.searchStatus, '');
@@ -84,9 +88,10 @@ async function loadModel(model: string, isDemo: boolean): Promise<void> {
       // This page's build emits workers as ES modules (vite.config.ts), so onnxruntime-web can start threads.
       threads: 4,
       onProgress: (p) => {
+        ui.downloadBar.max = 1;
+        ui.downloadBar.value = p.fraction;
+        if (p.phase !== 'download') return setText(ui.downloadText, p.phase === 'upload' ? `uploading the weights: ${p.done} of ${p.total}` : p.phase === 'compile' ? 'compiling the kernels' : 'ready');
         if (p.loaded === p.total) (p.fromCache ? (cached += p.loaded) : (downloaded += p.loaded));
-        ui.downloadBar.max = Math.max(1, p.overallTotal);
-        ui.downloadBar.value = p.overallLoaded;
         setText(ui.downloadText, `${p.file}: ${(p.overallLoaded / MB).toFixed(1)} of ${(p.overallTotal / MB).toFixed(1)} MB${p.fromCache ? ' (from this browser’s cache)' : ''}`);
       },
     });
@@ -108,15 +113,22 @@ async function loadModel(model: string, isDemo: boolean): Promise<void> {
   ui.folderInput.disabled = false;
   ui.openFolder.disabled = false;
   ui.indexFile.disabled = false;
-  opened = undefined;
   store ??= await openStore();
   const restored = await restoreCorpus(modelKey(), info.dim, store).catch(() => undefined);
-  if (restored && restored.index.size > 0) {
-    index = restored.index;
-    setText(ui.corpusStatus, `Restored the index of “${restored.folder}” from this browser: ${index.size} chunks, nothing re-embedded.`);
+  if (restored && restored.corpus.size > 0) {
+    await searchCorpus(restored.corpus, restored.folder);
+    setText(ui.corpusStatus, `Restored the index of “${restored.folder}” from this browser: ${restored.corpus.size} chunks, nothing re-embedded.`);
     ui.search.disabled = false;
-    ui.saveIndex.disabled = false;
   }
+}
+
+/** The folder's vectors as an index file, loaded into the engine's worker to be searched there. */
+async function searchCorpus(corpus: CorpusVectors, name: string): Promise<void> {
+  const bytes = encodeIndex(corpus.toIndexData({ id: info!.model, fingerprint: info!.fingerprint }));
+  const loadedIndex = await embedder!.loadIndex(bytes);
+  opened?.index.release();
+  opened = { index: loadedIndex, name: `“${name}”`, bytes };
+  ui.saveIndex.disabled = false;
 }
 
 /** IndexedDB, or where the browser refuses it (private mode, blocked storage) an in-memory store, said on the page. */
@@ -169,14 +181,11 @@ async function indexFolder(folder: PickedFolder): Promise<void> {
         setText(ui.indexText, `${p.chunksDone} / ${p.chunksTotal} chunks · ${rate.toFixed(0)} tokens/s${Number.isFinite(left) ? ` · about ${formatSeconds(left)} left` : ''}`);
       },
     });
-    index = report.index;
-    opened?.index.release();
-    opened = undefined;
-    ui.saveIndex.disabled = false;
+    await searchCorpus(report.corpus, folder.name);
     const seconds = report.elapsedMs / 1000;
     setText(
       ui.corpusStatus,
-      `Indexed “${folder.name}”: ${report.files} files, ${index.size} chunks (${report.embeddedChunks} embedded, ${report.reusedFiles} files unchanged), ` +
+      `Indexed “${folder.name}”: ${report.files} files, ${report.corpus.size} chunks (${report.embeddedChunks} embedded, ${report.reusedFiles} files unchanged), ` +
         `${report.skipped.size} files skipped, in ${seconds.toFixed(1)} s (${(report.tokens / Math.max(seconds, 1e-3)).toFixed(0)} tokens/s).` +
         unreadableNote(report.skipped) +
         (report.storageError ? ` Index kept in memory only: storage failed for ${report.unsaved.length} files (${report.storageError}); a reload will not restore them.` : ''),
@@ -195,26 +204,16 @@ const MODE_NAMES: Record<SearchMode, string> = { hybrid: 'by meaning and words',
 let searchGeneration = 0;
 async function search(query: string): Promise<void> {
   const generation = ++searchGeneration;
-  if (!embedder || !(index || opened) || !query.trim()) {
+  if (!embedder || !opened || !query.trim()) {
     ui.results.replaceChildren();
     setText(ui.searchStatus, '');
     return;
   }
   const mode = ui.searchMode.value as SearchMode;
   const started = performance.now();
-  let vector: Float32Array | undefined;
   let results: CodeSearchResult[];
-  let embedMs = 0;
   try {
-    if (opened) {
-      results = await embedder.search(opened.index, query, { k: 10, mode });
-    } else {
-      if (mode !== 'lexical') {
-        [vector] = await embedder.embed([query], { kind: 'query' });
-        embedMs = performance.now() - started;
-      }
-      results = index!.search({ vector, text: query }, 10, mode).map(({ chunk, score }) => ({ path: chunk.path, startLine: chunk.startLine, endLine: chunk.endLine, score, text: chunk.text }));
-    }
+    results = await embedder.search(opened.index, query, { k: 10, mode });
   } catch (error) {
     if (generation !== searchGeneration) return;
     ui.results.replaceChildren();
@@ -224,14 +223,12 @@ async function search(query: string): Promise<void> {
   if (generation !== searchGeneration) return;
   renderResults(ui.results, results);
   const total = performance.now() - started;
-  const embedding = vector ? ` (query embedding ${embedMs.toFixed(0)} ms)` : '';
-  const of = opened ? `${opened.index.chunks} chunks of ${opened.name}` : `${index!.size} chunks`;
-  setText(ui.searchStatus, `${results.length} results of ${of}, ranked ${MODE_NAMES[mode]}, in ${total.toFixed(0)} ms${embedding}.`);
+  setText(ui.searchStatus, `${results.length} results of ${opened.index.chunks} chunks of ${opened.name}, ranked ${MODE_NAMES[mode]}, in ${total.toFixed(0)} ms (query embedded and index searched in the engine's worker).`);
 }
 
 ui.saveIndex.addEventListener('click', () => {
-  if (!index || !info) return;
-  const bytes = encodeIndex(index.toIndexData({ id: info.model, fingerprint: info.fingerprint }));
+  const bytes = opened?.bytes;
+  if (!bytes) return;
   const link = document.createElement('a');
   link.href = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
   link.download = 'code.c2idx';
@@ -246,6 +243,7 @@ ui.indexFile.addEventListener('change', async () => {
     const loaded = await embedder.loadIndex(new Uint8Array(await file.arrayBuffer()));
     opened?.index.release();
     opened = { index: loaded, name: file.name };
+    ui.saveIndex.disabled = true;
     setText(ui.corpusStatus, `Opened ${file.name}: ${loaded.chunks} chunks of ${loaded.files} files, searched in the engine's worker.`);
     ui.search.disabled = false;
     ui.search.focus();

@@ -2,22 +2,18 @@
  * A checkpoint from the Hugging Face Hub (or a mirror, or any base URL in the same layout), through
  * the browser cache: `{host}/{repo}/resolve/{revision}/{file}`. Each file is read from the cache when
  * a checked copy is there, else downloaded with progress and retries, then cached. Offline with
- * nothing cached is a DownloadError that says so.
+ * nothing cached is a DownloadError that says so. Before the first byte, the sizes of the files the
+ * model will need are asked (HEAD; the cache's own records for cached files), and those of a sharded
+ * checkpoint's shards when its index arrives, so that progress has its total from the start.
  */
 import { CheckpointError, DownloadError, ModelNotFoundError } from '../errors';
 import type { CheckpointSource } from '../model/source';
+import { INDEX_FILE } from '../model/shard-reader';
 import { fetchFile, type FetchFileOptions } from './fetch-file';
 import type { ModelCache } from './model-cache';
+import type { DownloadProgress } from '../progress';
 
-export interface LoadProgress {
-  readonly file: string;
-  readonly loaded: number;
-  readonly total: number | undefined;
-  readonly fromCache: boolean;
-  /** Bytes of every file so far, and the sum of the sizes known so far. */
-  readonly overallLoaded: number;
-  readonly overallTotal: number;
-}
+export type { LoadProgress } from '../progress';
 
 export interface HubSourceOptions extends Omit<FetchFileOptions, 'onProgress'> {
   /** A repo id such as "codefuse-ai/C2LLM-0.5B", or a base URL ending in "/". */
@@ -25,7 +21,7 @@ export interface HubSourceOptions extends Omit<FetchFileOptions, 'onProgress'> {
   readonly host?: string;
   readonly revision?: string;
   readonly cache?: ModelCache;
-  readonly onProgress?: (progress: LoadProgress) => void;
+  readonly onProgress?: (progress: DownloadProgress) => void;
 }
 
 export const DEFAULT_HUB = 'https://huggingface.co';
@@ -45,15 +41,55 @@ export function hubSource(options: HubSourceOptions): CheckpointSource {
     loaded.set(file, bytes);
     if (total !== undefined) sizes.set(file, total);
     const overallLoaded = [...loaded.values()].reduce((a, b) => a + b, 0);
-    const overallTotal = [...sizes.values()].reduce((a, b) => a + b, 0);
-    options.onProgress?.({ file, loaded: bytes, total, fromCache, overallLoaded, overallTotal: Math.max(overallTotal, overallLoaded) });
+    const overallTotal = Math.max([...sizes.values()].reduce((a, b) => a + b, 0), overallLoaded);
+    options.onProgress?.({ phase: 'download', fraction: overallTotal ? overallLoaded / overallTotal : 0, file, loaded: bytes, total, fromCache, overallLoaded, overallTotal });
+  };
+
+  const fetchImpl = options.fetch ?? fetch;
+  /** Records the sizes of `files` that are not known yet: from the cache's records, else a HEAD request (best effort). */
+  const askSizes = async (files: readonly string[]): Promise<Map<string, number>> => {
+    const statuses = new Map<string, number>();
+    const cachedSizes = new Map((await options.cache?.list().catch(() => []))?.map((f) => [f.url, f.bytes]) ?? []);
+    await Promise.all(
+      files.map(async (file) => {
+        const cached = cachedSizes.get(absolute(file));
+        if (cached) return void sizes.set(file, cached);
+        try {
+          const response = await fetchImpl(absolute(file), { method: 'HEAD', signal: options.signal });
+          statuses.set(file, response.status);
+          const size = Number(response.headers.get('x-linked-size') ?? response.headers.get('content-length'));
+          if (response.ok && !(response.headers.get('content-type') ?? '').includes('text/html') && size > 0) sizes.set(file, size);
+        } catch {
+          // Sizes are for the progress total only; the download itself reports what goes wrong.
+        }
+      }),
+    );
+    return statuses;
+  };
+  let planning: Promise<void> | undefined;
+  const plan = () =>
+    (planning ??= (async () => {
+      const statuses = await askSizes(['config.json', 'tokenizer.json', 'tokenizer_config.json', INDEX_FILE]);
+      if (!sizes.has(INDEX_FILE) && statuses.get(INDEX_FILE) !== undefined) await askSizes(['model.safetensors']);
+    })());
+  const shardsOf = async (index: Uint8Array) => {
+    try {
+      const map = (JSON.parse(new TextDecoder().decode(index)) as { weight_map?: Record<string, string> }).weight_map ?? {};
+      await askSizes([...new Set(Object.values(map))]);
+    } catch {
+      // A malformed index is the loader's to report.
+    }
   };
 
   const pending = new Map<string, Promise<Uint8Array>>();
   const read = (file: string): Promise<Uint8Array> => {
     let entry = pending.get(file);
     if (!entry) {
-      entry = download(file);
+      entry = plan().then(async () => {
+        const bytes = await download(file);
+        if (file === INDEX_FILE) await shardsOf(bytes);
+        return bytes;
+      });
       pending.set(file, entry);
       entry.catch(() => pending.delete(file));
     }

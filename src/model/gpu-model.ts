@@ -27,6 +27,7 @@ import { BIAS, BIAS_RELU_RESIDUAL, Kernels, qkvEpilogue, RESIDUAL, SWIGLU } from
 import { activationUsage, destroyWeights, uploadWeights, weightMatrices, weightVectors, type GpuWeights, type PmaQueryInputs } from './gpu-weights';
 import { packSequences, splitByTokens, type PackedBatch } from './packing';
 import { rotaryPairOrder } from './rope';
+import type { StageCallback } from '../progress';
 
 export interface GpuModelOptions {
   /** Longest sequence the model will be asked to embed (sizes the RoPE table). */
@@ -39,6 +40,8 @@ export interface GpuModelOptions {
   readonly int8?: boolean;
   /** Use this matmul workgroup shape instead of timing the candidates at load. */
   readonly matmulWorkgroup?: Workgroup;
+  /** Each weight group uploaded, and the kernels compiling (progress/ events). */
+  readonly onStage?: StageCallback;
   /** Test hook: rewrites a kernel's WGSL (by kernel key) before it is compiled; the debug-mode test breaks one on purpose. */
   readonly patchShader?: (key: string, source: string) => string;
 }
@@ -229,7 +232,10 @@ export class GpuModel implements EmbeddingBackend {
     return withErrorScopes(gpu, 'uploading the model', async () => {
       const { config } = checkpoint;
       const maxBinding = Math.min(options.maxBindingBytes ?? Infinity, gpu.limits.maxStorageBufferBindingSize, gpu.limits.maxBufferSize);
-      const { weights, pmaQuery } = await uploadWeights(gpu.device, checkpoint, { maxBinding, int8: options.int8 ?? false, maxLength: options.maxLength });
+      const groups = config.numLayers + 2;
+      const onGroup = (done: number) => options.onStage?.({ phase: 'upload', fraction: done / groups, done, total: groups });
+      const { weights, pmaQuery } = await uploadWeights(gpu.device, checkpoint, { maxBinding, int8: options.int8 ?? false, maxLength: options.maxLength, onGroup });
+      options.onStage?.({ phase: 'compile', fraction: 0, done: 0, total: 1 });
       const kernels = await Kernels.compile(gpu, new PipelineCache(gpu.device, options.patchShader), config, weights, pmaQuery, options.matmulWorkgroup);
 
       const widestRow = Math.max(config.hiddenSize, (config.numHeads + 2 * config.numKvHeads) * config.headDim, 2 * config.compressedDim) * 4;
@@ -240,6 +246,7 @@ export class GpuModel implements EmbeddingBackend {
       const mlpChunkRows = Math.min(maxTokensPerPass, Math.floor(maxBinding / (config.intermediateSize * 4)));
       const model = new GpuModel(gpu, config, kernels, weights, options.maxLength, maxTokensPerPass, mlpChunkRows);
       await model.computePmaQuery(pmaQuery);
+      options.onStage?.({ phase: 'compile', fraction: 1, done: 1, total: 1 });
       return model;
     });
   }

@@ -52,11 +52,13 @@ export interface PmaQueryInputs {
 /** A function, not a constant: GPUBufferUsage exists only once WebGPU is loaded (Dawn in Node). */
 export const activationUsage = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
 
-export async function uploadWeights(device: GPUDevice, checkpoint: OpenCheckpoint, options: { maxBinding: number; int8: boolean; maxLength: number }): Promise<{ weights: GpuWeights; pmaQuery: PmaQueryInputs }> {
+/** Uploads every weight; `onGroup(n)` after each of the numLayers + 2 groups (embedding table, each layer, final norm and head). */
+export async function uploadWeights(device: GPUDevice, checkpoint: OpenCheckpoint, options: { maxBinding: number; int8: boolean; maxLength: number; onGroup?: (done: number) => void }): Promise<{ weights: GpuWeights; pmaQuery: PmaQueryInputs }> {
   const { config, weights } = checkpoint;
   const { maxBinding, int8 } = options;
   const matrix = (label: string, tensors: Parameters<typeof uploadMatrix>[2]) => uploadMatrix(device, label, tensors, maxBinding, { int8 });
   const embedTable = matrix('embed_tokens', [await weights.embedTokens()]);
+  options.onGroup?.(1);
   const rowOrder = rotaryPairOrder(config.numHeads + config.numKvHeads, config.headDim);
   const layers: GpuLayer[] = [];
   for (const [i, refs] of weights.layers.entries()) {
@@ -70,6 +72,7 @@ export async function uploadWeights(device: GPUDevice, checkpoint: OpenCheckpoin
       gateUp: uploadMatrix(device, `layer${i}.gate_up`, [l.gate, l.up], maxBinding, { layout: 'interleaved', int8 }),
       down: matrix(`layer${i}.down`, [l.down]),
     });
+    options.onGroup?.(i + 2);
   }
   const finalNorm = uploadVector(device, 'final_norm', [await weights.finalNorm()]);
   const p = await readGroup(weights.pma);
@@ -87,6 +90,7 @@ export async function uploadWeights(device: GPUDevice, checkpoint: OpenCheckpoin
   };
   const rope = uploadF32(device, 'rope_table', ropeTable(options.maxLength, config.headDim, config.ropeTheta), GPUBufferUsage.STORAGE);
   const noBias = uploadF32(device, 'no_bias', new Float32Array(4), GPUBufferUsage.STORAGE);
+  options.onGroup?.(config.numLayers + 2);
   return { weights: { embedTable, layers, finalNorm, pma, rope, noBias }, pmaQuery: { fcQ: matrix('pma.fc_q', [p.qWeight]), qBias: p.qBias } };
 }
 

@@ -1,18 +1,21 @@
 /**
  * `import { createEmbedder } from 'c2llm'` in Node: the same handle as in a browser (text-embedder.ts),
- * with the Engine in this process. The model is a checkpoint folder, a Hugging Face repo id or a base
- * URL in the Hub layout; without one, the bundled C2LLM-nano (package c2llm-nano). WebGPU comes from
+ * with the Engine in this process. The model is a checkpoint folder, a Hugging Face repo id (kept in
+ * the Hub cache on disk, node/hub-download.ts, as the CLI keeps it) or a base URL in the Hub layout;
+ * without one, the bundled C2LLM-nano (package c2llm-nano). WebGPU comes from
  * Dawn (the optional package `webgpu`) where it loads, the `cpu` device from the optional package
  * onnxruntime-node.
  */
 import { existsSync, statSync } from 'node:fs';
 import { InputError } from '../errors';
-import { hubSource } from '../load/hub-source';
+import { DEFAULT_HUB, hubSource } from '../load/hub-source';
 import { BUNDLED_MODEL_DIR, BUNDLED_MODEL_PACKAGE } from '../node/bundled-model';
 import { createNodeGpu } from '../node/dawn';
 import { directorySource } from '../node/fs-source';
+import { hubSnapshot, isRepoId } from '../node/hub-download';
 import { onnxRuntimeNode } from '../node/onnxruntime';
 import { Engine } from '../worker/engine';
+import { throwIfAborted } from '../worker/job-queue';
 import { loadRequest, textEmbedder, type CreateEmbedderOptions, type EngineApi, type TextEmbedder } from '../worker/text-embedder';
 
 export * from '../worker/text-embedder';
@@ -36,12 +39,20 @@ export async function createEmbedder(options: CreateEmbedderOptions = {}): Promi
   }
   const request = loadRequest(options, BUNDLED_MODEL_DIR ?? '');
   if (typeof request.model !== 'string') throw new InputError('in Node, model is a folder, a Hugging Face repo id or a URL (File objects are for browsers)');
-  const folder = isFolder(request.model) ? request.model : undefined;
+  let folder = isFolder(request.model) ? request.model : undefined;
+  if (!folder && isRepoId(request.model)) {
+    folder = await hubSnapshot({ model: request.model, host: request.host ?? DEFAULT_HUB, revision: request.revision, onProgress: options.onProgress, signal: options.signal });
+  }
   const engine = new Engine({
     source: (r, onProgress) => (folder ? directorySource(folder) : hubSource({ model: r.model as string, host: r.host, revision: r.revision, onProgress })),
     gpu: createNodeGpu,
     ort: () => onnxRuntimeNode(folder),
   });
+  throwIfAborted(options.signal);
   await engine.load(request, options.onProgress);
+  if (options.signal?.aborted) {
+    engine.dispose();
+    throwIfAborted(options.signal);
+  }
   return textEmbedder(inProcess(engine), () => engine.dispose());
 }

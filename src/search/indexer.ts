@@ -10,7 +10,7 @@ import { sha256Hex } from '../hash';
 import { chunkFile, type Chunk } from './chunker';
 import { decodeText, skipByPath, type SkipReason } from './corpus';
 import type { StoredCorpus, StoredFile } from './index-store';
-import { SearchIndex } from './search-index';
+import { CorpusVectors } from './corpus-vectors';
 
 export interface CorpusFile {
   /** Path relative to the picked folder, '/'-separated. */
@@ -41,7 +41,7 @@ export interface IndexProgress {
 }
 
 export interface IndexReport {
-  readonly index: SearchIndex;
+  readonly corpus: CorpusVectors;
   readonly files: number;
   readonly embeddedChunks: number;
   readonly reusedFiles: number;
@@ -71,7 +71,7 @@ export async function indexCorpus(args: {
   onProgress?: (progress: IndexProgress) => void;
 }): Promise<IndexReport> {
   const started = performance.now();
-  const index = new SearchIndex(args.dim);
+  const corpus = new CorpusVectors(args.dim);
   const skipped = new Map<string, SkipReason>();
   const listing: Array<{ path: string; hash: string }> = [];
   const pending: PendingFile[] = [];
@@ -98,7 +98,7 @@ export async function indexCorpus(args: {
     listing.push({ path: file.path, hash });
     const stored = await args.store.getFile(args.model, hash);
     if (stored) {
-      index.add(file.path, stored.chunks, stored.vectors, hash);
+      corpus.add(file.path, stored.chunks, stored.vectors, hash);
       reusedFiles++;
     } else {
       pending.push({ path: file.path, hash, chunks: chunkFile(file.path, text) });
@@ -123,7 +123,7 @@ export async function indexCorpus(args: {
         unsaved.push(file.path);
         storageError ??= (error as Error).message || String(error);
       });
-      index.add(file.path, file.chunks, matrix, file.hash);
+      corpus.add(file.path, file.chunks, matrix, file.hash);
       stored += file.chunks.length;
       filesStored++;
     }
@@ -147,17 +147,17 @@ export async function indexCorpus(args: {
       storageError ??= (error as Error).message || String(error);
     });
   }
-  return { index, files: listing.length, embeddedChunks: texts.length, reusedFiles, tokens, elapsedMs: performance.now() - started, skipped, unsaved, storageError };
+  return { corpus, files: listing.length, embeddedChunks: texts.length, reusedFiles, tokens, elapsedMs: performance.now() - started, skipped, unsaved, storageError };
 }
 
 /** The last indexed corpus of `model`, rebuilt from the store without embedding anything. */
-export async function restoreCorpus(model: string, dim: number, store: IndexStoreLike): Promise<{ folder: string; index: SearchIndex } | undefined> {
-  const corpus = await store.getCorpus(model);
-  if (!corpus) return undefined;
-  const index = new SearchIndex(dim);
-  for (const { path, hash } of corpus.files) {
+export async function restoreCorpus(model: string, dim: number, store: IndexStoreLike): Promise<{ folder: string; corpus: CorpusVectors } | undefined> {
+  const stored = await store.getCorpus(model);
+  if (!stored) return undefined;
+  const corpus = new CorpusVectors(dim);
+  for (const { path, hash } of stored.files) {
     const file = await store.getFile(model, hash);
-    if (file) index.add(path, file.chunks, file.vectors, hash);
+    if (file) corpus.add(path, file.chunks, file.vectors, hash);
   }
-  return { folder: corpus.folder, index };
+  return { folder: stored.folder, corpus };
 }

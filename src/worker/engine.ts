@@ -57,9 +57,11 @@ export class Engine {
       maxLength: request.maxLength,
       batchSize: request.batchSize,
       dtype: request.dtype,
+      onStage: onProgress,
     });
     this.request = request;
     this.fingerprint = await fingerprinting.fingerprint();
+    onProgress?.({ phase: 'ready', fraction: 1, done: 1, total: 1 });
     return this.info();
   }
 

@@ -1,23 +1,35 @@
 /** The messages between the page (client.ts) and the engine worker (engine-worker.ts). */
 import type { DeviceChoice } from '../embedder';
 import type { GpuLimits } from '../gpu/device';
-import type { LoadProgress } from '../load/hub-source';
+import type { LoadProgress } from '../progress';
 import type { ModelConfig } from '../model/config';
 
-export interface LoadRequest {
-  /** A Hugging Face repo id, a base URL in the Hub layout, or the checkpoint's files. */
-  readonly model: string | readonly File[];
-  readonly device: DeviceChoice;
+/** What loading a model takes, written once: createEmbedder's options and the request to the engine share it. */
+export interface ModelOptions {
+  /** A Hugging Face repo id, a base URL in the Hub layout, or (in a browser) the checkpoint's files. */
+  readonly model?: string | readonly File[];
+  readonly device?: DeviceChoice;
+  /** Hub host, for mirrors and tests (default https://huggingface.co). */
   readonly host?: string;
   readonly revision?: string;
-  /** Keep downloads in Cache Storage (default true). */
+  /** Browser: keep downloaded files in Cache Storage (default true). */
   readonly cache?: boolean;
   readonly maxLength?: number;
+  /**
+   * Browser `cpu` device: onnxruntime-web's WASM threads, used on cross-origin-isolated pages (default 1).
+   * More than 1 needs onnxruntime-web's own module served as a file of its own, which a bundler does
+   * when workers are built as ES modules (Vite: `worker: { format: 'es' }`); where it is bundled into
+   * the worker, its thread workers cannot start.
+   */
+  readonly threads?: number;
+}
+
+export interface LoadRequest extends ModelOptions {
+  readonly model: string | readonly File[];
+  readonly device: DeviceChoice;
   readonly batchSize?: number;
   /** 'int8': weights quantized per row (half the memory of bf16 on WebGPU; approximate). */
   readonly dtype?: 'auto' | 'int8';
-  /** WASM threads of the browser's `cpu` device (default 1; see CreateEmbedderOptions.threads). */
-  readonly threads?: number;
 }
 
 export interface EngineInfo {

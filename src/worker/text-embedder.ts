@@ -5,7 +5,6 @@
  * batches; progress is reported between batches.
  */
 import type * as Comlink from 'comlink';
-import type { DeviceChoice } from '../embedder';
 import { TEXTS_PER_REPORT } from '../batching';
 import { InputError } from '../errors';
 import type { CodeSearchResult } from '../search/code-index';
@@ -13,35 +12,21 @@ import type { SearchMode } from '../search/hybrid';
 import type { PromptOptions } from '../text/prompts';
 import type { Engine } from './engine';
 import { JobQueue, throwIfAborted } from './job-queue';
-import type { EngineInfo, LoadRequest, ProgressCallback } from './protocol';
+import type { EngineInfo, LoadRequest, ModelOptions, ProgressCallback } from './protocol';
 
 export type { EngineInfo } from './protocol';
 export type { CodeSearchResult } from '../search/code-index';
 export type { SearchMode } from '../search/hybrid';
-export type { LoadProgress } from '../load/hub-source';
+export type { LoadProgress, DownloadProgress, StageProgress } from '../progress';
 export { TASK_INSTRUCTIONS, DOCUMENT_PREFIX, type Task } from '../text/prompts';
 export * from '../errors';
 
-export interface CreateEmbedderOptions {
-  /** Hugging Face repo id (default C2LLM-0.5B), a base URL in the Hub layout, or the checkpoint's files. */
-  readonly model?: string | readonly File[];
-  readonly device?: DeviceChoice;
-  /** Hub host, for mirrors and tests (default https://huggingface.co). */
-  readonly host?: string;
-  readonly revision?: string;
-  /** Keep downloaded files in Cache Storage (default true). */
-  readonly cache?: boolean;
-  readonly maxLength?: number;
+export interface CreateEmbedderOptions extends ModelOptions {
   /** 'int8' (or 'q8', transformers.js's name): weights quantized per row at load (half the GPU memory of bf16; cosine >= 0.999). */
   readonly dtype?: 'auto' | 'int8' | 'q8';
   readonly onProgress?: ProgressCallback;
-  /**
-   * Browser `cpu` device: onnxruntime-web's WASM threads, used on cross-origin-isolated pages (default 1).
-   * More than 1 needs onnxruntime-web's own module served as a file of its own, which a bundler does
-   * when workers are built as ES modules (Vite: `worker: { format: 'es' }`); where it is bundled into
-   * the worker, its thread workers cannot start.
-   */
-  readonly threads?: number;
+  /** Stops the loading: the returned promise rejects with an AbortError and the engine is freed. */
+  readonly signal?: AbortSignal;
 }
 
 export interface EmbedOptions extends PromptOptions {
