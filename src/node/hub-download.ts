@@ -131,14 +131,20 @@ export async function hubSnapshot(options: HubDownloadOptions): Promise<string> 
   }
   const remotes = new Map<string, Remote>([['config.json', config]]);
   for (const file of REQUIRED.slice(1)) remotes.set(file, await describe(file));
+  const quiet = () => undefined;
   let weights: string[];
   try {
+    // A sharded checkpoint names its shards in its index: fetched (small) before any progress, so that
+    // every size is known before the first reported byte.
     remotes.set(INDEX, await describe(INDEX));
-    weights = [];
+    await downloadFile(INDEX, remotes.get(INDEX)!, join(snapshot, INDEX), quiet, request);
+    const map = (JSON.parse(readFileSync(join(snapshot, INDEX), 'utf8')) as { weight_map?: Record<string, string> }).weight_map ?? {};
+    weights = [...new Set(Object.values(map))];
   } catch (error) {
     if (!(error instanceof ModelNotFoundError)) throw error;
     weights = [SINGLE];
   }
+  for (const file of weights) remotes.set(file, await describe(file));
 
   const done = new Map<string, number>();
   const report = (file: string, loaded: number, fromCache: boolean) => {
@@ -147,17 +153,9 @@ export async function hubSnapshot(options: HubDownloadOptions): Promise<string> 
     const [overallLoaded, overallTotal] = [sum(done.values()), sum([...remotes.values()].map((r) => r.size))];
     options.onProgress?.({ phase: 'download', fraction: overallTotal ? overallLoaded / overallTotal : 0, file, loaded, total: remotes.get(file)!.size, overallLoaded, overallTotal, fromCache });
   };
-  const fetchInto = async (file: string) => {
+  for (const file of remotes.keys()) {
     await downloadFile(file, remotes.get(file)!, join(snapshot, file), (loaded, fromCache) => report(file, loaded, fromCache), request);
-  };
-
-  for (const file of remotes.keys()) await fetchInto(file);
-  if (!weights.length) {
-    const map = (JSON.parse(readFileSync(join(snapshot, INDEX), 'utf8')) as { weight_map?: Record<string, string> }).weight_map ?? {};
-    weights = [...new Set(Object.values(map))];
   }
-  for (const file of weights) remotes.set(file, await describe(file));
-  for (const file of weights) await fetchInto(file);
   return snapshot;
 }
 

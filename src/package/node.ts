@@ -7,7 +7,7 @@
  * onnxruntime-node.
  */
 import { existsSync, statSync } from 'node:fs';
-import { InputError } from '../errors';
+import { AbortError, InputError } from '../errors';
 import { DEFAULT_HUB, hubSource } from '../load/hub-source';
 import { BUNDLED_MODEL_DIR, BUNDLED_MODEL_PACKAGE } from '../node/bundled-model';
 import { createNodeGpu } from '../node/dawn';
@@ -39,20 +39,26 @@ export async function createEmbedder(options: CreateEmbedderOptions = {}): Promi
   }
   const request = loadRequest(options, BUNDLED_MODEL_DIR ?? '');
   if (typeof request.model !== 'string') throw new InputError('in Node, model is a folder, a Hugging Face repo id or a URL (File objects are for browsers)');
-  let folder = isFolder(request.model) ? request.model : undefined;
-  if (!folder && isRepoId(request.model)) {
-    folder = await hubSnapshot({ model: request.model, host: request.host ?? DEFAULT_HUB, revision: request.revision, onProgress: options.onProgress, signal: options.signal });
+  const { signal } = options;
+  throwIfAborted(signal);
+  let engine: Engine | undefined;
+  try {
+    let folder = isFolder(request.model) ? request.model : undefined;
+    if (!folder && isRepoId(request.model)) {
+      folder = await hubSnapshot({ model: request.model, host: request.host ?? DEFAULT_HUB, revision: request.revision, onProgress: options.onProgress, signal });
+    }
+    engine = new Engine({
+      source: (r, onProgress) => (folder ? directorySource(folder) : hubSource({ model: r.model as string, host: r.host, revision: r.revision, onProgress, signal })),
+      gpu: createNodeGpu,
+      ort: () => onnxRuntimeNode(folder),
+    });
+    await engine.load(request, options.onProgress);
+    throwIfAborted(signal);
+  } catch (error) {
+    engine?.dispose();
+    if (signal?.aborted && !(error instanceof AbortError)) throw new AbortError('loading was aborted', { cause: error });
+    throw error;
   }
-  const engine = new Engine({
-    source: (r, onProgress) => (folder ? directorySource(folder) : hubSource({ model: r.model as string, host: r.host, revision: r.revision, onProgress })),
-    gpu: createNodeGpu,
-    ort: () => onnxRuntimeNode(folder),
-  });
-  throwIfAborted(options.signal);
-  await engine.load(request, options.onProgress);
-  if (options.signal?.aborted) {
-    engine.dispose();
-    throwIfAborted(options.signal);
-  }
-  return textEmbedder(inProcess(engine), () => engine.dispose());
+  const loaded = engine;
+  return textEmbedder(inProcess(loaded), () => loaded.dispose());
 }

@@ -70,6 +70,18 @@ def pad(seqs, pad_id):
     return ids, lengths
 
 
+def encode_by_length(model, seqs, pad_id, group=64):
+    """model() over seqs in groups of similar length (each padded to its own longest), in seqs' order:
+    hard negatives come in all lengths, and one padded batch of them would cost several times their tokens."""
+    order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
+    parts = []
+    for start in range(0, len(order), group):
+        ids, lengths = pad([seqs[i] for i in order[start : start + group]], pad_id)
+        parts.append(model(ids, lengths))
+    out = torch.cat(parts)
+    return out[torch.argsort(torch.tensor(order))]
+
+
 def epoch_batches(n, batch, seed, lengths):
     """Shuffled batches of similar document length (less padding), in an order fixed by the seed."""
     rng = random.Random(seed)
@@ -206,13 +218,15 @@ def main():
         batch = [train[i] for i in batches[position]]
         position += 1
         q_ids, q_len = pad([x["q"] for x in batch], eos_id)
-        docs = [x["d"] for x in batch] + ([train[negatives[i]]["d"] for i in batches[position - 1]] if negatives else [])
-        d_ids, d_len = pad(docs, eos_id)
+        d_ids, d_len = pad([x["d"] for x in batch], eos_id)
+        hard = [train[negatives[i]]["d"] for i in batches[position - 1]] if negatives else []
         for group in opt.param_groups:
             group["lr"] = lr_at(step)
         with torch.autocast("cpu", dtype=torch.bfloat16):
             q = model(q_ids, q_len)
             d = model(d_ids, d_len)
+            if hard:
+                d = torch.cat([d, encode_by_length(model, hard, eos_id)])
         logits = (q @ d.T) / TEMPERATURE  # [B, B] or, with hard negatives, [B, 2B]
         target = torch.arange(len(batch))
         loss = (F.cross_entropy(logits, target) + F.cross_entropy(logits[:, : len(batch)].T, target)) / 2
@@ -221,7 +235,7 @@ def main():
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         step += 1
-        tokens += int(q_len.sum() + d_len.sum())
+        tokens += int(q_len.sum() + d_len.sum()) + sum(len(x) for x in hard)
         losses.append(float(loss))
         elapsed = base_elapsed + time.time() - run_start
         if step % args.eval_every == 0 or step == args.steps:
