@@ -4,7 +4,7 @@
  * the originals, a second run reads the cache without a request, an interrupted download resumes with
  * a Range request, a wrong SHA-256 leaves nothing, and --offline uses the cache alone.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,11 +13,11 @@ import { DownloadError, ModelNotFoundError } from '../src/errors';
 import { hubCacheRoot, hubSnapshot } from '../src/node/hub-download';
 import type { DownloadProgress } from '../src/progress';
 import { checkpointDir } from './helpers/fixtures';
+import { startHub } from './helpers/hub';
 
-const PORT = 5311;
-const HOST = `http://127.0.0.1:${PORT}`;
+const HOST = 'http://127.0.0.1:5311';
 const FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'model.safetensors'];
-let hub: ChildProcess;
+let hub: { stop(): void };
 const roots: string[] = [];
 
 function emptyRoot(): string {
@@ -33,16 +33,11 @@ async function gets(): Promise<Record<string, number>> {
 beforeAll(async () => {
   const build = spawnSync('npm', ['run', 'build:cli'], { encoding: 'utf8' });
   if (build.status !== 0) throw new Error(`build:cli failed: ${build.stderr}`);
-  hub = spawn(process.execPath, ['e2e/hub-server.mjs'], { env: { ...process.env, HUB_PORT: String(PORT) }, stdio: 'ignore' });
-  for (let i = 0; i < 100; i++) {
-    if (await fetch(`${HOST}/__stats`).then((r) => r.ok, () => false)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the Hub stand-in did not start');
+  hub = await startHub(5311);
 });
 
 afterAll(() => {
-  hub.kill();
+  hub.stop();
   roots.forEach((root) => rmSync(root, { recursive: true, force: true }));
 });
 

@@ -3,7 +3,6 @@
  * phases, `q8` as int8, an AbortSignal that stops the loading, and a Hub repo id through the disk cache
  * (against the local Hub stand-in, e2e/hub-server.mjs).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,25 +12,20 @@ import { createEmbedder } from '../src/package/node';
 import type { LoadProgress } from '../src/progress';
 import { expectEmbeddingsMatch } from './helpers/compare';
 import { checkpointDir, golden, TEXTS } from './helpers/fixtures';
+import { startHub } from './helpers/hub';
 
-const PORT = 5312;
-const HOST = `http://127.0.0.1:${PORT}`;
-let hub: ChildProcess;
+const HOST = 'http://127.0.0.1:5312';
+let hub: { stop(): void };
 const cache = mkdtempSync(join(tmpdir(), 'c2llm-node-entry-'));
 const previousCache = process.env.HF_HUB_CACHE;
 
 beforeAll(async () => {
   process.env.HF_HUB_CACHE = cache;
-  hub = spawn(process.execPath, ['e2e/hub-server.mjs'], { env: { ...process.env, HUB_PORT: String(PORT) }, stdio: 'ignore' });
-  for (let i = 0; i < 100; i++) {
-    if (await fetch(`${HOST}/__stats`).then((r) => r.ok, () => false)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the Hub stand-in did not start');
+  hub = await startHub(5312);
 });
 
 afterAll(() => {
-  hub.kill();
+  hub.stop();
   rmSync(cache, { recursive: true, force: true });
   if (previousCache === undefined) delete process.env.HF_HUB_CACHE;
   else process.env.HF_HUB_CACHE = previousCache;

@@ -19,7 +19,7 @@ export const LAYERS = [
   ['gpu'],
   ['text'],
   ['tensor'],
-  ['errors.ts', 'hash.ts', 'batching.ts', 'progress.ts'],
+  ['errors.ts', 'hash.ts', 'batching.ts', 'progress.ts', 'retry.ts'],
 ];
 
 const root = resolve(process.argv[2] ?? 'src');

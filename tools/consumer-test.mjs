@@ -9,9 +9,9 @@
 //     and cpu devices, and worker errors arrive as `instanceof ModelNotFoundError` / `CheckpointError`;
 //   - a plain Node script embeds with the same import, and `npx c2llm embed` runs from the install;
 //   - all of them give the same vector for the same text (cosine >= 0.9999);
-//   - the static-site kit (examples/static-site), set up as its README says with the same tarballs:
-//     `npx c2llm index` of this project's src/search, the model beside it, `vite build`, and a search
-//     in Chromium whose top result is the known function.
+//   - the static-site kit (examples/static-site), set up as its README says with the same tarballs (and
+//     the optional onnxruntime-node): `npx c2llm index` of this project's src/search, the model beside
+//     it, `vite build`, and a search in Chromium whose top result is the known function.
 // Prints the tarball sizes and the install footprint; exits non-zero on any failure.
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -180,7 +180,8 @@ async function staticSite(tarball, modelTarball) {
   mkdirSync(site, { recursive: true });
   for (const file of ['index.html', 'main.ts', 'vite.config.ts']) cpSync(join(root, 'examples', 'static-site', file), join(site, file));
   writeFileSync(join(site, 'package.json'), JSON.stringify({ name: 'docs-site', private: true, type: 'module' }, null, 2));
-  sh('npm', ['install', '--no-audit', '--no-fund', '--silent', tarball, modelTarball, `vite@${ours.devDependencies.vite}`], site);
+  // As the README says for indexing in CI: the optional onnxruntime-node for the fast cpu device, its CUDA download skipped.
+  sh('npm', ['install', '--no-audit', '--no-fund', '--silent', tarball, modelTarball, `vite@${ours.devDependencies.vite}`, `onnxruntime-node@${ours.devDependencies['onnxruntime-node']}`], site, { npm_config_onnxruntime_node_install: 'skip' });
   mkdirSync(join(site, 'public', 'models'), { recursive: true });
   sh('npx', ['--no-install', 'c2llm', 'index', join(root, 'src', 'search'), '--output', 'public/code.c2idx'], site);
   cpSync(join(site, 'node_modules', 'c2llm-nano'), join(site, 'public', 'models', 'c2llm-nano'), { recursive: true });

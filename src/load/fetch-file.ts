@@ -3,6 +3,7 @@
  * exponential backoff on network errors and 5xx/429 answers, and checked against Content-Length.
  */
 import { DownloadError, ModelNotFoundError } from '../errors';
+import { retryableStatus, sleep } from '../retry';
 
 export interface FileProgress {
   readonly file: string;
@@ -18,19 +19,6 @@ export interface FetchFileOptions {
   readonly baseDelayMs?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: FileProgress) => void;
-}
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    });
-  });
-
-function retryable(status: number): boolean {
-  return status >= 500 || status === 429 || status === 408;
 }
 
 async function readBody(response: Response, file: string, onProgress?: (p: FileProgress) => void): Promise<Uint8Array> {
@@ -87,7 +75,7 @@ export async function fetchFile(url: string, file: string, options: FetchFileOpt
     }
     if (!response.ok) {
       lastError = new DownloadError(`${url}: HTTP ${response.status}`);
-      if (retryable(response.status)) continue;
+      if (retryableStatus(response.status)) continue;
       throw lastError;
     }
     try {

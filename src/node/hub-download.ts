@@ -20,6 +20,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { DownloadError, ModelNotFoundError } from '../errors';
 import type { DownloadProgress } from '../progress';
+import { retryableStatus, sleep } from '../retry';
 import { writeAll } from './atomic-write';
 
 export interface HubDownloadOptions {
@@ -51,15 +52,6 @@ export function hubCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
 export function isRepoId(model: string): boolean {
   return /^[\w.-]+\/[\w.-]+$/.test(model);
 }
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    });
-  });
 
 async function fileSha256(path: string): Promise<string> {
   const hash = createHash('sha256');
@@ -109,7 +101,7 @@ export async function hubSnapshot(options: HubDownloadOptions): Promise<string> 
       if (response.ok && (response.headers.get('content-type') ?? '').includes('text/html')) throw new ModelNotFoundError(`${base + file}: the server answered with an HTML page, not the model file`);
       if (response.ok || response.status === 416) return response;
       last = new DownloadError(`${base + file}: HTTP ${response.status}`);
-      if (response.status < 500 && response.status !== 429 && response.status !== 408) throw last;
+      if (!retryableStatus(response.status)) throw last;
     }
     throw new DownloadError(`${last?.message ?? base + file} (after ${retries + 1} attempts)`, { cause: last });
   };
