@@ -182,6 +182,8 @@ async function staticSite(tarball, modelTarball) {
   writeFileSync(join(site, 'package.json'), JSON.stringify({ name: 'docs-site', private: true, type: 'module' }, null, 2));
   // As the README says for indexing in CI: the optional onnxruntime-node for the fast cpu device, its CUDA download skipped.
   sh('npm', ['install', '--no-audit', '--no-fund', '--silent', tarball, modelTarball, `vite@${ours.devDependencies.vite}`, `onnxruntime-node@${ours.devDependencies['onnxruntime-node']}`], site, { npm_config_onnxruntime_node_install: 'skip' });
+  const siteModules = join(site, 'node_modules');
+  console.log(`install footprint for Node with the fast cpu device: node_modules ${(duKiB(siteModules) / 1024).toFixed(1)} MiB in all (with Vite), onnxruntime-node ${(duKiB(join(siteModules, 'onnxruntime-node')) / 1024).toFixed(1)} MiB of it`);
   mkdirSync(join(site, 'public', 'models'), { recursive: true });
   sh('npx', ['--no-install', 'c2llm', 'index', join(root, 'src', 'search'), '--output', 'public/code.c2idx'], site);
   cpSync(join(site, 'node_modules', 'c2llm-nano'), join(site, 'public', 'models', 'c2llm-nano'), { recursive: true });
