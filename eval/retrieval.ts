@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Bm25Index } from '../src/search/bm25';
+import { quantizeVector } from '../src/search/code-index';
 import { rankScores, type SearchMode } from '../src/search/hybrid';
 import type { Scored } from '../src/search/top-k';
 import { applyPrompt } from '../src/text/prompts';
@@ -71,7 +72,26 @@ export class Candidates {
       lexical.push(ids(rankScores('lexical', scores, k)));
       weights.forEach((w, i) => hybrid[i].push(ids(rankScores('hybrid', scores, k, w))));
     });
-    return { dense, lexical, hybrid };
+    return { dense, lexical, hybrid, queryVectors };
+  }
+
+  /**
+   * Recall@k of dense search over these documents quantized as an index file holds them (int8 with a
+   * scale per vector, code-index.ts's quantizeVector), against exact f32 search, for `queryVectors`.
+   */
+  quantizedRecall(queryVectors: readonly Float32Array[], k = 10): number {
+    const quantized = this.vectors.map((v) => {
+      const q = new Int8Array(v.length);
+      const scale = quantizeVector(v, q);
+      return Float32Array.from(q, (x) => x * scale);
+    });
+    let found = 0;
+    for (const query of queryVectors) {
+      const top = (vectors: readonly Float32Array[]) => new Set(rankScores('dense', { dense: Float32Array.from(vectors, (v) => dot(v, query)) }, k).map((s) => s.id));
+      const exact = top(this.vectors);
+      for (const id of top(quantized)) if (exact.has(id)) found++;
+    }
+    return found / (k * queryVectors.length);
   }
 }
 
@@ -80,6 +100,7 @@ export interface Rankings {
   readonly lexical: number[][];
   /** One ranking per hybrid weight tried. */
   readonly hybrid: number[][][];
+  readonly queryVectors: readonly Float32Array[];
 }
 
 export function dot(a: Float32Array, b: Float32Array): number {
