@@ -9,7 +9,8 @@ const query = document.getElementById('query') as HTMLInputElement;
 const status = document.getElementById('status')!;
 const list = document.getElementById('results')!;
 
-const embedder = await createEmbedder({ model: new URL('models/c2llm-nano/', location.href).href });
+// vite.config.ts builds workers as ES modules, so on a cross-origin-isolated page the CPU path may use threads.
+const embedder = await createEmbedder({ model: new URL('models/c2llm-nano/', location.href).href, threads: 4 });
 const index = await embedder.loadIndex('code.c2idx');
 status.textContent = `${index.chunks} pieces of code from ${index.files} files, ready.`;
 query.disabled = false;
