@@ -5,7 +5,9 @@
 
 STATE.pt (default RUN_DIR/state.pt) picks the training state to export, e.g. the snapshot with the best
 validation score. OUT_DIR/training.json records the run (from RUN_DIR/args.json and its learning curve)
-and the exported step.
+and the exported step, and OUT_DIR/learning-curve.jsonl its curve; where RUN_DIR is a second phase
+(train.py --init-state), both record the first run too, the second phase's steps counted on from the
+state it started from.
 
 Writes OUT_DIR/{config.json, model.safetensors (bf16), tokenizer.json, tokenizer_config.json,
 parity.json} into a temporary folder beside OUT_DIR and renames it into place when complete.
@@ -71,25 +73,52 @@ def main():
             else:
                 vector = zero_token_embedding(model)
             parity.append({"text": text, "ids": ids, "embedding": [round(float(v), 8) for v in vector]})
-    with open(os.path.join(run, "args.json")) as f:
-        args = json.load(f)
-    with open(os.path.join(run, "curve.jsonl")) as f:
-        last = [json.loads(line) for line in f][-1]
-    training = {
-        "parameters": sum(v.size for v in tensors.values()), "batch": args["batch"], "lr": args["lr"], "threads": args["threads"],
-        "steps": last["step"], "planned_steps": args["steps"], "tokens": last["tokens"], "minutes": last["minutes"], "exported_step": state["step"],
-    }
+    training, curve = describe_runs(run, state)
+    training["parameters"] = sum(v.size for v in tensors.values())
     with open(os.path.join(tmp, "training.json"), "w") as f:
         json.dump(training, f, indent=1)
+    with open(os.path.join(tmp, "learning-curve.jsonl"), "w") as f:
+        f.writelines(json.dumps(row) + "\n" for row in curve)
     with open(os.path.join(tmp, "parity.json"), "w") as f:
         json.dump({"source": "tools/train/model.py, float32, on the exported bf16 weights", "cases": parity}, f)
-    for kept in ("README.md", "learning-curve.jsonl"):  # the model card and curve are written beside the weights
-        if os.path.exists(os.path.join(out, kept)):
-            shutil.copy(os.path.join(out, kept), os.path.join(tmp, kept))
+    if os.path.exists(os.path.join(out, "README.md")):  # the model card is written beside the weights (model_card.py)
+        shutil.copy(os.path.join(out, "README.md"), os.path.join(tmp, "README.md"))
     shutil.rmtree(out, ignore_errors=True)
     os.replace(tmp, out)
     size = os.path.getsize(os.path.join(out, "model.safetensors"))
     print(f"{out}: {sum(v.size for v in tensors.values()):,} parameters, model.safetensors {size / 2**20:.1f} MiB (bf16)")
+
+
+def read_run(run):
+    with open(os.path.join(run, "args.json")) as f:
+        args = json.load(f)
+    with open(os.path.join(run, "curve.jsonl")) as f:
+        curve = [json.loads(line) for line in f]
+    return args, curve
+
+
+def describe_runs(run, state):
+    """training.json's record and the learning curve: of `run`, or, when `run` is a second phase started
+    from another run's state (--init-state), of that first run with this one as its `second_phase`."""
+    args, curve = read_run(run)
+    if not args.get("init_state"):
+        last = curve[-1]
+        record = {"batch": args["batch"], "lr": args["lr"], "threads": args["threads"], "steps": last["step"], "planned_steps": args["steps"],
+                  "tokens": last["tokens"], "minutes": last["minutes"], "exported_step": state["step"]}
+        return record, [dict(row, phase=1) for row in curve]
+    first_run = os.path.dirname(os.path.join(run, args["init_state"]))
+    first_args, first_curve = read_run(first_run)
+    from_step = torch.load(os.path.join(run, args["init_state"]))["step"]
+    first_last = first_curve[-1]
+    last = curve[-1]
+    record = {"batch": first_args["batch"], "lr": first_args["lr"], "threads": first_args["threads"], "steps": first_last["step"],
+              "planned_steps": first_args["steps"], "tokens": first_last["tokens"], "minutes": first_last["minutes"],
+              "second_phase": {"from_step": from_step, "lr": args["lr"], "steps": last["step"], "planned_steps": args["steps"],
+                               "tokens": last["tokens"], "minutes": last["minutes"], "negatives": os.path.basename(args["negatives"] or "")},
+              "exported_step": from_step + state["step"], "exported_phase": 2}
+    shifted = [dict(row, phase=2, step=from_step + row["step"], tokens=first_curve[-1]["tokens"] + row["tokens"],
+                    minutes=first_last["minutes"] + row["minutes"]) for row in curve]
+    return record, [dict(row, phase=1) for row in first_curve] + shifted
 
 
 def zero_token_embedding(model):

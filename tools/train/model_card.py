@@ -39,8 +39,9 @@ def stopped(training):
     planned = training.get("planned_steps", training["steps"])
     if training["steps"] >= planned:
         return ""
+    best = training["second_phase"]["from_step"] if "second_phase" in training else training["exported_step"]
     return (f" The run was stopped at step {training['steps']} of the {planned} planned: validation had not improved since "
-            f"step {training['exported_step']} while the training loss kept falling (over-fitting from the third pass over "
+            f"step {best} while the training loss kept falling (over-fitting from the third pass over "
             f"the training pairs: more pairs, not more epochs, is what would help).")
 
 
@@ -89,6 +90,7 @@ def main():
         if phase2 else ""
     )
 
+    exported_in = f", in the second phase, counting on from the first phase's step {phase2['from_step']}" if phase2 and training.get("exported_phase") == 2 else ""
     card = f"""# C2LLM-nano
 
 A small model of exactly the C2LLM architecture (Qwen2 backbone + Pooling-by-Multihead-Attention head, the
@@ -148,7 +150,7 @@ export, int8 layout, eval data) and `npm run eval` measures it; `tools/train/mod
 - {training['batch']} pairs a batch, AdamW (lr {training['lr']}, β2 0.98, weight decay 0.01), warm-up then
   cosine decay; PyTorch 1.13 (Debian) under bfloat16 autocast on one CPU thread; {training['steps']} steps,
   {training['tokens'] / 1e6:.1f}M tokens, {training['minutes']:.0f} minutes. Exported from the step with the best
-  validation MRR@10 (step {training['exported_step']}{' of the second phase' if phase2 and training.get('exported_phase') == 2 else ''}).{stopped(training)}{phase2_text}
+  validation MRR@10 (step {training['exported_step']}{exported_in}).{stopped(training)}{phase2_text}
 - Parity: the engine's embeddings of the exported checkpoint match PyTorch's on every device (reference,
   onnxruntime, WebGPU in Node and Chromium) with cosine ≥ 0.99999 (`test/nano-model.test.ts`,
   `e2e/nano.spec.ts`; `parity.json` holds PyTorch's vectors).

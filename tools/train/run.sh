@@ -3,7 +3,7 @@
 # training -> export (models/c2llm-nano) -> int8 layout (models/c2llm-nano-int8) -> held-out eval data
 # (eval/data). Work files go to .train/ (ignored); a re-run resumes training from .train/runs/nano.
 #
-#   tools/train/run.sh            # about 2 hours on 2 cores; then `npm run eval`
+#   tools/train/run.sh            # about 3 hours on 2 cores; then `npm run eval`
 #   ABLATION=1 tools/train/run.sh # also the pooling ablation (PMA vs mean vs EOS), 3 x 15 minutes
 #
 # Needs Debian's python3-torch, python3-numpy, python3-regex, openjdk-17-source, golang-1.19-src and
@@ -30,8 +30,15 @@ if [ "${ABLATION:-0}" = 1 ]; then tools/train/ablate_pooling.sh "$PWD/$W/corpus"
   --batch 256 --lr 1.5e-3 --warmup 60 --steps 1300 --minutes 100 --eval-every 50 --threads 1 \
   --init-embeddings ../../$W/embed-init-256.npy)
 
-$PY tools/train/export.py "$W/runs/nano" "$W/tokenizer" models/c2llm-nano "$W/runs/nano/best.pt"
-cp "$W/runs/nano/curve.jsonl" models/c2llm-nano/learning-curve.jsonl
+# Second phase: hard negatives mined with the first phase's best state (ANCE-style), one per pair added to
+# each batch, at a lower learning rate; exported from its best validation step.
+[ -s "$W/runs/negatives.json" ] || $PY tools/train/mine_negatives.py "$W/corpus" "$W/runs/nano/best.pt" "$W/runs/negatives.json" --threads 2
+(cd tools/train && $PY train.py --data ../../$W/corpus --tokenizer ../../$W/tokenizer --out ../../$W/runs/nano-hard \
+  --hidden 256 --intermediate 768 --layers 2 --heads 4 --kv-heads 2 --compressed 256 --pma-heads 32 \
+  --batch 256 --lr 5e-4 --warmup 20 --steps 300 --minutes 50 --eval-every 25 --threads 1 \
+  --init-state ../../$W/runs/nano/best.pt --negatives ../../$W/runs/negatives.json)
+
+$PY tools/train/export.py "$W/runs/nano-hard" "$W/tokenizer" models/c2llm-nano "$W/runs/nano-hard/best.pt"
 npm run --silent build:cli
 rm -rf models/c2llm-nano-int8 && node bin/c2llm.js quantize --model models/c2llm-nano --output models/c2llm-nano-int8
 mkdir -p eval/data
