@@ -69,9 +69,8 @@ async function chooseBackend(checkpoint: OpenCheckpoint, device: DeviceChoice, o
     if (!options.ort) throw new InputError('the cpu device needs onnxruntime, which this build does not provide');
     const { module, runtime, threads, graphStore } = await options.ort();
     const linearWeights = options.dtype === 'int8' ? 'int8' : 'f32';
-    const weights = await readAllWeights(checkpoint);
     options.onStage?.({ phase: 'compile', fraction: 0, done: 0, total: 1 });
-    const backend = await OnnxModel.create(weights, module, { maxLength, runtime, threads, linearWeights, graphStore });
+    const backend = await OnnxModel.create(checkpoint, module, { maxLength, runtime, threads, linearWeights, graphStore });
     options.onStage?.({ phase: 'compile', fraction: 1, done: 1, total: 1 });
     return { backend, reason };
   };

@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { loadCheckpoint } from '../src/model/checkpoint';
+import { loadCheckpoint, openCheckpoint } from '../src/model/checkpoint';
 import { OnnxModel, type GraphStore, type OrtModule } from '../src/model/onnx-model';
 import { directorySource } from '../src/node/fs-source';
 import { modelFingerprint } from '../src/node/model-fingerprint';
@@ -42,10 +42,13 @@ function counted(store: GraphStore): GraphStore & { saves: number; hits: number 
   });
 }
 
-async function embedWith(store: GraphStore | undefined): Promise<Float32Array[]> {
-  const checkpoint = await loadCheckpoint(directorySource(checkpointDir(NAME)));
+/** The goldens' texts embedded by the cpu device with `store`; `read` gets every byte range the load reads. */
+async function embedWith(store: GraphStore | undefined, read: (start: number, end: number) => void = () => undefined): Promise<Float32Array[]> {
+  const source = directorySource(checkpointDir(NAME));
+  const ranges = source.ranges!;
+  const counted = { ...source, ranges: { size: ranges.size, read: (file: string, start: number, end: number) => (read(start, end), ranges.read(file, start, end)) } };
   const ort = (await import('onnxruntime-node')) as unknown as OrtModule;
-  const model = await OnnxModel.create(checkpoint, ort, { maxLength: 2048, runtime: 'onnxruntime-node', graphStore: store });
+  const model = await OnnxModel.create(await openCheckpoint(counted), ort, { maxLength: 2048, runtime: 'onnxruntime-node', graphStore: store });
   try {
     return await model.embed(golden(NAME).tokens.map((ids) => Uint32Array.from(ids)));
   } finally {
@@ -67,8 +70,16 @@ describe('the cpu device graph store', () => {
     // The weights live in the data file; the graph file holds only the structure and small constants.
     expect(dataBytes).toBeGreaterThan(10 * graphBytes);
 
-    expectEmbeddingsMatch(await embedWith(store), golden(NAME).embeddings, 'from the store');
+    // From the store, only the header, the embedding table and the PMA head are read, not the layers.
+    let bytesRead = 0;
+    expectEmbeddingsMatch(await embedWith(store, (start, end) => (bytesRead += end - start)), golden(NAME).embeddings, 'from the store');
     expect([store.saves, store.hits]).toEqual([1, 1]);
+    const checkpoint = await loadCheckpoint(directorySource(checkpointDir(NAME)));
+    const { embedTokens, pma } = checkpoint.weights;
+    const kept = embedTokens.bytes.byteLength + Object.values(pma).reduce((sum, t) => sum + t.bytes.byteLength, 0);
+    expect(bytesRead).toBeGreaterThanOrEqual(kept);
+    expect(bytesRead).toBeLessThan(kept + 64 * 1024);
+    expect(bytesRead).toBeLessThan(statSync(join(checkpointDir(NAME), 'model.safetensors')).size * 0.9);
   });
 
   test('a disk that fills during the build leaves no folder, used or temporary, and the load still gives the goldens', async () => {

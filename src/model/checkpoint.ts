@@ -13,7 +13,7 @@ import { parseConfig, type ModelConfig } from './config';
 import { firstNonFinite, widenToF32, type DType } from '../tensor/dtype';
 import type { RawTensor } from '../tensor/safetensors';
 import { c2llmTensors, type LayerWeights, type ModelWeights, type PmaWeights, type TensorSpec } from './c2llm-tensors';
-import { openShards, type ShardReader } from './shard-reader';
+import { openShards, type TensorReader } from './shard-reader';
 import { readJson, type CheckpointSource } from './source';
 
 /** A weight not read yet: call it once to get it, when its shard has been read (and checked). */
@@ -70,7 +70,7 @@ function withRowScales(t: RawTensor, scale: RawTensor): RawTensor {
 }
 
 /** Every weight the model needs, by name, as a TensorRef that checks its shape (and an I8 matrix's scales) when read. */
-function planWeights(config: ModelConfig, reader: ShardReader, listing: string): { weights: ModelWeights<TensorRef>; unused: string[]; matrixDtype: () => DType | undefined } {
+function planWeights(config: ModelConfig, reader: TensorReader, listing: string): { weights: ModelWeights<TensorRef>; unused: string[]; matrixDtype: () => DType | undefined } {
   const names = [...reader.fileOf.keys()];
   const used = new Set<string>();
   let matrixDtype: DType | undefined;

@@ -14,7 +14,7 @@ import type { InferenceSession, Tensor } from 'onnxruntime-common';
 import { buildC2llmGraph, GRAPH_VERSION, type LinearWeights } from './onnx-graph';
 import type { ExternalData } from '../onnx/graph-builder';
 import type { BackendStats, EmbeddingBackend } from './backend';
-import type { Checkpoint } from './checkpoint';
+import { readAllWeights, readGroup, type OpenCheckpoint, type PmaWeights } from './checkpoint';
 import type { ModelConfig } from './config';
 import { pmaHead, widenPmaWeights } from './reference-model';
 import { rowValues } from '../tensor/tensor-values';
@@ -47,16 +47,22 @@ export interface OrtModelOptions {
   readonly graphStore?: GraphStore;
 }
 
-/** A stored graph's path, else one built into the store, else (the store failing) the graph in memory. */
-async function graphFor(checkpoint: Checkpoint, linearWeights: LinearWeights, store: GraphStore | undefined): Promise<Uint8Array | string> {
-  if (!store) return buildC2llmGraph(checkpoint, linearWeights);
+/**
+ * The graph and what the backend keeps of the checkpoint (the embedding table, the PMA head): a stored
+ * graph's path, and then only those tensors are read; else the whole checkpoint is read and its graph
+ * built into the store, or (no store, or the store failing) built in memory.
+ */
+async function graphFor(open: OpenCheckpoint, linearWeights: LinearWeights, store: GraphStore | undefined): Promise<{ graph: Uint8Array | string; table: RawTensor; pma: PmaWeights }> {
   const key = `c2llm-graph-v${GRAPH_VERSION}-${linearWeights}`;
-  const stored = await store.find(key);
-  if (stored) return stored;
+  const stored = await store?.find(key);
+  if (stored) return { graph: stored, table: await open.weights.embedTokens(), pma: await readGroup(open.weights.pma) };
+  const checkpoint = await readAllWeights(open);
+  const kept = { table: checkpoint.weights.embedTokens, pma: checkpoint.weights.pma };
+  if (!store) return { graph: buildC2llmGraph(checkpoint, linearWeights), ...kept };
   try {
-    return await store.save(key, (external) => buildC2llmGraph(checkpoint, linearWeights, external));
+    return { graph: await store.save(key, (external) => buildC2llmGraph(checkpoint, linearWeights, external)), ...kept };
   } catch {
-    return buildC2llmGraph(checkpoint, linearWeights);
+    return { graph: buildC2llmGraph(checkpoint, linearWeights), ...kept };
   }
 }
 
@@ -109,17 +115,18 @@ export class OnnxModel implements EmbeddingBackend {
     this.description = `CPU (${runtime})`;
   }
 
-  static async create(checkpoint: Checkpoint, ort: OrtModule, options: OrtModelOptions): Promise<OnnxModel> {
+  static async create(checkpoint: OpenCheckpoint, ort: OrtModule, options: OrtModelOptions): Promise<OnnxModel> {
     const { config } = checkpoint;
     const linearWeights = options.linearWeights ?? 'f32';
-    const graph = await graphFor(checkpoint, linearWeights, options.graphStore);
+    const { graph, table: storedTable, pma } = await graphFor(checkpoint, linearWeights, options.graphStore);
     const sessionOptions: InferenceSession.SessionOptions = { graphOptimizationLevel: 'all', executionMode: 'sequential' };
     if (options.threads) Object.assign(sessionOptions, { intraOpNumThreads: options.threads });
     const session = await ort.InferenceSession.create(graph, sessionOptions);
-    const emptyEmbedding = pmaHead(widenPmaWeights(checkpoint.weights.pma, config), config, new Float32Array(0), 0);
+    const emptyEmbedding = pmaHead(widenPmaWeights(pma, config), config, new Float32Array(0), 0);
     const rope = ropeTable(options.maxLength, config.headDim, config.ropeTheta);
-    // A copy of the table alone: a view would keep the whole checkpoint file alive.
-    const table = { ...checkpoint.weights.embedTokens, bytes: checkpoint.weights.embedTokens.bytes.slice() };
+    // A view into a whole file read would keep the file alive: then a copy of the table alone.
+    const view = storedTable.bytes.byteLength !== storedTable.bytes.buffer.byteLength;
+    const table = view ? { ...storedTable, bytes: storedTable.bytes.slice() } : storedTable;
     return new OnnxModel(ort, session, config, table, rope, emptyEmbedding, `${options.runtime}${linearWeights === 'int8' ? ', int8 weights' : ''}`);
   }
 

@@ -1,11 +1,13 @@
 /**
  * Where a checkpoint's tensors are and how they are read: a single model.safetensors, or an index
  * (model.safetensors.index.json) and the shards it names, read one at a time as their tensors are asked
- * for (ShardReader), so that a sharded checkpoint never sits in memory whole.
+ * for (ShardReader), so that a sharded checkpoint never sits in memory whole. Where the source reads
+ * ranges (Node), a single file is read tensor by tensor instead (RangeReader): its header first, then
+ * each tensor's bytes when it is taken, so that tensors nobody asks for are never read.
  */
 import { CheckpointError } from '../errors';
-import { parseSafetensors, type RawTensor } from '../tensor/safetensors';
-import { readJson, type CheckpointSource } from './source';
+import { headerLength, parseSafetensors, parseSafetensorsHeader, type RawTensor, type TensorLayout } from '../tensor/safetensors';
+import { readJson, type CheckpointSource, type FileRanges } from './source';
 
 export const INDEX_FILE = 'model.safetensors.index.json';
 const SINGLE_FILE = 'model.safetensors';
@@ -20,7 +22,50 @@ function isPlainFileName(file: string): boolean {
  * can be collected once its tensors have been taken and dropped. While a file's tensors are being
  * taken, the next file (in index order) is read ahead, and no further: at most two files are held.
  */
-export class ShardReader {
+/** What the checkpoint planner needs of a reader: every tensor's file, which ones it wants, and each once. */
+export interface TensorReader {
+  /** Tensor name -> file; every name the checkpoint has. */
+  readonly fileOf: ReadonlyMap<string, string>;
+  /** Declares the tensors the model will take. */
+  want(names: Iterable<string>): void;
+  /** The tensor, handed over once. */
+  take(name: string): Promise<RawTensor>;
+}
+
+/** A single safetensors file read through ranges: nothing but the header and the tensors taken is read. */
+export class RangeReader implements TensorReader {
+  readonly fileOf: ReadonlyMap<string, string>;
+  private readonly untaken = new Set<string>();
+
+  private constructor(
+    private readonly ranges: FileRanges,
+    private readonly file: string,
+    private readonly dataStart: number,
+    private readonly layout: ReadonlyMap<string, TensorLayout>,
+  ) {
+    this.fileOf = new Map([...layout.keys()].map((name) => [name, file]));
+  }
+
+  static async open(ranges: FileRanges, file: string): Promise<RangeReader> {
+    const size = await ranges.size(file);
+    const length = headerLength(file, await ranges.read(file, 0, Math.min(8, size)), size);
+    const { dataStart, tensors } = parseSafetensorsHeader(file, await ranges.read(file, 8, 8 + length), size);
+    return new RangeReader(ranges, file, dataStart, tensors);
+  }
+
+  want(names: Iterable<string>): void {
+    for (const name of names) this.untaken.add(name);
+  }
+
+  async take(name: string): Promise<RawTensor> {
+    if (!this.untaken.delete(name)) throw new CheckpointError(this.file, `tensor "${name}" was already taken`);
+    const t = this.layout.get(name)!;
+    const bytes = await this.ranges.read(this.file, this.dataStart + t.begin, this.dataStart + t.end);
+    return { name, dtype: t.dtype, shape: t.shape, bytes, file: this.file };
+  }
+}
+
+export class ShardReader implements TensorReader {
   private readonly ready = new Map<string, RawTensor>();
   private readonly reads = new Map<string, Promise<void>>();
   /** Per file, the wanted tensors not taken yet. */
@@ -97,7 +142,8 @@ export class ShardReader {
   }
 }
 
-export async function openShards(source: CheckpointSource): Promise<{ reader: ShardReader; listing: string }> {
+export async function openShards(source: CheckpointSource): Promise<{ reader: TensorReader; listing: string }> {
+  if (!(await source.has(INDEX_FILE)) && source.ranges) return { reader: await RangeReader.open(source.ranges, SINGLE_FILE), listing: SINGLE_FILE };
   if (!(await source.has(INDEX_FILE))) {
     const tensors = parseSafetensors(SINGLE_FILE, await source.readBytes(SINGLE_FILE));
     const fileOf = new Map([...tensors.keys()].map((name) => [name, SINGLE_FILE]));

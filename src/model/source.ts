@@ -11,6 +11,16 @@ export interface CheckpointSource {
   has(file: string): Promise<boolean>;
   /** The whole file; throws CheckpointError naming the file when it is missing or unreadable. */
   readBytes(file: string): Promise<Uint8Array>;
+  /**
+   * Optional (Node's directory source): a file's size and a range of its bytes (in a buffer of their
+   * own), so that a single-file checkpoint is read tensor by tensor, never whole (shard-reader.ts).
+   */
+  readonly ranges?: FileRanges;
+}
+
+export interface FileRanges {
+  size(file: string): Promise<number>;
+  read(file: string, start: number, end: number): Promise<Uint8Array>;
 }
 
 export async function readJson(source: CheckpointSource, file: string): Promise<unknown> {

@@ -1,8 +1,17 @@
-/** A checkpoint directory on the local disk (Node). */
-import { access, readFile } from 'node:fs/promises';
+/**
+ * A checkpoint directory on the local disk (Node). Besides whole files it reads ranges, so that a
+ * single-file checkpoint is read tensor by tensor (model/shard-reader.ts's RangeReader).
+ */
+import { access, open, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CheckpointError } from '../errors';
 import type { CheckpointSource } from '../model/source';
+
+function unreadable(path: string, cause: unknown): CheckpointError {
+  const code = (cause as NodeJS.ErrnoException).code;
+  const why = code === 'ENOENT' ? 'file not found' : `cannot be read (${(cause as Error).message})`;
+  return new CheckpointError(path, why, { cause });
+}
 
 export function directorySource(dir: string): CheckpointSource {
   return {
@@ -18,10 +27,36 @@ export function directorySource(dir: string): CheckpointSource {
         const buffer = await readFile(join(dir, file));
         return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
       } catch (cause) {
-        const code = (cause as NodeJS.ErrnoException).code;
-        const why = code === 'ENOENT' ? 'file not found' : `cannot be read (${(cause as Error).message})`;
-        throw new CheckpointError(join(dir, file), why, { cause });
+        throw unreadable(join(dir, file), cause);
       }
+    },
+    ranges: {
+      async size(file) {
+        try {
+          return (await stat(join(dir, file))).size;
+        } catch (cause) {
+          throw unreadable(join(dir, file), cause);
+        }
+      },
+      async read(file, start, end) {
+        const path = join(dir, file);
+        const bytes = new Uint8Array(end - start);
+        try {
+          const handle = await open(path, 'r');
+          try {
+            for (let done = 0; done < bytes.byteLength; ) {
+              const { bytesRead } = await handle.read(bytes, done, bytes.byteLength - done, start + done);
+              if (bytesRead === 0) throw new Error(`the file ended at byte ${start + done}, before ${end}`);
+              done += bytesRead;
+            }
+          } finally {
+            await handle.close();
+          }
+        } catch (cause) {
+          throw unreadable(path, cause);
+        }
+        return bytes;
+      },
     },
   };
 }

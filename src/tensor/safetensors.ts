@@ -24,30 +24,47 @@ function isNonNegativeInteger(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 }
 
-/** Parses one safetensors file. `file` is the name used in every error message. */
-export function parseSafetensors(file: string, data: Uint8Array): Map<string, RawTensor> {
+/** Where one tensor's bytes lie: `begin`..`end` from the first byte after the header. */
+export interface TensorLayout {
+  readonly name: string;
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+  readonly begin: number;
+  readonly end: number;
+}
+
+/** The u64 little-endian header length at the start of a safetensors file (its first 8 bytes), checked. */
+export function headerLength(file: string, first8: Uint8Array, fileSize: number): number {
+  if (fileSize < 8 || first8.byteLength < 8) throw new CheckpointError(file, `file is ${fileSize} bytes, shorter than the 8-byte header length`);
+  const length = new DataView(first8.buffer, first8.byteOffset, 8).getBigUint64(0, true);
+  if (length > BigInt(MAX_HEADER_BYTES)) throw new CheckpointError(file, `header length ${length} is larger than ${MAX_HEADER_BYTES} bytes`);
+  if (8 + Number(length) > fileSize) {
+    throw new CheckpointError(file, `header length ${length} runs past the end of the file (${fileSize} bytes): truncated or not safetensors`);
+  }
+  return Number(length);
+}
+
+/**
+ * Every tensor's place from a safetensors header (`header`: the JSON bytes after the length) in a file of
+ * `fileSize` bytes, validated without touching tensor data: dtypes, shapes, offsets, sizes, and that the
+ * tensors tile the data exactly. `file` is the name used in every error message.
+ */
+export function parseSafetensorsHeader(file: string, header: Uint8Array, fileSize: number): { dataStart: number; tensors: Map<string, TensorLayout> } {
   const fail = (detail: string): never => {
     throw new CheckpointError(file, detail);
   };
-  if (data.byteLength < 8) fail(`file is ${data.byteLength} bytes, shorter than the 8-byte header length`);
-  const headerLength = new DataView(data.buffer, data.byteOffset, 8).getBigUint64(0, true);
-  if (headerLength > BigInt(MAX_HEADER_BYTES)) fail(`header length ${headerLength} is larger than ${MAX_HEADER_BYTES} bytes`);
-  const dataStart = 8 + Number(headerLength);
-  if (dataStart > data.byteLength) {
-    fail(`header length ${headerLength} runs past the end of the file (${data.byteLength} bytes): truncated or not safetensors`);
-  }
-  let header: unknown;
+  const dataStart = 8 + header.byteLength;
+  let json: unknown;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(data.subarray(8, dataStart)));
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(header));
   } catch (cause) {
     throw new CheckpointError(file, `header is not valid UTF-8 JSON (${(cause as Error).message})`, { cause });
   }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('header is not a JSON object');
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) fail('header is not a JSON object');
 
-  const dataLength = data.byteLength - dataStart;
-  const tensors = new Map<string, RawTensor>();
-  const ranges: Array<{ name: string; begin: number; end: number }> = [];
-  for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
+  const dataLength = fileSize - dataStart;
+  const tensors = new Map<string, TensorLayout>();
+  for (const [name, entry] of Object.entries(json as Record<string, unknown>)) {
     if (name === '__metadata__') {
       const ok = typeof entry === 'object' && entry !== null && Object.values(entry).every((v) => typeof v === 'string');
       if (!ok) fail('__metadata__ must be an object of strings');
@@ -72,18 +89,11 @@ export function parseSafetensors(file: string, data: Uint8Array): Map<string, Ra
     if (end - begin !== expected) {
       fail(`${where}: data_offsets span ${end - begin} bytes but shape [${shape}] of ${dtype} needs ${expected}`);
     }
-    ranges.push({ name, begin, end });
-    tensors.set(name, {
-      name,
-      dtype: dtype as DType,
-      shape: shape as number[],
-      bytes: data.subarray(dataStart + begin, dataStart + end),
-      file,
-    });
+    tensors.set(name, { name, dtype: dtype as DType, shape: shape as number[], begin, end });
   }
   // As the reference implementation requires: the tensors tile the data exactly, in offset order,
   // with nothing before, between or after them (a header length one byte off shifts every tensor).
-  ranges.sort((a, b) => a.begin - b.begin || a.end - b.end);
+  const ranges = [...tensors.values()].sort((a, b) => a.begin - b.begin || a.end - b.end);
   let covered = 0;
   for (const [i, cur] of ranges.entries()) {
     if (cur.begin < covered) fail(`tensors "${ranges[i - 1].name}" and "${cur.name}" overlap (bytes ${cur.begin}..${covered})`);
@@ -91,7 +101,16 @@ export function parseSafetensors(file: string, data: Uint8Array): Map<string, Ra
     covered = cur.end;
   }
   if (covered !== dataLength) fail(`${dataLength - covered} bytes after the last tensor belong to no tensor: the header length or the offsets are wrong`);
-  return tensors;
+  return { dataStart, tensors };
+}
+
+/** Parses one whole safetensors file; tensors are views into `data`. `file` is the name used in every error message. */
+export function parseSafetensors(file: string, data: Uint8Array): Map<string, RawTensor> {
+  const length = headerLength(file, data, data.byteLength);
+  const { dataStart, tensors } = parseSafetensorsHeader(file, data.subarray(8, 8 + length), data.byteLength);
+  const out = new Map<string, RawTensor>();
+  for (const t of tensors.values()) out.set(t.name, { name: t.name, dtype: t.dtype, shape: t.shape, bytes: data.subarray(dataStart + t.begin, dataStart + t.end), file });
+  return out;
 }
 
 export interface TensorEntry {
