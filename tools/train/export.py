@@ -106,9 +106,9 @@ def describe_runs(run, state):
         record = {"batch": args["batch"], "lr": args["lr"], "threads": args["threads"], "steps": last["step"], "planned_steps": args["steps"],
                   "tokens": last["tokens"], "minutes": last["minutes"], "exported_step": state["step"]}
         return record, [dict(row, phase=1) for row in curve]
-    first_run = os.path.dirname(os.path.join(run, args["init_state"]))
-    first_args, first_curve = read_run(first_run)
-    from_step = torch.load(os.path.join(run, args["init_state"]))["step"]
+    init_state = os.path.join(HERE, args["init_state"])  # train.py's paths are relative to tools/train, where run.sh starts it
+    first_args, first_curve = read_run(os.path.dirname(init_state))
+    from_step = torch.load(init_state)["step"]
     first_last = first_curve[-1]
     last = curve[-1]
     record = {"batch": first_args["batch"], "lr": first_args["lr"], "threads": first_args["threads"], "steps": first_last["step"],
