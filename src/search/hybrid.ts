@@ -13,7 +13,7 @@ export const SEARCH_MODES: readonly SearchMode[] = ['hybrid', 'dense', 'lexical'
 
 /** How many candidates each side contributes to the fusion. */
 export const FUSION_CANDIDATES = 100;
-export const DEFAULT_LEXICAL_WEIGHT = 0.3;
+export const DEFAULT_LEXICAL_WEIGHT = 0.5;
 
 function standardised(values: readonly number[]): number[] {
   const mean = values.reduce((a, b) => a + b, 0) / values.length;

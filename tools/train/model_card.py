@@ -53,10 +53,13 @@ def shortfalls(results):
         dense, lexical, hybrid = (m[mode]["all"]["mrr10"] for mode in ("dense", "lexical", "hybrid"))
         verdict = "above" if dense > lexical else "below" if dense < lexical else "equal to"
         worse = [lang for lang in m["dense"] if lang != "all" and m["dense"][lang]["mrr10"] < m["lexical"][lang]["mrr10"]]
+        fusion_behind = [f"{lang} ({m['hybrid'][lang]['mrr10']:.3f} against {max(m['dense'][lang]['mrr10'], m['lexical'][lang]['mrr10']):.3f}, {m['dense'][lang]['queries']} queries)"
+                         for lang in m["dense"] if lang != "all" and m["hybrid"][lang]["mrr10"] < max(m["dense"][lang]["mrr10"], m["lexical"][lang]["mrr10"])]
         lines.append(
             f"- On {name}, dense MRR@10 is {dense:.3f}, {verdict} BM25's {lexical:.3f}"
             + (f" (behind it in {', '.join(worse)})" if worse else "")
-            + f"; hybrid, {hybrid:.3f}, is {'above both' if hybrid > max(dense, lexical) else 'NOT above both'}."
+            + f"; hybrid, {hybrid:.3f}, is {'above both' if hybrid > max(dense, lexical) else 'NOT above both'}"
+            + (f"; per language the fusion is below its better part in {', '.join(fusion_behind)}." if fusion_behind else ", in every language too.")
         )
     return "\n".join(lines)
 
