@@ -44,9 +44,19 @@ const cosine = (a, b) => {
   return dot / Math.sqrt(na * nb);
 };
 
+/** The code block in `language` under `heading` in the README, as a user would copy it. */
+function readmeExample(heading, language) {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const start = readme.indexOf(`\`\`\`${language}\n`, readme.indexOf(heading)) + language.length + 4;
+  return readme.slice(start, readme.indexOf('```', start));
+}
+
 function writeApp() {
   mkdirSync(join(app, 'src'), { recursive: true });
   const write = (file, text) => writeFileSync(join(app, file), text);
+  // The README's examples, verbatim: the web app's is type-checked with the app, Node's is run.
+  write('src/readme-web-app.ts', readmeExample('## Use in a web app', 'ts'));
+  write('readme-node.mjs', readmeExample('## Use in Node', 'js'));
   write('package.json', JSON.stringify({ name: 'consumer-app', private: true, type: 'module' }, null, 2));
   write('tsconfig.json', JSON.stringify({
     compilerOptions: {
@@ -136,10 +146,12 @@ async function main() {
   mkdirSync(join(app, 'public', 'models', 'broken-model'), { recursive: true });
   writeFileSync(join(app, 'public', 'models', 'broken-model', 'config.json'), '{"hidden_size": 256,');
   sh(join(modules, '.bin', 'tsc'), ['-p', 'tsconfig.json'], app);
-  check(true, 'the strict consumer project type-checks');
+  check(true, "the strict consumer project type-checks, the README's web-app example included");
   sh(join(modules, '.bin', 'vite'), ['build', '--logLevel', 'warn'], app);
   check(existsSync(join(app, 'dist', 'index.html')), 'Vite builds the app with its default settings');
 
+  const readmeNode = sh('node', ['readme-node.mjs'], app);
+  check(/\b256\s*$/.test(readmeNode.trim()), `the README's Node example runs as written (it printed "${readmeNode.trim()}")`);
   sh('node', ['node-check.mjs'], app);
   const node = JSON.parse(readFileSync(join(app, 'node-result.json'), 'utf8'));
   check(node.vector.length === 256 && node.vector.every(Number.isFinite) && node.info.device === 'reference', `Node: createEmbedder embeds with the bundled model, device auto without the optional packages: ${node.info.adapter}, because ${node.info.deviceReason}`);
