@@ -19,7 +19,8 @@ export const LAYERS = [
   ['gpu'],
   ['text'],
   ['tensor'],
-  ['errors.ts', 'hash.ts', 'batching.ts', 'progress.ts', 'retry.ts'],
+  ['retry.ts'],
+  ['errors.ts', 'hash.ts', 'batching.ts', 'progress.ts'],
 ];
 
 const root = resolve(process.argv[2] ?? 'src');

@@ -2,8 +2,8 @@
  * Downloads one file as bytes, streamed so that progress can be reported as it arrives, retried with
  * exponential backoff on network errors and 5xx/429 answers, and checked against Content-Length.
  */
-import { DownloadError, ModelNotFoundError } from '../errors';
-import { retryableStatus, sleep } from '../retry';
+import { DownloadError } from '../errors';
+import { answerProblem, sleep } from '../retry';
 
 export interface FileProgress {
   readonly file: string;
@@ -66,17 +66,10 @@ export async function fetchFile(url: string, file: string, options: FetchFileOpt
       lastError = new DownloadError(`${url}: network error (${(cause as Error).message})`, { cause });
       continue;
     }
-    if (response.status === 404 || response.status === 401 || response.status === 403) {
-      throw new ModelNotFoundError(`${url}: HTTP ${response.status} (the model or file does not exist, or is private)`);
-    }
-    if (response.ok && (response.headers.get('content-type') ?? '').includes('text/html')) {
-      // A single-page app's server answers a missing file with its index.html and status 200.
-      throw new ModelNotFoundError(`${url}: the server answered with an HTML page, not the model file (a missing file behind an SPA fallback?)`);
-    }
-    if (!response.ok) {
-      lastError = new DownloadError(`${url}: HTTP ${response.status}`);
-      if (retryableStatus(response.status)) continue;
-      throw lastError;
+    const problem = answerProblem(url, response);
+    if (problem) {
+      lastError = problem;
+      continue;
     }
     try {
       return await readBody(response, file, options.onProgress);

@@ -20,7 +20,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { DownloadError, ModelNotFoundError } from '../errors';
 import type { DownloadProgress } from '../progress';
-import { retryableStatus, sleep } from '../retry';
+import { answerProblem, sleep } from '../retry';
 import { writeAll } from './atomic-write';
 
 export interface HubDownloadOptions {
@@ -97,11 +97,10 @@ export async function hubSnapshot(options: HubDownloadOptions): Promise<string> 
         last = new DownloadError(`${base + file}: network error (${(cause as Error).message})`, { cause });
         continue;
       }
-      if ([401, 403, 404].includes(response.status)) throw new ModelNotFoundError(`${base + file}: HTTP ${response.status} (the model or file does not exist, or is private)`);
-      if (response.ok && (response.headers.get('content-type') ?? '').includes('text/html')) throw new ModelNotFoundError(`${base + file}: the server answered with an HTML page, not the model file`);
-      if (response.ok || response.status === 416) return response;
-      last = new DownloadError(`${base + file}: HTTP ${response.status}`);
-      if (!retryableStatus(response.status)) throw last;
+      // 416: a Range past the end, which downloadFile answers by starting over.
+      const problem = answerProblem(base + file, response, [416]);
+      if (!problem) return response;
+      last = problem;
     }
     throw new DownloadError(`${last?.message ?? base + file} (after ${retries + 1} attempts)`, { cause: last });
   };
