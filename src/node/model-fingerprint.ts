@@ -5,13 +5,13 @@
  * modification time and inode, as git's index remembers file states: a file changed in any of these
  * is digested again; an unchanged 1 GB checkpoint costs a `stat` per file instead of seconds.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckpointError } from '../errors';
 import { combineFileDigests } from '../model/fingerprint';
 import { writeFileAtomic } from './atomic-write';
 import { cacheRoot } from './cache-root';
+import { checkpointFiles, fileSha256 } from './checkpoint-files';
 
 const MEMO_FILE = 'file-digests.json';
 
@@ -21,13 +21,11 @@ interface Memo {
 }
 
 async function streamDigest(path: string): Promise<string> {
-  const hash = createHash('sha256');
   try {
-    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+    return await fileSha256(path);
   } catch (cause) {
     throw new CheckpointError(path, `cannot be read (${(cause as Error).message})`, { cause });
   }
-  return hash.digest('hex');
 }
 
 function readMemo(path: string): Memo {
@@ -41,14 +39,7 @@ function readMemo(path: string): Memo {
 }
 
 export async function modelFingerprint(dir: string, root: string = cacheRoot()): Promise<string> {
-  const files = ['config.json', 'tokenizer.json', 'tokenizer_config.json'];
-  const index = join(dir, 'model.safetensors.index.json');
-  if (existsSync(index)) {
-    const map = (JSON.parse(readFileSync(index, 'utf8')) as { weight_map?: Record<string, string> }).weight_map ?? {};
-    files.push('model.safetensors.index.json', ...new Set(Object.values(map)));
-  } else {
-    files.push('model.safetensors');
-  }
+  const files = checkpointFiles(dir);
   const memoPath = join(root, MEMO_FILE);
   const memo = readMemo(memoPath);
   let changed = false;

@@ -6,13 +6,12 @@
  * Dawn (the optional package `webgpu`) where it loads, the `cpu` device from the optional package
  * onnxruntime-node.
  */
-import { existsSync, statSync } from 'node:fs';
 import { AbortError, InputError } from '../errors';
 import { DEFAULT_HUB, hubSource } from '../load/hub-source';
 import { BUNDLED_MODEL_DIR, BUNDLED_MODEL_PACKAGE } from '../node/bundled-model';
 import { createNodeGpu } from '../node/dawn';
 import { directorySource } from '../node/fs-source';
-import { hubSnapshot, isRepoId } from '../node/hub-download';
+import { modelFolder } from '../node/hub-download';
 import { onnxRuntimeNode } from '../node/onnxruntime';
 import { Engine } from '../worker/engine';
 import { throwIfAborted } from '../worker/job-queue';
@@ -20,8 +19,6 @@ import { loadRequest, textEmbedder, type CreateEmbedderOptions, type EngineApi, 
 
 export * from '../worker/text-embedder';
 export * from './shared';
-
-const isFolder = (path: string) => existsSync(path) && statSync(path).isDirectory();
 
 /** The engine's methods, each answering a promise, as the handle calls a worker's through Comlink. */
 function inProcess(engine: Engine): EngineApi {
@@ -43,10 +40,7 @@ export async function createEmbedder(options: CreateEmbedderOptions = {}): Promi
   throwIfAborted(signal);
   let engine: Engine | undefined;
   try {
-    let folder = isFolder(request.model) ? request.model : undefined;
-    if (!folder && isRepoId(request.model)) {
-      folder = await hubSnapshot({ model: request.model, host: request.host ?? DEFAULT_HUB, revision: request.revision, onProgress: options.onProgress, signal });
-    }
+    const folder = await modelFolder(request.model, { host: request.host ?? DEFAULT_HUB, revision: request.revision, onProgress: options.onProgress, signal });
     engine = new Engine({
       source: (r, onProgress) => (folder ? directorySource(folder) : hubSource({ model: r.model as string, host: r.host, revision: r.revision, onProgress, signal })),
       gpu: createNodeGpu,
