@@ -58,12 +58,14 @@ async function graphFor(open: OpenCheckpoint, linearWeights: LinearWeights, stor
   if (stored) return { graph: stored, table: await open.weights.embedTokens(), pma: await readGroup(open.weights.pma) };
   const checkpoint = await readAllWeights(open);
   const kept = { table: checkpoint.weights.embedTokens, pma: checkpoint.weights.pma };
-  if (!store) return { graph: buildC2llmGraph(checkpoint, linearWeights), ...kept };
-  try {
-    return { graph: await store.save(key, (external) => buildC2llmGraph(checkpoint, linearWeights, external)), ...kept };
-  } catch {
-    return { graph: buildC2llmGraph(checkpoint, linearWeights), ...kept };
+  if (store) {
+    try {
+      return { graph: await store.save(key, (external) => buildC2llmGraph(checkpoint, linearWeights, external)), ...kept };
+    } catch {
+      // A store that cannot save (a full or read-only disk): the graph is built in memory below.
+    }
   }
+  return { graph: buildC2llmGraph(checkpoint, linearWeights), ...kept };
 }
 
 /** The embedding-table rows of `ids`, widened to f32: [T, hidden]. */

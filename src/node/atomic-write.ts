@@ -3,6 +3,7 @@
  * flushed to disk, and only then renamed over the target. A failure (a full disk, a missing folder)
  * removes the temporary file, leaves any old target as it was, and is an InputError naming the path.
  */
+import { writeSync } from 'node:fs';
 import { access, constants, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../errors';
@@ -23,6 +24,15 @@ export async function writeAll(file: FileHandle, bytes: Uint8Array): Promise<voi
     const { bytesWritten } = await file.write(bytes, written, bytes.byteLength - written);
     if (bytesWritten === 0) throw new Error('the disk took no more bytes');
     written += bytesWritten;
+  }
+}
+
+/** writeAll for a synchronous writer: a file descriptor and `writeSync` (or a stand-in, to test a full disk). */
+export function writeAllSync(fd: number, bytes: Uint8Array, write: typeof writeSync = writeSync): void {
+  for (let done = 0; done < bytes.byteLength; ) {
+    const n = write(fd, bytes, done, bytes.byteLength - done);
+    if (n <= 0) throw new Error('the disk took no more bytes');
+    done += n;
   }
 }
 

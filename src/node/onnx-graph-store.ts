@@ -8,21 +8,13 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GraphStore } from '../model/onnx-model';
+import { writeAllSync } from './atomic-write';
 import { cacheRoot } from './cache-root';
 
 const GRAPH_FILE = 'model.onnx';
 const DATA_FILE = 'model.onnx.data';
 /** Tensor offsets in the data file are page-aligned, as onnxruntime's memory-mapping of external data wants. */
 const ALIGNMENT = 4096;
-
-/** Writes all of `bytes` at the end of `fd` (short writes continued; a write that takes nothing is an error). */
-function writeWhole(fd: number, bytes: Uint8Array, write: typeof writeSync): void {
-  for (let done = 0; done < bytes.byteLength; ) {
-    const n = write(fd, bytes, done, bytes.byteLength - done);
-    if (n <= 0) throw new Error('the disk took no more bytes');
-    done += n;
-  }
-}
 
 export interface GraphStoreOptions {
   readonly root?: string;
@@ -53,8 +45,8 @@ export function nodeGraphStore(fingerprint: string, options: GraphStoreOptions =
             location: DATA_FILE,
             write(bytes) {
               const offset = Math.ceil(length / ALIGNMENT) * ALIGNMENT;
-              writeWhole(data, new Uint8Array(offset - length), write);
-              writeWhole(data, bytes, write);
+              writeAllSync(data, new Uint8Array(offset - length), write);
+              writeAllSync(data, bytes, write);
               length = offset + bytes.byteLength;
               return offset;
             },
@@ -65,7 +57,7 @@ export function nodeGraphStore(fingerprint: string, options: GraphStoreOptions =
         }
         const graphFile = openSync(join(temporary, GRAPH_FILE), 'w');
         try {
-          writeWhole(graphFile, graph, write);
+          writeAllSync(graphFile, graph, write);
           fsyncSync(graphFile);
         } finally {
           closeSync(graphFile);
