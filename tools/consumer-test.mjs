@@ -114,6 +114,9 @@ embedder.dispose();
 `);
 }
 
+const launchChromium = () =>
+  chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--enable-unsafe-webgpu', '--no-sandbox', '--disable-background-networking', '--no-first-run'] });
+
 function serve(folder, port) {
   const server = spawn(join(folder, 'node_modules', '.bin', 'vite'), ['preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { cwd: folder, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
@@ -163,7 +166,7 @@ async function main() {
   check(cosine(cli.embeddings[0], node.vector) >= 0.9999, `npx c2llm embed runs from the install and agrees with the library (cosine ${cosine(cli.embeddings[0], node.vector).toFixed(6)})`);
 
   const server = await serve(app, PORT);
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--enable-unsafe-webgpu', '--no-sandbox', '--disable-background-networking', '--no-first-run'] });
+  const browser = await launchChromium();
   try {
     for (const device of ['auto', 'webgpu', 'cpu']) {
       const page = await browser.newPage();
@@ -201,7 +204,7 @@ async function staticSite(tarball, modelTarball) {
   cpSync(join(site, 'node_modules', 'c2llm-nano'), join(site, 'public', 'models', 'c2llm-nano'), { recursive: true });
   sh('npx', ['--no-install', 'vite', 'build', '--logLevel', 'warn'], site);
   const server = await serve(site, SITE_PORT);
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking', '--no-first-run'] });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${SITE_PORT}/`);
