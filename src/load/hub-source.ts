@@ -46,10 +46,12 @@ export function hubSource(options: HubSourceOptions): CheckpointSource {
   };
 
   const fetchImpl = options.fetch ?? fetch;
-  /** Records the sizes of `files` that are not known yet: from the cache's records, else a HEAD request (best effort). */
+  let cacheRecords: Promise<Map<string, number>> | undefined;
+  /** Records the sizes of `files` that are not known yet: from the cache's records (read once), else a HEAD request (best effort). */
   const askSizes = async (files: readonly string[]): Promise<Map<string, number>> => {
     const statuses = new Map<string, number>();
-    const cachedSizes = new Map((await options.cache?.list().catch(() => []))?.map((f) => [f.url, f.bytes]) ?? []);
+    cacheRecords ??= (options.cache?.list() ?? Promise.resolve([])).then((list) => new Map(list.map((f) => [f.url, f.bytes])), () => new Map());
+    const cachedSizes = await cacheRecords;
     await Promise.all(
       files.map(async (file) => {
         const cached = cachedSizes.get(absolute(file));
