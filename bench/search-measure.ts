@@ -146,4 +146,4 @@ export function rowLine(row: SearchRow): string {
   return `| ${row.chunks.toLocaleString('en')} | ${row.dim} | ${row.hybridP50.toFixed(1)} / ${row.hybridP90.toFixed(1)} | ${row.denseP50.toFixed(1)} | ${row.lexicalP50.toFixed(1)} | ${row.bytesPerChunk.toFixed(0)} (${row.f32BytesPerChunk}) | ${row.recall === undefined ? '-' : row.recall.toFixed(3)} | ${row.buildSeconds.toFixed(0)} |`;
 }
 
-export const TABLE_HEAD = ['| chunks | dim | hybrid p50 / p90 ms | dense p50 ms | lexical p50 ms | bytes per chunk (f32 vectors alone) | recall@10 int8 vs f32 | build s |', '|---|---|---|---|---|---|---|---|'];
+export const TABLE_HEAD = ['| chunks | dim | hybrid p50 / p90 ms | dense p50 ms | lexical p50 ms | bytes per chunk (f32 vectors alone) | recall@10 quantized vs f32 | build s |', '|---|---|---|---|---|---|---|---|'];

@@ -1,7 +1,8 @@
 /**
  * `npm run bench:search`: search latency of the index format at 10k, 100k and 1M chunks, dim 256 and 896,
  * k = 10, in Node (dense, lexical and hybrid; p50 and p90 of --queries queries), the index's bytes per
- * chunk against f32 vectors, and the recall@10 of the int8 dense search against exact f32 search (up to
+ * chunk against f32 vectors, and the recall@10 of the quantized dense search (int8, and above 20k chunks a
+ * sign-bit first stage, dense-ranking.ts) against exact f32 search (up to
  * 100k chunks, where the f32 vectors are kept to compare). Data: bench/search-measure.ts. The same in
  * headless Chromium, in a Worker: `npm run bench:search:chromium`. Writes .bench/search-results.json.
  *

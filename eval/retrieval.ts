@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { Bm25Index } from '../src/search/bm25';
 import { quantizeVector } from '../src/search/code-index';
-import { rankScores, type SearchMode } from '../src/search/hybrid';
+import { everyScore, rankScores, type SearchMode } from '../src/search/hybrid';
 import type { Scored } from '../src/search/top-k';
 import { applyPrompt } from '../src/text/prompts';
 import { retrievalMetrics, type Metrics } from './metrics';
@@ -67,7 +67,7 @@ export class Candidates {
     const hybrid = weights.map(() => [] as number[][]);
     const ids = (ranked: Scored[]) => ranked.map((s) => s.id);
     queries.forEach((query, q) => {
-      const scores = { dense: Float32Array.from(this.vectors, (v) => dot(v, queryVectors[q])), lexical: this.lexical.scores(query) };
+      const scores = { dense: everyScore(Float32Array.from(this.vectors, (v) => dot(v, queryVectors[q]))), lexical: this.lexical.scores(query) };
       dense.push(ids(rankScores('dense', scores, k)));
       lexical.push(ids(rankScores('lexical', scores, k)));
       weights.forEach((w, i) => hybrid[i].push(ids(rankScores('hybrid', scores, k, w))));
@@ -87,7 +87,7 @@ export class Candidates {
     });
     let found = 0;
     for (const query of queryVectors) {
-      const top = (vectors: readonly Float32Array[]) => new Set(rankScores('dense', { dense: Float32Array.from(vectors, (v) => dot(v, query)) }, k).map((s) => s.id));
+      const top = (vectors: readonly Float32Array[]) => new Set(rankScores('dense', { dense: everyScore(Float32Array.from(vectors, (v) => dot(v, query))) }, k).map((s) => s.id));
       const exact = top(this.vectors);
       for (const id of top(quantized)) if (exact.has(id)) found++;
     }

@@ -9,7 +9,6 @@ import { Bm25Index } from '../src/search/bm25';
 import { buildIndexData, CodeIndex, mergeIndexData, type EmbeddedFile } from '../src/search/code-index';
 import { decodeIndex, encodeIndex, type IndexHeader } from '../src/search/index-file';
 import { lexicalTokens } from '../src/search/lexical-tokens';
-import { Int8Scorer } from '../src/search/int8-scorer';
 import { TopK } from '../src/search/top-k';
 import { shardOf } from '../src/cli/index-command';
 import { Embedder } from '../src/embedder';
@@ -156,24 +155,6 @@ describe('search', () => {
     const recall = found / 500;
     console.log(`int8 recall@10 against f32: ${recall.toFixed(3)}`);
     expect(recall).toBeGreaterThanOrEqual(0.99);
-  });
-
-  test('the WASM SIMD scorer (one and two steps a turn) gives exactly the integers of the plain loop; dims that are not a multiple of 16 use the loop', () => {
-    const rand = random(5);
-    for (const dim of [256, 896, 48, 40]) {
-      const n = 300;
-      const vectors = new Int8Array(n * dim).map(() => Math.floor(rand() * 255) - 127);
-      const query = new Float32Array(dim).map(() => rand() * 2 - 1);
-      const scorer = new Int8Scorer(vectors, n, dim);
-      expect(scorer.usesSimd).toBe(dim % 16 === 0);
-      const { dots, queryScale } = scorer.dots(query);
-      const q = Array.from(query, (x) => Math.round(x / queryScale));
-      for (let i = 0; i < n; i++) {
-        let expected = 0;
-        for (let d = 0; d < dim; d++) expected += vectors[i * dim + d] * q[d];
-        expect(dots[i], `dim ${dim} row ${i}`).toBe(expected);
-      }
-    }
   });
 
   test('lexical and hybrid find code by the words of its identifiers and path', () => {

@@ -1,14 +1,15 @@
 /**
  * A searchable code index in the index-file format (index-file.ts): built from embedded chunks, merged
- * from shards, or loaded from a file; searched by meaning (int8 vectors against the query in a WASM
- * SIMD kernel, int8-scorer.ts), by words (BM25 over the path and text of each chunk) or both
- * (hybrid.ts), top-k by a bounded heap.
+ * from shards, or loaded from a file; searched by meaning (int8 vectors against the query in WASM SIMD
+ * kernels, dense-scorer.ts, with a sign-bit first stage on large indexes, dense-ranking.ts), by words
+ * (BM25 over the path and text of each chunk) or both (hybrid.ts), top-k by a bounded heap.
  */
 import { IndexFileError } from '../errors';
 import { Bm25Index } from './bm25';
+import { denseRanking } from './dense-ranking';
+import { DenseScorer } from './dense-scorer';
 import { rankScores, type SearchMode } from './hybrid';
 import { decodeIndex, type ChunkerSettings, type IndexData, type IndexedFile, type IndexHeader } from './index-file';
-import { Int8Scorer } from './int8-scorer';
 
 /** One file's chunks and their unit vectors (chunks.length x dim), ready to index. */
 export interface EmbeddedFile extends IndexedFile {
@@ -168,7 +169,7 @@ export function mergeIndexData(parts: readonly { name: string; data: IndexData }
 
 export class CodeIndex {
   private readonly lexical: Bm25Index;
-  private scorer: Int8Scorer | undefined;
+  private scorer: DenseScorer | undefined;
 
   constructor(readonly data: IndexData) {
     this.lexical = Bm25Index.fromFlat(data);
@@ -187,13 +188,9 @@ export class CodeIndex {
     return this.scorer?.usesSimd ?? false;
   }
 
-  /** Every chunk's dense score for `query`: its int8 vector against the query (int16), times both scales. */
-  denseScores(query: Float32Array): Float32Array {
-    this.scorer ??= new Int8Scorer(this.data.vectors, this.size, this.data.dim);
-    const { dots, queryScale } = this.scorer.dots(query);
-    const scores = new Float32Array(this.size);
-    for (let id = 0; id < scores.length; id++) scores[id] = dots[id] * this.data.scales[id] * queryScale;
-    return scores;
+  /** The dense scorer, made on the first search that needs it (it copies the vectors into WASM memory). */
+  private get dense(): DenseScorer {
+    return (this.scorer ??= new DenseScorer(this.data.vectors, this.data.scales, this.data.dim));
   }
 
   /** `vector` (the query's embedding) is needed by dense and hybrid; `text` by lexical and hybrid. */
@@ -201,7 +198,7 @@ export class CodeIndex {
     const vector = query.vector;
     const text = query.text ?? '';
     if (mode !== 'lexical' && (!vector || vector.length !== this.data.dim)) throw new IndexFileError('search', `${mode} search needs a query vector of dim ${this.data.dim}`);
-    const ranked = rankScores(mode, { dense: mode === 'lexical' ? undefined : this.denseScores(vector!), lexical: mode === 'dense' ? undefined : this.lexical.scores(text) }, k);
+    const ranked = rankScores(mode, { dense: mode === 'lexical' ? undefined : denseRanking(this.dense, vector!), lexical: mode === 'dense' ? undefined : this.lexical.scores(text) }, k);
     return ranked.map(({ id, score }) => {
       const chunk = this.data.chunks[id];
       return { path: this.data.files[chunk.file].path, startLine: chunk.startLine, endLine: chunk.endLine, score, text: this.data.texts?.[id] };

@@ -21,11 +21,24 @@ function standardised(values: readonly number[]): number[] {
   return values.map((v) => (sd > 0 ? (v - mean) / sd : 0));
 }
 
+/** The dense side of a search: its best documents, and any document's score (a dot product with the query). */
+export interface DenseScores {
+  /** The `count` best documents, best first. */
+  top(count: number): Scored[];
+  /** The scores of documents `ids`, in that order. */
+  of(ids: readonly number[]): ArrayLike<number>;
+}
+
+/** Dense scores of every document, already computed (id = index). */
+export function everyScore(scores: Float32Array): DenseScores {
+  return { top: (count) => topOfScores(scores, count), of: (ids) => ids.map((id) => scores[id]) };
+}
+
 export interface FusionInput {
   readonly dense: readonly Scored[];
   readonly lexical: readonly Scored[];
-  /** The dense score of any document (a dot product with the query). */
-  denseScore(id: number): number;
+  /** The dense scores of any documents. */
+  denseScores(ids: readonly number[]): ArrayLike<number>;
   /** The lexical score of any document, 0 when it shares no word with the query. */
   lexicalScore(id: number): number;
 }
@@ -33,7 +46,7 @@ export interface FusionInput {
 export function fuse(input: FusionInput, k: number, weight = DEFAULT_LEXICAL_WEIGHT): Scored[] {
   const ids = [...new Set([...input.dense.map((s) => s.id), ...input.lexical.map((s) => s.id)])];
   if (ids.length === 0) return [];
-  const dense = standardised(ids.map((id) => input.denseScore(id)));
+  const dense = standardised(Array.from(input.denseScores(ids)));
   const lexical = standardised(ids.map((id) => input.lexicalScore(id)));
   const top = new TopK(k);
   ids.forEach((id, i) => top.push(id, dense[i] + weight * lexical[i]));
@@ -41,18 +54,18 @@ export function fuse(input: FusionInput, k: number, weight = DEFAULT_LEXICAL_WEI
 }
 
 /**
- * The k best documents by `mode`, from every document's dense score (a dot product with the query;
- * needed by dense and hybrid) and lexical score (BM25, 0 where no word is shared; lexical and hybrid).
+ * The k best documents by `mode`, from the dense side (needed by dense and hybrid) and every document's
+ * lexical score (BM25, 0 where no word is shared; lexical and hybrid).
  */
-export function rankScores(mode: SearchMode, scores: { dense?: Float32Array; lexical?: Float32Array }, k: number, weight = DEFAULT_LEXICAL_WEIGHT): Scored[] {
+export function rankScores(mode: SearchMode, scores: { dense?: DenseScores; lexical?: Float32Array }, k: number, weight = DEFAULT_LEXICAL_WEIGHT): Scored[] {
   const { dense, lexical } = scores;
-  const need = (what: 'dense' | 'lexical', values: Float32Array | undefined): Float32Array => {
+  const need = <T>(what: 'dense' | 'lexical', values: T | undefined): T => {
     if (!values) throw new Error(`${mode} ranking needs the ${what} scores`);
     return values;
   };
-  if (mode === 'dense') return topOfScores(need('dense', dense), k);
+  if (mode === 'dense') return need('dense', dense).top(k);
   if (mode === 'lexical') return topOfScores(need('lexical', lexical), k, matched);
   const [d, l] = [need('dense', dense), need('lexical', lexical)];
   const count = Math.max(k, FUSION_CANDIDATES);
-  return fuse({ dense: topOfScores(d, count), lexical: topOfScores(l, count, matched), denseScore: (id) => d[id], lexicalScore: (id) => l[id] }, k, weight);
+  return fuse({ dense: d.top(count), lexical: topOfScores(l, count, matched), denseScores: (ids) => d.of(ids), lexicalScore: (id) => l[id] }, k, weight);
 }
