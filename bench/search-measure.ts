@@ -7,7 +7,7 @@
 import { Bm25Index } from '../src/search/bm25';
 import { CodeIndex, quantizeVector } from '../src/search/code-index';
 import { encodeIndex, type IndexData } from '../src/search/index-file';
-import { TopK } from '../src/search/top-k';
+import { exactTopIds } from '../test/helpers/exact-search';
 import type { SearchMode } from '../src/search/hybrid';
 import { random } from '../test/helpers/random';
 
@@ -126,13 +126,7 @@ export function measureSearch(n: number, dim: number, queryCount: number): Searc
   if (exact) {
     let found = 0;
     for (const q of queries) {
-      const top = new TopK(10);
-      for (let i = 0; i < n; i++) {
-        let s = 0;
-        for (let d = 0; d < dim; d++) s += exact[i * dim + d] * q.vector[d];
-        top.push(i, s);
-      }
-      const want = new Set(top.sorted().map((r) => r.id));
+      const want = exactTopIds(exact, dim, q.vector);
       const got = index.search(q, 10, 'dense').map((r) => data.chunks.findIndex((c) => data.files[c.file].path === r.path && c.startLine === r.startLine));
       found += got.filter((id) => want.has(id)).length;
     }

@@ -22,6 +22,7 @@ import { nearestRows, shortlistSize } from '../src/search/dense-ranking';
 import { DenseScorer } from '../src/search/dense-scorer';
 import { TopK } from '../src/search/top-k';
 import { applyPrompt } from '../src/text/prompts';
+import { exactTopIds } from '../test/helpers/exact-search';
 
 const SIZES = [500, 1000, 2000, 4000, 8000];
 
@@ -76,13 +77,7 @@ async function main(): Promise<void> {
   };
   for (let q = 0; q < queryCount; q++) {
     const query = all.subarray((n + q) * dim, (n + q + 1) * dim);
-    const want = new TopK(10);
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let d = 0; d < dim; d++) s += exact[i * dim + d] * query[d];
-      want.push(i, s);
-    }
-    const wanted = new Set(want.sorted().map((r) => r.id));
+    const wanted = exactTopIds(exact, dim, query);
     const scores = scorer.scoreAll(query);
     const everyRow = new TopK(10);
     scores.forEach((s, i) => everyRow.push(i, s));

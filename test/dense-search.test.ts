@@ -8,7 +8,7 @@ import { denseRanking, EXHAUSTIVE_UP_TO, nearestRows, shortlistSize } from '../s
 import { DenseScorer } from '../src/search/dense-scorer';
 import { everyScore } from '../src/search/hybrid';
 import { quantizeVector } from '../src/search/code-index';
-import { TopK } from '../src/search/top-k';
+import { exactTopIds } from './helpers/exact-search';
 import { random } from './helpers/random';
 
 function gaussian(rand: () => number): number {
@@ -109,13 +109,7 @@ describe('shortlist', () => {
     for (let q = 0; q < queries; q++) {
       const row = Math.floor(rand() * n);
       const query = unit(exact.subarray(row * dim, (row + 1) * dim).map((x) => x + (0.7 * gaussian(rand)) / Math.sqrt(dim)));
-      const want = new TopK(10);
-      for (let i = 0; i < n; i++) {
-        let s = 0;
-        for (let d = 0; d < dim; d++) s += exact[i * dim + d] * query[d];
-        want.push(i, s);
-      }
-      const wanted = new Set(want.sorted().map((r) => r.id));
+      const wanted = exactTopIds(exact, dim, query);
       const ranking = denseRanking(scorer, query);
       const top = ranking.top(10);
       const all = scorer.scoreAll(query);

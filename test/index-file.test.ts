@@ -16,6 +16,7 @@ import { fingerprintingSource } from '../src/model/fingerprint';
 import { directorySource } from '../src/node/fs-source';
 import { modelFingerprint } from '../src/node/model-fingerprint';
 import { checkpointDir } from './helpers/fixtures';
+import { exactTopIds } from './helpers/exact-search';
 import { random } from './helpers/random';
 
 function unitVectors(count: number, dim: number, rand: () => number): Float32Array {
@@ -143,13 +144,7 @@ describe('search', () => {
     let found = 0;
     for (let q = 0; q < 50; q++) {
       const query = queries.subarray(q * dim, (q + 1) * dim);
-      const exact = new TopK(10);
-      for (let i = 0; i < n; i++) {
-        let s = 0;
-        for (let d = 0; d < dim; d++) s += vectors[i * dim + d] * query[d];
-        exact.push(i, s);
-      }
-      const want = new Set(exact.sorted().map((r) => `f${String(Math.floor(r.id / 10)).padStart(4, '0')}.ts:${(r.id % 10) + 1}`));
+      const want = new Set([...exactTopIds(vectors, dim, query)].map((id) => `f${String(Math.floor(id / 10)).padStart(4, '0')}.ts:${(id % 10) + 1}`));
       found += index.search({ vector: query }, 10, 'dense').filter((r) => want.has(`${r.path}:${r.startLine}`)).length;
     }
     const recall = found / 500;
