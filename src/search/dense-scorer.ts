@@ -7,6 +7,8 @@
  * The query is quantized to int16 (scale max|q| / 32767); a score is the exact integer dot product
  * times the row's scale and the query's. Sign bits are derived from the int8 vectors (bit d set where
  * the value is negative), once, on the first call that needs them: the index file does not store them.
+ * The memory is sized once, for all of it; where it cannot grow that far (WebAssembly's 4 GiB), the
+ * plain loops serve.
  */
 import { instantiateSearchKernels, type SearchKernels } from './search-kernels';
 
@@ -44,7 +46,13 @@ export class DenseScorer {
     this.at.ids = align16(this.at.queryBits + this.signStride);
     this.at.out = this.at.ids + 4 * n;
     this.at.bits = align16(this.at.out + 4 * n);
-    this.grow(kernels.memory, this.at.bits);
+    const bytes = this.at.bits + n * this.signStride;
+    const missing = bytes - kernels.memory.buffer.byteLength;
+    try {
+      if (missing > 0) kernels.memory.grow(Math.ceil(missing / PAGE));
+    } catch {
+      return; // past WebAssembly's 4 GiB (or the browser's limit): the plain loops, same results
+    }
     new Int8Array(kernels.memory.buffer, 0, n * dim).set(vectors);
     this.kernels = kernels;
   }
@@ -115,7 +123,6 @@ export class DenseScorer {
     if (this.bits) return this.bits;
     const { kernels, dim, signStride, size } = this;
     if (kernels) {
-      this.grow(kernels.memory, this.at.bits + size * signStride);
       kernels.signBits(this.at.vectors, size, dim, this.at.bits, signStride);
       this.bits = new Uint8Array(kernels.memory.buffer, this.at.bits, size * signStride);
     } else {
@@ -143,9 +150,5 @@ export class DenseScorer {
     let sum = 0;
     for (let d = 0, at = row * this.dim; d < this.dim; d++) sum += this.vectors[at + d] * this.query[d];
     return sum;
-  }
-
-  private grow(memory: WebAssembly.Memory, bytes: number): void {
-    if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
   }
 }
