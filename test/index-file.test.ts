@@ -161,6 +161,8 @@ describe('search', () => {
     expect(index.search({ vector }, 1, 'dense')[0].path).toBe('src/cache/lru.ts');
     expect(index.search({ vector, text: 'reverse string' }, 4, 'hybrid')).toHaveLength(4);
     expect(() => index.search({ text: 'x' }, 1, 'dense')).toThrow(IndexFileError);
+    expect(() => index.search({ vector: vector.map((x, d) => (d === 3 ? NaN : x)) }, 1, 'hybrid')).toThrow("the query vector's value 3 is NaN, not a finite number");
+    expect(() => index.search({ vector }, 2.5, 'dense')).toThrow('k must be a whole number >= 0, not 2.5');
   });
 
   test('identifier-aware words: camelCase, snake_case, acronyms, paths, plural s', () => {

@@ -198,6 +198,9 @@ export class CodeIndex {
     const vector = query.vector;
     const text = query.text ?? '';
     if (mode !== 'lexical' && (!vector || vector.length !== this.data.dim)) throw new IndexFileError('search', `${mode} search needs a query vector of dim ${this.data.dim}`);
+    const bad = mode === 'lexical' ? -1 : vector!.findIndex((x) => !Number.isFinite(x));
+    if (bad >= 0) throw new IndexFileError('search', `the query vector's value ${bad} is ${vector![bad]}, not a finite number`);
+    if (!Number.isInteger(k) || k < 0) throw new IndexFileError('search', `k must be a whole number >= 0, not ${k}`);
     const ranked = rankScores(mode, { dense: mode === 'lexical' ? undefined : denseRanking(this.dense, vector!), lexical: mode === 'dense' ? undefined : this.lexical.scores(text) }, k);
     return ranked.map(({ id, score }) => {
       const chunk = this.data.chunks[id];
