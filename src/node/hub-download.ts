@@ -41,7 +41,6 @@ export interface HubDownloadOptions {
   readonly baseDelayMs?: number;
 }
 
-
 export function hubCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   if (env.HF_HUB_CACHE) return env.HF_HUB_CACHE;
   return join(env.HF_HOME || join(homedir(), '.cache', 'huggingface'), 'hub');

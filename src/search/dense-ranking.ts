@@ -4,7 +4,7 @@
  * found by counting, not sorting), then their int8 scores. The first stage reads dim / 8 bytes a row
  * instead of dim, which is what keeps a query at 100k rows of dim 896 within its time. The sizes were
  * chosen by `npm run bench:search` (recall@10 against exact f32 search on its clustered vectors) and
- * `npm run eval` (on the bundled model's real embeddings); both print the recall they reach.
+ * `npm run bench:shortlist` (on the bundled model's real embeddings); both print the recall they reach.
  */
 import type { DenseScorer } from './dense-scorer';
 import { everyScore, type DenseScores } from './hybrid';

@@ -20,12 +20,17 @@ const POPCOUNT = Uint8Array.from({ length: 256 }, (_, b) => {
   return c;
 });
 
+/** Sets bit d of `out` (from byte `at`) where values[from + d] < 0, for d < dim: the kernel's `signBits`. */
+function packSigns(values: ArrayLike<number>, from: number, dim: number, out: Uint8Array, at: number): void {
+  for (let d = 0; d < dim; d++) if (values[from + d] < 0) out[at + (d >> 3)] |= 1 << (d & 7);
+}
+
 export class DenseScorer {
   private readonly kernels?: SearchKernels;
   /** Byte offsets in the kernels' memory. */
   private readonly at = { vectors: 0, query: 0, queryBits: 0, ids: 0, out: 0, bits: 0 };
   /** Bytes of sign bits a row: dim / 8 rounded up to 16, so that the Hamming kernel reads whole lanes. */
-  readonly signStride: number;
+  private readonly signStride: number;
   private readonly query: Int16Array;
   private bits?: Uint8Array;
 
@@ -98,12 +103,15 @@ export class DenseScorer {
     return scores;
   }
 
-  /** Every row's count of sign bits (of dim) that differ from the query's. */
+  /**
+   * Every row's count of sign bits (of dim) that differ from the query's. From the kernel, a view of
+   * its output in the kernels' memory: read it before the next call of this scorer.
+   */
   signDistances(query: Float32Array): Int32Array {
     const bits = this.signBits();
     const { kernels, signStride, size } = this;
     const queryBits = new Uint8Array(signStride);
-    for (let d = 0; d < this.dim; d++) if (query[d] < 0) queryBits[d >> 3] |= 1 << (d & 7);
+    packSigns(query, 0, this.dim, queryBits, 0);
     if (kernels) {
       new Uint8Array(kernels.memory.buffer, this.at.queryBits, signStride).set(queryBits);
       kernels.hamming(this.at.bits, size, signStride, this.at.queryBits, this.at.out);
@@ -127,9 +135,7 @@ export class DenseScorer {
       this.bits = new Uint8Array(kernels.memory.buffer, this.at.bits, size * signStride);
     } else {
       const bits = new Uint8Array(size * signStride);
-      for (let row = 0; row < size; row++) {
-        for (let d = 0; d < dim; d++) if (this.vectors[row * dim + d] < 0) bits[row * signStride + (d >> 3)] |= 1 << (d & 7);
-      }
+      for (let row = 0; row < size; row++) packSigns(this.vectors, row * dim, dim, bits, row * signStride);
       this.bits = bits;
     }
     return this.bits;

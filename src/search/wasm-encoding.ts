@@ -33,7 +33,6 @@ const memarg = (align: number, offset: number) => [align, ...uleb(offset)];
 export const op = {
   get: (local: number) => [0x20, local],
   set: (local: number) => [0x21, local],
-  tee: (local: number) => [0x22, local],
   i32: (value: number) => [0x41, ...sleb(value)],
   i32Add: [0x6a],
   i32Mul: [0x6c],
