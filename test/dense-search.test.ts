@@ -42,6 +42,8 @@ describe('dense scorer', () => {
       expect(simd.scoreRows(query, rows), `dim ${dim} scoreRows`).toEqual(loops.scoreRows(query, rows));
       expect(Array.from(simd.scoreRows(query, rows))).toEqual(Array.from(rows, (row) => loops.scoreAll(query)[row]));
       expect(simd.signBits(), `dim ${dim} signBits`).toEqual(loops.signBits());
+      expect(() => simd.scoreRows(query, Uint32Array.of(0, n)), `dim ${dim}`).toThrow(`row ${n} is not in an index of ${n} rows`);
+      expect(() => simd.scoreRows(query, new Uint32Array(n + 1)), `dim ${dim}`).toThrow(`${n + 1} rows asked of an index of ${n}`);
       expect(simd.signDistances(query), `dim ${dim} signDistances`).toEqual(loops.signDistances(query));
     }
   });

@@ -87,8 +87,14 @@ export class DenseScorer {
     return scores;
   }
 
-  /** The scores of rows `ids` against `query`, in that order. */
+  /**
+   * The scores of rows `ids` against `query`, in that order: at most `size` of them (the room the
+   * kernels' memory has for ids and scores), each a row of the index.
+   */
   scoreRows(query: Float32Array, ids: Uint32Array): Float32Array {
+    if (ids.length > this.size) throw new RangeError(`scoreRows: ${ids.length} rows asked of an index of ${this.size}`);
+    const outside = ids.findIndex((row) => row >= this.size);
+    if (outside >= 0) throw new RangeError(`scoreRows: row ${ids[outside]} is not in an index of ${this.size} rows`);
     const queryScale = this.setQuery(query);
     const { kernels, dim } = this;
     const scores = new Float32Array(ids.length);
