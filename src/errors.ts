@@ -77,6 +77,7 @@ export const ERROR_CLASSES: Record<string, { prototype: Error }> = {
   GpuDeviceLostError,
   GpuError,
   ModelNotFoundError,
+  MissingPackageError,
   DownloadError,
   IndexFileError,
   AbortError,

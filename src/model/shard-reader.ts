@@ -12,8 +12,19 @@ import { readJson, type CheckpointSource, type FileRanges } from './source';
 export const INDEX_FILE = 'model.safetensors.index.json';
 export const SINGLE_FILE = 'model.safetensors';
 
-function isPlainFileName(file: string): boolean {
-  return !(file.includes('/') || file.includes('\\') || file.startsWith('.'));
+/**
+ * The shard names of an index's weight_map, each checked to be a plain file name in the checkpoint's own
+ * folder (letters, digits, '_', '-', '.', '+'; not starting with '.'): nothing a path or a URL reads as
+ * more (`../`, `/`, `\\`, `?`, `#`, `%`). Checked before any shard is read or downloaded.
+ */
+export function shardNames(weightMap: unknown): string[] {
+  if (typeof weightMap !== 'object' || weightMap === null || Array.isArray(weightMap) || Object.values(weightMap).some((f) => typeof f !== 'string')) {
+    throw new CheckpointError(INDEX_FILE, 'field "weight_map" must map tensor names to file names');
+  }
+  const files = [...new Set(Object.values(weightMap as Record<string, string>))];
+  const bad = files.find((f) => !/^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,254}$/.test(f));
+  if (bad !== undefined) throw new CheckpointError(INDEX_FILE, `shard name ${JSON.stringify(bad)} in "weight_map" must be a plain file name`);
+  return files;
 }
 
 /**
@@ -150,13 +161,7 @@ export async function openShards(source: CheckpointSource): Promise<{ reader: Te
     return { reader: new ShardReader(source, fileOf, [SINGLE_FILE], { file: SINGLE_FILE, tensors }), listing: SINGLE_FILE };
   }
   const index = (await readJson(source, INDEX_FILE)) as { weight_map?: unknown };
-  const map = index?.weight_map;
-  if (typeof map !== 'object' || map === null || Object.values(map).some((f) => typeof f !== 'string')) {
-    throw new CheckpointError(INDEX_FILE, 'field "weight_map" must map tensor names to file names');
-  }
-  const weightMap = map as Record<string, string>;
-  const files = [...new Set(Object.values(weightMap))];
-  const bad = files.find((f) => !isPlainFileName(f));
-  if (bad !== undefined) throw new CheckpointError(INDEX_FILE, `shard name "${bad}" must be a plain file name`);
+  const files = shardNames(index?.weight_map);
+  const weightMap = index.weight_map as Record<string, string>;
   return { reader: new ShardReader(source, new Map(Object.entries(weightMap)), files), listing: INDEX_FILE };
 }

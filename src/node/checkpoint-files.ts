@@ -5,17 +5,26 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { INDEX_FILE, SINGLE_FILE } from '../model/shard-reader';
+import { CheckpointError } from '../errors';
+import { INDEX_FILE, shardNames, SINGLE_FILE } from '../model/shard-reader';
 
 /** The config and tokenizer files every checkpoint has. */
 export const REQUIRED_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json'];
 
-/** The files of the checkpoint in `dir`: REQUIRED_FILES, then the shard index and the shards it names, or the single weights file. */
+/**
+ * The files of the checkpoint in `dir`: REQUIRED_FILES, then the shard index and the shards it names
+ * (each a plain file name in `dir`, shard-reader.ts's shardNames), or the single weights file.
+ */
 export function checkpointFiles(dir: string): string[] {
   const index = join(dir, INDEX_FILE);
   if (!existsSync(index)) return [...REQUIRED_FILES, SINGLE_FILE];
-  const map = (JSON.parse(readFileSync(index, 'utf8')) as { weight_map?: Record<string, string> }).weight_map ?? {};
-  return [...REQUIRED_FILES, INDEX_FILE, ...new Set(Object.values(map))];
+  let parsed: { weight_map?: unknown };
+  try {
+    parsed = JSON.parse(readFileSync(index, 'utf8')) as { weight_map?: unknown };
+  } catch (cause) {
+    throw new CheckpointError(INDEX_FILE, `cannot be read as JSON (${(cause as Error).message})`, { cause });
+  }
+  return [...REQUIRED_FILES, INDEX_FILE, ...shardNames(parsed?.weight_map)];
 }
 
 /** The SHA-256 (hex) of a file, read as a stream: a 15 GB shard is never in memory. */

@@ -1,6 +1,10 @@
 /**
  * A Hugging Face Hub model on the local disk, for the CLI and the Node library: the checkpoint's files
  * downloaded once into the Hub's own cache layout and read from there afterwards, offline if need be.
+ * What a server says is not trusted: a commit it names must be a commit hash, a shard the index names
+ * a plain file name (both checked before anything is written), a file never grows past the size the
+ * server announced, every wait has a timeout (the answer's headers, then each piece of the body), and
+ * a file's download is locked (`<file>.lock`), so that processes sharing one cache take turns.
  *
  *   <root>/models--<owner>--<name>/snapshots/<commit or revision>/<file>
  *   <root>/models--<owner>--<name>/refs/<revision>      the commit the revision pointed to
@@ -10,13 +14,14 @@
  * place, streamed to disk, and is renamed only when whole and checked: its length against the server's,
  * and its SHA-256 where the Hub states one (X-Linked-Etag, as it does for LFS files). An interrupted
  * download resumes where it stopped with an HTTP Range request; network errors and 5xx answers are
- * retried with backoff. The sizes of all files are asked first (HEAD), so progress has its total
+ * retried with backoff. The sizes of all files are asked first (HEAD, redirects not followed, so that
+ * the size and SHA-256 the Hub puts on a redirect to an LFS file are kept), so progress has its total
  * before the first byte.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, readFile, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DownloadError, ModelNotFoundError } from '../errors';
 import type { DownloadProgress } from '../progress';
 import { answerProblem, sleep } from '../retry';
@@ -39,7 +44,12 @@ export interface HubDownloadOptions {
   readonly retries?: number;
   /** Backoff before retry n is baseDelayMs * 2^n. */
   readonly baseDelayMs?: number;
+  /** How long to wait for an answer's headers, and then for each piece of its body (default 30 s). */
+  readonly timeoutMs?: number;
 }
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const COMMIT = /^[0-9a-f]{40}$/;
 
 export function hubCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   if (env.HF_HUB_CACHE) return env.HF_HUB_CACHE;
@@ -71,6 +81,8 @@ export async function modelFolder(model: string, options: Omit<HubDownloadOption
 export async function hubSnapshot(options: HubDownloadOptions): Promise<string> {
   const { model, revision = 'main', signal } = options;
   if (!isRepoId(model)) throw new ModelNotFoundError(`"${model}" is neither a folder nor a Hugging Face repo id (owner/name)`);
+  if (revision.split('/').some((part) => part === '' || part === '.' || part === '..')) throw new DownloadError(`--revision "${revision}" is not a branch, tag or commit name`);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const repoDir = join(options.root ?? hubCacheRoot(), `models--${model.replace('/', '--')}`);
   const base = `${options.host.replace(/\/$/, '')}/${model}/resolve/${encodeURIComponent(revision)}/`;
   const retries = options.retries ?? 3;
@@ -85,40 +97,54 @@ export async function hubSnapshot(options: HubDownloadOptions): Promise<string> 
   }
 
   /** One request, retried on network errors and retryable answers; 404/401/403 and HTML pages are ModelNotFoundError. */
-  const request = async (file: string, init: RequestInit): Promise<Response> => {
+  const request = async (file: string, init: RequestInit, url = base + file): Promise<TimedResponse> => {
     let last: Error | undefined;
     for (let attempt = 0; attempt <= retries; attempt++) {
       if (attempt > 0) await sleep(baseDelay * 2 ** (attempt - 1), signal);
+      const timer = new IdleTimer(timeoutMs, signal);
       let response: Response;
       try {
-        response = await fetch(base + file, { ...init, signal });
+        response = await fetch(url, { ...init, signal: timer.signal });
       } catch (cause) {
+        timer.stop();
         if (signal?.aborted) throw cause;
-        last = new DownloadError(`${base + file}: network error (${(cause as Error).message})`, { cause });
+        last = new DownloadError(`${url}: ${timer.expired ? `no answer within ${timeoutMs / 1000} s` : `network error (${(cause as Error).message})`}`, { cause });
         continue;
       }
-      // 416: a Range past the end, which downloadFile answers by starting over.
-      const problem = answerProblem(base + file, response, [416]);
-      if (!problem) return response;
+      // 416: a Range past the end, which downloadFile answers by starting over; 3xx: a redirect HEAD keeps.
+      const problem = answerProblem(url, response, [416, 301, 302, 303, 307, 308]);
+      if (!problem) return Object.assign(response, { timer });
+      timer.stop();
       last = problem;
     }
     throw new DownloadError(`${last?.message ?? base + file} (after ${retries + 1} attempts)`, { cause: last });
   };
 
+  /** The file's size, SHA-256 and commit, from its HEAD answer or, for a redirect, from the redirect and then its target. */
   const describe = async (file: string): Promise<Remote & { commit?: string }> => {
-    const response = await request(file, { method: 'HEAD' });
-    const size = Number(response.headers.get('x-linked-size') ?? response.headers.get('content-length'));
+    const answers = [await request(file, { method: 'HEAD', redirect: 'manual' })];
+    for (let hops = 0; answers[0].status >= 300 && answers[0].status < 400; hops++) {
+      const location = answers[0].headers.get('location');
+      answers[0].timer.stop();
+      if (!location || hops >= 5) throw new DownloadError(`${base + file}: HTTP ${answers[0].status} ${location ? 'redirects more than 5 times' : 'without a Location'}`);
+      answers.unshift(await request(file, { method: 'HEAD', redirect: 'manual' }, new URL(location, base + file).href));
+    }
+    answers[0].timer.stop();
+    const header = (name: string) => answers.map((a) => a.headers.get(name)).find((v) => v !== null) ?? undefined;
+    const size = Number(header('x-linked-size') ?? answers[0].headers.get('content-length'));
     if (!Number.isSafeInteger(size) || size < 0) throw new DownloadError(`${base + file}: the server does not say the file's size`);
-    const etag = (response.headers.get('x-linked-etag') ?? '').replace(/"/g, '');
-    return { url: base + file, size, sha256: /^[0-9a-f]{64}$/.test(etag) ? etag : undefined, commit: response.headers.get('x-repo-commit') ?? undefined };
+    const etag = (header('x-linked-etag') ?? '').replace(/"/g, '');
+    return { url: base + file, size, sha256: /^[0-9a-f]{64}$/.test(etag) ? etag : undefined, commit: header('x-repo-commit') };
   };
 
   const config = await describe('config.json');
+  if (config.commit !== undefined && !COMMIT.test(config.commit)) throw new DownloadError(`${config.url}: the server names commit ${JSON.stringify(config.commit.slice(0, 80))}, which is not a commit hash; nothing was written`);
   const snapshot = join(repoDir, 'snapshots', config.commit ?? revision);
   mkdirSync(snapshot, { recursive: true });
   if (config.commit) {
-    mkdirSync(join(repoDir, 'refs'), { recursive: true });
-    writeFileSync(refFile, config.commit);
+    mkdirSync(dirname(refFile), { recursive: true });
+    writeFileSync(`${refFile}.${process.pid}.tmp`, config.commit);
+    renameSync(`${refFile}.${process.pid}.tmp`, refFile);
   }
   const remotes = new Map<string, Remote>([['config.json', config]]);
   for (const file of REQUIRED_FILES.slice(1)) remotes.set(file, await describe(file));
@@ -129,6 +155,7 @@ export async function hubSnapshot(options: HubDownloadOptions): Promise<string> 
     // every size is known before the first reported byte.
     remotes.set(INDEX_FILE, await describe(INDEX_FILE));
     await downloadFile(INDEX_FILE, remotes.get(INDEX_FILE)!, join(snapshot, INDEX_FILE), quiet, request);
+    // Every shard name is checked (a plain file name) before any shard is asked for.
     weights = checkpointFiles(snapshot).filter((file) => !remotes.has(file));
   } catch (error) {
     if (!(error instanceof ModelNotFoundError)) throw error;
@@ -149,58 +176,150 @@ export async function hubSnapshot(options: HubDownloadOptions): Promise<string> 
   return snapshot;
 }
 
+/** A fetch answer with the timer that bounds the wait for each piece of it. */
+type TimedResponse = Response & { readonly timer: IdleTimer };
+type Request = (file: string, init: RequestInit) => Promise<TimedResponse>;
+
 /**
- * One file into `target`: nothing to do when it is there with the right size; else resumed from
- * `<target>.incomplete` (Range), streamed to disk, checked (size, SHA-256 when known), renamed.
+ * Aborts a request when nothing arrives for `ms`: started before the request, pushed back by `touch()`
+ * on every piece of the body, stopped when the answer is read. `signal` also follows the caller's.
  */
-async function downloadFile(file: string, remote: Remote, target: string, report: (loaded: number, fromCache: boolean) => void, request: (file: string, init: RequestInit) => Promise<Response>): Promise<void> {
-  if (existsSync(target) && statSync(target).size === remote.size) {
-    report(remote.size, true);
-    return;
+class IdleTimer {
+  private readonly controller = new AbortController();
+  private timer: ReturnType<typeof setTimeout>;
+  expired = false;
+
+  constructor(
+    readonly ms: number,
+    outer?: AbortSignal,
+  ) {
+    this.timer = this.arm();
+    outer?.addEventListener('abort', () => this.controller.abort(outer.reason), { once: true });
   }
-  const partial = `${target}.incomplete`;
-  for (let attempt = 0; ; attempt++) {
-    if (attempt > 3) throw new DownloadError(`${remote.url}: the download did not complete in ${attempt} attempts; run again to resume`);
-    const have = existsSync(partial) ? statSync(partial).size : 0;
-    if (have > remote.size) rmSync(partial);
-    const resumeAt = have > remote.size ? 0 : have;
-    const response = await request(file, { headers: resumeAt > 0 ? { range: `bytes=${resumeAt}-` } : {} });
-    if (response.status === 416) {
-      rmSync(partial, { force: true });
-      continue;
-    }
-    const appending = response.status === 206;
-    let loaded = appending ? resumeAt : 0;
-    const handle = await open(partial, appending ? 'a' : 'w');
-    let cut: Error | undefined;
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  private arm(): ReturnType<typeof setTimeout> {
+    return setTimeout(() => {
+      this.expired = true;
+      this.controller.abort(new Error(`nothing arrived for ${this.ms / 1000} s`));
+    }, this.ms);
+  }
+
+  touch(): void {
+    clearTimeout(this.timer);
+    this.timer = this.arm();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+}
+
+/**
+ * Holds `<target>.lock` while `work` runs, so that processes sharing a cache do not write one file at
+ * once: a lock whose process has ended is taken over; a live one is waited for (its download has
+ * timeouts of its own), then `work` runs (and finds the file there).
+ */
+async function withFileLock<T>(target: string, work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  const lock = `${target}.lock`;
+  for (;;) {
     try {
-      const reader = response.body!.getReader();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        await writeAll(handle, value);
-        loaded += value.byteLength;
-        report(loaded, false);
-      }
-      await handle.sync();
-    } catch (cause) {
-      cut = cause as Error;
-    } finally {
+      const handle = await open(lock, 'wx');
+      await handle.write(String(process.pid));
       await handle.close();
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number(await readFile(lock, 'utf8').catch(() => ''));
+      if (!processAlive(owner)) await rm(lock, { force: true });
+      else await sleep(200, signal);
     }
-    if (loaded < remote.size) {
-      if (attempt >= 3) throw new DownloadError(`${remote.url}: download stopped at ${loaded} of ${remote.size} bytes${cut ? ` (${cut.message})` : ''}; run again to resume`);
-      continue;
-    }
-    if (loaded !== remote.size) {
-      rmSync(partial, { force: true });
-      throw new DownloadError(`${remote.url}: got ${loaded} bytes, the server said ${remote.size}`);
-    }
-    if (remote.sha256 && (await fileSha256(partial)) !== remote.sha256) {
-      rmSync(partial, { force: true });
-      throw new DownloadError(`${remote.url}: the downloaded bytes do not match the SHA-256 the Hub states (${remote.sha256.slice(0, 12)}…); removed`);
-    }
-    renameSync(partial, target);
-    return;
   }
+  try {
+    return await work();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * One file into `target`, under its lock: nothing to do when it is there with the right size; else
+ * resumed from `<target>.incomplete` (Range), streamed to disk, checked (size, SHA-256 when known),
+ * renamed.
+ */
+async function downloadFile(file: string, remote: Remote, target: string, report: (loaded: number, fromCache: boolean) => void, request: Request): Promise<void> {
+  return withFileLock(target, async () => {
+    if (existsSync(target) && statSync(target).size === remote.size) {
+      report(remote.size, true);
+      return;
+    }
+    const partial = `${target}.incomplete`;
+    for (let attempt = 0; ; attempt++) {
+      if (attempt > 3) throw new DownloadError(`${remote.url}: the download did not complete in ${attempt} attempts; run again to resume`);
+      const have = existsSync(partial) ? statSync(partial).size : 0;
+      if (have > remote.size) rmSync(partial);
+      const resumeAt = have > remote.size ? 0 : have;
+      const response = await request(file, { headers: resumeAt > 0 ? { range: `bytes=${resumeAt}-` } : {} });
+      if (response.status === 416) {
+        response.timer.stop();
+        rmSync(partial, { force: true });
+        continue;
+      }
+      const appending = response.status === 206;
+      let loaded = appending ? resumeAt : 0;
+      const handle = await open(partial, appending ? 'a' : 'w');
+      let cut: Error | undefined;
+      let refused: DownloadError | undefined;
+      try {
+        const reader = response.body!.getReader();
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          response.timer.touch();
+          if (loaded + value.byteLength > remote.size) {
+            await reader.cancel();
+            throw new DownloadError(`${remote.url}: the server sent more than the ${remote.size} bytes it announced; removed`);
+          }
+          await writeAll(handle, value);
+          loaded += value.byteLength;
+          report(loaded, false);
+        }
+        await handle.sync();
+      } catch (cause) {
+        if (response.timer.expired) cut = new DownloadError(`nothing arrived for ${response.timer.ms / 1000} s`);
+        else if (cause instanceof DownloadError) refused = cause;
+        else cut = cause as Error;
+      } finally {
+        response.timer.stop();
+        await handle.close();
+      }
+      if (refused) {
+        rmSync(partial, { force: true });
+        throw refused;
+      }
+      if (loaded < remote.size) {
+        if (attempt >= 3) throw new DownloadError(`${remote.url}: download stopped at ${loaded} of ${remote.size} bytes${cut ? ` (${cut.message})` : ''}; run again to resume`);
+        continue;
+      }
+      if (remote.sha256 && (await fileSha256(partial)) !== remote.sha256) {
+        rmSync(partial, { force: true });
+        throw new DownloadError(`${remote.url}: the downloaded bytes do not match the SHA-256 the Hub states (${remote.sha256.slice(0, 12)}…); removed`);
+      }
+      renameSync(partial, target);
+      return;
+    }
+  });
 }
