@@ -56,6 +56,8 @@ export interface ModelInfo {
 }
 
 export const DEFAULT_MAX_LENGTH = 2048;
+/** Every embedding is L2-normalised; one further from norm 1 than this is a broken computation, never a result. */
+const UNIT_NORM_TOLERANCE = 1e-3;
 
 interface Choice {
   readonly backend: EmbeddingBackend;
@@ -165,6 +167,10 @@ export class Embedder {
       indices.forEach((textIndex, j) => {
         if (!vectors[j].every(Number.isFinite)) {
           throw new CheckpointError(this.model.source, `the embedding of text ${textIndex} is not finite (NaN or infinity): the weights are degenerate (for example all-zero norm weights)`);
+        }
+        const norm = Math.hypot(...vectors[j]);
+        if (Math.abs(norm - 1) > UNIT_NORM_TOLERANCE) {
+          throw new CheckpointError(this.model.source, `the embedding of text ${textIndex} has norm ${norm.toPrecision(3)}, not 1: the weights are degenerate (for example a weight so large that everything else vanishes)`);
         }
         results[textIndex] = vectors[j];
       });

@@ -73,6 +73,20 @@ describe('loadCheckpoint', () => {
     await expect(embedder.embed(['def f(): pass'])).rejects.toThrow(/the embedding of text 0 is not finite \(NaN or infinity\): the weights are degenerate/);
   });
 
+  test('a finite but huge weight that makes f32 normalisation overflow fails the call (norm 0, not 1) instead of returning a zero vector', async () => {
+    const dir = copyCheckpoint('tiny-f32-gqa1');
+    setF32(join(dir, 'model.safetensors'), 'mha_pma.mab.ln1.bias', 3, 3e38);
+    // In float64 the reference gets the true answer, the unit vector along dimension 3.
+    const reference = await Embedder.load(directorySource(dir), { device: 'reference' });
+    expect((await reference.embed(['def f(): pass']))[0][3]).toBeCloseTo(1, 6);
+    const nodeOrt = async () => ({ module: await import('onnxruntime-node'), runtime: 'onnxruntime-node' });
+    for (const options of [{ device: 'cpu', ort: nodeOrt }, { device: 'webgpu', gpu: await createNodeGpu() }] as const) {
+      const embedder = await Embedder.load(directorySource(dir), options);
+      await expect(embedder.embed(['def f(): pass']), options.device).rejects.toThrow(/the embedding of text 0 has norm 0\.00, not 1: the weights are degenerate/);
+      embedder.dispose();
+    }
+  });
+
   test('a tokenizer with an empty vocabulary, or one that gives ids past vocab_size, is refused', async () => {
     const empty = copyCheckpoint('tiny-f32-gqa1');
     editJson(join(empty, 'tokenizer.json'), (t) => ((t.model as { vocab: object }).vocab = {}));

@@ -46,7 +46,7 @@ function sampleFiles(): EmbeddedFile[] {
   return Object.entries(SOURCES).map(([path, texts], i) => ({
     path,
     language: path.split('.').pop()!,
-    hash: `hash${i}`,
+    hash: String(i).padStart(64, 'a'),
     chunks: texts.map((text, j) => ({ startLine: 1 + j * 3, endLine: 2 + j * 3, text })),
     vectors: unitVectors(texts.length, header.dim, rand),
   }));
@@ -84,7 +84,7 @@ describe('index file', () => {
     ['truncated by one byte', () => good.slice(0, good.byteLength - 1), /runs past the end of the data|section "texts"/],
     ['a byte too many', () => { const b = new Uint8Array(good.byteLength + 1); b.set(good); return b; }, /1 bytes after the last section/],
     ['wrong vector dtype', () => withHeader((h) => (h.vectorDtype = 'f32 ')), /"vectorDtype"/],
-    ['negative dim', () => withHeader((h) => (h.dim = -8)), /"dim" must be an integer >= 1/],
+    ['a dim of 0', () => withHeader((h) => (h.dim = 0)), /"dim" must be an integer >= 1/],
     ['chunk count off by one', () => withHeader((h) => (h.counts.chunks += 1)), /section "vectors" is \d+ bytes; the counts make it/],
     ['a section moved', () => withHeader((h) => (h.sections.scales.offset += 8)), /section "scales" starts at/],
     ['sections missing', () => withHeader((h) => delete h.sections.postingFreqs), /"sections" lists/],
@@ -112,6 +112,31 @@ describe('index file', () => {
     [postingDocs[data.postingStarts[t]], postingDocs[data.postingStarts[t] + 1]] = [postingDocs[data.postingStarts[t] + 1], postingDocs[data.postingStarts[t]]];
     expect(() => decodeIndex('order.c2idx', encodeIndex({ ...data, postingDocs }))).toThrow(/chunk ids must be < \d+ and increasing/);
   });
+
+  // What a hostile index might hold that the format rules out: each is refused, naming the field.
+  const data = buildIndexData(header, sampleFiles(), true);
+  const withScale = (i: number, value: number) => Object.assign(data.scales.slice(), { [i]: value });
+  const withFile = (edit: Partial<{ path: string; hash: string; language: string }>) => ({ ...data, files: data.files.map((f, i) => (i === 1 ? { ...f, ...edit } : f)) });
+  const hostile: [string, () => typeof data, RegExp][] = [
+    ['a huge scale', () => ({ ...data, scales: withScale(2, 3e38) }), /scales\[2\] is 3\.0\d*e\+38; a unit vector's scale is > 0 and <= 1\/127/],
+    ['a zero scale on a non-zero vector', () => ({ ...data, scales: withScale(0, 0) }), /scales\[0\] is 0/],
+    ['a scale that makes a vector longer than a unit', () => ({ ...data, scales: withScale(1, data.scales[1] * 1.5) }), /vectors\[1\] has norm 1\.5\d*/],
+    ['an int8 value of -128', () => ({ ...data, vectors: Object.assign(data.vectors.slice(), { [header.dim + 5]: -128 }) }), /vectors\[1\] holds -128/],
+    ['a hash that is not hex', () => withFile({ hash: 'z'.repeat(64) }), /files\[1\] hash "z+" is not a SHA-256/],
+    ['a path with ..', () => withFile({ path: 'lib/../../etc/passwd' }), /files\[1\] path "lib\/\.\.\/\.\.\/etc\/passwd" has an empty, '\.' or '\.\.' part/],
+    ['an absolute path', () => withFile({ path: '/etc/passwd' }), /is absolute/],
+    ['a drive letter', () => withFile({ path: 'C:/Windows/x.py' }), /is absolute/],
+    ['a NUL', () => withFile({ path: 'lib/a\u0000.py' }), /holds a control character/],
+    ['a newline', () => withFile({ path: 'lib/a\n.py' }), /holds a control character/],
+    ['an ESC', () => withFile({ path: 'lib/\u001b]0;owned\u0007.py' }), /holds a control character/],
+    ['a backslash', () => withFile({ path: 'lib\\a.py' }), /holds a backslash/],
+    ['a . part', () => withFile({ path: 'lib/./a.py' }), /has an empty, '\.' or '\.\.' part/],
+    ['an empty part', () => withFile({ path: 'lib//a.py' }), /has an empty, '\.' or '\.\.' part/],
+    ['a lone .', () => withFile({ path: '.' }), /has an empty, '\.' or '\.\.' part/],
+  ];
+  test.each(hostile)('the reader refuses what the format rules out: %s', (_, make, message) => {
+    expect(() => decodeIndex('hostile.c2idx', encodeIndex(make()))).toThrow(message);
+  });
 });
 
 describe('search', () => {
@@ -134,7 +159,7 @@ describe('search', () => {
     const files: EmbeddedFile[] = Array.from({ length: n / 10 }, (_, f) => ({
       path: `f${String(f).padStart(4, '0')}.ts`,
       language: 'typescript',
-      hash: `${f}`,
+      hash: String(f).padStart(64, 'b'),
       chunks: Array.from({ length: 10 }, (_, j) => ({ startLine: j + 1, endLine: j + 1, text: `chunk ${f} ${j}` })),
       vectors: vectors.subarray(f * 10 * dim, (f + 1) * 10 * dim),
     }));

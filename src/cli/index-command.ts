@@ -10,6 +10,7 @@
 import { sha256Hex } from '../hash';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Embedder } from '../embedder';
@@ -17,37 +18,75 @@ import { InputError } from '../errors';
 import { checkWritable, writeFileAtomic } from '../node/atomic-write';
 import { modelFingerprint } from '../node/model-fingerprint';
 import { readIndexFile } from '../node/read-index';
-import { CHUNKER_VERSION, chunkFile, DEFAULT_CHUNK_OPTIONS } from '../search/chunker';
+import { CHUNKER_VERSION, chunkFile, DEFAULT_CHUNK_OPTIONS, embeddedText } from '../search/chunker';
 import { buildIndexData, fileChunkRanges, mergeIndexData, type EmbeddedFile } from '../search/code-index';
-import { encodeIndex, type IndexData, type IndexHeader } from '../search/index-file';
-import { decodeText, languageOf, skipByPath } from '../search/corpus';
+import { encodeIndex, indexPathProblem, type IndexData, type IndexHeader } from '../search/index-file';
+import { decodeText, languageOf, MAX_FILE_BYTES, skipByPath, type SkipReason } from '../search/corpus';
+import { vectorKey } from '../search/indexer';
 import { applyPrompt } from '../text/prompts';
 import { embedWithProgress, loadEmbedder, MODEL_FLAGS, modelChoice } from './load-model';
 import { ProgressLine } from './progress';
+import { printable } from './terminal-text';
 
 export const INDEX_USAGE = 'usage: c2llm index <folder> --output <file> [--model <dir>] [--device webgpu|cpu|reference|auto] [--dtype auto|int8] [--update] [--shard i/N] [--no-texts] [--progress]';
 export const MERGE_USAGE = 'usage: c2llm merge <shard files...> --output <file>';
 
 type Log = (line: string) => void;
 
-/** Every file under `root`, as '/'-separated relative paths, sorted; skipped folders are not entered. */
-async function walk(root: string): Promise<{ path: string; full: string; bytes: number }[]> {
-  const out: { path: string; full: string; bytes: number }[] = [];
-  const visit = async (dir: string) => {
-    const entries = await readdir(dir, { withFileTypes: true });
+interface WalkedFile {
+  readonly path: string;
+  readonly full: string;
+  readonly bytes: number;
+}
+
+/**
+ * Every file under `root`, as '/'-separated relative paths, sorted; skipped folders are not entered.
+ * What cannot be listed or read (no permission, a path past the system's limit, a name that is not
+ * valid UTF-8 or holds a control character) is skipped and named, never the end of the run.
+ */
+async function walk(root: string, skipped: Map<string, SkipReason>): Promise<WalkedFile[]> {
+  const out: WalkedFile[] = [];
+  const visit = async (dir: string, relativeDir: string) => {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      skipped.set(relativeDir || '.', 'unreadable');
+      return;
+    }
     for (const entry of entries) {
       const full = join(dir, entry.name);
       const path = relative(root, full).split(sep).join('/');
-      if (entry.isDirectory()) {
-        if (skipByPath(`${path}/x.js`, 0) !== 'folder') await visit(full);
+      if (entry.name.includes('\uFFFD') || indexPathProblem(path)) {
+        skipped.set(path, 'unusual name');
+      } else if (entry.isDirectory()) {
+        if (skipByPath(`${path}/x.js`, 0) !== 'folder') await visit(full, path);
       } else if (entry.isFile()) {
-        out.push({ path, full, bytes: (await stat(full)).size });
+        const info = await stat(full).catch(() => undefined);
+        if (info) out.push({ path, full, bytes: info.size });
+        else skipped.set(path, 'unreadable');
       }
     }
   };
-  await visit(root);
+  await visit(root, '');
   return out.sort((a, b) => (a.path < b.path ? -1 : 1));
 }
+
+/** Each skipped file or folder and why, on stderr: all of them for most reasons, a count for what is plainly not code. */
+function logSkipped(skipped: ReadonlyMap<string, SkipReason>, log: Log): void {
+  const byReason = new Map<SkipReason, string[]>();
+  for (const [path, reason] of skipped) byReason.set(reason, [...(byReason.get(reason) ?? []), path]);
+  for (const [reason, paths] of byReason) {
+    if (reason === 'not code' || reason === 'folder') {
+      log(`c2llm: skipped ${paths.length} ${reason === 'folder' ? 'file(s) in dependency or build folders' : 'file(s) that are not code'}`);
+      continue;
+    }
+    const shown = paths.slice(0, SKIPPED_SHOWN);
+    log(`c2llm: skipped (${reason}${reason === 'too large' ? `, over ${MAX_FILE_BYTES / 1024} KiB` : ''}): ${shown.map(printable).join(', ')}${paths.length > shown.length ? ` and ${paths.length - shown.length} more` : ''}`);
+  }
+}
+
+const SKIPPED_SHOWN = 20;
 
 /** FNV-1a of the path's UTF-8 bytes: the same shard for the same path on every machine. */
 export function shardOf(path: string, shards: number): number {
@@ -65,7 +104,7 @@ function parseShard(value: string | undefined): { index: number; count: number }
   return { index, count };
 }
 
-/** The vectors of an earlier index by file hash, when it was made with this model and chunker. */
+/** The vectors of an earlier index by file (indexer.ts's vectorKey: path and content), when it was made with this model and chunker. */
 function reusableVectors(previous: IndexData, header: IndexHeader, log: Log): Map<string, Float32Array> {
   const reuse = new Map<string, Float32Array>();
   if (previous.model.fingerprint !== header.model.fingerprint || JSON.stringify(previous.chunker) !== JSON.stringify(header.chunker)) {
@@ -80,13 +119,13 @@ function reusableVectors(previous: IndexData, header: IndexHeader, log: Log): Ma
     for (let id = from; id < to; id++) {
       for (let d = 0; d < dim; d++) vectors[(id - from) * dim + d] = previous.vectors[id * dim + d] * previous.scales[id];
     }
-    reuse.set(f.hash, vectors);
+    reuse.set(vectorKey(f.path, f.hash), vectors);
   });
   return reuse;
 }
 
 async function embedFiles(embedder: Embedder, files: { path: string; language: string; hash: string; chunks: EmbeddedFile['chunks'] }[], progress: ProgressLine): Promise<EmbeddedFile[]> {
-  const texts = files.flatMap((f) => f.chunks.map((c) => applyPrompt(c.text, { kind: 'document' })));
+  const texts = files.flatMap((f) => f.chunks.map((c) => applyPrompt(embeddedText(f.path, c), { kind: 'document' })));
   const vectors = await embedWithProgress(embedder, texts, progress);
   let next = 0;
   return files.map((f) => {
@@ -120,17 +159,19 @@ export async function indexCommand(argv: string[], log: Log): Promise<void> {
     dim: 0,
     chunker: { version: CHUNKER_VERSION, ...DEFAULT_CHUNK_OPTIONS },
   };
-  const files = (await walk(folder)).filter((f) => !shard || shardOf(f.path, shard.count) === shard.index);
+  const skipped = new Map<string, SkipReason>();
+  const files = (await walk(folder, skipped)).filter((f) => !shard || shardOf(f.path, shard.count) === shard.index);
   const kept: { path: string; language: string; hash: string; chunks: EmbeddedFile['chunks'] }[] = [];
-  let skipped = 0;
   for (const f of files) {
-    if (skipByPath(f.path, f.bytes)) {
-      skipped++;
+    const reason = skipByPath(f.path, f.bytes);
+    if (reason) {
+      skipped.set(f.path, reason);
       continue;
     }
-    const text = decodeText(new Uint8Array(await readFile(f.full)));
+    const bytes = await readFile(f.full).catch(() => undefined);
+    const text = bytes && decodeText(new Uint8Array(bytes));
     if (text === undefined) {
-      skipped++;
+      skipped.set(f.path, bytes ? 'binary' : 'unreadable');
       continue;
     }
     const chunks = chunkFile(f.path, text, DEFAULT_CHUNK_OPTIONS);
@@ -140,13 +181,14 @@ export async function indexCommand(argv: string[], log: Log): Promise<void> {
   try {
     const withDim = { ...header, dim: embedder.dim };
     const reuse = previous ? reusableVectors(previous, withDim, log) : new Map<string, Float32Array>();
-    const reused = new Set(kept.filter((f) => reuse.get(f.hash)?.length === f.chunks.length * embedder.dim));
+    const reused = new Set(kept.filter((f) => reuse.get(vectorKey(f.path, f.hash))?.length === f.chunks.length * embedder.dim));
     const todo = kept.filter((f) => !reused.has(f));
     const chunkCount = todo.reduce((n, f) => n + f.chunks.length, 0);
-    log(`c2llm: ${kept.length} files (${skipped} skipped${shard ? `, shard ${shard.index}/${shard.count}` : ''}), ${chunkCount} chunks to embed, ${reused.size} files unchanged`);
+    logSkipped(skipped, log);
+    log(`c2llm: ${kept.length} files (${skipped.size} skipped${shard ? `, shard ${shard.index}/${shard.count}` : ''}), ${chunkCount} chunks to embed, ${reused.size} files unchanged`);
     const progress = new ProgressLine(chunkCount, 'chunks', values.progress === true);
     const embedded = await embedFiles(embedder, todo, progress);
-    const all = [...embedded, ...[...reused].map((f) => ({ ...f, vectors: reuse.get(f.hash)! }))];
+    const all = [...embedded, ...[...reused].map((f) => ({ ...f, vectors: reuse.get(vectorKey(f.path, f.hash))! }))];
     const data = buildIndexData(withDim, all, values['no-texts'] !== true);
     const bytes = encodeIndex(data);
     await writeFileAtomic(values.output, bytes);

@@ -1,10 +1,12 @@
 /**
  * `c2llm search --index <file> (--query <text> | --queries <file.json>) [--k 10] [--mode hybrid|dense|lexical]
  *  [--json] [--model <dir>] [--device ...] [--dtype ...]`: ranks an index's chunks for each query. Queries
- * are embedded as queries (the code-search instruction) with the model the index names (the bundled
- * C2LLM-nano, or --model), whose fingerprint must match the index's. With --queries or --json, stdout is
- * exactly {"results": [[{"path", "startLine", "endLine", "score"}, ...], ...]}: one list per query, best
- * first; otherwise a readable listing.
+ * are embedded as queries (the code-search instruction) with --model, else the bundled C2LLM-nano; its
+ * fingerprint must match the index's. An index is a file people get from others: it never chooses what
+ * is loaded, read or downloaded (the model it names is only compared). With --queries or --json, stdout
+ * is exactly {"results": [[{"path", "startLine", "endLine", "score"}, ...], ...]}: one list per query,
+ * best first; otherwise a readable listing, its control characters (from paths, texts or queries) shown
+ * as escapes so that an index cannot move the cursor or rewrite the terminal.
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -16,6 +18,7 @@ import { CodeIndex, type CodeSearchResult } from '../search/code-index';
 import { SEARCH_MODES, type SearchMode } from '../search/hybrid';
 import { applyPrompt } from '../text/prompts';
 import { loadEmbedder, MODEL_FLAGS, modelChoice } from './load-model';
+import { printable } from './terminal-text';
 
 export const SEARCH_USAGE = 'usage: c2llm search --index <file> (--query <text> | --queries <file.json>) [--k 10] [--mode hybrid|dense|lexical] [--json] [--model <dir>] [--device ...] [--dtype ...]';
 
@@ -31,11 +34,11 @@ async function readQueries(file: string): Promise<string[]> {
 }
 
 function listing(query: string, results: readonly CodeSearchResult[]): string {
-  const lines = [`${query}`];
+  const lines = [printable(query)];
   results.forEach((r, i) => {
-    lines.push(`${String(i + 1).padStart(3)}. ${r.path}:${r.startLine}-${r.endLine}  (${r.score.toFixed(3)})`);
+    lines.push(`${String(i + 1).padStart(3)}. ${printable(r.path)}:${r.startLine}-${r.endLine}  (${r.score.toFixed(3)})`);
     const first = r.text?.split('\n').find((l) => l.trim() !== '');
-    if (first) lines.push(`       ${first.trim().slice(0, 100)}`);
+    if (first) lines.push(`       ${printable(first.trim().slice(0, 100))}`);
   });
   return lines.join('\n');
 }
@@ -56,11 +59,13 @@ export async function searchCommand(argv: string[], log: (line: string) => void)
 
   let vectors: (Float32Array | undefined)[] = queries.map(() => undefined);
   if (mode !== 'lexical') {
-    const named = index.data.model.id;
-    // Without --model, the model the index names: the bundled one, a Hub repo id (loaded like --model), or a folder.
-    const choice = await modelChoice({ ...values, model: values.model ?? (named === BUNDLED_MODEL_NAME ? undefined : named) });
+    const named = printable(index.data.model.id);
+    const choice = await modelChoice(values);
     const fingerprint = await modelFingerprint(choice.dir);
-    if (fingerprint !== index.data.model.fingerprint) throw new IndexFileError(values.index, `was made with another model (${named}, ${index.data.model.fingerprint.slice(0, 19)}…) than ${choice.dir} (${fingerprint.slice(0, 19)}…)`);
+    if (fingerprint !== index.data.model.fingerprint) {
+      if (values.model === undefined) throw new IndexFileError(values.index, `was made with ${named}, not the bundled ${BUNDLED_MODEL_NAME}: pass --model <that model's folder or Hub repo id> to search it (an index never chooses which model is loaded)`);
+      throw new IndexFileError(values.index, `was made with another model (${named}, ${index.data.model.fingerprint.slice(0, 19)}…) than ${choice.dir} (${fingerprint.slice(0, 19)}…)`);
+    }
     const embedder = await loadEmbedder(choice, log);
     try {
       vectors = await embedder.embed(queries.map((q) => applyPrompt(q, { kind: 'query' })));

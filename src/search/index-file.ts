@@ -12,8 +12,8 @@
  * Header: { model: {id, fingerprint}, dim, vectorDtype: "int8", chunker: {version, maxLines, mergeLines,
  * overlapLines}, counts: {files, chunks, terms, postings}, hasTexts, sections: {name: {offset, length}} }.
  * Sections (n = chunks, t = terms, p = postings):
- *   vectors       i8  [n, dim]   each chunk's unit vector v ~ scale * q, q in [-127, 127]
- *   scales        f32 [n]        per-vector scale, finite and > 0 (0 only for an all-zero vector)
+ *   vectors       i8  [n, dim]   each chunk's unit vector v ~ scale * q, q in [-127, 127], |scale * q| within 2% of 1
+ *   scales        f32 [n]        per-vector scale, > 0 and <= 1/127 (a unit vector's largest value is at most 1)
  *   chunks        u32 [n, 3]     file index, start line, end line (1-based, inclusive)
  *   files         JSON           [{path, language, hash}] sorted by path; chunks are in file order
  *   terms         JSON           the lexical vocabulary, sorted (code unit order), no duplicates
@@ -23,14 +23,39 @@
  *   chunkLengths  u32 [n]        words per chunk (BM25's document length)
  *   texts         JSON           [chunk text], only when hasTexts
  *
+ * Paths are relative, '/'-separated, without empty, '.' or '..' parts, a drive letter, a backslash or
+ * a control character (indexPathProblem); file hashes are 64 lowercase hex digits.
+ *
  * The reader is strict, like the checkpoint loader: every field, count, offset and length is checked
  * before use, sections must tile the data exactly, and any failure is an IndexFileError naming the field.
+ * An index is a file people download from others: nothing in it is trusted.
  */
 import { IndexFileError } from '../errors';
 
 export const INDEX_MAGIC = 'C2LLMIDX';
 export const INDEX_FORMAT_VERSION = 1;
 export const INDEX_FILE_EXTENSION = '.c2idx';
+
+/** The largest scale of a unit vector's int8 form (its largest value is at most 1), with rounding's slack. */
+const MAX_SCALE = (1 / 127) * (1 + 1e-6);
+/** How far |scale * q| may be from 1: int8 rounding moves a unit vector's norm by well under 1%. */
+const UNIT_NORM_SLACK = 0.02;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/**
+ * Why `path` cannot be a file's path in an index (undefined when it can): it must be relative,
+ * '/'-separated, without empty, '.' or '..' parts, a drive letter, a backslash or a control character,
+ * so that whatever joins it to a folder or prints it stays inside that folder and that line.
+ */
+export function indexPathProblem(path: string): string | undefined {
+  if (path === '') return 'is empty';
+  if (CONTROL.test(path)) return 'holds a control character';
+  if (path.includes('\\')) return 'holds a backslash';
+  if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) return 'is absolute';
+  if (path.split('/').some((part) => part === '' || part === '.' || part === '..')) return "has an empty, '.' or '..' part";
+  return undefined;
+}
 
 export interface IndexedFile {
   /** Relative to the indexed folder, '/'-separated. */
@@ -161,6 +186,7 @@ export function decodeIndex(file: string, bytes: Uint8Array): IndexData {
   };
   const model = object(header.model, 'model');
   if (typeof model.id !== 'string' || typeof model.fingerprint !== 'string') fail('header field "model" needs string "id" and "fingerprint"');
+  if (CONTROL.test(model.id as string) || CONTROL.test(model.fingerprint as string)) fail('header field "model" holds a control character');
   const dim = count(header.dim, 'dim', 1);
   if (header.vectorDtype !== 'int8') fail(`header field "vectorDtype" is ${JSON.stringify(header.vectorDtype)}; this reader reads "int8"`);
   const chunkerRaw = object(header.chunker, 'chunker');
@@ -195,7 +221,7 @@ export function decodeIndex(file: string, bytes: Uint8Array): IndexData {
   const typed = <T>(name: SectionName, elementBytes: number, elements: number, make: (buffer: ArrayBuffer, offset: number, length: number) => T): T => {
     const raw = section(name);
     if (raw.byteLength !== elements * elementBytes) fail(`section "${name}" is ${raw.byteLength} bytes; the counts make it ${elements * elementBytes}`);
-    const copy = raw.slice();
+    const copy = new Uint8Array(raw); // a copy, aligned (a Node Buffer's slice() would be a view of its pool)
     return make(copy.buffer, 0, elements);
   };
   const json = (name: SectionName): unknown => {
@@ -223,6 +249,10 @@ export function decodeIndex(file: string, bytes: Uint8Array): IndexData {
   const files = (filesRaw as unknown[]).map((f, i): IndexedFile => {
     const { path, language, hash } = (f ?? {}) as Record<string, unknown>;
     if (typeof path !== 'string' || path === '' || typeof language !== 'string' || typeof hash !== 'string') fail(`files[${i}] needs string "path", "language" and "hash"`);
+    const problem = indexPathProblem(path as string);
+    if (problem) fail(`files[${i}] path ${JSON.stringify(path)} ${problem}`);
+    if (CONTROL.test(language as string)) fail(`files[${i}] language ${JSON.stringify(language)} holds a control character`);
+    if (!SHA256_HEX.test(hash as string)) fail(`files[${i}] hash ${JSON.stringify((hash as string).slice(0, 80))} is not a SHA-256 (64 lowercase hex digits)`);
     return { path: path as string, language: language as string, hash: hash as string };
   });
   files.forEach((f, i) => i > 0 && !(files[i - 1].path < f.path) && fail(`files[${i}] "${f.path}" is not after "${files[i - 1].path}": files must be sorted by path, without repeats`));
@@ -234,7 +264,17 @@ export function decodeIndex(file: string, bytes: Uint8Array): IndexData {
     if (i > 0 && fileIndex < chunks[i - 1].file) fail(`chunks[${i}] is out of file order`);
     chunks.push({ file: fileIndex, startLine, endLine });
   }
-  scales.forEach((s, i) => (Number.isFinite(s) && s >= 0) || fail(`scales[${i}] is ${s}; scales must be finite and >= 0`));
+  for (let i = 0; i < n; i++) {
+    const scale = scales[i];
+    if (!(scale > 0 && scale <= MAX_SCALE)) fail(`scales[${i}] is ${scale}; a unit vector's scale is > 0 and <= 1/127`);
+    let squares = 0;
+    for (let d = i * dim; d < (i + 1) * dim; d++) {
+      if (vectors[d] === -128) fail(`vectors[${i}] holds -128; int8 values are in [-127, 127]`);
+      squares += vectors[d] * vectors[d];
+    }
+    const norm = scale * Math.sqrt(squares);
+    if (Math.abs(norm - 1) > UNIT_NORM_SLACK) fail(`vectors[${i}] has norm ${norm.toPrecision(3)} (scale x values); chunk vectors are unit vectors`);
+  }
   if (!Array.isArray(termsRaw) || termsRaw.length !== nTerms || termsRaw.some((t) => typeof t !== 'string')) fail(`section "terms" must be an array of ${nTerms} strings`);
   const terms = termsRaw as string[];
   terms.forEach((t, i) => i > 0 && !(terms[i - 1] < t) && fail(`terms[${i}] "${t}" is not after "${terms[i - 1]}": terms must be sorted, without repeats`));

@@ -30,6 +30,11 @@ MAX_CODE_CHARS = 3000
 MIN_CODE_LINES = 3
 MIN_QUERY_WORDS, MAX_QUERY_WORDS = 3, 40
 TEST_PERCENT, VALIDATION_PERCENT = 8, 4
+# Codebases that evaluation sets are written over (tools/train/evaluation-codebases.json): never training data.
+with open(os.path.join(HERE, "evaluation-codebases.json")) as _f:
+    EVALUATION_CODEBASES = json.load(_f)["codebases"]
+EXCLUDED_ROOTS = tuple(c["root"].rstrip("/") + "/" for c in EVALUATION_CODEBASES if c.get("root"))
+EXCLUDED_NPM = {c["npm"] for c in EVALUATION_CODEBASES if c.get("npm")}
 
 # ---------------------------------------------------------------- query cleaning
 
@@ -184,6 +189,9 @@ def brace_pairs(source, lang):
 def walk(root, suffixes, skip=re.compile(r"/(test|tests|testdata|__pycache__|examples?|benches|vendor)/")):
     for folder, dirs, files in os.walk(root):
         dirs.sort()
+        if (folder.rstrip("/") + "/").startswith(EXCLUDED_ROOTS):
+            dirs.clear()
+            continue
         for f in sorted(files):
             path = os.path.join(folder, f)
             if f.endswith(suffixes) and not skip.search("/" + os.path.relpath(path, root) + "/") and not f.endswith((".min.js", ".d.ts", "_test.go")):
@@ -226,8 +234,16 @@ def tree_sources(lang, root, suffixes, depth):
             yield lang, group, rel, text
 
 
-def npm_sources(npm_dir):
+def npm_packages():
     packages = [l.strip() for l in open(os.path.join(HERE, "npm-packages.txt")) if l.strip() and not l.startswith("#")]
+    leaked = [p for p in packages if p.rsplit("@", 1)[0] in EXCLUDED_NPM]
+    if leaked:
+        sys.exit(f"npm-packages.txt: {', '.join(leaked)} is an evaluation codebase (evaluation-codebases.json)")
+    return packages
+
+
+def npm_sources(npm_dir):
+    packages = npm_packages()
     modules = os.path.join(npm_dir, "node_modules")
     if not os.path.isdir(modules):
         subprocess.run(["npm", "install", "--ignore-scripts", "--no-audit", "--no-fund", "--prefix", npm_dir, *packages], check=True)
@@ -240,12 +256,36 @@ def npm_sources(npm_dir):
                 yield "javascript", name, os.path.relpath(path, modules), text
 
 
+def context_path(lang, path):
+    """The path as an index of its own codebase records it: relative to the library's root."""
+    for root in PYTHON_ROOTS:
+        if path.startswith(root + "/"):
+            return path[len(root) + 1:]
+    return path
+
+
+def manifest(npm_dir, stats, groups):
+    """Every source of the corpus with its version, and the packages (groups) each split holds."""
+    def deb_version(package):
+        out = subprocess.run(["dpkg-query", "-W", "-f=${Version}", package], capture_output=True, text=True)
+        return out.stdout.strip() or None
+    debian = {name: deb_version(name) for name in ("openjdk-17-source", "libpython3.11-stdlib", "golang-1.19-src", "rust-src")}
+    npm = {}
+    for spec in npm_packages():
+        name = spec.rsplit("@", 1)[0] if spec.rfind("@") > 0 else spec
+        with open(os.path.join(npm_dir, "node_modules", name, "package.json")) as f:
+            npm[name] = json.load(f)["version"]
+    return {"debian": debian, "python_dist_packages": sorted({g.split(":", 1)[1] for g in groups["train"] if g.startswith("python:") and not g.startswith("python:stdlib/")}),
+            "npm": npm, "excluded": [c["id"] for c in EVALUATION_CODEBASES], "pairs": stats,
+            "packages": {split: len(g) for split, g in groups.items()}}
+
+
 def extract(source_iter):
     for lang, group, path, text in source_iter:
         pairs = python_pairs(text, path) if lang == "python" else brace_pairs(text, {"javascript": "js"}.get(lang, lang))
         for name, query, code in pairs:
             if len(code) <= MAX_CODE_CHARS and code.count("\n") + 1 >= MIN_CODE_LINES:
-                yield {"lang": lang, "package": f"{lang}:{group}", "path": path, "name": name, "query": query, "code": code}
+                yield {"lang": lang, "package": f"{lang}:{group}", "path": path, "context": context_path(lang, path), "name": name, "query": query, "code": code}
 
 
 def split_of(package):
@@ -266,6 +306,7 @@ def main():
     seen_code, seen_query = set(), set()
     outputs = {s: open(os.path.join(args.out, f"{s}.jsonl.tmp"), "w") for s in ("train", "validation", "test")}
     stats = {}
+    groups = {"train": set(), "validation": set(), "test": set()}
     for source in sources:
         for pair in extract(source):
             code_key = hashlib.sha1(re.sub(r"\s+", "", pair["code"]).encode()).digest()
@@ -276,6 +317,7 @@ def main():
             seen_query.add(query_key)
             split = split_of(pair["package"])
             outputs[split].write(json.dumps(pair) + "\n")
+            groups[split].add(pair["package"])
             key = f"{split}/{pair['lang']}"
             stats[key] = stats.get(key, 0) + 1
         print(json.dumps(stats), file=sys.stderr)
@@ -284,6 +326,8 @@ def main():
         os.replace(f.name, os.path.join(args.out, f"{split}.jsonl"))
     with open(os.path.join(args.out, "corpus-stats.json"), "w") as f:
         json.dump(stats, f, indent=1, sort_keys=True)
+    with open(os.path.join(args.out, "corpus-manifest.json"), "w") as f:
+        json.dump(manifest(args.npm_dir, stats, groups), f, indent=1, sort_keys=True)
 
 
 if __name__ == "__main__":

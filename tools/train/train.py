@@ -15,6 +15,7 @@ import json
 import math
 import os
 import random
+import sys
 import time
 
 import numpy as np
@@ -22,6 +23,9 @@ import torch
 import torch.nn.functional as F
 
 from model import C2LLM
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import c2llm_reference as ref  # noqa: E402
 
 TEMPERATURE = 0.05
 
@@ -149,6 +153,7 @@ def main():
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--init-embeddings", help="a [vocab, hidden] .npy (cooccurrence.py) to start the token embeddings from")
     p.add_argument("--init-state", help="a state.pt to start the weights from (a second phase: new optimizer and schedule)")
+    p.add_argument("--init-checkpoint", help="an exported checkpoint folder (config.json + model.safetensors) to start the weights from (a further phase)")
     p.add_argument("--negatives", help="a JSON list (mine_negatives.py): one hard-negative document per training pair, added to each batch")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
@@ -173,6 +178,9 @@ def main():
         model.plm_model.model.embed_tokens.weight.data.copy_(table)
     if args.init_state:
         model.load_state_dict(torch.load(args.init_state)["model"])
+    if args.init_checkpoint:
+        stored = ref.read_checkpoint(args.init_checkpoint)
+        model.load_state_dict({name: torch.from_numpy(values.astype(np.float32)) for name, values in stored.items()})
     negatives = json.load(open(args.negatives)) if args.negatives else None
     decay = [p_ for n, p_ in model.named_parameters() if p_.dim() >= 2]
     no_decay = [p_ for n, p_ in model.named_parameters() if p_.dim() < 2]

@@ -1,0 +1,92 @@
+/**
+ * The CLI against hostile files and folders: an index that names another model (never loaded, read or
+ * downloaded without --model), index paths that are not regular files (a FIFO, /dev/zero, a folder),
+ * chunk texts and queries with terminal escape sequences (shown as escapes), and folders holding names
+ * that are not valid UTF-8, names with control characters and a tree deeper than the path limit (each
+ * skipped and named; the run completes). Every failure is one line on stderr, never a stack trace.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { decodeIndex, encodeIndex } from '../src/search/index-file';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const work = mkdtempSync(join(tmpdir(), 'c2llm-hostile-cli-'));
+
+function c2llm(args: string[], env: NodeJS.ProcessEnv = process.env) {
+  const result = spawnSync('node', [join(ROOT, 'bin', 'c2llm.js'), ...args], { encoding: 'utf8', timeout: 120_000, env });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function oneLine(stderr: string): string {
+  const lines = stderr.trim().split('\n');
+  expect(lines, stderr).toHaveLength(1);
+  expect(stderr).not.toMatch(/\n\s+at /);
+  return lines[0];
+}
+
+const ESC = '\u001b';
+const folder = join(work, 'corpus');
+const index = join(work, 'corpus.c2idx');
+
+beforeAll(() => {
+  const build = spawnSync('npm', ['run', 'build:cli'], { cwd: ROOT, encoding: 'utf8' });
+  expect(build.status, build.stderr).toBe(0);
+  mkdirSync(join(folder, 'src'), { recursive: true });
+  writeFileSync(join(folder, 'src', 'retry.py'), `${ESC}]0;owned${'\u0007'}${ESC}[2J = 1\ndef retry(times):\n    for attempt in range(times):\n        pass\n`);
+  writeFileSync(join(folder, 'src', 'ok.ts'), 'export const ok = () => 1;\n');
+  // A name that is not valid UTF-8, and one with a newline and an escape character.
+  writeFileSync(Buffer.concat([Buffer.from(join(folder, 'src', 'bad-')), Buffer.from([0xff, 0xfe]), Buffer.from('.py')]), 'x = 1\n');
+  writeFileSync(join(folder, 'src', `evil\n${ESC}[31m.py`), 'y = 2\n');
+  // A tree deeper than PATH_MAX (4096 bytes), made step by step from inside it.
+  execFileSync('bash', ['-c', 'cd "$1" && for i in $(seq 1 40); do mkdir -p d1234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890 && cd d12*; done && echo "z = 3" > deep.py', '_', folder]);
+});
+
+describe('the CLI against hostile inputs', () => {
+  test('index: names that are not UTF-8 or hold control characters, and a tree past the path limit, are skipped and named; the run completes', () => {
+    const { code, stderr } = c2llm(['index', folder, '--output', index, '--device', 'cpu']);
+    expect(code, stderr).toBe(0);
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(stderr).toMatch(/skipped \((unusual name)\): .*src\/bad-\uFFFD\uFFFD\.py/);
+    expect(stderr).toMatch(/src\/evil\\n\\x1b\[31m\.py/);
+    expect(stderr).toMatch(/skipped \(unreadable\): .*d1234/);
+    expect(decodeIndex(index, readFileSync(index)).files.map((f) => f.path)).toEqual(['src/ok.ts', 'src/retry.py']);
+  });
+
+  test('search: control characters in chunk texts and queries are shown as escapes, never sent to the terminal', () => {
+    const { code, stdout, stderr } = c2llm(['search', '--index', index, '--query', `retry ${ESC}[2J`, '--mode', 'lexical']);
+    expect(code, stderr).toBe(0);
+    expect(stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
+    expect(stdout).toContain('retry \\x1b[2J');
+    expect(stdout).toContain('\\x1b]0;owned\\x07\\x1b[2J = 1');
+  });
+
+  test('search: an index naming another model is refused without --model; nothing is downloaded or read for it', () => {
+    const data = decodeIndex(index, readFileSync(index));
+    const cache = mkdtempSync(join(work, 'hub-'));
+    for (const id of ['test-org/tiny', '/etc']) {
+      const other = join(work, `other-${id.replace(/\W/g, '')}.c2idx`);
+      writeFileSync(other, encodeIndex({ ...data, model: { id, fingerprint: `sha256:${'0'.repeat(64)}` } }));
+      const { code, stderr } = c2llm(['search', '--index', other, '--query', 'retry'], { ...process.env, HF_HUB_CACHE: cache, HF_ENDPOINT: 'http://127.0.0.1:1' });
+      expect(code).toBe(1);
+      expect(oneLine(stderr)).toMatch(new RegExp(`was made with ${id.replace(/[/]/g, '\\/')}, not the bundled C2LLM-nano: pass --model`));
+    }
+    expect(readdirSync(cache)).toEqual([]);
+  });
+
+  test.each([
+    ['a FIFO', () => (execFileSync('mkfifo', [join(work, 'fifo.c2idx')]), join(work, 'fifo.c2idx'))],
+    ['/dev/zero', () => '/dev/zero'],
+    ['a folder', () => work],
+  ])('search --index %s is one line, at once', (_, make) => {
+    const started = performance.now();
+    const { code, stderr } = c2llm(['search', '--index', make(), '--query', 'x']);
+    expect(code).toBe(1);
+    expect(oneLine(stderr)).toMatch(/is not a regular file/);
+    expect(performance.now() - started).toBeLessThan(20_000);
+    expect(existsSync(join(work, 'fifo.c2idx.tmp'))).toBe(false);
+  });
+});
