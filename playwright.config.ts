@@ -2,8 +2,8 @@ import { defineConfig } from '@playwright/test';
 
 /** Vite's dev server: the golden-test page and the fixtures. */
 export const DEV_PORT = 5199;
-/** The built demo, served by `vite preview` as a user gets it. */
-export const DEMO_PORT = 4173;
+/** The built demo, served by `vite preview` as a user gets it (on a port of the tests' own: `npm start`'s 4173 may be in use). */
+export const DEMO_PORT = 4183;
 /** A local stand-in for the Hugging Face Hub (e2e/hub-server.mjs). */
 export const HUB_PORT = 5299;
 

@@ -173,3 +173,42 @@ describe('c2llm quantize', () => {
     expect(c2llm(['quantize', '--output', output]).stderr).toMatch(/--model and --output are required/);
   });
 });
+
+describe('command-line conventions', () => {
+  const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
+
+  test.each(['--help', '-h', 'help'])('`c2llm %s` prints the usage of every command on stdout, exit 0', (flag) => {
+    const { code, stdout, stderr } = c2llm([flag]);
+    expect(code, stderr).toBe(0);
+    for (const command of ['embed', 'quantize', 'index', 'merge', 'search']) expect(stdout).toMatch(new RegExp(`c2llm ${command} `));
+  });
+
+  test.each(['--version', '-V', 'version'])('`c2llm %s` prints the version', (flag) => {
+    const { code, stdout } = c2llm([flag]);
+    expect(code).toBe(0);
+    expect(stdout.trim()).toBe(`c2llm ${version}`);
+  });
+
+  test.each(['embed', 'quantize', 'index', 'merge', 'search'])('`c2llm %s --help` (and `help %s`) prints that command\'s usage, exit 0', (command) => {
+    for (const args of [[command, '--help'], [command, '-h'], ['help', command], [command, '--output', 'x', '--help']]) {
+      const { code, stdout, stderr } = c2llm(args);
+      expect(code, `${args.join(' ')}: ${stderr}`).toBe(0);
+      expect(stdout.trim()).toMatch(new RegExp(`^usage: c2llm ${command} `));
+      expect(stdout.trim().split('\n')).toHaveLength(1);
+    }
+  });
+
+  test.each(['embed', 'index', 'search'])('an unknown flag of `c2llm %s` is named, then that command\'s usage; exit 1', (command) => {
+    const { code, stdout, stderr } = c2llm([command, '--frobnicate', 'x']);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(`c2llm: unknown option '--frobnicate'\n${stderr.split('\n')[1]}\n`);
+    expect(stderr.split('\n')[1]).toMatch(new RegExp(`^usage: c2llm ${command} `));
+  });
+
+  test('an unknown command is named, then the usage', () => {
+    const { code, stderr } = c2llm(['frobnicate']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^c2llm: unknown command "frobnicate"\nusage: c2llm embed /);
+  });
+});

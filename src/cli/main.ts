@@ -15,8 +15,14 @@ import { ProgressLine } from './progress';
 import { INDEX_USAGE, indexCommand, MERGE_USAGE, mergeCommand } from './index-command';
 import { QUANTIZE_USAGE, quantizeCommand } from './quantize';
 import { SEARCH_USAGE, searchCommand } from './search-command';
+import { version } from '../../package.json';
 
-const USAGE = `usage: c2llm embed --input <texts.json> [--model <dir>] [--output <file>] [--device webgpu|cpu|reference|auto] [--max-length N] [--batch-size N] [--dtype auto|int8|q8] [--progress]\n${[QUANTIZE_USAGE, INDEX_USAGE, MERGE_USAGE, SEARCH_USAGE].map((u) => `       ${u.replace('usage: ', '')}`).join('\n')}`;
+const EMBED_USAGE = 'usage: c2llm embed --input <texts.json> [--model <dir|repo id>] [--output <file>] [--device webgpu|cpu|reference|auto] [--max-length N] [--batch-size N] [--dtype auto|int8|q8] [--progress]';
+const USAGE = [
+  EMBED_USAGE,
+  ...[QUANTIZE_USAGE, INDEX_USAGE, MERGE_USAGE, SEARCH_USAGE].map((u) => `       ${u.replace('usage: ', '')}`),
+  '       c2llm <command> --help    c2llm --version',
+].join('\n');
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -66,7 +72,7 @@ async function embedCommand(argv: string[]): Promise<void> {
     },
     strict: true,
   });
-  if (!values.input) throw new InputError(`--input is required\n${USAGE}`);
+  if (!values.input) throw new InputError(`--input is required\n${EMBED_USAGE}`);
   const choice = await modelChoice(values);
   const maxLength = positiveInt('max-length', values['max-length']);
   if (maxLength !== undefined && maxLength > MAX_LENGTH_LIMIT) throw new InputError(`--max-length must be at most ${MAX_LENGTH_LIMIT} tokens, got ${maxLength}`);
@@ -101,19 +107,42 @@ function writeStdout(text: string): Promise<void> {
   return new Promise<void>((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
 }
 
+const COMMANDS: Record<string, { readonly usage: string; run(argv: string[]): Promise<void> }> = {
+  embed: { usage: EMBED_USAGE, run: embedCommand },
+  quantize: { usage: QUANTIZE_USAGE, run: (argv) => quantizeCommand(argv, log) },
+  index: { usage: INDEX_USAGE, run: (argv) => indexCommand(argv, log) },
+  merge: { usage: MERGE_USAGE, run: (argv) => mergeCommand(argv, log) },
+  search: { usage: SEARCH_USAGE, run: async (argv) => writeStdout(`${await searchCommand(argv, log)}\n`) },
+};
+
+const HELP = new Set(['--help', '-h']);
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === undefined || HELP.has(command) || (command === 'help' && rest.length === 0)) {
+    await writeStdout(`${USAGE}\n`);
+    return command === undefined ? 1 : 0;
+  }
+  if (command === '--version' || command === '-V' || command === 'version') {
+    await writeStdout(`c2llm ${version}\n`);
+    return 0;
+  }
+  const asked = command === 'help' ? COMMANDS[rest[0]] : undefined;
+  const chosen = COMMANDS[command];
+  if (asked || (chosen && rest.some((a) => HELP.has(a)))) {
+    await writeStdout(`${(asked ?? chosen).usage}\n`);
+    return 0;
+  }
   try {
-    if (command === 'embed') await embedCommand(rest);
-    else if (command === 'quantize') await quantizeCommand(rest, log);
-    else if (command === 'index') await indexCommand(rest, log);
-    else if (command === 'merge') await mergeCommand(rest, log);
-    else if (command === 'search') await writeStdout(`${await searchCommand(rest, log)}\n`);
-    else throw new InputError(command ? `unknown command "${command}"\n${USAGE}` : USAGE);
+    if (!chosen) throw new InputError(`unknown command "${command === 'help' ? rest[0] : command}"\n${USAGE}`);
+    await chosen.run(rest);
     return 0;
   } catch (error) {
-    const known = error instanceof C2llmError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    process.stderr.write(`c2llm: ${known ? (error as Error).message : (error as Error).stack}\n`);
+    const parseError = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const known = error instanceof C2llmError || parseError;
+    // Node's message for an unknown flag of a command with positionals also explains '--': the flag is what matters.
+    const message = (error as Error).message.replace(/^Unknown option '([^']+)'.*$/s, "unknown option '$1'");
+    process.stderr.write(`c2llm: ${known ? message : (error as Error).stack}\n${parseError && chosen ? `${chosen.usage}\n` : ''}`);
     return 1;
   }
 }
