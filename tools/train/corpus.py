@@ -9,7 +9,8 @@ python3.11's standard library and /usr/lib/python3/dist-packages, golang-1.19-sr
 packages of tools/train/npm-packages.txt (installed with --ignore-scripts into --npm-dir). Pairs are
 deduplicated by normalised code and by normalised query, then split into train / validation / test by
 package (a hash of the language and the package or module directory), so that the test split is code from
-packages the model never saw. Writes OUT_DIR/{train,validation,test}.jsonl and OUT_DIR/corpus-stats.json.
+packages the model never saw. Writes OUT_DIR/{train,validation,test}.jsonl, OUT_DIR/corpus-stats.json and OUT_DIR/corpus-manifest.json
+(committed as tools/train/corpus-manifest.json by run.sh).
 """
 import argparse
 import ast
@@ -264,20 +265,29 @@ def context_path(lang, path):
     return path
 
 
-def manifest(npm_dir, stats, groups):
-    """Every source of the corpus with its version, and the packages (groups) each split holds."""
+def write_manifest(out, npm_dir):
+    """OUT/corpus-manifest.json: every source of the corpus with its version, the excluded evaluation
+    codebases, the pairs per split and language, and the packages of the training split (what
+    test/corpus-leak.test.ts checks against every evaluation set)."""
     def deb_version(package):
-        out = subprocess.run(["dpkg-query", "-W", "-f=${Version}", package], capture_output=True, text=True)
-        return out.stdout.strip() or None
-    debian = {name: deb_version(name) for name in ("openjdk-17-source", "libpython3.11-stdlib", "golang-1.19-src", "rust-src")}
+        result = subprocess.run(["dpkg-query", "-W", "-f=${Version}", package], capture_output=True, text=True)
+        return result.stdout.strip() or None
     npm = {}
     for spec in npm_packages():
         name = spec.rsplit("@", 1)[0] if spec.rfind("@") > 0 else spec
         with open(os.path.join(npm_dir, "node_modules", name, "package.json")) as f:
             npm[name] = json.load(f)["version"]
-    return {"debian": debian, "python_dist_packages": sorted({g.split(":", 1)[1] for g in groups["train"] if g.startswith("python:") and not g.startswith("python:stdlib/")}),
-            "npm": npm, "excluded": [c["id"] for c in EVALUATION_CODEBASES], "pairs": stats,
-            "packages": {split: len(g) for split, g in groups.items()}}
+    packages = {}
+    for split in ("train", "validation", "test"):
+        with open(os.path.join(out, f"{split}.jsonl")) as f:
+            packages[split] = sorted({json.loads(line)["package"] for line in f})
+    with open(os.path.join(out, "corpus-stats.json")) as f:
+        stats = json.load(f)
+    manifest = {"debian": {name: deb_version(name) for name in ("openjdk-17-source", "libpython3.11-stdlib", "golang-1.19-src", "rust-src")},
+                "npm": npm, "excluded": [c["id"] for c in EVALUATION_CODEBASES], "pairs": stats,
+                "packages": {split: len(p) for split, p in packages.items()}, "train_packages": packages["train"]}
+    with open(os.path.join(out, "corpus-manifest.json"), "w") as f:
+        json.dump(manifest, f, indent=1, sort_keys=True)
 
 
 def extract(source_iter):
@@ -306,7 +316,6 @@ def main():
     seen_code, seen_query = set(), set()
     outputs = {s: open(os.path.join(args.out, f"{s}.jsonl.tmp"), "w") for s in ("train", "validation", "test")}
     stats = {}
-    groups = {"train": set(), "validation": set(), "test": set()}
     for source in sources:
         for pair in extract(source):
             code_key = hashlib.sha1(re.sub(r"\s+", "", pair["code"]).encode()).digest()
@@ -317,7 +326,6 @@ def main():
             seen_query.add(query_key)
             split = split_of(pair["package"])
             outputs[split].write(json.dumps(pair) + "\n")
-            groups[split].add(pair["package"])
             key = f"{split}/{pair['lang']}"
             stats[key] = stats.get(key, 0) + 1
         print(json.dumps(stats), file=sys.stderr)
@@ -326,8 +334,7 @@ def main():
         os.replace(f.name, os.path.join(args.out, f"{split}.jsonl"))
     with open(os.path.join(args.out, "corpus-stats.json"), "w") as f:
         json.dump(stats, f, indent=1, sort_keys=True)
-    with open(os.path.join(args.out, "corpus-manifest.json"), "w") as f:
-        json.dump(manifest(args.npm_dir, stats, groups), f, indent=1, sort_keys=True)
+    write_manifest(args.out, args.npm_dir)
 
 
 if __name__ == "__main__":

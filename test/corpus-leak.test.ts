@@ -1,0 +1,69 @@
+/**
+ * No evaluation codebase in the training data: the committed manifest of the training corpus
+ * (tools/train/corpus-manifest.json, written by tools/train/corpus.py) against every evaluation set:
+ * the code-search validation set (../shared/eval/nl-validation), this project's code-search test set
+ * (eval/nl-test) and the docstring test and validation splits (eval/data). Fails when an evaluation
+ * codebase is not on the corpus builder's exclusion list, when the manifest was made with another list,
+ * or when a package of the training split is an evaluation package.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const json = <T>(path: string): T => JSON.parse(readFileSync(join(ROOT, path), 'utf8')) as T;
+
+interface Excluded {
+  readonly id: string;
+  readonly set: string;
+  readonly npm?: string;
+  readonly root?: string;
+  readonly python?: string;
+}
+interface Manifest {
+  readonly npm: Record<string, string>;
+  readonly excluded: readonly string[];
+  readonly train_packages: readonly string[];
+}
+interface Codebase {
+  readonly id: string;
+  readonly source: string;
+}
+
+const excluded = json<{ codebases: Excluded[] }>('tools/train/evaluation-codebases.json').codebases;
+const manifest = json<Manifest>('tools/train/corpus-manifest.json');
+const sets: [string, Codebase[]][] = [
+  ['nl-validation', json<Codebase[]>('../shared/eval/nl-validation/codebases.json')],
+  ['nl-test', json<Codebase[]>('eval/nl-test/codebases.json')],
+];
+const packagesOf = (file: string) => new Set(readFileSync(join(ROOT, file), 'utf8').split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { package: string }).package));
+
+describe('no evaluation codebase in the training corpus', () => {
+  test.each(sets)('every codebase of %s is on the corpus builder\'s exclusion list, with its source', (set, codebases) => {
+    for (const codebase of codebases) {
+      const entry = excluded.find((e) => e.id === codebase.id && e.set === set);
+      expect(entry, codebase.id).toBeDefined();
+      const [kind, name] = codebase.source.split(':');
+      if (kind === 'npm') expect(entry!.npm, codebase.id).toBe(name.replace(/@[^@/]*$/, ''));
+      else expect(entry!.root, codebase.id).toMatch(/^\//);
+    }
+  });
+
+  test('the committed manifest was made with today\'s exclusion list', () => {
+    expect([...manifest.excluded].sort()).toEqual(excluded.map((e) => e.id).sort());
+  });
+
+  test('no npm package of the corpus is an evaluation codebase', () => {
+    const evaluation = new Set(excluded.flatMap((e) => (e.npm ? [e.npm] : [])));
+    expect(Object.keys(manifest.npm).filter((name) => evaluation.has(name))).toEqual([]);
+  });
+
+  test('no package of the training split is a Python evaluation codebase or a package of the docstring test or validation split', () => {
+    const python = new Set(excluded.flatMap((e) => (e.python ? [`python:${e.python}`] : [])));
+    const held = new Set([...packagesOf('eval/data/test.jsonl'), ...packagesOf('eval/data/validation.jsonl')]);
+    expect(held.size).toBeGreaterThan(50);
+    expect(manifest.train_packages.length).toBeGreaterThan(500);
+    expect(manifest.train_packages.filter((p) => python.has(p) || held.has(p))).toEqual([]);
+  });
+});
