@@ -81,7 +81,7 @@ describe('Hub models on disk', () => {
   test('offline: the cache alone; a model not in it is a DownloadError naming the file and the folder', async () => {
     const root = emptyRoot();
     await expect(hubSnapshot({ model: 'test-org/tiny', host: HOST, root, offline: true })).rejects.toThrow(/offline, and config\.json of test-org\/tiny \(revision main\) is not in the cache/);
-    await hubSnapshot({ model: 'test-org/tiny', host: 'http://127.0.0.1:1', root: emptyRoot(), retries: 0 }).catch((e: unknown) => expect(e).toBeInstanceOf(DownloadError));
+    await expect(hubSnapshot({ model: 'test-org/tiny', host: 'http://127.0.0.1:1', root: emptyRoot(), retries: 0 })).rejects.toBeInstanceOf(DownloadError);
     await hubSnapshot({ model: 'test-org/tiny', host: HOST, root });
     expect(await hubSnapshot({ model: 'test-org/tiny', host: 'http://127.0.0.1:1', root, offline: true })).toBe(join(root, 'models--test-org--tiny', 'snapshots', 'main'));
   });

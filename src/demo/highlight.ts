@@ -1,6 +1,9 @@
 /**
  * A small syntax highlighter for result snippets: comments, strings, numbers and common keywords.
  * It builds DOM nodes whose text is set with textContent, so file content is never parsed as HTML.
+ * Linear in the text: a comment or string that is never closed ends at the end of its line (strings)
+ * or of the text (block comments, template strings) instead of being searched for again from every
+ * later quote; past HIGHLIGHTED_CHARS the rest is plain text.
  */
 const KEYWORDS = new Set(
   ('abstract async await break case catch class const continue def default defer del do elif else enum export extends ' +
@@ -9,7 +12,8 @@ const KEYWORDS = new Set(
     'try type typeof use var void where while with yield').split(' '),
 );
 
-const TOKEN = /(\/\/[^\n]*|#[^\n]*|\/\*[\s\S]*?\*\/)|("(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`)|(\b\d[\d_.xXa-fA-F]*\b)|([A-Za-z_]\w*)/g;
+const TOKEN = /(\/\/[^\n]*|#[^\n]*|\/\*[\s\S]*?(?:\*\/|$))|("(?:\\.|[^"\\\n])*"?|'(?:\\.|[^'\\\n])*'?|`(?:\\.|[^`\\])*`?)|(\b\d[\d_.xXa-fA-F]*\b)|([A-Za-z_]\w*)/g;
+export const HIGHLIGHTED_CHARS = 100_000;
 
 export function highlight(code: string): DocumentFragment {
   const fragment = document.createDocumentFragment();
@@ -25,7 +29,8 @@ export function highlight(code: string): DocumentFragment {
     span.textContent = text;
     fragment.append(span);
   };
-  for (const match of code.matchAll(TOKEN)) {
+  const coloured = code.slice(0, HIGHLIGHTED_CHARS);
+  for (const match of coloured.matchAll(TOKEN)) {
     const [text, comment, string, number, word] = match;
     push(code.slice(last, match.index));
     if (comment) push(text, 'tok-comment');
