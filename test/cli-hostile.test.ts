@@ -3,7 +3,8 @@
  * downloaded without --model), index paths that are not regular files (a FIFO, /dev/zero, a folder),
  * chunk texts and queries with terminal escape sequences (shown as escapes), and folders holding names
  * that are not valid UTF-8, names with control characters and a tree deeper than the path limit (each
- * skipped and named; the run completes). Every failure is one line on stderr, never a stack trace.
+ * skipped and named; the run completes), and a query longer than onnxruntime-node's command-line limit.
+ * Every failure is one line on stderr, never a stack trace.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -75,6 +76,12 @@ describe('the CLI against hostile inputs', () => {
       expect(oneLine(stderr)).toMatch(new RegExp(`was made with ${id.replace(/[/]/g, '\\/')}, not the bundled C2LLM-nano: pass --model`));
     }
     expect(readdirSync(cache)).toEqual([]);
+  });
+
+  test('a query of 40 KB on the cpu device (onnxruntime-node crashes in a process with a command line past ~30 KB): results, exit 0', () => {
+    const { code, stdout, stderr } = c2llm(['search', '--index', index, '--query', 'retry '.repeat(7000), '--device', 'cpu', '--k', '1']);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toMatch(/1\. src\/retry\.py:1-/);
   });
 
   test.each([

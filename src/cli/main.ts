@@ -149,4 +149,12 @@ async function main(argv: string[]): Promise<number> {
 
 // A reader that stops early (`c2llm search ... | head`) closes the pipe: that ends the output, not in a crash.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => process.exit(error.code === 'EPIPE' ? 0 : 1));
-main(process.argv.slice(2)).then((code) => process.exit(code));
+/** The arguments: from the command line, or from C2LLM_ARGV where bin/c2llm.js moved long ones (see there). */
+function commandLine(): string[] {
+  const moved = process.env.C2LLM_ARGV;
+  if (moved === undefined) return process.argv.slice(2);
+  delete process.env.C2LLM_ARGV;
+  return JSON.parse(moved) as string[];
+}
+
+main(commandLine()).then((code) => process.exit(code));
