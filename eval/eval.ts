@@ -1,24 +1,48 @@
 /**
- * `npm run eval`: search quality of a model on held-out code (tools/train/corpus.py's test split: packages
- * the model never saw) and on natural-language queries written over that code (eval/data/
- * natural-language.jsonl), for dense, lexical (BM25) and hybrid ranking; per language; the model's
- * weights as stored (bf16) and as int8; and the recall@10 of the index file's int8 vectors against exact
- * f32 dense search on these real embeddings. Hybrid's lexical weight is chosen on the validation split and
- * then applied to the test sets. Prints markdown tables and writes eval/results.json.
+ * `npm run eval`: search quality of a model, dense / lexical (BM25) / hybrid:
+ *   - code search in users' words, the way a user meets it (eval/code-search.ts: `c2llm index`, then
+ *     CodeIndex.search), file and chunk level, per codebase and language: the validation set
+ *     ../shared/eval/nl-validation (hybrid's lexical weight is chosen on it) and this project's test set
+ *     eval/nl-test (never tuned on); their codebases are fetched by each set's fetch.sh;
+ *   - the docstring pairs of tools/train/corpus.py's validation and test splits (packages the model never
+ *     saw) and natural-language queries written over the test split (eval/data/natural-language.jsonl),
+ *     every pair a candidate;
+ *   - the weights as stored (bf16) and as int8; the index file's int8 vectors against exact f32 search.
+ * Prints markdown tables and writes eval/results.json.
  *
- *   npm run eval -- [--model models/c2llm-nano] [--limit N] [--out eval/results.json]
+ *   sh ../shared/eval/nl-validation/fetch.sh .eval/nl-validation && sh eval/nl-test/fetch.sh .eval/nl-test
+ *   npm run eval -- [--model models/c2llm-nano] [--limit N] [--out eval/results.json] [--validation-only]
+ * --validation-only: the code-search validation set alone (its sweep and table), for choosing a model.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Embedder } from '../src/embedder';
 import { DEFAULT_LEXICAL_WEIGHT, type SearchMode } from '../src/search/hybrid';
 import { directorySource } from '../src/node/fs-source';
+import { prepareQuerySet, searchQuerySet, type PreparedSet, type SearchMetrics } from './code-search';
 import type { Metrics } from './metrics';
 import { Candidates, metricsByLanguage, readNaturalQueries, readPairs, type EvalPair, type ModeMetrics } from './retrieval';
 
 const DATA = 'eval/data';
-const WEIGHTS = [0, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3];
+const WEIGHTS = [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 2, 3, 4];
+const CODE_SEARCH_SETS = {
+  validation: { codebases: '.eval/nl-validation', queries: '../shared/eval/nl-validation/queries.jsonl', fetch: 'sh ../shared/eval/nl-validation/fetch.sh .eval/nl-validation' },
+  test: { codebases: '.eval/nl-test', queries: 'eval/nl-test/queries.jsonl', fetch: 'sh eval/nl-test/fetch.sh .eval/nl-test' },
+};
+
+function codeSearchTable(title: string, results: Record<SearchMode, Record<string, SearchMetrics>>): string {
+  const groups = Object.keys(results.dense).filter((g) => !g.startsWith('language:'));
+  const row = (mode: SearchMode) => `| ${mode} | ${groups.map((g) => `${results[mode][g].fileMrr10.toFixed(3)} / ${results[mode][g].chunkMrr10.toFixed(3)}`).join(' | ')} | ${results[mode].all.fileRecall10.toFixed(3)} / ${results[mode].all.chunkRecall10.toFixed(3)} |`;
+  const header = `| MRR@10 file / chunk | ${groups.join(' | ')} | R@10 file / chunk (all) |`;
+  return [`${title} (${results.dense.all.queries} queries)`, '', header, `|${'---|'.repeat(groups.length + 2)}`, ...(['dense', 'lexical', 'hybrid'] as SearchMode[]).map(row), ''].join('\n');
+}
+
+async function codeSearchSet(name: keyof typeof CODE_SEARCH_SETS, model: string): Promise<PreparedSet> {
+  const set = CODE_SEARCH_SETS[name];
+  if (!existsSync(set.codebases)) throw new Error(`${set.codebases}: the ${name} set's codebases are not there; fetch them first: ${set.fetch}`);
+  return prepareQuerySet(set, model === 'models/c2llm-nano' ? undefined : model, join('.eval', 'index', name), (line) => console.error(line));
+}
 
 async function loadEmbedder(model: string, dtype: 'auto' | 'int8'): Promise<Embedder> {
   return Embedder.load(directorySource(model), {
@@ -54,7 +78,7 @@ const pairsOf = (pairs: EvalPair[]) => ({ queries: pairs.map((p) => p.query), go
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { model: { type: 'string', default: 'models/c2llm-nano' }, limit: { type: 'string' }, out: { type: 'string', default: 'eval/results.json' } },
+    options: { model: { type: 'string', default: 'models/c2llm-nano' }, limit: { type: 'string' }, out: { type: 'string', default: 'eval/results.json' }, 'validation-only': { type: 'boolean' } },
   });
   const limit = values.limit ? Number(values.limit) : Infinity;
   const validation = readPairs(join(DATA, 'validation.jsonl')).slice(0, limit);
@@ -63,19 +87,29 @@ async function main(): Promise<void> {
   const report: Record<string, unknown> = { model: values.model, date: new Date().toISOString() };
   const lines: string[] = [];
 
-  const bf16 = await loadEmbedder(values.model, 'auto');
   const started = performance.now();
-  const validationPairs = pairsOf(validation);
-  const val = await evaluate(bf16, validation, validationPairs.queries, validationPairs.gold, validationPairs.langs, WEIGHTS);
-  const sweep = WEIGHTS.map((w, i) => ({ weight: w, mrr10: val.hybrid[i].all.mrr10 }));
+  const nlValidation = await codeSearchSet('validation', values.model);
+  const sweep = WEIGHTS.map((weight) => ({ weight, mrr10: searchQuerySet(nlValidation, 'hybrid', weight).all.fileMrr10 }));
   const best = sweep.reduce((a, b) => (b.mrr10 > a.mrr10 ? b : a));
-  const bestIndex = WEIGHTS.indexOf(best.weight);
-  lines.push(`Hybrid weight sweep on validation (MRR@10): ${sweep.map((s) => `${s.weight}: ${s.mrr10.toFixed(3)}`).join(', ')}`);
+  lines.push(`Hybrid weight sweep on the code-search validation set (file-level MRR@10): ${sweep.map((s) => `${s.weight}: ${s.mrr10.toFixed(3)}`).join(', ')}`);
   lines.push(`Chosen: ${best.weight}${best.weight === DEFAULT_LEXICAL_WEIGHT ? ', the product default (DEFAULT_LEXICAL_WEIGHT)' : `; the product default DEFAULT_LEXICAL_WEIGHT is ${DEFAULT_LEXICAL_WEIGHT}: set it to ${best.weight}`}`, '');
-  const pick = (r: Awaited<ReturnType<typeof evaluate>>, i: number): ModeMetrics => ({ dense: r.dense, lexical: r.lexical, hybrid: r.hybrid[i] });
-  report.validation = pick(val, bestIndex);
   report.hybridSweep = sweep;
   report.hybridWeight = best.weight;
+  const codeSearch = (set: PreparedSet) => ({ dense: searchQuerySet(set, 'dense'), lexical: searchQuerySet(set, 'lexical'), hybrid: searchQuerySet(set, 'hybrid', best.weight) });
+  report.codeSearchValidation = codeSearch(nlValidation);
+  lines.push(codeSearchTable('Code search in users\' words, validation (../shared/eval/nl-validation; the weight is chosen here)', report.codeSearchValidation as Record<SearchMode, Record<string, SearchMetrics>>));
+  if (values['validation-only']) {
+    console.log(lines.join('\n'));
+    return;
+  }
+  report.codeSearchTest = codeSearch(await codeSearchSet('test', values.model));
+  lines.push(codeSearchTable('Code search in users\' words, test (eval/nl-test; never tuned on)', report.codeSearchTest as Record<SearchMode, Record<string, SearchMetrics>>));
+
+  const bf16 = await loadEmbedder(values.model, 'auto');
+  const validationPairs = pairsOf(validation);
+  const val = await evaluate(bf16, validation, validationPairs.queries, validationPairs.gold, validationPairs.langs, [best.weight]);
+  const pick = (r: Awaited<ReturnType<typeof evaluate>>, i: number): ModeMetrics => ({ dense: r.dense, lexical: r.lexical, hybrid: r.hybrid[i] });
+  report.validation = pick(val, 0);
   lines.push(table('Validation split (docstring queries)', report.validation as ModeMetrics));
 
   const testPairs = pairsOf(test);

@@ -190,6 +190,29 @@ describe('search', () => {
     expect(() => index.search({ vector }, 2.5, 'dense')).toThrow('k must be a whole number >= 0, not 2.5');
   });
 
+  test('hybrid: the first ten results are the same whatever k is, and scores never rise down the list', () => {
+    const rand = random(5);
+    const dim = 64;
+    const words = ['parse', 'date', 'cache', 'evict', 'retry', 'backoff', 'socket', 'buffer', 'token', 'stream', 'hash', 'sort'];
+    const files: EmbeddedFile[] = Array.from({ length: 300 }, (_, f) => ({
+      path: `m${String(f).padStart(3, '0')}.ts`,
+      language: 'typescript',
+      hash: String(f).padStart(64, 'c'),
+      chunks: Array.from({ length: 4 }, (_, j) => ({ startLine: j * 5 + 1, endLine: j * 5 + 4, text: Array.from({ length: 6 }, () => words[Math.floor(rand() * words.length)]).join(' ') })),
+      vectors: unitVectors(4, dim, rand),
+    }));
+    const index = new CodeIndex(buildIndexData({ ...header, dim }, files, false));
+    const vector = unitVectors(1, dim, rand);
+    const top = (k: number) => index.search({ vector, text: 'retry with backoff' }, k, 'hybrid');
+    const first = top(10).map((r) => `${r.path}:${r.startLine}`);
+    for (const k of [11, 50, 150, 600, 1200]) {
+      const results = top(k);
+      expect(results.slice(0, 10).map((r) => `${r.path}:${r.startLine}`), `k = ${k}`).toEqual(first);
+      expect(results.every((r, i) => i === 0 || r.score <= results[i - 1].score), `k = ${k}`).toBe(true);
+    }
+    expect(top(1200).length).toBeGreaterThan(200);
+  });
+
   test('identifier-aware words: camelCase, snake_case, acronyms, paths, plural s', () => {
     expect(lexicalTokens('parseHTTPHeader')).toEqual(['parsehttpheader', 'parse', 'http', 'header']);
     expect(lexicalTokens('read_file_lines')).toEqual(['readfileline', 'read', 'file', 'line']);

@@ -19,7 +19,7 @@ function memoryStore(): IndexStoreLike & { files: Map<string, StoredFile> } {
   };
 }
 
-/** A fake embedder: a text's vector is a one-hot of its code's first character code modulo DIM (after the path line); counts texts embedded. */
+/** A fake embedder: a text's vector is a one-hot of its first character code modulo DIM; counts texts embedded. */
 function fakeEmbedder(abortAfterCalls?: { controller: AbortController; calls: number }) {
   const embedded: string[] = [];
   let calls = 0;
@@ -32,7 +32,7 @@ function fakeEmbedder(abortAfterCalls?: { controller: AbortController; calls: nu
       options.onProgress?.(texts.length, texts.length, texts.length * 10);
       return texts.map((t) => {
         const v = new Float32Array(DIM);
-        v[t.charCodeAt(t.indexOf('\n') + 1) % DIM] = 1;
+        v[t.charCodeAt(0) % DIM] = 1;
         return v;
       });
     },
@@ -78,20 +78,11 @@ describe('indexCorpus', () => {
     const changed = [corpus[0], file('src/b.ts', 'export const b = 3;\n')];
     const report = await indexCorpus({ folder: 'p', files: changed, model: 'm', dim: DIM, store, embedder });
     expect(report.reusedFiles).toBe(1);
-    expect(embedded).toEqual(['src/b.ts\nexport const b = 3;']); // the model reads each chunk with its path
+    expect(embedded).toEqual(['export const b = 3;']);
     const restored = await restoreCorpus('m', DIM, store);
     expect(restored?.folder).toBe('p');
     expect(restored?.corpus.size).toBe(2);
     expect(await restoreCorpus('other-model', DIM, store)).toBeUndefined();
-  });
-
-  test('the same content under another path is embedded again (the model reads the path with the code)', async () => {
-    const store = memoryStore();
-    await indexCorpus({ folder: 'p', files: corpus, model: 'm', dim: DIM, store, embedder: fakeEmbedder().embedder });
-    const { embedder, embedded } = fakeEmbedder();
-    const report = await indexCorpus({ folder: 'p', files: [corpus[1], file('lib/a.py', 'def a():\n    return 1\n')], model: 'm', dim: DIM, store, embedder });
-    expect(report.reusedFiles).toBe(1);
-    expect(embedded).toEqual(['lib/a.py\ndef a():\n    return 1']);
   });
 
   test('a file deleted after the folder was chosen is skipped and named; the others are indexed', async () => {

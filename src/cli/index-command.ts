@@ -18,11 +18,10 @@ import { InputError } from '../errors';
 import { checkWritable, writeFileAtomic } from '../node/atomic-write';
 import { modelFingerprint } from '../node/model-fingerprint';
 import { readIndexFile } from '../node/read-index';
-import { CHUNKER_VERSION, chunkFile, DEFAULT_CHUNK_OPTIONS, embeddedText } from '../search/chunker';
+import { CHUNKER_VERSION, chunkFile, DEFAULT_CHUNK_OPTIONS } from '../search/chunker';
 import { buildIndexData, fileChunkRanges, mergeIndexData, type EmbeddedFile } from '../search/code-index';
 import { encodeIndex, indexPathProblem, type IndexData, type IndexHeader } from '../search/index-file';
 import { decodeText, languageOf, MAX_FILE_BYTES, skipByPath, type SkipReason } from '../search/corpus';
-import { vectorKey } from '../search/indexer';
 import { applyPrompt } from '../text/prompts';
 import { embedWithProgress, loadEmbedder, MODEL_FLAGS, modelChoice } from './load-model';
 import { ProgressLine } from './progress';
@@ -104,7 +103,7 @@ function parseShard(value: string | undefined): { index: number; count: number }
   return { index, count };
 }
 
-/** The vectors of an earlier index by file (indexer.ts's vectorKey: path and content), when it was made with this model and chunker. */
+/** The vectors of an earlier index by file hash, when it was made with this model and chunker. */
 function reusableVectors(previous: IndexData, header: IndexHeader, log: Log): Map<string, Float32Array> {
   const reuse = new Map<string, Float32Array>();
   if (previous.model.fingerprint !== header.model.fingerprint || JSON.stringify(previous.chunker) !== JSON.stringify(header.chunker)) {
@@ -119,13 +118,13 @@ function reusableVectors(previous: IndexData, header: IndexHeader, log: Log): Ma
     for (let id = from; id < to; id++) {
       for (let d = 0; d < dim; d++) vectors[(id - from) * dim + d] = previous.vectors[id * dim + d] * previous.scales[id];
     }
-    reuse.set(vectorKey(f.path, f.hash), vectors);
+    reuse.set(f.hash, vectors);
   });
   return reuse;
 }
 
 async function embedFiles(embedder: Embedder, files: { path: string; language: string; hash: string; chunks: EmbeddedFile['chunks'] }[], progress: ProgressLine): Promise<EmbeddedFile[]> {
-  const texts = files.flatMap((f) => f.chunks.map((c) => applyPrompt(embeddedText(f.path, c), { kind: 'document' })));
+  const texts = files.flatMap((f) => f.chunks.map((c) => applyPrompt(c.text, { kind: 'document' })));
   const vectors = await embedWithProgress(embedder, texts, progress);
   let next = 0;
   return files.map((f) => {
@@ -181,14 +180,14 @@ export async function indexCommand(argv: string[], log: Log): Promise<void> {
   try {
     const withDim = { ...header, dim: embedder.dim };
     const reuse = previous ? reusableVectors(previous, withDim, log) : new Map<string, Float32Array>();
-    const reused = new Set(kept.filter((f) => reuse.get(vectorKey(f.path, f.hash))?.length === f.chunks.length * embedder.dim));
+    const reused = new Set(kept.filter((f) => reuse.get(f.hash)?.length === f.chunks.length * embedder.dim));
     const todo = kept.filter((f) => !reused.has(f));
     const chunkCount = todo.reduce((n, f) => n + f.chunks.length, 0);
     logSkipped(skipped, log);
     log(`c2llm: ${kept.length} files (${skipped.size} skipped${shard ? `, shard ${shard.index}/${shard.count}` : ''}), ${chunkCount} chunks to embed, ${reused.size} files unchanged`);
     const progress = new ProgressLine(chunkCount, 'chunks', values.progress === true);
     const embedded = await embedFiles(embedder, todo, progress);
-    const all = [...embedded, ...[...reused].map((f) => ({ ...f, vectors: reuse.get(vectorKey(f.path, f.hash))! }))];
+    const all = [...embedded, ...[...reused].map((f) => ({ ...f, vectors: reuse.get(f.hash)! }))];
     const data = buildIndexData(withDim, all, values['no-texts'] !== true);
     const bytes = encodeIndex(data);
     await writeFileAtomic(values.output, bytes);

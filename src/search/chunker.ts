@@ -97,11 +97,8 @@ function merge(spans: readonly Span[], mergeLines: number): Span[] {
   return out;
 }
 
-/**
- * Bumped whenever the same file and options could give other chunks or other embedded text; index
- * files record it. 2: the model reads each chunk with its file's path (embeddedText).
- */
-export const CHUNKER_VERSION = 2;
+/** Bumped whenever the same file and options could give other chunks; index files record it. */
+export const CHUNKER_VERSION = 1;
 export const DEFAULT_CHUNK_OPTIONS = { maxLines: 60, mergeLines: 20, overlapLines: 10 } as const;
 
 export function chunkFile(path: string, content: string, options: ChunkOptions = {}): Chunk[] {
@@ -117,13 +114,4 @@ export function chunkFile(path: string, content: string, options: ChunkOptions =
     .flatMap((span) => windows(span, maxLines, overlap))
     .map(([s, e]) => ({ startLine: s + 1, endLine: e + 1, text: lines.slice(s, e + 1).join('\n') }))
     .filter((c) => c.text.trim() !== '');
-}
-
-/**
- * What the model reads of a chunk: its file's path (relative to the indexed folder) on the first line,
- * then its text. The path says which module the code belongs to, which the chunk alone often does not;
- * C2LLM-nano is trained on documents written the same way (tools/train/tokenize.mjs).
- */
-export function embeddedText(path: string, chunk: Chunk): string {
-  return `${path}\n${chunk.text}`;
 }

@@ -193,15 +193,18 @@ export class CodeIndex {
     return (this.scorer ??= new DenseScorer(this.data.vectors, this.data.scales, this.data.dim));
   }
 
-  /** `vector` (the query's embedding) is needed by dense and hybrid; `text` by lexical and hybrid. */
-  search(query: { vector?: Float32Array; text?: string }, k: number, mode: SearchMode): CodeSearchResult[] {
+  /**
+   * `vector` (the query's embedding) is needed by dense and hybrid; `text` by lexical and hybrid.
+   * `lexicalWeight`: hybrid's weight (default DEFAULT_LEXICAL_WEIGHT; `npm run eval` sweeps it).
+   */
+  search(query: { vector?: Float32Array; text?: string }, k: number, mode: SearchMode, lexicalWeight?: number): CodeSearchResult[] {
     const vector = query.vector;
     const text = query.text ?? '';
     if (mode !== 'lexical' && (!vector || vector.length !== this.data.dim)) throw new IndexFileError('search', `${mode} search needs a query vector of dim ${this.data.dim}`);
     const bad = mode === 'lexical' ? -1 : vector!.findIndex((x) => !Number.isFinite(x));
     if (bad >= 0) throw new IndexFileError('search', `the query vector's value ${bad} is ${vector![bad]}, not a finite number`);
     if (!Number.isInteger(k) || k < 0) throw new IndexFileError('search', `k must be a whole number >= 0, not ${k}`);
-    const ranked = rankScores(mode, { dense: mode === 'lexical' ? undefined : denseRanking(this.dense, vector!), lexical: mode === 'dense' ? undefined : this.lexical.scores(text) }, k);
+    const ranked = rankScores(mode, { dense: mode === 'lexical' ? undefined : denseRanking(this.dense, vector!), lexical: mode === 'dense' ? undefined : this.lexical.scores(text) }, k, lexicalWeight);
     return ranked.map(({ id, score }) => {
       const chunk = this.data.chunks[id];
       return { path: this.data.files[chunk.file].path, startLine: chunk.startLine, endLine: chunk.endLine, score, text: this.data.texts?.[id] };

@@ -1,9 +1,12 @@
 /**
  * Hybrid ranking: the dense (embedding) and lexical (BM25) candidate lists fused by a z-score blend.
- * The union of both lists' candidates is scored on both sides (a document absent from the lexical
- * postings scores 0), each side is standardised over that union, and the fused score is
- * z(dense) + weight * z(lexical). DEFAULT_LEXICAL_WEIGHT was chosen on the validation split, never
- * on the test split (`npm run eval` prints the sweep).
+ * The union of both lists' first FUSION_CANDIDATES is scored on both sides (a document absent from the
+ * lexical postings scores 0), each side is standardised over that union, and the fused score is
+ * z(dense) + weight * z(lexical). The union and its statistics do not depend on how many results are
+ * asked for, so the first results are the same for any k; past the union (k > FUSION_CANDIDATES),
+ * further candidates follow, scored with the same statistics. DEFAULT_LEXICAL_WEIGHT was chosen on the
+ * code-search validation set in users' words (../shared/eval/nl-validation), never on a test set
+ * (`npm run eval` prints the sweep).
  */
 import { matched } from './bm25';
 import { TopK, topOfScores, type Scored } from './top-k';
@@ -13,11 +16,13 @@ export const SEARCH_MODES: readonly SearchMode[] = ['hybrid', 'dense', 'lexical'
 
 /** How many candidates each side contributes to the fusion. */
 export const FUSION_CANDIDATES = 100;
-export const DEFAULT_LEXICAL_WEIGHT = 0.5;
+export const DEFAULT_LEXICAL_WEIGHT = 1.5;
 
-function standardised(values: readonly number[]): number[] {
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  const sd = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / values.length);
+/** `values` standardised with the mean and standard deviation of its first `basis` entries. */
+function standardised(values: readonly number[], basis: number): number[] {
+  const core = values.slice(0, basis);
+  const mean = core.reduce((a, b) => a + b, 0) / core.length;
+  const sd = Math.sqrt(core.reduce((a, v) => a + (v - mean) ** 2, 0) / core.length);
   return values.map((v) => (sd > 0 ? (v - mean) / sd : 0));
 }
 
@@ -44,13 +49,22 @@ export interface FusionInput {
 }
 
 export function fuse(input: FusionInput, k: number, weight = DEFAULT_LEXICAL_WEIGHT): Scored[] {
-  const ids = [...new Set([...input.dense.map((s) => s.id), ...input.lexical.map((s) => s.id)])];
+  const core = new Set([...input.dense.slice(0, FUSION_CANDIDATES).map((s) => s.id), ...input.lexical.slice(0, FUSION_CANDIDATES).map((s) => s.id)]);
+  const ids = [...core, ...new Set([...input.dense.map((s) => s.id), ...input.lexical.map((s) => s.id)].filter((id) => !core.has(id)))];
   if (ids.length === 0) return [];
-  const dense = standardised(Array.from(input.denseScores(ids)));
-  const lexical = standardised(ids.map((id) => input.lexicalScore(id)));
-  const top = new TopK(k);
-  ids.forEach((id, i) => top.push(id, dense[i] + weight * lexical[i]));
-  return top.sorted();
+  const dense = standardised(Array.from(input.denseScores(ids)), core.size);
+  const lexical = standardised(ids.map((id) => input.lexicalScore(id)), core.size);
+  const fused = ids.map((id, i) => ({ id, score: dense[i] + weight * lexical[i] }));
+  const best = (list: Scored[], count: number) => {
+    const top = new TopK(count);
+    list.forEach(({ id, score }) => top.push(id, score));
+    return top.sorted();
+  };
+  const first = best(fused.slice(0, core.size), k);
+  if (first.length === k || core.size === ids.length) return first;
+  // Past the union: further candidates, never above the union's last result.
+  const floor = first.at(-1)?.score ?? Infinity;
+  return [...first, ...best(fused.slice(core.size), k - first.length).map(({ id, score }) => ({ id, score: Math.min(score, floor) }))];
 }
 
 /**

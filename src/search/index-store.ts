@@ -1,7 +1,6 @@
 /**
- * The demo's index, persisted in IndexedDB. Embedded chunks are stored per model and per file (its
- * path, content hash and the chunker: indexer.ts's vectorKey), so a file that did not change is never
- * embedded again; the last
+ * The demo's index, persisted in IndexedDB. Embedded chunks are stored per model and per file
+ * content hash, so a file that did not change is never embedded again (whatever its path); the last
  * indexed corpus (paths and hashes) is stored per model so that a reload restores it. A write counts
  * when its transaction commits (a full quota aborts it, and the caller hears so); MemoryStore stands in
  * where IndexedDB cannot be opened.
@@ -56,13 +55,13 @@ export class IndexStore {
     return this.db.transaction(name, mode).objectStore(name);
   }
 
-  getFile(model: string, key: string): Promise<StoredFile | undefined> {
-    return request(this.store(FILES, 'readonly').get(`${model}|${key}`));
+  getFile(model: string, hash: string): Promise<StoredFile | undefined> {
+    return request(this.store(FILES, 'readonly').get(`${model}|${hash}`));
   }
 
   /** Resolves only once the write has committed. */
-  putFile(model: string, key: string, file: StoredFile): Promise<void> {
-    return this.write(FILES, (store) => store.put(file, `${model}|${key}`));
+  putFile(model: string, hash: string, file: StoredFile): Promise<void> {
+    return this.write(FILES, (store) => store.put(file, `${model}|${hash}`));
   }
 
   private write(name: string, body: (store: IDBObjectStore) => void): Promise<void> {
@@ -89,12 +88,12 @@ export class MemoryStore {
   private readonly files = new Map<string, StoredFile>();
   private readonly corpora = new Map<string, StoredCorpus>();
 
-  async getFile(model: string, key: string): Promise<StoredFile | undefined> {
-    return this.files.get(`${model}|${key}`);
+  async getFile(model: string, hash: string): Promise<StoredFile | undefined> {
+    return this.files.get(`${model}|${hash}`);
   }
 
-  async putFile(model: string, key: string, file: StoredFile): Promise<void> {
-    this.files.set(`${model}|${key}`, file);
+  async putFile(model: string, hash: string, file: StoredFile): Promise<void> {
+    this.files.set(`${model}|${hash}`, file);
   }
 
   async getCorpus(model: string): Promise<StoredCorpus | undefined> {

@@ -7,7 +7,7 @@
  */
 import { TEXTS_PER_REPORT } from '../batching';
 import { sha256Hex } from '../hash';
-import { CHUNKER_VERSION, chunkFile, embeddedText, type Chunk } from './chunker';
+import { chunkFile, type Chunk } from './chunker';
 import { decodeText, skipByPath, type SkipReason } from './corpus';
 import type { StoredCorpus, StoredFile } from './index-store';
 import { CorpusVectors } from './corpus-vectors';
@@ -20,9 +20,8 @@ export interface CorpusFile {
 }
 
 export interface IndexStoreLike {
-  /** `key`: vectorKey(path, hash). */
-  getFile(model: string, key: string): Promise<StoredFile | undefined>;
-  putFile(model: string, key: string, file: StoredFile): Promise<void>;
+  getFile(model: string, hash: string): Promise<StoredFile | undefined>;
+  putFile(model: string, hash: string, file: StoredFile): Promise<void>;
   getCorpus(model: string): Promise<StoredCorpus | undefined>;
   putCorpus(model: string, corpus: StoredCorpus): Promise<void>;
 }
@@ -53,14 +52,6 @@ export interface IndexReport {
   readonly unsaved: readonly string[];
   /** The first storage failure, when storing failed. */
   readonly storageError?: string;
-}
-
-/**
- * What a file's stored vectors depend on besides the model: the chunker, the file's content (its hash)
- * and its path (the model reads each chunk with it, chunker.ts's embeddedText).
- */
-export function vectorKey(path: string, hash: string): string {
-  return `chunker ${CHUNKER_VERSION}|${path}|${hash}`;
 }
 
 interface PendingFile {
@@ -105,7 +96,7 @@ export async function indexCorpus(args: {
     }
     const hash = await sha256Hex(text);
     listing.push({ path: file.path, hash });
-    const stored = await args.store.getFile(args.model, vectorKey(file.path, hash));
+    const stored = await args.store.getFile(args.model, hash);
     if (stored) {
       corpus.add(file.path, stored.chunks, stored.vectors, hash);
       reusedFiles++;
@@ -114,7 +105,7 @@ export async function indexCorpus(args: {
     }
   }
 
-  const texts = pending.flatMap((f) => f.chunks.map((c) => embeddedText(f.path, c)));
+  const texts = pending.flatMap((f) => f.chunks.map((c) => c.text));
   let tokens = 0;
   const report = (done: number) => args.onProgress?.({ chunksDone: done, chunksTotal: texts.length, tokens, elapsedMs: performance.now() - started });
   report(0);
@@ -128,7 +119,7 @@ export async function indexCorpus(args: {
       const file = pending[filesStored];
       const matrix = new Float32Array(file.chunks.length * args.dim);
       file.chunks.forEach((_, i) => matrix.set(vectors[stored + i], i * args.dim));
-      await args.store.putFile(args.model, vectorKey(file.path, file.hash), { chunks: file.chunks, vectors: matrix }).catch((error: unknown) => {
+      await args.store.putFile(args.model, file.hash, { chunks: file.chunks, vectors: matrix }).catch((error: unknown) => {
         unsaved.push(file.path);
         storageError ??= (error as Error).message || String(error);
       });
@@ -165,7 +156,7 @@ export async function restoreCorpus(model: string, dim: number, store: IndexStor
   if (!stored) return undefined;
   const corpus = new CorpusVectors(dim);
   for (const { path, hash } of stored.files) {
-    const file = await store.getFile(model, vectorKey(path, hash));
+    const file = await store.getFile(model, hash);
     if (file) corpus.add(path, file.chunks, file.vectors, hash);
   }
   return { folder: stored.folder, corpus };

@@ -257,14 +257,6 @@ def npm_sources(npm_dir):
                 yield "javascript", name, os.path.relpath(path, modules), text
 
 
-def context_path(lang, path):
-    """The path as an index of its own codebase records it: relative to the library's root."""
-    for root in PYTHON_ROOTS:
-        if path.startswith(root + "/"):
-            return path[len(root) + 1:]
-    return path
-
-
 def write_manifest(out, npm_dir):
     """OUT/corpus-manifest.json: every source of the corpus with its version, the excluded evaluation
     codebases, the pairs per split and language, and the packages of the training split (what
@@ -295,7 +287,7 @@ def extract(source_iter):
         pairs = python_pairs(text, path) if lang == "python" else brace_pairs(text, {"javascript": "js"}.get(lang, lang))
         for name, query, code in pairs:
             if len(code) <= MAX_CODE_CHARS and code.count("\n") + 1 >= MIN_CODE_LINES:
-                yield {"lang": lang, "package": f"{lang}:{group}", "path": path, "context": context_path(lang, path), "name": name, "query": query, "code": code}
+                yield {"lang": lang, "package": f"{lang}:{group}", "path": path, "name": name, "query": query, "code": code}
 
 
 def split_of(package):

@@ -48,8 +48,10 @@ def stopped(training):
 def shortfalls(results):
     """Says plainly, from the numbers, where dense search does not beat BM25 and where hybrid wins."""
     lines = []
-    for key, name in (("test", "the test split"), ("naturalLanguage", "the natural-language queries")):
-        m = results[key]
+    sets = (("codeSearchValidation", "the code-search validation set (file level)", "fileMrr10"), ("codeSearchTest", "the code-search test set (file level)", "fileMrr10"),
+            ("test", "the docstring test split", "mrr10"), ("naturalLanguage", "the natural-language queries over the test split", "mrr10"))
+    for key, name, metric in sets:
+        m = {mode: {g: dict(v, mrr10=v[metric]) for g, v in results[key][mode].items() if not g.startswith("language:")} for mode in ("dense", "lexical", "hybrid")}
         dense, lexical, hybrid = (m[mode]["all"]["mrr10"] for mode in ("dense", "lexical", "hybrid"))
         verdict = "above" if dense > lexical else "below" if dense < lexical else "equal to"
         worse = [lang for lang in m["dense"] if lang != "all" and m["dense"][lang]["mrr10"] < m["lexical"][lang]["mrr10"]]
@@ -59,9 +61,17 @@ def shortfalls(results):
             f"- On {name}, dense MRR@10 is {dense:.3f}, {verdict} BM25's {lexical:.3f}"
             + (f" (behind it in {', '.join(worse)})" if worse else "")
             + f"; hybrid, {hybrid:.3f}, is {'above both' if hybrid > max(dense, lexical) else 'NOT above both'}"
-            + (f"; per language the fusion is below its better part in {', '.join(fusion_behind)}." if fusion_behind else ", in every language too.")
+            + (f"; per language (codebase) the fusion is below its better part in {', '.join(fusion_behind)}." if fusion_behind else ", in every language too.")
         )
     return "\n".join(lines)
+
+
+def code_search_table(results):
+    """dense / BM25 / hybrid, file and chunk MRR@10 per codebase (language), from eval/code-search.ts's metrics."""
+    groups = [g for g in results["dense"] if not g.startswith("language:")]
+    rows = [[mode, *(f"{results[mode][g]['fileMrr10']:.3f} / {results[mode][g]['chunkMrr10']:.3f}" for g in groups),
+             f"{results[mode]['all']['fileRecall10']:.3f} / {results[mode]['all']['chunkRecall10']:.3f}"] for mode in ("dense", "lexical", "hybrid")]
+    return table(rows, ["MRR@10 file / chunk", *groups, "R@10 file / chunk (all)"])
 
 
 def main():
@@ -164,10 +174,21 @@ Learning curve (validation MRR@10 among all {splits['validation']:,} validation 
 
 ## Quality (`npm run eval`, {results['date'][:10]})
 
-MRR@10 with every pair of the set as a candidate. Hybrid's lexical weight was chosen on the validation
-split ({sweep}; chosen {chosen}) and applied unchanged to the test sets.
+Code search in users' words, the way a user meets it (`eval/code-search.ts`: each codebase indexed by
+`c2llm index`, searched through the index; file-level MRR@10 over the distinct files returned, chunk-level
+over the chunks, a hit overlapping the target's lines). Hybrid's lexical weight is chosen on the
+validation set (file-level MRR@10: {sweep}; chosen {chosen}) and applied unchanged to every other set.
 
-Test split, docstring queries, packages never seen in training ({results['test']['dense']['all']['queries']:,} queries):
+Validation: `../shared/eval/nl-validation`, {results['codeSearchValidation']['dense']['all']['queries']} queries over 8 codebases in 8 languages, none in the training data:
+
+{code_search_table(results['codeSearchValidation'])}
+
+Test: `eval/nl-test`, {results['codeSearchTest']['dense']['all']['queries']} queries over 6 other codebases in 6 languages (TypeScript, Python, Go,
+Rust, Ruby, PHP), none in the training data, never tuned on:
+
+{code_search_table(results['codeSearchTest'])}
+
+Docstring pairs, every pair of the set a candidate. Test split: docstring queries over packages never seen in training ({results['test']['dense']['all']['queries']:,} queries):
 
 {mode_table(results['test'])}
 
@@ -176,7 +197,7 @@ hand, in a user's words, over functions of the test split; never tuned on):
 
 {mode_table(results['naturalLanguage'])}
 
-Validation split (what training and the hybrid weight were tuned on):
+Docstring validation split (what training was tuned on):
 
 {mode_table(results['validation'])}
 

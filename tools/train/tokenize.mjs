@@ -6,10 +6,8 @@
  *   node tools/train/tokenize.mjs count  TOKENIZER_DIR OUT.json  IN.jsonl...   token frequencies
  *   node tools/train/tokenize.mjs encode TOKENIZER_DIR OUT.jsonl IN.jsonl      {q: ids, d: ids} per pair
  *
- * Queries get the code-search instruction, documents the "Retrieved Answer:" prefix (src/text/prompts.ts)
- * and, where the pair has one, its path in its codebase on the first line, as the index gives a chunk
- * (src/search/chunk-context.ts); documents are cut to DOC_TOKENS and queries to QUERY_TOKENS, keeping the
- * first tokens.
+ * Queries get the code-search instruction, documents the "Retrieved Answer:" prefix (src/text/prompts.ts);
+ * documents are cut to DOC_TOKENS and queries to QUERY_TOKENS, keeping the first tokens.
  */
 import { Tokenizer } from '@huggingface/tokenizers';
 import { createReadStream, readFileSync, renameSync, writeFileSync, createWriteStream } from 'node:fs';
@@ -30,7 +28,6 @@ const tokenizer = new Tokenizer(
   JSON.parse(readFileSync(join(tokenizerDir, 'tokenizer.json'), 'utf8')),
   JSON.parse(readFileSync(join(tokenizerDir, 'tokenizer_config.json'), 'utf8')),
 );
-const documentOf = (pair) => DOCUMENT_PREFIX + (pair.context ? `${pair.context}\n` : '') + pair.code;
 const ids = (text, limit) => tokenizer.encode(text, { add_special_tokens: false }).ids.slice(0, limit);
 
 async function* pairs(file) {
@@ -41,14 +38,14 @@ if (mode === 'count') {
   const counts = new Map();
   for (const file of inputs)
     for await (const pair of pairs(file))
-      for (const id of [...ids(QUERY_INSTRUCTION + pair.query, 1e9), ...ids(documentOf(pair), 1e9)])
+      for (const id of [...ids(QUERY_INSTRUCTION + pair.query, 1e9), ...ids(DOCUMENT_PREFIX + pair.code, 1e9)])
         counts.set(id, (counts.get(id) ?? 0) + 1);
   writeFileSync(out, JSON.stringify(Object.fromEntries(counts)));
 } else {
   const tmp = `${out}.tmp`;
   const stream = createWriteStream(tmp);
   for await (const pair of pairs(inputs[0])) {
-    const line = JSON.stringify({ q: ids(QUERY_INSTRUCTION + pair.query, QUERY_TOKENS), d: ids(documentOf(pair), DOC_TOKENS) });
+    const line = JSON.stringify({ q: ids(QUERY_INSTRUCTION + pair.query, QUERY_TOKENS), d: ids(DOCUMENT_PREFIX + pair.code, DOC_TOKENS) });
     if (!stream.write(line + '\n')) await new Promise((resolve) => stream.once('drain', resolve));
   }
   await new Promise((resolve) => stream.end(resolve));

@@ -1,0 +1,96 @@
+/**
+ * Code search in users' words, measured the way a user meets it: each codebase of a query set is indexed
+ * by `c2llm index` (in process: the CLI's own indexing, chunker and model) and searched through
+ * CodeIndex.search, dense / BM25 / hybrid. A query set is a folder of codebases (DIR/<id>/) and a
+ * queries.jsonl of {codebase, language, query, targets: [paths], lines: [start, end]}
+ * (../shared/eval/nl-validation's format). Metrics, overall, per codebase and per language:
+ *   file level   MRR@10 and R@10 over the distinct files of the results, best first: a hit is a file
+ *                among `targets`;
+ *   chunk level  MRR@10 and R@10 over the results as returned: a hit is a chunk of the first target
+ *                whose lines overlap `lines`.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { indexCommand } from '../src/cli/index-command';
+import { loadEmbedder, modelChoice } from '../src/cli/load-model';
+import { readIndexFile } from '../src/node/read-index';
+import { CodeIndex, type CodeSearchResult } from '../src/search/code-index';
+import type { SearchMode } from '../src/search/hybrid';
+import { applyPrompt } from '../src/text/prompts';
+
+export interface CodeSearchQuery {
+  readonly codebase: string;
+  readonly language: string;
+  readonly query: string;
+  readonly targets: readonly string[];
+  readonly lines: readonly [number, number];
+}
+
+export interface SearchMetrics {
+  readonly queries: number;
+  readonly fileMrr10: number;
+  readonly fileRecall10: number;
+  readonly chunkMrr10: number;
+  readonly chunkRecall10: number;
+}
+
+export function readQueries(file: string): CodeSearchQuery[] {
+  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as CodeSearchQuery);
+}
+
+/** The 1-based rank of the first hit within the top 10 (0 when none), at file and at chunk level. */
+export function hitRanks(query: CodeSearchQuery, results: readonly CodeSearchResult[]): { file: number; chunk: number } {
+  const files = [...new Set(results.map((r) => r.path))].slice(0, 10);
+  const [start, end] = query.lines;
+  const chunk = results.slice(0, 10).findIndex((r) => r.path === query.targets[0] && r.startLine <= end && r.endLine >= start);
+  return { file: files.findIndex((p) => query.targets.includes(p)) + 1, chunk: chunk + 1 };
+}
+
+function summarise(ranks: readonly { file: number; chunk: number }[]): SearchMetrics {
+  const n = Math.max(1, ranks.length);
+  const mrr = (r: number) => (r > 0 ? 1 / r : 0);
+  return {
+    queries: ranks.length,
+    fileMrr10: ranks.reduce((s, r) => s + mrr(r.file), 0) / n,
+    fileRecall10: ranks.filter((r) => r.file > 0).length / n,
+    chunkMrr10: ranks.reduce((s, r) => s + mrr(r.chunk), 0) / n,
+    chunkRecall10: ranks.filter((r) => r.chunk > 0).length / n,
+  };
+}
+
+/** Metrics overall ('all'), per codebase and per language (keys `language:<name>`). */
+export function metricsByGroup(queries: readonly CodeSearchQuery[], ranks: readonly { file: number; chunk: number }[]): Record<string, SearchMetrics> {
+  const out: Record<string, SearchMetrics> = { all: summarise(ranks) };
+  const groups = new Map<string, number[]>();
+  queries.forEach((q, i) => {
+    for (const key of [q.codebase, `language:${q.language}`]) groups.set(key, [...(groups.get(key) ?? []), i]);
+  });
+  for (const [key, ids] of [...groups].sort()) out[key] = summarise(ids.map((i) => ranks[i]));
+  return out;
+}
+
+/** A query set's codebases indexed with `model` (undefined: the bundled one) into `workDir`, and its queries' vectors. */
+export async function prepareQuerySet(set: { codebases: string; queries: string }, model: string | undefined, workDir: string, log: (line: string) => void) {
+  const queries = readQueries(set.queries);
+  const ids = [...new Set(queries.map((q) => q.codebase))].sort();
+  mkdirSync(workDir, { recursive: true });
+  const indexes = new Map<string, CodeIndex>();
+  for (const id of ids) {
+    const output = join(workDir, `${id}.c2idx`);
+    await indexCommand([join(set.codebases, id), '--output', output, '--device', 'cpu', ...(model ? ['--model', model] : [])], () => undefined);
+    indexes.set(id, new CodeIndex(await readIndexFile(output)));
+  }
+  const embedder = await loadEmbedder(await modelChoice({ model, device: 'cpu' }), log);
+  const vectors = await embedder.embed(queries.map((q) => applyPrompt(q.query, { kind: 'query' })));
+  embedder.dispose();
+  log(`${set.queries}: ${queries.length} queries over ${ids.length} codebases (${[...indexes.values()].reduce((n, x) => n + x.size, 0)} chunks)`);
+  return { queries, indexes, vectors };
+}
+
+export type PreparedSet = Awaited<ReturnType<typeof prepareQuerySet>>;
+
+/** Every query of a prepared set searched in `mode` (hybrid with lexical weight `weight`), with its metrics. */
+export function searchQuerySet(set: PreparedSet, mode: SearchMode, weight?: number): Record<string, SearchMetrics> {
+  const ranks = set.queries.map((q, i) => hitRanks(q, set.indexes.get(q.codebase)!.search({ vector: set.vectors[i], text: q.query }, 10, mode, weight)));
+  return metricsByGroup(set.queries, ranks);
+}
