@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { DEMO_PORT, HUB_PORT } from '../playwright.config';
 
@@ -201,7 +201,13 @@ test('the demo saves its index as a file that the CLI searches, and opens one to
   await page.getByRole('button', { name: 'Save the index as a file' }).click();
   const file = testInfo.outputPath('code.c2idx');
   await (await download).saveAs(file);
-  const cli = spawnSync('node', ['bin/c2llm.js', 'search', '--index', file, '--model', 'models/c2llm-nano', '--query', 'reverse a string', '--mode', 'lexical', '--json'], { encoding: 'utf8' });
+  // The page's hint, run as written in the folder the index was saved to (npx c2llm: this checkout's CLI).
+  const hint = /`(npx c2llm search [^`]+)`/.exec((await page.locator('#storage-status').textContent()) ?? '')?.[1];
+  expect(hint).toBeDefined();
+  const asWritten = spawnSync('bash', ['-c', hint!.replace(/^npx c2llm/, `node ${join(process.cwd(), 'bin', 'c2llm.js')}`)], { cwd: dirname(file), encoding: 'utf8' });
+  expect(asWritten.status, asWritten.stderr).toBe(0);
+  expect(asWritten.stdout).toMatch(/^ {2}1\. \S+:\d+-\d+/m);
+  const cli = spawnSync('node', ['bin/c2llm.js', 'search', '--index', file, '--query', 'reverse a string', '--mode', 'lexical', '--json'], { encoding: 'utf8' });
   expect(cli.status, cli.stderr).toBe(0);
   expect(JSON.parse(cli.stdout).results[0][0].path).toBe('tools/util.go');
 
@@ -222,4 +228,15 @@ test('a file that is not an index, opened as one, is an error on the page, and t
   await expect(page.locator('#corpus-status')).toHaveText('Could not open package.json: index: not a c2llm index (no "C2LLMIDX" magic)');
   await page.getByLabel('Choose folder').setInputFiles(makeCorpus());
   await expect(page.locator('#corpus-status')).toContainText('Indexed “sample-project”', { timeout: 120_000 });
+});
+
+test('an element the page hides stays hidden, whatever its style (the bundled-model button under a bundled-model error)', async ({ page }) => {
+  await page.goto('/?device=cpu');
+  await waitForModel(page);
+  await page.evaluate(() => {
+    document.getElementById('model-error')!.hidden = false;
+    document.getElementById('use-demo-model')!.hidden = true;
+  });
+  await expect(page.locator('#model-error')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Use the bundled C2LLM-nano model' })).toBeHidden();
 });

@@ -67,18 +67,3 @@ export class IndexFileError extends FileError {
 export class AbortError extends C2llmError {
   override name = 'AbortError';
 }
-
-/** Every error class by name, so that errors can be rebuilt after crossing a worker boundary. */
-export const ERROR_CLASSES: Record<string, { prototype: Error }> = {
-  C2llmError,
-  CheckpointError,
-  InputError,
-  NoWebGpuError,
-  GpuDeviceLostError,
-  GpuError,
-  ModelNotFoundError,
-  MissingPackageError,
-  DownloadError,
-  IndexFileError,
-  AbortError,
-};

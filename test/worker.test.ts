@@ -1,9 +1,10 @@
 /** The worker boundary: typed errors through Comlink, the job queue, cancellation, prompts. */
 import * as Comlink from 'comlink';
 import { describe, expect, test } from 'vitest';
+import * as errors from '../src/errors';
 import { AbortError, CheckpointError, DownloadError, GpuDeviceLostError, InputError } from '../src/errors';
 import { applyPrompt, DOCUMENT_PREFIX, TASK_INSTRUCTIONS } from '../src/text/prompts';
-import { installErrorTransfer } from '../src/worker/error-transfer';
+import { deserializeError, installErrorTransfer, serializeError } from '../src/worker/error-transfer';
 import { JobQueue } from '../src/worker/job-queue';
 
 describe('errors across Comlink', () => {
@@ -36,6 +37,16 @@ describe('errors across Comlink', () => {
     await expect(remote.plain()).rejects.toBe('a string');
     port1.close();
     port2.close();
+  });
+
+  const exported = Object.entries(errors).filter(([, value]) => typeof value === 'function' && value.prototype instanceof Error && value !== errors.FileError) as [string, new (...a: string[]) => Error][];
+  test.each(exported)('every exported error class survives the boundary with its class and name: %s', (name, ErrorClass) => {
+    const original = new ErrorClass('file.bin', 'what went wrong');
+    expect(original.name).toBe(name);
+    const rebuilt = deserializeError(serializeError(original)) as Error;
+    expect(rebuilt).toBeInstanceOf(ErrorClass);
+    expect(rebuilt.name).toBe(name);
+    expect(rebuilt.message).toBe(original.message);
   });
 });
 

@@ -119,9 +119,13 @@ const HELP = new Set(['--help', '-h']);
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === undefined || HELP.has(command) || (command === 'help' && rest.length === 0)) {
+  if (command === undefined) {
+    process.stderr.write(`${USAGE}\n`);
+    return 1;
+  }
+  if (HELP.has(command) || (command === 'help' && rest.length === 0)) {
     await writeStdout(`${USAGE}\n`);
-    return command === undefined ? 1 : 0;
+    return 0;
   }
   if (command === '--version' || command === '-V' || command === 'version') {
     await writeStdout(`c2llm ${version}\n`);

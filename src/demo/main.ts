@@ -57,6 +57,8 @@ let info: EngineInfo | undefined;
  */
 let opened: { index: LoadedIndex; name: string; bytes?: Uint8Array } | undefined;
 let store: (IndexStoreLike & { clear(): Promise<void> }) | undefined;
+/** What the page tells a user to run on a saved index (e2e/demo.spec.ts runs it as written). */
+const CLI_HINT = '`npx c2llm search --index code.c2idx --query "what you are looking for"`';
 let indexing: AbortController | undefined;
 let loaded: { model: string; isDemo: boolean } | undefined;
 
@@ -234,7 +236,7 @@ ui.saveIndex.addEventListener('click', () => {
   link.download = 'code.c2idx';
   link.click();
   setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
-  setText(ui.storageStatus, `Saved the index (${(bytes.byteLength / 1024).toFixed(0)} KiB): search it with \`c2llm search --index code.c2idx\` or open it here.`);
+  setText(ui.storageStatus, `Saved the index (${(bytes.byteLength / 1024).toFixed(0)} KiB): search it with ${CLI_HINT} or open it here.`);
 });
 ui.indexFile.addEventListener('change', async () => {
   const file = ui.indexFile.files?.[0];

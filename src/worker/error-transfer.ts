@@ -5,7 +5,23 @@
  * `instanceof` and switch on `name`.
  */
 import * as Comlink from 'comlink';
-import { ERROR_CLASSES } from '../errors';
+import * as errors from '../errors';
+
+type ErrorClass = new (...args: string[]) => Error;
+
+/**
+ * Every error class of errors.ts by the name its instances carry, derived from the module's exports so
+ * that none is forgotten (a parent's name stays with the parent: FileError carries C2llmError's).
+ */
+export const ERROR_CLASSES: ReadonlyMap<string, ErrorClass> = (() => {
+  const classes = new Map<string, ErrorClass>();
+  for (const value of Object.values(errors)) {
+    if (typeof value !== 'function' || !(value.prototype instanceof Error)) continue;
+    const name = new (value as ErrorClass)('', '').name;
+    if (!classes.has(name)) classes.set(name, value as ErrorClass);
+  }
+  return classes;
+})();
 
 export interface SerializedError {
   readonly name: string;
@@ -29,7 +45,7 @@ export function serializeError(error: unknown, depth = 0): SerializedError | { r
 
 export function deserializeError(serialized: SerializedError | { readonly value: unknown }): unknown {
   if ('value' in serialized) return serialized.value;
-  const prototype = ERROR_CLASSES[serialized.name]?.prototype ?? Error.prototype;
+  const prototype = ERROR_CLASSES.get(serialized.name)?.prototype ?? Error.prototype;
   const error: Error = Object.create(prototype);
   Object.defineProperties(error, {
     message: { value: serialized.message, writable: true, configurable: true },
