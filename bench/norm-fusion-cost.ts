@@ -56,4 +56,7 @@ async function main() {
   ctx.destroy();
   process.exit(0);
 }
-main();
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

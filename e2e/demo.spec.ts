@@ -56,7 +56,11 @@ test('load from the Hub layout, index a folder, search, reload restores the inde
   await page.getByLabel('Choose folder').setInputFiles(makeCorpus());
   await expect(page.locator('#corpus-status')).toContainText('Indexed “sample-project”', { timeout: 120_000 });
   await expect(page.locator('#corpus-status')).toContainText('5 files');
-  await expect(page.locator('#corpus-status')).toContainText('3 files skipped');
+  // The same rule and count as `c2llm index`: a dependency folder is not entered (and not counted as files).
+  await expect(page.locator('#corpus-status')).toContainText('2 files skipped');
+  await page.locator('#skipped summary').click();
+  await expect(page.locator('#skipped summary')).toHaveText('2 files skipped, 1 folder not entered: which and why');
+  await expect(page.locator('#skipped li')).toHaveText(['node_modules/ (dependency, VCS or build folder)', 'logo.png (not code)', 'package-lock.json (lock file)']);
   await page.screenshot({ path: testInfo.outputPath('indexed.png'), fullPage: true });
 
   const search = page.getByRole('searchbox', { name: 'Search' });
@@ -234,6 +238,7 @@ test('an element the page hides stays hidden, whatever its style (the bundled-mo
   await page.goto('/?device=cpu');
   await waitForModel(page);
   await page.evaluate(() => {
+    document.getElementById('model-error-text')!.textContent = 'Could not load the bundled C2LLM-nano model: no WebGPU adapter';
     document.getElementById('model-error')!.hidden = false;
     document.getElementById('use-demo-model')!.hidden = true;
   });

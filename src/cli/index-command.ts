@@ -21,7 +21,7 @@ import { readIndexFile } from '../node/read-index';
 import { CHUNKER_VERSION, chunkFile, DEFAULT_CHUNK_OPTIONS } from '../search/chunker';
 import { buildIndexData, fileChunkRanges, mergeIndexData, type EmbeddedFile } from '../search/code-index';
 import { encodeIndex, indexPathProblem, type IndexData, type IndexHeader } from '../search/index-file';
-import { decodeText, languageOf, MAX_FILE_BYTES, skipByPath, type SkipReason } from '../search/corpus';
+import { decodeText, languageOf, MAX_FILE_BYTES, skipByPath, summariseSkipped, type SkippedSummary, type SkipReason } from '../search/corpus';
 import { applyPrompt } from '../text/prompts';
 import { embedWithProgress, loadEmbedder, MODEL_FLAGS, modelChoice } from './load-model';
 import { ProgressLine } from './progress';
@@ -60,6 +60,7 @@ async function walk(root: string, skipped: Map<string, SkipReason>): Promise<Wal
         skipped.set(path, 'unusual name');
       } else if (entry.isDirectory()) {
         if (skipByPath(`${path}/x.js`, 0) !== 'folder') await visit(full, path);
+        else skipped.set(`${path}/`, 'folder');
       } else if (entry.isFile()) {
         const info = await stat(full).catch(() => undefined);
         if (info) out.push({ path, full, bytes: info.size });
@@ -71,17 +72,15 @@ async function walk(root: string, skipped: Map<string, SkipReason>): Promise<Wal
   return out.sort((a, b) => (a.path < b.path ? -1 : 1));
 }
 
-/** Each skipped file or folder and why, on stderr: all of them for most reasons, a count for what is plainly not code. */
-function logSkipped(skipped: ReadonlyMap<string, SkipReason>, log: Log): void {
+/** The folders not entered, and each skipped file with why, on stderr (files that are not code are counted). */
+function logSkipped(summary: SkippedSummary, log: Log): void {
+  const list = (paths: readonly string[]) => `${paths.slice(0, SKIPPED_SHOWN).map(printable).join(', ')}${paths.length > SKIPPED_SHOWN ? ` and ${paths.length - SKIPPED_SHOWN} more` : ''}`;
+  if (summary.folders.length) log(`c2llm: not entered (dependency, VCS or build folders): ${list(summary.folders)}`);
   const byReason = new Map<SkipReason, string[]>();
-  for (const [path, reason] of skipped) byReason.set(reason, [...(byReason.get(reason) ?? []), path]);
+  for (const [path, reason] of summary.files) byReason.set(reason, [...(byReason.get(reason) ?? []), path]);
   for (const [reason, paths] of byReason) {
-    if (reason === 'not code' || reason === 'folder') {
-      log(`c2llm: skipped ${paths.length} ${reason === 'folder' ? 'file(s) in dependency or build folders' : 'file(s) that are not code'}`);
-      continue;
-    }
-    const shown = paths.slice(0, SKIPPED_SHOWN);
-    log(`c2llm: skipped (${reason}${reason === 'too large' ? `, over ${MAX_FILE_BYTES / 1024} KiB` : ''}): ${shown.map(printable).join(', ')}${paths.length > shown.length ? ` and ${paths.length - shown.length} more` : ''}`);
+    if (reason === 'not code') log(`c2llm: skipped ${paths.length} file(s) that are not code`);
+    else log(`c2llm: skipped (${reason}${reason === 'too large' ? `, over ${MAX_FILE_BYTES / 1024} KiB` : ''}): ${list(paths)}`);
   }
 }
 
@@ -183,8 +182,9 @@ export async function indexCommand(argv: string[], log: Log): Promise<void> {
     const reused = new Set(kept.filter((f) => reuse.get(f.hash)?.length === f.chunks.length * embedder.dim));
     const todo = kept.filter((f) => !reused.has(f));
     const chunkCount = todo.reduce((n, f) => n + f.chunks.length, 0);
-    logSkipped(skipped, log);
-    log(`c2llm: ${kept.length} files (${skipped.size} skipped${shard ? `, shard ${shard.index}/${shard.count}` : ''}), ${chunkCount} chunks to embed, ${reused.size} files unchanged`);
+    const summary = summariseSkipped(skipped);
+    logSkipped(summary, log);
+    log(`c2llm: ${kept.length} files (${summary.files.length} skipped${shard ? `, shard ${shard.index}/${shard.count}` : ''}), ${chunkCount} chunks to embed, ${reused.size} files unchanged`);
     const progress = new ProgressLine(chunkCount, 'chunks', values.progress === true);
     const embedded = await embedFiles(embedder, todo, progress);
     const all = [...embedded, ...[...reused].map((f) => ({ ...f, vectors: reuse.get(f.hash)! }))];

@@ -161,4 +161,4 @@ function commandLine(): string[] {
   return JSON.parse(moved) as string[];
 }
 
-main(commandLine()).then((code) => process.exit(code));
+void main(commandLine()).then((code) => process.exit(code));

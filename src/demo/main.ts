@@ -13,6 +13,7 @@ import type { CorpusVectors } from '../search/corpus-vectors';
 import type { SearchMode } from '../search/hybrid';
 import { fromDirectoryPicker, fromDrop, fromFileList, hasDirectoryPicker, type PickedFolder } from './folder';
 import { installKeyboardNavigation, renderResults } from './results-view';
+import { renderSkipped } from './skipped-view';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const ui = {
@@ -32,6 +33,7 @@ const ui = {
   indexText: $('index-text'),
   cancelIndex: $<HTMLButtonElement>('cancel-index'),
   corpusStatus: $('corpus-status'),
+  skipped: $<HTMLDetailsElement>('skipped'),
   search: $<HTMLInputElement>('search'),
   searchStatus: $('search-status'),
   results: $<HTMLOListElement>('results'),
@@ -64,6 +66,11 @@ let loaded: { model: string; isDemo: boolean } | undefined;
 
 function setText(element: HTMLElement, text: string): void {
   element.textContent = text;
+}
+
+/** Starts page work from an event: a failure nobody awaits is said on the page, never lost. */
+function start(work: () => Promise<unknown>): void {
+  work().catch((error: unknown) => setText(ui.corpusStatus, `Something failed: ${(error as Error).message ?? String(error)}`));
 }
 
 async function loadModel(model: string, isDemo: boolean): Promise<void> {
@@ -147,11 +154,6 @@ function modelKey(): string {
   return `${info?.model}|${info?.dim}|${info?.dtype}`;
 }
 
-function unreadableNote(skipped: ReadonlyMap<string, string>): string {
-  const gone = [...skipped].filter(([, reason]) => reason === 'unreadable').map(([path]) => path);
-  return gone.length ? ` Could not read ${gone.length} file${gone.length > 1 ? 's' : ''} (moved or deleted?): ${gone.slice(0, 3).join(', ')}${gone.length > 3 ? ', …' : ''}.` : '';
-}
-
 function formatSeconds(s: number): string {
   return s < 90 ? `${Math.round(s)} s` : `${Math.round(s / 60)} min`;
 }
@@ -188,8 +190,7 @@ async function indexFolder(folder: PickedFolder): Promise<void> {
     setText(
       ui.corpusStatus,
       `Indexed “${folder.name}”: ${report.files} files, ${report.corpus.size} chunks (${report.embeddedChunks} embedded, ${report.reusedFiles} files unchanged), ` +
-        `${report.skipped.size} files skipped, in ${seconds.toFixed(1)} s (${(report.tokens / Math.max(seconds, 1e-3)).toFixed(0)} tokens/s).` +
-        unreadableNote(report.skipped) +
+        `${renderSkipped(ui.skipped, report.skipped)} files skipped, in ${seconds.toFixed(1)} s (${(report.tokens / Math.max(seconds, 1e-3)).toFixed(0)} tokens/s).` +
         (report.storageError ? ` Index kept in memory only: storage failed for ${report.unsaved.length} files (${report.storageError}); a reload will not restore them.` : ''),
     );
     ui.search.disabled = false;
@@ -238,7 +239,7 @@ ui.saveIndex.addEventListener('click', () => {
   setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
   setText(ui.storageStatus, `Saved the index (${(bytes.byteLength / 1024).toFixed(0)} KiB): search it with ${CLI_HINT} or open it here.`);
 });
-ui.indexFile.addEventListener('change', async () => {
+ui.indexFile.addEventListener('change', () => start(async () => {
   const file = ui.indexFile.files?.[0];
   if (!file || !embedder) return;
   try {
@@ -252,49 +253,49 @@ ui.indexFile.addEventListener('change', async () => {
   } catch (error) {
     setText(ui.corpusStatus, `Could not open ${file.name}: ${(error as Error).message}`);
   }
-});
-ui.useDemoModel.addEventListener('click', () => loadModel(BUNDLED_MODEL_URL, true));
-ui.weightsChoice.addEventListener('change', () => loaded && loadModel(loaded.model, loaded.isDemo));
-ui.clearStorage.addEventListener('click', async () => {
+}));
+ui.useDemoModel.addEventListener('click', () => start(() => loadModel(BUNDLED_MODEL_URL, true)));
+ui.weightsChoice.addEventListener('change', () => loaded && start(() => loadModel(loaded!.model, loaded!.isDemo)));
+ui.clearStorage.addEventListener('click', () => start(async () => {
   const files = embedder ? await embedder.listCache() : [];
   const removed = embedder ? await embedder.clearCache() : 0;
   await (store ??= await openStore()).clear();
   const bytes = files.reduce((n, f) => n + f.bytes, 0);
   setText(ui.storageStatus, `Removed ${removed} cached model files (${(bytes / MB).toFixed(1)} MB) and the saved indexes.`);
-});
+}));
 ui.folderInput.addEventListener('change', () => {
-  if (ui.folderInput.files?.length) indexFolder(fromFileList(ui.folderInput.files));
+  if (ui.folderInput.files?.length) start(() => indexFolder(fromFileList(ui.folderInput.files!)));
 });
 if (hasDirectoryPicker()) {
   ui.openFolder.hidden = false;
-  ui.openFolder.addEventListener('click', () => fromDirectoryPicker().then(indexFolder, () => undefined));
+  ui.openFolder.addEventListener('click', () => start(() => fromDirectoryPicker().then(indexFolder, () => undefined)));
 }
 ui.dropZone.addEventListener('dragover', (event) => {
   event.preventDefault();
   ui.dropZone.classList.add('dragging');
 });
 ui.dropZone.addEventListener('dragleave', () => ui.dropZone.classList.remove('dragging'));
-ui.dropZone.addEventListener('drop', async (event) => {
+ui.dropZone.addEventListener('drop', (event) => start(async () => {
   event.preventDefault();
   ui.dropZone.classList.remove('dragging');
   const folder = event.dataTransfer && (await fromDrop(event.dataTransfer.items));
-  if (folder && !ui.folderInput.disabled) indexFolder(folder);
-});
+  if (folder && !ui.folderInput.disabled) await indexFolder(folder);
+}));
 ui.cancelIndex.addEventListener('click', () => indexing?.abort('cancelled'));
 
 let debounce: ReturnType<typeof setTimeout> | undefined;
 ui.search.addEventListener('input', () => {
   clearTimeout(debounce);
-  debounce = setTimeout(() => search(ui.search.value), 250);
+  debounce = setTimeout(() => start(() => search(ui.search.value)), 250);
 });
-ui.searchMode.addEventListener('change', () => search(ui.search.value));
+ui.searchMode.addEventListener('change', () => start(() => search(ui.search.value)));
 ui.search.addEventListener('keydown', (event) => {
   if (event.key === 'Enter') {
     clearTimeout(debounce);
-    search(ui.search.value);
+    start(() => search(ui.search.value));
   } else if (event.key === 'Escape') {
     ui.search.value = '';
-    search('');
+    start(() => search(''));
   } else if (event.key === 'ArrowDown') {
     (ui.results.firstElementChild as HTMLElement | null)?.focus();
     event.preventDefault();
@@ -304,4 +305,4 @@ installKeyboardNavigation(ui.search, ui.results);
 
 if (params.get('dtype') === 'int8') ui.weightsChoice.value = 'int8';
 const requested = params.get('model');
-loadModel(requested ?? BUNDLED_MODEL_URL, requested === null || requested === BUNDLED_MODEL_URL);
+start(() => loadModel(requested ?? BUNDLED_MODEL_URL, requested === null || requested === BUNDLED_MODEL_URL));

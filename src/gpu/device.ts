@@ -75,7 +75,7 @@ export async function acquireGpu(gpu: GPU | undefined): Promise<GpuContext> {
   let disposed = false;
   // Any loss we did not cause ourselves (a driver reset, a tab in the background, another owner's
   // destroy()) is a lost device.
-  device.lost.then((info) => {
+  void device.lost.then((info) => {
     if (!disposed) lost = new GpuDeviceLostError(`the GPU device was lost: ${info.message || info.reason}`);
   });
   device.addEventListener('uncapturederror', (event) => {

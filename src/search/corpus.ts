@@ -59,3 +59,32 @@ export function decodeText(bytes: Uint8Array): string | undefined {
     return undefined;
   }
 }
+
+/** What was skipped, told the same way by the page and the CLI: folders not entered, and files with why. */
+export interface SkippedSummary {
+  /** Dependency, VCS or build folders, each once ('node_modules/'), however many files they hold. */
+  readonly folders: readonly string[];
+  /** Every other skipped file, with its reason, in path order. */
+  readonly files: readonly (readonly [path: string, reason: SkipReason])[];
+}
+
+/**
+ * `skipped` (path -> reason; a folder as 'path/', or each file inside one with reason 'folder') as
+ * folders not entered and files skipped: the CLI never enters such a folder, the browser's folder
+ * picker hands over every file inside it, and both count the same.
+ */
+export function summariseSkipped(skipped: ReadonlyMap<string, SkipReason>): SkippedSummary {
+  const folders = new Set<string>();
+  const files: [string, SkipReason][] = [];
+  for (const [path, reason] of skipped) {
+    if (reason !== 'folder') files.push([path, reason]);
+    else if (path.endsWith('/')) folders.add(path);
+    else {
+      const parts = path.split('/');
+      const at = parts.findIndex((part) => SKIPPED_DIRECTORIES.has(part));
+      folders.add(`${parts.slice(0, at + 1).join('/')}/`);
+    }
+  }
+  const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return { folders: [...folders].sort(byPath), files: files.sort((a, b) => byPath(a[0], b[0])) };
+}

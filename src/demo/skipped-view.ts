@@ -1,0 +1,38 @@
+/**
+ * What indexing left out, shown under the corpus status as the CLI says it on stderr (search/corpus.ts's
+ * summariseSkipped): folders not entered, then each skipped file with why. Text is set with
+ * textContent, so a file name is never parsed as HTML.
+ */
+import { MAX_FILE_BYTES, summariseSkipped, type SkipReason } from '../search/corpus';
+
+const WHY: Record<SkipReason, string> = {
+  folder: 'dependency, VCS or build folder',
+  'lock file': 'lock file',
+  'not code': 'not code',
+  minified: 'minified',
+  'too large': `over ${MAX_FILE_BYTES / 1024} KiB`,
+  binary: 'binary',
+  unreadable: 'could not be read (moved or deleted?)',
+  'unusual name': 'a name with control characters',
+};
+
+/** Fills `details` (its summary, then a list) and returns the number of files skipped (folders aside). */
+export function renderSkipped(details: HTMLDetailsElement, skipped: ReadonlyMap<string, SkipReason>): number {
+  const { folders, files } = summariseSkipped(skipped);
+  const summary = document.createElement('summary');
+  summary.textContent = `${files.length} file${files.length === 1 ? '' : 's'} skipped${folders.length ? `, ${folders.length} folder${folders.length === 1 ? '' : 's'} not entered` : ''}: which and why`;
+  const list = document.createElement('ul');
+  for (const folder of folders) {
+    const item = document.createElement('li');
+    item.textContent = `${folder} (${WHY.folder})`;
+    list.append(item);
+  }
+  for (const [path, reason] of files) {
+    const item = document.createElement('li');
+    item.textContent = `${path} (${WHY[reason]})`;
+    list.append(item);
+  }
+  details.replaceChildren(summary, list);
+  details.hidden = files.length + folders.length === 0;
+  return files.length;
+}
