@@ -5,8 +5,9 @@
  * the user sees (one typed error naming the problem) and what the disk holds (nothing outside the
  * cache root, nothing under a final name that was not checked).
  */
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -73,6 +74,8 @@ function sandbox(): { outer: string; root: string } {
 const weights = file('model.safetensors');
 
 beforeAll(async () => {
+  const build = spawnSync('npm', ['run', 'build:cli'], { encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`build:cli failed: ${build.stderr}`);
   hub = await hostileHub({
     'evil/dotdot': indexNaming(['../../escaped.safetensors']),
     'evil/absolute': indexNaming([join(tmpdir(), 'c2llm-absolute-escape.safetensors')]),
@@ -182,5 +185,24 @@ describe('a hostile Hub never writes outside the cache, never hangs, never lies'
       for (const name of ['config.json', 'tokenizer.json', 'model.safetensors']) expect(readFileSync(join(dir, name)).equals(file(name)), name).toBe(true);
       expect(readdirSync(dir).filter((f) => f.endsWith('.incomplete') || f.endsWith('.lock'))).toEqual([]);
     }
+  });
+
+  test('three processes downloading one repo into one cache at once all succeed, with whole files', async () => {
+    const { outer, root } = sandbox();
+    const input = join(outer, 'texts.json');
+    writeFileSync(input, JSON.stringify(['def f(): pass']));
+    const run = () =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, ['bin/c2llm.js', 'embed', '--model', 'good/redirect', '--host', hub.host, '--input', input, '--device', 'reference'], { env: { ...process.env, HF_HUB_CACHE: root } });
+        let stderr = '';
+        child.stderr.on('data', (chunk) => (stderr += chunk));
+        child.stdout.resume();
+        child.on('close', (code) => resolve({ code, stderr }));
+      });
+    const runs = await Promise.all([run(), run(), run()]);
+    for (const { code, stderr } of runs) expect(code, stderr).toBe(0);
+    const dir = join(root, 'models--good--redirect', 'snapshots', 'main');
+    for (const name of ['config.json', 'tokenizer.json', 'model.safetensors']) expect(readFileSync(join(dir, name)).equals(file(name)), name).toBe(true);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.incomplete') || f.endsWith('.lock'))).toEqual([]);
   });
 });
