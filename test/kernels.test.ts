@@ -197,8 +197,21 @@ describe('norms', () => {
     const kernel = await gpu.kernel(rmsNormSpec(32));
     expect(kernel.bindings).toEqual({ x: 1, weight: 2, y: 3 });
     const buffer = gpu.zeros(4);
-    expect(() => gpu.recorder().dispatch(kernel, { rows: 1, cols: 4, eps: 1e-6 }, { x: buffer, weight: buffer, out: buffer }, [1])).toThrow(
+    expect(() => gpu.recorder().dispatch(kernel, { rows: 1, cols: 4, eps: 1e-6 }, { x: buffer, weight: buffer, out: buffer }, [1], { x: 16, weight: 16, out: 16 })).toThrow(
       /kernel rmsnorm\S*: its WGSL declares no storage binding "out" \(it has x, weight, y\)/,
+    );
+  });
+
+  test('the kernel guard: a buffer smaller than the dispatch needs is an error naming the kernel and the binding', async () => {
+    const kernel = await gpu.kernel(rmsNormSpec(32));
+    const [rows, cols] = [3, 8];
+    const short = gpu.zeros(rows * cols - 4);
+    expect(() => recordRmsNorm(gpu.recorder(), kernel, { x: gpu.zeros(rows * cols), weight: gpu.zeros(cols), out: short, rows, cols, eps: 1e-6 })).toThrow(
+      /kernel rmsnorm\S*: binding "y" holds \d+ bytes, the dispatch needs 96/,
+    );
+    const buffer = gpu.zeros(4);
+    expect(() => gpu.recorder().dispatch(kernel, { rows: 1, cols: 4, eps: 1e-6 }, { x: buffer, weight: buffer, y: buffer }, [1], { x: 16, weight: 16 })).toThrow(
+      /kernel rmsnorm\S*: binding "y" is bound without the bytes it needs/,
     );
   });
 

@@ -3,6 +3,10 @@
  * uniform parameters into one buffer (one aligned slot per dispatch), encodes everything into one
  * command encoder and submits it once. The dispatch and submit counts are kept for the stats.
  *
+ * Every dispatch states how many bytes each bound buffer must hold (the kernel's guard, like ratchet's
+ * op guards): WebGPU clamps an out-of-bounds read instead of failing, so a buffer that is too small
+ * would give a wrong answer with no error; here it is an error naming the kernel and the binding.
+ *
  * Debug mode (`submitCapturing`): the caller names the steps of the pass (`step`), and after each
  * step's last dispatch its output binding (the kernel's one read_write buffer) is copied out, so that
  * every intermediate result can be compared with the reference's.
@@ -57,6 +61,19 @@ export interface PassStats {
   submits: number;
 }
 
+/** The bytes a binding gives the kernel: the whole buffer, or the range a GPUBufferBinding names. */
+function bindingBytes(binding: Binding): number {
+  const { buffer, offset = 0, size } = asResource(binding);
+  return size ?? buffer.size - offset;
+}
+
+/** The kernel's guard: `buffer` bound as `name` holds at least `needed` bytes (stated by every kernel). */
+function requireBytes(kernel: CompiledKernel, name: string, buffer: Binding, needed: number | undefined): void {
+  if (needed === undefined) throw new Error(`kernel ${kernel.key}: binding "${name}" is bound without the bytes it needs (every dispatch states them)`);
+  const has = bindingBytes(buffer);
+  if (has < needed) throw new Error(`kernel ${kernel.key}: binding "${name}" holds ${has} bytes, the dispatch needs ${needed}`);
+}
+
 export class PassRecorder {
   private readonly ops: Array<DispatchOp | CopyOp | StepOp> = [];
 
@@ -70,13 +87,21 @@ export class PassRecorder {
   /**
    * Buffers are bound by the names the kernel's WGSL gives them (`kernel.bindings`); binding 0 is
    * always the Params uniform. An undefined buffer is left unbound (a binding the variant does not use).
+   * `bytes` states, for every bound buffer, the bytes the dispatch reads or writes in it (0: any size).
    */
-  dispatch(kernel: CompiledKernel, params: Record<string, number>, buffers: Readonly<Record<string, Binding | undefined>>, workgroups: readonly [number, number?, number?]): void {
+  dispatch(
+    kernel: CompiledKernel,
+    params: Record<string, number>,
+    buffers: Readonly<Record<string, Binding | undefined>>,
+    workgroups: readonly [number, number?, number?],
+    bytes: Readonly<Record<string, number>>,
+  ): void {
     const bindings: (readonly [number, Binding])[] = [];
     for (const [name, buffer] of Object.entries(buffers)) {
       if (buffer === undefined) continue;
       const index = kernel.bindings[name];
       if (index === undefined) throw new Error(`kernel ${kernel.key}: its WGSL declares no storage binding "${name}" (it has ${Object.keys(kernel.bindings).join(', ')})`);
+      requireBytes(kernel, name, buffer, bytes[name]);
       bindings.push([index, buffer]);
     }
     const [x, y = 1, z = 1] = workgroups;

@@ -46,7 +46,8 @@ export interface AttentionShape {
 export function recordAttention(rec: PassRecorder, kernel: CompiledKernel, args: AttentionShape & { qkv: Binding; seqStart: Binding; out: Binding }): void {
   const rowStride = (args.heads + 2 * args.kvHeads) * args.headDim;
   const params = { tokens: args.tokens, heads: args.heads, kv_heads: args.kvHeads, row_stride: rowStride, scale: 1 / Math.sqrt(args.headDim) };
-  rec.dispatch(kernel, params, { qkv: args.qkv, seq_start: args.seqStart, out: args.out }, [Math.ceil(args.tokens / (kernel.constants.BLOCK_Q as number)), args.heads]);
+  const bytes = { qkv: 4 * args.tokens * rowStride, seq_start: 4 * args.tokens, out: 4 * args.tokens * args.heads * args.headDim };
+  rec.dispatch(kernel, params, { qkv: args.qkv, seq_start: args.seqStart, out: args.out }, [Math.ceil(args.tokens / (kernel.constants.BLOCK_Q as number)), args.heads], bytes);
 }
 
 /** qkv: [tokens, (heads + 2 kvHeads) headDim]; seqStart[n]: first token of n's sequence. Returns [tokens, heads headDim]. */

@@ -4,7 +4,7 @@ import type { CompiledKernel, KernelSpec } from '../gpu/pipelines';
 import type { Binding, PassRecorder } from '../gpu/recorder';
 import { SHADERS, withWeightReader } from '../gpu/shaders';
 import { ELEMENTWISE_WORKGROUP, elementwiseGrid } from './elementwise';
-import type { WeightMatrix } from './weights';
+import { partBytes, type WeightMatrix } from './weights';
 
 export function embeddingSpec(dtype: DType, workgroupSize = ELEMENTWISE_WORKGROUP): KernelSpec {
   return {
@@ -18,7 +18,8 @@ export function recordEmbedding(rec: PassRecorder, kernel: CompiledKernel, maxPe
   const size = kernel.constants.WORKGROUP_SIZE as number;
   for (const part of args.table.parts) {
     const params = { tokens: args.tokens, hidden: args.table.cols, row_start: part.rowStart, rows: part.rows };
-    rec.dispatch(kernel, params, { weights: part.buffer, token_ids: args.tokenIds, hidden_out: args.out, weight_scales: part.scales }, elementwiseGrid(args.tokens * args.table.cols, size, maxPerDimension));
+    const bytes = { weights: partBytes(args.table, part), token_ids: 4 * args.tokens, hidden_out: 4 * args.tokens * args.table.cols, weight_scales: 4 * part.rows };
+    rec.dispatch(kernel, params, { weights: part.buffer, token_ids: args.tokenIds, hidden_out: args.out, weight_scales: part.scales }, elementwiseGrid(args.tokens * args.table.cols, size, maxPerDimension), bytes);
   }
 }
 

@@ -3,7 +3,7 @@ import type { DType } from '../tensor/dtype';
 import type { KernelSpec, CompiledKernel } from '../gpu/pipelines';
 import { type Binding, type PassRecorder } from '../gpu/recorder';
 import { SHADERS, wgslConst, withRotaryEpilogue, withWeightReader } from '../gpu/shaders';
-import type { WeightMatrix } from './weights';
+import { partBytes, type WeightMatrix } from './weights';
 
 export interface MatmulEpilogue {
   readonly bias: boolean;
@@ -71,11 +71,22 @@ export function recordMatmul(rec: PassRecorder, kernel: CompiledKernel, args: Ma
     };
     const groupsX = Math.ceil(part.rows / MATMUL_TILE / wx);
     const groupsY = Math.ceil(m / MATMUL_TILE / wy);
+    const lastColumn = kernel.constants.SWIGLU ? (part.rowStart + part.rows) / 2 : part.rowStart + part.rows;
+    const bytes = {
+      weights: partBytes(weight, part),
+      weight_scales: 4 * part.rows,
+      x: 4 * (params.x_offset + m * weight.cols),
+      bias: kernel.constants.ADD_BIAS ? 4 * weight.rows : 0,
+      out: 4 * (params.y_offset + (m - 1) * params.y_stride + lastColumn),
+      rotary_positions: 4 * m,
+      rotary_table: 0,
+    };
     rec.dispatch(
       kernel,
       params,
       { weights: part.buffer, x: args.x, bias: args.bias, out: args.out, rotary_positions: args.rotary?.positions, rotary_table: args.rotary?.table, weight_scales: part.scales },
       [groupsX, groupsY],
+      bytes,
     );
   }
 }

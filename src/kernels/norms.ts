@@ -16,11 +16,13 @@ export function layerNormSpec(l2Normalize: boolean, workgroupSize = 64): KernelS
 }
 
 export function recordRmsNorm(rec: PassRecorder, kernel: CompiledKernel, args: { x: Binding; weight: Binding; out: Binding; rows: number; cols: number; eps: number }): void {
-  rec.dispatch(kernel, { rows: args.rows, cols: args.cols, eps: args.eps }, { x: args.x, weight: args.weight, y: args.out }, [args.rows]);
+  const bytes = { x: 4 * args.rows * args.cols, weight: 4 * args.cols, y: 4 * args.rows * args.cols };
+  rec.dispatch(kernel, { rows: args.rows, cols: args.cols, eps: args.eps }, { x: args.x, weight: args.weight, y: args.out }, [args.rows], bytes);
 }
 
 export function recordLayerNorm(rec: PassRecorder, kernel: CompiledKernel, args: { x: Binding; weight: Binding; bias: Binding; out: Binding; rows: number; cols: number; eps: number }): void {
-  rec.dispatch(kernel, { rows: args.rows, cols: args.cols, eps: args.eps }, { x: args.x, weight: args.weight, bias: args.bias, y: args.out }, [args.rows]);
+  const bytes = { x: 4 * args.rows * args.cols, weight: 4 * args.cols, bias: 4 * args.cols, y: 4 * args.rows * args.cols };
+  rec.dispatch(kernel, { rows: args.rows, cols: args.cols, eps: args.eps }, { x: args.x, weight: args.weight, bias: args.bias, y: args.out }, [args.rows], bytes);
 }
 
 export function rmsNormReference(x: Float32Array, weight: Float32Array, rows: number, cols: number, eps: number): Float32Array {

@@ -20,7 +20,9 @@ export function recordPmaAttention(
 ): void {
   const params = { sequences: args.sequences, heads: args.heads, head_dim: args.dim / args.heads, dim: args.dim, scale: 1 / Math.sqrt(args.dim) };
   const groups = Math.ceil((args.sequences * args.heads) / (kernel.constants.WORKGROUP_SIZE as number));
-  rec.dispatch(kernel, params, { query: args.query, seed: args.seed, kv: args.kv, seq_start: args.seqStart, seq_len: args.seqLen, out: args.out }, [groups]);
+  // kv's tokens are counted by seq_len on the GPU (an empty text has none): no size to state here.
+  const bytes = { query: 4 * args.dim, seed: 4 * args.dim, kv: 0, seq_start: 4 * args.sequences, seq_len: 4 * args.sequences, out: 4 * args.sequences * args.dim };
+  rec.dispatch(kernel, params, { query: args.query, seed: args.seed, kv: args.kv, seq_start: args.seqStart, seq_len: args.seqLen, out: args.out }, [groups], bytes);
 }
 
 /** kv: [tokens, 2 dim] (k | v); returns [sequences, dim] = seed + attention. */

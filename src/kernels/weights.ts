@@ -25,6 +25,11 @@ export interface WeightMatrix {
   readonly parts: readonly WeightPart[];
 }
 
+/** The bytes of a part's rows in the matrix's dtype (BF16 and F16 two to a u32, int8 four): what its kernels read. */
+export function partBytes(matrix: Pick<WeightMatrix, 'dtype' | 'cols'>, part: Pick<WeightPart, 'rows'>): number {
+  return part.rows * matrix.cols * DTYPE_BYTES[matrix.dtype];
+}
+
 /** Rows per part so that a part fits in `maxBindingBytes`. */
 export function rowsPerPart(cols: number, dtype: DType, maxBindingBytes: number, label: string): number {
   const rowBytes = cols * DTYPE_BYTES[dtype];
