@@ -5,10 +5,11 @@
  * vocabulary of 20,000 words, queries of 3 of the chunk's words.
  */
 import { Bm25Index } from '../src/search/bm25';
-import { CodeIndex, quantizeVector } from '../src/search/code-index';
+import { CodeIndex } from '../src/search/code-index';
+import { quantizeVector } from '../src/search/index-build';
 import { encodeIndex, type IndexData } from '../src/search/index-file';
 import { exactTopIds } from '../test/helpers/exact-search';
-import type { SearchMode } from '../src/search/hybrid';
+import type { SearchMode } from '../src/search/ranking';
 import { random } from '../test/helpers/random';
 
 const TOPICS = 1000;

@@ -17,7 +17,7 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Embedder } from '../src/embedder';
 import { directorySource } from '../src/node/fs-source';
-import { quantizeVector } from '../src/search/code-index';
+import { quantizeVector } from '../src/search/index-build';
 import { nearestRows, shortlistSize } from '../src/search/dense-ranking';
 import { DenseScorer } from '../src/search/dense-scorer';
 import { TopK } from '../src/search/top-k';

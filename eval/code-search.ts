@@ -15,7 +15,7 @@ import { indexCommand } from '../src/cli/index-command';
 import { loadEmbedder, modelChoice } from '../src/cli/load-model';
 import { readIndexFile } from '../src/node/read-index';
 import { CodeIndex, type CodeSearchResult } from '../src/search/code-index';
-import type { SearchMode } from '../src/search/hybrid';
+import type { SearchMode } from '../src/search/ranking';
 import { applyPrompt } from '../src/text/prompts';
 
 export interface CodeSearchQuery {

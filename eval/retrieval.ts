@@ -6,8 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { Bm25Index } from '../src/search/bm25';
-import { quantizeVector } from '../src/search/code-index';
-import { everyScore, rankScores, type SearchMode } from '../src/search/hybrid';
+import { quantizeVector } from '../src/search/index-build';
+import { rankScores, type SearchMode } from '../src/search/ranking';
+import { everyScore } from '../src/search/dense-ranking';
 import type { Scored } from '../src/search/top-k';
 import { applyPrompt } from '../src/text/prompts';
 import { retrievalMetrics, type Metrics } from './metrics';
@@ -77,7 +78,7 @@ export class Candidates {
 
   /**
    * Recall@k of dense search over these documents quantized as an index file holds them (int8 with a
-   * scale per vector, code-index.ts's quantizeVector), against exact f32 search, for `queryVectors`.
+   * scale per vector, index-build.ts's quantizeVector), against exact f32 search, for `queryVectors`.
    */
   quantizedRecall(queryVectors: readonly Float32Array[], k = 10): number {
     const quantized = this.vectors.map((v) => {

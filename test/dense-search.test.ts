@@ -6,8 +6,8 @@
 import { describe, expect, test } from 'vitest';
 import { denseRanking, EXHAUSTIVE_UP_TO, nearestRows, shortlistSize } from '../src/search/dense-ranking';
 import { DenseScorer } from '../src/search/dense-scorer';
-import { everyScore } from '../src/search/hybrid';
-import { quantizeVector } from '../src/search/code-index';
+import { everyScore } from '../src/search/dense-ranking';
+import { quantizeVector } from '../src/search/index-build';
 import { exactTopIds } from './helpers/exact-search';
 import { random } from './helpers/random';
 

@@ -6,7 +6,8 @@
 import { describe, expect, test } from 'vitest';
 import { IndexFileError } from '../src/errors';
 import { Bm25Index } from '../src/search/bm25';
-import { buildIndexData, CodeIndex, mergeIndexData, type EmbeddedFile } from '../src/search/code-index';
+import { CodeIndex } from '../src/search/code-index';
+import { buildIndexData, mergeIndexData, type EmbeddedFile } from '../src/search/index-build';
 import { decodeIndex, encodeIndex, type IndexHeader } from '../src/search/index-file';
 import { lexicalTokens } from '../src/search/lexical-tokens';
 import { TopK } from '../src/search/top-k';

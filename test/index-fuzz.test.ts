@@ -8,7 +8,8 @@
  */
 import { expect, test } from 'vitest';
 import { C2llmError, IndexFileError } from '../src/errors';
-import { buildIndexData, CodeIndex, mergeIndexData, type EmbeddedFile } from '../src/search/code-index';
+import { CodeIndex } from '../src/search/code-index';
+import { buildIndexData, mergeIndexData, type EmbeddedFile } from '../src/search/index-build';
 import { decodeIndex, encodeIndex, indexPathProblem, type IndexData, type IndexHeader } from '../src/search/index-file';
 import { random } from './helpers/random';
 

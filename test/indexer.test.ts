@@ -2,7 +2,7 @@ import { CodeIndex } from '../src/search/code-index';
 import { TEXTS_PER_REPORT } from '../src/batching';
 import { describe, expect, test } from 'vitest';
 import { AbortError } from '../src/errors';
-import type { StoredCorpus, StoredFile } from '../src/search/index-store';
+import type { StoredCorpus, StoredFile } from '../src/search/indexer';
 import { indexCorpus, restoreCorpus, type CorpusFile, type DocumentEmbedder, type IndexStoreLike } from '../src/search/indexer';
 
 const DIM = 4;

@@ -12,7 +12,7 @@ import { Embedder, type EmbedderOptions } from '../src/embedder';
 import { directorySource } from '../src/node/fs-source';
 import { createNodeGpu } from '../src/node/dawn';
 import { Candidates, metricsByLanguage, readNaturalQueries, readPairs } from '../eval/retrieval';
-import { DEFAULT_LEXICAL_WEIGHT } from '../src/search/hybrid';
+import { DEFAULT_LEXICAL_WEIGHT } from '../src/search/fusion';
 import { cosine, expectEmbeddingsMatch, INT8_MIN_COSINE } from './helpers/compare';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -19,7 +19,7 @@ import { checkWritable, writeFileAtomic } from '../node/atomic-write';
 import { modelFingerprint } from '../node/model-fingerprint';
 import { readIndexFile } from '../node/read-index';
 import { CHUNKER_VERSION, chunkFile, DEFAULT_CHUNK_OPTIONS } from '../search/chunker';
-import { buildIndexData, fileChunkRanges, mergeIndexData, type EmbeddedFile } from '../search/code-index';
+import { buildIndexData, fileChunkRanges, mergeIndexData, type EmbeddedFile } from '../search/index-build';
 import { encodeIndex, indexPathProblem, type IndexData, type IndexHeader } from '../search/index-file';
 import { decodeText, languageOf, MAX_FILE_BYTES, skipByPath, summariseSkipped, type SkippedSummary, type SkipReason } from '../search/corpus';
 import { applyPrompt } from '../text/prompts';

@@ -15,7 +15,7 @@ import { BUNDLED_MODEL_NAME } from '../node/bundled-model';
 import { modelFingerprint } from '../node/model-fingerprint';
 import { readIndexFile } from '../node/read-index';
 import { CodeIndex, type CodeSearchResult } from '../search/code-index';
-import { SEARCH_MODES, type SearchMode } from '../search/hybrid';
+import { SEARCH_MODES, type SearchMode } from '../search/ranking';
 import { applyPrompt } from '../text/prompts';
 import { loadEmbedder, MODEL_FLAGS, modelChoice } from './load-model';
 import { printable } from './terminal-text';

@@ -7,10 +7,10 @@
 import { AbortError, createEmbedder, type CodeSearchResult, type EngineInfo, type LoadedIndex, type TextEmbedder } from '../worker/client';
 import { encodeIndex } from '../search/index-file';
 import type { DeviceChoice } from '../embedder';
-import { IndexStore, MemoryStore } from '../search/index-store';
+import { IndexStore, MemoryStore } from './index-store';
 import { indexCorpus, restoreCorpus, type IndexStoreLike } from '../search/indexer';
 import type { CorpusVectors } from '../search/corpus-vectors';
-import type { SearchMode } from '../search/hybrid';
+import type { SearchMode } from '../search/ranking';
 import { fromDirectoryPicker, fromDrop, fromFileList, hasDirectoryPicker, type PickedFolder } from './folder';
 import { installKeyboardNavigation, renderResults } from './results-view';
 import { renderSkipped } from './skipped-view';

@@ -1,21 +1,15 @@
 /**
- * A searchable code index in the index-file format (index-file.ts): built from embedded chunks, merged
- * from shards, or loaded from a file; searched by meaning (int8 vectors against the query in WASM SIMD
- * kernels, dense-scorer.ts, with a sign-bit first stage on large indexes, dense-ranking.ts), by words
- * (BM25 over the path and text of each chunk) or both (hybrid.ts), top-k by a bounded heap.
+ * A searchable code index, loaded from index-file.ts's format: searched by meaning (int8 vectors
+ * against the query in WASM SIMD kernels, dense-scorer.ts, with a sign-bit first stage on large
+ * indexes, dense-ranking.ts), by words (BM25 over the path and text of each chunk) or both
+ * (ranking.ts), top-k by a bounded heap. Indexes are made by index-build.ts.
  */
 import { IndexFileError } from '../errors';
 import { Bm25Index } from './bm25';
 import { denseRanking } from './dense-ranking';
 import { DenseScorer } from './dense-scorer';
-import { rankScores, type SearchMode } from './hybrid';
-import { decodeIndex, type ChunkerSettings, type IndexData, type IndexedFile, type IndexHeader } from './index-file';
-
-/** One file's chunks and their unit vectors (chunks.length x dim), ready to index. */
-export interface EmbeddedFile extends IndexedFile {
-  readonly chunks: readonly { readonly startLine: number; readonly endLine: number; readonly text: string }[];
-  readonly vectors: Float32Array;
-}
+import { decodeIndex, type IndexData } from './index-file';
+import { rankScores, type SearchMode } from './ranking';
 
 export interface CodeSearchResult {
   readonly path: string;
@@ -24,147 +18,6 @@ export interface CodeSearchResult {
   readonly score: number;
   /** The chunk's text, when the index keeps texts. */
   readonly text?: string;
-}
-
-/** Symmetric per-vector int8: q = round(v / scale), scale = max|v| / 127 (0 for an all-zero vector). */
-export function quantizeVector(v: Float32Array, out: Int8Array): number {
-  let max = 0;
-  for (let i = 0; i < v.length; i++) max = Math.max(max, Math.abs(v[i]));
-  const scale = max / 127;
-  for (let i = 0; i < v.length; i++) out[i] = scale > 0 ? Math.round(v[i] / scale) : 0;
-  return scale;
-}
-
-/** What BM25 reads of a chunk: its path and its text, so that file names are words too. */
-function lexicalText(path: string, text: string): string {
-  return `${path}\n${text}`;
-}
-
-/** Builds the index data of `files` (any order; stored sorted by path). `keepTexts` stores chunk texts. */
-export function buildIndexData(header: IndexHeader, files: readonly EmbeddedFile[], keepTexts: boolean): IndexData {
-  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  sorted.forEach((f, i) => {
-    if (i > 0 && f.path === sorted[i - 1].path) throw new IndexFileError(f.path, 'appears twice in one index');
-    if (f.vectors.length !== f.chunks.length * header.dim) throw new IndexFileError(f.path, `${f.chunks.length} chunks but ${f.vectors.length / header.dim} vectors of dim ${header.dim}`);
-  });
-  const n = sorted.reduce((s, f) => s + f.chunks.length, 0);
-  const vectors = new Int8Array(n * header.dim);
-  const scales = new Float32Array(n);
-  const chunks: IndexData['chunks'][number][] = [];
-  const texts: string[] = [];
-  const lexical: string[] = [];
-  sorted.forEach((f, fileIndex) => {
-    f.chunks.forEach((c, j) => {
-      const id = chunks.length;
-      scales[id] = quantizeVector(f.vectors.subarray(j * header.dim, (j + 1) * header.dim), vectors.subarray(id * header.dim, (id + 1) * header.dim));
-      chunks.push({ file: fileIndex, startLine: c.startLine, endLine: c.endLine });
-      texts.push(c.text);
-      lexical.push(lexicalText(f.path, c.text));
-    });
-  });
-  return {
-    ...header,
-    files: sorted.map(({ path, language, hash }) => ({ path, language, hash })),
-    chunks,
-    vectors,
-    scales,
-    ...Bm25Index.build(lexical).toFlat(),
-    texts: keepTexts ? texts : undefined,
-  };
-}
-
-/** Each file's chunk ids, [from, to): a file's chunks are contiguous (the reader checks the order). */
-export function fileChunkRanges(data: Pick<IndexData, 'files' | 'chunks'>): { from: number; to: number }[] {
-  const ranges = data.files.map(() => ({ from: 0, to: 0 }));
-  data.chunks.forEach((c, id) => {
-    if (ranges[c.file].to === 0) ranges[c.file].from = id;
-    ranges[c.file].to = id + 1;
-  });
-  return ranges;
-}
-
-function sameHeader(a: IndexHeader, b: IndexHeader): string | undefined {
-  if (a.model.fingerprint !== b.model.fingerprint) return `model ${b.model.id} (${b.model.fingerprint.slice(0, 19)}…) is not ${a.model.id} (${a.model.fingerprint.slice(0, 19)}…)`;
-  if (a.dim !== b.dim) return `dim ${b.dim} is not ${a.dim}`;
-  const ka = JSON.stringify(a.chunker);
-  const kb = JSON.stringify(b.chunker);
-  if (ka !== kb) return `chunker ${kb} is not ${ka}`;
-  return undefined;
-}
-
-/**
- * Joins indexes built over disjoint sets of files (`c2llm index --shard i/N`) into the index one build
- * over all the files would have written: files in path order, postings rebuilt with the new chunk ids.
- */
-export function mergeIndexData(parts: readonly { name: string; data: IndexData }[]): IndexData {
-  if (parts.length === 0) throw new IndexFileError('merge', 'no index to merge');
-  const first = parts[0].data;
-  for (const { name, data } of parts) {
-    const why = sameHeader(first, data);
-    if (why) throw new IndexFileError(name, `cannot be merged with ${parts[0].name}: ${why}`);
-    if ((data.texts === undefined) !== (first.texts === undefined)) throw new IndexFileError(name, `${data.texts ? 'keeps' : 'does not keep'} chunk texts, unlike ${parts[0].name}`);
-  }
-  const files = parts.flatMap(({ name, data }, part) => data.files.map((f, index) => ({ ...f, part, index, name })));
-  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  for (let i = 1; i < files.length; i++) {
-    if (files[i].path === files[i - 1].path) throw new IndexFileError(files[i].name, `"${files[i].path}" is also in ${files[i - 1].name}: shards must not overlap`);
-  }
-  const chunksOf = parts.map(({ data }) => fileChunkRanges(data));
-  const { dim } = first;
-  const n = parts.reduce((s, p) => s + p.data.chunks.length, 0);
-  const vectors = new Int8Array(n * dim);
-  const scales = new Float32Array(n);
-  const chunkLengths = new Uint32Array(n);
-  const chunks: IndexData['chunks'][number][] = [];
-  const texts: string[] = [];
-  const newId = parts.map(({ data }) => new Uint32Array(data.chunks.length));
-  files.forEach((f, fileIndex) => {
-    const data = parts[f.part].data;
-    const { from, to } = chunksOf[f.part][f.index];
-    for (let id = from; id < to; id++) {
-      const target = chunks.length;
-      newId[f.part][id] = target;
-      vectors.set(data.vectors.subarray(id * dim, (id + 1) * dim), target * dim);
-      scales[target] = data.scales[id];
-      chunkLengths[target] = data.chunkLengths[id];
-      chunks.push({ ...data.chunks[id], file: fileIndex });
-      if (data.texts) texts.push(data.texts[id]);
-    }
-  });
-  const postings = new Map<string, [number, number][]>();
-  parts.forEach(({ data }, part) => {
-    data.terms.forEach((term, t) => {
-      let list = postings.get(term);
-      if (!list) postings.set(term, (list = []));
-      for (let p = data.postingStarts[t]; p < data.postingStarts[t + 1]; p++) list.push([newId[part][data.postingDocs[p]], data.postingFreqs[p]]);
-    });
-  });
-  const terms = [...postings.keys()].sort();
-  const postingStarts = new Uint32Array(terms.length + 1);
-  terms.forEach((t, i) => (postingStarts[i + 1] = postingStarts[i] + postings.get(t)!.length));
-  const postingDocs = new Uint32Array(postingStarts[terms.length]);
-  const postingFreqs = new Uint32Array(postingStarts[terms.length]);
-  terms.forEach((t, i) => {
-    postings.get(t)!.sort((a, b) => a[0] - b[0]).forEach(([doc, freq], j) => {
-      postingDocs[postingStarts[i] + j] = doc;
-      postingFreqs[postingStarts[i] + j] = freq;
-    });
-  });
-  return {
-    model: first.model,
-    dim,
-    chunker: first.chunker as ChunkerSettings,
-    files: files.map(({ path, language, hash }) => ({ path, language, hash })),
-    chunks,
-    vectors,
-    scales,
-    terms,
-    postingStarts,
-    postingDocs,
-    postingFreqs,
-    chunkLengths,
-    texts: first.texts ? texts : undefined,
-  };
 }
 
 export class CodeIndex {

@@ -5,7 +5,7 @@
  * (CodeIndex), the same file `c2llm search` reads.
  */
 import { CHUNKER_VERSION, DEFAULT_CHUNK_OPTIONS, type Chunk } from './chunker';
-import { buildIndexData } from './code-index';
+import { buildIndexData } from './index-build';
 import { languageOf } from './corpus';
 import type { IndexData, IndexHeader } from './index-file';
 

@@ -7,8 +7,20 @@
  * `npm run bench:shortlist` (on the bundled model's real embeddings); both print the recall they reach.
  */
 import type { DenseScorer } from './dense-scorer';
-import { everyScore, type DenseScores } from './hybrid';
-import { TopK } from './top-k';
+import { TopK, topOfScores, type Scored } from './top-k';
+
+/** The dense side of a search: its best documents, and any document's score (a dot product with the query). */
+export interface DenseScores {
+  /** The `count` best documents, best first. */
+  top(count: number): Scored[];
+  /** The scores of documents `ids`, in that order. */
+  of(ids: readonly number[]): ArrayLike<number>;
+}
+
+/** Dense scores of every document, already computed (id = index). */
+export function everyScore(scores: Float32Array): DenseScores {
+  return { top: (count) => topOfScores(scores, count), of: (ids) => ids.map((id) => scores[id]) };
+}
 
 export const EXHAUSTIVE_UP_TO = 20_000;
 /** The shortlist never holds fewer rows than this, nor fewer than SHORTLIST_PER_RESULT per result asked. */

@@ -9,7 +9,6 @@ import { TEXTS_PER_REPORT } from '../batching';
 import { sha256Hex } from '../hash';
 import { chunkFile, type Chunk } from './chunker';
 import { decodeText, skipByPath, type SkipReason } from './corpus';
-import type { StoredCorpus, StoredFile } from './index-store';
 import { CorpusVectors } from './corpus-vectors';
 
 export interface CorpusFile {
@@ -17,6 +16,19 @@ export interface CorpusFile {
   readonly path: string;
   readonly bytes: number;
   read(): Promise<Uint8Array>;
+}
+
+/** What the store keeps of a file, and of the last indexed corpus (the demo keeps them in IndexedDB, demo/index-store.ts). */
+export interface StoredFile {
+  readonly chunks: readonly Chunk[];
+  /** chunks.length x dim, row-major. */
+  readonly vectors: Float32Array;
+}
+
+export interface StoredCorpus {
+  readonly folder: string;
+  readonly files: ReadonlyArray<{ readonly path: string; readonly hash: string }>;
+  readonly updated: number;
 }
 
 export interface IndexStoreLike {

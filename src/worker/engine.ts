@@ -12,7 +12,7 @@ import type { ModelCache } from '../load/model-cache';
 import { fingerprintingSource } from '../model/fingerprint';
 import type { CheckpointSource } from '../model/source';
 import { CodeIndex, type CodeSearchResult } from '../search/code-index';
-import type { SearchMode } from '../search/hybrid';
+import type { SearchMode } from '../search/ranking';
 import { applyPrompt, type PromptOptions } from '../text/prompts';
 import type { EngineInfo, LoadRequest, ProgressCallback } from './protocol';
 

@@ -8,7 +8,7 @@ import type * as Comlink from 'comlink';
 import { TEXTS_PER_REPORT } from '../batching';
 import { InputError } from '../errors';
 import type { CodeSearchResult } from '../search/code-index';
-import type { SearchMode } from '../search/hybrid';
+import type { SearchMode } from '../search/ranking';
 import type { PromptOptions } from '../text/prompts';
 import type { Engine } from './engine';
 import { JobQueue, throwIfAborted } from './job-queue';
@@ -16,7 +16,7 @@ import type { EngineInfo, LoadRequest, ModelOptions, ProgressCallback } from './
 
 export type { EngineInfo } from './protocol';
 export type { CodeSearchResult } from '../search/code-index';
-export type { SearchMode } from '../search/hybrid';
+export type { SearchMode } from '../search/ranking';
 export type { LoadProgress, DownloadProgress, StageProgress } from '../progress';
 export { TASK_INSTRUCTIONS, DOCUMENT_PREFIX, type Task } from '../text/prompts';
 export * from '../errors';

@@ -5,19 +5,7 @@
  * when its transaction commits (a full quota aborts it, and the caller hears so); MemoryStore stands in
  * where IndexedDB cannot be opened.
  */
-import type { Chunk } from './chunker';
-
-export interface StoredFile {
-  readonly chunks: readonly Chunk[];
-  /** chunks.length x dim, row-major. */
-  readonly vectors: Float32Array;
-}
-
-export interface StoredCorpus {
-  readonly folder: string;
-  readonly files: ReadonlyArray<{ readonly path: string; readonly hash: string }>;
-  readonly updated: number;
-}
+import type { StoredCorpus, StoredFile } from '../search/indexer';
 
 const DB_NAME = 'c2llm-demo';
 const FILES = 'files';

@@ -1,5 +1,5 @@
 /**
- * Hybrid ranking: the dense (embedding) and lexical (BM25) candidate lists fused by a z-score blend.
+ * Hybrid fusion: the dense (embedding) and lexical (BM25) candidate lists fused by a z-score blend.
  * The union of both lists' first FUSION_CANDIDATES is scored on both sides (a document absent from the
  * lexical postings scores 0), each side is standardised over that union, and the fused score is
  * z(dense) + weight * z(lexical). The union and its statistics do not depend on how many results are
@@ -8,11 +8,7 @@
  * code-search validation set in users' words (../shared/eval/nl-validation), never on a test set
  * (`npm run eval` prints the sweep).
  */
-import { matched } from './bm25';
-import { TopK, topOfScores, type Scored } from './top-k';
-
-export type SearchMode = 'hybrid' | 'dense' | 'lexical';
-export const SEARCH_MODES: readonly SearchMode[] = ['hybrid', 'dense', 'lexical'];
+import { TopK, type Scored } from './top-k';
 
 /** How many candidates each side contributes to the fusion. */
 export const FUSION_CANDIDATES = 100;
@@ -24,19 +20,6 @@ function standardised(values: readonly number[], basis: number): number[] {
   const mean = core.reduce((a, b) => a + b, 0) / core.length;
   const sd = Math.sqrt(core.reduce((a, v) => a + (v - mean) ** 2, 0) / core.length);
   return values.map((v) => (sd > 0 ? (v - mean) / sd : 0));
-}
-
-/** The dense side of a search: its best documents, and any document's score (a dot product with the query). */
-export interface DenseScores {
-  /** The `count` best documents, best first. */
-  top(count: number): Scored[];
-  /** The scores of documents `ids`, in that order. */
-  of(ids: readonly number[]): ArrayLike<number>;
-}
-
-/** Dense scores of every document, already computed (id = index). */
-export function everyScore(scores: Float32Array): DenseScores {
-  return { top: (count) => topOfScores(scores, count), of: (ids) => ids.map((id) => scores[id]) };
 }
 
 export interface FusionInput {
@@ -65,21 +48,4 @@ export function fuse(input: FusionInput, k: number, weight = DEFAULT_LEXICAL_WEI
   // Past the union: further candidates, never above the union's last result.
   const floor = first.at(-1)?.score ?? Infinity;
   return [...first, ...best(fused.slice(core.size), k - first.length).map(({ id, score }) => ({ id, score: Math.min(score, floor) }))];
-}
-
-/**
- * The k best documents by `mode`, from the dense side (needed by dense and hybrid) and every document's
- * lexical score (BM25, 0 where no word is shared; lexical and hybrid).
- */
-export function rankScores(mode: SearchMode, scores: { dense?: DenseScores; lexical?: Float32Array }, k: number, weight = DEFAULT_LEXICAL_WEIGHT): Scored[] {
-  const { dense, lexical } = scores;
-  const need = <T>(what: 'dense' | 'lexical', values: T | undefined): T => {
-    if (!values) throw new Error(`${mode} ranking needs the ${what} scores`);
-    return values;
-  };
-  if (mode === 'dense') return need('dense', dense).top(k);
-  if (mode === 'lexical') return topOfScores(need('lexical', lexical), k, matched);
-  const [d, l] = [need('dense', dense), need('lexical', lexical)];
-  const count = Math.max(k, FUSION_CANDIDATES);
-  return fuse({ dense: d.top(count), lexical: topOfScores(l, count, matched), denseScores: (ids) => d.of(ids), lexicalScore: (id) => l[id] }, k, weight);
 }

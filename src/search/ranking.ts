@@ -1,0 +1,29 @@
+/**
+ * A query's ranking, by mode: dense (the embedding side's best documents, dense-ranking.ts), lexical
+ * (BM25's, documents sharing no word left out) or hybrid (both fused, fusion.ts). The one place a
+ * search's mode is dispatched.
+ */
+import { matched } from './bm25';
+import type { DenseScores } from './dense-ranking';
+import { DEFAULT_LEXICAL_WEIGHT, FUSION_CANDIDATES, fuse } from './fusion';
+import { topOfScores, type Scored } from './top-k';
+
+export type SearchMode = 'hybrid' | 'dense' | 'lexical';
+export const SEARCH_MODES: readonly SearchMode[] = ['hybrid', 'dense', 'lexical'];
+
+/**
+ * The k best documents by `mode`, from the dense side (needed by dense and hybrid) and every document's
+ * lexical score (BM25, 0 where no word is shared; lexical and hybrid).
+ */
+export function rankScores(mode: SearchMode, scores: { dense?: DenseScores; lexical?: Float32Array }, k: number, weight = DEFAULT_LEXICAL_WEIGHT): Scored[] {
+  const { dense, lexical } = scores;
+  const need = <T>(what: 'dense' | 'lexical', values: T | undefined): T => {
+    if (!values) throw new Error(`${mode} ranking needs the ${what} scores`);
+    return values;
+  };
+  if (mode === 'dense') return need('dense', dense).top(k);
+  if (mode === 'lexical') return topOfScores(need('lexical', lexical), k, matched);
+  const [d, l] = [need('dense', dense), need('lexical', lexical)];
+  const count = Math.max(k, FUSION_CANDIDATES);
+  return fuse({ dense: d.top(count), lexical: topOfScores(l, count, matched), denseScores: (ids) => d.of(ids), lexicalScore: (id) => l[id] }, k, weight);
+}
