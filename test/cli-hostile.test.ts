@@ -73,7 +73,8 @@ describe('the CLI against hostile inputs', () => {
       writeFileSync(other, encodeIndex({ ...data, model: { id, fingerprint: `sha256:${'0'.repeat(64)}` } }));
       const { code, stderr } = c2llm(['search', '--index', other, '--query', 'retry'], { ...process.env, HF_HUB_CACHE: cache, HF_ENDPOINT: 'http://127.0.0.1:1' });
       expect(code).toBe(1);
-      expect(oneLine(stderr)).toMatch(new RegExp(`was made with ${id.replace(/[/]/g, '\\/')}, not the bundled C2LLM-nano: pass --model`));
+      expect(oneLine(stderr)).toContain(`was made with another model (${id}, sha256:000000000000…) than the bundled C2LLM-nano (sha256:`);
+      expect(stderr).toMatch(/…\): pass --model <that model's folder or Hub repo id> to search it/);
     }
     expect(readdirSync(cache)).toEqual([]);
   });

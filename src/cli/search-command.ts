@@ -10,7 +10,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { IndexFileError, InputError } from '../errors';
+import { InputError } from '../errors';
+import { requireSameModel } from '../search/index-file';
 import { BUNDLED_MODEL_NAME } from '../node/bundled-model';
 import { modelFingerprint } from '../node/model-fingerprint';
 import { readIndexFile } from '../node/read-index';
@@ -59,13 +60,9 @@ export async function searchCommand(argv: string[], log: (line: string) => void)
 
   let vectors: (Float32Array | undefined)[] = queries.map(() => undefined);
   if (mode !== 'lexical') {
-    const named = printable(index.data.model.id);
     const choice = await modelChoice(values);
-    const fingerprint = await modelFingerprint(choice.dir);
-    if (fingerprint !== index.data.model.fingerprint) {
-      if (values.model === undefined) throw new IndexFileError(values.index, `was made with ${named}, not the bundled ${BUNDLED_MODEL_NAME}: pass --model <that model's folder or Hub repo id> to search it (an index never chooses which model is loaded)`);
-      throw new IndexFileError(values.index, `was made with another model (${named}, ${index.data.model.fingerprint.slice(0, 19)}…) than ${choice.dir} (${fingerprint.slice(0, 19)}…)`);
-    }
+    const advice = values.model === undefined ? `: pass --model <that model's folder or Hub repo id> to search it (an index never chooses which model is loaded)` : '';
+    requireSameModel(values.index, index.data.model, { fingerprint: await modelFingerprint(choice.dir), name: values.model === undefined ? `the bundled ${BUNDLED_MODEL_NAME}` : choice.dir }, advice);
     const embedder = await loadEmbedder(choice, log);
     try {
       vectors = await embedder.embed(queries.map((q) => applyPrompt(q, { kind: 'query' })));

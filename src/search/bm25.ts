@@ -63,17 +63,7 @@ export class Bm25Index {
   }
 
   toFlat(): FlatPostings {
-    const terms = [...this.postings.keys()].sort();
-    const postingStarts = new Uint32Array(terms.length + 1);
-    terms.forEach((t, i) => (postingStarts[i + 1] = postingStarts[i] + this.postings.get(t)!.docs.length));
-    const postingDocs = new Uint32Array(postingStarts[terms.length]);
-    const postingFreqs = new Uint32Array(postingStarts[terms.length]);
-    terms.forEach((t, i) => {
-      const { docs, freqs } = this.postings.get(t)!;
-      postingDocs.set(docs, postingStarts[i]);
-      postingFreqs.set(freqs, postingStarts[i]);
-    });
-    return { terms, postingStarts, postingDocs, postingFreqs, chunkLengths: this.lengths };
+    return { ...flatPostings(this.postings), chunkLengths: this.lengths };
   }
 
   get size(): number {
@@ -101,6 +91,21 @@ export class Bm25Index {
   search(query: string, k: number): Scored[] {
     return topOfScores(this.scores(query), k, matched);
   }
+}
+
+/** Postings by term as the index file's flat arrays: terms sorted, each term's documents in increasing order. */
+export function flatPostings(postings: ReadonlyMap<string, Postings>): Omit<FlatPostings, 'chunkLengths'> {
+  const terms = [...postings.keys()].sort();
+  const postingStarts = new Uint32Array(terms.length + 1);
+  terms.forEach((t, i) => (postingStarts[i + 1] = postingStarts[i] + postings.get(t)!.docs.length));
+  const postingDocs = new Uint32Array(postingStarts[terms.length]);
+  const postingFreqs = new Uint32Array(postingStarts[terms.length]);
+  terms.forEach((t, i) => {
+    const { docs, freqs } = postings.get(t)!;
+    postingDocs.set(docs, postingStarts[i]);
+    postingFreqs.set(freqs, postingStarts[i]);
+  });
+  return { terms, postingStarts, postingDocs, postingFreqs };
 }
 
 /** A BM25 score above 0: the document shares a word with the query. */

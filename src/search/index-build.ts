@@ -4,7 +4,7 @@
  * files (`mergeIndexData`: the index one build over all the files would have written).
  */
 import { IndexFileError } from '../errors';
-import { Bm25Index } from './bm25';
+import { Bm25Index, flatPostings } from './bm25';
 import type { ChunkerSettings, IndexData, IndexedFile, IndexHeader } from './index-file';
 
 /** One file's chunks and their unit vectors (chunks.length x dim), ready to index. */
@@ -126,17 +126,11 @@ export function mergeIndexData(parts: readonly { name: string; data: IndexData }
       for (let p = data.postingStarts[t]; p < data.postingStarts[t + 1]; p++) list.push([newId[part][data.postingDocs[p]], data.postingFreqs[p]]);
     });
   });
-  const terms = [...postings.keys()].sort();
-  const postingStarts = new Uint32Array(terms.length + 1);
-  terms.forEach((t, i) => (postingStarts[i + 1] = postingStarts[i] + postings.get(t)!.length));
-  const postingDocs = new Uint32Array(postingStarts[terms.length]);
-  const postingFreqs = new Uint32Array(postingStarts[terms.length]);
-  terms.forEach((t, i) => {
-    postings.get(t)!.sort((a, b) => a[0] - b[0]).forEach(([doc, freq], j) => {
-      postingDocs[postingStarts[i] + j] = doc;
-      postingFreqs[postingStarts[i] + j] = freq;
-    });
-  });
+  const sorted = new Map([...postings].map(([term, list]) => {
+    list.sort((a, b) => a[0] - b[0]);
+    return [term, { docs: Uint32Array.from(list, ([doc]) => doc), freqs: Uint32Array.from(list, ([, freq]) => freq) }];
+  }));
+  const { terms, postingStarts, postingDocs, postingFreqs } = flatPostings(sorted);
   return {
     model: first.model,
     dim,

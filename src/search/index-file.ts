@@ -84,6 +84,17 @@ export interface IndexHeader {
   readonly chunker: ChunkerSettings;
 }
 
+/**
+ * Refuses an index made with another model than the one loaded (`loaded`: its fingerprint and a name
+ * for the message); `advice` is appended (what the user can do). The index's model is only compared:
+ * an index never chooses which model is loaded.
+ */
+export function requireSameModel(file: string, index: IndexHeader['model'], loaded: { fingerprint: string; name: string }, advice = ''): void {
+  if (index.fingerprint === loaded.fingerprint) return;
+  const id = index.id.replace(CONTROL, '?');
+  throw new IndexFileError(file, `was made with another model (${id}, ${index.fingerprint.slice(0, 19)}…) than ${loaded.name} (${loaded.fingerprint.slice(0, 19)}…)${advice}`);
+}
+
 export interface IndexData extends IndexHeader {
   readonly files: readonly IndexedFile[];
   readonly chunks: readonly ChunkRecord[];

@@ -8,6 +8,7 @@
 import * as Comlink from 'comlink';
 import { Embedder, type OrtLoader } from '../embedder';
 import { GpuDeviceLostError, IndexFileError, InputError } from '../errors';
+import { requireSameModel } from '../search/index-file';
 import type { ModelCache } from '../load/model-cache';
 import { fingerprintingSource } from '../model/fingerprint';
 import type { CheckpointSource } from '../model/source';
@@ -108,9 +109,7 @@ export class Engine {
   async loadIndex(source: string | Uint8Array): Promise<{ handle: number; chunks: number; files: number; model: string }> {
     const name = typeof source === 'string' ? source : 'index';
     const index = CodeIndex.decode(name, typeof source === 'string' ? await fetchIndex(source) : source);
-    if (index.data.model.fingerprint !== this.fingerprint) {
-      throw new IndexFileError(name, `was made with another model (${index.data.model.id}, ${index.data.model.fingerprint.slice(0, 19)}…) than the one loaded (${this.ready().model.source}, ${this.fingerprint.slice(0, 19)}…)`);
-    }
+    requireSameModel(name, index.data.model, { fingerprint: this.fingerprint, name: `the one loaded (${this.ready().model.source})` });
     const handle = this.nextIndex++;
     this.indexes.set(handle, index);
     return { handle, chunks: index.size, files: index.data.files.length, model: index.data.model.id };
