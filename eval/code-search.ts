@@ -16,7 +16,6 @@ import { loadEmbedder, modelChoice } from '../src/cli/load-model';
 import { readIndexFile } from '../src/node/read-index';
 import { CodeIndex, type CodeSearchResult } from '../src/search/code-index';
 import type { SearchMode } from '../src/search/ranking';
-import { applyPrompt } from '../src/text/prompts';
 
 export interface CodeSearchQuery {
   readonly codebase: string;
@@ -81,7 +80,7 @@ export async function prepareQuerySet(set: { codebases: string; queries: string 
     indexes.set(id, new CodeIndex(await readIndexFile(output)));
   }
   const embedder = await loadEmbedder(await modelChoice({ model, device: 'cpu' }), log);
-  const vectors = await embedder.embed(queries.map((q) => applyPrompt(q.query, { kind: 'query' })));
+  const vectors = await embedder.embed(queries.map((q) => q.query), { kind: 'query' });
   embedder.dispose();
   log(`${set.queries}: ${queries.length} queries over ${ids.length} codebases (${[...indexes.values()].reduce((n, x) => n + x.size, 0)} chunks)`);
   return { queries, indexes, vectors };

@@ -10,7 +10,7 @@ import { quantizeVector } from '../src/search/index-build';
 import { rankScores, type SearchMode } from '../src/search/ranking';
 import { everyScore } from '../src/search/dense-ranking';
 import type { Scored } from '../src/search/top-k';
-import { applyPrompt } from '../src/text/prompts';
+import type { PromptOptions } from '../src/text/prompts';
 import { retrievalMetrics, type Metrics } from './metrics';
 
 export interface EvalPair {
@@ -30,7 +30,7 @@ export interface NaturalQuery {
 }
 
 export interface TextEmbedder {
-  embed(texts: readonly string[]): Promise<Float32Array[]>;
+  embed(texts: readonly string[], prompt: PromptOptions): Promise<Float32Array[]>;
 }
 
 export function readPairs(file: string): EvalPair[] {
@@ -56,13 +56,13 @@ export class Candidates {
   ) {}
 
   static async embed(pairs: readonly EvalPair[], embedder: TextEmbedder): Promise<Candidates> {
-    const vectors = await embedder.embed(pairs.map((p) => applyPrompt(p.code, { kind: 'document' })));
+    const vectors = await embedder.embed(pairs.map((p) => p.code), { kind: 'document' });
     return new Candidates(pairs, vectors, Bm25Index.build(pairs.map((p) => p.code)));
   }
 
   /** Ranked ids (top `k`) for every query in every mode; `weights` are hybrid's lexical weights to try. */
   async rank(queries: readonly string[], embedder: TextEmbedder, k: number, weights: readonly number[]): Promise<Rankings> {
-    const queryVectors = await embedder.embed(queries.map((q) => applyPrompt(q, { kind: 'query' })));
+    const queryVectors = await embedder.embed(queries, { kind: 'query' });
     const dense: number[][] = [];
     const lexical: number[][] = [];
     const hybrid = weights.map(() => [] as number[][]);

@@ -16,6 +16,7 @@ import { ReferenceModel } from './model/reference-model';
 import { GpuModel } from './model/gpu-model';
 import type { CheckpointSource } from './model/source';
 import type { StageCallback } from './progress';
+import { applyPrompt, type PromptOptions } from './text/prompts';
 import { TextTokenizer } from './text/tokenizer';
 
 export type DeviceChoice = 'webgpu' | 'cpu' | 'reference' | 'auto';
@@ -146,14 +147,18 @@ export class Embedder {
     return this.tokenizer.encode(text, this.maxLength);
   }
 
-  async embed(texts: readonly string[]): Promise<Float32Array[]> {
-    return (await this.embedCounting(texts)).vectors;
+  /**
+   * Embeds `texts`, each with `prompt`'s instruction (a query) or prefix (a document) in front
+   * (text/prompts.ts: the one place prompts are applied); without a prompt, exactly as given.
+   */
+  async embed(texts: readonly string[], prompt: PromptOptions = {}): Promise<Float32Array[]> {
+    return (await this.embedCounting(texts, prompt)).vectors;
   }
 
   /** Like `embed`, also returning how many tokens were computed (after truncation). */
-  async embedCounting(texts: readonly string[]): Promise<{ vectors: Float32Array[]; tokens: number }> {
+  async embedCounting(texts: readonly string[], prompt: PromptOptions = {}): Promise<{ vectors: Float32Array[]; tokens: number }> {
     if (!Array.isArray(texts) || texts.some((t) => typeof t !== 'string')) throw new InputError('texts must be an array of strings');
-    const sequences = texts.map((t) => this.tokenize(t));
+    const sequences = texts.map((t) => this.tokenize(applyPrompt(t, prompt)));
     const { vocabSize } = this.model.config;
     sequences.forEach((ids, i) => {
       const bad = ids.findIndex((id) => id >= vocabSize);

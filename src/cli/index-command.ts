@@ -22,7 +22,6 @@ import { CHUNKER_VERSION, chunkFile, DEFAULT_CHUNK_OPTIONS } from '../search/chu
 import { buildIndexData, fileChunkRanges, mergeIndexData, type EmbeddedFile } from '../search/index-build';
 import { encodeIndex, indexPathProblem, type IndexData, type IndexHeader } from '../search/index-file';
 import { decodeText, languageOf, MAX_FILE_BYTES, skipByPath, summariseSkipped, type SkippedSummary, type SkipReason } from '../search/corpus';
-import { applyPrompt } from '../text/prompts';
 import { embedWithProgress, loadEmbedder, MODEL_FLAGS, modelChoice } from './load-model';
 import { ProgressLine } from './progress';
 import { printable } from './terminal-text';
@@ -123,8 +122,8 @@ function reusableVectors(previous: IndexData, header: IndexHeader, log: Log): Ma
 }
 
 async function embedFiles(embedder: Embedder, files: { path: string; language: string; hash: string; chunks: EmbeddedFile['chunks'] }[], progress: ProgressLine): Promise<EmbeddedFile[]> {
-  const texts = files.flatMap((f) => f.chunks.map((c) => applyPrompt(c.text, { kind: 'document' })));
-  const vectors = await embedWithProgress(embedder, texts, progress);
+  const texts = files.flatMap((f) => f.chunks.map((c) => c.text));
+  const vectors = await embedWithProgress(embedder, texts, progress, { kind: 'document' });
   let next = 0;
   return files.map((f) => {
     const matrix = new Float32Array(f.chunks.length * embedder.dim);

@@ -17,7 +17,6 @@ import { modelFingerprint } from '../node/model-fingerprint';
 import { readIndexFile } from '../node/read-index';
 import { CodeIndex, type CodeSearchResult } from '../search/code-index';
 import { SEARCH_MODES, type SearchMode } from '../search/ranking';
-import { applyPrompt } from '../text/prompts';
 import { loadEmbedder, MODEL_FLAGS, modelChoice } from './load-model';
 import { printable } from './terminal-text';
 
@@ -65,7 +64,7 @@ export async function searchCommand(argv: string[], log: (line: string) => void)
     requireSameModel(values.index, index.data.model, { fingerprint: await modelFingerprint(choice.dir), name: values.model === undefined ? `the bundled ${BUNDLED_MODEL_NAME}` : choice.dir }, advice);
     const embedder = await loadEmbedder(choice, log);
     try {
-      vectors = await embedder.embed(queries.map((q) => applyPrompt(q, { kind: 'query' })));
+      vectors = await embedder.embed(queries, { kind: 'query' });
     } finally {
       embedder.dispose();
     }

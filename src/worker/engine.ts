@@ -14,7 +14,7 @@ import { fingerprintingSource } from '../model/fingerprint';
 import type { CheckpointSource } from '../model/source';
 import { CodeIndex, type CodeSearchResult } from '../search/code-index';
 import type { SearchMode } from '../search/ranking';
-import { applyPrompt, type PromptOptions } from '../text/prompts';
+import type { PromptOptions } from '../text/prompts';
 import type { EngineInfo, LoadRequest, ProgressCallback } from './protocol';
 
 /** An index file's bytes from a URL; an HTML page (a server's SPA fallback for a missing file) is refused. */
@@ -90,14 +90,13 @@ export class Engine {
 
   /** Embeds texts after applying the prompt; returns one [texts x dim] matrix (transferred) and the token count. */
   async embed(texts: string[], prompt: PromptOptions): Promise<{ matrix: Float32Array; tokens: number }> {
-    const prompted = texts.map((t) => applyPrompt(t, prompt));
     let result: { vectors: Float32Array[]; tokens: number };
     try {
-      result = await this.ready().embedCounting(prompted);
+      result = await this.ready().embedCounting(texts, prompt);
     } catch (error) {
       if (!(error instanceof GpuDeviceLostError) || !this.request) throw error;
       await this.load(this.request);
-      result = await this.ready().embedCounting(prompted);
+      result = await this.ready().embedCounting(texts, prompt);
     }
     const dim = this.ready().dim;
     const matrix = new Float32Array(texts.length * dim);
