@@ -11,7 +11,7 @@ import { buildIndexData, mergeIndexData, type EmbeddedFile } from '../src/search
 import { decodeIndex, encodeIndex, type IndexHeader } from '../src/search/index-file';
 import { lexicalTokens } from '../src/search/lexical-tokens';
 import { TopK } from '../src/search/top-k';
-import { shardOf } from '../src/cli/index-command';
+import { shardOf } from '../src/search/indexer';
 import { Embedder } from '../src/embedder';
 import { fingerprintingSource } from '../src/model/fingerprint';
 import { directorySource } from '../src/node/fs-source';

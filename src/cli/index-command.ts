@@ -1,13 +1,14 @@
 /**
  * `c2llm index <folder> --output <file> [--model <dir>] [--device ...] [--dtype ...] [--update] [--shard i/N]
- *  [--no-texts] [--progress]`: walks the folder with the demo's filters (search/corpus.ts), chunks each file
- * (search/chunker.ts), embeds the chunks as documents and writes one index file (search/index-file.ts).
+ *  [--no-texts] [--progress]`: walks the folder (Node's file system; dependency and build folders not
+ * entered) and hands its files to the indexing path the demo uses too (search/indexer.ts: the same
+ * filters, chunks, reuse and embedding), then writes one index file (search/index-file.ts).
  * `--update` re-embeds only files whose content changed since the index at --output was written (same
  * model and chunker). `--shard i/N` (0 <= i < N) indexes only the files whose path hashes to i, so that N
  * jobs of a CI matrix or a Kubernetes Indexed Job (i = $JOB_COMPLETION_INDEX) each build a shard;
  * `c2llm merge <shard files...> --output <file>` joins them into the index one job would have built.
  */
-import { sha256Hex } from '../hash';
+import { TEXTS_PER_REPORT } from '../batching';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import type { Dirent } from 'node:fs';
@@ -18,11 +19,12 @@ import { InputError } from '../errors';
 import { checkWritable, writeFileAtomic } from '../node/atomic-write';
 import { modelFingerprint } from '../node/model-fingerprint';
 import { readIndexFile } from '../node/read-index';
-import { CHUNKER_VERSION, chunkFile, DEFAULT_CHUNK_OPTIONS } from '../search/chunker';
-import { buildIndexData, fileChunkRanges, mergeIndexData, type EmbeddedFile } from '../search/index-build';
+import { CHUNKER_VERSION, DEFAULT_CHUNK_OPTIONS } from '../search/chunker';
+import { fileChunkRanges, mergeIndexData } from '../search/index-build';
 import { encodeIndex, indexPathProblem, type IndexData, type IndexHeader } from '../search/index-file';
-import { decodeText, languageOf, MAX_FILE_BYTES, skipByPath, summariseSkipped, type SkippedSummary, type SkipReason } from '../search/corpus';
-import { embedWithProgress, loadEmbedder, MODEL_FLAGS, modelChoice } from './load-model';
+import { MAX_FILE_BYTES, skipByPath, summariseSkipped, type SkippedSummary, type SkipReason } from '../search/corpus';
+import { indexCorpus, shardOf, type CorpusFile, type DocumentEmbedder, type IndexStoreLike } from '../search/indexer';
+import { loadEmbedder, MODEL_FLAGS, modelChoice } from './load-model';
 import { ProgressLine } from './progress';
 import { printable } from './terminal-text';
 
@@ -85,13 +87,6 @@ function logSkipped(summary: SkippedSummary, log: Log): void {
 
 const SKIPPED_SHOWN = 20;
 
-/** FNV-1a of the path's UTF-8 bytes: the same shard for the same path on every machine. */
-export function shardOf(path: string, shards: number): number {
-  let h = 0x811c9dc5;
-  for (const byte of new TextEncoder().encode(path)) h = Math.imul(h ^ byte, 0x01000193) >>> 0;
-  return h % shards;
-}
-
 function parseShard(value: string | undefined): { index: number; count: number } | undefined {
   if (value === undefined) return undefined;
   const match = /^(\d+)\/(\d+)$/.exec(value);
@@ -101,35 +96,43 @@ function parseShard(value: string | undefined): { index: number; count: number }
   return { index, count };
 }
 
-/** The vectors of an earlier index by file hash, when it was made with this model and chunker. */
-function reusableVectors(previous: IndexData, header: IndexHeader, log: Log): Map<string, Float32Array> {
-  const reuse = new Map<string, Float32Array>();
-  if (previous.model.fingerprint !== header.model.fingerprint || JSON.stringify(previous.chunker) !== JSON.stringify(header.chunker)) {
+/**
+ * What an earlier index holds, as the indexer's store: each file's vectors by content hash, when it was
+ * made with this model and chunker (`--update`); nothing is stored back (the index file is the output).
+ */
+function previousIndexStore(previous: IndexData | undefined, header: IndexHeader, log: Log): IndexStoreLike {
+  const byHash = new Map<string, Float32Array>();
+  if (previous && (previous.model.fingerprint !== header.model.fingerprint || JSON.stringify(previous.chunker) !== JSON.stringify(header.chunker))) {
     log('c2llm: --update: the existing index was made with another model or chunker; embedding everything');
-    return reuse;
+  } else if (previous) {
+    const { dim } = previous;
+    const ranges = fileChunkRanges(previous);
+    previous.files.forEach((f, i) => {
+      const { from, to } = ranges[i];
+      const vectors = new Float32Array((to - from) * dim);
+      for (let id = from; id < to; id++) {
+        for (let d = 0; d < dim; d++) vectors[(id - from) * dim + d] = previous.vectors[id * dim + d] * previous.scales[id];
+      }
+      byHash.set(f.hash, vectors);
+    });
   }
-  const { dim } = previous;
-  const ranges = fileChunkRanges(previous);
-  previous.files.forEach((f, i) => {
-    const { from, to } = ranges[i];
-    const vectors = new Float32Array((to - from) * dim);
-    for (let id = from; id < to; id++) {
-      for (let d = 0; d < dim; d++) vectors[(id - from) * dim + d] = previous.vectors[id * dim + d] * previous.scales[id];
-    }
-    reuse.set(f.hash, vectors);
-  });
-  return reuse;
+  return {
+    getFile: async (_model, hash) => (byHash.has(hash) ? { chunks: [], vectors: byHash.get(hash)! } : undefined),
+    putFile: async () => undefined,
+    getCorpus: async () => undefined,
+    putCorpus: async () => undefined,
+  };
 }
 
-async function embedFiles(embedder: Embedder, files: { path: string; language: string; hash: string; chunks: EmbeddedFile['chunks'] }[], progress: ProgressLine): Promise<EmbeddedFile[]> {
-  const texts = files.flatMap((f) => f.chunks.map((c) => c.text));
-  const vectors = await embedWithProgress(embedder, texts, progress, { kind: 'document' });
-  let next = 0;
-  return files.map((f) => {
-    const matrix = new Float32Array(f.chunks.length * embedder.dim);
-    f.chunks.forEach((_, j) => matrix.set(vectors[next++], j * embedder.dim));
-    return { ...f, vectors: matrix };
-  });
+/** The engine as the indexer's document embedder, in the CLI's batches, its progress on the terminal's line. */
+function documentEmbedder(embedder: Embedder, progress: () => ProgressLine): DocumentEmbedder {
+  return {
+    async embed(texts, options) {
+      const { vectors, tokens } = await embedder.embedCounting(texts, { kind: options.kind });
+      progress().advance(vectors.length, tokens);
+      return vectors;
+    },
+  };
 }
 
 export async function indexCommand(argv: string[], log: Log): Promise<void> {
@@ -150,44 +153,36 @@ export async function indexCommand(argv: string[], log: Log): Promise<void> {
     if (existsSync(values.output)) previous = await readIndexFile(values.output);
     else log(`c2llm: --update: ${values.output} does not exist yet; building it`);
   }
+  const walked = new Map<string, SkipReason>();
+  const files: CorpusFile[] = (await walk(folder, walked))
+    .filter((f) => !shard || shardOf(f.path, shard.count) === shard.index)
+    .map((f) => ({ path: f.path, bytes: f.bytes, read: async () => new Uint8Array(await readFile(f.full)) }));
 
-  const header: IndexHeader = {
-    model: { id: choice.id, fingerprint: await modelFingerprint(choice.dir) },
-    dim: 0,
-    chunker: { version: CHUNKER_VERSION, ...DEFAULT_CHUNK_OPTIONS },
-  };
-  const skipped = new Map<string, SkipReason>();
-  const files = (await walk(folder, skipped)).filter((f) => !shard || shardOf(f.path, shard.count) === shard.index);
-  const kept: { path: string; language: string; hash: string; chunks: EmbeddedFile['chunks'] }[] = [];
-  for (const f of files) {
-    const reason = skipByPath(f.path, f.bytes);
-    if (reason) {
-      skipped.set(f.path, reason);
-      continue;
-    }
-    const bytes = await readFile(f.full).catch(() => undefined);
-    const text = bytes && decodeText(new Uint8Array(bytes));
-    if (text === undefined) {
-      skipped.set(f.path, bytes ? 'binary' : 'unreadable');
-      continue;
-    }
-    const chunks = chunkFile(f.path, text, DEFAULT_CHUNK_OPTIONS);
-    if (chunks.length > 0) kept.push({ path: f.path, language: languageOf(f.path), hash: await sha256Hex(text), chunks });
-  }
   const embedder = await loadEmbedder(choice, log);
   try {
-    const withDim = { ...header, dim: embedder.dim };
-    const reuse = previous ? reusableVectors(previous, withDim, log) : new Map<string, Float32Array>();
-    const reused = new Set(kept.filter((f) => reuse.get(f.hash)?.length === f.chunks.length * embedder.dim));
-    const todo = kept.filter((f) => !reused.has(f));
-    const chunkCount = todo.reduce((n, f) => n + f.chunks.length, 0);
-    const summary = summariseSkipped(skipped);
-    logSkipped(summary, log);
-    log(`c2llm: ${kept.length} files (${summary.files.length} skipped${shard ? `, shard ${shard.index}/${shard.count}` : ''}), ${chunkCount} chunks to embed, ${reused.size} files unchanged`);
-    const progress = new ProgressLine(chunkCount, 'chunks', values.progress === true);
-    const embedded = await embedFiles(embedder, todo, progress);
-    const all = [...embedded, ...[...reused].map((f) => ({ ...f, vectors: reuse.get(f.hash)! }))];
-    const data = buildIndexData(withDim, all, values['no-texts'] !== true);
+    const model = { id: choice.id, fingerprint: await modelFingerprint(choice.dir) };
+    const store = previousIndexStore(previous, { model, dim: embedder.dim, chunker: { version: CHUNKER_VERSION, ...DEFAULT_CHUNK_OPTIONS } }, log);
+    let progress: ProgressLine | undefined;
+    const report = await indexCorpus({
+      folder,
+      files,
+      model: model.id,
+      dim: embedder.dim,
+      store,
+      embedder: documentEmbedder(embedder, () => progress!),
+      batchSize: TEXTS_PER_REPORT.terminal,
+      skipped: walked,
+      onProgress: (p) => {
+        if (progress) return;
+        // The first report, before any embedding: what was found, then the progress line.
+        const summary = summariseSkipped(p.skipped);
+        logSkipped(summary, log);
+        log(`c2llm: ${p.files} files (${summary.files.length} skipped${shard ? `, shard ${shard.index}/${shard.count}` : ''}), ${p.chunksTotal} chunks to embed, ${p.reusedFiles} files unchanged`);
+        progress = new ProgressLine(p.chunksTotal, 'chunks', values.progress === true);
+      },
+    });
+    progress?.done();
+    const data = report.corpus.toIndexData(model, values['no-texts'] !== true);
     const bytes = encodeIndex(data);
     await writeFileAtomic(values.output, bytes);
     log(`c2llm: wrote ${values.output}: ${data.files.length} files, ${data.chunks.length} chunks, ${(bytes.byteLength / 1024).toFixed(0)} KiB (${(bytes.byteLength / Math.max(1, data.chunks.length)).toFixed(0)} bytes per chunk)`);

@@ -38,9 +38,9 @@ export class CorpusVectors {
     this.chunkCount += chunks.length;
   }
 
-  /** The whole index in the index-file format (index-file.ts), chunk texts included. */
-  toIndexData(model: IndexHeader['model']): IndexData {
+  /** The whole index in the index-file format (index-file.ts), chunk texts included unless `keepTexts` is false. */
+  toIndexData(model: IndexHeader['model'], keepTexts = true): IndexData {
     const files = this.blocks.map((b) => ({ path: b.path, language: languageOf(b.path), hash: b.hash, chunks: b.chunks, vectors: b.vectors }));
-    return buildIndexData({ model, dim: this.dim, chunker: { version: CHUNKER_VERSION, ...DEFAULT_CHUNK_OPTIONS } }, files, true);
+    return buildIndexData({ model, dim: this.dim, chunker: { version: CHUNKER_VERSION, ...DEFAULT_CHUNK_OPTIONS } }, files, keepTexts);
   }
 }

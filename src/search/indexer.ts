@@ -1,7 +1,9 @@
 /**
- * Indexing a folder: filter and read the files, chunk them, reuse what the store already holds for
- * the same model and content, embed the rest as documents in batches (cancellable between batches),
- * store each file as soon as all its chunks are embedded, and record the corpus for a later restore.
+ * Indexing a folder, the one path for the demo and `c2llm index` (each injects its file source, store
+ * and embedder): filter and read the files, chunk them, reuse what the store already holds for the
+ * same model and content (the demo's IndexedDB, the CLI's earlier index with --update), embed the rest
+ * as documents in batches (cancellable between batches), store each file as soon as all its chunks are
+ * embedded, and record the corpus for a later restore. `shardOf` splits a folder for `--shard i/N`.
  * A file that cannot be read any more is skipped and named; a store that fails (a full quota) leaves
  * the index in memory, and the report says which files were not saved.
  */
@@ -10,6 +12,13 @@ import { sha256Hex } from '../hash';
 import { chunkFile, type Chunk } from './chunker';
 import { decodeText, skipByPath, type SkipReason } from './corpus';
 import { CorpusVectors } from './corpus-vectors';
+
+/** FNV-1a of the path's UTF-8 bytes: the same shard for the same path on every machine. */
+export function shardOf(path: string, shards: number): number {
+  let h = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(path)) h = Math.imul(h ^ byte, 0x01000193) >>> 0;
+  return h % shards;
+}
 
 export interface CorpusFile {
   /** Path relative to the picked folder, '/'-separated. */
@@ -50,6 +59,10 @@ export interface IndexProgress {
   readonly chunksTotal: number;
   readonly tokens: number;
   readonly elapsedMs: number;
+  /** Known from the first report on (every file read): the files kept, those unchanged, and what was skipped. */
+  readonly files: number;
+  readonly reusedFiles: number;
+  readonly skipped: ReadonlyMap<string, SkipReason>;
 }
 
 export interface IndexReport {
@@ -81,10 +94,14 @@ export async function indexCorpus(args: {
   embedder: DocumentEmbedder;
   signal?: AbortSignal;
   onProgress?: (progress: IndexProgress) => void;
+  /** Texts per embed call (a page reports and can cancel more often than a terminal needs). */
+  batchSize?: number;
+  /** What the caller skipped before handing the files over (folders not entered, names it could not list). */
+  skipped?: ReadonlyMap<string, SkipReason>;
 }): Promise<IndexReport> {
   const started = performance.now();
   const corpus = new CorpusVectors(args.dim);
-  const skipped = new Map<string, SkipReason>();
+  const skipped = new Map<string, SkipReason>(args.skipped);
   const listing: Array<{ path: string; hash: string }> = [];
   const pending: PendingFile[] = [];
   let reusedFiles = 0;
@@ -106,20 +123,22 @@ export async function indexCorpus(args: {
       skipped.set(file.path, 'binary');
       continue;
     }
+    const chunks = chunkFile(file.path, text);
+    if (chunks.length === 0) continue; // blank: nothing in it to find
     const hash = await sha256Hex(text);
     listing.push({ path: file.path, hash });
     const stored = await args.store.getFile(args.model, hash);
-    if (stored) {
-      corpus.add(file.path, stored.chunks, stored.vectors, hash);
+    if (stored && stored.vectors.length === chunks.length * args.dim) {
+      corpus.add(file.path, chunks, stored.vectors, hash);
       reusedFiles++;
     } else {
-      pending.push({ path: file.path, hash, chunks: chunkFile(file.path, text) });
+      pending.push({ path: file.path, hash, chunks });
     }
   }
 
   const texts = pending.flatMap((f) => f.chunks.map((c) => c.text));
   let tokens = 0;
-  const report = (done: number) => args.onProgress?.({ chunksDone: done, chunksTotal: texts.length, tokens, elapsedMs: performance.now() - started });
+  const report = (done: number) => args.onProgress?.({ chunksDone: done, chunksTotal: texts.length, tokens, elapsedMs: performance.now() - started, files: listing.length, reusedFiles, skipped });
   report(0);
   let stored = 0;
   let filesStored = 0;
@@ -141,7 +160,7 @@ export async function indexCorpus(args: {
     }
   };
   await storeFinishedFiles();
-  const batch = TEXTS_PER_REPORT.interactive;
+  const batch = args.batchSize ?? TEXTS_PER_REPORT.interactive;
   for (let start = 0; start < texts.length; start += batch) {
     let batchTokens = 0;
     const result = await args.embedder.embed(texts.slice(start, start + batch), {
