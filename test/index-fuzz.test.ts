@@ -10,7 +10,8 @@ import { expect, test } from 'vitest';
 import { C2llmError, IndexFileError } from '../src/errors';
 import { CodeIndex } from '../src/search/code-index';
 import { buildIndexData, mergeIndexData, type EmbeddedFile } from '../src/search/index-build';
-import { decodeIndex, encodeIndex, indexPathProblem, type IndexData, type IndexHeader } from '../src/search/index-file';
+import { decodeIndex, encodeIndex, type IndexData, type IndexHeader } from '../src/search/index-file';
+import { indexPathProblem } from '../src/search/index-trust';
 import { random } from './helpers/random';
 
 const CASES = 400;

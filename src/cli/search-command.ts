@@ -11,7 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { InputError } from '../errors';
-import { requireSameModel } from '../search/index-file';
+import { requireSameModel } from '../search/index-trust';
 import { BUNDLED_MODEL_NAME } from '../node/bundled-model';
 import { modelFingerprint } from '../node/model-fingerprint';
 import { readIndexFile } from '../node/read-index';

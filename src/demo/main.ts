@@ -283,25 +283,8 @@ ui.dropZone.addEventListener('drop', (event) => start(async () => {
 }));
 ui.cancelIndex.addEventListener('click', () => indexing?.abort('cancelled'));
 
-let debounce: ReturnType<typeof setTimeout> | undefined;
-ui.search.addEventListener('input', () => {
-  clearTimeout(debounce);
-  debounce = setTimeout(() => start(() => search(ui.search.value)), 250);
-});
 ui.searchMode.addEventListener('change', () => start(() => search(ui.search.value)));
-ui.search.addEventListener('keydown', (event) => {
-  if (event.key === 'Enter') {
-    clearTimeout(debounce);
-    start(() => search(ui.search.value));
-  } else if (event.key === 'Escape') {
-    ui.search.value = '';
-    start(() => search(''));
-  } else if (event.key === 'ArrowDown') {
-    (ui.results.firstElementChild as HTMLElement | null)?.focus();
-    event.preventDefault();
-  }
-});
-installKeyboardNavigation(ui.search, ui.results);
+installKeyboardNavigation(ui.search, ui.results, (query) => start(() => search(query)));
 
 if (params.get('dtype') === 'int8') ui.weightsChoice.value = 'int8';
 const requested = params.get('model');

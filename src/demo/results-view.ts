@@ -30,7 +30,25 @@ export function renderResults(list: HTMLElement, results: readonly CodeSearchRes
   );
 }
 
-export function installKeyboardNavigation(search: HTMLInputElement, list: HTMLElement): void {
+export function installKeyboardNavigation(search: HTMLInputElement, list: HTMLElement, run: (query: string) => void): void {
+  // Typing searches after a pause; Enter at once; Escape clears; ArrowDown enters the results.
+  let debounce: ReturnType<typeof setTimeout> | undefined;
+  search.addEventListener('input', () => {
+    clearTimeout(debounce);
+    debounce = setTimeout(() => run(search.value), 250);
+  });
+  search.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') {
+      clearTimeout(debounce);
+      run(search.value);
+    } else if (event.key === 'Escape') {
+      search.value = '';
+      run('');
+    } else if (event.key === 'ArrowDown') {
+      (list.firstElementChild as HTMLElement | null)?.focus();
+      event.preventDefault();
+    }
+  });
   list.addEventListener('keydown', (event) => {
     const item = event.target as HTMLElement;
     const next = event.key === 'ArrowDown' ? item.nextElementSibling : event.key === 'ArrowUp' ? (item.previousElementSibling ?? search) : null;

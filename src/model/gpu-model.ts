@@ -24,7 +24,7 @@ import type { BackendStats, EmbeddingBackend, GpuBackendInfo } from './backend';
 import type { OpenCheckpoint } from './checkpoint';
 import { PMA_LAYER_NORM_EPS, type ModelConfig } from './config';
 import { BIAS, BIAS_RELU_RESIDUAL, Kernels, qkvEpilogue, RESIDUAL, SWIGLU } from './gpu-kernels';
-import { activationUsage, destroyWeights, uploadWeights, weightMatrices, weightVectors, type GpuWeights, type PmaQueryInputs } from './gpu-weights';
+import { activationUsage, destroyWeights, uploadWeights, weightLayout, type GpuWeights, type PmaQueryInputs, type WeightLayout } from './gpu-weights';
 import { packSequences, splitByTokens, type PackedBatch } from './packing';
 import { rotaryPairOrder } from './rope';
 import type { StageCallback } from '../progress';
@@ -279,23 +279,9 @@ export class GpuModel implements EmbeddingBackend {
     return { context: this.gpu, weightBytes: this.weightLayout.bytes, matmulWorkgroup: this.matmulWorkgroup.join('x') };
   }
 
-  /**
-   * Weight memory on the GPU: total bytes, number of buffers, the largest single binding, and of
-   * the matrices (embedding table and linear layers): their bytes (with int8 scales) and weight count.
-   */
-  get weightLayout(): { bytes: number; buffers: number; largestBinding: number; matrixBytes: number; matrixWeights: number; matrixRows: number } {
-    const matrices = weightMatrices(this.weights);
-    const matrixSizes = matrices.flatMap((m) => m.parts.flatMap((p) => [p.buffer.size, ...(p.scales ? [p.scales.size] : [])]));
-    const sizes = [...matrixSizes, ...weightVectors(this.weights).map((v) => v.size)];
-    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-    return {
-      bytes: sum(sizes),
-      buffers: sizes.length,
-      largestBinding: Math.max(...sizes),
-      matrixBytes: sum(matrixSizes),
-      matrixWeights: sum(matrices.map((m) => m.rows * m.cols)),
-      matrixRows: sum(matrices.map((m) => m.rows)),
-    };
+  /** Weight memory on the GPU (gpu-weights.ts's weightLayout). */
+  get weightLayout(): WeightLayout {
+    return weightLayout(this.weights);
   }
 
   /** The matmul workgroup shape chosen for this adapter, in 4x4 output tiles. */

@@ -95,12 +95,12 @@ export async function uploadWeights(device: GPUDevice, checkpoint: OpenCheckpoin
 }
 
 /** Every matrix (embedding table and linear layers). */
-export function weightMatrices(w: GpuWeights): WeightMatrix[] {
+function weightMatrices(w: GpuWeights): WeightMatrix[] {
   return [w.embedTable, w.pma.kv, w.pma.o, ...w.layers.flatMap((l) => [l.qkv, l.o, l.gateUp, l.down])];
 }
 
 /** Every buffer that is not a matrix part: norms, biases, the PMA seed and query, the RoPE table. */
-export function weightVectors(w: GpuWeights): GPUBuffer[] {
+function weightVectors(w: GpuWeights): GPUBuffer[] {
   const p = w.pma;
   return [w.finalNorm, w.rope, p.seed, p.query, p.kvBias, p.oBias, p.ln0Weight, p.ln0Bias, p.ln1Weight, p.ln1Bias, ...w.layers.flatMap((l) => [l.inputNorm, l.qkvBias, l.postNorm])];
 }
@@ -108,4 +108,32 @@ export function weightVectors(w: GpuWeights): GPUBuffer[] {
 export function destroyWeights(w: GpuWeights): void {
   for (const buffer of [...weightVectors(w), w.noBias]) buffer.destroy();
   for (const m of weightMatrices(w)) destroyMatrix(m);
+}
+
+export interface WeightLayout {
+  readonly bytes: number;
+  readonly buffers: number;
+  readonly largestBinding: number;
+  readonly matrixBytes: number;
+  readonly matrixWeights: number;
+  readonly matrixRows: number;
+}
+
+/**
+ * Weight memory on the GPU: total bytes, number of buffers, the largest single binding, and of the
+ * matrices (embedding table and linear layers): their bytes (with int8 scales) and weight count.
+ */
+export function weightLayout(weights: GpuWeights): WeightLayout {
+  const matrices = weightMatrices(weights);
+  const matrixSizes = matrices.flatMap((m) => m.parts.flatMap((p) => [p.buffer.size, ...(p.scales ? [p.scales.size] : [])]));
+  const sizes = [...matrixSizes, ...weightVectors(weights).map((v) => v.size)];
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  return {
+    bytes: sum(sizes),
+    buffers: sizes.length,
+    largestBinding: Math.max(...sizes),
+    matrixBytes: sum(matrixSizes),
+    matrixWeights: sum(matrices.map((m) => m.rows * m.cols)),
+    matrixRows: sum(matrices.map((m) => m.rows)),
+  };
 }

@@ -19,7 +19,7 @@
  * before the first byte.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { open, readFile, rm } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DownloadError, ModelNotFoundError } from '../errors';
@@ -28,6 +28,7 @@ import { answerProblem, sleep } from '../retry';
 import { INDEX_FILE, SINGLE_FILE } from '../model/shard-reader';
 import { writeAll } from './atomic-write';
 import { checkpointFiles, fileSha256, REQUIRED_FILES } from './checkpoint-files';
+import { withFileLock } from './file-lock';
 
 export interface HubDownloadOptions {
   /** A repo id, "owner/name". */
@@ -215,43 +216,6 @@ class IdleTimer {
 
   stop(): void {
     clearTimeout(this.timer);
-  }
-}
-
-/**
- * Holds `<target>.lock` while `work` runs, so that processes sharing a cache do not write one file at
- * once: a lock whose process has ended is taken over; a live one is waited for (its download has
- * timeouts of its own), then `work` runs (and finds the file there).
- */
-async function withFileLock<T>(target: string, work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-  const lock = `${target}.lock`;
-  for (;;) {
-    try {
-      const handle = await open(lock, 'wx');
-      await handle.write(String(process.pid));
-      await handle.close();
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const owner = Number(await readFile(lock, 'utf8').catch(() => ''));
-      if (!processAlive(owner)) await rm(lock, { force: true });
-      else await sleep(200, signal);
-    }
-  }
-  try {
-    return await work();
-  } finally {
-    rmSync(lock, { force: true });
-  }
-}
-
-function processAlive(pid: number): boolean {
-  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

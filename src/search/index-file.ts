@@ -24,13 +24,14 @@
  *   texts         JSON           [chunk text], only when hasTexts
  *
  * Paths are relative, '/'-separated, without empty, '.' or '..' parts, a drive letter, a backslash or
- * a control character (indexPathProblem); file hashes are 64 lowercase hex digits.
+ * a control character (index-trust.ts's indexPathProblem); file hashes are 64 lowercase hex digits.
  *
  * The reader is strict, like the checkpoint loader: every field, count, offset and length is checked
  * before use, sections must tile the data exactly, and any failure is an IndexFileError naming the field.
  * An index is a file people download from others: nothing in it is trusted.
  */
 import { IndexFileError } from '../errors';
+import { CONTROL, indexPathProblem } from './index-trust';
 
 export const INDEX_MAGIC = 'C2LLMIDX';
 export const INDEX_FORMAT_VERSION = 1;
@@ -40,22 +41,7 @@ export const INDEX_FILE_EXTENSION = '.c2idx';
 const MAX_SCALE = (1 / 127) * (1 + 1e-6);
 /** How far |scale * q| may be from 1: int8 rounding moves a unit vector's norm by well under 1%. */
 const UNIT_NORM_SLACK = 0.02;
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
-
-/**
- * Why `path` cannot be a file's path in an index (undefined when it can): it must be relative,
- * '/'-separated, without empty, '.' or '..' parts, a drive letter, a backslash or a control character,
- * so that whatever joins it to a folder or prints it stays inside that folder and that line.
- */
-export function indexPathProblem(path: string): string | undefined {
-  if (path === '') return 'is empty';
-  if (CONTROL.test(path)) return 'holds a control character';
-  if (path.includes('\\')) return 'holds a backslash';
-  if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) return 'is absolute';
-  if (path.split('/').some((part) => part === '' || part === '.' || part === '..')) return "has an empty, '.' or '..' part";
-  return undefined;
-}
 
 export interface IndexedFile {
   /** Relative to the indexed folder, '/'-separated. */
@@ -82,17 +68,6 @@ export interface IndexHeader {
   readonly model: { readonly id: string; readonly fingerprint: string };
   readonly dim: number;
   readonly chunker: ChunkerSettings;
-}
-
-/**
- * Refuses an index made with another model than the one loaded (`loaded`: its fingerprint and a name
- * for the message); `advice` is appended (what the user can do). The index's model is only compared:
- * an index never chooses which model is loaded.
- */
-export function requireSameModel(file: string, index: IndexHeader['model'], loaded: { fingerprint: string; name: string }, advice = ''): void {
-  if (index.fingerprint === loaded.fingerprint) return;
-  const id = index.id.replace(CONTROL, '?');
-  throw new IndexFileError(file, `was made with another model (${id}, ${index.fingerprint.slice(0, 19)}…) than ${loaded.name} (${loaded.fingerprint.slice(0, 19)}…)${advice}`);
 }
 
 export interface IndexData extends IndexHeader {

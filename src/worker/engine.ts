@@ -8,7 +8,7 @@
 import * as Comlink from 'comlink';
 import { Embedder, type OrtLoader } from '../embedder';
 import { GpuDeviceLostError, IndexFileError, InputError } from '../errors';
-import { requireSameModel } from '../search/index-file';
+import { requireSameModel } from '../search/index-trust';
 import type { ModelCache } from '../load/model-cache';
 import { fingerprintingSource } from '../model/fingerprint';
 import type { CheckpointSource } from '../model/source';
