@@ -39,6 +39,12 @@ async function hubGets(): Promise<Record<string, number>> {
   return (await fetch(`${HUB}/__stats`)).json();
 }
 
+/** Picks the sample folder in the page and waits until it is indexed. */
+async function indexSample(page: Page): Promise<void> {
+  await page.getByLabel('Choose folder').setInputFiles(makeCorpus());
+  await expect(page.locator('#corpus-status')).toContainText('Indexed “sample-project”', { timeout: 120_000 });
+}
+
 async function waitForModel(page: Page): Promise<void> {
   await expect(page.locator('#model-status')).toContainText('Model:', { timeout: 120_000 });
 }
@@ -53,8 +59,7 @@ test('load from the Hub layout, index a folder, search, reload restores the inde
   const afterFirstLoad = await hubGets();
   expect(afterFirstLoad['/test-org/tiny/resolve/main/model.safetensors']).toBe(1);
 
-  await page.getByLabel('Choose folder').setInputFiles(makeCorpus());
-  await expect(page.locator('#corpus-status')).toContainText('Indexed “sample-project”', { timeout: 120_000 });
+  await indexSample(page);
   await expect(page.locator('#corpus-status')).toContainText('5 files');
   // The same rule and count as `c2llm index`: a dependency folder is not entered (and not counted as files).
   await expect(page.locator('#corpus-status')).toContainText('2 files skipped');
@@ -107,11 +112,14 @@ test('auto chooses onnxruntime-web on the CPU over the software WebGPU adapter, 
   await expect(page.locator('#device-reason')).toContainText('is a software fallback; onnxruntime on the CPU is faster');
   expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
   expect(wasm.length).toBeGreaterThan(0);
-  await page.getByLabel('Choose folder').setInputFiles(makeCorpus());
-  await expect(page.locator('#corpus-status')).toContainText('Indexed “sample-project”', { timeout: 120_000 });
+  await indexSample(page);
   await page.getByRole('searchbox', { name: 'Search' }).fill('reverse a string');
   await page.getByRole('searchbox', { name: 'Search' }).press('Enter');
   await expect(page.getByRole('list', { name: 'Results' }).getByRole('listitem').first()).toBeVisible();
+  // Back to the stored weights: the first index is still there, restored without embedding anything.
+  await page.getByLabel('Weights').selectOption('auto');
+  await expect(page.locator('#corpus-status')).toContainText('Restored the index of “sample-project” from this browser', { timeout: 120_000 });
+  await expect(page.locator('#corpus-status')).toContainText('nothing re-embedded');
 });
 
 test('pages on WebGPU never download onnxruntime', async ({ page }) => {
@@ -125,14 +133,12 @@ test('pages on WebGPU never download onnxruntime', async ({ page }) => {
 test('switching to int8 weights reloads the model from the cache and keeps a separate index', async ({ page }) => {
   await page.goto(`/?model=test-org/tiny&host=${encodeURIComponent(HUB)}&device=webgpu`);
   await waitForModel(page);
-  await page.getByLabel('Choose folder').setInputFiles(makeCorpus());
-  await expect(page.locator('#corpus-status')).toContainText('Indexed “sample-project”', { timeout: 120_000 });
+  await indexSample(page);
   await page.getByLabel('Weights').selectOption('int8');
   await expect(page.locator('#model-status')).toContainText('as int8', { timeout: 120_000 });
   await expect(page.locator('#model-status')).toContainText('int8 weights');
   await expect(page.locator('#search')).toBeDisabled();
-  await page.getByLabel('Choose folder').setInputFiles(makeCorpus());
-  await expect(page.locator('#corpus-status')).toContainText('Indexed “sample-project”', { timeout: 120_000 });
+  await indexSample(page);
   await page.getByRole('searchbox', { name: 'Search' }).fill('reverse a string');
   await page.getByRole('searchbox', { name: 'Search' }).press('Enter');
   await expect(page.getByRole('list', { name: 'Results' }).getByRole('listitem').first()).toBeVisible();
@@ -167,8 +173,7 @@ test('with no model named, the bundled C2LLM-nano loads from the page itself, of
   await waitForModel(page);
   await expect(page.locator('#model-status')).toContainText('C2LLM-nano (bundled, trained by this project)');
   await expect(page.locator('#demo-notice')).toBeVisible();
-  await page.getByLabel('Choose folder').setInputFiles(makeCorpus());
-  await expect(page.locator('#corpus-status')).toContainText('Indexed “sample-project”', { timeout: 120_000 });
+  await indexSample(page);
   const search = page.getByRole('searchbox', { name: 'Search' });
   for (const mode of ['hybrid', 'dense', 'lexical']) {
     await page.getByLabel('Rank').selectOption(mode);
@@ -189,8 +194,7 @@ test('where the browser refuses IndexedDB, the page says so and indexes and sear
   await page.goto('/?device=cpu');
   await waitForModel(page);
   await expect(page.locator('#storage-status')).toContainText('Browser storage is unavailable (storage is blocked for this site): indexes are kept in memory only.');
-  await page.getByLabel('Choose folder').setInputFiles(makeCorpus());
-  await expect(page.locator('#corpus-status')).toContainText('Indexed “sample-project”', { timeout: 120_000 });
+  await indexSample(page);
   await page.getByRole('searchbox', { name: 'Search' }).fill('reverse a string');
   await page.getByRole('searchbox', { name: 'Search' }).press('Enter');
   await expect(page.locator('.result-path').first()).toBeVisible();
@@ -199,8 +203,7 @@ test('where the browser refuses IndexedDB, the page says so and indexes and sear
 test('the demo saves its index as a file that the CLI searches, and opens one to search it in the worker', async ({ page }, testInfo) => {
   await page.goto('/?device=cpu');
   await waitForModel(page);
-  await page.getByLabel('Choose folder').setInputFiles(makeCorpus());
-  await expect(page.locator('#corpus-status')).toContainText('Indexed “sample-project”', { timeout: 120_000 });
+  await indexSample(page);
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Save the index as a file' }).click();
   const file = testInfo.outputPath('code.c2idx');
@@ -230,8 +233,7 @@ test('a file that is not an index, opened as one, is an error on the page, and t
   await waitForModel(page);
   await page.getByLabel('Open an index file').setInputFiles('package.json');
   await expect(page.locator('#corpus-status')).toHaveText('Could not open package.json: index: not a c2llm index (no "C2LLMIDX" magic)');
-  await page.getByLabel('Choose folder').setInputFiles(makeCorpus());
-  await expect(page.locator('#corpus-status')).toContainText('Indexed “sample-project”', { timeout: 120_000 });
+  await indexSample(page);
 });
 
 test('an element the page hides stays hidden, whatever its style (the bundled-model button under a bundled-model error)', async ({ page }) => {
