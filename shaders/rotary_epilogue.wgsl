@@ -1,6 +1,6 @@
 // Rotary position embedding (rotate-half) as a matmul epilogue, concatenated in front of matmul.wgsl
 // for the q|k|v projection. At upload the q and k rows of W (and of the bias) are reordered
-// (kernels/rope.ts, rotaryPairOrder) so that output columns 2i and 2i+1 of a head hold the rotate-half
+// (model/rope.ts, rotaryPairOrder) so that output columns 2i and 2i+1 of a head hold the rotate-half
 // pair (i, i + head_dim / 2); q.k is unchanged by the same reordering of both, and v is not reordered.
 //   rotary_positions: [tokens] u32, the position of row m's token within its own sequence
 //   rotary_table: [max_position, head_dim / 2] vec2f of (cos, sin), computed in float64 on the CPU

@@ -77,7 +77,7 @@ export function tokenEmbeddings(config: ModelConfig, table: RawTensor, ids: Uint
 }
 
 /**
- * The graph's inputs for one sequence (see src/onnx/c2llm-graph.ts): the embedding rows widened to f32,
+ * The graph's inputs for one sequence (see src/model/onnx-graph.ts): the embedding rows widened to f32,
  * the RoPE cos/sin rows (each half repeated) from `rope` (ropeTable), and the additive causal mask.
  */
 export function graphFeeds(config: ModelConfig, table: RawTensor, rope: Float32Array, ids: Uint32Array): Record<'hidden' | 'cos' | 'sin' | 'mask', { data: Float32Array; dims: number[] }> {
