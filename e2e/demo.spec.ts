@@ -247,3 +247,13 @@ test('an element the page hides stays hidden, whatever its style (the bundled-mo
   await expect(page.locator('#model-error')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Use the bundled C2LLM-nano model' })).toBeHidden();
 });
+
+test('a load asks for nothing that is not there (no 404 in the console)', async ({ page }) => {
+  const missing: string[] = [];
+  page.on('response', (response) => {
+    if (response.status() >= 400) missing.push(`${response.status()} ${response.url()}`);
+  });
+  await page.goto('/?device=cpu');
+  await waitForModel(page);
+  expect(missing).toEqual([]);
+});

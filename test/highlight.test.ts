@@ -24,11 +24,18 @@ describe('highlight', () => {
     ['unclosed block comments', '/* x '.repeat(90_000)],
     ['unclosed template strings', '` a '.repeat(110_000)],
     ['unclosed quotes on one long line', '" a \''.repeat(90_000)],
+    ['unclosed docstrings', '""" a\n'.repeat(90_000)],
   ])('%s (450 KB): linear, under a second, the text kept whole', (_, code) => {
     const started = performance.now();
     const fragment = highlight(code);
     expect(performance.now() - started).toBeLessThan(1000);
     expect(textOf(fragment)).toBe(code);
+  });
+
+  test('a Python docstring is one string across its lines, not code', () => {
+    const parts = (highlight('def f():\n    """Return the\n    answer."""\n    return 42') as unknown as { parts: { className: string; textContent: string }[] }).parts;
+    expect(parts.find((p) => p.className === 'tok-string')?.textContent).toBe('"""Return the\n    answer."""');
+    expect(parts.filter((p) => p.className === 'tok-keyword').map((p) => p.textContent)).toEqual(['def', 'return']);
   });
 
   test('comments, strings, numbers and keywords are still told apart', () => {

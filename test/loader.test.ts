@@ -140,10 +140,19 @@ describe('hubSource', () => {
     const source = hubSource({ model: 'o/m', host: 'http://hub', fetch: impl, onProgress: (p) => events.push(p) });
     await source.readBytes('config.json');
     expect(events[0]).toMatchObject({ phase: 'download', file: 'config.json', overallTotal: 1035 });
-    // The index is asked for, absent, so the single weights file is asked for instead.
-    expect(heads.map((u) => u.slice(base.length)).sort()).toEqual(['config.json', 'model.safetensors', 'model.safetensors.index.json', 'tokenizer.json', 'tokenizer_config.json']);
+    // The single weights file is there, so a shard index is never asked for (no 404 on a page's console).
+    expect(heads.map((u) => u.slice(base.length)).sort()).toEqual(['config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json']);
     for (const file of ['tokenizer.json', 'tokenizer_config.json', 'model.safetensors']) await source.readBytes(file);
     expect(events.at(-1)).toMatchObject({ fraction: 1, overallLoaded: 1035, overallTotal: 1035 });
+  });
+
+  test('a sharded checkpoint: the single file is asked for, absent, so the index is asked for instead', async () => {
+    const base = 'http://hub/o/m/resolve/main/';
+    const files = { 'config.json': 10, 'tokenizer.json': 20, 'tokenizer_config.json': 5, 'model.safetensors.index.json': 30 };
+    const script = Object.fromEntries(Object.entries(files).map(([f, n]) => [`${base}${f}`, [() => chunked(new Uint8Array(n), n)]]));
+    const { impl, heads } = scriptedFetch(script, Object.fromEntries(Object.entries(files).map(([f, n]) => [`${base}${f}`, n])));
+    await hubSource({ model: 'o/m', host: 'http://hub', fetch: impl }).readBytes('config.json');
+    expect(heads.map((u) => u.slice(base.length)).sort()).toEqual(['config.json', 'model.safetensors', 'model.safetensors.index.json', 'tokenizer.json', 'tokenizer_config.json']);
   });
 
   test('a corrupt cache entry is dropped and downloaded again', async () => {

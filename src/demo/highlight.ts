@@ -1,7 +1,8 @@
 /**
  * A small syntax highlighter for result snippets: comments, strings, numbers and common keywords.
  * It builds DOM nodes whose text is set with textContent, so file content is never parsed as HTML.
- * Linear in the text: a comment or string that is never closed ends at the end of its line (strings)
+ * Python's triple-quoted strings (docstrings) are strings across their lines. Linear in the text: a
+ * comment or string that is never closed ends at the end of its line (strings)
  * or of the text (block comments, template strings) instead of being searched for again from every
  * later quote; past HIGHLIGHTED_CHARS the rest is plain text.
  */
@@ -12,7 +13,7 @@ const KEYWORDS = new Set(
     'try type typeof use var void where while with yield').split(' '),
 );
 
-const TOKEN = /(\/\/[^\n]*|#[^\n]*|\/\*[\s\S]*?(?:\*\/|$))|("(?:\\.|[^"\\\n])*"?|'(?:\\.|[^'\\\n])*'?|`(?:\\.|[^`\\])*`?)|(\b\d[\d_.xXa-fA-F]*\b)|([A-Za-z_]\w*)/g;
+const TOKEN = /(\/\/[^\n]*|#[^\n]*|\/\*[\s\S]*?(?:\*\/|$))|("""[\s\S]*?(?:"""|$)|'''[\s\S]*?(?:'''|$)|"(?:\\.|[^"\\\n])*"?|'(?:\\.|[^'\\\n])*'?|`(?:\\.|[^`\\])*`?)|(\b\d[\d_.xXa-fA-F]*\b)|([A-Za-z_]\w*)/g;
 export const HIGHLIGHTED_CHARS = 100_000;
 
 export function highlight(code: string): DocumentFragment {

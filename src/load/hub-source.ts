@@ -8,7 +8,7 @@
  */
 import { CheckpointError, DownloadError, ModelNotFoundError } from '../errors';
 import type { CheckpointSource } from '../model/source';
-import { INDEX_FILE } from '../model/shard-reader';
+import { INDEX_FILE, SINGLE_FILE } from '../model/shard-reader';
 import { fetchFile, type FetchFileOptions } from './fetch-file';
 import type { ModelCache } from './model-cache';
 import type { DownloadProgress } from '../progress';
@@ -71,8 +71,9 @@ export function hubSource(options: HubSourceOptions): CheckpointSource {
   let planning: Promise<void> | undefined;
   const plan = () =>
     (planning ??= (async () => {
-      const statuses = await askSizes(['config.json', 'tokenizer.json', 'tokenizer_config.json', INDEX_FILE]);
-      if (!sizes.has(INDEX_FILE) && statuses.get(INDEX_FILE) !== undefined) await askSizes(['model.safetensors']);
+      // The single weights file first (the common layout): a sharded checkpoint's index only when it is not there.
+      const statuses = await askSizes(['config.json', 'tokenizer.json', 'tokenizer_config.json', SINGLE_FILE]);
+      if (!sizes.has(SINGLE_FILE) && statuses.get(SINGLE_FILE) !== undefined) await askSizes([INDEX_FILE]);
     })());
   const shardsOf = async (index: Uint8Array) => {
     try {

@@ -153,9 +153,14 @@ export class ShardReader implements TensorReader {
   }
 }
 
+/**
+ * The checkpoint's weights: the single file when there is one (asked first, so that loading the common
+ * layout asks for no file that is not there), else the shard index and its shards.
+ */
 export async function openShards(source: CheckpointSource): Promise<{ reader: TensorReader; listing: string }> {
-  if (!(await source.has(INDEX_FILE)) && source.ranges) return { reader: await RangeReader.open(source.ranges, SINGLE_FILE), listing: SINGLE_FILE };
-  if (!(await source.has(INDEX_FILE))) {
+  const sharded = !(await source.has(SINGLE_FILE)) && (await source.has(INDEX_FILE));
+  if (!sharded && source.ranges) return { reader: await RangeReader.open(source.ranges, SINGLE_FILE), listing: SINGLE_FILE };
+  if (!sharded) {
     const tensors = parseSafetensors(SINGLE_FILE, await source.readBytes(SINGLE_FILE));
     const fileOf = new Map([...tensors.keys()].map((name) => [name, SINGLE_FILE]));
     return { reader: new ShardReader(source, fileOf, [SINGLE_FILE], { file: SINGLE_FILE, tensors }), listing: SINGLE_FILE };
