@@ -14,7 +14,7 @@
 //     it, `vite build`, and a search in Chromium whose top result is the known function.
 // Prints the tarball sizes and the install footprint; exits non-zero on any failure.
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,7 +56,7 @@ function writeApp() {
   const write = (file, text) => writeFileSync(join(app, file), text);
   // The README's examples, verbatim: the web app's is type-checked with the app, Node's is run.
   write('src/readme-web-app.ts', readmeExample('## Use in a web app', 'ts'));
-  write('readme-node.mjs', readmeExample('## Use in Node', 'js'));
+  write('embed.mjs', readmeExample('## Use in Node', 'js')); // the file name the README gives
   write('package.json', JSON.stringify({ name: 'consumer-app', private: true, type: 'module' }, null, 2));
   write('tsconfig.json', JSON.stringify({
     compilerOptions: {
@@ -143,9 +143,10 @@ async function main() {
   const ownDeps = ['c2llm', 'c2llm-nano', ...Object.keys(ours.dependencies)].map((d) => join(modules, d)).filter(existsSync);
   console.log(`install footprint: node_modules ${(duKiB(modules) / 1024).toFixed(1)} MiB in all (with Vite and TypeScript); c2llm, its model and its dependencies ${(ownDeps.reduce((s, d) => s + duKiB(d), 0) / 1024).toFixed(1)} MiB`);
 
-  const nano = join(modules, 'c2llm-nano');
-  mkdirSync(join(app, 'public', 'models', 'c2llm-nano'), { recursive: true });
-  for (const file of readdirSync(nano)) if (file !== 'package.json') cpSync(join(nano, file), join(app, 'public', 'models', 'c2llm-nano', file));
+  // The README's line that serves the model with the page, run as written.
+  const serveModel = /Serve the model's files with the page: `([^`]+)`/.exec(readFileSync(join(root, 'README.md'), 'utf8'))?.[1];
+  check(serveModel !== undefined, 'the README says how to serve the model with the page');
+  sh('bash', ['-c', serveModel], app);
   mkdirSync(join(app, 'public', 'models', 'broken-model'), { recursive: true });
   writeFileSync(join(app, 'public', 'models', 'broken-model', 'config.json'), '{"hidden_size": 256,');
   sh(join(modules, '.bin', 'tsc'), ['-p', 'tsconfig.json'], app);
@@ -153,7 +154,7 @@ async function main() {
   sh(join(modules, '.bin', 'vite'), ['build', '--logLevel', 'warn'], app);
   check(existsSync(join(app, 'dist', 'index.html')), 'Vite builds the app with its default settings');
 
-  const readmeNode = sh('node', ['readme-node.mjs'], app);
+  const readmeNode = sh('node', ['embed.mjs'], app);
   check(/\b256\s*$/.test(readmeNode.trim()), `the README's Node example runs as written (it printed "${readmeNode.trim()}")`);
   sh('node', ['node-check.mjs'], app);
   const node = JSON.parse(readFileSync(join(app, 'node-result.json'), 'utf8'));
