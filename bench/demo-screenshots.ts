@@ -2,7 +2,9 @@
  * `npm run screenshots`: the built demo, offline (every request outside the page's own server is
  * refused), with the bundled C2LLM-nano, indexing a folder of real code (default: this project's src/,
  * which the model never saw), then each query ranked by meaning and words (hybrid) and by words alone
- * (BM25). Saves one screenshot per query and ranking to .bench/screenshots/ and prints the top results.
+ * (BM25). Saves one screenshot per query and ranking to .bench/screenshots/ and prints the top results;
+ * also the list of skipped files after indexing (skipped.png) and the page's error state when a Hub
+ * model cannot be loaded (error.png).
  *
  *   npm run screenshots -- [--folder src] [--queries "q1|q2"]
  */
@@ -27,6 +29,11 @@ async function main(): Promise<void> {
     await page.getByLabel('Choose folder').setInputFiles(resolve(values.folder));
     await page.locator('#corpus-status').filter({ hasText: 'Indexed' }).waitFor({ timeout: 600_000 });
     console.log(await page.locator('#corpus-status').textContent());
+    if (await page.locator('#skipped').isVisible()) {
+      await page.locator('#skipped summary').click();
+      await page.screenshot({ path: '.bench/screenshots/skipped.png' });
+      await page.locator('#skipped summary').click();
+    }
     for (const [q, query] of values.queries.split('|').entries()) {
       for (const mode of ['hybrid', 'lexical']) {
         const box = page.getByRole('searchbox', { name: 'Search' });
@@ -43,6 +50,11 @@ async function main(): Promise<void> {
       }
     }
     console.log(`requests refused (outside the page's server): ${refused.length}`);
+    const failing = await browser.newPage({ viewport: { width: 1100, height: 600 } });
+    await failing.route('**/*', (route) => (new URL(route.request().url()).host === '127.0.0.1:4190' ? route.continue() : route.abort()));
+    await failing.goto('http://127.0.0.1:4190/?model=codefuse-ai/C2LLM-0.5B&device=cpu');
+    await failing.getByRole('alert').filter({ hasText: 'Could not load' }).waitFor({ timeout: 120_000 });
+    await failing.screenshot({ path: '.bench/screenshots/error.png' });
   } finally {
     await browser.close();
     await new Promise<void>((done) => server.httpServer.close(() => done()));

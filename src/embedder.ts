@@ -97,7 +97,7 @@ async function chooseBackend(checkpoint: OpenCheckpoint, device: DeviceChoice, o
     gpu = await acquireGpu(options.gpu);
   } catch (error) {
     if (!(error instanceof NoWebGpuError)) throw error;
-    const noGpu = `no usable WebGPU adapter (${error.message})`;
+    const noGpu = `no usable WebGPU adapter: ${error.message}`;
     if (options.ort) {
       try {
         return await cpu(noGpu);

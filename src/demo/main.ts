@@ -166,6 +166,7 @@ async function indexFolder(folder: PickedFolder): Promise<void> {
   ui.indexing.hidden = false;
   ui.indexBar.value = 0;
   setText(ui.indexText, `Reading ${folder.files.length} files…`);
+  let embeddingStarted = 0;
   setText(ui.corpusStatus, '');
   try {
     const report = await indexCorpus({
@@ -179,7 +180,9 @@ async function indexFolder(folder: PickedFolder): Promise<void> {
       onProgress: (p) => {
         ui.indexBar.max = Math.max(1, p.chunksTotal);
         ui.indexBar.value = p.chunksDone;
-        const seconds = p.elapsedMs / 1000;
+        // Time left from the embedding alone: reading and hashing the files came before it.
+        if (p.chunksDone === 0) embeddingStarted = p.elapsedMs;
+        const seconds = (p.elapsedMs - embeddingStarted) / 1000;
         const rate = p.tokens / Math.max(seconds, 1e-3);
         const left = p.chunksDone > 0 ? (seconds / p.chunksDone) * (p.chunksTotal - p.chunksDone) : NaN;
         setText(ui.indexText, `${p.chunksDone} / ${p.chunksTotal} chunks · ${rate.toFixed(0)} tokens/s${Number.isFinite(left) ? ` · about ${formatSeconds(left)} left` : ''}`);
@@ -224,7 +227,7 @@ async function search(query: string): Promise<void> {
     return;
   }
   if (generation !== searchGeneration) return;
-  renderResults(ui.results, results);
+  renderResults(ui.results, results, mode);
   const total = performance.now() - started;
   setText(ui.searchStatus, `${results.length} results of ${opened.index.chunks} chunks of ${opened.name}, ranked ${MODE_NAMES[mode]}, in ${total.toFixed(0)} ms (query embedded and index searched in the engine's worker).`);
 }

@@ -4,9 +4,18 @@
  * "/" focuses the search box.
  */
 import type { CodeSearchResult } from '../search/code-index';
+import { DEFAULT_LEXICAL_WEIGHT } from '../search/fusion';
+import type { SearchMode } from '../search/ranking';
 import { highlight } from './highlight';
 
-export function renderResults(list: HTMLElement, results: readonly CodeSearchResult[]): void {
+/** What a score means in each mode, shown on hover: each mode has its own scale. */
+const SCORE_MEANING: Record<SearchMode, string> = {
+  hybrid: `hybrid score: standardised meaning score + ${DEFAULT_LEXICAL_WEIGHT} x standardised word score (0 is average among the candidates)`,
+  dense: 'meaning score: cosine similarity of the query and the code (-1 to 1)',
+  lexical: 'word score: BM25 over the words of the code and its path (0 shares no word)',
+};
+
+export function renderResults(list: HTMLElement, results: readonly CodeSearchResult[], mode: SearchMode): void {
   list.replaceChildren(
     ...results.map((result) => {
       const item = document.createElement('li');
@@ -19,6 +28,7 @@ export function renderResults(list: HTMLElement, results: readonly CodeSearchRes
       const scoreText = document.createElement('span');
       scoreText.className = 'result-score';
       scoreText.textContent = result.score.toFixed(3);
+      scoreText.title = SCORE_MEANING[mode];
       head.append(path, scoreText);
       const pre = document.createElement('pre');
       const code = document.createElement('code');

@@ -58,9 +58,9 @@ function describeAdapter(adapter: GPUAdapter): { name: string; fallback: boolean
 }
 
 export async function acquireGpu(gpu: GPU | undefined): Promise<GpuContext> {
-  if (!gpu) throw new NoWebGpuError('WebGPU is not available here (no navigator.gpu)');
+  if (!gpu) throw new NoWebGpuError('this browser or runtime offers no WebGPU');
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-  if (!adapter) throw new NoWebGpuError('no WebGPU adapter was found (in Chromium, software WebGPU needs --enable-unsafe-webgpu)');
+  if (!adapter) throw new NoWebGpuError('no WebGPU adapter was found');
   if (adapter.limits.maxStorageBuffersPerShaderStage < STORAGE_BUFFERS_NEEDED) {
     throw new NoWebGpuError(`the adapter allows ${adapter.limits.maxStorageBuffersPerShaderStage} storage buffers per stage; the engine needs ${STORAGE_BUFFERS_NEEDED}`);
   }
