@@ -6,7 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")"
 data=$1 tokenizer=$2 root=$3 minutes=${4:-15}
 for pooling in pma mean eos; do
-  /usr/bin/python3 train.py --data "$data" --tokenizer "$tokenizer" --out "$root/pool-$pooling" --pooling "$pooling" \
-    --hidden 128 --intermediate 384 --layers 2 --heads 2 --kv-heads 1 --compressed 128 --pma-heads 16 \
-    --batch 128 --lr 2e-3 --warmup 100 --steps 100000 --minutes "$minutes" --eval-every 100 --threads 1
+  /usr/bin/python3 train.py --recipe recipes/pooling-ablation.toml --data "$data" --tokenizer "$tokenizer" --out "$root/pool-$pooling" \
+    --pooling "$pooling" --minutes "$minutes"
 done

@@ -27,6 +27,10 @@ JAVA_SRC_ZIP = "/usr/lib/jvm/openjdk-17/lib/src.zip"
 PYTHON_ROOTS = ["/usr/lib/python3.11", "/usr/lib/python3/dist-packages"]
 GO_ROOT = "/usr/share/go-1.19/src"
 RUST_ROOT = "/usr/lib/rustlib/src/rust/library"
+GO_LIBRARIES = "/usr/share/gocode/src"          # Debian's golang-*-dev packages
+RUST_CRATES = "/usr/share/cargo/registry"        # Debian's librust-*-dev packages
+RUBY_ROOTS = ["/usr/lib/ruby/3.1.0", "/usr/share/rubygems-integration/all/gems", "/usr/lib/ruby/vendor_ruby"]
+PHP_ROOT = "/usr/share/php"
 MAX_CODE_CHARS = 3000
 MIN_CODE_LINES = 3
 MIN_QUERY_WORDS, MAX_QUERY_WORDS = 3, 40
@@ -101,6 +105,33 @@ def dedent(code):
     return "\n".join(l[cut:] for l in lines).strip("\n") + "\n"
 
 
+# ---------------------------------------------------------------- Ruby (comment lines above a def)
+
+RUBY_DEF = re.compile(r"^([ \t]*)def\s+(?:self\.)?([a-z_]\w*[?!]?)", re.M)
+
+
+def ruby_pairs(source):
+    lines = source.split("\n")
+    for i, line in enumerate(lines):
+        match = RUBY_DEF.match(line)
+        if not match or i == 0:
+            continue
+        indent, name = match.group(1), match.group(2)
+        doc_lines = []
+        j = i - 1
+        while j >= 0 and lines[j].strip().startswith("#"):
+            doc_lines.insert(0, re.sub(r"^\s*#+\s?", "", lines[j]))
+            j -= 1
+        if not doc_lines or name.startswith("_"):
+            continue
+        end = next((k for k in range(i + 1, min(len(lines), i + 200)) if lines[k] == indent + "end"), None)
+        if end is None:
+            continue
+        query = summary_of("\n".join(doc_lines), name.rstrip("?!"))
+        if query:
+            yield name, query, dedent("\n".join(lines[i : end + 1]))
+
+
 # ---------------------------------------------------------------- brace languages
 
 JAVA_DOC = re.compile(r"/\*\*(.*?)\*/", re.S)
@@ -109,6 +140,7 @@ DECL = {
     "java": re.compile(r"\s*(?:@\w+(?:\([^)]*\))?\s*)*(?:(?:public|protected|private|static|final|synchronized|native|default|abstract|strictfp)\s+)*(?:<[^>]*>\s*)?[\w<>\[\],.? ]+?\s+(\w+)\s*\("),
     "js": re.compile(r"\s*(?:export\s+)?(?:default\s+)?(?:(?:public|private|protected|static|async|override|readonly)\s+)*(?:function\s*\*?\s*(\w+)|(?:const|let|var)\s+(\w+)\s*=\s*(?:async\s*)?(?:function\b|\([^)]*\)\s*(?::[^=]*)?=>|\w+\s*=>)|(\w+)\s*(?:<[^>]*>)?\s*\()"),
     "go": re.compile(r"\s*func\s+(?:\([^)]*\)\s*)?(\w+)"),
+    "php": re.compile(r"\s*(?:(?:public|protected|private|static|final|abstract)\s+)*function\s+&?(\w+)\s*\("),
     "rust": re.compile(r"\s*(?:#\[[^\]]*\]\s*)*(?:pub(?:\([^)]*\))?\s+)?(?:(?:const|async|unsafe|extern\s+\"C\")\s+)*fn\s+(\w+)"),
 }
 JS_NOT_NAMES = {"if", "for", "while", "switch", "catch", "return", "function", "typeof", "new", "super", "constructor"}
@@ -117,7 +149,7 @@ JS_NOT_NAMES = {"if", "for", "while", "switch", "catch", "return", "function", "
 def matching_brace(text, start, lang):
     """Index just past the brace that closes the one at `start`, skipping strings and comments; -1 if none."""
     depth, i, n = 0, start, len(text)
-    quotes = "\"'`" if lang in ("java", "js") else "\"`" if lang == "go" else "\""
+    quotes = "\"'`" if lang in ("java", "js") else "\"`" if lang == "go" else "\"'" if lang == "php" else "\""
     while i < n:
         c = text[i]
         if c == "/" and text.startswith("//", i):
@@ -167,7 +199,7 @@ def brace_pairs(source, lang):
         if header_end < 0 or header_end - after > 400:
             continue
         header = source[after:header_end]
-        if lang in ("java", "js") and (";" in header or re.search(r"\b(class|interface|enum|record)\b", header)):
+        if lang in ("java", "js", "php") and (";" in header or re.search(r"\b(class|interface|enum|record)\b", header)):
             continue
         decl = DECL[lang].match(source, after)
         if not decl:
@@ -180,7 +212,7 @@ def brace_pairs(source, lang):
             continue
         line_start = source.rfind("\n", 0, after) + 1
         code = dedent(source[line_start:end] if source[line_start:after].strip() == "" else source[after:end])
-        query = summary_of(doc, name, markup=lang in ("java", "js"))
+        query = summary_of(doc, name, markup=lang in ("java", "js", "php"))
         if query:
             yield name, query, code
 
@@ -235,6 +267,13 @@ def tree_sources(lang, root, suffixes, depth):
             yield lang, group, rel, text
 
 
+def library_sources(lang, root, suffixes):
+    """Every library folder under `root` (Debian's Go packages by import path owner/name, Rust crates,
+    Ruby gems, PHP vendors): one package each, evaluation codebases skipped (walk)."""
+    depth = 3 if lang == "go" else 1
+    yield from tree_sources(lang, root, suffixes, depth)
+
+
 def npm_packages():
     packages = [l.strip() for l in open(os.path.join(HERE, "npm-packages.txt")) if l.strip() and not l.startswith("#")]
     leaked = [p for p in packages if p.rsplit("@", 1)[0] in EXCLUDED_NPM]
@@ -254,7 +293,7 @@ def npm_sources(npm_dir):
         for path in walk(root, (".js", ".ts", ".mjs"), skip=re.compile(r"/(test|tests|__tests__|dist|umd|min|node_modules|docs?|examples?|esm5|bundles|cjs)/")):
             text = read(path)
             if text and len(text) < 2_000_000:
-                yield "javascript", name, os.path.relpath(path, modules), text
+                yield ("typescript" if path.endswith(".ts") else "javascript"), name, os.path.relpath(path, modules), text
 
 
 def write_manifest(out, npm_dir):
@@ -284,10 +323,25 @@ def write_manifest(out, npm_dir):
 
 def extract(source_iter):
     for lang, group, path, text in source_iter:
-        pairs = python_pairs(text, path) if lang == "python" else brace_pairs(text, {"javascript": "js"}.get(lang, lang))
+        pairs = python_pairs(text, path) if lang == "python" else ruby_pairs(text) if lang == "ruby" else brace_pairs(text, {"javascript": "js", "typescript": "js"}.get(lang, lang))
         for name, query, code in pairs:
             if len(code) <= MAX_CODE_CHARS and code.count("\n") + 1 >= MIN_CODE_LINES:
                 yield {"lang": lang, "package": f"{lang}:{group}", "path": path, "name": name, "query": query, "code": code}
+
+
+def user_style(query):
+    """A doc summary as a user types it into a search box: "Returns the number of lines." becomes
+    "return the number of lines" (lower case, a leading third-person verb in its base form, no final period)."""
+    first, _, rest = query.partition(" ")
+    if re.fullmatch(r"[A-Z][a-z]{2,}", first) and first.lower() not in ("this", "class", "is", "has", "does", "was"):
+        if first.endswith("ies"):
+            first = first[:-3] + "y"
+        elif re.search(r"(ss|sh|ch|x|z)es$", first):
+            first = first[:-2]
+        elif first.endswith("s") and not first.endswith("ss"):
+            first = first[:-1]
+    query = f"{first} {rest}" if rest else first
+    return query[0].lower() + query[1:].rstrip(".")
 
 
 def split_of(package):
@@ -304,6 +358,8 @@ def main():
     sources = [
         java_sources(), python_sources(), tree_sources("go", GO_ROOT, (".go",), 3),
         tree_sources("rust", RUST_ROOT, (".rs",), 3), npm_sources(args.npm_dir),
+        library_sources("go", GO_LIBRARIES, (".go",)), library_sources("rust", RUST_CRATES, (".rs",)),
+        *(library_sources("ruby", root, (".rb",)) for root in RUBY_ROOTS), library_sources("php", PHP_ROOT, (".php",)),
     ]
     seen_code, seen_query = set(), set()
     outputs = {s: open(os.path.join(args.out, f"{s}.jsonl.tmp"), "w") for s in ("train", "validation", "test")}
@@ -317,6 +373,9 @@ def main():
             seen_code.add(code_key)
             seen_query.add(query_key)
             split = split_of(pair["package"])
+            # Half the training queries (by a hash of the query: the same half each build) in a user's style.
+            if split == "train" and query_key and hashlib.sha256(query_key.encode()).digest()[0] % 2 == 0:
+                pair = dict(pair, query=user_style(pair["query"]))
             outputs[split].write(json.dumps(pair) + "\n")
             key = f"{split}/{pair['lang']}"
             stats[key] = stats.get(key, 0) + 1

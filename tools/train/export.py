@@ -101,6 +101,8 @@ def describe_runs(run, state):
     """training.json's record and the learning curve: of `run`, or, when `run` is a second phase started
     from another run's state (--init-state), of that first run with this one as its `second_phase`."""
     args, curve = read_run(run)
+    if args.get("init_checkpoint"):
+        return describe_later_phase(args, curve, state)
     if not args.get("init_state"):
         last = curve[-1]
         record = {"batch": args["batch"], "lr": args["lr"], "threads": args["threads"], "steps": last["step"], "planned_steps": args["steps"],
@@ -119,6 +121,27 @@ def describe_runs(run, state):
     shifted = [dict(row, phase=2, step=from_step + row["step"], tokens=first_curve[-1]["tokens"] + row["tokens"],
                     minutes=first_last["minutes"] + row["minutes"]) for row in curve]
     return record, [dict(row, phase=1) for row in first_curve] + shifted
+
+
+def describe_later_phase(args, curve, state):
+    """A run started from an exported checkpoint (--init-checkpoint): that checkpoint's record and curve,
+    with this run as its next phase: steps counted on from the exported step it started from, tokens and
+    minutes from the end of all training before it."""
+    base = os.path.join(HERE, args["init_checkpoint"])  # train.py's paths are relative to tools/train
+    with open(os.path.join(base, "training.json")) as f:
+        prior = json.load(f)
+    with open(os.path.join(base, "learning-curve.jsonl")) as f:
+        prior_curve = [json.loads(line) for line in f]
+    end = prior_curve[-1]
+    phase = max(row.get("phase", 1) for row in prior_curve) + 1
+    last = curve[-1]
+    start = prior["exported_step"]
+    later = {"phase": phase, "from_step": start, "lr": args["lr"], "steps": last["step"], "planned_steps": args["steps"],
+             "tokens": last["tokens"], "minutes": last["minutes"], "data": os.path.basename(os.path.normpath(args["data"])),
+             "recipe": os.path.basename(args.get("recipe") or "")}
+    record = dict(prior, later_phases=[*prior.get("later_phases", []), later], exported_step=start + state["step"], exported_phase=phase)
+    shifted = [dict(row, phase=phase, step=start + row["step"], tokens=end["tokens"] + row["tokens"], minutes=end["minutes"] + row["minutes"]) for row in curve]
+    return record, prior_curve + shifted
 
 
 def zero_token_embedding(model):

@@ -104,6 +104,47 @@ def main():
     )
 
     exported_in = f", in the second phase, counting on from the first phase's step {phase2['from_step']}" if phase2 and training.get("exported_phase") == 2 else ""
+    later = training.get("later_phases", [])
+    manifest = load("tools/train/corpus-manifest.json")
+    wide = manifest["pairs"]
+    wide_langs = sorted({k.split("/")[1] for k in wide})
+    wide_rows = [[lang, *(wide.get(f"{s}/{lang}", 0) for s in ("train", "validation", "test"))] for lang in wide_langs]
+    later_text = "".join(
+        f"\n- Phase {p['phase']}: on from the exported step-{p['from_step']} model (`train.py --init-checkpoint`"
+        + (f", `--recipe recipes/{p['recipe']}`" if p.get("recipe") else "")
+        + f") on the wider corpus below, lr {p['lr']}, {p['steps']} steps, {p['tokens'] / 1e6:.1f}M tokens, {p['minutes']:.0f} minutes."
+        + (f" Exported from step {training['exported_step']}: {p['selected_by']}." if p.get("selected_by") and p["phase"] == training.get("exported_phase") else "")
+        for p in later
+    )
+    if later:
+        exported_in = f", in phase {training['exported_phase']}"
+    wide_validation = sum(v for k, v in wide.items() if k.startswith("validation/"))
+    all_tokens = curve[-1]["tokens"]
+    provenance = (
+        "\n- Phases 1 and 2 were trained (2026-11-26) on the corpus `corpus.py` built then, before the evaluation\n"
+        "  codebases were excluded by name: `/usr/lib/python3/dist-packages` was read whole, so if\n"
+        "  python3-docutils (a code-search validation codebase) was installed on that machine, its doc comments\n"
+        "  were training pairs. Phase 3's corpus excludes every evaluation codebase (`test/corpus-leak.test.ts`).\n"
+        "  `tools/train/run.sh` now runs all three phases on today's wider corpus: a re-run makes a model of this\n"
+        "  recipe, not these exact weights."
+        if later else ""
+    )
+    wide_text = (
+        f"""
+
+Phase {later[-1]['phase']} trained on the wider corpus that `tools/train/corpus.py` builds now
+(`tools/train/corpus-manifest.json` lists every source and version): the sources above plus Debian's Go
+libraries (`/usr/share/gocode`), Rust crates (`/usr/share/cargo/registry`), Ruby (the standard library
+and gems) and PHP libraries (`/usr/share/php`), and TypeScript sources of npm packages; the evaluation
+codebases (`tools/train/evaluation-codebases.json`) are never read. Half its training queries are
+rewritten in a user's style (lower case, a leading "Returns" as "return", no final period:
+`corpus.py`'s `user_style`), the other half kept as written.
+
+{table(wide_rows, ['language', 'train', 'validation', 'test'])}
+
+{sum(v for k, v in wide.items() if k.startswith('train/')):,} training pairs."""
+        if later else ""
+    )
     card = f"""# C2LLM-nano
 
 A small model of exactly the C2LLM architecture (Qwen2 backbone + Pooling-by-Multihead-Attention head, the
@@ -113,7 +154,7 @@ runs anywhere, offline, in {size / 2**20:.1f} MB (bf16; {int8_size / 2**20:.1f} 
 `models/c2llm-nano-int8`).
 
 **What it is not:** it is not C2LLM-0.5B (0.5 B parameters, trained by its authors on millions of pairs),
-nor close to it. It knows what {training['tokens'] / 1e6:.0f} million tokens of five languages taught it; on code
+nor close to it. It knows what {all_tokens / 1e6:.0f} million training tokens of {'eight' if later else 'five'} languages taught it; on code
 unlike that, and on queries unlike doc comments, it is weak. For serious search, load C2LLM-0.5B
 (`?model=codefuse-ai/C2LLM-0.5B` in the demo). Here BM25 (word matching) remains a strong partner, which
 is why search is hybrid by default.
@@ -144,7 +185,7 @@ directory): the test split is code from packages the model never saw.
 
 {table(corpus_rows, ['language', 'train', 'validation', 'test'])}
 
-{splits['train']:,} training pairs, {splits['validation']:,} validation, {splits['test']:,} test.
+{splits['train']:,} training pairs, {splits['validation']:,} validation, {splits['test']:,} test.{wide_text}
 
 ## Recipe
 
@@ -162,13 +203,12 @@ export, int8 layout, eval data) and `npm run eval` measures it; `tools/train/mod
   same library and prompts as the engine (`tools/train/tokenize.mjs`); documents cut to 256 tokens.
 - {training['batch']} pairs a batch, AdamW (lr {training['lr']}, β2 0.98, weight decay 0.01), warm-up then
   cosine decay; PyTorch 1.13 (Debian) under bfloat16 autocast on one CPU thread; {training['steps']} steps,
-  {training['tokens'] / 1e6:.1f}M tokens, {training['minutes']:.0f} minutes. Exported from the step with the best
-  validation MRR@10 (step {training['exported_step']}{exported_in}).{stopped(training)}{phase2_text}
+  {training['tokens'] / 1e6:.1f}M tokens, {training['minutes']:.0f} minutes.{"" if later else f" Exported from the step with the best validation MRR@10 (step {training['exported_step']}{exported_in})."}{stopped(training)}{phase2_text}{later_text}
 - Parity: the engine's embeddings of the exported checkpoint match PyTorch's on every device (reference,
   onnxruntime, WebGPU in Node and Chromium) with cosine ≥ 0.99999 (`test/nano-model.test.ts`,
   `e2e/nano.spec.ts`; `parity.json` holds PyTorch's vectors).
 
-Learning curve (validation MRR@10 among all {splits['validation']:,} validation candidates; `learning-curve.jsonl`):
+Learning curve (validation MRR@10 among all {splits['validation']:,} validation candidates{f"; phase {later[0]['phase']} on: the wider corpus's {wide_validation:,}" if later else ""}; `learning-curve.jsonl`):
 
 {table(curve_rows, ['phase', 'step', 'epoch', 'tokens', 'minutes', 'train loss', 'validation MRR@10'])}
 
@@ -223,9 +263,10 @@ steps and ends ahead on validation and test, although it saw the fewest tokens i
 
 - The training pairs are doc-comment summaries ("Returns the number of …"); people describe code in
   their own words. The natural-language set above measures that, and is the weaker number.
-- Five languages only (Java, Python, Go, Rust, JavaScript); TypeScript, C, C++ and others were not in the
-  data, though the byte-level tokenizer reads them.
-- Documents were at most 256 tokens in training; longer chunks are embedded but were never seen.
+- Phases 1 and 2 saw five languages (Java, Python, Go, Rust, JavaScript); phase 3 added Ruby, PHP and
+  some TypeScript, in fewer pairs; C, C++, C#, Kotlin and others were not in the data, though the
+  byte-level tokenizer reads them.
+- Documents were at most 256 tokens in training; longer chunks are embedded but were never seen.{provenance}
 """
     with open(os.path.join(ROOT, model_dir, "README.md"), "w") as f:
         f.write(card)

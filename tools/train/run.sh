@@ -26,20 +26,22 @@ done
 
 if [ "${ABLATION:-0}" = 1 ]; then tools/train/ablate_pooling.sh "$PWD/$W/corpus" "$PWD/$W/tokenizer" "$PWD/$W/runs" 15; fi
 
-(cd tools/train && $PY train.py --data ../../$W/corpus --tokenizer ../../$W/tokenizer --out ../../$W/runs/nano \
-  --hidden 256 --intermediate 768 --layers 2 --heads 4 --kv-heads 2 --compressed 256 --pma-heads 32 \
-  --batch 256 --lr 1.5e-3 --warmup 60 --steps 1300 --minutes 100 --eval-every 50 --threads 1 \
+(cd tools/train && $PY train.py --recipe recipes/nano.toml --data ../../$W/corpus --tokenizer ../../$W/tokenizer --out ../../$W/runs/nano \
   --init-embeddings ../../$W/embed-init-256.npy)
 
 # Second phase: hard negatives mined with the first phase's best state (ANCE-style), one per pair added to
-# each batch, at a lower learning rate; exported from its best validation step.
+# each batch, at a lower learning rate. Each phase's recipe (model, schedule, steps) is a file in
+# tools/train/recipes/; minutes there are only a safety stop.
 [ -s "$W/runs/negatives.json" ] || $PY tools/train/mine_negatives.py "$W/corpus" "$W/runs/nano/best.pt" "$W/runs/negatives.json" --threads 2
-(cd tools/train && $PY train.py --data ../../$W/corpus --tokenizer ../../$W/tokenizer --out ../../$W/runs/nano-hard \
-  --hidden 256 --intermediate 768 --layers 2 --heads 4 --kv-heads 2 --compressed 256 --pma-heads 32 \
-  --batch 256 --lr 5e-4 --warmup 20 --steps 300 --minutes 50 --eval-every 25 --threads 1 \
+(cd tools/train && $PY train.py --recipe recipes/nano-hard.toml --data ../../$W/corpus --tokenizer ../../$W/tokenizer --out ../../$W/runs/nano-hard \
   --init-state ../../$W/runs/nano/best.pt --negatives ../../$W/runs/negatives.json)
+$PY tools/train/export.py "$W/runs/nano-hard" "$W/tokenizer" "$W/nano-phase2" "$W/runs/nano-hard/best.pt"
 
-$PY tools/train/export.py "$W/runs/nano-hard" "$W/tokenizer" models/c2llm-nano "$W/runs/nano-hard/best.pt"
+# Third phase: on from the exported phase-2 model, at a lower rate, with the recipe's step count.
+(cd tools/train && $PY train.py --recipe recipes/nano-more.toml --data ../../$W/corpus --tokenizer ../../$W/tokenizer --out ../../$W/runs/nano-more \
+  --init-checkpoint ../../$W/nano-phase2)
+
+$PY tools/train/export.py "$W/runs/nano-more" "$W/tokenizer" models/c2llm-nano "$W/runs/nano-more/best.pt"
 npm run --silent build:cli
 rm -rf models/c2llm-nano-int8 && node bin/c2llm.js quantize --model models/c2llm-nano --output models/c2llm-nano-int8
 mkdir -p eval/data

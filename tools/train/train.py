@@ -17,6 +17,7 @@ import os
 import random
 import sys
 import time
+import tomllib
 
 import numpy as np
 import torch
@@ -145,8 +146,8 @@ def main():
     p.add_argument("--batch", type=int, default=128)
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--warmup", type=int, default=200)
-    p.add_argument("--steps", type=int, required=True)
-    p.add_argument("--minutes", type=float, default=0, help="stop (and save) after this many minutes of this run")
+    p.add_argument("--steps", type=int, help="the run's length in optimizer steps (required, here or in the recipe)")
+    p.add_argument("--minutes", type=float, default=0, help="a safety stop: save and stop after this many minutes of this run (a recipe is bounded by --steps)")
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--eval-every", type=int, default=250)
     p.add_argument("--save-minutes", type=float, default=3)
@@ -154,8 +155,20 @@ def main():
     p.add_argument("--init-embeddings", help="a [vocab, hidden] .npy (cooccurrence.py) to start the token embeddings from")
     p.add_argument("--init-state", help="a state.pt to start the weights from (a second phase: new optimizer and schedule)")
     p.add_argument("--init-checkpoint", help="an exported checkpoint folder (config.json + model.safetensors) to start the weights from (a further phase)")
+    p.add_argument("--recipe", help="a TOML file of these options (tools/train/recipes/): the run's recipe; flags given as well override it")
     p.add_argument("--negatives", help="a JSON list (mine_negatives.py): one hard-negative document per training pair, added to each batch")
+    recipe_file = p.parse_known_args()[0].recipe
+    if recipe_file:
+        with open(recipe_file, "rb") as f:
+            recipe = tomllib.load(f)
+        known = {a.dest for a in p._actions}
+        unknown = sorted(set(recipe) - known)
+        if unknown:
+            raise SystemExit(f"{recipe_file}: unknown option(s) {', '.join(unknown)} (known: {', '.join(sorted(known - {'help', 'recipe'}))})")
+        p.set_defaults(**recipe)
     args = p.parse_args()
+    if args.steps is None:
+        p.error("--steps is required (a flag, or `steps` in the recipe)")
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     os.makedirs(args.out, exist_ok=True)
