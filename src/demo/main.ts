@@ -154,6 +154,10 @@ function modelKey(): string {
   return `${info?.model}|${info?.dim}|${info?.dtype}`;
 }
 
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 function formatSeconds(s: number): string {
   return s < 90 ? `${Math.round(s)} s` : `${Math.round(s / 60)} min`;
 }
@@ -193,7 +197,7 @@ async function indexFolder(folder: PickedFolder): Promise<void> {
     setText(
       ui.corpusStatus,
       `Indexed “${folder.name}”: ${report.files} files, ${report.corpus.size} chunks (${report.embeddedChunks} embedded, ${report.reusedFiles} files unchanged), ` +
-        `${renderSkipped(ui.skipped, report.skipped)} files skipped, in ${seconds.toFixed(1)} s (${(report.tokens / Math.max(seconds, 1e-3)).toFixed(0)} tokens/s).` +
+        `${plural(renderSkipped(ui.skipped, report.skipped), 'file')} skipped, in ${seconds.toFixed(1)} s (${(report.tokens / Math.max(seconds, 1e-3)).toFixed(0)} tokens/s).` +
         (report.storageError ? ` Index kept in memory only: storage failed for ${report.unsaved.length} files (${report.storageError}); a reload will not restore them.` : ''),
     );
     ui.search.disabled = false;
