@@ -57,6 +57,20 @@ describe('the CLI against hostile inputs', () => {
     expect(decodeIndex(index, readFileSync(index)).files.map((f) => f.path)).toEqual(['src/ok.ts', 'src/retry.py']);
   });
 
+  test('a file over the size limit is named as too large; --max-file-kb raises the limit and it is indexed', () => {
+    const big = join(work, 'big');
+    mkdirSync(big);
+    writeFileSync(join(big, 'generated.js'), `${'export const value = 1;\n'.repeat(30_000)}`); // about 700 KB
+    const output = join(work, 'big.c2idx');
+    const limited = c2llm(['index', big, '--output', output, '--device', 'cpu']);
+    expect(limited.code, limited.stderr).toBe(0);
+    expect(limited.stderr).toMatch(/skipped \(too large, over 512 KiB: --max-file-kb raises the limit\): generated\.js/);
+    const raised = c2llm(['index', big, '--output', output, '--device', 'cpu', '--max-file-kb', '1024']);
+    expect(raised.code, raised.stderr).toBe(0);
+    expect(decodeIndex(output, readFileSync(output)).files.map((f) => f.path)).toEqual(['generated.js']);
+    expect(c2llm(['index', big, '--output', output, '--max-file-kb', 'lots']).stderr).toMatch(/--max-file-kb must be a positive integer \(KiB\), got "lots"/);
+  });
+
   test('search: control characters in chunk texts and queries are shown as escapes, never sent to the terminal', () => {
     const { code, stdout, stderr } = c2llm(['search', '--index', index, '--query', `retry ${ESC}[2J`, '--mode', 'lexical']);
     expect(code, stderr).toBe(0);

@@ -29,7 +29,7 @@ import { loadEmbedder, MODEL_FLAGS, modelChoice } from './load-model';
 import { ProgressLine } from './progress';
 import { printable } from './terminal-text';
 
-export const INDEX_USAGE = 'usage: c2llm index <folder> --output <file> [--model <dir>] [--device webgpu|cpu|reference|auto] [--dtype auto|int8] [--update] [--shard i/N] [--no-texts] [--progress]';
+export const INDEX_USAGE = 'usage: c2llm index <folder> --output <file> [--model <dir>] [--device webgpu|cpu|reference|auto] [--dtype auto|int8] [--update] [--shard i/N] [--no-texts] [--max-file-kb 512] [--progress]';
 export const MERGE_USAGE = 'usage: c2llm merge <shard files...> --output <file>';
 
 type Log = (line: string) => void;
@@ -75,14 +75,14 @@ async function walk(root: string, skipped: Map<string, SkipReason>): Promise<Wal
 }
 
 /** The folders not entered, and each skipped file with why, on stderr (files that are not code are counted). */
-function logSkipped(summary: SkippedSummary, log: Log): void {
+function logSkipped(summary: SkippedSummary, maxFileBytes: number, log: Log): void {
   const list = (paths: readonly string[]) => `${paths.slice(0, SKIPPED_SHOWN).map(printable).join(', ')}${paths.length > SKIPPED_SHOWN ? ` and ${paths.length - SKIPPED_SHOWN} more` : ''}`;
   if (summary.folders.length) log(`c2llm: not entered (dependency, VCS or build folders): ${list(summary.folders)}`);
   const byReason = new Map<SkipReason, string[]>();
   for (const [path, reason] of summary.files) byReason.set(reason, [...(byReason.get(reason) ?? []), path]);
   for (const [reason, paths] of byReason) {
     if (reason === 'not code') log(`c2llm: skipped ${paths.length} file(s) that are not code`);
-    else log(`c2llm: skipped (${reason}${reason === 'too large' ? `, over ${MAX_FILE_BYTES / 1024} KiB` : ''}): ${list(paths)}`);
+    else log(`c2llm: skipped (${reason}${reason === 'too large' ? `, over ${maxFileBytes / 1024} KiB: --max-file-kb raises the limit` : ''}): ${list(paths)}`);
   }
 }
 
@@ -140,13 +140,15 @@ export async function indexCommand(argv: string[], log: Log): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { ...MODEL_FLAGS, output: { type: 'string' }, update: { type: 'boolean' }, shard: { type: 'string' }, 'no-texts': { type: 'boolean' }, progress: { type: 'boolean' } },
+    options: { ...MODEL_FLAGS, output: { type: 'string' }, update: { type: 'boolean' }, shard: { type: 'string' }, 'no-texts': { type: 'boolean' }, 'max-file-kb': { type: 'string' }, progress: { type: 'boolean' } },
     strict: true,
   });
   if (positionals.length !== 1 || !values.output) throw new InputError(`one folder and --output are required\n${INDEX_USAGE}`);
   const folder = positionals[0];
   if (!(await stat(folder).catch(() => undefined))?.isDirectory()) throw new InputError(`${folder}: not a folder`);
   const shard = parseShard(values.shard);
+  const maxFileKb = values['max-file-kb'] === undefined ? MAX_FILE_BYTES / 1024 : Number(values['max-file-kb']);
+  if (!Number.isInteger(maxFileKb) || maxFileKb < 1) throw new InputError(`--max-file-kb must be a positive integer (KiB), got "${values['max-file-kb']}"`);
   const choice = await modelChoice(values);
   await checkWritable(values.output);
   let previous: IndexData | undefined;
@@ -173,11 +175,12 @@ export async function indexCommand(argv: string[], log: Log): Promise<void> {
       embedder: documentEmbedder(embedder, () => progress!),
       batchSize: TEXTS_PER_REPORT.terminal,
       skipped: walked,
+      maxFileBytes: maxFileKb * 1024,
       onProgress: (p) => {
         if (progress) return;
         // The first report, before any embedding: what was found, then the progress line.
         const summary = summariseSkipped(p.skipped);
-        logSkipped(summary, log);
+        logSkipped(summary, maxFileKb * 1024, log);
         log(`c2llm: ${p.files} files (${summary.files.length} skipped${shard ? `, shard ${shard.index}/${shard.count}` : ''}), ${p.chunksTotal} chunks to embed, ${p.reusedFiles} files unchanged`);
         progress = new ProgressLine(p.chunksTotal, 'chunks', values.progress === true);
       },

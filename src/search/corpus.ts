@@ -3,6 +3,7 @@
  * folders; not lock files, minified bundles, images or other binaries; not above a size limit; and
  * not binary by content (a NUL byte, or text that is not valid UTF-8).
  */
+/** The default size limit of a file to index (`c2llm index --max-file-kb` changes it). */
 export const MAX_FILE_BYTES = 512 * 1024;
 
 const SKIPPED_DIRECTORIES = new Set([
@@ -38,7 +39,7 @@ export function languageOf(path: string): string {
 export type SkipReason = 'folder' | 'lock file' | 'not code' | 'minified' | 'too large' | 'binary' | 'unreadable' | 'unusual name';
 
 /** Why a path is skipped before reading it, or undefined to read it. */
-export function skipByPath(path: string, bytes: number): SkipReason | undefined {
+export function skipByPath(path: string, bytes: number, maxBytes = MAX_FILE_BYTES): SkipReason | undefined {
   const parts = path.split('/');
   const name = parts.at(-1) ?? '';
   if (parts.slice(0, -1).some((p) => SKIPPED_DIRECTORIES.has(p))) return 'folder';
@@ -46,7 +47,7 @@ export function skipByPath(path: string, bytes: number): SkipReason | undefined 
   if (/\.min\.(js|css)$/.test(name) || /[.-]bundle\.js$/.test(name)) return 'minified';
   const dot = name.lastIndexOf('.');
   if (dot <= 0 || !CODE_EXTENSIONS.has(name.slice(dot + 1).toLowerCase())) return 'not code';
-  if (bytes > MAX_FILE_BYTES) return 'too large';
+  if (bytes > maxBytes) return 'too large';
   return undefined;
 }
 

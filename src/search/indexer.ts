@@ -98,6 +98,8 @@ export async function indexCorpus(args: {
   batchSize?: number;
   /** What the caller skipped before handing the files over (folders not entered, names it could not list). */
   skipped?: ReadonlyMap<string, SkipReason>;
+  /** Files larger than this are skipped as too large (default corpus.ts's MAX_FILE_BYTES). */
+  maxFileBytes?: number;
 }): Promise<IndexReport> {
   const started = performance.now();
   const corpus = new CorpusVectors(args.dim);
@@ -106,7 +108,7 @@ export async function indexCorpus(args: {
   const pending: PendingFile[] = [];
   let reusedFiles = 0;
   for (const file of args.files) {
-    const reason = skipByPath(file.path, file.bytes);
+    const reason = skipByPath(file.path, file.bytes, args.maxFileBytes);
     if (reason) {
       skipped.set(file.path, reason);
       continue;
