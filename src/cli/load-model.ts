@@ -8,9 +8,7 @@ import { Embedder, type DeviceChoice } from '../embedder';
 import type { PromptOptions } from '../text/prompts';
 import { InputError } from '../errors';
 import { BUNDLED_MODEL_DIR, BUNDLED_MODEL_NAME, BUNDLED_MODEL_PACKAGE } from '../node/bundled-model';
-import { createNodeGpu } from '../node/dawn';
-import { directorySource } from '../node/fs-source';
-import { onnxRuntimeNode } from '../node/onnxruntime';
+import { nodeModelParts } from '../node/node-model';
 import { DEFAULT_HUB } from '../load/hub-source';
 import { modelFolder } from '../node/hub-download';
 import { DownloadLine, type ProgressLine } from './progress';
@@ -69,10 +67,11 @@ export async function modelChoice(values: { model?: string; device?: string; dty
 
 export async function loadEmbedder(choice: ModelChoice, log: (line: string) => void, limits: { maxLength?: number; batchSize?: number } = {}): Promise<Embedder> {
   const { device, dtype } = choice;
-  const embedder = await Embedder.load(directorySource(choice.dir), {
+  const parts = nodeModelParts(choice.dir);
+  const embedder = await Embedder.load(parts.source!, {
     device,
-    gpu: device === 'webgpu' || device === 'auto' ? await createNodeGpu() : undefined,
-    ort: onnxRuntimeNode(choice.dir),
+    gpu: device === 'webgpu' || device === 'auto' ? await parts.gpu() : undefined,
+    ort: parts.ort,
     dtype,
     ...limits,
   });

@@ -9,10 +9,8 @@
 import { AbortError, InputError } from '../errors';
 import { DEFAULT_HUB, hubSource } from '../load/hub-source';
 import { BUNDLED_MODEL_DIR, BUNDLED_MODEL_PACKAGE } from '../node/bundled-model';
-import { createNodeGpu } from '../node/dawn';
-import { directorySource } from '../node/fs-source';
+import { nodeModelParts } from '../node/node-model';
 import { modelFolder } from '../node/hub-download';
-import { onnxRuntimeNode } from '../node/onnxruntime';
 import { Engine } from '../worker/engine';
 import { throwIfAborted } from '../worker/job-queue';
 import { loadRequest, textEmbedder, type CreateEmbedderOptions, type EngineApi, type TextEmbedder } from '../worker/text-embedder';
@@ -41,10 +39,11 @@ export async function createEmbedder(options: CreateEmbedderOptions = {}): Promi
   let engine: Engine | undefined;
   try {
     const folder = await modelFolder(request.model, { host: request.host ?? DEFAULT_HUB, revision: request.revision, onProgress: options.onProgress, signal });
+    const parts = nodeModelParts(folder);
     engine = new Engine({
-      source: (r, onProgress) => (folder ? directorySource(folder) : hubSource({ model: r.model as string, host: r.host, revision: r.revision, onProgress, signal })),
-      gpu: createNodeGpu,
-      ort: () => onnxRuntimeNode(folder),
+      source: (r, onProgress) => parts.source ?? hubSource({ model: r.model as string, host: r.host, revision: r.revision, onProgress, signal }),
+      gpu: parts.gpu,
+      ort: () => parts.ort,
     });
     await engine.load(request, options.onProgress);
     throwIfAborted(signal);
