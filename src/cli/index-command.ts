@@ -27,7 +27,7 @@ import { MAX_FILE_BYTES, skipByPath, summariseSkipped, type SkippedSummary, type
 import { indexCorpus, shardOf, type CorpusFile, type DocumentEmbedder, type IndexStoreLike } from '../search/indexer';
 import { loadEmbedder, MODEL_FLAGS, modelChoice } from './load-model';
 import { ProgressLine } from './progress';
-import { printable } from './terminal-text';
+import { printable } from '../text/control-characters';
 
 export const INDEX_USAGE = 'usage: c2llm index <folder> --output <file> [--model <dir>] [--device webgpu|cpu|reference|auto] [--dtype auto|int8] [--update] [--shard i/N] [--no-texts] [--max-file-kb 512] [--progress]';
 export const MERGE_USAGE = 'usage: c2llm merge <shard files...> --output <file>';

@@ -5,7 +5,6 @@
  */
 import { TEXTS_PER_REPORT } from '../batching';
 import { Embedder, type DeviceChoice } from '../embedder';
-import type { PromptOptions } from '../text/prompts';
 import { InputError } from '../errors';
 import { BUNDLED_MODEL_DIR, BUNDLED_MODEL_NAME, BUNDLED_MODEL_PACKAGE } from '../node/bundled-model';
 import { nodeModelParts } from '../node/node-model';
@@ -14,11 +13,11 @@ import { modelFolder } from '../node/hub-download';
 import { DownloadLine, type ProgressLine } from './progress';
 
 
-/** Embeds `texts` with `prompt` (none: as given), in groups, reporting each group to `progress`; vectors in input order. */
-export async function embedWithProgress(embedder: Embedder, texts: readonly string[], progress: ProgressLine, prompt: PromptOptions = {}): Promise<Float32Array[]> {
+/** Embeds `texts` as given, in groups, reporting each group to `progress`; vectors in input order. */
+export async function embedWithProgress(embedder: Embedder, texts: readonly string[], progress: ProgressLine): Promise<Float32Array[]> {
   const vectors: Float32Array[] = [];
   for (let start = 0; start < texts.length; start += TEXTS_PER_REPORT.terminal) {
-    const batch = await embedder.embedCounting(texts.slice(start, start + TEXTS_PER_REPORT.terminal), prompt);
+    const batch = await embedder.embedCounting(texts.slice(start, start + TEXTS_PER_REPORT.terminal));
     vectors.push(...batch.vectors);
     progress.advance(batch.vectors.length, batch.tokens);
   }

@@ -18,7 +18,7 @@ import { readIndexFile } from '../node/read-index';
 import { CodeIndex, type CodeSearchResult } from '../search/code-index';
 import { SEARCH_MODES, type SearchMode } from '../search/ranking';
 import { loadEmbedder, MODEL_FLAGS, modelChoice } from './load-model';
-import { printable } from './terminal-text';
+import { printable } from '../text/control-characters';
 
 export const SEARCH_USAGE = 'usage: c2llm search --index <file> (--query <text> | --queries <file.json>) [--k 10] [--mode hybrid|dense|lexical] [--json] [--model <dir>] [--device ...] [--dtype ...]';
 

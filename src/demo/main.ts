@@ -13,7 +13,7 @@ import type { CorpusVectors } from '../search/corpus-vectors';
 import type { SearchMode } from '../search/ranking';
 import { fromDirectoryPicker, fromDrop, fromFileList, hasDirectoryPicker, type PickedFolder } from './folder';
 import { installKeyboardNavigation, renderResults } from './results-view';
-import { renderSkipped } from './skipped-view';
+import { plural, renderSkipped } from './skipped-view';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const ui = {
@@ -152,10 +152,6 @@ async function openStore(): Promise<IndexStoreLike & { clear(): Promise<void> }>
 
 function modelKey(): string {
   return `${info?.model}|${info?.dim}|${info?.dtype}`;
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 function formatSeconds(s: number): string {

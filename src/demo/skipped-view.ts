@@ -16,11 +16,16 @@ const WHY: Record<SkipReason, string> = {
   'unusual name': 'a name with control characters',
 };
 
+/** `count` and `noun`, plural unless the count is 1. */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 /** Fills `details` (its summary, then a list) and returns the number of files skipped (folders aside). */
 export function renderSkipped(details: HTMLDetailsElement, skipped: ReadonlyMap<string, SkipReason>): number {
   const { folders, files } = summariseSkipped(skipped);
   const summary = document.createElement('summary');
-  summary.textContent = `${files.length} file${files.length === 1 ? '' : 's'} skipped${folders.length ? `, ${folders.length} folder${folders.length === 1 ? '' : 's'} not entered` : ''}: which and why`;
+  summary.textContent = `${plural(files.length, 'file')} skipped${folders.length ? `, ${plural(folders.length, 'folder')} not entered` : ''}: which and why`;
   const list = document.createElement('ul');
   for (const folder of folders) {
     const item = document.createElement('li');

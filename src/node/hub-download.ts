@@ -155,7 +155,7 @@ export async function hubSnapshot(options: HubDownloadOptions): Promise<string> 
     // A sharded checkpoint names its shards in its index: fetched (small) before any progress, so that
     // every size is known before the first reported byte.
     remotes.set(INDEX_FILE, await describe(INDEX_FILE));
-    await downloadFile(INDEX_FILE, remotes.get(INDEX_FILE)!, join(snapshot, INDEX_FILE), quiet, request);
+    await downloadFile(INDEX_FILE, remotes.get(INDEX_FILE)!, join(snapshot, INDEX_FILE), quiet, request, signal);
     // Every shard name is checked (a plain file name) before any shard is asked for.
     weights = checkpointFiles(snapshot).filter((file) => !remotes.has(file));
   } catch (error) {
@@ -172,7 +172,7 @@ export async function hubSnapshot(options: HubDownloadOptions): Promise<string> 
     options.onProgress?.({ phase: 'download', fraction: overallTotal ? overallLoaded / overallTotal : 0, file, loaded, total: remotes.get(file)!.size, overallLoaded, overallTotal, fromCache });
   };
   for (const file of remotes.keys()) {
-    await downloadFile(file, remotes.get(file)!, join(snapshot, file), (loaded, fromCache) => report(file, loaded, fromCache), request);
+    await downloadFile(file, remotes.get(file)!, join(snapshot, file), (loaded, fromCache) => report(file, loaded, fromCache), request, signal);
   }
   return snapshot;
 }
@@ -188,18 +188,20 @@ type Request = (file: string, init: RequestInit) => Promise<TimedResponse>;
 class IdleTimer {
   private readonly controller = new AbortController();
   private timer: ReturnType<typeof setTimeout>;
+  readonly signal: AbortSignal;
   expired = false;
 
   constructor(
-    readonly ms: number,
+    private readonly ms: number,
     outer?: AbortSignal,
   ) {
     this.timer = this.arm();
-    outer?.addEventListener('abort', () => this.controller.abort(outer.reason), { once: true });
+    this.signal = outer ? AbortSignal.any([outer, this.controller.signal]) : this.controller.signal;
   }
 
-  get signal(): AbortSignal {
-    return this.controller.signal;
+  /** Why it expired: "nothing arrived for … s". */
+  get reason(): Error {
+    return this.controller.signal.reason as Error;
   }
 
   private arm(): ReturnType<typeof setTimeout> {
@@ -224,7 +226,7 @@ class IdleTimer {
  * resumed from `<target>.incomplete` (Range), streamed to disk, checked (size, SHA-256 when known),
  * renamed.
  */
-async function downloadFile(file: string, remote: Remote, target: string, report: (loaded: number, fromCache: boolean) => void, request: Request): Promise<void> {
+async function downloadFile(file: string, remote: Remote, target: string, report: (loaded: number, fromCache: boolean) => void, request: Request, signal?: AbortSignal): Promise<void> {
   return withFileLock(target, async () => {
     if (existsSync(target) && statSync(target).size === remote.size) {
       report(remote.size, true);
@@ -263,7 +265,7 @@ async function downloadFile(file: string, remote: Remote, target: string, report
         }
         await handle.sync();
       } catch (cause) {
-        if (response.timer.expired) cut = new DownloadError(`nothing arrived for ${response.timer.ms / 1000} s`);
+        if (response.timer.expired) cut = response.timer.reason;
         else if (cause instanceof DownloadError) refused = cause;
         else cut = cause as Error;
       } finally {
@@ -285,5 +287,5 @@ async function downloadFile(file: string, remote: Remote, target: string, report
       renameSync(partial, target);
       return;
     }
-  });
+  }, signal);
 }

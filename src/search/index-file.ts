@@ -31,7 +31,8 @@
  * An index is a file people download from others: nothing in it is trusted.
  */
 import { IndexFileError } from '../errors';
-import { CONTROL, indexPathProblem } from './index-trust';
+import { CONTROL } from '../text/control-characters';
+import { indexPathProblem } from './index-trust';
 
 export const INDEX_MAGIC = 'C2LLMIDX';
 export const INDEX_FORMAT_VERSION = 1;

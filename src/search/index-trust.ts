@@ -4,9 +4,7 @@
  * loaded, never loaded because an index names it.
  */
 import { IndexFileError } from '../errors';
-
-/** C0, DEL and C1 control characters: newlines and terminal escape sequences among them. */
-export const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+import { CONTROL, printable } from '../text/control-characters';
 
 /**
  * Why `path` cannot be a file's path in an index (undefined when it can): it must be relative,
@@ -29,6 +27,5 @@ export function indexPathProblem(path: string): string | undefined {
  */
 export function requireSameModel(file: string, index: { readonly id: string; readonly fingerprint: string }, loaded: { fingerprint: string; name: string }, advice = ''): void {
   if (index.fingerprint === loaded.fingerprint) return;
-  const id = index.id.replace(CONTROL, '?');
-  throw new IndexFileError(file, `was made with another model (${id}, ${index.fingerprint.slice(0, 19)}…) than ${loaded.name} (${loaded.fingerprint.slice(0, 19)}…)${advice}`);
+  throw new IndexFileError(file, `was made with another model (${printable(index.id)}, ${index.fingerprint.slice(0, 19)}…) than ${loaded.name} (${loaded.fingerprint.slice(0, 19)}…)${advice}`);
 }
