@@ -105,6 +105,17 @@ beforeAll(async () => {
       response.writeHead(302, { location: `${request.url}?cdn=1`, 'x-linked-etag': `"${sha256(weights)}"`, 'x-linked-size': String(weights.byteLength) });
       return void response.end(), true;
     },
+    // Every file sent in ten pieces 30 ms apart, so that downloads started together overlap.
+    'slow/shared': (name, request, response) => {
+      if (!existsSync(join(SOURCE, name)) || name === 'golden.json') return false;
+      const bytes = file(name);
+      response.writeHead(200, { 'content-length': bytes.byteLength, 'content-type': 'application/octet-stream' });
+      if (request.method === 'HEAD') return void response.end(), true;
+      const step = Math.ceil(bytes.byteLength / 10);
+      const send = (at: number) => (at >= bytes.byteLength ? response.end() : (response.write(bytes.subarray(at, at + step)), setTimeout(() => send(at + step), 30)));
+      send(0);
+      return true;
+    },
     'evil/endless': (name, request, response) => {
       if (name !== 'model.safetensors' || request.method === 'HEAD') return false;
       response.writeHead(200, { 'content-type': 'application/octet-stream' });
@@ -193,7 +204,7 @@ describe('a hostile Hub never writes outside the cache, never hangs, never lies'
     writeFileSync(input, JSON.stringify(['def f(): pass']));
     const run = () =>
       new Promise<{ code: number | null; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, ['bin/c2llm.js', 'embed', '--model', 'good/redirect', '--host', hub.host, '--input', input, '--device', 'reference'], { env: { ...process.env, HF_HUB_CACHE: root } });
+        const child = spawn(process.execPath, ['bin/c2llm.js', 'embed', '--model', 'slow/shared', '--host', hub.host, '--input', input, '--device', 'reference'], { env: { ...process.env, HF_HUB_CACHE: root } });
         let stderr = '';
         child.stderr.on('data', (chunk) => (stderr += chunk));
         child.stdout.resume();
@@ -201,7 +212,7 @@ describe('a hostile Hub never writes outside the cache, never hangs, never lies'
       });
     const runs = await Promise.all([run(), run(), run()]);
     for (const { code, stderr } of runs) expect(code, stderr).toBe(0);
-    const dir = join(root, 'models--good--redirect', 'snapshots', 'main');
+    const dir = join(root, 'models--slow--shared', 'snapshots', 'main');
     for (const name of ['config.json', 'tokenizer.json', 'model.safetensors']) expect(readFileSync(join(dir, name)).equals(file(name)), name).toBe(true);
     expect(readdirSync(dir).filter((f) => f.endsWith('.incomplete') || f.endsWith('.lock'))).toEqual([]);
   });
