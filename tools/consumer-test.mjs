@@ -56,7 +56,6 @@ function writeApp() {
   const write = (file, text) => writeFileSync(join(app, file), text);
   // The README's examples, verbatim: the web app's is type-checked with the app, Node's is run.
   write('src/readme-web-app.ts', readmeExample('## Use in a web app', 'ts'));
-  write('embed.mjs', readmeExample('## Use in Node', 'js')); // the file name the README gives
   write('package.json', JSON.stringify({ name: 'consumer-app', private: true, type: 'module' }, null, 2));
   write('tsconfig.json', JSON.stringify({
     compilerOptions: {
@@ -154,8 +153,15 @@ async function main() {
   sh(join(modules, '.bin', 'vite'), ['build', '--logLevel', 'warn'], app);
   check(existsSync(join(app, 'dist', 'index.html')), 'Vite builds the app with its default settings');
 
-  const readmeNode = sh('node', ['embed.mjs'], app);
-  check(/\b256\s*$/.test(readmeNode.trim()), `the README's Node example runs as written (it printed "${readmeNode.trim()}")`);
+  // The README's Node path from an empty folder: npm init -y (no "type": "module"), the install, the
+  // example saved under the file name the README gives.
+  const plain = join(work, 'node-from-empty');
+  mkdirSync(plain);
+  sh('npm', ['init', '-y'], plain);
+  sh('npm', ['install', '--no-audit', '--no-fund', '--silent', tarball, modelTarball], plain);
+  writeFileSync(join(plain, 'embed.mjs'), readmeExample('## Use in Node', 'js'));
+  const readmeNode = sh('node', ['embed.mjs'], plain);
+  check(/\b256\s*$/.test(readmeNode.trim()), `the README's Node example runs as written from an npm init -y folder (it printed "${readmeNode.trim()}")`);
   sh('node', ['node-check.mjs'], app);
   const node = JSON.parse(readFileSync(join(app, 'node-result.json'), 'utf8'));
   check(node.vector.length === 256 && node.vector.every(Number.isFinite) && node.info.device === 'reference', `Node: createEmbedder embeds with the bundled model, device auto without the optional packages: ${node.info.adapter}, because ${node.info.deviceReason}`);
