@@ -1,5 +1,6 @@
 /**
- * The package's browser build (`npm run build:lib`): src/package/browser.ts and the engine worker as
+ * The package's browser build (`npm run build:lib`): src/package/browser.ts, the search box
+ * (src/package/search-box.ts, `c2llm/search-box`) and the engine worker as
  * ES modules in dist/lib/, the shaders inlined (`?raw`), the dependencies left for the consumer's
  * bundler. The page code starts the worker with `new Worker(new URL('./engine-worker.js',
  * import.meta.url), { type: 'module' })`, the form Vite and webpack 5 follow in the consumer's build
@@ -37,7 +38,7 @@ export default defineConfig({
     target: 'es2022',
     minify: false,
     sourcemap: false,
-    lib: { entry: { browser: 'src/package/browser.ts', 'engine-worker': 'src/worker/engine-worker.ts' }, formats: ['es'] },
+    lib: { entry: { browser: 'src/package/browser.ts', 'search-box': 'src/package/search-box.ts', 'engine-worker': 'src/worker/engine-worker.ts' }, formats: ['es'] },
     rollupOptions: { external },
   },
 });

@@ -1,5 +1,5 @@
 // `npm run build:lib`: the package's built files, what `npm pack` ships besides the CLI (dist/cli):
-//   dist/lib/   the browser build: browser.js, engine-worker.js and their shared chunk (vite.lib.config.ts)
+//   dist/lib/   the browser build: browser.js, search-box.js, engine-worker.js and their shared chunk (vite.lib.config.ts)
 //   dist/node/  the Node build: node.js (vite build --ssr of src/package/node.ts)
 //   dist/types/ declarations (tsc -p tsconfig.lib.json); each entry's .d.ts references @webgpu/types
 //               (a dependency of the package), so a consumer's strict project needs no setting for it.
@@ -15,7 +15,7 @@ for (const dir of ['dist/lib', 'dist/node', 'dist/types']) rmSync(join(root, dir
 run('vite', ['build', '-c', 'vite.lib.config.ts', '--logLevel', 'warn']);
 run('vite', ['build', '--ssr', 'src/package/node.ts', '--outDir', 'dist/node', '--logLevel', 'warn']);
 run('tsc', ['-p', 'tsconfig.lib.json']);
-for (const entry of ['browser', 'node']) {
+for (const entry of ['browser', 'node', 'search-box']) {
   const file = join(root, 'dist', 'types', 'package', `${entry}.d.ts`);
   writeFileSync(file, `/// <reference types="@webgpu/types" />\n${readFileSync(file, 'utf8')}`);
 }

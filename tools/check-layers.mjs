@@ -8,7 +8,8 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 
 /** Top to bottom. Each entry is a folder of src/ (or a top-level module, by its file name). */
 export const LAYERS = [
-  ['package', 'demo', 'cli'],
+  ['package'],
+  ['demo', 'cli', 'search-box'],
   ['worker'],
   ['node', 'load'],
   ['embedder.ts'],

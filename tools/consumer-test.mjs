@@ -10,8 +10,9 @@
 //   - a plain Node script embeds with the same import, and `npx c2llm embed` runs from the install;
 //   - all of them give the same vector for the same text (cosine >= 0.9999);
 //   - the static-site kit (examples/static-site), set up as its README says with the same tarballs (and
-//     the optional onnxruntime-node): `npx c2llm index` of this project's src/search, the model beside
-//     it, `vite build`, and a search in Chromium whose top result is the known function.
+//     the optional onnxruntime-node): `npx c2llm index --split` of this project's src/search, the model
+//     beside it, `vite build`, and a search in Chromium through the search box: typed, its top result
+//     the known function, the count announced, the arrow keys moving, Enter opening the link.
 // Prints the tarball sizes and the install footprint; exits non-zero on any failure.
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -200,26 +201,46 @@ async function main() {
 /** The static-site kit, set up as examples/static-site/README.md says, built, served and searched. */
 async function staticSite(tarball, modelTarball) {
   mkdirSync(site, { recursive: true });
-  for (const file of ['index.html', 'main.ts', 'vite.config.ts']) cpSync(join(root, 'examples', 'static-site', file), join(site, file));
+  for (const file of ['index.html', 'vite.config.ts']) cpSync(join(root, 'examples', 'static-site', file), join(site, file));
+  // As the README says: the site's own repository in the link template.
+  writeFileSync(join(site, 'index.html'), readFileSync(join(site, 'index.html'), 'utf8').replace('https://github.com/OWNER/REPO/blob/main/', 'https://code.example/blob/main/'));
   writeFileSync(join(site, 'package.json'), JSON.stringify({ name: 'docs-site', private: true, type: 'module' }, null, 2));
   // As the README says for indexing in CI: the optional onnxruntime-node for the fast cpu device, its CUDA download skipped.
   sh('npm', ['install', '--no-audit', '--no-fund', '--silent', tarball, modelTarball, `vite@${ours.devDependencies.vite}`, `onnxruntime-node@${ours.devDependencies['onnxruntime-node']}`], site, { npm_config_onnxruntime_node_install: 'skip' });
   const siteModules = join(site, 'node_modules');
   console.log(`install footprint for Node with the fast cpu device: node_modules ${(duKiB(siteModules) / 1024).toFixed(1)} MiB in all (with Vite), onnxruntime-node ${(duKiB(join(siteModules, 'onnxruntime-node')) / 1024).toFixed(1)} MiB of it`);
   mkdirSync(join(site, 'public', 'models'), { recursive: true });
-  sh('npx', ['--no-install', 'c2llm', 'index', join(root, 'src', 'search'), '--output', 'public/code.c2idx'], site);
+  sh('npx', ['--no-install', 'c2llm', 'index', join(root, 'src', 'search'), '--split', '--output', 'public/code-index'], site);
   cpSync(join(site, 'node_modules', 'c2llm-nano'), join(site, 'public', 'models', 'c2llm-nano'), { recursive: true });
   sh('npx', ['--no-install', 'vite', 'build', '--logLevel', 'warn'], site);
   const server = await serve(site, SITE_PORT);
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();
+    const opened = [];
+    await page.route('https://code.example/**', (route) => {
+      opened.push(route.request().url());
+      return route.fulfill({ contentType: 'text/html', body: '<p>the repository</p>' });
+    });
     await page.goto(`http://127.0.0.1:${SITE_PORT}/`);
-    await page.waitForFunction(() => /ready/.test(document.getElementById('status')?.textContent ?? ''), undefined, { timeout: 120_000 });
-    await page.fill('#query', 'bounded min-heap that keeps the k best scores');
-    await page.waitForFunction(() => document.querySelector('#results .path') !== null, undefined, { timeout: 60_000 });
-    const top = await page.locator('#results .path').first().textContent();
-    check(/^top-k\.ts:\d+-\d+$/.test(top ?? ''), `static-site kit: built from the tarballs, the search's top result is the known function (${top})`);
+    const box = page.getByRole('combobox', { name: 'Search the code' });
+    await box.waitFor();
+    await page.waitForFunction(() => /pieces of code from/.test(document.querySelector('c2llm-search [role=status]')?.textContent ?? ''), undefined, { timeout: 120_000 });
+    await box.pressSequentially('bounded min-heap that keeps the k best scores', { delay: 5 });
+    await page.waitForFunction(() => document.querySelector('c2llm-search [role=option]') !== null, undefined, { timeout: 60_000 });
+    const top = await page.locator('c2llm-search [role=option] .c2s-path').first().textContent();
+    check(/^top-k\.ts:\d+-\d+$/.test(top ?? ''), `static-site kit: built from the tarballs with a split index, the search box's top result is the known function (${top})`);
+    const announced = await page.getByRole('status').textContent();
+    check(/^\d+ results?$/.test(announced ?? ''), `static-site kit: the result count is announced (${announced})`);
+    check((await page.locator('c2llm-search mark').count()) > 0, 'static-site kit: the excerpts mark the query\'s words');
+    await box.press('ArrowDown');
+    await box.press('ArrowDown');
+    await box.press('ArrowUp');
+    const activeId = await box.getAttribute('aria-activedescendant');
+    const firstId = await page.locator('c2llm-search [role=option]').first().getAttribute('id');
+    check(activeId === firstId && (await page.locator('c2llm-search [role=option][aria-selected=true]').count()) === 1, `static-site kit: the arrow keys move through the results (active ${activeId})`);
+    await Promise.all([page.waitForURL(/code\.example/), box.press('Enter')]);
+    check(opened.length === 1 && /^https:\/\/code\.example\/blob\/main\/top-k\.ts#L\d+-L\d+$/.test(page.url()), `static-site kit: Enter opens the result's link (${page.url()})`);
   } finally {
     await browser.close();
     server.kill();

@@ -7,6 +7,9 @@
  * model and chunker). `--shard i/N` (0 <= i < N) indexes only the files whose path hashes to i, so that N
  * jobs of a CI matrix or a Kubernetes Indexed Job (i = $JOB_COMPLETION_INDEX) each build a shard;
  * `c2llm merge <shard files...> --output <file>` joins them into the index one job would have built.
+ * `--split` (index, merge) writes the split layout (search/split-index.ts) into the folder --output names
+ * instead of one file, for static sites whose visitors should fetch only what a query needs; `c2llm split
+ * <index.c2idx> --output <folder>` turns an index file into that layout.
  */
 import { TEXTS_PER_REPORT } from '../batching';
 import { existsSync } from 'node:fs';
@@ -17,20 +20,23 @@ import { parseArgs } from 'node:util';
 import type { Embedder } from '../embedder';
 import { InputError } from '../errors';
 import { checkWritable, writeFileAtomic } from '../node/atomic-write';
+import { checkSplitFolder, writeSplitIndex } from '../node/split-index-folder';
 import { modelFingerprint } from '../node/model-fingerprint';
 import { readIndexFile } from '../node/read-index';
 import { CHUNKER_VERSION, DEFAULT_CHUNK_OPTIONS } from '../search/chunker';
 import { fileChunkRanges, mergeIndexData } from '../search/index-build';
 import { encodeIndex, type IndexData, type IndexHeader } from '../search/index-file';
 import { indexPathProblem } from '../search/index-trust';
+import { MANIFEST_NAME } from '../search/split-index';
 import { MAX_FILE_BYTES, skipByPath, summariseSkipped, type SkippedSummary, type SkipReason } from '../search/corpus';
 import { indexCorpus, shardOf, type CorpusFile, type DocumentEmbedder, type IndexStoreLike } from '../search/indexer';
 import { loadEmbedder, MODEL_FLAGS, modelChoice } from './load-model';
 import { ProgressLine } from './progress';
 import { printable } from '../text/control-characters';
 
-export const INDEX_USAGE = 'usage: c2llm index <folder> --output <file> [--model <dir>] [--device webgpu|cpu|reference|auto] [--dtype auto|int8] [--update] [--shard i/N] [--no-texts] [--max-file-kb 512] [--progress]';
-export const MERGE_USAGE = 'usage: c2llm merge <shard files...> --output <file>';
+export const INDEX_USAGE = 'usage: c2llm index <folder> --output <file> [--model <dir>] [--device webgpu|cpu|reference|auto] [--dtype auto|int8] [--update] [--shard i/N] [--no-texts] [--split] [--max-file-kb 512] [--progress]';
+export const MERGE_USAGE = 'usage: c2llm merge <shard files...> --output <file> [--split]';
+export const SPLIT_USAGE = 'usage: c2llm split <index.c2idx> --output <folder>';
 
 type Log = (line: string) => void;
 
@@ -140,7 +146,7 @@ export async function indexCommand(argv: string[], log: Log): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { ...MODEL_FLAGS, output: { type: 'string' }, update: { type: 'boolean' }, shard: { type: 'string' }, 'no-texts': { type: 'boolean' }, 'max-file-kb': { type: 'string' }, progress: { type: 'boolean' } },
+    options: { ...MODEL_FLAGS, output: { type: 'string' }, update: { type: 'boolean' }, shard: { type: 'string' }, 'no-texts': { type: 'boolean' }, split: { type: 'boolean' }, 'max-file-kb': { type: 'string' }, progress: { type: 'boolean' } },
     strict: true,
   });
   if (positionals.length !== 1 || !values.output) throw new InputError(`one folder and --output are required\n${INDEX_USAGE}`);
@@ -150,7 +156,8 @@ export async function indexCommand(argv: string[], log: Log): Promise<void> {
   const maxFileKb = values['max-file-kb'] === undefined ? MAX_FILE_BYTES / 1024 : Number(values['max-file-kb']);
   if (!Number.isInteger(maxFileKb) || maxFileKb < 1) throw new InputError(`--max-file-kb must be a positive integer (KiB), got "${values['max-file-kb']}"`);
   const choice = await modelChoice(values);
-  await checkWritable(values.output);
+  if (values.split && values.update) throw new InputError('--update reads an index file: build with --update, then `c2llm split` it');
+  await checkOutput(values.output, values.split === true);
   let previous: IndexData | undefined;
   if (values.update) {
     if (existsSync(values.output)) previous = await readIndexFile(values.output);
@@ -186,22 +193,45 @@ export async function indexCommand(argv: string[], log: Log): Promise<void> {
       },
     });
     progress?.done();
-    const data = report.corpus.toIndexData(model, values['no-texts'] !== true);
-    const bytes = encodeIndex(data);
-    await writeFileAtomic(values.output, bytes);
-    log(`c2llm: wrote ${values.output}: ${data.files.length} files, ${data.chunks.length} chunks, ${(bytes.byteLength / 1024).toFixed(0)} KiB (${(bytes.byteLength / Math.max(1, data.chunks.length)).toFixed(0)} bytes per chunk)`);
+    await writeIndex(values.output, report.corpus.toIndexData(model, values['no-texts'] !== true), values.split === true, log);
   } finally {
     embedder.dispose();
   }
 }
 
+/** Fails now, before any work, when the output (a file, or with --split a folder) cannot be written. */
+async function checkOutput(output: string, split: boolean): Promise<void> {
+  if (split) await checkSplitFolder(output);
+  // A split index's folder may exist (its files are written inside it) or be made (in its parent).
+  await checkWritable(split && existsSync(output) ? join(output, MANIFEST_NAME) : output);
+}
+
+/** The index as one file, or with `split` as a folder in the split layout; what was written on stderr. */
+async function writeIndex(output: string, data: IndexData, split: boolean, log: Log): Promise<void> {
+  const perChunk = (bytes: number) => (bytes / Math.max(1, data.chunks.length)).toFixed(0);
+  const what = `${data.files.length} files, ${data.chunks.length} chunks`;
+  if (split) {
+    const written = await writeSplitIndex(output, data);
+    log(`c2llm: wrote ${output}/ (split): ${what}, ${written.files} files, ${(written.bytes / 1024).toFixed(0)} KiB in all (${perChunk(written.bytes)} bytes per chunk), manifest ${(written.manifest / 1024).toFixed(1)} KiB`);
+    return;
+  }
+  const bytes = encodeIndex(data);
+  await writeFileAtomic(output, bytes);
+  log(`c2llm: wrote ${output}: ${what}, ${(bytes.byteLength / 1024).toFixed(0)} KiB (${perChunk(bytes.byteLength)} bytes per chunk)`);
+}
+
 export async function mergeCommand(argv: string[], log: Log): Promise<void> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { output: { type: 'string' } }, strict: true });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { output: { type: 'string' }, split: { type: 'boolean' } }, strict: true });
   if (positionals.length === 0 || !values.output) throw new InputError(`shard files and --output are required\n${MERGE_USAGE}`);
-  await checkWritable(values.output);
+  await checkOutput(values.output, values.split === true);
   const parts = [];
   for (const name of positionals) parts.push({ name, data: await readIndexFile(name) });
-  const merged = mergeIndexData(parts);
-  await writeFileAtomic(values.output, encodeIndex(merged));
-  log(`c2llm: merged ${parts.length} shards into ${values.output}: ${merged.files.length} files, ${merged.chunks.length} chunks`);
+  await writeIndex(values.output, mergeIndexData(parts), values.split === true, log);
+}
+
+export async function splitCommand(argv: string[], log: Log): Promise<void> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { output: { type: 'string' } }, strict: true });
+  if (positionals.length !== 1 || !values.output) throw new InputError(`one index file and --output are required\n${SPLIT_USAGE}`);
+  await checkOutput(values.output, true);
+  await writeIndex(values.output, await readIndexFile(positionals[0]), true, log);
 }

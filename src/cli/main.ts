@@ -3,7 +3,7 @@
  *              [--max-length N] [--batch-size N] [--dtype auto|int8|q8]`; without --model, the bundled C2LLM-nano.
  * Writes {"dim": D, "embeddings": [[...], ...]} to --output or stdout; everything else goes to stderr.
  * `c2llm quantize --model <dir> --output <dir>`: the checkpoint in the int8 layout (cli/quantize.ts).
- * `c2llm index`, `c2llm merge` (cli/index-command.ts) and `c2llm search` (cli/search-command.ts): search indexes.
+ * `c2llm index`, `c2llm merge`, `c2llm split` (cli/index-command.ts) and `c2llm search` (cli/search-command.ts): search indexes.
  * Any failure prints one line naming the file and tensor or field, and exits non-zero.
  */
 import { readFile } from 'node:fs/promises';
@@ -12,7 +12,7 @@ import { C2llmError, InputError } from '../errors';
 import { checkWritable, writeFileAtomic } from '../node/atomic-write';
 import { embedWithProgress, loadEmbedder, MODEL_FLAGS, modelChoice } from './load-model';
 import { ProgressLine } from './progress';
-import { INDEX_USAGE, indexCommand, MERGE_USAGE, mergeCommand } from './index-command';
+import { INDEX_USAGE, indexCommand, MERGE_USAGE, mergeCommand, SPLIT_USAGE, splitCommand } from './index-command';
 import { QUANTIZE_USAGE, quantizeCommand } from './quantize';
 import { SEARCH_USAGE, searchCommand } from './search-command';
 import { version } from '../../package.json';
@@ -20,7 +20,7 @@ import { version } from '../../package.json';
 const EMBED_USAGE = 'usage: c2llm embed --input <texts.json> [--model <dir|repo id>] [--output <file>] [--device webgpu|cpu|reference|auto] [--max-length N] [--batch-size N] [--dtype auto|int8|q8] [--progress]';
 const USAGE = [
   EMBED_USAGE,
-  ...[QUANTIZE_USAGE, INDEX_USAGE, MERGE_USAGE, SEARCH_USAGE].map((u) => `       ${u.replace('usage: ', '')}`),
+  ...[QUANTIZE_USAGE, INDEX_USAGE, MERGE_USAGE, SPLIT_USAGE, SEARCH_USAGE].map((u) => `       ${u.replace('usage: ', '')}`),
   '       c2llm <command> --help    c2llm --version',
 ].join('\n');
 
@@ -112,6 +112,7 @@ const COMMANDS: Record<string, { readonly usage: string; run(argv: string[]): Pr
   quantize: { usage: QUANTIZE_USAGE, run: (argv) => quantizeCommand(argv, log) },
   index: { usage: INDEX_USAGE, run: (argv) => indexCommand(argv, log) },
   merge: { usage: MERGE_USAGE, run: (argv) => mergeCommand(argv, log) },
+  split: { usage: SPLIT_USAGE, run: (argv) => splitCommand(argv, log) },
   search: { usage: SEARCH_USAGE, run: async (argv) => writeStdout(`${await searchCommand(argv, log)}\n`) },
 };
 

@@ -1,5 +1,5 @@
 /**
- * `c2llm search --index <file> (--query <text> | --queries <file.json>) [--k 10] [--mode hybrid|dense|lexical]
+ * `c2llm search --index <file|split folder> (--query <text> | --queries <file.json>) [--k 10] [--mode hybrid|dense|lexical]
  *  [--json] [--model <dir>] [--device ...] [--dtype ...]`: ranks an index's chunks for each query. Queries
  * are embedded as queries (the code-search instruction) with --model, else the bundled C2LLM-nano; its
  * fingerprint must match the index's. An index is a file people get from others: it never chooses what
@@ -8,19 +8,20 @@
  * best first; otherwise a readable listing, its control characters (from paths, texts or queries) shown
  * as escapes so that an index cannot move the cursor or rewrite the terminal.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { InputError } from '../errors';
 import { requireSameModel } from '../search/index-trust';
 import { BUNDLED_MODEL_NAME } from '../node/bundled-model';
 import { modelFingerprint } from '../node/model-fingerprint';
 import { readIndexFile } from '../node/read-index';
+import { openSplitIndex } from '../node/split-index-folder';
 import { CodeIndex, type CodeSearchResult } from '../search/code-index';
 import { SEARCH_MODES, type SearchMode } from '../search/ranking';
 import { loadEmbedder, MODEL_FLAGS, modelChoice } from './load-model';
 import { printable } from '../text/control-characters';
 
-export const SEARCH_USAGE = 'usage: c2llm search --index <file> (--query <text> | --queries <file.json>) [--k 10] [--mode hybrid|dense|lexical] [--json] [--model <dir>] [--device ...] [--dtype ...]';
+export const SEARCH_USAGE = 'usage: c2llm search --index <file|folder> (--query <text> | --queries <file.json>) [--k 10] [--mode hybrid|dense|lexical] [--json] [--model <dir>] [--device ...] [--dtype ...]';
 
 async function readQueries(file: string): Promise<string[]> {
   let parsed: unknown;
@@ -55,13 +56,14 @@ export async function searchCommand(argv: string[], log: (line: string) => void)
   const mode = values.mode as SearchMode;
   if (!SEARCH_MODES.includes(mode)) throw new InputError(`--mode must be ${SEARCH_MODES.join(', ')}, got "${values.mode}"`);
   const queries = values.queries !== undefined ? await readQueries(values.queries) : [values.query as string];
-  const index = new CodeIndex(await readIndexFile(values.index));
+  // A folder is a split index (c2llm index --split); anything else must be an index file.
+  const index = (await stat(values.index).catch(() => undefined))?.isDirectory() ? await openSplitIndex(values.index) : new CodeIndex(await readIndexFile(values.index));
 
   let vectors: (Float32Array | undefined)[] = queries.map(() => undefined);
   if (mode !== 'lexical') {
     const choice = await modelChoice(values);
     const advice = values.model === undefined ? `: pass --model <that model's folder or Hub repo id> to search it (an index never chooses which model is loaded)` : '';
-    requireSameModel(values.index, index.data.model, { fingerprint: await modelFingerprint(choice.dir), name: values.model === undefined ? `the bundled ${BUNDLED_MODEL_NAME}` : choice.dir }, advice);
+    requireSameModel(values.index, index.model, { fingerprint: await modelFingerprint(choice.dir), name: values.model === undefined ? `the bundled ${BUNDLED_MODEL_NAME}` : choice.dir }, advice);
     const embedder = await loadEmbedder(choice, log);
     try {
       vectors = await embedder.embed(queries, { kind: 'query' });
@@ -69,7 +71,8 @@ export async function searchCommand(argv: string[], log: (line: string) => void)
       embedder.dispose();
     }
   }
-  const results = queries.map((text, i) => index.search({ vector: vectors[i], text }, k, mode));
+  const results: CodeSearchResult[][] = [];
+  for (const [i, text] of queries.entries()) results.push(await index.search({ vector: vectors[i], text }, k, mode));
   if (values.json || values.queries !== undefined) {
     return JSON.stringify({ results: results.map((list) => list.map(({ path, startLine, endLine, score }) => ({ path, startLine, endLine, score }))) });
   }

@@ -13,6 +13,8 @@ import { rankScores, type SearchMode } from './ranking';
 
 export interface CodeSearchResult {
   readonly path: string;
+  /** The file's language (corpus.ts's name for it). */
+  readonly language: string;
   readonly startLine: number;
   readonly endLine: number;
   readonly score: number;
@@ -34,6 +36,11 @@ export class CodeIndex {
 
   get size(): number {
     return this.data.chunks.length;
+  }
+
+  /** The model the index was made with (only ever compared with the one loaded). */
+  get model(): IndexData['model'] {
+    return this.data.model;
   }
 
   /** Whether dense scores came from the WASM SIMD kernel (else a plain loop); known after the first search. */
@@ -60,7 +67,8 @@ export class CodeIndex {
     const ranked = rankScores(mode, { dense: mode === 'lexical' ? undefined : denseRanking(this.dense, vector!), lexical: mode === 'dense' ? undefined : this.lexical.scores(text) }, k, lexicalWeight);
     return ranked.map(({ id, score }) => {
       const chunk = this.data.chunks[id];
-      return { path: this.data.files[chunk.file].path, startLine: chunk.startLine, endLine: chunk.endLine, score, text: this.data.texts?.[id] };
+      const file = this.data.files[chunk.file];
+      return { path: file.path, language: file.language, startLine: chunk.startLine, endLine: chunk.endLine, score, text: this.data.texts?.[id] };
     });
   }
 }

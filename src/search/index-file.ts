@@ -142,6 +142,51 @@ export function encodeIndex(data: IndexData): Uint8Array {
   return out;
 }
 
+type Fail = (detail: string) => never;
+
+/**
+ * The fields every index has (model, dim, chunker), checked, from a parsed header (this file's, or a
+ * split index's manifest, split-index.ts), with the checkers that read them.
+ */
+export function readIndexHeader(header: Record<string, unknown>, fail: Fail) {
+  const count = (value: unknown, field: string, min = 0): number => {
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) fail(`header field "${field}" must be an integer >= ${min}, got ${JSON.stringify(value)}`);
+    return value as number;
+  };
+  const object = (value: unknown, field: string): Record<string, unknown> => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(`header field "${field}" must be an object`);
+    return value as Record<string, unknown>;
+  };
+  const model = object(header.model, 'model');
+  if (typeof model.id !== 'string' || typeof model.fingerprint !== 'string') fail('header field "model" needs string "id" and "fingerprint"');
+  if (CONTROL.test(model.id as string) || CONTROL.test(model.fingerprint as string)) fail('header field "model" holds a control character');
+  const dim = count(header.dim, 'dim', 1);
+  const chunkerRaw = object(header.chunker, 'chunker');
+  const chunker: ChunkerSettings = {
+    version: count(chunkerRaw.version, 'chunker.version', 1),
+    maxLines: count(chunkerRaw.maxLines, 'chunker.maxLines', 1),
+    mergeLines: count(chunkerRaw.mergeLines, 'chunker.mergeLines', 1),
+    overlapLines: count(chunkerRaw.overlapLines, 'chunker.overlapLines', 0),
+  };
+  const fields: IndexHeader = { model: { id: model.id as string, fingerprint: model.fingerprint as string }, dim, chunker };
+  return { header: fields, count, object };
+}
+
+/** Checks int8 unit vectors (rows of `dim` values, a scale each), as the index formats store them. */
+export function checkUnitVectors(vectors: Int8Array, scales: Float32Array, dim: number, fail: Fail): void {
+  for (let i = 0; i < scales.length; i++) {
+    const scale = scales[i];
+    if (!(scale > 0 && scale <= MAX_SCALE)) fail(`scales[${i}] is ${scale}; a unit vector's scale is > 0 and <= 1/127`);
+    let squares = 0;
+    for (let d = i * dim; d < (i + 1) * dim; d++) {
+      if (vectors[d] === -128) fail(`vectors[${i}] holds -128; int8 values are in [-127, 127]`);
+      squares += vectors[d] * vectors[d];
+    }
+    const norm = scale * Math.sqrt(squares);
+    if (Math.abs(norm - 1) > UNIT_NORM_SLACK) fail(`vectors[${i}] has norm ${norm.toPrecision(3)} (scale x values); chunk vectors are unit vectors`);
+  }
+}
+
 /** Parses and checks a whole index file; `file` names it in every error. */
 export function decodeIndex(file: string, bytes: Uint8Array): IndexData {
   const fail = (detail: string): never => {
@@ -163,26 +208,9 @@ export function decodeIndex(file: string, bytes: Uint8Array): IndexData {
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('header is not a JSON object');
 
-  const count = (value: unknown, field: string, min = 0): number => {
-    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) fail(`header field "${field}" must be an integer >= ${min}, got ${JSON.stringify(value)}`);
-    return value as number;
-  };
-  const object = (value: unknown, field: string): Record<string, unknown> => {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(`header field "${field}" must be an object`);
-    return value as Record<string, unknown>;
-  };
-  const model = object(header.model, 'model');
-  if (typeof model.id !== 'string' || typeof model.fingerprint !== 'string') fail('header field "model" needs string "id" and "fingerprint"');
-  if (CONTROL.test(model.id as string) || CONTROL.test(model.fingerprint as string)) fail('header field "model" holds a control character');
-  const dim = count(header.dim, 'dim', 1);
+  const { header: fields, count, object } = readIndexHeader(header, fail);
   if (header.vectorDtype !== 'int8') fail(`header field "vectorDtype" is ${JSON.stringify(header.vectorDtype)}; this reader reads "int8"`);
-  const chunkerRaw = object(header.chunker, 'chunker');
-  const chunker: ChunkerSettings = {
-    version: count(chunkerRaw.version, 'chunker.version', 1),
-    maxLines: count(chunkerRaw.maxLines, 'chunker.maxLines', 1),
-    mergeLines: count(chunkerRaw.mergeLines, 'chunker.mergeLines', 1),
-    overlapLines: count(chunkerRaw.overlapLines, 'chunker.overlapLines', 0),
-  };
+  const { model, dim, chunker } = fields;
   const counts = object(header.counts, 'counts');
   const n = count(counts.chunks, 'counts.chunks');
   const nFiles = count(counts.files, 'counts.files');
@@ -251,17 +279,7 @@ export function decodeIndex(file: string, bytes: Uint8Array): IndexData {
     if (i > 0 && fileIndex < chunks[i - 1].file) fail(`chunks[${i}] is out of file order`);
     chunks.push({ file: fileIndex, startLine, endLine });
   }
-  for (let i = 0; i < n; i++) {
-    const scale = scales[i];
-    if (!(scale > 0 && scale <= MAX_SCALE)) fail(`scales[${i}] is ${scale}; a unit vector's scale is > 0 and <= 1/127`);
-    let squares = 0;
-    for (let d = i * dim; d < (i + 1) * dim; d++) {
-      if (vectors[d] === -128) fail(`vectors[${i}] holds -128; int8 values are in [-127, 127]`);
-      squares += vectors[d] * vectors[d];
-    }
-    const norm = scale * Math.sqrt(squares);
-    if (Math.abs(norm - 1) > UNIT_NORM_SLACK) fail(`vectors[${i}] has norm ${norm.toPrecision(3)} (scale x values); chunk vectors are unit vectors`);
-  }
+  checkUnitVectors(vectors, scales, dim, (detail) => fail(detail));
   if (!Array.isArray(termsRaw) || termsRaw.length !== nTerms || termsRaw.some((t) => typeof t !== 'string')) fail(`section "terms" must be an array of ${nTerms} strings`);
   const terms = termsRaw as string[];
   terms.forEach((t, i) => i > 0 && !(terms[i - 1] < t) && fail(`terms[${i}] "${t}" is not after "${terms[i - 1]}": terms must be sorted, without repeats`));
@@ -280,7 +298,7 @@ export function decodeIndex(file: string, bytes: Uint8Array): IndexData {
     texts = textsRaw as string[];
   }
   return {
-    model: { id: model.id as string, fingerprint: model.fingerprint as string },
+    model,
     dim,
     chunker,
     files,

@@ -13,11 +13,13 @@ import type { ModelCache } from '../load/model-cache';
 import { fingerprintingSource } from '../model/fingerprint';
 import type { CheckpointSource } from '../model/source';
 import { CodeIndex, type CodeSearchResult } from '../search/code-index';
+import { SplitCodeIndex } from '../search/split-code-index';
+import { MANIFEST_NAME } from '../search/split-index';
 import type { SearchMode } from '../search/ranking';
 import type { PromptOptions } from '../text/prompts';
 import type { EngineInfo, LoadRequest, ProgressCallback } from './protocol';
 
-/** An index file's bytes from a URL; an HTML page (a server's SPA fallback for a missing file) is refused. */
+/** A file's bytes from a URL; an HTML page (a server's SPA fallback for a missing file) is refused. */
 async function fetchIndex(url: string): Promise<Uint8Array> {
   const response = await fetch(url);
   if (!response.ok) throw new IndexFileError(url, `HTTP ${response.status} ${response.statusText}`);
@@ -41,7 +43,7 @@ export class Engine {
   private embedder?: Embedder;
   /** The loaded checkpoint's fingerprint (model/fingerprint.ts), which index files record. */
   private fingerprint = '';
-  private readonly indexes = new Map<number, CodeIndex>();
+  private readonly indexes = new Map<number, CodeIndex | SplitCodeIndex>();
   private nextIndex = 1;
   private request?: LoadRequest;
 
@@ -104,14 +106,20 @@ export class Engine {
     return Comlink.transfer({ matrix, tokens: result.tokens }, [matrix.buffer]);
   }
 
-  /** Loads an index file (a URL or its bytes) for search with this model; returns a handle and its size. */
-  async loadIndex(source: string | Uint8Array): Promise<{ handle: number; chunks: number; files: number; model: string }> {
+  /**
+   * Loads an index for search with this model: an index file (a URL or its bytes), or a split index
+   * (the URL of its folder, ending in '/', or of its manifest.json), whose parts are fetched as queries
+   * need them. Returns a handle, its size and, for the search box's filter, its languages.
+   */
+  async loadIndex(source: string | Uint8Array): Promise<{ handle: number; chunks: number; files: number; model: string; languages: string[] }> {
     const name = typeof source === 'string' ? source : 'index';
-    const index = CodeIndex.decode(name, typeof source === 'string' ? await fetchIndex(source) : source);
-    requireSameModel(name, index.data.model, { fingerprint: this.fingerprint, name: `the one loaded (${this.ready().model.source})` });
+    const split = typeof source === 'string' && (source.endsWith('/') || new URL(source).pathname.endsWith(`/${MANIFEST_NAME}`));
+    const index = split ? await SplitCodeIndex.open(name, (file) => fetchIndex(new URL(file, source).href)) : CodeIndex.decode(name, typeof source === 'string' ? await fetchIndex(source) : source);
+    requireSameModel(name, index.model, { fingerprint: this.fingerprint, name: `the one loaded (${this.ready().model.source})` });
     const handle = this.nextIndex++;
     this.indexes.set(handle, index);
-    return { handle, chunks: index.size, files: index.data.files.length, model: index.data.model.id };
+    const [files, languages] = index instanceof SplitCodeIndex ? [index.manifest.counts.files, index.manifest.languages] : [index.data.files.length, [...new Set(index.data.files.map((f) => f.language))].sort()];
+    return { handle, chunks: index.size, files, model: index.model.id, languages: [...languages] };
   }
 
   /** Ranks an index's chunks for a query, embedded here as a query (mode dense or hybrid). */
@@ -119,7 +127,7 @@ export class Engine {
     const index = this.indexes.get(handle);
     if (!index) throw new InputError(`index ${handle} was released or never loaded`);
     const vector = mode === 'lexical' ? undefined : (await this.embed([query], { ...prompt, kind: 'query' })).matrix;
-    return index.search({ vector, text: query }, k, mode);
+    return await index.search({ vector, text: query }, k, mode);
   }
 
   releaseIndex(handle: number): void {

@@ -43,6 +43,8 @@ export interface LoadedIndex {
   readonly files: number;
   /** The model the index was made with, as the index names it. */
   readonly model: string;
+  /** The languages of its files (corpus.ts's names), sorted. */
+  readonly languages: readonly string[];
   /** Frees the worker's copy. */
   release(): void;
 }
@@ -58,7 +60,11 @@ export interface SearchOptions extends Pick<PromptOptions, 'task' | 'instruction
 export interface TextEmbedder {
   /** One Float32Array per text (views into one transferred matrix). */
   embed(texts: readonly string[], options?: EmbedOptions): Promise<Float32Array[]>;
-  /** Loads an index file (`c2llm index`) from a URL or its bytes, into the engine worker. */
+  /**
+   * Loads an index (`c2llm index`) into the engine worker: an index file from a URL or its bytes, or a
+   * split index (`c2llm index --split`) from its folder's URL (ending in '/') or its manifest.json's,
+   * whose parts are then fetched as queries need them.
+   */
   loadIndex(source: string | Uint8Array | ArrayBuffer): Promise<LoadedIndex>;
   /** The index's best chunks for a query, best first; the query is embedded in the worker. */
   search(index: LoadedIndex, query: string, options?: SearchOptions): Promise<CodeSearchResult[]>;
@@ -104,7 +110,7 @@ export function textEmbedder(engine: EngineApi, dispose: () => void): TextEmbedd
       const url = typeof bytes === 'string' ? new URL(bytes, self.location?.href).href : undefined;
       return queue.run(async () => {
         const loaded = await engine.loadIndex(url ?? (bytes as Uint8Array));
-        const index: LoadedIndex = { chunks: loaded.chunks, files: loaded.files, model: loaded.model, release: () => void engine.releaseIndex(loaded.handle) };
+        const index: LoadedIndex = { chunks: loaded.chunks, files: loaded.files, model: loaded.model, languages: loaded.languages, release: () => void engine.releaseIndex(loaded.handle) };
         handles.set(index, loaded.handle);
         return index;
       });

@@ -1,0 +1,128 @@
+/**
+ * `npm run bench:split`: the split index layout (src/search/split-index.ts) against the one-file index it
+ * is cut from, on the NL validation queries (../shared/eval/nl-validation; `npm run eval` builds their
+ * indexes in .eval/index/validation first). Two indexes:
+ *   real     the 8 validation codebases in one index (paths under <codebase>/), about 21k chunks;
+ *   100k     the same replicated to at least 100k chunks, each copy's vectors moved by noise and
+ *            renormalised (so copies are near, not equal), paths under copy<i>/.
+ * For each number of partitions probed: recall@10 of the split layout's top 10 against the one file's
+ * (hybrid and dense), hybrid file-level MRR@10 (real only; a hit is a target of the query's codebase),
+ * and the index bytes a visitor fetches for a first query (manifest, centroids, partitions, term
+ * shards, records of the 10 results): median, 90th percentile and largest, and the mean by kind. Writes
+ * bench/results/split-index.json.
+ */
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { hitRanks, readQueries } from '../eval/code-search';
+import { loadEmbedder, modelChoice } from '../src/cli/load-model';
+import { readIndexFile } from '../src/node/read-index';
+import { CodeIndex, type CodeSearchResult } from '../src/search/code-index';
+import { mergeIndexData } from '../src/search/index-build';
+import { encodeIndex, type IndexData } from '../src/search/index-file';
+import type { SearchMode } from '../src/search/ranking';
+import { SplitCodeIndex } from '../src/search/split-code-index';
+import { MANIFEST_NAME, encodeManifest, splitIndex } from '../src/search/split-index';
+
+const INDEXES = '.eval/index/validation';
+const QUERIES = '../shared/eval/nl-validation/queries.jsonl';
+const PROBES = [1, 2, 4, 8, 12, 16, 24, 32];
+const TARGET_CHUNKS = 100_000;
+const NOISE = 0.25;
+
+const under = (data: IndexData, prefix: string): IndexData => ({ ...data, files: data.files.map((f) => ({ ...f, path: `${prefix}/${f.path}` })) });
+
+/** A copy of `data` whose vectors are moved by seeded noise of relative size NOISE and renormalised to int8 unit vectors. */
+function perturbed(data: IndexData, seed: number): IndexData {
+  let state = seed * 2654435761;
+  const random = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
+  const { dim } = data;
+  const n = data.chunks.length;
+  const vectors = new Int8Array(n * dim);
+  const scales = new Float32Array(n);
+  const row = new Float32Array(dim);
+  for (let i = 0; i < n; i++) {
+    for (let d = 0; d < dim; d++) row[d] = data.vectors[i * dim + d] * data.scales[i] + (NOISE * random()) / Math.sqrt(dim / 3);
+    const norm = Math.hypot(...row);
+    const peak = Math.max(...row.map((x) => Math.abs(x / norm)));
+    scales[i] = peak / 127;
+    for (let d = 0; d < dim; d++) vectors[i * dim + d] = Math.round(row[d] / norm / scales[i]);
+  }
+  return { ...data, vectors, scales };
+}
+
+const quantile = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))];
+const overlap = (a: readonly CodeSearchResult[], b: readonly CodeSearchResult[]) => {
+  const key = (r: CodeSearchResult) => `${r.path}:${r.startLine}`;
+  const want = new Set(b.map(key));
+  return want.size === 0 ? 1 : a.filter((r) => want.has(key(r))).length / want.size;
+};
+
+async function measure(name: string, data: IndexData, queries: ReturnType<typeof readQueries>, vectors: Float32Array[]) {
+  const started = performance.now();
+  const { manifest, files } = splitIndex(data);
+  const splitSeconds = (performance.now() - started) / 1000;
+  const manifestBytes = encodeManifest(manifest);
+  const all = new Map([...files, [MANIFEST_NAME, manifestBytes]]);
+  const fetchPart = async (file: string) => all.get(file)!;
+  const single = new CodeIndex(data);
+  const totalBytes = [...all.values()].reduce((n, b) => n + b.byteLength, 0);
+  const partitions = manifest.partitions.hashes.length / 8;
+  console.error(`${name}: ${data.chunks.length} chunks, ${all.size} files, ${(totalBytes / 1e6).toFixed(1)} MB in all, manifest ${(manifestBytes.byteLength / 1024).toFixed(1)} KiB, ${partitions} partitions, split in ${splitSeconds.toFixed(1)} s`);
+  const rows = [];
+  for (const probes of PROBES.filter((p) => p <= partitions)) {
+    const recall: Record<string, number[]> = { hybrid: [], dense: [] };
+    const bytes: number[] = [];
+    const kinds = new Map<string, number>();
+    const ranks: number[] = [];
+    for (const [i, q] of queries.entries()) {
+      for (const mode of ['hybrid', 'dense'] as SearchMode[]) {
+        const cold = await SplitCodeIndex.open(name, fetchPart);
+        const got = await cold.search({ vector: vectors[i], text: q.query }, 10, mode, { probes });
+        recall[mode].push(overlap(got, single.search({ vector: vectors[i], text: q.query }, 10, mode)));
+        if (mode === 'hybrid') {
+          bytes.push(cold.fetchedBytes);
+          for (const [file, size] of cold.fetched) {
+            const kind = { m: 'manifest', c: 'centroids', p: 'partitions', v: 'vectorSlices', t: 'terms', r: 'records' }[file[0]]!;
+            kinds.set(kind, (kinds.get(kind) ?? 0) + size / queries.length);
+          }
+          ranks.push(hitRanks({ ...q, targets: q.targets.map((t) => `${q.codebase}/${t}`) }, got).file);
+        }
+      }
+    }
+    const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+    const row = {
+      probes,
+      recall10Hybrid: +mean(recall.hybrid).toFixed(4),
+      recall10Dense: +mean(recall.dense).toFixed(4),
+      fileMrr10Hybrid: +mean(ranks.map((r) => (r > 0 ? 1 / r : 0))).toFixed(4),
+      firstQueryKiB: { median: Math.round(quantile(bytes, 0.5) / 1024), p90: Math.round(quantile(bytes, 0.9) / 1024), max: Math.round(Math.max(...bytes) / 1024) },
+      meanKiBByKind: Object.fromEntries([...kinds].map(([kind, total]) => [kind, Math.round(total / 1024)])),
+    };
+    console.error(JSON.stringify(row));
+    rows.push(row);
+  }
+  const singleMrr = queries.map((q, i) => hitRanks({ ...q, targets: q.targets.map((t) => `${q.codebase}/${t}`) }, single.search({ vector: vectors[i], text: q.query }, 10, 'hybrid')).file);
+  return { chunks: data.chunks.length, files: all.size, totalBytes, manifestBytes: manifestBytes.byteLength, partitions, splitSeconds: +splitSeconds.toFixed(1), oneFileBytes: encodeIndex(data).byteLength, singleFileMrr10Hybrid: +(singleMrr.reduce((s, r) => s + (r > 0 ? 1 / r : 0), 0) / queries.length).toFixed(4), rows };
+}
+
+async function main() {
+  const names = readdirSync(INDEXES).filter((f) => f.endsWith('.c2idx')).sort();
+  if (names.length === 0) throw new Error(`${INDEXES}: no indexes; run \`npm run eval -- --validation-only\` first`);
+  const parts = [];
+  for (const file of names) parts.push({ name: file, data: under(await readIndexFile(join(INDEXES, file)), file.replace(/\.c2idx$/, '')) });
+  const real = mergeIndexData(parts);
+  const queries = readQueries(QUERIES);
+  const embedder = await loadEmbedder(await modelChoice({ device: 'cpu' }), (line) => console.error(line));
+  const vectors = await embedder.embed(queries.map((q) => q.query), { kind: 'query' });
+  embedder.dispose();
+  const copies = Math.ceil(TARGET_CHUNKS / real.chunks.length);
+  const big = mergeIndexData(Array.from({ length: copies }, (_, c) => ({ name: `copy${c}`, data: under(c === 0 ? real : perturbed(real, c), `copy${c}`) })));
+  // In the 100k index a query's codebase lives under copy0/ (the unperturbed copy).
+  const bigQueries = queries.map((q) => ({ ...q, codebase: `copy0/${q.codebase}` }));
+  const report = { date: new Date().toISOString().slice(0, 10), queries: queries.length, real: await measure('real', real, queries, vectors), '100k': await measure('100k', big, bigQueries, vectors) };
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync('bench/results/split-index.json', `${JSON.stringify(report, null, 1)}\n`);
+  console.log(JSON.stringify(report, null, 1));
+}
+
+await main();

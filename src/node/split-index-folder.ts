@@ -1,0 +1,55 @@
+/**
+ * A split index (search/split-index.ts) as a folder on disk. Written so that the folder is always a
+ * whole index: the parts first (each under its content-hashed name, each written atomically), the
+ * manifest last (atomically, replacing the old one), then the parts no manifest names any more are
+ * removed. Only a folder that is new, empty, or already a split index is written into, and only files
+ * with the split layout's names are ever removed. Read back through the same names, each part checked.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { IndexFileError, InputError } from '../errors';
+import type { IndexData } from '../search/index-file';
+import { SplitCodeIndex } from '../search/split-code-index';
+import { encodeManifest, MANIFEST_NAME, splitIndex } from '../search/split-index';
+import { writeFileAtomic } from './atomic-write';
+
+const PART_NAME = /^(centroids|[ptr]\d+)-[0-9a-f]{8}\.(bin|json)$/;
+
+/** Refuses, before any work, a folder that holds something other than a split index. */
+export async function checkSplitFolder(folder: string): Promise<void> {
+  const info = await stat(folder).catch(() => undefined);
+  if (!info) return;
+  if (!info.isDirectory()) throw new InputError(`${folder}: --split writes a folder, and this is a file`);
+  const names = await readdir(folder);
+  if (names.length > 0 && !names.includes(MANIFEST_NAME)) throw new InputError(`${folder}: not empty and not a split index (no ${MANIFEST_NAME}); name a new or empty folder`);
+}
+
+/** Writes `data`'s split layout into `folder`; returns the bytes written in all and the number of files. */
+export async function writeSplitIndex(folder: string, data: IndexData): Promise<{ bytes: number; files: number; manifest: number }> {
+  await checkSplitFolder(folder);
+  await mkdir(folder, { recursive: true });
+  const { manifest, files } = splitIndex(data);
+  let bytes = 0;
+  for (const [name, content] of files) {
+    bytes += content.byteLength;
+    if (!existsSync(join(folder, name))) await writeFileAtomic(join(folder, name), content);
+  }
+  const manifestBytes = encodeManifest(manifest);
+  await writeFileAtomic(join(folder, MANIFEST_NAME), manifestBytes);
+  for (const name of await readdir(folder)) {
+    if (PART_NAME.test(name) && !files.has(name)) await rm(join(folder, name), { force: true });
+  }
+  return { bytes: bytes + manifestBytes.byteLength, files: files.size + 1, manifest: manifestBytes.byteLength };
+}
+
+/** Opens a split index folder for search; a part that cannot be read is an IndexFileError naming it. */
+export function openSplitIndex(folder: string): Promise<SplitCodeIndex> {
+  return SplitCodeIndex.open(folder, async (name) => {
+    try {
+      return new Uint8Array(await readFile(join(folder, name)));
+    } catch (cause) {
+      throw new IndexFileError(join(folder, name), `cannot be read (${(cause as Error).message})`, { cause });
+    }
+  });
+}

@@ -1,0 +1,218 @@
+/**
+ * The drop-in search box (`c2llm/search-box`): a site adds code search with one import and one element,
+ *
+ *   <script type="module">import 'c2llm/search-box';</script>
+ *   <c2llm-search index="code-index/" model="models/c2llm-nano-int8/" link="https://github.com/o/r/blob/main/{path}#L{start}-L{end}"></c2llm-search>
+ *
+ * or `mountSearchBox(element, options)` from script. It starts the package's worker (createEmbedder),
+ * loads the index (one file, or a split index's folder, fetched in parts), and renders an input, a
+ * language filter and a folder filter, results with the file, lines and an excerpt whose query words
+ * are marked, loading and error states, and keyboard navigation (arrows move, Enter opens the link,
+ * Escape clears). The input is a combobox over the result list (ARIA 1.2), and a polite live region
+ * announces the result count. Styles are the site's to override through CSS custom properties
+ * (--c2s-*, search-box-style.ts). Every text from the index reaches the page through textContent.
+ */
+import { createEmbedder } from '../worker/client';
+import type { CodeSearchResult, LoadedIndex, TextEmbedder } from '../worker/text-embedder';
+import { excerpt } from './excerpt';
+import { installStyle } from './search-box-style';
+
+export interface SearchBoxOptions {
+  /** The index: an index file's URL, or a split index's folder URL (ending in '/'), relative to the page. */
+  readonly index: string;
+  /** The model's base URL (its files in the Hub layout), relative to the page. */
+  readonly model: string;
+  /** Where a result links: {path}, {start} and {end} are replaced (e.g. a repository's blob URL with #L{start}-L{end}); none: no links. */
+  readonly link?: string;
+  /** Results shown (default 10). */
+  readonly results?: number;
+  readonly placeholder?: string;
+  readonly label?: string;
+}
+
+export interface SearchBox {
+  /** Runs a query as if typed; resolves when its results are shown. */
+  search(query: string): Promise<void>;
+  /** Stops the worker and empties the element. */
+  dispose(): void;
+}
+
+/** How many more results are asked for when a filter may drop some. */
+const FILTERED_FETCH = 5;
+const TYPING_PAUSE_MS = 120;
+let boxes = 0;
+
+/** A result's link from the template ({path} with each part URL-encoded, {start}, {end}). */
+export function resultLink(template: string, r: Pick<CodeSearchResult, 'path' | 'startLine' | 'endLine'>): string {
+  const path = r.path.split('/').map(encodeURIComponent).join('/');
+  return template.replaceAll('{path}', path).replaceAll('{start}', String(r.startLine)).replaceAll('{end}', String(r.endLine));
+}
+
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, attributes: Record<string, string> = {}): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  node.className = className;
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  return node;
+}
+
+export function mountSearchBox(host: HTMLElement, options: SearchBoxOptions): SearchBox {
+  installStyle(host.ownerDocument);
+  const id = `c2s-${++boxes}`;
+  const k = options.results ?? 10;
+  const root = element('div', 'c2s', { role: 'search' });
+  const label = element('label', 'c2s-label', { for: `${id}-input` });
+  label.textContent = options.label ?? 'Search the code';
+  const input = element('input', 'c2s-input', {
+    id: `${id}-input`, type: 'search', role: 'combobox', 'aria-controls': `${id}-list`, 'aria-expanded': 'false', 'aria-autocomplete': 'list', autocomplete: 'off', spellcheck: 'false', disabled: '',
+    placeholder: options.placeholder ?? 'Describe the code you are looking for',
+  });
+  const language = element('select', 'c2s-language', { 'aria-label': 'Language', disabled: '' });
+  const folder = element('input', 'c2s-folder', { type: 'text', 'aria-label': 'In folder', placeholder: 'in folder…', disabled: '' });
+  const status = element('p', 'c2s-status', { role: 'status', 'aria-live': 'polite' });
+  status.textContent = 'Loading the model and the index…';
+  const list = element('ol', 'c2s-results', { id: `${id}-list`, role: 'listbox', 'aria-label': 'Results' });
+  const bar = element('div', 'c2s-bar');
+  bar.append(input, language, folder);
+  root.append(label, bar, status, list);
+  host.replaceChildren(root);
+
+  let embedder: TextEmbedder | undefined;
+  let index: LoadedIndex | undefined;
+  let disposed = false;
+  let latest = 0;
+  let active = -1;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const fail = (error: unknown) => {
+    root.classList.add('c2s-failed');
+    status.textContent = `Search is unavailable: ${(error as Error).message}`;
+  };
+
+  const options_ = () => [...list.children] as HTMLLIElement[];
+  const activate = (next: number) => {
+    const items = options_();
+    items[active]?.setAttribute('aria-selected', 'false');
+    active = items.length === 0 ? -1 : (next + items.length) % items.length;
+    if (active < 0) return input.removeAttribute('aria-activedescendant');
+    items[active].setAttribute('aria-selected', 'true');
+    input.setAttribute('aria-activedescendant', items[active].id);
+    items[active].scrollIntoView({ block: 'nearest' });
+  };
+
+  const render = (query: string, results: readonly CodeSearchResult[]) => {
+    active = -1;
+    input.removeAttribute('aria-activedescendant');
+    list.replaceChildren(
+      ...results.map((r, i) => {
+        const item = element('li', 'c2s-result', { id: `${id}-r${i}`, role: 'option', 'aria-selected': 'false' });
+        const target = options.link ? element('a', 'c2s-link', { href: resultLink(options.link, r) }) : element('div', 'c2s-link');
+        const where = element('span', 'c2s-path');
+        where.textContent = `${r.path}:${r.startLine}-${r.endLine}`;
+        const code = element('pre', 'c2s-excerpt');
+        for (const piece of excerpt(r.text ?? '', query)) {
+          const node = piece.marked ? element('mark', 'c2s-mark') : document.createTextNode('');
+          node.textContent = piece.text;
+          code.append(node);
+        }
+        target.append(where, code);
+        item.append(target);
+        item.addEventListener('mousemove', () => active !== i && activate(i));
+        return item;
+      }),
+    );
+    input.setAttribute('aria-expanded', String(results.length > 0));
+    status.textContent = query.trim() === '' ? '' : results.length === 0 ? 'No results' : `${results.length} result${results.length === 1 ? '' : 's'}`;
+  };
+
+  const search = async (query: string) => {
+    const asked = ++latest;
+    if (!embedder || !index || query.trim() === '') return render(query, []);
+    const [lang, prefix] = [language.value, folder.value.trim().replace(/^\/+/, '')];
+    const filtered = lang !== '' || prefix !== '';
+    try {
+      const found = await embedder.search(index, query, { k: filtered ? k * FILTERED_FETCH : k });
+      if (asked !== latest || disposed) return;
+      render(query, found.filter((r) => (lang === '' || r.language === lang) && r.path.startsWith(prefix)).slice(0, k));
+    } catch (error) {
+      if (asked === latest && !disposed) fail(error);
+    }
+  };
+
+  const schedule = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => void search(input.value), TYPING_PAUSE_MS);
+  };
+  input.addEventListener('input', schedule);
+  language.addEventListener('change', schedule);
+  folder.addEventListener('input', schedule);
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      activate(active + (event.key === 'ArrowDown' ? 1 : -1));
+    } else if (event.key === 'Enter' && active >= 0) {
+      event.preventDefault();
+      options_()[active].querySelector('a')?.click();
+    } else if (event.key === 'Escape') {
+      input.value = '';
+      void search('');
+    }
+  });
+
+  const ready = (async () => {
+    try {
+      embedder = await createEmbedder({ model: new URL(options.model, location.href).href });
+      index = await embedder.loadIndex(options.index);
+      if (disposed) return;
+      const any = element('option', '', { value: '' });
+      any.textContent = 'All languages';
+      language.replaceChildren(any, ...index.languages.map((name) => Object.assign(element('option', '', { value: name }), { textContent: name })));
+      for (const control of [input, language, folder]) control.disabled = false;
+      status.textContent = `${index.chunks.toLocaleString('en')} pieces of code from ${index.files.toLocaleString('en')} files`;
+      root.classList.add('c2s-ready');
+    } catch (error) {
+      fail(error);
+    }
+  })();
+
+  return {
+    async search(query) {
+      await ready;
+      input.value = query;
+      await search(query);
+    },
+    dispose() {
+      disposed = true;
+      clearTimeout(timer);
+      embedder?.dispose();
+      host.replaceChildren();
+    },
+  };
+}
+
+/** `<c2llm-search index=… model=… link=… results=… placeholder=… label=…>`: mountSearchBox when connected. */
+export class SearchElement extends HTMLElement {
+  private box?: SearchBox;
+
+  connectedCallback(): void {
+    const attribute = (name: string) => this.getAttribute(name) ?? undefined;
+    const [index, model] = [attribute('index'), attribute('model')];
+    if (!index || !model) {
+      this.textContent = 'c2llm-search needs its "index" and "model" attributes.';
+      return;
+    }
+    const results = attribute('results');
+    this.box = mountSearchBox(this, { index, model, link: attribute('link'), results: results ? Number(results) : undefined, placeholder: attribute('placeholder'), label: attribute('label') });
+  }
+
+  disconnectedCallback(): void {
+    this.box?.dispose();
+    this.box = undefined;
+  }
+
+  /** Runs a query as if typed (resolves when its results are shown). */
+  search(query: string): Promise<void> {
+    return this.box?.search(query) ?? Promise.resolve();
+  }
+}
+
+if (!customElements.get('c2llm-search')) customElements.define('c2llm-search', SearchElement);

@@ -1,0 +1,205 @@
+/**
+ * Search over a split index (split-index.ts), fetching only what a query needs: the manifest and the
+ * centroids when opened; per query, the `probes` partitions whose centroids are nearest the query
+ * (their rows scored exactly, int8 against the f32 query), the term shards holding the query's words,
+ * and the record files of the results returned. Every part fetched is kept for the next query.
+ * Ranking is ranking.ts's, as for one index file. A chunk outside the probed partitions that comes in
+ * by its words has its exact dense score when it is among the first EXACT_LEXICAL of the lexical side
+ * (its vector fetched in a small slice); past those, it is given its partition's mean score (cohesion x
+ * the query's score with the centroid), never more than the lowest probed one.
+ */
+import { IndexFileError } from '../errors';
+import type { CodeSearchResult } from './code-index';
+import type { DenseScores } from './dense-ranking';
+import { matched } from './bm25';
+import { lexicalTokens } from './lexical-tokens';
+import { rankScores, type SearchMode } from './ranking';
+import {
+  centroidsName,
+  decodeCentroids,
+  decodeManifest,
+  decodePartition,
+  decodeRecords,
+  decodeTermShard,
+  decodeVectorSlice,
+  MANIFEST_NAME,
+  partitionName,
+  recordShardName,
+  termShardName,
+  vectorSliceName,
+  weightOf,
+  type Centroids,
+  type ChunkView,
+  type SplitManifest,
+  type TermPostings,
+  type VectorBlock,
+} from './split-index';
+import { topOfScores } from './top-k';
+
+/** The lexical side's first candidates whose vectors are fetched for an exact dense score. */
+export const EXACT_LEXICAL = 50;
+
+/** Where a split index's files come from: a file's bytes by name (fetch beside the manifest's URL, or a folder). */
+export type PartFetcher = (name: string) => Promise<Uint8Array>;
+
+/** Dot products of `query` with each row of an int8 vector block. */
+function blockScores(block: VectorBlock, query: Float32Array): Float32Array {
+  const dim = query.length;
+  const out = new Float32Array(block.rows);
+  for (let r = 0; r < block.rows; r++) {
+    let dot = 0;
+    const base = r * dim;
+    for (let d = 0; d < dim; d++) dot += block.values[base + d] * query[d];
+    out[r] = dot * block.scales[r];
+  }
+  return out;
+}
+
+export interface SplitSearchOptions {
+  /** Partitions scored per query (default: the manifest's, chosen by `npm run bench:split`). */
+  readonly probes?: number;
+  readonly lexicalWeight?: number;
+}
+
+export class SplitCodeIndex {
+  private readonly parts = new Map<string, Promise<unknown>>();
+  /** Each file fetched so far, with its size: what a visitor has downloaded of this index. */
+  readonly fetched = new Map<string, number>();
+
+  private constructor(
+    readonly manifest: SplitManifest,
+    private readonly centroids: Centroids,
+    private readonly fetchPart: PartFetcher,
+    private readonly name: string,
+  ) {}
+
+  /** Opens a split index: its manifest and centroids; `name` names it in errors. */
+  static async open(name: string, fetchPart: PartFetcher): Promise<SplitCodeIndex> {
+    const manifestBytes = await fetchPart(MANIFEST_NAME);
+    const manifest = decodeManifest(`${name}/${MANIFEST_NAME}`, manifestBytes);
+    const centroidBytes = await fetchPart(centroidsName(manifest));
+    const index = new SplitCodeIndex(manifest, decodeCentroids(`${name}/${centroidsName(manifest)}`, centroidBytes, manifest), fetchPart, name);
+    index.fetched.set(MANIFEST_NAME, manifestBytes.byteLength).set(centroidsName(manifest), centroidBytes.byteLength);
+    return index;
+  }
+
+  /** Bytes fetched so far. */
+  get fetchedBytes(): number {
+    return [...this.fetched.values()].reduce((a, b) => a + b, 0);
+  }
+
+  get size(): number {
+    return this.manifest.counts.chunks;
+  }
+
+  /** The model the index was made with (only ever compared with the one loaded). */
+  get model(): SplitManifest['model'] {
+    return this.manifest.model;
+  }
+
+  /** A part, fetched and decoded once (a failed fetch is forgotten, so the next query tries again). */
+  private part<T>(file: string, decode: (path: string, bytes: Uint8Array) => T): Promise<T> {
+    let pending = this.parts.get(file) as Promise<T> | undefined;
+    if (!pending) {
+      pending = this.fetchPart(file).then((bytes) => {
+        this.fetched.set(file, bytes.byteLength);
+        return decode(`${this.name}/${file}`, bytes);
+      });
+      pending.catch(() => this.parts.delete(file));
+      this.parts.set(file, pending);
+    }
+    return pending;
+  }
+
+  /** The dense side: exact scores of the rows of the `probes` partitions nearest the query, an estimate for the others. */
+  private async dense(query: Float32Array, probes: number, alsoExact: readonly number[] = []): Promise<DenseScores> {
+    const m = this.manifest;
+    const starts = m.partitions.starts;
+    const centroidScores = blockScores(this.centroids, query);
+    const nearest = topOfScores(centroidScores, probes).map((s) => s.id);
+    const blocks = await Promise.all(nearest.map((p) => this.part(partitionName(m, p), (path, bytes) => decodePartition(path, bytes, m, p))));
+    const scores = new Map<number, number>();
+    blocks.forEach((block, i) => blockScores(block, query).forEach((score, r) => scores.set(starts[nearest[i]] + r, score)));
+    const all = Float32Array.from(scores.values());
+    const ids = Uint32Array.from(scores.keys());
+    const lowest = all.reduce((a, b) => Math.min(a, b), Infinity);
+    const rows = m.vectorSlices.rows;
+    const slices = [...new Set(alsoExact.filter((id) => !scores.has(id)).map((id) => Math.floor(id / rows)))];
+    const exact = new Map<number, number>();
+    await Promise.all(slices.map(async (slice) => {
+      const block = await this.part(vectorSliceName(m, slice), (path, bytes) => decodeVectorSlice(path, bytes, m, slice));
+      blockScores(block, query).forEach((score, r) => exact.set(slice * rows + r, score));
+    }));
+    const partitionOf = (id: number) => {
+      let [low, high] = [0, starts.length - 2];
+      while (low < high) {
+        const mid = (low + high + 1) >> 1;
+        if (starts[mid] <= id) low = mid;
+        else high = mid - 1;
+      }
+      return low;
+    };
+    const estimate = (id: number) => {
+      const p = partitionOf(id);
+      return Math.min(lowest, this.centroids.cohesion[p] * centroidScores[p]);
+    };
+    return {
+      top: (count) => topOfScores(all, count).map(({ id, score }) => ({ id: ids[id], score })),
+      of: (wanted) => wanted.map((id) => scores.get(id) ?? exact.get(id) ?? estimate(id)),
+    };
+  }
+
+  /** The lexical side: every chunk's BM25 score (0 where it shares no word with the query). */
+  private async lexical(text: string): Promise<Float32Array> {
+    const m = this.manifest;
+    const n = m.counts.chunks;
+    const words = [...new Set(lexicalTokens(text))];
+    const shardOf = (word: string) => {
+      let [low, high] = [0, m.terms.firsts.length - 1];
+      while (low < high) {
+        const mid = (low + high + 1) >> 1;
+        if (m.terms.firsts[mid] <= word) low = mid;
+        else high = mid - 1;
+      }
+      return m.terms.firsts[low] <= word ? low : -1;
+    };
+    const shards = [...new Set(words.map(shardOf).filter((s) => s >= 0))];
+    const loaded = await Promise.all(shards.map((s) => this.part(termShardName(m, s), (path, bytes) => decodeTermShard(path, bytes, m, s))));
+    const postings = new Map<string, TermPostings>();
+    loaded.forEach((shard) => shard.forEach((list, term) => postings.set(term, list)));
+    const scores = new Float32Array(n);
+    for (const word of words) {
+      const list = postings.get(word);
+      if (!list) continue;
+      const idf = Math.log(1 + (n - list.docs.length + 0.5) / (list.docs.length + 0.5));
+      list.docs.forEach((doc, i) => (scores[doc] += idf * weightOf(list.weights[i])));
+    }
+    return scores;
+  }
+
+  private async records(ids: readonly number[]): Promise<ChunkView[]> {
+    const m = this.manifest;
+    const per = m.records.perShard;
+    const shards = [...new Set(ids.map((id) => Math.floor(id / per)))];
+    const loaded = new Map(await Promise.all(shards.map(async (s) => [s, await this.part(recordShardName(m, s), (path, bytes) => decodeRecords(path, bytes, m, s))] as const)));
+    return ids.map((id) => loaded.get(Math.floor(id / per))![id % per]);
+  }
+
+  /** As CodeIndex.search, fetching the parts it needs. */
+  async search(query: { vector?: Float32Array; text?: string }, k: number, mode: SearchMode, options: SplitSearchOptions = {}): Promise<CodeSearchResult[]> {
+    const { vector, text = '' } = query;
+    const m = this.manifest;
+    if (mode !== 'lexical' && (!vector || vector.length !== m.dim || vector.some((x) => !Number.isFinite(x)))) throw new IndexFileError('search', `${mode} search needs a finite query vector of dim ${m.dim}`);
+    if (!Number.isInteger(k) || k < 0) throw new IndexFileError('search', `k must be a whole number >= 0, not ${k}`);
+    const partitionTotal = this.centroids.rows;
+    const probes = Math.min(partitionTotal, options.probes ?? m.partitions.probes);
+    if (!Number.isInteger(probes) || probes < 1) throw new IndexFileError('search', `probes must be a whole number >= 1, not ${options.probes}`);
+    if (m.counts.chunks === 0) return [];
+    const lexical = mode === 'dense' ? undefined : await this.lexical(text);
+    const exact = lexical ? topOfScores(lexical, EXACT_LEXICAL, matched).map((s) => s.id) : [];
+    const dense = mode === 'lexical' ? undefined : await this.dense(vector!, probes, exact);
+    const ranked = rankScores(mode, { dense, lexical }, k, options.lexicalWeight);
+    const views = await this.records(ranked.map((r) => r.id));
+    return ranked.map(({ score }, i) => ({ ...views[i], score }));
+  }
+}

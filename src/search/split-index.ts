@@ -1,0 +1,447 @@
+/**
+ * The split index layout: the same index as one `.c2idx` file (index-file.ts), cut into small files so
+ * that a static site's visitor fetches only what a query needs (split-code-index.ts searches it). A
+ * folder holding:
+ *
+ *   manifest.json      fetched first: the header fields of index-file.ts (model, dim, chunker, counts,
+ *                      hasTexts) and {format: "c2llm-split-index", version: 1, languages, averageLength,
+ *                      centroids: hash, partitions: {starts, hashes, probes}, terms: {firsts, hashes},
+ *                      records: {perShard, hash}}; each `hashes` is the files' 8-hex content hashes
+ *                      concatenated, in file order
+ *   centroids-H.bin    the partitions' centroids, a vector block, then f32 [partitions]: each
+ *                      partition's cohesion (the norm of its vectors' mean, so that cohesion x the
+ *                      query's score with the centroid is the partition's mean score)
+ *   p<i>-H.bin         partition i (k-means over the chunk vectors, kmeans.ts): a vector block of chunks
+ *                      starts[i] .. starts[i + 1] - 1. Chunks are numbered partition by partition here
+ *                      (not as in the one file), so that a chunk's partition is known from its id
+ *   v<i>-H.bin         chunks [i * VECTOR_SLICE_ROWS, (i + 1) * VECTOR_SLICE_ROWS) as a vector block: the
+ *                      same vectors as the partitions, in small slices, so that a chunk that comes in by
+ *                      its words gets its exact dense score without its whole partition; one hash H for
+ *                      all slices (manifest field vectorSlices)
+ *   t<i>-H.bin         term shard i: the terms from firsts[i] up to firsts[i + 1] (sorted, cut every
+ *                      TERM_SHARD_BYTES or so): u32 JSON length, JSON [[term, postings], ...], then for
+ *                      each term its chunk ids as LEB128 gaps and one u8 BM25 weight per posting
+ *   r<i>-H.json        chunks [i * perShard, (i + 1) * perShard): [{path, language, startLine, endLine, text?}];
+ *                      one hash H for all record files (their count would make per-file hashes the
+ *                      largest part of the manifest)
+ *
+ * A vector block: u32 rows, f32 scales [rows], i8 values [rows, dim] (as index-file.ts's vectors: int8
+ * in [-127, 127], each row a unit vector within 2%). A posting's BM25 weight is its term-frequency
+ * part, tf (k1 + 1) / (tf + k1 (1 - b + b len / averageLength)), stored as round(255 w / (k1 + 1)),
+ * at least 1: a query's score is the sum of idf x weight over its terms, as bm25.ts scores, within 0.5%.
+ * Every name carries a hash of its content, so that each file can be cached forever; the manifest is
+ * the one file to revalidate. Nothing read is trusted: every part is checked as it arrives, and any
+ * failure is an IndexFileError naming the file and the field.
+ */
+import { IndexFileError } from '../errors';
+import { BM25_B, BM25_K1 } from './bm25';
+import type { IndexData, IndexHeader } from './index-file';
+import { checkUnitVectors, readIndexHeader } from './index-file';
+import { indexPathProblem } from './index-trust';
+import { kmeans } from './kmeans';
+import { CONTROL } from '../text/control-characters';
+
+export const SPLIT_FORMAT = 'c2llm-split-index';
+export const SPLIT_FORMAT_VERSION = 1;
+export const MANIFEST_NAME = 'manifest.json';
+/** Chunk records (with texts) per record file: a page of results fetches at most this many files' worth. */
+export const RECORDS_PER_SHARD = 4;
+/** A term shard is closed once it holds about this many bytes of postings. */
+export const TERM_SHARD_BYTES = 16 * 1024;
+/** Chunks per vector slice file. */
+export const VECTOR_SLICE_ROWS = 16;
+/** Partitions probed per query unless the caller says otherwise (chosen by `npm run bench:split`). */
+export const DEFAULT_PROBES = 12;
+const HASH_HEX = 8;
+
+export interface SplitManifest extends IndexHeader {
+  readonly counts: { readonly files: number; readonly chunks: number; readonly terms: number };
+  readonly hasTexts: boolean;
+  readonly languages: readonly string[];
+  readonly averageLength: number;
+  readonly centroids: string;
+  readonly partitions: { readonly starts: readonly number[]; readonly hashes: string; readonly probes: number };
+  readonly terms: { readonly firsts: readonly string[]; readonly hashes: string };
+  readonly records: { readonly perShard: number; readonly hash: string };
+  readonly vectorSlices: { readonly rows: number; readonly hash: string };
+}
+
+/** One chunk as a result shows it. */
+export interface ChunkView {
+  readonly path: string;
+  readonly language: string;
+  readonly startLine: number;
+  readonly endLine: number;
+  readonly text?: string;
+}
+
+export interface VectorBlock {
+  readonly rows: number;
+  readonly scales: Float32Array;
+  readonly values: Int8Array;
+}
+
+export interface Centroids extends VectorBlock {
+  readonly cohesion: Float32Array;
+}
+
+/** A term's postings: chunk ids and their BM25 weights (bm25Weight's, quantized). */
+export interface TermPostings {
+  readonly docs: Uint32Array;
+  readonly weights: Uint8Array;
+}
+
+// File names, from the manifest's hashes.
+const hashAt = (hashes: string, i: number) => hashes.slice(i * HASH_HEX, (i + 1) * HASH_HEX);
+export const centroidsName = (m: SplitManifest) => `centroids-${m.centroids}.bin`;
+export const partitionName = (m: SplitManifest, i: number) => `p${i}-${hashAt(m.partitions.hashes, i)}.bin`;
+export const termShardName = (m: SplitManifest, i: number) => `t${i}-${hashAt(m.terms.hashes, i)}.bin`;
+export const recordShardName = (m: SplitManifest, i: number) => `r${i}-${m.records.hash}.json`;
+export const vectorSliceName = (m: SplitManifest, i: number) => `v${i}-${m.vectorSlices.hash}.bin`;
+
+/** A quick content hash for file names (FNV-1a, 32 bits): it busts caches; the content itself is checked on read. */
+function contentHash(bytes: Uint8Array): string {
+  let h = 0x811c9dc5;
+  for (const b of bytes) h = Math.imul(h ^ b, 0x01000193);
+  return (h >>> 0).toString(16).padStart(HASH_HEX, '0');
+}
+
+/** BM25's term-frequency part (bm25.ts's constants) as the byte a posting stores. */
+export function quantizedWeight(tf: number, length: number, averageLength: number): number {
+  const w = (tf * (BM25_K1 + 1)) / (tf + BM25_K1 * (1 - BM25_B + (BM25_B * length) / averageLength));
+  return Math.max(1, Math.round((255 * w) / (BM25_K1 + 1)));
+}
+export const weightOf = (byte: number) => (byte * (BM25_K1 + 1)) / 255;
+
+const utf8 = new TextEncoder();
+
+function vectorBlock(rows: number, scales: Float32Array, values: Int8Array): Uint8Array[] {
+  return [new Uint8Array(Uint32Array.of(rows).buffer), new Uint8Array(scales.buffer, scales.byteOffset, scales.byteLength), new Uint8Array(values.buffer, values.byteOffset, values.byteLength)];
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}
+
+function leb128(values: Iterable<number>, out: number[]): void {
+  for (let v of values) {
+    while (v >= 0x80) {
+      out.push((v & 0x7f) | 0x80);
+      v >>>= 7;
+    }
+    out.push(v);
+  }
+}
+
+/** Partitions for `rows` chunks: about the square root of the count, so centroids and one partition weigh alike. */
+export const partitionCount = (rows: number) => Math.max(1, Math.min(rows, Math.round(Math.sqrt(rows))));
+
+/** The split layout of an index: the manifest and every other file by name. */
+export function splitIndex(data: IndexData): { manifest: SplitManifest; files: Map<string, Uint8Array> } {
+  const { dim } = data;
+  const n = data.chunks.length;
+  const files = new Map<string, Uint8Array>();
+  const add = (prefix: string, suffix: string, bytes: Uint8Array): string => {
+    const hash = contentHash(bytes);
+    files.set(`${prefix}-${hash}${suffix}`, bytes);
+    return hash;
+  };
+
+  // Dense: k-means partitions of the chunk vectors (as f32), the centroids in int8 like the vectors.
+  const f32 = new Float32Array(n * dim);
+  for (let i = 0; i < n * dim; i++) f32[i] = data.vectors[i] * data.scales[Math.floor(i / dim)];
+  const count = n === 0 ? 0 : partitionCount(n);
+  const { centroids, assignment } = count ? kmeans(f32, dim, count) : { centroids: new Float32Array(0), assignment: new Uint32Array(0) };
+  const centroidScales = new Float32Array(count);
+  const centroidValues = new Int8Array(count * dim);
+  for (let c = 0; c < count; c++) {
+    const row = centroids.subarray(c * dim, (c + 1) * dim);
+    const scale = Math.max(...row.map(Math.abs)) / 127 || 1 / 127;
+    centroidScales[c] = scale;
+    row.forEach((x, d) => (centroidValues[c * dim + d] = Math.round(x / scale)));
+  }
+  const members: number[][] = Array.from({ length: count }, () => []);
+  assignment.forEach((c, row) => members[c].push(row));
+  const cohesion = Float32Array.from(members, (rows) => {
+    const mean = new Float64Array(dim);
+    for (const row of rows) for (let d = 0; d < dim; d++) mean[d] += f32[row * dim + d] / rows.length;
+    return Math.hypot(...mean);
+  });
+  const centroidsHash = add('centroids', '.bin', concat([...vectorBlock(count, centroidScales, centroidValues), new Uint8Array(cohesion.buffer)]));
+  // Chunks renumbered partition by partition: `order[newId]` is the one file's id.
+  const order = members.flat();
+  const starts = [0];
+  members.forEach((rows) => starts.push(starts.at(-1)! + rows.length));
+  const newId = new Uint32Array(n);
+  order.forEach((old, id) => (newId[old] = id));
+  const partitionHashes = members.map((ids, i) => {
+    const values = new Int8Array(ids.length * dim);
+    ids.forEach((id, r) => values.set(data.vectors.subarray(id * dim, (id + 1) * dim), r * dim));
+    return add(`p${i}`, '.bin', concat(vectorBlock(ids.length, Float32Array.from(ids, (id) => data.scales[id]), values)));
+  });
+
+  const slices: Uint8Array[] = [];
+  for (let from = 0; from < n; from += VECTOR_SLICE_ROWS) {
+    const ids = order.slice(from, from + VECTOR_SLICE_ROWS);
+    const values = new Int8Array(ids.length * dim);
+    ids.forEach((id, r) => values.set(data.vectors.subarray(id * dim, (id + 1) * dim), r * dim));
+    slices.push(concat(vectorBlock(ids.length, Float32Array.from(ids, (id) => data.scales[id]), values)));
+  }
+  const slicesHash = contentHash(concat(slices));
+  slices.forEach((bytes, i) => files.set(`v${i}-${slicesHash}.bin`, bytes));
+
+  // Lexical: terms in order, cut into shards of about TERM_SHARD_BYTES.
+  const averageLength = data.chunkLengths.reduce((a, b) => a + b, 0) / Math.max(1, n) || 1;
+  const firsts: string[] = [];
+  const termHashes: string[] = [];
+  let shard: { terms: [string, number][]; bytes: number[] } = { terms: [], bytes: [] };
+  const closeShard = () => {
+    if (shard.terms.length === 0) return;
+    const json = utf8.encode(JSON.stringify(shard.terms));
+    termHashes.push(add(`t${firsts.length}`, '.bin', concat([new Uint8Array(Uint32Array.of(json.byteLength).buffer), json, Uint8Array.from(shard.bytes)])));
+    firsts.push(shard.terms[0][0]);
+    shard = { terms: [], bytes: [] };
+  };
+  data.terms.forEach((term, t) => {
+    const [from, to] = [data.postingStarts[t], data.postingStarts[t + 1]];
+    const postings = Array.from({ length: to - from }, (_, i) => ({ doc: newId[data.postingDocs[from + i]], p: from + i })).sort((a, b) => a.doc - b.doc);
+    leb128(postings.map(({ doc }, i) => (i === 0 ? doc : doc - postings[i - 1].doc)), shard.bytes);
+    for (const { p } of postings) shard.bytes.push(quantizedWeight(data.postingFreqs[p], data.chunkLengths[data.postingDocs[p]], averageLength));
+    shard.terms.push([term, to - from]);
+    if (shard.bytes.length >= TERM_SHARD_BYTES) closeShard();
+  });
+  closeShard();
+
+  // Records: what a result shows, RECORDS_PER_SHARD chunks a file.
+  const recordFiles: Uint8Array[] = [];
+  for (let from = 0; from < n; from += RECORDS_PER_SHARD) {
+    const views = order.slice(from, from + RECORDS_PER_SHARD).map((id): ChunkView => {
+      const c = data.chunks[id];
+      const file = data.files[c.file];
+      return { path: file.path, language: file.language, startLine: c.startLine, endLine: c.endLine, ...(data.texts ? { text: data.texts[id] } : {}) };
+    });
+    recordFiles.push(utf8.encode(JSON.stringify(views)));
+  }
+  const recordsHash = contentHash(concat(recordFiles));
+  recordFiles.forEach((bytes, i) => files.set(`r${i}-${recordsHash}.json`, bytes));
+
+  const manifest: SplitManifest = {
+    model: data.model,
+    dim,
+    chunker: data.chunker,
+    counts: { files: data.files.length, chunks: n, terms: data.terms.length },
+    hasTexts: data.texts !== undefined,
+    languages: [...new Set(data.files.map((f) => f.language))].sort(),
+    averageLength,
+    centroids: centroidsHash,
+    partitions: { starts, hashes: partitionHashes.join(''), probes: Math.min(DEFAULT_PROBES, count) },
+    terms: { firsts, hashes: termHashes.join('') },
+    records: { perShard: RECORDS_PER_SHARD, hash: recordsHash },
+    vectorSlices: { rows: VECTOR_SLICE_ROWS, hash: slicesHash },
+  };
+  return { manifest, files };
+}
+
+/** The manifest's JSON bytes. */
+export const encodeManifest = (manifest: SplitManifest) => utf8.encode(`${JSON.stringify({ format: SPLIT_FORMAT, version: SPLIT_FORMAT_VERSION, ...manifest })}\n`);
+
+/** Parses and checks a manifest; `file` names it in every error. */
+export function decodeManifest(file: string, bytes: Uint8Array): SplitManifest {
+  const fail = (detail: string): never => {
+    throw new IndexFileError(file, detail);
+  };
+  let raw: Record<string, unknown>;
+  try {
+    raw = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch (cause) {
+    throw new IndexFileError(file, `not valid UTF-8 JSON (${(cause as Error).message})`, { cause });
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail('not a JSON object');
+  if (raw.format !== SPLIT_FORMAT) fail(`field "format" is ${JSON.stringify(raw.format)}, not "${SPLIT_FORMAT}"`);
+  if (raw.version !== SPLIT_FORMAT_VERSION) fail(`format version ${JSON.stringify(raw.version)}; this reader reads version ${SPLIT_FORMAT_VERSION}`);
+  const { header, count, object } = readIndexHeader(raw, fail);
+  const counts = object(raw.counts, 'counts');
+  const n = count(counts.chunks, 'counts.chunks');
+  const hashes = (value: unknown, field: string, files: number): string => {
+    if (typeof value !== 'string' || value.length !== files * HASH_HEX || !/^[0-9a-f]*$/.test(value)) fail(`field "${field}" must be ${files} hashes of ${HASH_HEX} hex digits`);
+    return value as string;
+  };
+  const languages = raw.languages;
+  if (!Array.isArray(languages) || languages.some((l) => typeof l !== 'string' || CONTROL.test(l))) fail('field "languages" must be an array of names');
+  if (typeof raw.averageLength !== 'number' || !(raw.averageLength > 0)) fail('field "averageLength" must be a number > 0');
+  const partitions = object(raw.partitions, 'partitions');
+  const partitionHashes = partitions.hashes;
+  if (typeof partitionHashes !== 'string') fail('field "partitions.hashes" must be a string');
+  const partitionTotal = (partitionHashes as string).length / HASH_HEX;
+  if (n > 0 && (partitionTotal < 1 || partitionTotal > n)) fail(`${partitionTotal} partitions for ${n} chunks`);
+  const probes = count(partitions.probes, 'partitions.probes', Math.min(1, partitionTotal));
+  const terms = object(raw.terms, 'terms');
+  const firsts = terms.firsts;
+  if (!Array.isArray(firsts) || firsts.some((t, i) => typeof t !== 'string' || (i > 0 && !(firsts[i - 1] < t)))) fail('field "terms.firsts" must be sorted strings');
+  const records = object(raw.records, 'records');
+  const perShard = count(records.perShard, 'records.perShard', 1);
+  const vectorSlices = object(raw.vectorSlices, 'vectorSlices');
+  const centroids = hashes(raw.centroids, 'centroids', 1);
+  const starts = partitions.starts;
+  if (!Array.isArray(starts) || starts.length !== partitionTotal + 1 || starts[0] !== 0 || starts.at(-1) !== n || starts.some((v, i) => !Number.isSafeInteger(v) || (i > 0 && v < starts[i - 1]))) fail(`field "partitions.starts" must be ${partitionTotal + 1} increasing chunk ids from 0 to ${n}`);
+  return {
+    ...header,
+    counts: { files: count(counts.files, 'counts.files'), chunks: n, terms: count(counts.terms, 'counts.terms') },
+    hasTexts: raw.hasTexts === true,
+    languages: languages as string[],
+    averageLength: raw.averageLength as number,
+    centroids,
+    partitions: { starts: starts as number[], hashes: hashes(partitionHashes, 'partitions.hashes', partitionTotal), probes: Math.min(probes, partitionTotal) },
+    terms: { firsts: firsts as string[], hashes: hashes(terms.hashes, 'terms.hashes', (firsts as string[]).length) },
+    records: { perShard, hash: hashes(records.hash, 'records.hash', 1) },
+    vectorSlices: { rows: count(vectorSlices.rows, 'vectorSlices.rows', 1), hash: hashes(vectorSlices.hash, 'vectorSlices.hash', 1) },
+  };
+}
+
+/** A reader over one part's bytes that names the file in every error. */
+function partReader(file: string, bytes: Uint8Array) {
+  const fail = (detail: string): never => {
+    throw new IndexFileError(file, detail);
+  };
+  const copy = new Uint8Array(bytes); // aligned, and ours
+  const dv = new DataView(copy.buffer);
+  let at = 0;
+  const need = (length: number, what: string) => {
+    if (at + length > copy.byteLength) fail(`${what} runs past the end of the file (${copy.byteLength} bytes): truncated`);
+  };
+  return {
+    fail,
+    u32(what: string): number {
+      need(4, what);
+      return dv.getUint32((at += 4) - 4, true);
+    },
+    bytes(length: number, what: string): Uint8Array {
+      need(length, what);
+      return copy.subarray(at, (at += length));
+    },
+    end(): void {
+      if (at !== copy.byteLength) fail(`${copy.byteLength - at} bytes after the end of its content`);
+    },
+    get position() {
+      return at;
+    },
+  };
+}
+
+function readVectorBlock(reader: ReturnType<typeof partReader>, rows: number, dim: number): VectorBlock {
+  const scaleBytes = reader.bytes(rows * 4, 'scales');
+  const scales = new Float32Array(scaleBytes.slice().buffer);
+  const values = new Int8Array(reader.bytes(rows * dim, 'vectors').slice().buffer);
+  checkUnitVectors(values, scales, dim, reader.fail);
+  return { rows, scales, values };
+}
+
+export function decodeCentroids(file: string, bytes: Uint8Array, manifest: SplitManifest): Centroids {
+  const reader = partReader(file, bytes);
+  const rows = reader.u32('rows');
+  const expected = manifest.partitions.starts.length - 1;
+  if (rows !== expected) reader.fail(`holds ${rows} centroids; the manifest lists ${expected} partitions`);
+  const block = readVectorBlock(reader, rows, manifest.dim);
+  const cohesion = new Float32Array(reader.bytes(rows * 4, 'cohesion').slice().buffer);
+  cohesion.forEach((c, i) => (c >= 0 && c <= 1 + 1e-5) || reader.fail(`cohesion[${i}] is ${c}; the norm of a mean of unit vectors is in [0, 1]`));
+  reader.end();
+  return { ...block, cohesion };
+}
+
+/** Partition `partition`'s vectors (chunks starts[partition] .. starts[partition + 1] - 1). */
+export function decodePartition(file: string, bytes: Uint8Array, manifest: SplitManifest, partition: number): VectorBlock {
+  const reader = partReader(file, bytes);
+  const rows = reader.u32('rows');
+  const expected = manifest.partitions.starts[partition + 1] - manifest.partitions.starts[partition];
+  if (rows !== expected) reader.fail(`holds ${rows} rows; the manifest gives partition ${partition} ${expected}`);
+  const block = readVectorBlock(reader, rows, manifest.dim);
+  reader.end();
+  return block;
+}
+
+/** Vector slice `slice`'s vectors (chunks slice x rows onwards). */
+export function decodeVectorSlice(file: string, bytes: Uint8Array, manifest: SplitManifest, slice: number): VectorBlock {
+  const reader = partReader(file, bytes);
+  const rows = reader.u32('rows');
+  const expected = Math.min(manifest.vectorSlices.rows, manifest.counts.chunks - slice * manifest.vectorSlices.rows);
+  if (rows !== expected) reader.fail(`holds ${rows} rows; slice ${slice} has ${expected}`);
+  const block = readVectorBlock(reader, rows, manifest.dim);
+  reader.end();
+  return block;
+}
+
+/** A term shard's postings, by term; `shard` is its place in the manifest (its terms sort from firsts[shard]). */
+export function decodeTermShard(file: string, bytes: Uint8Array, manifest: SplitManifest, shard: number): Map<string, TermPostings> {
+  const reader = partReader(file, bytes);
+  const jsonLength = reader.u32('JSON length');
+  let list: unknown;
+  try {
+    list = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(reader.bytes(jsonLength, 'terms')));
+  } catch (cause) {
+    if (cause instanceof IndexFileError) throw cause;
+    return reader.fail(`its terms are not valid UTF-8 JSON (${(cause as Error).message})`);
+  }
+  const [low, high] = [manifest.terms.firsts[shard], manifest.terms.firsts[shard + 1]];
+  if (!Array.isArray(list) || list.length === 0) return reader.fail('its terms must be a non-empty array');
+  const out = new Map<string, TermPostings>();
+  const body = reader.bytes(bytes.byteLength - reader.position, 'postings');
+  let at = 0;
+  const n = manifest.counts.chunks;
+  let previous: string | undefined;
+  for (const entry of list as unknown[]) {
+    const [term, postings] = Array.isArray(entry) ? entry : [];
+    if (typeof term !== 'string' || !Number.isSafeInteger(postings) || postings < 1 || postings > n) reader.fail(`term entry ${JSON.stringify(entry)?.slice(0, 80)} is not [term, postings]`);
+    if ((previous !== undefined && !(previous < term)) || term < low || (high !== undefined && !(term < high))) reader.fail(`term "${term}" is out of order or outside this shard's range`);
+    previous = term;
+    const docs = new Uint32Array(postings);
+    for (let i = 0, doc = 0; i < postings; i++) {
+      let gap = 0;
+      for (let shift = 0; ; shift += 7) {
+        if (at >= body.byteLength || shift > 28) reader.fail(`the postings of "${term}" run past the end of the file or hold a bad number`);
+        const byte = body[at++];
+        gap += (byte & 0x7f) * 2 ** shift;
+        if (byte < 0x80) break;
+      }
+      doc = i === 0 ? gap : doc + gap;
+      if (doc >= n || (i > 0 && gap === 0)) reader.fail(`a posting of "${term}" names chunk ${doc}: chunk ids must be < ${n} and increasing`);
+      docs[i] = doc;
+    }
+    if (at + postings > body.byteLength) reader.fail(`the weights of "${term}" run past the end of the file`);
+    const weights = body.slice(at, (at += postings));
+    if (weights.includes(0)) reader.fail(`a weight of "${term}" is 0`);
+    out.set(term, { docs, weights });
+  }
+  if (at !== body.byteLength) reader.fail(`${body.byteLength - at} bytes after the last term's postings`);
+  return out;
+}
+
+/** A record file's chunks; `shard` is its place in the manifest. */
+export function decodeRecords(file: string, bytes: Uint8Array, manifest: SplitManifest, shard: number): ChunkView[] {
+  const fail = (detail: string): never => {
+    throw new IndexFileError(file, detail);
+  };
+  let list: unknown;
+  try {
+    list = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch (cause) {
+    throw new IndexFileError(file, `not valid UTF-8 JSON (${(cause as Error).message})`, { cause });
+  }
+  const expected = Math.min(manifest.records.perShard, manifest.counts.chunks - shard * manifest.records.perShard);
+  if (!Array.isArray(list) || list.length !== expected) fail(`must be an array of ${expected} chunks`);
+  return (list as unknown[]).map((entry, i): ChunkView => {
+    const { path, language, startLine, endLine, text } = (entry ?? {}) as Record<string, unknown>;
+    if (typeof path !== 'string' || typeof language !== 'string' || CONTROL.test(language)) fail(`chunk ${i} needs string "path" and "language"`);
+    const problem = indexPathProblem(path as string);
+    if (problem) fail(`chunk ${i}'s path ${JSON.stringify(path)} ${problem}`);
+    if (!Number.isSafeInteger(startLine) || !Number.isSafeInteger(endLine) || (startLine as number) < 1 || (endLine as number) < (startLine as number)) fail(`chunk ${i} has lines ${startLine}-${endLine}`);
+    if (manifest.hasTexts !== (typeof text === 'string')) fail(`chunk ${i} ${manifest.hasTexts ? 'lacks its text' : 'has a text the manifest does not announce'}`);
+    return { path: path as string, language: language as string, startLine: startLine as number, endLine: endLine as number, ...(typeof text === 'string' ? { text } : {}) };
+  });
+}
+

@@ -1,0 +1,153 @@
+/**
+ * The split index layout (src/search/split-index.ts, split-code-index.ts, node/split-index-folder.ts):
+ * with every partition probed it ranks exactly as the one file it is cut from; a query fetches only part
+ * of it; every damaged part is an IndexFileError naming the file; k-means partitions cover every row;
+ * the folder is written whole (manifest last, stale parts removed) and never into a foreign folder.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { IndexFileError, InputError } from '../src/errors';
+import { CodeIndex } from '../src/search/code-index';
+import { buildIndexData, type EmbeddedFile } from '../src/search/index-build';
+import type { IndexHeader } from '../src/search/index-file';
+import { kmeans } from '../src/search/kmeans';
+import { SplitCodeIndex } from '../src/search/split-code-index';
+import { encodeManifest, MANIFEST_NAME, splitIndex } from '../src/search/split-index';
+import { openSplitIndex, writeSplitIndex } from '../src/node/split-index-folder';
+import { random } from './helpers/random';
+
+const dim = 32;
+const header: IndexHeader = { model: { id: 'test-model', fingerprint: 'sha256:abc' }, dim, chunker: { version: 1, maxLines: 60, mergeLines: 20, overlapLines: 10 } };
+const WORDS = ['parse', 'date', 'cache', 'evict', 'retry', 'backoff', 'socket', 'buffer', 'token', 'stream', 'hash', 'sort', 'merge', 'split', 'index', 'query'];
+
+function unit(rand: () => number): Float32Array {
+  const v = Float32Array.from({ length: dim }, () => rand() * 2 - 1);
+  const norm = Math.hypot(...v);
+  return v.map((x) => x / norm);
+}
+
+/** 600 chunks in 120 files around 12 topics, texts of topic words. */
+function corpus(): EmbeddedFile[] {
+  const rand = random(11);
+  const topics = Array.from({ length: 12 }, () => unit(rand));
+  return Array.from({ length: 120 }, (_, f) => {
+    const vectors = new Float32Array(5 * dim);
+    const texts = Array.from({ length: 5 }, (_, j) => {
+      const topic = (f * 5 + j) % 12;
+      const v = topics[topic].map((x) => x + 0.6 * (rand() * 2 - 1) / Math.sqrt(dim / 3));
+      const norm = Math.hypot(...v);
+      vectors.set(v.map((x) => x / norm), j * dim);
+      return Array.from({ length: 3 + Math.floor(rand() * 12) }, () => WORDS[(topic + Math.floor(rand() * 8)) % WORDS.length]).join(' ');
+    });
+    return { path: `src/m${String(f).padStart(3, '0')}.${f % 2 ? 'ts' : 'py'}`, language: f % 2 ? 'typescript' : 'python', hash: String(f).padStart(64, 'c'), chunks: texts.map((text, j) => ({ startLine: j * 10 + 1, endLine: j * 10 + 8, text })), vectors };
+  });
+}
+
+function inMemory(files: Map<string, Uint8Array>) {
+  return async (name: string) => {
+    const bytes = files.get(name);
+    if (!bytes) throw new Error(`${name}: not found`);
+    return bytes;
+  };
+}
+
+const data = buildIndexData(header, corpus(), true);
+const { manifest, files } = splitIndex(data);
+const all = new Map([...files, [MANIFEST_NAME, encodeManifest(manifest)]]);
+const partitions = manifest.partitions.starts.length - 1;
+
+describe('split index', () => {
+  test('k-means: every row in one partition, deterministic', () => {
+    const rand = random(3);
+    const vectors = new Float32Array(200 * dim);
+    for (let i = 0; i < 200; i++) vectors.set(unit(rand), i * dim);
+    const a = kmeans(vectors, dim, 14);
+    expect(a.assignment.every((p) => p < 14)).toBe(true);
+    expect(kmeans(vectors, dim, 14).assignment).toEqual(a.assignment);
+    expect(() => kmeans(vectors, dim, 201)).toThrow(RangeError);
+  });
+
+  test('with every partition probed: dense results equal the one file\'s; lexical and hybrid agree but for near-ties of byte-stored BM25 weights', async () => {
+    const single = new CodeIndex(data);
+    const split = await SplitCodeIndex.open('x', inMemory(all));
+    const rand = random(5);
+    const key = (r: { path: string; startLine: number }) => `${r.path}:${r.startLine}`;
+    const overlap: Record<string, number[]> = { lexical: [], hybrid: [] };
+    for (let q = 0; q < 20; q++) {
+      const vector = unit(rand);
+      const text = `${WORDS[q % 16]} ${WORDS[(q * 7) % 16]}`;
+      for (const mode of ['dense', 'lexical', 'hybrid'] as const) {
+        const want = single.search({ vector, text }, 10, mode);
+        const got = await split.search({ vector, text }, 10, mode, { probes: partitions });
+        if (mode === 'dense') {
+          // The one file scores with the query in int16 (dense-scorer.ts), the split layout in f32.
+          expect(got.map((r) => [key(r), r.language, r.text])).toEqual(want.map((r) => [key(r), r.language, r.text]));
+          got.forEach((r, i) => expect(r.score).toBeCloseTo(want[i].score, 4));
+          continue;
+        }
+        const scores = new Map(want.map((r) => [key(r), r.score]));
+        overlap[mode].push(got.filter((r) => scores.has(key(r))).length / want.length);
+        // BM25's term-frequency part is stored in a byte: lexical scores within 1%.
+        if (mode === 'lexical') got.filter((r) => scores.has(key(r))).forEach((r) => expect(Math.abs(r.score - scores.get(key(r))!)).toBeLessThanOrEqual(0.01 * r.score));
+      }
+    }
+    const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+    console.log(`split against one file, every partition probed: top-10 overlap lexical ${mean(overlap.lexical).toFixed(3)}, hybrid ${mean(overlap.hybrid).toFixed(3)}`);
+    expect(mean(overlap.lexical)).toBeGreaterThanOrEqual(0.9);
+    expect(mean(overlap.hybrid)).toBeGreaterThanOrEqual(0.9);
+  });
+
+  test('a query fetches part of the index: the nearest partitions, its words\' shards, its results\' records', async () => {
+    const split = await SplitCodeIndex.open('x', inMemory(all));
+    const total = [...all.values()].reduce((n, b) => n + b.byteLength, 0);
+    await split.search({ vector: unit(random(9)), text: 'retry backoff' }, 10, 'hybrid', { probes: 2 });
+    const partitionFiles = [...split.fetched.keys()].filter((f) => f.startsWith('p'));
+    expect(partitionFiles).toHaveLength(2);
+    expect(split.fetchedBytes).toBeLessThan(total / 2);
+  });
+
+  test('damaged parts are IndexFileErrors naming the file', async () => {
+    const damaged = (name: string, edit: (bytes: Uint8Array) => Uint8Array) => new Map([...all].map(([n, b]) => [n, n === name ? edit(b.slice()) : b]));
+    const partition = [...files.keys()].find((n) => n.startsWith('p0-'))!;
+    const terms = [...files.keys()].find((n) => n.startsWith('t0-'))!;
+    const records = [...files.keys()].find((n) => n.startsWith('r0-'))!;
+    const search = async (parts: Map<string, Uint8Array>) => (await SplitCodeIndex.open('site', inMemory(parts))).search({ vector: unit(random(1)), text: WORDS.join(' ') }, 600, 'hybrid', { probes: partitions });
+    await expect(SplitCodeIndex.open('site', inMemory(damaged(MANIFEST_NAME, () => new TextEncoder().encode('{"format":"other"}'))))).rejects.toThrow(/site\/manifest.json: field "format"/);
+    await expect(search(damaged(partition, (b) => b.subarray(0, b.byteLength - 3)))).rejects.toThrow(new RegExp(`site/${partition}: .*truncated`));
+    await expect(search(damaged(partition, (b) => (b[8 + 4 * (manifest.partitions.starts[1])] = 0x80, b)))).rejects.toThrow(IndexFileError);
+    await expect(search(damaged(terms, (b) => b.subarray(0, b.byteLength - 1)))).rejects.toThrow(new RegExp(`site/${terms}`));
+    await expect(search(damaged(records, () => new TextEncoder().encode('[{"path":"../../etc/passwd","language":"x","startLine":1,"endLine":1,"text":""}]')))).rejects.toThrow(/has an empty, '.' or '..' part|must be an array of/);
+    const manifestEdit = (edit: (m: Record<string, any>) => void) => {
+      const m = JSON.parse(new TextDecoder().decode(all.get(MANIFEST_NAME)!));
+      edit(m);
+      return damaged(MANIFEST_NAME, () => new TextEncoder().encode(JSON.stringify(m)));
+    };
+    await expect(SplitCodeIndex.open('site', inMemory(manifestEdit((m) => (m.partitions.starts[1] = -1))))).rejects.toThrow(/partitions.starts/);
+    await expect(SplitCodeIndex.open('site', inMemory(manifestEdit((m) => (m.records.hash = '../../x'))))).rejects.toThrow(/records.hash/);
+  });
+
+  test('the folder: written whole, rewritten in place with stale parts removed, never into a foreign folder', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'c2llm-split-'));
+    const folder = join(work, 'code-index');
+    await writeSplitIndex(folder, data);
+    const first = new Set(readdirSync(folder));
+    expect(first.has(MANIFEST_NAME)).toBe(true);
+    const fromDisk = await openSplitIndex(folder);
+    expect((await fromDisk.search({ text: 'retry' }, 3, 'lexical')).length).toBe(3);
+    // A rebuild with one file changed: the same folder, now naming only the new parts.
+    const changed = corpus().map((f, i) => (i === 0 ? { ...f, chunks: f.chunks.map((c) => ({ ...c, text: `${c.text} socket` })) } : f));
+    await writeSplitIndex(folder, buildIndexData(header, changed, true));
+    const second = readdirSync(folder);
+    const named = new Set([MANIFEST_NAME, ...splitIndex(buildIndexData(header, changed, true)).files.keys()]);
+    expect(second.filter((n) => !named.has(n))).toEqual([]);
+    expect(second.some((n) => !first.has(n))).toBe(true);
+    const foreign = join(work, 'site');
+    mkdirSync(foreign);
+    writeFileSync(join(foreign, 'index.html'), '<p>home</p>');
+    await expect(writeSplitIndex(foreign, data)).rejects.toThrow(InputError);
+    expect(readdirSync(foreign)).toEqual(['index.html']);
+    expect(readFileSync(join(foreign, 'index.html'), 'utf8')).toBe('<p>home</p>');
+  });
+});
