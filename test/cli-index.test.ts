@@ -1,10 +1,11 @@
 /**
- * `c2llm index`, `c2llm search` and `c2llm merge` as other tools use them: the search JSON's exact form,
- * shards merging into the single build's bytes, `--update` embedding only what changed, and one-line
+ * `c2llm index`, `c2llm search`, `c2llm merge` and `c2llm split` as other tools use them: the search JSON's
+ * exact form, shards merging into the single build's bytes, `--update` embedding only what changed, the
+ * split layout's folder searched as the file is, and one-line
  * errors for a user's mistakes. The model is the bundled C2LLM-nano (no --model), on the cpu device.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,8 +94,33 @@ describe('c2llm index / search / merge', () => {
     expect(JSON.parse(found.stdout).results[0][0].path).toBe('math/gcd.rs');
   });
 
+  test('--split writes a folder that search reads and ranks as the file; c2llm split of the file makes the same folder', () => {
+    const folderOut = join(work, 'split-index');
+    const built = c2llm(['index', folder, '--split', '--output', folderOut, '--device', 'cpu']);
+    expect(built.code, built.stderr).toBe(0);
+    expect(built.stderr).toMatch(/wrote .*split-index\/ \(split\): 4 files, \d+ chunks, \d+ files, \d+ KiB in all/);
+    expect(readdirSync(folderOut)).toContain('manifest.json');
+    const queries = join(work, 'split-queries.json');
+    writeFileSync(queries, JSON.stringify(['reverse a string', 'gcd of two numbers', 'debounce a function']));
+    for (const mode of ['hybrid', 'dense', 'lexical']) {
+      const fromFolder = c2llm(['search', '--index', folderOut, '--queries', queries, '--k', '3', '--mode', mode, '--device', 'cpu']);
+      const fromFile = c2llm(['search', '--index', index, '--queries', queries, '--k', '3', '--mode', mode, '--device', 'cpu']);
+      expect(fromFolder.code, fromFolder.stderr).toBe(0);
+      const paths = (out: string) => JSON.parse(out).results.map((list: { path: string; startLine: number }[]) => list.map((r) => `${r.path}:${r.startLine}`));
+      expect(paths(fromFolder.stdout)).toEqual(paths(fromFile.stdout));
+    }
+    const converted = join(work, 'split-converted');
+    expect(c2llm(['split', index, '--output', converted]).code).toBe(0);
+    expect(readdirSync(converted).sort()).toEqual(readdirSync(folderOut).sort());
+    const refused = c2llm(['index', folder, '--split', '--output', join(ROOT, 'src'), '--device', 'cpu']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/src: not empty and not a split index \(no manifest\.json\); name a new or empty folder\n$/);
+  });
+
   test.each([
     [['index', '--output', 'x.c2idx'], /one folder and --output are required/],
+    [['split', '--output', 'x'], /one index file and --output are required/],
+    [['index', folder, '--output', 'x', '--split', '--update'], /--update reads an index file/],
     [['index', join(work, 'missing'), '--output', 'x.c2idx'], /missing: not a folder/],
     [['index', folder, '--output', 'x.c2idx', '--shard', '2/2'], /--shard must be i\/N with 0 <= i < N/],
     [['search', '--index', join(work, 'nope.c2idx'), '--query', 'x'], /nope\.c2idx: cannot be read/],

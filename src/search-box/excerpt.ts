@@ -1,7 +1,7 @@
 /**
  * A result's excerpt for the search box: at most EXCERPT_LINES lines of the chunk, from the first line
  * that holds a word of the query (else from the top), cut into pieces with the query's words marked.
- * Words are compared as lexical search compares them (lexical-tokens.ts: identifiers split at camelCase
+ * Words (of two letters or more) are compared as lexical search compares them (lexical-tokens.ts: identifiers split at camelCase
  * and snake_case, lowercased, a final s dropped), so "parse headers" marks `parseHeader`.
  */
 import { lexicalTokens } from '../search/lexical-tokens';
@@ -15,7 +15,7 @@ export interface ExcerptPiece {
 }
 
 export function excerpt(text: string, query: string): ExcerptPiece[] {
-  const wanted = new Set(lexicalTokens(query));
+  const wanted = new Set(lexicalTokens(query).filter((word) => word.length > 1));
   const hits = (word: string) => lexicalTokens(word).some((t) => wanted.has(t));
   const lines = text.split('\n');
   const first = Math.max(0, lines.findIndex((line) => [...line.matchAll(IDENTIFIER)].some(([word]) => hits(word))));

@@ -51,7 +51,7 @@ export const TERM_SHARD_BYTES = 16 * 1024;
 /** Chunks per vector slice file. */
 export const VECTOR_SLICE_ROWS = 16;
 /** Partitions probed per query unless the caller says otherwise (chosen by `npm run bench:split`). */
-export const DEFAULT_PROBES = 12;
+export const DEFAULT_PROBES = 4;
 const HASH_HEX = 8;
 
 export interface SplitManifest extends IndexHeader {
