@@ -11,44 +11,19 @@
  * shards, records of the 10 results): median, 90th percentile and largest, and the mean by kind. Writes
  * bench/results/split-index.json.
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { hitRanks, readQueries } from '../eval/code-search';
 import { loadEmbedder, modelChoice } from '../src/cli/load-model';
-import { readIndexFile } from '../src/node/read-index';
 import { CodeIndex, type CodeSearchResult } from '../src/search/code-index';
-import { mergeIndexData } from '../src/search/index-build';
 import { encodeIndex, type IndexData } from '../src/search/index-file';
 import type { SearchMode } from '../src/search/ranking';
 import { SplitCodeIndex } from '../src/search/split-code-index';
 import { MANIFEST_NAME, encodeManifest, splitIndex } from '../src/search/split-index';
+import { replicated, validationIndex } from './validation-index';
 
-const INDEXES = '.eval/index/validation';
 const QUERIES = '../shared/eval/nl-validation/queries.jsonl';
 const PROBES = [1, 2, 4, 8, 12, 16, 24, 32];
 const TARGET_CHUNKS = 100_000;
-const NOISE = 0.25;
-
-const under = (data: IndexData, prefix: string): IndexData => ({ ...data, files: data.files.map((f) => ({ ...f, path: `${prefix}/${f.path}` })) });
-
-/** A copy of `data` whose vectors are moved by seeded noise of relative size NOISE and renormalised to int8 unit vectors. */
-function perturbed(data: IndexData, seed: number): IndexData {
-  let state = seed * 2654435761;
-  const random = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
-  const { dim } = data;
-  const n = data.chunks.length;
-  const vectors = new Int8Array(n * dim);
-  const scales = new Float32Array(n);
-  const row = new Float32Array(dim);
-  for (let i = 0; i < n; i++) {
-    for (let d = 0; d < dim; d++) row[d] = data.vectors[i * dim + d] * data.scales[i] + (NOISE * random()) / Math.sqrt(dim / 3);
-    const norm = Math.hypot(...row);
-    const peak = Math.max(...row.map((x) => Math.abs(x / norm)));
-    scales[i] = peak / 127;
-    for (let d = 0; d < dim; d++) vectors[i * dim + d] = Math.round(row[d] / norm / scales[i]);
-  }
-  return { ...data, vectors, scales };
-}
 
 const quantile = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))];
 const overlap = (a: readonly CodeSearchResult[], b: readonly CodeSearchResult[]) => {
@@ -106,17 +81,12 @@ async function measure(name: string, data: IndexData, queries: ReturnType<typeof
 }
 
 async function main() {
-  const names = readdirSync(INDEXES).filter((f) => f.endsWith('.c2idx')).sort();
-  if (names.length === 0) throw new Error(`${INDEXES}: no indexes; run \`npm run eval -- --validation-only\` first`);
-  const parts = [];
-  for (const file of names) parts.push({ name: file, data: under(await readIndexFile(join(INDEXES, file)), file.replace(/\.c2idx$/, '')) });
-  const real = mergeIndexData(parts);
+  const real = await validationIndex();
   const queries = readQueries(QUERIES);
   const embedder = await loadEmbedder(await modelChoice({ device: 'cpu' }), (line) => console.error(line));
   const vectors = await embedder.embed(queries.map((q) => q.query), { kind: 'query' });
   embedder.dispose();
-  const copies = Math.ceil(TARGET_CHUNKS / real.chunks.length);
-  const big = mergeIndexData(Array.from({ length: copies }, (_, c) => ({ name: `copy${c}`, data: under(c === 0 ? real : perturbed(real, c), `copy${c}`) })));
+  const big = replicated(real, TARGET_CHUNKS);
   // In the 100k index a query's codebase lives under copy0/ (the unperturbed copy).
   const bigQueries = queries.map((q) => ({ ...q, codebase: `copy0/${q.codebase}` }));
   const report = { date: new Date().toISOString().slice(0, 10), queries: queries.length, real: await measure('real', real, queries, vectors), '100k': await measure('100k', big, bigQueries, vectors) };

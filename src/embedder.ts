@@ -45,7 +45,16 @@ export interface EmbedderOptions {
   readonly dtype?: 'auto' | 'int8';
   /** Loading's later phases (weights going to the GPU, kernels or the CPU graph compiling), for a progress bar. */
   readonly onStage?: StageCallback;
+  /** What `auto` takes without a hardware GPU adapter (ModelOptions.cpuFallback): onnxruntime (default) or the reference. */
+  readonly cpuFallback?: CpuFallback;
 }
+
+/**
+ * What the `auto` device takes where there is no hardware GPU adapter: 'onnxruntime' (the `cpu` device:
+ * fastest, but a browser fetches onnxruntime-web's 14 MB of WASM first) or 'reference' (the TypeScript
+ * path: nothing more to fetch, and for a small model's short queries as quick as a visitor needs).
+ */
+export type CpuFallback = 'onnxruntime' | 'reference';
 
 /** What is kept of a checkpoint after loading: where it came from, its config, what it did not use. */
 export interface ModelInfo {
@@ -92,12 +101,14 @@ async function chooseBackend(checkpoint: OpenCheckpoint, device: DeviceChoice, o
   }
   if (device === 'cpu') return cpu('the CPU was requested');
   if (device === 'webgpu') return webgpu(await acquireGpu(options.gpu), 'WebGPU was requested');
+  const reference = async (reason: string): Promise<Choice> => ({ backend: new ReferenceModel(await readAllWeights(checkpoint)), reason });
   let gpu: GpuContext | undefined;
   try {
     gpu = await acquireGpu(options.gpu);
   } catch (error) {
     if (!(error instanceof NoWebGpuError)) throw error;
     const noGpu = `no usable WebGPU adapter: ${error.message}`;
+    if (options.cpuFallback === 'reference') return reference(`${noGpu}: the TypeScript reference, as cpuFallback asks`);
     if (options.ort) {
       try {
         return await cpu(noGpu);
@@ -107,6 +118,10 @@ async function chooseBackend(checkpoint: OpenCheckpoint, device: DeviceChoice, o
       }
     }
     return { backend: new ReferenceModel(await readAllWeights(checkpoint)), reason: `${noGpu} and no onnxruntime: the TypeScript reference` };
+  }
+  if (gpu.isFallbackAdapter && options.cpuFallback === 'reference') {
+    gpu.destroy();
+    return reference(`the only WebGPU adapter, ${gpu.adapterName}, is a software fallback: the TypeScript reference, as cpuFallback asks`);
   }
   if (gpu.isFallbackAdapter && options.ort) {
     gpu.destroy();

@@ -100,14 +100,14 @@ describe('the CLI against hostile inputs', () => {
   });
 
   test.each([
-    ['a FIFO', () => (execFileSync('mkfifo', [join(work, 'fifo.c2idx')]), join(work, 'fifo.c2idx'))],
-    ['/dev/zero', () => '/dev/zero'],
-    ['a folder', () => work],
-  ])('search --index %s is one line, at once', (_, make) => {
+    ['a FIFO', () => (execFileSync('mkfifo', [join(work, 'fifo.c2idx')]), join(work, 'fifo.c2idx')), /is not a regular file/],
+    ['/dev/zero', () => '/dev/zero', /is not a regular file/],
+    ['a folder that is not a split index', () => work, /is a folder but not a split index \(no manifest\.json\)/],
+  ])('search --index %s is one line, at once', (_, make, message) => {
     const started = performance.now();
     const { code, stderr } = c2llm(['search', '--index', make(), '--query', 'x']);
     expect(code).toBe(1);
-    expect(oneLine(stderr)).toMatch(/is not a regular file/);
+    expect(oneLine(stderr)).toMatch(message);
     expect(performance.now() - started).toBeLessThan(20_000);
     expect(existsSync(join(work, 'fifo.c2idx.tmp'))).toBe(false);
   });

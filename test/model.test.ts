@@ -169,6 +169,12 @@ describe('WebGPU engine details', () => {
     expect(auto.deviceReason).toMatch(/is a software fallback; onnxruntime on the CPU is faster/);
     const withoutOrt = await load('tiny-f32-gqa1', { gpu: gpu.gpu });
     expect(withoutOrt.backend).toBeInstanceOf(GpuModel);
+    // A page that embeds only queries (the search box) asks for the reference instead: no WASM to fetch.
+    const queriesOnly = await load('tiny-f32-gqa1', { gpu: gpu.gpu, ort: nodeOrt, cpuFallback: 'reference' });
+    expect(queriesOnly.backend.device).toBe('reference');
+    expect(queriesOnly.deviceReason).toMatch(/is a software fallback: the TypeScript reference, as cpuFallback asks/);
+    const noAdapter = await load('tiny-f32-gqa1', { ort: nodeOrt, cpuFallback: 'reference' });
+    expect(noAdapter.backend.device).toBe('reference');
   });
 
   test('a lost device is a GpuDeviceLostError, not a hang or a wrong result', async () => {

@@ -12,7 +12,8 @@
 //   - the static-site kit (examples/static-site), set up as its README says with the same tarballs (and
 //     the optional onnxruntime-node): `npx c2llm index --split` of this project's src/search, the model
 //     beside it, `vite build`, and a search in Chromium through the search box: typed, its top result
-//     the known function, the count announced, the arrow keys moving, Enter opening the link.
+//     the known function, the count announced, the arrow keys moving, Enter opening the link, and no
+//     onnxruntime-web WASM fetched (queries on the TypeScript path where there is no hardware GPU).
 // Prints the tarball sizes and the install footprint; exits non-zero on any failure.
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -210,14 +211,16 @@ async function staticSite(tarball, modelTarball) {
   const siteModules = join(site, 'node_modules');
   console.log(`install footprint for Node with the fast cpu device: node_modules ${(duKiB(siteModules) / 1024).toFixed(1)} MiB in all (with Vite), onnxruntime-node ${(duKiB(join(siteModules, 'onnxruntime-node')) / 1024).toFixed(1)} MiB of it`);
   mkdirSync(join(site, 'public', 'models'), { recursive: true });
-  sh('npx', ['--no-install', 'c2llm', 'index', join(root, 'src', 'search'), '--split', '--output', 'public/code-index'], site);
-  cpSync(join(site, 'node_modules', 'c2llm-nano'), join(site, 'public', 'models', 'c2llm-nano'), { recursive: true });
+  sh('npx', ['--no-install', 'c2llm', 'index', join(root, 'src', 'search'), '--model', 'node_modules/c2llm-nano/int8', '--split', '--output', 'public/code-index'], site);
+  cpSync(join(site, 'node_modules', 'c2llm-nano', 'int8'), join(site, 'public', 'models', 'c2llm-nano-int8'), { recursive: true });
   sh('npx', ['--no-install', 'vite', 'build', '--logLevel', 'warn'], site);
   const server = await serve(site, SITE_PORT);
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     const opened = [];
+    const requested = [];
+    page.on('request', (request) => requested.push(request.url()));
     await page.route('https://code.example/**', (route) => {
       opened.push(route.request().url());
       return route.fulfill({ contentType: 'text/html', body: '<p>the repository</p>' });
@@ -230,6 +233,7 @@ async function staticSite(tarball, modelTarball) {
     await page.waitForFunction(() => document.querySelector('c2llm-search [role=option]') !== null, undefined, { timeout: 60_000 });
     const top = await page.locator('c2llm-search [role=option] .c2s-path').first().textContent();
     check(/^top-k\.ts:\d+-\d+$/.test(top ?? ''), `static-site kit: built from the tarballs with a split index, the search box's top result is the known function (${top})`);
+    check(!requested.some((url) => /ort-wasm|onnxruntime/.test(url)), `static-site kit: without a hardware GPU the box embeds queries without fetching onnxruntime-web's WASM (${requested.filter((url) => url.endsWith('.wasm')).length} .wasm files fetched)`);
     const announced = await page.getByRole('status').textContent();
     check(/^\d+ results?$/.test(announced ?? ''), `static-site kit: the result count is announced (${announced})`);
     check((await page.locator('c2llm-search mark').count()) > 0, 'static-site kit: the excerpts mark the query\'s words');

@@ -160,7 +160,8 @@ export function mountSearchBox(host: HTMLElement, options: SearchBoxOptions): Se
 
   const ready = (async () => {
     try {
-      embedder = await createEmbedder({ model: new URL(options.model, location.href).href });
+      // Queries only: without a hardware GPU, the TypeScript path (no onnxruntime-web WASM to fetch).
+      embedder = await createEmbedder({ model: new URL(options.model, location.href).href, cpuFallback: 'reference' });
       index = await embedder.loadIndex(options.index);
       if (disposed) return;
       const any = element('option', '', { value: '' });

@@ -60,6 +60,7 @@ export class Engine {
       maxLength: request.maxLength,
       batchSize: request.batchSize,
       dtype: request.dtype,
+      cpuFallback: request.cpuFallback,
       onStage: onProgress,
     });
     this.request = request;

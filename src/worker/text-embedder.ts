@@ -80,7 +80,7 @@ export type EngineApi = Comlink.Remote<Engine>;
 /** The load request for these options (the model's default is the caller's: the Hub's C2LLM-0.5B or the bundled nano). */
 export function loadRequest(options: CreateEmbedderOptions, defaultModel: string): LoadRequest {
   const dtype = options.dtype === 'q8' ? 'int8' : options.dtype;
-  return { model: options.model ?? defaultModel, device: options.device ?? 'auto', host: options.host, revision: options.revision, cache: options.cache, maxLength: options.maxLength, dtype, threads: options.threads };
+  return { model: options.model ?? defaultModel, device: options.device ?? 'auto', host: options.host, revision: options.revision, cache: options.cache, maxLength: options.maxLength, dtype, threads: options.threads, cpuFallback: options.cpuFallback };
 }
 
 /** The handle over an engine that has loaded its model; `dispose` frees the engine. */
