@@ -1,17 +1,20 @@
 /**
  * `npm run bench:site-load`: what a static site's visitor downloads before the first result, and how long
- * it takes, in headless Chromium with a cold cache and the network throttled through CDP (10 Mbit/s
- * down and up, 40 ms round trip), for the same content three ways:
+ * it takes, in headless Chromium with a cold cache (a new browser context each time) over a throttled
+ * network, for the same content three ways. The throttle is the server's (throttled-server.ts: 10 Mbit/s
+ * shared by all responses, 40 ms before each answer, text types gzipped as static hosts do), because
+ * CDP's network emulation does not reach a page's workers, where the engine fetches the model and index.
  *   c2idx    the search box (the package's build, dist/lib/search-box.js, bundled by Vite as a site's
  *            build would) over one .c2idx;
  *   split    the same box over the split layout (`c2llm index --split`);
  *   pagefind Pagefind 1.6 (word search) over the same files rendered as HTML pages, one per file,
- *            searched through its JS API (pagefind.js: init, search, the first result's data).
+ *            searched through its JS API (pagefind.js: init, search, the first ten results' data), with
+ *            the query and (pagefind-keywords) with three of its words, as it finds nothing for the whole.
  * Content: the NL validation codebases in one index (bench/validation-index.ts) replicated to 10k and
  * 100k chunks. The model served is C2LLM-nano's int8 layout; the indexes' vectors come from the bf16
  * model and are labelled with the int8 model's fingerprint so that the page accepts them (bytes and
  * times do not depend on it). The time runs from navigation to the first result on the page, the query
- * typed as soon as the box is ready; bytes are the encoded bytes of every response until then.
+ * typed as soon as the box is ready; bytes are what the server sent until then.
  * Pagefind must be installed in .bench/pagefind (npm install pagefind@1.6.0 there). Writes
  * bench/results/site-load.json.
  *
@@ -22,10 +25,12 @@ import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Page } from 'playwright-core';
-import { build, preview } from 'vite';
+import { build } from 'vite';
 import { modelFingerprint } from '../src/node/model-fingerprint';
 import { writeSplitIndex } from '../src/node/split-index-folder';
 import { encodeIndex, type IndexData } from '../src/search/index-file';
+import { throttledServer, type ThrottledServer } from './throttled-server';
+import { writePages } from './pagefind-pages';
 import { replicated, validationIndex } from './validation-index';
 
 const { values } = parseArgs({ options: { sizes: { type: 'string', default: '10000,100000' } } });
@@ -33,10 +38,10 @@ const WORK = resolve('.bench/site-load');
 const PAGEFIND = resolve('.bench/pagefind/node_modules/.bin/pagefind');
 const MODEL = 'models/c2llm-nano-int8';
 const QUERY = 'return the closest flag name when the user mistypes an option';
+/** Pagefind finds nothing for QUERY (every word must appear): its time to a first result is also measured with these words of it. */
+const KEYWORDS = 'closest flag name';
 const PORT = 4197;
-const THROTTLE = { offline: false, latency: 40, downloadThroughput: 10e6 / 8, uploadThroughput: 10e6 / 8 };
-
-const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const THROTTLE = { bitsPerSecond: 10e6, latencyMs: 40 };
 
 /** The site: a page with the box (index chosen by ?index=), Pagefind's page, the model, the indexes and the HTML pages. */
 function writeSite(root: string): void {
@@ -54,8 +59,8 @@ document.body.append(box);
   writeFileSync(join(root, 'public', 'pagefind.html'), `<!doctype html><html><body><input aria-label="Search"><ol id="results"></ol>
 <script type="module">
 const base = new URLSearchParams(location.search).get('site');
-const pagefind = await import(\`./\${base}/pagefind/pagefind.js\`);
-await pagefind.options({ basePath: \`./\${base}/pagefind/\` });
+const pagefind = await import(\`/\${base}/pagefind/pagefind.js\`);
+await pagefind.options({ basePath: \`/\${base}/pagefind/\` });
 await pagefind.init();
 window.pagefindSearch = async (query) => {
   const found = await pagefind.search(query);
@@ -68,17 +73,6 @@ document.querySelector('input').dataset.ready = '1';
 `);
 }
 
-/** One HTML page per file of the index (its chunks' texts in order), as a docs site would render source. */
-function writePages(data: IndexData, dir: string): void {
-  const texts = new Map<number, string[]>();
-  data.chunks.forEach((c, i) => texts.set(c.file, [...(texts.get(c.file) ?? []), data.texts?.[i] ?? '']));
-  data.files.forEach((f, i) => {
-    const file = join(dir, `${f.path}.html`);
-    mkdirSync(join(file, '..'), { recursive: true });
-    writeFileSync(file, `<!doctype html><html><head><title>${escapeHtml(f.path)}</title></head><body><main data-pagefind-body><h1>${escapeHtml(f.path)}</h1><pre>${escapeHtml((texts.get(i) ?? []).join('\n'))}</pre></main></body></html>\n`);
-  });
-}
-
 interface Load {
   readonly bytes: number;
   readonly requests: number;
@@ -87,32 +81,14 @@ interface Load {
   readonly first: string;
 }
 
-/** Navigates with a cold cache under the throttle, runs `untilFirst`, and counts what was fetched until it returned. */
-async function measure(page: Page, url: string, untilFirst: () => Promise<string>): Promise<Load> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Network.enable');
-  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
-  await cdp.send('Network.emulateNetworkConditions', THROTTLE);
-  const urls = new Map<string, string>();
-  const byKind: Record<string, number> = {};
-  let bytes = 0;
-  let requests = 0;
-  let counting = true;
-  cdp.on('Network.requestWillBeSent', (e) => urls.set(e.requestId, e.request.url));
-  cdp.on('Network.loadingFinished', (e) => {
-    if (!counting) return;
-    const path = new URL(urls.get(e.requestId) ?? 'http://x/').pathname;
-    const kind = /models\//.test(path) ? 'model' : /\.wasm$/.test(path) ? 'wasm' : /\.js$/.test(path) ? 'js' : /pagefind\//.test(path) || /code-/.test(path) ? 'index' : 'other';
-    byKind[kind] = (byKind[kind] ?? 0) + e.encodedDataLength;
-    bytes += e.encodedDataLength;
-    requests++;
-  });
+/** Navigates (a fresh context: cold cache), runs `untilFirst`, and counts what the server sent until it returned. */
+async function measure(server: ThrottledServer, page: Page, url: string, untilFirst: () => Promise<string>): Promise<Load> {
+  server.reset();
   const started = performance.now();
   await page.goto(url);
   const first = await untilFirst();
   const seconds = (performance.now() - started) / 1000;
-  counting = false;
-  await cdp.detach();
+  const { bytes, requests, byKind } = server.sent();
   return { bytes, requests, seconds: +seconds.toFixed(2), byKind, first };
 }
 
@@ -141,21 +117,22 @@ async function main(): Promise<void> {
     console.error(`${size}: ${data.chunks.length} chunks, ${data.files.length} files`);
   }
   await build({ root: site, base: './', logLevel: 'warn', worker: { format: 'es' }, build: { target: 'es2022', outDir: join(site, 'dist'), emptyOutDir: true } });
-  const server = await preview({ root: site, build: { outDir: join(site, 'dist') }, preview: { host: '127.0.0.1', port: PORT, strictPort: true }, logLevel: 'error' });
+  const server = await throttledServer(join(site, 'dist'), PORT, THROTTLE);
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
   const rows = [];
   try {
     for (const size of sizes) {
-      for (const layout of ['split', 'c2idx', 'pagefind'] as const) {
-        const page = await browser.newPage();
+      for (const layout of ['split', 'c2idx', 'pagefind', 'pagefind-keywords'] as const) {
+        const page = await browser.newPage(); // its own context: an empty cache
         const base = `http://127.0.0.1:${PORT}`;
         const load =
-          layout === 'pagefind'
-            ? await measure(page, `${base}/pagefind.html?site=pages-${size}`, async () => {
+          layout.startsWith('pagefind')
+            ? await measure(server, page, `${base}/pagefind.html?site=pages-${size}`, async () => {
                 await page.locator('input[data-ready]').waitFor({ timeout: 300_000 });
-                return (await page.evaluate((q) => (window as unknown as { pagefindSearch(q: string): Promise<string[]> }).pagefindSearch(q), QUERY))[0] ?? '';
+                const urls = await page.evaluate((q) => (window as unknown as { pagefindSearch(q: string): Promise<string[]> }).pagefindSearch(q), layout === 'pagefind' ? QUERY : KEYWORDS);
+                return urls[0] ?? '(no result)';
               })
-            : await measure(page, `${base}/?index=${layout === 'split' ? `code-${size}/` : `code-${size}.c2idx`}`, () => searchBox(page));
+            : await measure(server, page, `${base}/?index=${layout === 'split' ? `code-${size}/` : `code-${size}.c2idx`}`, () => searchBox(page));
         const row = { size, layout, ...load, mb: +(load.bytes / 1e6).toFixed(2) };
         console.error(JSON.stringify(row));
         rows.push(row);
@@ -164,7 +141,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await browser.close();
-    server.httpServer.close();
+    server.close();
   }
   mkdirSync('bench/results', { recursive: true });
   writeFileSync('bench/results/site-load.json', `${JSON.stringify({ date: new Date().toISOString().slice(0, 10), query: QUERY, throttle: THROTTLE, rows }, null, 1)}\n`);

@@ -54,6 +54,12 @@ describe('chunkFile', () => {
     expect(chunkFile('a.rs', rust, { mergeLines: 1 }).map((c) => [c.startLine, c.endLine])).toEqual([[1, 3], [5, 7]]);
   });
 
+  test('Markdown and MDX: a section per heading, headings inside fenced code not counted', () => {
+    const doc = '# Title\nIntro.\n\n## Install\n```sh\n# not a heading\nnpm i x\n```\n\n## Use\n~~~\n## neither\n~~~\nText.\n';
+    expect(chunkFile('README.md', doc, { mergeLines: 1 }).map((c) => [c.startLine, c.endLine])).toEqual([[1, 2], [4, 8], [10, 14]]);
+    expect(chunkFile('docs/page.mdx', doc, { mergeLines: 1 })[1].text.startsWith('## Install')).toBe(true);
+  });
+
   test('small neighbours merge; long pieces become overlapping windows', () => {
     expect(chunkFile('m.py', python).length).toBeLessThan(3);
     const long = Array.from({ length: 130 }, (_, i) => `line ${i}`).join('\n');

@@ -1,8 +1,9 @@
 /**
  * Splits a source file into the pieces a person wants as search results: whole top-level functions
  * and classes where the language's shape allows (indentation for Python, brace depth for C-family
- * languages), small neighbours merged, oversized ones cut into overlapping line windows; other
- * files become overlapping line windows. Line numbers are 1-based and inclusive.
+ * languages), Markdown's sections (a heading and what follows it, headings inside fenced code not
+ * counted), small neighbours merged, oversized ones cut into overlapping line windows; other files
+ * become overlapping line windows. Line numbers are 1-based and inclusive.
  */
 export interface Chunk {
   readonly startLine: number;
@@ -21,6 +22,7 @@ export interface ChunkOptions {
 
 const BRACE_LANGUAGES = new Set(['js', 'jsx', 'mjs', 'cjs', 'ts', 'tsx', 'mts', 'cts', 'go', 'rs', 'java', 'kt', 'kts', 'scala', 'swift', 'c', 'h', 'cc', 'cpp', 'cxx', 'hpp', 'hh', 'cs', 'php', 'dart', 'wgsl', 'glsl', 'zig']);
 const INDENT_LANGUAGES = new Set(['py', 'pyi']);
+const HEADING_LANGUAGES = new Set(['md', 'mdx', 'markdown']);
 
 type Span = [start: number, end: number];
 
@@ -70,6 +72,23 @@ function indentSpans(lines: readonly string[]): Span[] {
   return spans;
 }
 
+/** Sections of Markdown: a new span starts at each ATX heading (`#` to `######`) outside fenced code. */
+function headingSpans(lines: readonly string[]): Span[] {
+  const spans: Span[] = [];
+  let start = 0;
+  let fence: string | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const marker = /^\s{0,3}(`{3,}|~{3,})/.exec(lines[i])?.[1];
+    if (marker && (!fence || marker.startsWith(fence))) fence = fence ? undefined : marker.slice(0, 3);
+    else if (!fence && /^\s{0,3}#{1,6}(\s|$)/.test(lines[i]) && i > start) {
+      spans.push([start, lastNonBlank(lines, start, i - 1)]);
+      start = i;
+    }
+  }
+  spans.push([start, lastNonBlank(lines, start, lines.length - 1)]);
+  return spans;
+}
+
 function lastNonBlank(lines: readonly string[], from: number, to: number): number {
   while (to > from && lines[to].trim() === '') to--;
   return to;
@@ -98,7 +117,7 @@ function merge(spans: readonly Span[], mergeLines: number): Span[] {
 }
 
 /** Bumped whenever the same file and options could give other chunks; index files record it. */
-export const CHUNKER_VERSION = 1;
+export const CHUNKER_VERSION = 2;
 export const DEFAULT_CHUNK_OPTIONS = { maxLines: 60, mergeLines: 20, overlapLines: 10 } as const;
 
 export function chunkFile(path: string, content: string, options: ChunkOptions = {}): Chunk[] {
@@ -109,7 +128,7 @@ export function chunkFile(path: string, content: string, options: ChunkOptions =
   if (lines.at(-1) === '') lines.pop();
   if (lines.every((l) => l.trim() === '')) return [];
   const ext = extension(path);
-  const structural = BRACE_LANGUAGES.has(ext) ? braceSpans(lines) : INDENT_LANGUAGES.has(ext) ? indentSpans(lines) : [[0, lines.length - 1] as Span];
+  const structural = BRACE_LANGUAGES.has(ext) ? braceSpans(lines) : INDENT_LANGUAGES.has(ext) ? indentSpans(lines) : HEADING_LANGUAGES.has(ext) ? headingSpans(lines) : [[0, lines.length - 1] as Span];
   return merge(structural, mergeLines)
     .flatMap((span) => windows(span, maxLines, overlap))
     .map(([s, e]) => ({ startLine: s + 1, endLine: e + 1, text: lines.slice(s, e + 1).join('\n') }))

@@ -17,7 +17,7 @@ const LOCK_FILES = new Set(['package-lock.json', 'yarn.lock', 'pnpm-lock.yaml', 
 const CODE_EXTENSIONS = new Set([
   'js', 'jsx', 'mjs', 'cjs', 'ts', 'tsx', 'mts', 'cts', 'py', 'pyi', 'go', 'rs', 'java', 'kt', 'kts', 'scala', 'swift',
   'c', 'h', 'cc', 'cpp', 'cxx', 'hpp', 'hh', 'cs', 'php', 'rb', 'dart', 'lua', 'r', 'jl', 'ex', 'exs', 'erl', 'hs',
-  'ml', 'clj', 'sh', 'bash', 'zsh', 'sql', 'wgsl', 'glsl', 'zig', 'vue', 'svelte', 'html', 'css', 'scss', 'md',
+  'ml', 'clj', 'sh', 'bash', 'zsh', 'sql', 'wgsl', 'glsl', 'zig', 'vue', 'svelte', 'html', 'css', 'scss', 'md', 'mdx',
 ]);
 
 const LANGUAGES: Record<string, string> = {
@@ -26,7 +26,7 @@ const LANGUAGES: Record<string, string> = {
   swift: 'swift', c: 'c', h: 'c', cc: 'cpp', cpp: 'cpp', cxx: 'cpp', hpp: 'cpp', hh: 'cpp', cs: 'csharp', php: 'php', rb: 'ruby',
   dart: 'dart', lua: 'lua', r: 'r', jl: 'julia', ex: 'elixir', exs: 'elixir', erl: 'erlang', hs: 'haskell', ml: 'ocaml',
   clj: 'clojure', sh: 'shell', bash: 'shell', zsh: 'shell', sql: 'sql', wgsl: 'wgsl', glsl: 'glsl', zig: 'zig', vue: 'vue',
-  svelte: 'svelte', html: 'html', css: 'css', scss: 'scss', md: 'markdown',
+  svelte: 'svelte', html: 'html', css: 'css', scss: 'scss', md: 'markdown', mdx: 'markdown',
 };
 
 /** The language of a code file, from its extension ('' when unknown). */
