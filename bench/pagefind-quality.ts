@@ -52,7 +52,7 @@ document.body.dataset.ready = '1';
   try {
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${PORT}/search.html`);
-    await page.locator('body[data-ready]').waitFor();
+    await page.locator('body[data-ready]').waitFor({ state: 'attached' });
     for (const q of queries) {
       const keywords = q.query.toLowerCase().split(/[^\p{L}\p{N}_]+/u).filter((w) => w && !STOP_WORDS.has(w)).join(' ');
       for (const [form, text] of [['asWritten', q.query], ['keywords', keywords]] as const) {
