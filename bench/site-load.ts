@@ -28,7 +28,7 @@ import { chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { modelFingerprint } from '../src/node/model-fingerprint';
 import { writeSplitIndex } from '../src/node/split-index-folder';
-import { encodeIndex, type IndexData } from '../src/search/index-file';
+import { encodeIndex } from '../src/search/index-file';
 import { throttledServer, type ThrottledServer } from './throttled-server';
 import { writePages } from './pagefind-pages';
 import { replicated, validationIndex } from './validation-index';

@@ -5,7 +5,7 @@
  * are, and a Range request (the model loader reads a checkpoint's header so) gets its bytes. It counts what it sent (bytes on the wire, by kind of file) until `reset`. Never cached.
  */
 import { createReadStream, statSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
@@ -42,7 +42,7 @@ export async function throttledServer(root: string, port: number, network: { bit
       attempt();
     });
   let counts = { bytes: 0, requests: 0, byKind: {} as Record<string, number> };
-  const server = createServer(async (request, response) => {
+  const answer = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
     let file = normalize(join(root, path));
     if (!file.startsWith(root)) return void response.writeHead(403).end();
@@ -72,7 +72,8 @@ export async function throttledServer(root: string, port: number, network: { bit
       if (!response.write(chunk)) await new Promise((resolve) => response.once('drain', resolve));
     }
     response.end();
-  });
+  };
+  const server = createServer((request, response) => void answer(request, response).catch(() => response.destroy()));
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
     reset: () => (counts = { bytes: 0, requests: 0, byKind: {} }),
