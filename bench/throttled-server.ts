@@ -27,7 +27,8 @@ export async function throttledServer(root: string, port: number, network: { bit
   let allowance = 0;
   const waiting: (() => void)[] = [];
   const timer = setInterval(() => {
-    allowance = perTick;
+    // What a chunk overdrew is paid back first; unused allowance does not pile up into a burst.
+    allowance = Math.min(perTick, allowance + perTick);
     while (waiting.length && allowance > 0) waiting.shift()!();
   }, TICK_MS);
   /** Resolves when `bytes` may be sent. */
