@@ -47,7 +47,7 @@ export const MANIFEST_NAME = 'manifest.json';
 /** Chunk records (with texts) per record file: a page of results fetches at most this many files' worth. */
 export const RECORDS_PER_SHARD = 4;
 /** A term shard is closed once it holds about this many bytes of postings. */
-export const TERM_SHARD_BYTES = 16 * 1024;
+export const TERM_SHARD_BYTES = 8 * 1024;
 /** Chunks per vector slice file. */
 export const VECTOR_SLICE_ROWS = 16;
 /** Partitions probed per query unless the caller says otherwise (chosen by `npm run bench:split`). */
