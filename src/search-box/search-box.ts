@@ -88,9 +88,9 @@ export function mountSearchBox(host: HTMLElement, options: SearchBoxOptions): Se
     status.textContent = `Search is unavailable: ${(error as Error).message}`;
   };
 
-  const options_ = () => [...list.children] as HTMLLIElement[];
+  const resultItems = () => [...list.children] as HTMLLIElement[];
   const activate = (next: number) => {
-    const items = options_();
+    const items = resultItems();
     items[active]?.setAttribute('aria-selected', 'false');
     active = items.length === 0 ? -1 : (next + items.length) % items.length;
     if (active < 0) return input.removeAttribute('aria-activedescendant');
@@ -151,7 +151,7 @@ export function mountSearchBox(host: HTMLElement, options: SearchBoxOptions): Se
       activate(active + (event.key === 'ArrowDown' ? 1 : -1));
     } else if (event.key === 'Enter' && active >= 0) {
       event.preventDefault();
-      options_()[active].querySelector('a')?.click();
+      resultItems()[active].querySelector('a')?.click();
     } else if (event.key === 'Escape') {
       input.value = '';
       void search('');
