@@ -95,13 +95,13 @@ async function chooseBackend(checkpoint: OpenCheckpoint, device: DeviceChoice, o
       throw error;
     }
   };
+  const reference = async (reason: string): Promise<Choice> => ({ backend: new ReferenceModel(await readAllWeights(checkpoint)), reason });
   if (device === 'reference') {
     if (options.dtype === 'int8') throw new InputError('the reference device computes exactly; dtype int8 is for the webgpu and cpu devices');
-    return { backend: new ReferenceModel(await readAllWeights(checkpoint)), reason: 'the TypeScript reference was requested' };
+    return reference('the TypeScript reference was requested');
   }
   if (device === 'cpu') return cpu('the CPU was requested');
   if (device === 'webgpu') return webgpu(await acquireGpu(options.gpu), 'WebGPU was requested');
-  const reference = async (reason: string): Promise<Choice> => ({ backend: new ReferenceModel(await readAllWeights(checkpoint)), reason });
   let gpu: GpuContext | undefined;
   try {
     gpu = await acquireGpu(options.gpu);
@@ -114,10 +114,10 @@ async function chooseBackend(checkpoint: OpenCheckpoint, device: DeviceChoice, o
         return await cpu(noGpu);
       } catch (missing) {
         if (!(missing instanceof MissingPackageError)) throw missing;
-        return { backend: new ReferenceModel(await readAllWeights(checkpoint)), reason: `${noGpu} and ${missing.message}: the TypeScript reference` };
+        return reference(`${noGpu} and ${missing.message}: the TypeScript reference`);
       }
     }
-    return { backend: new ReferenceModel(await readAllWeights(checkpoint)), reason: `${noGpu} and no onnxruntime: the TypeScript reference` };
+    return reference(`${noGpu} and no onnxruntime: the TypeScript reference`);
   }
   if (gpu.isFallbackAdapter && options.cpuFallback === 'reference') {
     gpu.destroy();

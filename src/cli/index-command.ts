@@ -24,7 +24,7 @@ import { checkSplitFolder, writeSplitIndex } from '../node/split-index-folder';
 import { modelFingerprint } from '../node/model-fingerprint';
 import { readIndexFile } from '../node/read-index';
 import { CHUNKER_VERSION, DEFAULT_CHUNK_OPTIONS } from '../search/chunker';
-import { fileChunkRanges, mergeIndexData } from '../search/index-build';
+import { fileChunkRanges, floatVectors, mergeIndexData } from '../search/index-build';
 import { encodeIndex, type IndexData, type IndexHeader } from '../search/index-file';
 import { indexPathProblem } from '../search/index-trust';
 import { MANIFEST_NAME } from '../search/split-index';
@@ -112,16 +112,8 @@ function previousIndexStore(previous: IndexData | undefined, header: IndexHeader
   if (previous && (previous.model.fingerprint !== header.model.fingerprint || JSON.stringify(previous.chunker) !== JSON.stringify(header.chunker))) {
     log('c2llm: --update: the existing index was made with another model or chunker; embedding everything');
   } else if (previous) {
-    const { dim } = previous;
     const ranges = fileChunkRanges(previous);
-    previous.files.forEach((f, i) => {
-      const { from, to } = ranges[i];
-      const vectors = new Float32Array((to - from) * dim);
-      for (let id = from; id < to; id++) {
-        for (let d = 0; d < dim; d++) vectors[(id - from) * dim + d] = previous.vectors[id * dim + d] * previous.scales[id];
-      }
-      byHash.set(f.hash, vectors);
-    });
+    previous.files.forEach((f, i) => byHash.set(f.hash, floatVectors(previous, ranges[i].from, ranges[i].to)));
   }
   return {
     getFile: async (_model, hash) => (byHash.has(hash) ? { chunks: [], vectors: byHash.get(hash)! } : undefined),

@@ -4,6 +4,7 @@
  * textContent, so a file name is never parsed as HTML.
  */
 import { MAX_FILE_BYTES, summariseSkipped, type SkipReason } from '../search/corpus';
+import { plural } from '../text/plural';
 
 const WHY: Record<SkipReason, string> = {
   folder: 'dependency, VCS or build folder',
@@ -15,11 +16,6 @@ const WHY: Record<SkipReason, string> = {
   unreadable: 'could not be read (moved or deleted?)',
   'unusual name': 'a name with control characters',
 };
-
-/** `count` and `noun`, plural unless the count is 1. */
-export function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
 
 /** Fills `details` (its summary, then a list) and returns the number of files skipped (folders aside). */
 export function renderSkipped(details: HTMLDetailsElement, skipped: ReadonlyMap<string, SkipReason>): number {

@@ -8,7 +8,7 @@ import { CheckpointError } from '../errors';
 import { DTYPE_BYTES, widenToF32, type DType, type FloatDType } from '../tensor/dtype';
 import { quantizeRows } from '../tensor/quantize';
 import type { RawTensor } from '../tensor/safetensors';
-import { concat, tensorValues } from '../tensor/tensor-values';
+import { bytesOf, concat, tensorValues } from '../tensor/tensor-values';
 
 export interface WeightPart {
   readonly buffer: GPUBuffer;
@@ -38,10 +38,6 @@ export function rowsPerPart(cols: number, dtype: DType, maxBindingBytes: number,
   return rows;
 }
 
-function f32Bytes(values: Float32Array): Uint8Array {
-  return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-}
-
 /**
  * How several tensors become one matrix: `stacked` puts them one after another (q|k|v); `interleaved`
  * alternates their rows (gate0, up0, gate1, up1, ...), so that one matmul tile holds both halves of a
@@ -69,7 +65,7 @@ export function uploadMatrix(device: GPUDevice, label: string, tensors: readonly
   const cols = tensors[0].shape[tensors[0].shape.length - 1];
   const sameDtype = tensors.every((t) => t.dtype === tensors[0].dtype);
   const sourceDtype: DType = sameDtype ? tensors[0].dtype : 'F32';
-  const sources = tensors.map((t) => (sameDtype ? t.bytes : f32Bytes(tensorValues(t))));
+  const sources = tensors.map((t) => (sameDtype ? t.bytes : bytesOf(tensorValues(t))));
   const sourceRowBytes = cols * DTYPE_BYTES[sourceDtype];
   const sourceRows = sources.map((s) => s.byteLength / sourceRowBytes);
   if (layout === 'interleaved' && sourceRows.some((r) => r !== sourceRows[0])) throw new CheckpointError(label, `interleaved tensors must have the same number of rows, got ${sourceRows}`);
@@ -126,7 +122,7 @@ export function uploadVector(device: GPUDevice, label: string, tensors: readonly
 
 export function uploadF32(device: GPUDevice, label: string, values: Float32Array | Uint32Array, usage: GPUBufferUsageFlags): GPUBuffer {
   const buffer = device.createBuffer({ label, size: vec4Aligned(values.byteLength), usage, mappedAtCreation: true });
-  new Uint8Array(buffer.getMappedRange()).set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+  new Uint8Array(buffer.getMappedRange()).set(bytesOf(values));
   buffer.unmap();
   return buffer;
 }

@@ -10,7 +10,7 @@ import { INT8_SCALE_SUFFIX } from './checkpoint';
 import { DTYPE_BYTES } from '../tensor/dtype';
 import { quantizeRows } from '../tensor/quantize';
 import type { RawTensor, TensorEntry } from '../tensor/safetensors';
-import { tensorValues } from '../tensor/tensor-values';
+import { bytesOf, tensorValues } from '../tensor/tensor-values';
 
 /** Marks the layout in config.json (Hugging Face's field for how a checkpoint is quantized). */
 export const INT8_QUANTIZATION_CONFIG = { quant_method: 'c2llm-int8', weights: `symmetric int8, one F32 scale per row in "<name>${INT8_SCALE_SUFFIX}"` };
@@ -19,10 +19,6 @@ export interface TensorToWrite extends TensorEntry {
   readonly byteLength: number;
   /** The tensor's bytes, computed when asked (one matrix at a time is quantized). */
   bytes(): Uint8Array;
-}
-
-function asBytes(values: Int8Array | Float32Array): Uint8Array {
-  return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
 }
 
 /** Every tensor the model uses, embedding table first, then layer by layer, then the final norm and the PMA head. */
@@ -43,12 +39,12 @@ export function int8Tensors(checkpoint: Checkpoint): TensorToWrite[] {
     const matrix = () => {
       const { q, scales } = quantize();
       scalesOfLastQuantization = scales;
-      return q instanceof Uint8Array ? q : asBytes(q);
+      return q instanceof Uint8Array ? q : bytesOf(q);
     };
     const scales = () => {
       const values = scalesOfLastQuantization ?? quantize().scales;
       scalesOfLastQuantization = undefined;
-      return asBytes(values);
+      return bytesOf(values);
     };
     return [
       { name: t.name, dtype: 'I8', shape: [rows, cols], byteLength: size('I8', [rows, cols]), bytes: matrix },

@@ -12,6 +12,7 @@
  * announces the result count. Styles are the site's to override through CSS custom properties
  * (--c2s-*, search-box-style.ts). Every text from the index reaches the page through textContent.
  */
+import { plural } from '../text/plural';
 import { createEmbedder } from '../worker/client';
 import type { CodeSearchResult, LoadedIndex, TextEmbedder } from '../worker/text-embedder';
 import { excerpt } from './excerpt';
@@ -121,7 +122,7 @@ export function mountSearchBox(host: HTMLElement, options: SearchBoxOptions): Se
       }),
     );
     input.setAttribute('aria-expanded', String(results.length > 0));
-    status.textContent = query.trim() === '' ? '' : results.length === 0 ? 'No results' : `${results.length} result${results.length === 1 ? '' : 's'}`;
+    status.textContent = query.trim() === '' ? '' : results.length === 0 ? 'No results' : plural(results.length, 'result');
   };
 
   const search = async (query: string) => {

@@ -8,7 +8,7 @@ import { IndexFileError } from '../errors';
 import { Bm25Index } from './bm25';
 import { denseRanking } from './dense-ranking';
 import { DenseScorer } from './dense-scorer';
-import { decodeIndex, type IndexData } from './index-file';
+import { decodeIndex, languagesOf, type IndexData } from './index-file';
 import { rankScores, type SearchMode } from './ranking';
 
 export interface CodeSearchResult {
@@ -41,6 +41,15 @@ export class CodeIndex {
   /** The model the index was made with (only ever compared with the one loaded). */
   get model(): IndexData['model'] {
     return this.data.model;
+  }
+
+  get files(): number {
+    return this.data.files.length;
+  }
+
+  /** The languages of its files, sorted. */
+  get languages(): readonly string[] {
+    return languagesOf(this.data.files);
   }
 
   /** Whether dense scores came from the WASM SIMD kernel (else a plain loop); known after the first search. */

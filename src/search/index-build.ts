@@ -22,6 +22,16 @@ export function quantizeVector(v: Float32Array, out: Int8Array): number {
   return scale;
 }
 
+/** Chunks `from` .. `to` - 1 of an index as f32 vectors (scale x int8 values), row after row. */
+export function floatVectors(data: Pick<IndexData, 'dim' | 'vectors' | 'scales'>, from = 0, to = data.scales.length): Float32Array {
+  const { dim } = data;
+  const out = new Float32Array((to - from) * dim);
+  for (let id = from; id < to; id++) {
+    for (let d = 0; d < dim; d++) out[(id - from) * dim + d] = data.vectors[id * dim + d] * data.scales[id];
+  }
+  return out;
+}
+
 /** What BM25 reads of a chunk: its path and its text, so that file names are words too. */
 function lexicalText(path: string, text: string): string {
   return `${path}\n${text}`;

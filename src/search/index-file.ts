@@ -32,6 +32,7 @@
  */
 import { IndexFileError } from '../errors';
 import { CONTROL } from '../text/control-characters';
+import { bytesOf } from '../tensor/tensor-values';
 import { indexPathProblem } from './index-trust';
 
 export const INDEX_MAGIC = 'C2LLMIDX';
@@ -91,19 +92,18 @@ const align8 = (n: number) => Math.ceil(n / 8) * 8;
 const utf8 = new TextEncoder();
 
 function sectionBytes(data: IndexData): Map<SectionName, Uint8Array> {
-  const view = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   const chunkWords = new Uint32Array(data.chunks.length * 3);
   data.chunks.forEach((c, i) => chunkWords.set([c.file, c.startLine, c.endLine], i * 3));
   const sections = new Map<SectionName, Uint8Array>([
-    ['vectors', view(data.vectors)],
-    ['scales', view(data.scales)],
-    ['chunks', view(chunkWords)],
+    ['vectors', bytesOf(data.vectors)],
+    ['scales', bytesOf(data.scales)],
+    ['chunks', bytesOf(chunkWords)],
     ['files', utf8.encode(JSON.stringify(data.files.map(({ path, language, hash }) => ({ path, language, hash }))))],
     ['terms', utf8.encode(JSON.stringify(data.terms))],
-    ['postingStarts', view(data.postingStarts)],
-    ['postingDocs', view(data.postingDocs)],
-    ['postingFreqs', view(data.postingFreqs)],
-    ['chunkLengths', view(data.chunkLengths)],
+    ['postingStarts', bytesOf(data.postingStarts)],
+    ['postingDocs', bytesOf(data.postingDocs)],
+    ['postingFreqs', bytesOf(data.postingFreqs)],
+    ['chunkLengths', bytesOf(data.chunkLengths)],
   ]);
   if (data.texts) sections.set('texts', utf8.encode(JSON.stringify(data.texts)));
   return sections;
@@ -141,6 +141,9 @@ export function encodeIndex(data: IndexData): Uint8Array {
   for (const [name, bytes] of sections) out.set(bytes, dataStart + layout[name].offset);
   return out;
 }
+
+/** The languages of an index's files, each once, sorted (what a search box offers to filter by). */
+export const languagesOf = (files: readonly IndexedFile[]): string[] => [...new Set(files.map((f) => f.language))].sort();
 
 type Fail = (detail: string) => never;
 

@@ -42,6 +42,21 @@ export const EXACT_LEXICAL = 50;
 /** Where a split index's files come from: a file's bytes by name (fetch beside the manifest's URL, or a folder). */
 export type PartFetcher = (name: string) => Promise<Uint8Array>;
 
+/**
+ * The last place in `sorted` holding a value <= `value`, -1 where there is none: a chunk's partition
+ * (from the partitions' first ids; an empty partition's start is its successor's, which wins) or a
+ * word's term shard (from the shards' first terms).
+ */
+function lastAtMost<T extends number | string>(sorted: readonly T[], value: T): number {
+  let [low, high] = [-1, sorted.length - 1];
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (sorted[mid] <= value) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}
+
 /** Dot products of `query` with each row of an int8 vector block. */
 function blockScores(block: VectorBlock, query: Float32Array): Float32Array {
   const dim = query.length;
@@ -97,6 +112,15 @@ export class SplitCodeIndex {
     return this.manifest.model;
   }
 
+  get files(): number {
+    return this.manifest.counts.files;
+  }
+
+  /** The languages of its files, sorted. */
+  get languages(): readonly string[] {
+    return this.manifest.languages;
+  }
+
   /** A part, fetched and decoded once (a failed fetch is forgotten, so the next query tries again). */
   private part<T>(file: string, decode: (path: string, bytes: Uint8Array) => T): Promise<T> {
     let pending = this.parts.get(file) as Promise<T> | undefined;
@@ -130,17 +154,8 @@ export class SplitCodeIndex {
       const block = await this.part(vectorSliceName(m, slice), (path, bytes) => decodeVectorSlice(path, bytes, m, slice));
       blockScores(block, query).forEach((score, r) => exact.set(slice * rows + r, score));
     }));
-    const partitionOf = (id: number) => {
-      let [low, high] = [0, starts.length - 2];
-      while (low < high) {
-        const mid = (low + high + 1) >> 1;
-        if (starts[mid] <= id) low = mid;
-        else high = mid - 1;
-      }
-      return low;
-    };
     const estimate = (id: number) => {
-      const p = partitionOf(id);
+      const p = lastAtMost(starts, id);
       return Math.min(lowest, this.centroids.cohesion[p] * centroidScores[p]);
     };
     return {
@@ -154,16 +169,7 @@ export class SplitCodeIndex {
     const m = this.manifest;
     const n = m.counts.chunks;
     const words = [...new Set(lexicalTokens(text))];
-    const shardOf = (word: string) => {
-      let [low, high] = [0, m.terms.firsts.length - 1];
-      while (low < high) {
-        const mid = (low + high + 1) >> 1;
-        if (m.terms.firsts[mid] <= word) low = mid;
-        else high = mid - 1;
-      }
-      return m.terms.firsts[low] <= word ? low : -1;
-    };
-    const shards = [...new Set(words.map(shardOf).filter((s) => s >= 0))];
+    const shards = [...new Set(words.map((word) => lastAtMost(m.terms.firsts, word)).filter((s) => s >= 0))];
     const loaded = await Promise.all(shards.map((s) => this.part(termShardName(m, s), (path, bytes) => decodeTermShard(path, bytes, m, s))));
     const postings = new Map<string, TermPostings>();
     loaded.forEach((shard) => shard.forEach((list, term) => postings.set(term, list)));

@@ -35,8 +35,10 @@
  */
 import { IndexFileError } from '../errors';
 import { BM25_B, BM25_K1 } from './bm25';
+import { bytesOf } from '../tensor/tensor-values';
+import { floatVectors, quantizeVector } from './index-build';
 import type { IndexData, IndexHeader } from './index-file';
-import { checkUnitVectors, readIndexHeader } from './index-file';
+import { checkUnitVectors, languagesOf, readIndexHeader } from './index-file';
 import { indexPathProblem } from './index-trust';
 import { kmeans } from './kmeans';
 import { CONTROL } from '../text/control-characters';
@@ -115,8 +117,14 @@ export const weightOf = (byte: number) => (byte * (BM25_K1 + 1)) / 255;
 
 const utf8 = new TextEncoder();
 
-function vectorBlock(rows: number, scales: Float32Array, values: Int8Array): Uint8Array[] {
-  return [new Uint8Array(Uint32Array.of(rows).buffer), new Uint8Array(scales.buffer, scales.byteOffset, scales.byteLength), new Uint8Array(values.buffer, values.byteOffset, values.byteLength)];
+/** A vector block's bytes: u32 rows, f32 scales, i8 values. */
+function encodeBlock(scales: Float32Array, values: Int8Array): Uint8Array {
+  return concat([bytesOf(Uint32Array.of(scales.length)), bytesOf(scales), bytesOf(values)]);
+}
+
+/** `items` cut into runs of `size`, in order. */
+function runsOf<T>(items: readonly T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 }
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {
@@ -152,20 +160,25 @@ export function splitIndex(data: IndexData): { manifest: SplitManifest; files: M
     files.set(`${prefix}-${hash}${suffix}`, bytes);
     return hash;
   };
+  /** Files under one hash of all their contents, `${prefix}${i}-${hash}${suffix}`. */
+  const addGroup = (prefix: string, suffix: string, group: readonly Uint8Array[]): string => {
+    const hash = contentHash(concat(group));
+    group.forEach((bytes, i) => files.set(`${prefix}${i}-${hash}${suffix}`, bytes));
+    return hash;
+  };
+  /** The vector block of chunks `ids` (the one file's ids). */
+  const blockOf = (ids: readonly number[]): Uint8Array => {
+    const values = new Int8Array(ids.length * dim);
+    ids.forEach((id, r) => values.set(data.vectors.subarray(id * dim, (id + 1) * dim), r * dim));
+    return encodeBlock(Float32Array.from(ids, (id) => data.scales[id]), values);
+  };
 
   // Dense: k-means partitions of the chunk vectors (as f32), the centroids in int8 like the vectors.
-  const f32 = new Float32Array(n * dim);
-  for (let i = 0; i < n * dim; i++) f32[i] = data.vectors[i] * data.scales[Math.floor(i / dim)];
+  const f32 = floatVectors(data);
   const count = n === 0 ? 0 : partitionCount(n);
   const { centroids, assignment } = count ? kmeans(f32, dim, count) : { centroids: new Float32Array(0), assignment: new Uint32Array(0) };
-  const centroidScales = new Float32Array(count);
   const centroidValues = new Int8Array(count * dim);
-  for (let c = 0; c < count; c++) {
-    const row = centroids.subarray(c * dim, (c + 1) * dim);
-    const scale = Math.max(...row.map(Math.abs)) / 127 || 1 / 127;
-    centroidScales[c] = scale;
-    row.forEach((x, d) => (centroidValues[c * dim + d] = Math.round(x / scale)));
-  }
+  const centroidScales = Float32Array.from({ length: count }, (_, c) => quantizeVector(centroids.subarray(c * dim, (c + 1) * dim), centroidValues.subarray(c * dim, (c + 1) * dim)));
   const members: number[][] = Array.from({ length: count }, () => []);
   assignment.forEach((c, row) => members[c].push(row));
   const cohesion = Float32Array.from(members, (rows) => {
@@ -173,28 +186,15 @@ export function splitIndex(data: IndexData): { manifest: SplitManifest; files: M
     for (const row of rows) for (let d = 0; d < dim; d++) mean[d] += f32[row * dim + d] / rows.length;
     return Math.hypot(...mean);
   });
-  const centroidsHash = add('centroids', '.bin', concat([...vectorBlock(count, centroidScales, centroidValues), new Uint8Array(cohesion.buffer)]));
+  const centroidsHash = add('centroids', '.bin', concat([encodeBlock(centroidScales, centroidValues), bytesOf(cohesion)]));
   // Chunks renumbered partition by partition: `order[newId]` is the one file's id.
   const order = members.flat();
   const starts = [0];
   members.forEach((rows) => starts.push(starts.at(-1)! + rows.length));
   const newId = new Uint32Array(n);
   order.forEach((old, id) => (newId[old] = id));
-  const partitionHashes = members.map((ids, i) => {
-    const values = new Int8Array(ids.length * dim);
-    ids.forEach((id, r) => values.set(data.vectors.subarray(id * dim, (id + 1) * dim), r * dim));
-    return add(`p${i}`, '.bin', concat(vectorBlock(ids.length, Float32Array.from(ids, (id) => data.scales[id]), values)));
-  });
-
-  const slices: Uint8Array[] = [];
-  for (let from = 0; from < n; from += VECTOR_SLICE_ROWS) {
-    const ids = order.slice(from, from + VECTOR_SLICE_ROWS);
-    const values = new Int8Array(ids.length * dim);
-    ids.forEach((id, r) => values.set(data.vectors.subarray(id * dim, (id + 1) * dim), r * dim));
-    slices.push(concat(vectorBlock(ids.length, Float32Array.from(ids, (id) => data.scales[id]), values)));
-  }
-  const slicesHash = contentHash(concat(slices));
-  slices.forEach((bytes, i) => files.set(`v${i}-${slicesHash}.bin`, bytes));
+  const partitionHashes = members.map((ids, i) => add(`p${i}`, '.bin', blockOf(ids)));
+  const slicesHash = addGroup('v', '.bin', runsOf(order, VECTOR_SLICE_ROWS).map(blockOf));
 
   // Lexical: terms in order, cut into shards of about TERM_SHARD_BYTES.
   const averageLength = data.chunkLengths.reduce((a, b) => a + b, 0) / Math.max(1, n) || 1;
@@ -204,7 +204,7 @@ export function splitIndex(data: IndexData): { manifest: SplitManifest; files: M
   const closeShard = () => {
     if (shard.terms.length === 0) return;
     const json = utf8.encode(JSON.stringify(shard.terms));
-    termHashes.push(add(`t${firsts.length}`, '.bin', concat([new Uint8Array(Uint32Array.of(json.byteLength).buffer), json, Uint8Array.from(shard.bytes)])));
+    termHashes.push(add(`t${firsts.length}`, '.bin', concat([bytesOf(Uint32Array.of(json.byteLength)), json, Uint8Array.from(shard.bytes)])));
     firsts.push(shard.terms[0][0]);
     shard = { terms: [], bytes: [] };
   };
@@ -219,17 +219,12 @@ export function splitIndex(data: IndexData): { manifest: SplitManifest; files: M
   closeShard();
 
   // Records: what a result shows, RECORDS_PER_SHARD chunks a file.
-  const recordFiles: Uint8Array[] = [];
-  for (let from = 0; from < n; from += RECORDS_PER_SHARD) {
-    const views = order.slice(from, from + RECORDS_PER_SHARD).map((id): ChunkView => {
-      const c = data.chunks[id];
-      const file = data.files[c.file];
-      return { path: file.path, language: file.language, startLine: c.startLine, endLine: c.endLine, ...(data.texts ? { text: data.texts[id] } : {}) };
-    });
-    recordFiles.push(utf8.encode(JSON.stringify(views)));
-  }
-  const recordsHash = contentHash(concat(recordFiles));
-  recordFiles.forEach((bytes, i) => files.set(`r${i}-${recordsHash}.json`, bytes));
+  const view = (id: number): ChunkView => {
+    const c = data.chunks[id];
+    const file = data.files[c.file];
+    return { path: file.path, language: file.language, startLine: c.startLine, endLine: c.endLine, ...(data.texts ? { text: data.texts[id] } : {}) };
+  };
+  const recordsHash = addGroup('r', '.json', runsOf(order, RECORDS_PER_SHARD).map((ids) => utf8.encode(JSON.stringify(ids.map(view)))));
 
   const manifest: SplitManifest = {
     model: data.model,
@@ -237,7 +232,7 @@ export function splitIndex(data: IndexData): { manifest: SplitManifest; files: M
     chunker: data.chunker,
     counts: { files: data.files.length, chunks: n, terms: data.terms.length },
     hasTexts: data.texts !== undefined,
-    languages: [...new Set(data.files.map((f) => f.language))].sort(),
+    languages: languagesOf(data.files),
     averageLength,
     centroids: centroidsHash,
     partitions: { starts, hashes: partitionHashes.join(''), probes: Math.min(DEFAULT_PROBES, count) },

@@ -26,6 +26,11 @@ export function rowValues(t: RawTensor, row: number): Float32Array {
   return Float32Array.from(new Int8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), (v) => v * scale);
 }
 
+/** A typed array's bytes, as a view (no copy). */
+export function bytesOf(values: ArrayBufferView): Uint8Array {
+  return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+}
+
 /** The arrays one after another in one Float32Array. */
 export function concat(arrays: readonly Float32Array[]): Float32Array {
   const out = new Float32Array(arrays.reduce((n, a) => n + a.length, 0));

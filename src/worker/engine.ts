@@ -125,8 +125,7 @@ export class Engine {
     requireSameModel(name, index.model, { fingerprint: this.fingerprint, name: `the one loaded (${this.ready().model.source})` });
     const handle = this.nextIndex++;
     this.indexes.set(handle, index);
-    const [files, languages] = index instanceof SplitCodeIndex ? [index.manifest.counts.files, index.manifest.languages] : [index.data.files.length, [...new Set(index.data.files.map((f) => f.language))].sort()];
-    return { handle, chunks: index.size, files, model: index.model.id, languages: [...languages] };
+    return { handle, chunks: index.size, files: index.files, model: index.model.id, languages: [...index.languages] };
   }
 
   /** Ranks an index's chunks for a query, embedded here as a query (mode dense or hybrid). */
