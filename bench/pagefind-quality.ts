@@ -16,7 +16,7 @@ import { chromium } from 'playwright-core';
 import { hitRanks, readQueries } from '../eval/code-search';
 import { readIndexFile } from '../src/node/read-index';
 import type { CodeSearchResult } from '../src/search/code-index';
-import { writePages } from './pagefind-pages';
+import { pagefindSearch, writePages, writePagefindSearchPage } from './pagefind-pages';
 import { throttledServer } from './throttled-server';
 
 const WORK = resolve('.bench/pagefind-quality');
@@ -34,16 +34,7 @@ async function main(): Promise<void> {
     writePages(await readIndexFile(join(INDEXES, `${id}.c2idx`)), join(WORK, id));
     execFileSync(PAGEFIND, ['--site', join(WORK, id), '--silent'], { stdio: 'inherit' });
   }
-  writeFileSync(join(WORK, 'search.html'), `<!doctype html><html><body><script type="module">
-window.search = async (site, query) => {
-  const pagefind = await import(\`/\${site}/pagefind/pagefind.js\`);
-  await pagefind.options({ basePath: \`/\${site}/pagefind/\` });
-  const found = await pagefind.search(query);
-  return Promise.all(found.results.slice(0, 10).map(async (r) => (await r.data()).url));
-};
-document.body.dataset.ready = '1';
-</script></body></html>
-`);
+  writePagefindSearchPage(join(WORK, 'search.html'));
   const server = await throttledServer(WORK, PORT, { bitsPerSecond: 1e12, latencyMs: 0 });
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
   const queries = readQueries(QUERIES);
@@ -52,11 +43,10 @@ document.body.dataset.ready = '1';
   try {
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${PORT}/search.html`);
-    await page.locator('body[data-ready]').waitFor({ state: 'attached' });
     for (const q of queries) {
       const keywords = q.query.toLowerCase().split(/[^\p{L}\p{N}_]+/u).filter((w) => w && !STOP_WORDS.has(w)).join(' ');
       for (const [form, text] of [['asWritten', q.query], ['keywords', keywords]] as const) {
-        const urls = await page.evaluate(([site, query]) => (window as unknown as { search(s: string, q: string): Promise<string[]> }).search(site, query), [q.codebase, text] as const);
+        const urls = await pagefindSearch(page, q.codebase, text);
         if (urls.length === 0) empty[form]++;
         const results = urls.map((url): CodeSearchResult => ({ path: decodeURIComponent(url.replace(`/${q.codebase}/`, '').replace(/\.html$/, '')), language: '', startLine: 0, endLine: 0, score: 0 }));
         ranks[form].push(hitRanks(q, results).file);

@@ -30,7 +30,7 @@ import { modelFingerprint } from '../src/node/model-fingerprint';
 import { writeSplitIndex } from '../src/node/split-index-folder';
 import { encodeIndex } from '../src/search/index-file';
 import { throttledServer, type ThrottledServer } from './throttled-server';
-import { writePages } from './pagefind-pages';
+import { pagefindSearch, writePages, writePagefindSearchPage } from './pagefind-pages';
 import { replicated, validationIndex } from './validation-index';
 
 const { values } = parseArgs({ options: { sizes: { type: 'string', default: '10000,100000' } } });
@@ -43,7 +43,7 @@ const KEYWORDS = 'closest flag name';
 const PORT = 4197;
 const THROTTLE = { bitsPerSecond: 10e6, latencyMs: 40 };
 
-/** The site: a page with the box (index chosen by ?index=), Pagefind's page, the model, the indexes and the HTML pages. */
+/** The site: a page with the box (index chosen by ?index=), Pagefind's search page and the model (the indexes and HTML pages come later). */
 function writeSite(root: string): void {
   mkdirSync(join(root, 'public', 'models'), { recursive: true });
   cpSync(MODEL, join(root, 'public', 'models', 'c2llm-nano-int8'), { recursive: true });
@@ -56,21 +56,7 @@ box.setAttribute('model', 'models/c2llm-nano-int8/');
 document.body.append(box);
 </script></body></html>
 `);
-  writeFileSync(join(root, 'public', 'pagefind.html'), `<!doctype html><html><body><input aria-label="Search"><ol id="results"></ol>
-<script type="module">
-const base = new URLSearchParams(location.search).get('site');
-const pagefind = await import(\`/\${base}/pagefind/pagefind.js\`);
-await pagefind.options({ basePath: \`/\${base}/pagefind/\` });
-await pagefind.init();
-window.pagefindSearch = async (query) => {
-  const found = await pagefind.search(query);
-  const data = await Promise.all(found.results.slice(0, 10).map((r) => r.data()));
-  document.getElementById('results').replaceChildren(...data.map((d) => Object.assign(document.createElement('li'), { textContent: d.url })));
-  return data.map((d) => d.url);
-};
-document.querySelector('input').dataset.ready = '1';
-</script></body></html>
-`);
+  writePagefindSearchPage(join(root, 'public', 'pagefind.html'));
 }
 
 interface Load {
@@ -127,11 +113,7 @@ async function main(): Promise<void> {
         const base = `http://127.0.0.1:${PORT}`;
         const load =
           layout.startsWith('pagefind')
-            ? await measure(server, page, `${base}/pagefind.html?site=pages-${size}`, async () => {
-                await page.locator('input[data-ready]').waitFor({ timeout: 300_000 });
-                const urls = await page.evaluate((q) => (window as unknown as { pagefindSearch(q: string): Promise<string[]> }).pagefindSearch(q), layout === 'pagefind' ? QUERY : KEYWORDS);
-                return urls[0] ?? '(no result)';
-              })
+            ? await measure(server, page, `${base}/pagefind.html`, async () => (await pagefindSearch(page, `pages-${size}`, layout === 'pagefind' ? QUERY : KEYWORDS))[0] ?? '(no result)')
             : await measure(server, page, `${base}/?index=${layout === 'split' ? `code-${size}/` : `code-${size}.c2idx`}`, () => searchBox(page));
         const row = { size, layout, ...load, mb: +(load.bytes / 1e6).toFixed(2) };
         console.error(JSON.stringify(row));
