@@ -1,10 +1,12 @@
 /**
  * Dense search: the WASM SIMD kernels against the plain loops (int8 scores of every row and of chosen
  * rows, sign bits, sign-bit distances; exact integers, so equality), the shortlist's selection against
- * a sort, and the two-stage ranking of a large index against exact f32 search.
+ * a sort, the two-stage ranking of a large index against exact f32 search, and the block scorer (a split
+ * index's blocks, added one by one) against one scorer over all the rows.
  */
 import { describe, expect, test } from 'vitest';
 import { denseRanking, EXHAUSTIVE_UP_TO, nearestRows, shortlistSize } from '../src/search/dense-ranking';
+import { BlockScorer } from '../src/search/block-scorer';
 import { DenseScorer } from '../src/search/dense-scorer';
 import { everyScore } from '../src/search/dense-ranking';
 import { quantizeVector } from '../src/search/index-build';
@@ -45,6 +47,28 @@ describe('dense scorer', () => {
       expect(() => simd.scoreRows(query, Uint32Array.of(0, n)), `dim ${dim}`).toThrow(`row ${n} is not in an index of ${n} rows`);
       expect(() => simd.scoreRows(query, new Uint32Array(n + 1)), `dim ${dim}`).toThrow(`${n + 1} rows asked of an index of ${n}`);
       expect(simd.signDistances(query), `dim ${dim} signDistances`).toEqual(loops.signDistances(query));
+    }
+  });
+
+  test('blocks added one by one score exactly as one scorer over all their rows, in WASM and in the plain loops', () => {
+    const rand = random(7);
+    for (const dim of [256, 144, 40]) {
+      const sizes = [1, 16, 300, 7, 1000];
+      const blocks = sizes.map((rows) => ({ rows, ...randomRows(rows, dim, rand) })).map(({ rows, vectors, scales }) => ({ rows, values: vectors, scales }));
+      const whole = new DenseScorer(Int8Array.from(blocks.flatMap((b) => [...b.values])), Float32Array.from(blocks.flatMap((b) => [...b.scales])), dim);
+      const query = new Float32Array(dim).map(() => rand() * 2 - 1);
+      const expected = whole.scoreAll(query);
+      for (const simd of [true, false]) {
+        const scorer = new BlockScorer(dim, { simd });
+        expect(scorer.usesSimd, `dim ${dim}`).toBe(simd && dim % 16 === 0);
+        const added = blocks.map((b) => scorer.add(b));
+        const order = [4, 0, 2, 1, 3];
+        const scored = scorer.score(query, order.map((i) => added[i]));
+        const starts = sizes.map((_, i) => sizes.slice(0, i).reduce((a, b) => a + b, 0));
+        order.forEach((b, i) => expect(scored[i], `dim ${dim} simd ${simd} block ${b}`).toEqual(expected.subarray(starts[b], starts[b] + sizes[b])));
+        const other = query.map((x) => -x);
+        expect(scorer.score(other, [added[2]])[0], 'a second query').toEqual(whole.scoreAll(other).subarray(starts[2], starts[2] + sizes[2]));
+      }
     }
   });
 

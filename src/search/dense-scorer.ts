@@ -25,6 +25,15 @@ function packSigns(values: ArrayLike<number>, from: number, dim: number, out: Ui
   for (let d = 0; d < dim; d++) if (values[from + d] < 0) out[at + (d >> 3)] |= 1 << (d & 7);
 }
 
+/** `query` quantized to int16 into `out` (scale max|q| / 32767); returns the scale. */
+export function quantizeQuery(query: Float32Array, out: Int16Array): number {
+  let max = 0;
+  for (let d = 0; d < out.length; d++) max = Math.max(max, Math.abs(query[d]));
+  const scale = max / 32767;
+  for (let d = 0; d < out.length; d++) out[d] = scale > 0 ? Math.round(query[d] / scale) : 0;
+  return scale;
+}
+
 export class DenseScorer {
   private readonly kernels?: SearchKernels;
   /** Byte offsets in the kernels' memory. */
@@ -149,10 +158,7 @@ export class DenseScorer {
 
   /** Quantizes `query` to int16 (into the kernels' memory too) and returns its scale. */
   private setQuery(query: Float32Array): number {
-    let max = 0;
-    for (let d = 0; d < this.dim; d++) max = Math.max(max, Math.abs(query[d]));
-    const scale = max / 32767;
-    for (let d = 0; d < this.dim; d++) this.query[d] = scale > 0 ? Math.round(query[d] / scale) : 0;
+    const scale = quantizeQuery(query, this.query);
     if (this.kernels) new Int16Array(this.kernels.memory.buffer, this.at.query, this.dim).set(this.query);
     return scale;
   }

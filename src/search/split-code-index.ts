@@ -1,17 +1,20 @@
 /**
  * Search over a split index (split-index.ts), fetching only what a query needs: the manifest and the
  * centroids when opened; per query, the `probes` partitions whose centroids are nearest the query
- * (their rows scored exactly, int8 against the f32 query), the term shards holding the query's words,
- * and the record files of the results returned. Every part fetched is kept for the next query.
+ * (their rows scored exactly by block-scorer.ts, as one index file scores them), the term shards holding
+ * the query's words, and the record files of the results returned. Every part fetched is kept for the next query.
  * Ranking is ranking.ts's, as for one index file. A chunk outside the probed partitions that comes in
  * by its words has its exact dense score when it is among the first EXACT_LEXICAL of the lexical side
  * (its vector fetched in a small slice); past those, it is given its partition's mean score (cohesion x
- * the query's score with the centroid), never more than the lowest probed one.
+ * the query's score with the centroid): its expected score, which lets the fusion standardise the
+ * lexical candidates' dense scores much as one index file does (capping it at the lowest probed score
+ * lowered hybrid recall as more partitions were probed).
  */
 import { IndexFileError } from '../errors';
 import type { CodeSearchResult } from './code-index';
 import type { DenseScores } from './dense-ranking';
 import { matched } from './bm25';
+import { BlockScorer, type ScorerBlock } from './block-scorer';
 import { lexicalTokens } from './lexical-tokens';
 import { rankScores, type SearchMode } from './ranking';
 import {
@@ -32,7 +35,6 @@ import {
   type ChunkView,
   type SplitManifest,
   type TermPostings,
-  type VectorBlock,
 } from './split-index';
 import { topOfScores } from './top-k';
 
@@ -58,18 +60,6 @@ function lastAtMost<T extends number | string>(sorted: readonly T[], value: T): 
 }
 
 /** Dot products of `query` with each row of an int8 vector block. */
-function blockScores(block: VectorBlock, query: Float32Array): Float32Array {
-  const dim = query.length;
-  const out = new Float32Array(block.rows);
-  for (let r = 0; r < block.rows; r++) {
-    let dot = 0;
-    const base = r * dim;
-    for (let d = 0; d < dim; d++) dot += block.values[base + d] * query[d];
-    out[r] = dot * block.scales[r];
-  }
-  return out;
-}
-
 export interface SplitSearchOptions {
   /** Partitions scored per query (default: the manifest's, chosen by `npm run bench:split`). */
   readonly probes?: number;
@@ -81,12 +71,18 @@ export class SplitCodeIndex {
   /** Each file fetched so far, with its size: what a visitor has downloaded of this index. */
   readonly fetched = new Map<string, number>();
 
+  private readonly scorer: BlockScorer;
+  private readonly centroids: Centroids & ScorerBlock;
+
   private constructor(
     readonly manifest: SplitManifest,
-    private readonly centroids: Centroids,
+    centroids: Centroids,
     private readonly fetchPart: PartFetcher,
     private readonly name: string,
-  ) {}
+  ) {
+    this.scorer = new BlockScorer(manifest.dim);
+    this.centroids = { ...centroids, ...this.scorer.add(centroids) };
+  }
 
   /** Opens a split index: its manifest and centroids; `name` names it in errors. */
   static async open(name: string, fetchPart: PartFetcher): Promise<SplitCodeIndex> {
@@ -139,28 +135,34 @@ export class SplitCodeIndex {
   private async dense(query: Float32Array, probes: number, alsoExact: readonly number[] = []): Promise<DenseScores> {
     const m = this.manifest;
     const starts = m.partitions.starts;
-    const centroidScores = blockScores(this.centroids, query);
+    const [centroidScores] = this.scorer.score(query, [this.centroids]);
     const nearest = topOfScores(centroidScores, probes).map((s) => s.id);
-    const blocks = await Promise.all(nearest.map((p) => this.part(partitionName(m, p), (path, bytes) => decodePartition(path, bytes, m, p))));
-    const scores = new Map<number, number>();
-    blocks.forEach((block, i) => blockScores(block, query).forEach((score, r) => scores.set(starts[nearest[i]] + r, score)));
-    const all = Float32Array.from(scores.values());
-    const ids = Uint32Array.from(scores.keys());
-    const lowest = all.reduce((a, b) => Math.min(a, b), Infinity);
+    const probed = new Map(nearest.map((p, i) => [p, i]));
     const rows = m.vectorSlices.rows;
-    const slices = [...new Set(alsoExact.filter((id) => !scores.has(id)).map((id) => Math.floor(id / rows)))];
-    const exact = new Map<number, number>();
-    await Promise.all(slices.map(async (slice) => {
-      const block = await this.part(vectorSliceName(m, slice), (path, bytes) => decodeVectorSlice(path, bytes, m, slice));
-      blockScores(block, query).forEach((score, r) => exact.set(slice * rows + r, score));
-    }));
-    const estimate = (id: number) => {
+    const slices = [...new Set(alsoExact.filter((id) => !probed.has(lastAtMost(starts, id))).map((id) => Math.floor(id / rows)))];
+    const [partitions, vectorSlices] = await Promise.all([
+      Promise.all(nearest.map((p) => this.part(partitionName(m, p), (path, bytes) => this.scorer.add(decodePartition(path, bytes, m, p))))),
+      Promise.all(slices.map((slice) => this.part(vectorSliceName(m, slice), (path, bytes) => this.scorer.add(decodeVectorSlice(path, bytes, m, slice))))),
+    ]);
+    const scored = this.scorer.score(query, [...partitions, ...vectorSlices]);
+    const sliceScores = new Map(slices.map((slice, i) => [slice, scored[partitions.length + i]]));
+    const all = new Float32Array(partitions.reduce((n, block) => n + block.rows, 0));
+    const ids = new Uint32Array(all.length);
+    let at = 0;
+    nearest.forEach((p, i) => {
+      all.set(scored[i], at);
+      for (let r = 0; r < scored[i].length; r++) ids[at + r] = starts[p] + r;
+      at += scored[i].length;
+    });
+    const scoreOf = (id: number) => {
       const p = lastAtMost(starts, id);
-      return Math.min(lowest, this.centroids.cohesion[p] * centroidScores[p]);
+      const probe = probed.get(p);
+      if (probe !== undefined) return scored[probe][id - starts[p]];
+      return sliceScores.get(Math.floor(id / rows))?.[id % rows] ?? this.centroids.cohesion[p] * centroidScores[p];
     };
     return {
       top: (count) => topOfScores(all, count).map(({ id, score }) => ({ id: ids[id], score })),
-      of: (wanted) => wanted.map((id) => scores.get(id) ?? exact.get(id) ?? estimate(id)),
+      of: (wanted) => wanted.map(scoreOf),
     };
   }
 
