@@ -71,6 +71,19 @@ describe('indexCorpus', () => {
     expect(top.path).toBe('src/b.ts');
   });
 
+  test('a Markdown section is embedded and found by words with the headings it sits under', async () => {
+    const { embedder, embedded } = fakeEmbedder();
+    const docs = file('docs/guide.md', '# Deploying\nOverview.\n\n## Rollback\nRun the previous release again.\n');
+    const report = await indexCorpus({ folder: 'p', files: [docs], model: 'm', dim: DIM, store: memoryStore(), embedder });
+    expect(embedded).toEqual(['# Deploying\nOverview.\n\n## Rollback\nRun the previous release again.']);
+    const sections = await indexCorpus({ folder: 'p', files: [file('docs/guide.md', '# Deploying\n' + 'Overview.\n'.repeat(25) + '## Rollback\n' + 'Run the previous release again.\n'.repeat(25))], model: 'm', dim: DIM, store: memoryStore(), embedder });
+    expect(embedded.slice(1)).toEqual([expect.stringMatching(/^# Deploying\n/), expect.stringMatching(/^Deploying\n## Rollback\n/)]);
+    const index = new CodeIndex(sections.corpus.toIndexData({ id: 'm', fingerprint: 'sha256:m' }));
+    // The Rollback section never says "Deploying"; its heading path does.
+    expect(index.search({ text: 'deploying' }, 10, 'lexical').map((r) => r.startLine).sort((x, y) => x - y)).toEqual([1, 27]);
+    expect(report.files).toBe(1);
+  });
+
   test('reopening only embeds what changed, and restore rebuilds without embedding', async () => {
     const store = memoryStore();
     await indexCorpus({ folder: 'p', files: corpus, model: 'm', dim: DIM, store, embedder: fakeEmbedder().embedder });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { chunkFile } from '../src/search/chunker';
+import { chunkFile, searchedText } from '../src/search/chunker';
 import { decodeText, skipByPath } from '../src/search/corpus';
 
 const python = `import os
@@ -58,6 +58,22 @@ describe('chunkFile', () => {
     const doc = '# Title\nIntro.\n\n## Install\n```sh\n# not a heading\nnpm i x\n```\n\n## Use\n~~~\n## neither\n~~~\nText.\n';
     expect(chunkFile('README.md', doc, { mergeLines: 1 }).map((c) => [c.startLine, c.endLine])).toEqual([[1, 2], [4, 8], [10, 14]]);
     expect(chunkFile('docs/page.mdx', doc, { mergeLines: 1 })[1].text.startsWith('## Install')).toBe(true);
+  });
+
+  test('Markdown: each chunk carries the headings it sits under as context, which the model and BM25 read before its text', () => {
+    const doc = '# Guide\nIntro.\n\n## Install ##\nRun it.\n\n### From npm\nnpm i x\n\n```\n# a comment\n```\n\n## Use\n' + Array.from({ length: 70 }, (_, i) => `step ${i}`).join('\n') + '\n\n# Other\nEnd.\n';
+    const chunks = chunkFile('docs/guide.md', doc, { mergeLines: 1, maxLines: 60, overlapLines: 10 });
+    expect(chunks.map((c) => [c.startLine, c.context])).toEqual([
+      [1, undefined],
+      [4, 'Guide'],
+      [7, 'Guide > Install'],
+      [14, 'Guide'],
+      [64, 'Guide > Use'],
+      [86, undefined],
+    ]);
+    expect(searchedText(chunks[2])).toBe('Guide > Install\n### From npm\nnpm i x\n\n```\n# a comment\n```');
+    expect(searchedText(chunks[0])).toBe(chunks[0].text);
+    expect(chunkFile('a.py', 'def f():\n    return 1\n')[0].context).toBeUndefined();
   });
 
   test('small neighbours merge; long pieces become overlapping windows', () => {

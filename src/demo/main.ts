@@ -8,6 +8,7 @@ import { AbortError, createEmbedder, type CodeSearchResult, type EngineInfo, typ
 import { encodeIndex } from '../search/index-file';
 import type { DeviceChoice } from '../embedder';
 import { IndexStore, MemoryStore } from './index-store';
+import { CHUNKER_VERSION } from '../search/chunker';
 import { indexCorpus, restoreCorpus, type IndexStoreLike } from '../search/indexer';
 import type { CorpusVectors } from '../search/corpus-vectors';
 import type { SearchMode } from '../search/ranking';
@@ -151,8 +152,9 @@ async function openStore(): Promise<IndexStoreLike & { clear(): Promise<void> }>
   }
 }
 
+/** What stored chunks and vectors were made with: the model, and the chunker (another version cuts files otherwise). */
 function modelKey(): string {
-  return `${info?.model}|${info?.dim}|${info?.dtype}`;
+  return `${info?.model}|${info?.dim}|${info?.dtype}|chunker ${CHUNKER_VERSION}`;
 }
 
 function formatSeconds(s: number): string {

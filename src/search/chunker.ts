@@ -2,13 +2,21 @@
  * Splits a source file into the pieces a person wants as search results: whole top-level functions
  * and classes where the language's shape allows (indentation for Python, brace depth for C-family
  * languages), Markdown's sections (a heading and what follows it, headings inside fenced code not
- * counted), small neighbours merged, oversized ones cut into overlapping line windows; other files
- * become overlapping line windows. Line numbers are 1-based and inclusive.
+ * counted; each chunk knows the path of headings it sits under, its `context`), small neighbours merged,
+ * oversized ones cut into overlapping line windows; other files become overlapping line windows. Line
+ * numbers are 1-based and inclusive.
  */
 export interface Chunk {
   readonly startLine: number;
   readonly endLine: number;
   readonly text: string;
+  /** Markdown: the headings the chunk sits under, outermost first, joined by " > " (not in `text`). */
+  readonly context?: string;
+}
+
+/** What the model embeds and BM25 reads of a chunk: its context line, if any, then its text. */
+export function searchedText(chunk: Chunk): string {
+  return chunk.context ? `${chunk.context}\n${chunk.text}` : chunk.text;
 }
 
 export interface ChunkOptions {
@@ -72,21 +80,46 @@ function indentSpans(lines: readonly string[]): Span[] {
   return spans;
 }
 
-/** Sections of Markdown: a new span starts at each ATX heading (`#` to `######`) outside fenced code. */
-function headingSpans(lines: readonly string[]): Span[] {
-  const spans: Span[] = [];
-  let start = 0;
+const ATX_HEADING = /^\s{0,3}(#{1,6})(?:\s+(.*?))?(?:\s+#+)?\s*$/;
+
+/** Markdown's ATX headings (`#` to `######`) outside fenced code: line, level and title. */
+function headings(lines: readonly string[]): { line: number; level: number; title: string }[] {
+  const out: { line: number; level: number; title: string }[] = [];
   let fence: string | undefined;
-  for (let i = 0; i < lines.length; i++) {
-    const marker = /^\s{0,3}(`{3,}|~{3,})/.exec(lines[i])?.[1];
+  lines.forEach((line, i) => {
+    const marker = /^\s{0,3}(`{3,}|~{3,})/.exec(line)?.[1];
     if (marker && (!fence || marker.startsWith(fence))) fence = fence ? undefined : marker.slice(0, 3);
-    else if (!fence && /^\s{0,3}#{1,6}(\s|$)/.test(lines[i]) && i > start) {
-      spans.push([start, lastNonBlank(lines, start, i - 1)]);
-      start = i;
+    else if (!fence) {
+      const heading = ATX_HEADING.exec(line);
+      if (heading) out.push({ line: i, level: heading[1].length, title: (heading[2] ?? '').trim() });
     }
-  }
-  spans.push([start, lastNonBlank(lines, start, lines.length - 1)]);
-  return spans;
+  });
+  return out;
+}
+
+/** Sections of Markdown: a new span starts at each heading. */
+function headingSpans(lines: readonly string[]): Span[] {
+  const starts = [0, ...headings(lines).map((h) => h.line).filter((line) => line > 0)];
+  return starts.map((start, i) => [start, lastNonBlank(lines, start, (starts[i + 1] ?? lines.length) - 1)]);
+}
+
+/**
+ * Each span's heading path: the titles of the headings above its first line that enclose it (a heading's
+ * own title is in its text, so a span that starts at a heading gets its ancestors only).
+ */
+function headingContexts(lines: readonly string[], spans: readonly Span[]): (string | undefined)[] {
+  const all = headings(lines);
+  return spans.map(([start]) => {
+    const stack: { level: number; title: string }[] = [];
+    for (const h of all) {
+      if (h.line >= start) break;
+      while (stack.length && stack.at(-1)!.level >= h.level) stack.pop();
+      stack.push(h);
+    }
+    const own = all.find((h) => h.line === start);
+    const path = stack.filter((h) => !own || h.level < own.level).map((h) => h.title).filter(Boolean);
+    return path.length ? path.join(' > ') : undefined;
+  });
 }
 
 function lastNonBlank(lines: readonly string[], from: number, to: number): number {
@@ -117,7 +150,7 @@ function merge(spans: readonly Span[], mergeLines: number): Span[] {
 }
 
 /** Bumped whenever the same file and options could give other chunks; index files record it. */
-export const CHUNKER_VERSION = 2;
+export const CHUNKER_VERSION = 3;
 export const DEFAULT_CHUNK_OPTIONS = { maxLines: 60, mergeLines: 20, overlapLines: 10 } as const;
 
 export function chunkFile(path: string, content: string, options: ChunkOptions = {}): Chunk[] {
@@ -129,8 +162,9 @@ export function chunkFile(path: string, content: string, options: ChunkOptions =
   if (lines.every((l) => l.trim() === '')) return [];
   const ext = extension(path);
   const structural = BRACE_LANGUAGES.has(ext) ? braceSpans(lines) : INDENT_LANGUAGES.has(ext) ? indentSpans(lines) : HEADING_LANGUAGES.has(ext) ? headingSpans(lines) : [[0, lines.length - 1] as Span];
-  return merge(structural, mergeLines)
-    .flatMap((span) => windows(span, maxLines, overlap))
-    .map(([s, e]) => ({ startLine: s + 1, endLine: e + 1, text: lines.slice(s, e + 1).join('\n') }))
+  const spans = merge(structural, mergeLines).flatMap((span) => windows(span, maxLines, overlap));
+  const contexts = HEADING_LANGUAGES.has(ext) ? headingContexts(lines, spans) : [];
+  return spans
+    .map(([s, e], i) => ({ startLine: s + 1, endLine: e + 1, text: lines.slice(s, e + 1).join('\n'), ...(contexts[i] ? { context: contexts[i] } : {}) }))
     .filter((c) => c.text.trim() !== '');
 }

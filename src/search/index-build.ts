@@ -5,11 +5,12 @@
  */
 import { IndexFileError } from '../errors';
 import { Bm25Index, flatPostings } from './bm25';
+import { searchedText, type Chunk } from './chunker';
 import type { ChunkerSettings, IndexData, IndexedFile, IndexHeader } from './index-file';
 
 /** One file's chunks and their unit vectors (chunks.length x dim), ready to index. */
 export interface EmbeddedFile extends IndexedFile {
-  readonly chunks: readonly { readonly startLine: number; readonly endLine: number; readonly text: string }[];
+  readonly chunks: readonly Chunk[];
   readonly vectors: Float32Array;
 }
 
@@ -32,9 +33,9 @@ export function floatVectors(data: Pick<IndexData, 'dim' | 'vectors' | 'scales'>
   return out;
 }
 
-/** What BM25 reads of a chunk: its path and its text, so that file names are words too. */
-function lexicalText(path: string, text: string): string {
-  return `${path}\n${text}`;
+/** What BM25 reads of a chunk: its path and what the model reads of it (chunker.ts), so that file names are words too. */
+function lexicalText(path: string, chunk: Chunk): string {
+  return `${path}\n${searchedText(chunk)}`;
 }
 
 /** Builds the index data of `files` (any order; stored sorted by path). `keepTexts` stores chunk texts. */
@@ -56,7 +57,7 @@ export function buildIndexData(header: IndexHeader, files: readonly EmbeddedFile
       scales[id] = quantizeVector(f.vectors.subarray(j * header.dim, (j + 1) * header.dim), vectors.subarray(id * header.dim, (id + 1) * header.dim));
       chunks.push({ file: fileIndex, startLine: c.startLine, endLine: c.endLine });
       texts.push(c.text);
-      lexical.push(lexicalText(f.path, c.text));
+      lexical.push(lexicalText(f.path, c));
     });
   });
   return {

@@ -9,7 +9,7 @@
  */
 import { TEXTS_PER_REPORT } from '../batching';
 import { sha256Hex } from '../hash';
-import { chunkFile, type Chunk } from './chunker';
+import { chunkFile, searchedText, type Chunk } from './chunker';
 import { decodeText, skipByPath, type SkipReason } from './corpus';
 import { CorpusVectors } from './corpus-vectors';
 
@@ -138,7 +138,7 @@ export async function indexCorpus(args: {
     }
   }
 
-  const texts = pending.flatMap((f) => f.chunks.map((c) => c.text));
+  const texts = pending.flatMap((f) => f.chunks.map(searchedText));
   let tokens = 0;
   const report = (done: number) => args.onProgress?.({ chunksDone: done, chunksTotal: texts.length, tokens, elapsedMs: performance.now() - started, files: listing.length, reusedFiles, skipped });
   report(0);
