@@ -94,6 +94,33 @@ describe('c2llm index / search / merge', () => {
     expect(JSON.parse(found.stdout).results[0][0].path).toBe('math/gcd.rs');
   });
 
+  test('--html reads a built site\'s pages as pages: results carry their heading anchor (file and split folder); --update re-cuts when --html changes', () => {
+    const site = makeFolder('site', {
+      'docs/deploy.html': '<html><head><script>var x = 1;</script></head><body><nav>Home</nav><main><h1 id="deploy">Deploying</h1>' + '<p>Build the site first.</p>'.repeat(25) + '<h2 id="rollback">Rolling back a release</h2><p>Redeploy the previous release when the new one fails its health checks.</p></main></body></html>\n',
+      'src/util.ts': FILES['web/debounce.ts'],
+    });
+    const queries = join(work, 'html-queries.json');
+    writeFileSync(queries, JSON.stringify(['redeploy the previous release']));
+    const pages = join(work, 'site.c2idx');
+    const built = c2llm(['index', site, '--html', '--output', pages, '--device', 'cpu']);
+    expect(built.code, built.stderr).toBe(0);
+    const top = JSON.parse(c2llm(['search', '--index', pages, '--queries', queries, '--mode', 'lexical']).stdout).results[0][0];
+    expect(top).toMatchObject({ path: 'docs/deploy.html', anchor: 'rollback' });
+    expect(Object.keys(top)).toEqual(['path', 'startLine', 'endLine', 'score', 'anchor']);
+    const listed = c2llm(['search', '--index', pages, '--query', 'redeploy the previous release', '--mode', 'lexical']);
+    expect(listed.stdout).toMatch(/1\. docs\/deploy\.html#rollback:\d+-\d+/);
+    const folderOut = join(work, 'site-split');
+    expect(c2llm(['index', site, '--html', '--split', '--output', folderOut, '--device', 'cpu']).code).toBe(0);
+    const fromFolder = c2llm(['search', '--index', folderOut, '--queries', queries, '--mode', 'lexical']);
+    expect(fromFolder.code, fromFolder.stderr).toBe(0);
+    expect(JSON.parse(fromFolder.stdout).results[0][0]).toMatchObject({ path: 'docs/deploy.html', anchor: 'rollback' });
+    const asSource = c2llm(['index', site, '--output', pages, '--update', '--device', 'cpu']);
+    expect(asSource.stderr).toMatch(/another model or chunker; embedding everything/);
+    const plain = JSON.parse(c2llm(['search', '--index', pages, '--queries', queries, '--mode', 'lexical']).stdout).results[0][0];
+    expect(plain.path).toBe('docs/deploy.html');
+    expect(plain.anchor).toBeUndefined();
+  });
+
   test('--split writes a folder that search reads and ranks as the file; c2llm split of the file makes the same folder', () => {
     const folderOut = join(work, 'split-index');
     const built = c2llm(['index', folder, '--split', '--output', folderOut, '--device', 'cpu']);

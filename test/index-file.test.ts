@@ -114,6 +114,30 @@ describe('index file', () => {
     expect(() => decodeIndex('order.c2idx', encodeIndex({ ...data, postingDocs }))).toThrow(/chunk ids must be < \d+ and increasing/);
   });
 
+  test('anchors (an HTML page\'s heading ids, `c2llm index --html`) round trip, reach results, merge; an index without them reads as before', () => {
+    const files = sampleFiles().map((f) => (f.path === 'README.md' ? { ...f, chunks: f.chunks.map((c) => ({ ...c, anchor: 'sample' })) } : f));
+    const htmlHeader = { ...header, chunker: { ...header.chunker, htmlPages: true as const } };
+    const data = buildIndexData(htmlHeader, files, true);
+    expect(data.anchors).toEqual(['sample', '', '', '', '']);
+    const decoded = decodeIndex('a.c2idx', encodeIndex(data));
+    expect(decoded.anchors).toEqual(data.anchors);
+    expect(decoded.chunker.htmlPages).toBe(true);
+    const index = new CodeIndex(decoded);
+    expect(index.search({ text: 'sample functions' }, 1, 'lexical')[0]).toMatchObject({ path: 'README.md', anchor: 'sample' });
+    expect(index.search({ text: 'palindrome' }, 1, 'lexical')[0].anchor).toBeUndefined();
+    const shards = [0, 1, 2].map((i) => ({ name: `s${i}`, data: buildIndexData(htmlHeader, files.filter((f) => shardOf(f.path, 3) === i), true) }));
+    expect(encodeIndex(mergeIndexData(shards))).toEqual(encodeIndex(data));
+    const plain = decodeIndex('p.c2idx', encodeIndex(buildIndexData(header, sampleFiles(), true)));
+    expect(plain.anchors).toBeUndefined();
+    expect('htmlPages' in plain.chunker).toBe(false);
+    const refused = (edit: Partial<typeof data>) => () => decodeIndex('bad-anchor.c2idx', encodeIndex({ ...data, ...edit }));
+    expect(refused({ anchors: ['a b', '', '', '', ''] })).toThrow(/^bad-anchor\.c2idx: anchors\[0\] "a b" is longer than 256 characters or holds whitespace or a control character/);
+    expect(refused({ anchors: ['x\u001b[2J', '', '', '', ''] })).toThrow(/anchors\[0\]/);
+    expect(refused({ anchors: ['x'.repeat(257), '', '', '', ''] })).toThrow(/anchors\[0\]/);
+    expect(refused({ anchors: ['', ''] })).toThrow(/section "anchors" must be an array of 5 strings/);
+    expect(refused({ chunker: { ...header.chunker, htmlPages: false as unknown as true } })).toThrow(/"chunker\.htmlPages" must be true when present/);
+  });
+
   // What a hostile index might hold that the format rules out: each is refused, naming the field.
   const data = buildIndexData(header, sampleFiles(), true);
   const withScale = (i: number, value: number) => Object.assign(data.scales.slice(), { [i]: value });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { IndexFileError, InputError } from '../src/errors';
 import { CodeIndex } from '../src/search/code-index';
-import { buildIndexData, type EmbeddedFile } from '../src/search/index-build';
+import { buildIndexData, quantizeVector, type EmbeddedFile } from '../src/search/index-build';
 import type { IndexHeader } from '../src/search/index-file';
 import { kmeans } from '../src/search/kmeans';
 import { SplitCodeIndex } from '../src/search/split-code-index';
@@ -126,6 +126,42 @@ describe('split index', () => {
     };
     await expect(SplitCodeIndex.open('site', inMemory(manifestEdit((m) => (m.partitions.starts[1] = -1))))).rejects.toThrow(/partitions.starts/);
     await expect(SplitCodeIndex.open('site', inMemory(manifestEdit((m) => (m.records.hash = '../../x'))))).rejects.toThrow(/records.hash/);
+  });
+
+  test('a tiny index (a partition a chunk, int8 rows up to 2% off unit length) opens and searches', async () => {
+    const rand = random(3);
+    const longAfterRounding = () => {
+      for (;;) {
+        const v = unit(rand);
+        const q = new Int8Array(dim);
+        const scale = quantizeVector(v, q);
+        if (Math.hypot(...Array.from(q, (x) => x * scale)) > 1.0001) return v;
+      }
+    };
+    const [file] = corpus();
+    const tiny = buildIndexData(header, [{ ...file, chunks: file.chunks.slice(0, 1), vectors: longAfterRounding() }], true);
+    const cut = splitIndex(tiny);
+    const split = await SplitCodeIndex.open('tiny', inMemory(new Map([...cut.files, [MANIFEST_NAME, encodeManifest(cut.manifest)]])));
+    expect(await split.search({ vector: unit(random(2)), text: 'retry' }, 5, 'hybrid')).toHaveLength(1);
+  });
+
+  test('anchors (`c2llm index --html`) travel in the records to the results; a record with a bad anchor is refused', async () => {
+    const anchored = corpus().map((f, i) => (i % 3 === 0 ? { ...f, chunks: f.chunks.map((c, j) => ({ ...c, anchor: `section-${j}` })) } : f));
+    const withAnchors = buildIndexData(header, anchored, true);
+    const cut = splitIndex(withAnchors);
+    const parts = new Map([...cut.files, [MANIFEST_NAME, encodeManifest(cut.manifest)]]);
+    const split = await SplitCodeIndex.open('site', inMemory(parts));
+    const got = await split.search({ vector: unit(random(4)), text: 'retry' }, 600, 'lexical');
+    const single = new CodeIndex(withAnchors).search({ vector: unit(random(4)), text: 'retry' }, 600, 'lexical');
+    const anchorOf = (results: readonly { path: string; startLine: number; anchor?: string }[]) => new Map(results.map((r) => [`${r.path}:${r.startLine}`, r.anchor]));
+    expect(anchorOf(got)).toEqual(anchorOf(single));
+    expect(got.filter((r) => r.anchor).length).toBeGreaterThan(10);
+    const records = [...cut.files.keys()].find((n) => n.startsWith('r0-'))!;
+    const bad = JSON.parse(new TextDecoder().decode(cut.files.get(records)!));
+    bad[0].anchor = 'two words';
+    parts.set(records, new TextEncoder().encode(JSON.stringify(bad)));
+    const damaged = await SplitCodeIndex.open('site', inMemory(parts));
+    await expect(damaged.search({ vector: unit(random(4)), text: WORDS.join(' ') }, 600, 'lexical')).rejects.toThrow(new RegExp(`site/${records}: chunk 0's anchor "two words" is longer than 256 characters or holds whitespace`));
   });
 
   test('the folder: written whole, rewritten in place with stale parts removed, never into a foreign folder', async () => {

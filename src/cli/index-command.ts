@@ -9,7 +9,10 @@
  * `c2llm merge <shard files...> --output <file>` joins them into the index one job would have built.
  * `--split` (index, merge) writes the split layout (search/split-index.ts) into the folder --output names
  * instead of one file, for static sites whose visitors should fetch only what a query needs; `c2llm split
- * <index.c2idx> --output <folder>` turns an index file into that layout.
+ * <index.c2idx> --output <folder>` turns an index file into that layout. `--html` indexes a built site's
+ * HTML pages as pages (search/html-page.ts: their text cut at headings, each chunk with its nearest
+ * heading's anchor for its link), not as source; the index records it, so `--update` re-cuts them when it
+ * changes.
  */
 import { TEXTS_PER_REPORT } from '../batching';
 import { existsSync } from 'node:fs';
@@ -23,9 +26,10 @@ import { checkWritable, writeFileAtomic } from '../node/atomic-write';
 import { checkSplitFolder, writeSplitIndex } from '../node/split-index-folder';
 import { modelFingerprint } from '../node/model-fingerprint';
 import { readIndexFile } from '../node/read-index';
-import { CHUNKER_VERSION, DEFAULT_CHUNK_OPTIONS } from '../search/chunker';
+import { chunkFile, DEFAULT_CHUNKER } from '../search/chunker';
+import { chunkPage } from '../search/html-page';
 import { fileChunkRanges, floatVectors, mergeIndexData } from '../search/index-build';
-import { encodeIndex, type IndexData, type IndexHeader } from '../search/index-file';
+import { encodeIndex, type ChunkerSettings, type IndexData, type IndexHeader } from '../search/index-file';
 import { indexPathProblem } from '../search/index-trust';
 import { MANIFEST_NAME } from '../search/split-index';
 import { MAX_FILE_BYTES, skipByPath, summariseSkipped, type SkippedSummary, type SkipReason } from '../search/corpus';
@@ -34,7 +38,7 @@ import { loadEmbedder, MODEL_FLAGS, modelChoice } from './load-model';
 import { ProgressLine } from './progress';
 import { printable } from '../text/control-characters';
 
-export const INDEX_USAGE = 'usage: c2llm index <folder> --output <file> [--model <dir>] [--device webgpu|cpu|reference|auto] [--dtype auto|int8] [--update] [--shard i/N] [--no-texts] [--split] [--max-file-kb 512] [--progress]';
+export const INDEX_USAGE = 'usage: c2llm index <folder> --output <file> [--model <dir>] [--device webgpu|cpu|reference|auto] [--dtype auto|int8] [--update] [--shard i/N] [--no-texts] [--split] [--html] [--max-file-kb 512] [--progress]';
 export const MERGE_USAGE = 'usage: c2llm merge <shard files...> --output <file> [--split]';
 export const SPLIT_USAGE = 'usage: c2llm split <index.c2idx> --output <folder>';
 
@@ -93,6 +97,8 @@ function logSkipped(summary: SkippedSummary, maxFileBytes: number, log: Log): vo
 }
 
 const SKIPPED_SHOWN = 20;
+/** What `--html` reads as a page. */
+const HTML_PAGE = /\.html$/i;
 
 function parseShard(value: string | undefined): { index: number; count: number } | undefined {
   if (value === undefined) return undefined;
@@ -138,7 +144,7 @@ export async function indexCommand(argv: string[], log: Log): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { ...MODEL_FLAGS, output: { type: 'string' }, update: { type: 'boolean' }, shard: { type: 'string' }, 'no-texts': { type: 'boolean' }, split: { type: 'boolean' }, 'max-file-kb': { type: 'string' }, progress: { type: 'boolean' } },
+    options: { ...MODEL_FLAGS, output: { type: 'string' }, update: { type: 'boolean' }, shard: { type: 'string' }, 'no-texts': { type: 'boolean' }, split: { type: 'boolean' }, html: { type: 'boolean' }, 'max-file-kb': { type: 'string' }, progress: { type: 'boolean' } },
     strict: true,
   });
   if (positionals.length !== 1 || !values.output) throw new InputError(`one folder and --output are required\n${INDEX_USAGE}`);
@@ -163,7 +169,8 @@ export async function indexCommand(argv: string[], log: Log): Promise<void> {
   const embedder = await loadEmbedder(choice, log);
   try {
     const model = { id: choice.id, fingerprint: await modelFingerprint(choice.dir) };
-    const store = previousIndexStore(previous, { model, dim: embedder.dim, chunker: { version: CHUNKER_VERSION, ...DEFAULT_CHUNK_OPTIONS } }, log);
+    const chunker: ChunkerSettings = values.html ? { ...DEFAULT_CHUNKER, htmlPages: true } : DEFAULT_CHUNKER;
+    const store = previousIndexStore(previous, { model, dim: embedder.dim, chunker }, log);
     let progress: ProgressLine | undefined;
     const report = await indexCorpus({
       folder,
@@ -175,6 +182,7 @@ export async function indexCommand(argv: string[], log: Log): Promise<void> {
       batchSize: TEXTS_PER_REPORT.terminal,
       skipped: walked,
       maxFileBytes: maxFileKb * 1024,
+      chunk: values.html ? (path, text) => (HTML_PAGE.test(path) ? chunkPage(text) : chunkFile(path, text)) : undefined,
       onProgress: (p) => {
         if (progress) return;
         // The first report, before any embedding: what was found, then the progress line.
@@ -185,7 +193,7 @@ export async function indexCommand(argv: string[], log: Log): Promise<void> {
       },
     });
     progress?.done();
-    await writeIndex(values.output, report.corpus.toIndexData(model, values['no-texts'] !== true), values.split === true, log);
+    await writeIndex(values.output, report.corpus.toIndexData(model, values['no-texts'] !== true, chunker), values.split === true, log);
   } finally {
     embedder.dispose();
   }

@@ -4,7 +4,8 @@
  * are embedded as queries (the code-search instruction) with --model, else the bundled C2LLM-nano; its
  * fingerprint must match the index's. An index is a file people get from others: it never chooses what
  * is loaded, read or downloaded (the model it names is only compared). With --queries or --json, stdout
- * is exactly {"results": [[{"path", "startLine", "endLine", "score"}, ...], ...]}: one list per query,
+ * is exactly {"results": [[{"path", "startLine", "endLine", "score"}, ...], ...]} (and "anchor", an HTML
+ * page's heading id, on the results of an index made with --html that have one): one list per query,
  * best first; otherwise a readable listing, its control characters (from paths, texts or queries) shown
  * as escapes so that an index cannot move the cursor or rewrite the terminal.
  */
@@ -37,7 +38,7 @@ async function readQueries(file: string): Promise<string[]> {
 function listing(query: string, results: readonly CodeSearchResult[]): string {
   const lines = [printable(query)];
   results.forEach((r, i) => {
-    lines.push(`${String(i + 1).padStart(3)}. ${printable(r.path)}:${r.startLine}-${r.endLine}  (${r.score.toFixed(3)})`);
+    lines.push(`${String(i + 1).padStart(3)}. ${printable(r.path)}${r.anchor ? `#${printable(r.anchor)}` : ''}:${r.startLine}-${r.endLine}  (${r.score.toFixed(3)})`);
     const first = r.text?.split('\n').find((l) => l.trim() !== '');
     if (first) lines.push(`       ${printable(first.trim().slice(0, 100))}`);
   });
@@ -74,7 +75,7 @@ export async function searchCommand(argv: string[], log: (line: string) => void)
   const results: CodeSearchResult[][] = [];
   for (const [i, text] of queries.entries()) results.push(await index.search({ vector: vectors[i], text }, k, mode));
   if (values.json || values.queries !== undefined) {
-    return JSON.stringify({ results: results.map((list) => list.map(({ path, startLine, endLine, score }) => ({ path, startLine, endLine, score }))) });
+    return JSON.stringify({ results: results.map((list) => list.map(({ path, startLine, endLine, score, anchor }) => ({ path, startLine, endLine, score, ...(anchor ? { anchor } : {}) }))) });
   }
   return queries.map((q, i) => listing(q, results[i])).join('\n\n');
 }

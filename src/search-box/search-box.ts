@@ -16,6 +16,7 @@ import { plural } from '../text/plural';
 import { createEmbedder } from '../worker/client';
 import type { CodeSearchResult, LoadedIndex, TextEmbedder } from '../worker/text-embedder';
 import { excerpt } from './excerpt';
+import { resultLink } from './result-link';
 import { installStyle } from './search-box-style';
 
 export interface SearchBoxOptions {
@@ -23,7 +24,11 @@ export interface SearchBoxOptions {
   readonly index: string;
   /** The model's base URL (its files in the Hub layout), relative to the page. */
   readonly model: string;
-  /** Where a result links: {path}, {start} and {end} are replaced (e.g. a repository's blob URL with #L{start}-L{end}); none: no links. */
+  /**
+   * Where a result links: {path}, {start}, {end} and {anchor} (an HTML page's nearest heading id, from
+   * `c2llm index --html`; empty when none) are replaced, e.g. a repository's blob URL with
+   * #L{start}-L{end}, or a site's own pages with /{path}#{anchor}; none: no links.
+   */
   readonly link?: string;
   /** Results shown (default 10). */
   readonly results?: number;
@@ -42,12 +47,6 @@ export interface SearchBox {
 const FILTERED_FETCH = 5;
 const TYPING_PAUSE_MS = 120;
 let boxes = 0;
-
-/** A result's link from the template ({path} with each part URL-encoded, {start}, {end}). */
-export function resultLink(template: string, r: Pick<CodeSearchResult, 'path' | 'startLine' | 'endLine'>): string {
-  const path = r.path.split('/').map(encodeURIComponent).join('/');
-  return template.replaceAll('{path}', path).replaceAll('{start}', String(r.startLine)).replaceAll('{end}', String(r.endLine));
-}
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, attributes: Record<string, string> = {}): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);

@@ -12,6 +12,8 @@ export interface Chunk {
   readonly text: string;
   /** Markdown: the headings the chunk sits under, outermost first, joined by " > " (not in `text`). */
   readonly context?: string;
+  /** An HTML page's: the id of the nearest heading at or above the chunk (html-page.ts), for its link. */
+  readonly anchor?: string;
 }
 
 /** What the model embeds and BM25 reads of a chunk: its context line, if any, then its text. */
@@ -152,15 +154,25 @@ function merge(spans: readonly Span[], mergeLines: number): Span[] {
 /** Bumped whenever the same file and options could give other chunks; index files record it. */
 export const CHUNKER_VERSION = 3;
 export const DEFAULT_CHUNK_OPTIONS = { maxLines: 60, mergeLines: 20, overlapLines: 10 } as const;
+/** What an index records of its chunker when files are cut as above (index-file.ts's ChunkerSettings). */
+export const DEFAULT_CHUNKER = { version: CHUNKER_VERSION, ...DEFAULT_CHUNK_OPTIONS } as const;
 
 export function chunkFile(path: string, content: string, options: ChunkOptions = {}): Chunk[] {
+  return chunkAs(extension(path), content, options);
+}
+
+/** `content` chunked as Markdown, whatever its file is called (an HTML page's text, html-page.ts). */
+export function chunkMarkdown(content: string, options: ChunkOptions = {}): Chunk[] {
+  return chunkAs('md', content, options);
+}
+
+function chunkAs(ext: string, content: string, options: ChunkOptions): Chunk[] {
   const maxLines = options.maxLines ?? DEFAULT_CHUNK_OPTIONS.maxLines;
   const mergeLines = options.mergeLines ?? DEFAULT_CHUNK_OPTIONS.mergeLines;
   const overlap = options.overlapLines ?? DEFAULT_CHUNK_OPTIONS.overlapLines;
   const lines = content.replace(/\r\n?/g, '\n').split('\n');
   if (lines.at(-1) === '') lines.pop();
   if (lines.every((l) => l.trim() === '')) return [];
-  const ext = extension(path);
   const structural = BRACE_LANGUAGES.has(ext) ? braceSpans(lines) : INDENT_LANGUAGES.has(ext) ? indentSpans(lines) : HEADING_LANGUAGES.has(ext) ? headingSpans(lines) : [[0, lines.length - 1] as Span];
   const spans = merge(structural, mergeLines).flatMap((span) => windows(span, maxLines, overlap));
   const contexts = HEADING_LANGUAGES.has(ext) ? headingContexts(lines, spans) : [];

@@ -20,6 +20,8 @@ export interface CodeSearchResult {
   readonly score: number;
   /** The chunk's text, when the index keeps texts. */
   readonly text?: string;
+  /** An HTML page's nearest heading id (`c2llm index --html`), when it has one. */
+  readonly anchor?: string;
 }
 
 export class CodeIndex {
@@ -77,7 +79,8 @@ export class CodeIndex {
     return ranked.map(({ id, score }) => {
       const chunk = this.data.chunks[id];
       const file = this.data.files[chunk.file];
-      return { path: file.path, language: file.language, startLine: chunk.startLine, endLine: chunk.endLine, score, text: this.data.texts?.[id] };
+      const anchor = this.data.anchors?.[id];
+      return { path: file.path, language: file.language, startLine: chunk.startLine, endLine: chunk.endLine, score, text: this.data.texts?.[id], ...(anchor ? { anchor } : {}) };
     });
   }
 }

@@ -4,10 +4,10 @@
  * BM25, chunk records and texts, index-file.ts) that the engine's worker loads and searches
  * (CodeIndex), the same file `c2llm search` reads.
  */
-import { CHUNKER_VERSION, DEFAULT_CHUNK_OPTIONS, type Chunk } from './chunker';
+import { DEFAULT_CHUNKER, type Chunk } from './chunker';
 import { languageOf } from './corpus';
 import { buildIndexData, type EmbeddedFile } from './index-build';
-import type { IndexData, IndexHeader } from './index-file';
+import type { ChunkerSettings, IndexData, IndexHeader } from './index-file';
 
 export class CorpusVectors {
   private readonly files: EmbeddedFile[] = [];
@@ -26,8 +26,11 @@ export class CorpusVectors {
     this.chunkCount += chunks.length;
   }
 
-  /** The whole index in the index-file format (index-file.ts), chunk texts included unless `keepTexts` is false. */
-  toIndexData(model: IndexHeader['model'], keepTexts = true): IndexData {
-    return buildIndexData({ model, dim: this.dim, chunker: { version: CHUNKER_VERSION, ...DEFAULT_CHUNK_OPTIONS } }, this.files, keepTexts);
+  /**
+   * The whole index in the index-file format (index-file.ts), chunk texts included unless `keepTexts` is
+   * false; `chunker`: how the files were cut (default: chunker.ts's, HTML as source).
+   */
+  toIndexData(model: IndexHeader['model'], keepTexts = true, chunker: ChunkerSettings = DEFAULT_CHUNKER): IndexData {
+    return buildIndexData({ model, dim: this.dim, chunker }, this.files, keepTexts);
   }
 }

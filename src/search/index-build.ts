@@ -50,6 +50,7 @@ export function buildIndexData(header: IndexHeader, files: readonly EmbeddedFile
   const scales = new Float32Array(n);
   const chunks: IndexData['chunks'][number][] = [];
   const texts: string[] = [];
+  const anchors: string[] = [];
   const lexical: string[] = [];
   sorted.forEach((f, fileIndex) => {
     f.chunks.forEach((c, j) => {
@@ -57,6 +58,7 @@ export function buildIndexData(header: IndexHeader, files: readonly EmbeddedFile
       scales[id] = quantizeVector(f.vectors.subarray(j * header.dim, (j + 1) * header.dim), vectors.subarray(id * header.dim, (id + 1) * header.dim));
       chunks.push({ file: fileIndex, startLine: c.startLine, endLine: c.endLine });
       texts.push(c.text);
+      anchors.push(c.anchor ?? '');
       lexical.push(lexicalText(f.path, c));
     });
   });
@@ -68,6 +70,7 @@ export function buildIndexData(header: IndexHeader, files: readonly EmbeddedFile
     scales,
     ...Bm25Index.build(lexical).toFlat(),
     texts: keepTexts ? texts : undefined,
+    ...(anchors.some(Boolean) ? { anchors } : {}),
   };
 }
 
@@ -115,6 +118,7 @@ export function mergeIndexData(parts: readonly { name: string; data: IndexData }
   const chunkLengths = new Uint32Array(n);
   const chunks: IndexData['chunks'][number][] = [];
   const texts: string[] = [];
+  const anchors: string[] = [];
   const newId = parts.map(({ data }) => new Uint32Array(data.chunks.length));
   files.forEach((f, fileIndex) => {
     const data = parts[f.part].data;
@@ -127,6 +131,7 @@ export function mergeIndexData(parts: readonly { name: string; data: IndexData }
       chunkLengths[target] = data.chunkLengths[id];
       chunks.push({ ...data.chunks[id], file: fileIndex });
       if (data.texts) texts.push(data.texts[id]);
+      anchors.push(data.anchors?.[id] ?? '');
     }
   });
   const postings = new Map<string, [number, number][]>();
@@ -156,5 +161,6 @@ export function mergeIndexData(parts: readonly { name: string; data: IndexData }
     postingFreqs,
     chunkLengths,
     texts: first.texts ? texts : undefined,
+    ...(anchors.some(Boolean) ? { anchors } : {}),
   };
 }

@@ -10,7 +10,8 @@
  *                 previous section's end rounded up to 8, the first at 0, the last ending at the file's end
  *
  * Header: { model: {id, fingerprint}, dim, vectorDtype: "int8", chunker: {version, maxLines, mergeLines,
- * overlapLines}, counts: {files, chunks, terms, postings}, hasTexts, sections: {name: {offset, length}} }.
+ * overlapLines, htmlPages (only when true)}, counts: {files, chunks, terms, postings}, hasTexts, hasAnchors (absent: false), sections:
+ * {name: {offset, length}} }.
  * Sections (n = chunks, t = terms, p = postings):
  *   vectors       i8  [n, dim]   each chunk's unit vector v ~ scale * q, q in [-127, 127], |scale * q| within 2% of 1
  *   scales        f32 [n]        per-vector scale, > 0 and <= 1/127 (a unit vector's largest value is at most 1)
@@ -22,6 +23,9 @@
  *   postingFreqs  u32 [p]        occurrences of the term in that chunk (>= 1)
  *   chunkLengths  u32 [n]        words per chunk (BM25's document length)
  *   texts         JSON           [chunk text], only when hasTexts
+ *   anchors       JSON           [chunk anchor, "" for none]: an HTML page's nearest heading id (`c2llm index
+ *                                --html`), at most 256 characters, no whitespace or control character; only
+ *                                when hasAnchors
  *
  * Paths are relative, '/'-separated, without empty, '.' or '..' parts, a drive letter, a backslash or
  * a control character (index-trust.ts's indexPathProblem); file hashes are 64 lowercase hex digits.
@@ -64,6 +68,8 @@ export interface ChunkerSettings {
   readonly maxLines: number;
   readonly mergeLines: number;
   readonly overlapLines: number;
+  /** HTML files were indexed as pages (`c2llm index --html`, html-page.ts), not as source lines. */
+  readonly htmlPages?: true;
 }
 
 export interface IndexHeader {
@@ -83,9 +89,19 @@ export interface IndexData extends IndexHeader {
   readonly postingFreqs: Uint32Array;
   readonly chunkLengths: Uint32Array;
   readonly texts?: readonly string[];
+  /** Per chunk, the id of an HTML page's nearest heading ("" for none); only for pages indexed with --html. */
+  readonly anchors?: readonly string[];
 }
 
-const SECTION_ORDER = ['vectors', 'scales', 'chunks', 'files', 'terms', 'postingStarts', 'postingDocs', 'postingFreqs', 'chunkLengths', 'texts'] as const;
+const SECTION_ORDER = ['vectors', 'scales', 'chunks', 'files', 'terms', 'postingStarts', 'postingDocs', 'postingFreqs', 'chunkLengths', 'texts', 'anchors'] as const;
+/** What an anchor may be: what an id attribute holds, within reason, never a way to break out of a URL's fragment into the page. */
+const ANCHOR = /^[^\s\p{Cc}]{1,256}$/u;
+
+/** Why `anchor` cannot be a chunk's anchor, or undefined when it can ("" is none). */
+export function anchorProblem(anchor: unknown): string | undefined {
+  if (typeof anchor !== 'string') return 'is not a string';
+  return anchor === '' || ANCHOR.test(anchor) ? undefined : 'is longer than 256 characters or holds whitespace or a control character';
+}
 type SectionName = (typeof SECTION_ORDER)[number];
 
 const align8 = (n: number) => Math.ceil(n / 8) * 8;
@@ -106,6 +122,7 @@ function sectionBytes(data: IndexData): Map<SectionName, Uint8Array> {
     ['chunkLengths', bytesOf(data.chunkLengths)],
   ]);
   if (data.texts) sections.set('texts', utf8.encode(JSON.stringify(data.texts)));
+  if (data.anchors) sections.set('anchors', utf8.encode(JSON.stringify(data.anchors)));
   return sections;
 }
 
@@ -126,6 +143,7 @@ export function encodeIndex(data: IndexData): Uint8Array {
     chunker: data.chunker,
     counts: { files: data.files.length, chunks: data.chunks.length, terms: data.terms.length, postings: data.postingDocs.length },
     hasTexts: data.texts !== undefined,
+    ...(data.anchors ? { hasAnchors: true } : {}),
     sections: layout,
   };
   let json = utf8.encode(JSON.stringify(header));
@@ -170,6 +188,7 @@ export function readIndexHeader(header: Record<string, unknown>, fail: Fail) {
     maxLines: count(chunkerRaw.maxLines, 'chunker.maxLines', 1),
     mergeLines: count(chunkerRaw.mergeLines, 'chunker.mergeLines', 1),
     overlapLines: count(chunkerRaw.overlapLines, 'chunker.overlapLines', 0),
+    ...(chunkerRaw.htmlPages === undefined ? {} : { htmlPages: chunkerRaw.htmlPages === true ? true : fail('header field "chunker.htmlPages" must be true when present') }),
   };
   const fields: IndexHeader = { model: { id: model.id as string, fingerprint: model.fingerprint as string }, dim, chunker };
   return { header: fields, count, object };
@@ -220,8 +239,9 @@ export function decodeIndex(file: string, bytes: Uint8Array): IndexData {
   const nTerms = count(counts.terms, 'counts.terms');
   const nPostings = count(counts.postings, 'counts.postings');
   if (typeof header.hasTexts !== 'boolean') fail('header field "hasTexts" must be true or false');
+  if (header.hasAnchors !== undefined && typeof header.hasAnchors !== 'boolean') fail('header field "hasAnchors" must be true or false');
   const layout = object(header.sections, 'sections');
-  const expected = SECTION_ORDER.filter((s) => s !== 'texts' || header.hasTexts);
+  const expected = SECTION_ORDER.filter((s) => (s !== 'texts' || header.hasTexts) && (s !== 'anchors' || header.hasAnchors === true));
   const names = Object.keys(layout);
   if (names.join() !== expected.join()) fail(`header field "sections" lists ${names.join(', ') || 'nothing'}; expected ${expected.join(', ')} in that order`);
 
@@ -261,6 +281,7 @@ export function decodeIndex(file: string, bytes: Uint8Array): IndexData {
   const postingFreqs = typed('postingFreqs', 4, nPostings, (b, o, l) => new Uint32Array(b, o, l));
   const chunkLengths = typed('chunkLengths', 4, n, (b, o, l) => new Uint32Array(b, o, l));
   const textsRaw = header.hasTexts ? json('texts') : undefined;
+  const anchorsRaw = header.hasAnchors === true ? json('anchors') : undefined;
   if (end !== dataLength) fail(`${dataLength - end} bytes after the last section: the sections must end where the file does`);
 
   if (!Array.isArray(filesRaw) || filesRaw.length !== nFiles) fail(`section "files" must be an array of ${nFiles} files`);
@@ -300,6 +321,13 @@ export function decodeIndex(file: string, bytes: Uint8Array): IndexData {
     if (!Array.isArray(textsRaw) || textsRaw.length !== n || textsRaw.some((t) => typeof t !== 'string')) fail(`section "texts" must be an array of ${n} strings`);
     texts = textsRaw as string[];
   }
+  if (anchorsRaw !== undefined) {
+    if (!Array.isArray(anchorsRaw) || anchorsRaw.length !== n) fail(`section "anchors" must be an array of ${n} strings`);
+    (anchorsRaw as unknown[]).forEach((a, i) => {
+      const problem = anchorProblem(a);
+      if (problem) fail(`anchors[${i}] ${JSON.stringify(a).slice(0, 80)} ${problem}`);
+    });
+  }
   return {
     model,
     dim,
@@ -314,5 +342,6 @@ export function decodeIndex(file: string, bytes: Uint8Array): IndexData {
     postingFreqs,
     chunkLengths,
     texts,
+    ...(anchorsRaw !== undefined ? { anchors: anchorsRaw as string[] } : {}),
   };
 }

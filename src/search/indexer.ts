@@ -100,6 +100,8 @@ export async function indexCorpus(args: {
   skipped?: ReadonlyMap<string, SkipReason>;
   /** Files larger than this are skipped as too large (default corpus.ts's MAX_FILE_BYTES). */
   maxFileBytes?: number;
+  /** How a file is cut into chunks (default chunker.ts's chunkFile; `c2llm index --html` cuts pages otherwise). */
+  chunk?: (path: string, text: string) => Chunk[];
 }): Promise<IndexReport> {
   const started = performance.now();
   const corpus = new CorpusVectors(args.dim);
@@ -125,7 +127,7 @@ export async function indexCorpus(args: {
       skipped.set(file.path, 'binary');
       continue;
     }
-    const chunks = chunkFile(file.path, text);
+    const chunks = (args.chunk ?? chunkFile)(file.path, text);
     if (chunks.length === 0) continue; // blank: nothing in it to find
     const hash = await sha256Hex(text);
     listing.push({ path: file.path, hash });

@@ -21,7 +21,8 @@
  *   t<i>-H.bin         term shard i: the terms from firsts[i] up to firsts[i + 1] (sorted, cut every
  *                      TERM_SHARD_BYTES or so): u32 JSON length, JSON [[term, postings], ...], then for
  *                      each term its chunk ids as LEB128 gaps and one u8 BM25 weight per posting
- *   r<i>-H.json        chunks [i * perShard, (i + 1) * perShard): [{path, language, startLine, endLine, text?}];
+ *   r<i>-H.json        chunks [i * perShard, (i + 1) * perShard): [{path, language, startLine, endLine, text?,
+ *                      anchor?}] (anchor: an HTML page's heading id, index-file.ts's rules, never empty);
  *                      one hash H for all record files (their count would make per-file hashes the
  *                      largest part of the manifest)
  *
@@ -38,7 +39,7 @@ import { BM25_B, BM25_K1 } from './bm25';
 import { bytesOf } from '../tensor/tensor-values';
 import { floatVectors, quantizeVector } from './index-build';
 import type { IndexData, IndexHeader } from './index-file';
-import { checkUnitVectors, languagesOf, readIndexHeader } from './index-file';
+import { anchorProblem, checkUnitVectors, languagesOf, readIndexHeader } from './index-file';
 import { indexPathProblem } from './index-trust';
 import { kmeans } from './kmeans';
 import { CONTROL } from '../text/control-characters';
@@ -75,6 +76,7 @@ export interface ChunkView {
   readonly startLine: number;
   readonly endLine: number;
   readonly text?: string;
+  readonly anchor?: string;
 }
 
 export interface VectorBlock {
@@ -184,7 +186,8 @@ export function splitIndex(data: IndexData): { manifest: SplitManifest; files: M
   const cohesion = Float32Array.from(members, (rows) => {
     const mean = new Float64Array(dim);
     for (const row of rows) for (let d = 0; d < dim; d++) mean[d] += f32[row * dim + d] / rows.length;
-    return Math.hypot(...mean);
+    // At most 1: int8 rows are unit vectors only within 2%, so a partition of one row could say 1.0005.
+    return Math.min(1, Math.hypot(...mean));
   });
   const centroidsHash = add('centroids', '.bin', concat([encodeBlock(centroidScales, centroidValues), bytesOf(cohesion)]));
   // Chunks renumbered partition by partition: `order[newId]` is the one file's id.
@@ -222,7 +225,8 @@ export function splitIndex(data: IndexData): { manifest: SplitManifest; files: M
   const view = (id: number): ChunkView => {
     const c = data.chunks[id];
     const file = data.files[c.file];
-    return { path: file.path, language: file.language, startLine: c.startLine, endLine: c.endLine, ...(data.texts ? { text: data.texts[id] } : {}) };
+    const anchor = data.anchors?.[id];
+    return { path: file.path, language: file.language, startLine: c.startLine, endLine: c.endLine, ...(data.texts ? { text: data.texts[id] } : {}), ...(anchor ? { anchor } : {}) };
   };
   const recordsHash = addGroup('r', '.json', runsOf(order, RECORDS_PER_SHARD).map((ids) => utf8.encode(JSON.stringify(ids.map(view)))));
 
@@ -430,13 +434,15 @@ export function decodeRecords(file: string, bytes: Uint8Array, manifest: SplitMa
   const expected = Math.min(manifest.records.perShard, manifest.counts.chunks - shard * manifest.records.perShard);
   if (!Array.isArray(list) || list.length !== expected) fail(`must be an array of ${expected} chunks`);
   return (list as unknown[]).map((entry, i): ChunkView => {
-    const { path, language, startLine, endLine, text } = (entry ?? {}) as Record<string, unknown>;
+    const { path, language, startLine, endLine, text, anchor } = (entry ?? {}) as Record<string, unknown>;
     if (typeof path !== 'string' || typeof language !== 'string' || CONTROL.test(language)) fail(`chunk ${i} needs string "path" and "language"`);
     const problem = indexPathProblem(path as string);
     if (problem) fail(`chunk ${i}'s path ${JSON.stringify(path)} ${problem}`);
     if (!Number.isSafeInteger(startLine) || !Number.isSafeInteger(endLine) || (startLine as number) < 1 || (endLine as number) < (startLine as number)) fail(`chunk ${i} has lines ${startLine}-${endLine}`);
     if (manifest.hasTexts !== (typeof text === 'string')) fail(`chunk ${i} ${manifest.hasTexts ? 'lacks its text' : 'has a text the manifest does not announce'}`);
-    return { path: path as string, language: language as string, startLine: startLine as number, endLine: endLine as number, ...(typeof text === 'string' ? { text } : {}) };
+    const anchorWrong = anchor === undefined ? undefined : anchor === '' ? 'is empty' : anchorProblem(anchor);
+    if (anchorWrong) fail(`chunk ${i}'s anchor ${JSON.stringify(anchor).slice(0, 80)} ${anchorWrong}`);
+    return { path: path as string, language: language as string, startLine: startLine as number, endLine: endLine as number, ...(typeof text === 'string' ? { text } : {}), ...(anchor ? { anchor: anchor as string } : {}) };
   });
 }
 
