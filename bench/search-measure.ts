@@ -11,6 +11,7 @@ import { encodeIndex, type IndexData } from '../src/search/index-file';
 import { exactTopIds } from '../test/helpers/exact-search';
 import type { SearchMode } from '../src/search/ranking';
 import { random } from '../test/helpers/random';
+import { percentile } from './ann-measure';
 
 const TOPICS = 1000;
 const VOCABULARY = 20000;
@@ -27,13 +28,13 @@ function unit(v: Float32Array): Float32Array {
   return v.map((x) => x / norm);
 }
 
-interface Corpus {
+export interface Corpus {
   readonly data: IndexData;
   readonly exact?: Float32Array;
   readonly queries: { vector: Float32Array; text: string }[];
 }
 
-function makeCorpus(n: number, dim: number, queryCount: number, keepExact: boolean): Corpus {
+export function makeCorpus(n: number, dim: number, queryCount: number, keepExact: boolean): Corpus {
   const rand = random(n * 31 + dim);
   const topics = Array.from({ length: TOPICS }, () => unit(Float32Array.from({ length: dim }, () => gaussian(rand))));
   const vectors = new Int8Array(n * dim);
@@ -82,13 +83,6 @@ function makeCorpus(n: number, dim: number, queryCount: number, keepExact: boole
     ...Bm25Index.build(texts).toFlat(),
   };
   return { data, exact, queries };
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (sorted.length - 1) * p;
-  const lo = Math.floor(at);
-  return sorted[lo] + (sorted[Math.min(lo + 1, sorted.length - 1)] - sorted[lo]) * (at - lo);
 }
 
 export interface SearchRow {

@@ -31,7 +31,8 @@ import { writeSplitIndex } from '../src/node/split-index-folder';
 import { encodeIndex } from '../src/search/index-file';
 import { throttledServer, type ThrottledServer } from './throttled-server';
 import { pagefindSearch, writePages, writePagefindSearchPage } from './pagefind-pages';
-import { replicated, validationIndex } from './validation-index';
+import { replicated } from './replicate';
+import { validationIndex } from './validation-index';
 
 const { values } = parseArgs({ options: { sizes: { type: 'string', default: '10000,100000' } } });
 const WORK = resolve('.bench/site-load');
