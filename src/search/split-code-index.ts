@@ -14,6 +14,7 @@ import { IndexFileError } from '../errors';
 import type { CodeSearchResult } from './code-index';
 import type { DenseScores } from './dense-ranking';
 import { matched } from './bm25';
+import { FUSION_CANDIDATES } from './fusion';
 import { BlockScorer, type ScorerBlock } from './block-scorer';
 import { lexicalTokens } from './lexical-tokens';
 import { rankScores, type SearchMode } from './ranking';
@@ -38,8 +39,11 @@ import {
 } from './split-index';
 import { topOfScores } from './top-k';
 
-/** The lexical side's first candidates whose vectors are fetched for an exact dense score. */
-export const EXACT_LEXICAL = 50;
+/**
+ * The lexical side's first candidates whose vectors are fetched for an exact dense score: all of those
+ * the fusion takes (FUSION_CANDIDATES); 50 left hybrid recall@10 at 0.944 on 127k real chunks, 100 gives 0.963.
+ */
+export const EXACT_LEXICAL = FUSION_CANDIDATES;
 
 /** Where a split index's files come from: a file's bytes by name (fetch beside the manifest's URL, or a folder). */
 export type PartFetcher = (name: string) => Promise<Uint8Array>;
