@@ -40,6 +40,7 @@ describe('an HTML page as its reader sees it', () => {
     expect(chunkPage('<p>Preface.</p><h2 id="a">A</h2><p>Body.</p>', { mergeLines: 1 }).map((c) => c.anchor)).toEqual([undefined, 'a']);
     expect(chunkPage('<div>Just <i>text</i>.</div>')).toEqual([{ startLine: 1, endLine: 1, text: 'Just text.' }]);
     expect(chunkPage('<script>x()</script>')).toEqual([]);
+    expect(chunkPage('<h2 id="a">A</h2><p># of items</p><p>```</p><p>Body.</p>', { mergeLines: 1 }).map((c) => [c.text, c.anchor])).toEqual([['## A\n\\# of items\n\\```\nBody.', 'a']]);
   });
 });
 

@@ -24,14 +24,14 @@ export function pageLines(html: string): { lines: string[]; anchors: (string | u
   let skipping = 0;
   let pre = 0;
   let heading: { level: number; id?: string } | undefined;
-  const open: string[] = [];
   const flush = () => {
     const text = pre ? line.replace(/\s+$/, '') : line.replace(/\s+/g, ' ').trim();
     if (heading && text) {
       lines.push(`${'#'.repeat(heading.level)} ${text}`);
       anchors.push(heading.id);
     } else if (text) {
-      lines.push(text);
+      // A paragraph that reads like a heading or a fence ("# of items") is escaped, as Markdown would.
+      lines.push(!pre && /^\s{0,3}(#{1,6}(\s|$)|`{3,}|~{3,})/.test(text) ? `\\${text}` : text);
       anchors.push(undefined);
     }
     line = '';
@@ -44,7 +44,6 @@ export function pageLines(html: string): { lines: string[]; anchors: (string | u
   const parser = new Parser(
     {
       onopentag(name, attributes) {
-        if (!VOID.has(name)) open.push(name);
         if (skipping || SKIPPED.has(name)) {
           if (!VOID.has(name)) skipping++;
           return;
@@ -75,8 +74,6 @@ export function pageLines(html: string): { lines: string[]; anchors: (string | u
       },
       onclosetag(name) {
         if (VOID.has(name)) return;
-        while (open.length && open.at(-1) !== name) open.pop();
-        open.pop();
         if (skipping) {
           skipping--;
           return;
