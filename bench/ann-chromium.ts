@@ -9,11 +9,12 @@
  *              to 1M (replicate.ts), queried with the 185 NL validation queries embedded by the same model;
  *   synthetic  bench/search-measure.ts's corpus (dim 256, vectors around 1,000 topics, queries near a
  *              chunk), which partitions far more easily than real embeddings do.
- * Prints the table; writes bench/results/ann.json.
+ * Prints the table; writes bench/results/ann.json, keeping the rows of other data and sizes already there
+ * (so `--data synthetic` adds to a real run).
  *
  *   npm run bench:ann -- [--data real,synthetic] [--sizes 100000,1000000] [--queries 200] [--index .bench/real-100k.c2idx]
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { readQueries } from '../eval/code-search';
 import { loadEmbedder, modelChoice } from '../src/cli/load-model';
@@ -24,6 +25,15 @@ const PROBES = [1, 2, 4, 8, 16, 32, 64, 128];
 const EF_SEARCH = [10, 20, 40, 80, 160, 320];
 const REAL_INDEX = '.bench/real-100k.c2idx';
 const QUERIES = '../shared/eval/nl-validation/queries.jsonl';
+const RESULTS = 'bench/results/ann.json';
+
+/** bench/results/ann.json with `result` in place of an earlier one of the same data and size. */
+function save(result: AnnResult, browser: string): void {
+  const earlier: AnnResult[] = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, 'utf8')).results : [];
+  const results = [...earlier.filter((r) => r.data !== result.data || r.chunks !== result.chunks), result].sort((a, b) => a.data.localeCompare(b.data) || a.chunks - b.chunks);
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync(RESULTS, `${JSON.stringify({ date: new Date().toISOString().slice(0, 10), browser, results }, null, 1)}\n`);
+}
 
 async function realQueries(): Promise<number[][]> {
   const embedder = await loadEmbedder(await modelChoice({ device: 'cpu' }), (line) => console.error(line));
@@ -46,17 +56,12 @@ async function main(): Promise<void> {
   const kinds = values.data.split(',') as AnnRequest['data'][];
   if (kinds.includes('real') && !existsSync(values.index)) throw new Error(`no ${values.index}: sh bench/real-corpus.sh makes it`);
   const queryVectors = kinds.includes('real') ? await realQueries() : undefined;
-  const results: AnnResult[] = [];
-  let browser = '';
   for (const data of kinds) {
     for (const chunks of values.sizes.split(',').map(Number)) {
       const request: AnnRequest = { data, chunks, dim: 256, queries: Number(values.queries), probes: PROBES, efSearch: EF_SEARCH, ...(data === 'real' ? { index: `/${values.index}`, queryVectors } : {}) };
       const { result, browserVersion } = await runInChromium<AnnResult>(5399, 'bench/ann.html', 'runAnnBench', request);
-      browser = browserVersion;
-      results.push(result);
-      print(result, browser);
-      mkdirSync('bench/results', { recursive: true });
-      writeFileSync('bench/results/ann.json', `${JSON.stringify({ date: new Date().toISOString().slice(0, 10), browser, results }, null, 1)}\n`);
+      print(result, browserVersion);
+      save(result, browserVersion);
     }
   }
 }
