@@ -118,6 +118,7 @@ describe('split index', () => {
     await expect(search(damaged(partition, (b) => b.subarray(0, b.byteLength - 3)))).rejects.toThrow(new RegExp(`site/${partition}: .*truncated`));
     await expect(search(damaged(partition, (b) => (b[8 + 4 * (manifest.partitions.starts[1])] = 0x80, b)))).rejects.toThrow(IndexFileError);
     await expect(search(damaged(terms, (b) => b.subarray(0, b.byteLength - 1)))).rejects.toThrow(new RegExp(`site/${terms}`));
+
     await expect(search(damaged(records, () => new TextEncoder().encode('[{"path":"../../etc/passwd","language":"x","startLine":1,"endLine":1,"text":""}]')))).rejects.toThrow(/has an empty, '.' or '..' part|must be an array of/);
     const manifestEdit = (edit: (m: Record<string, any>) => void) => {
       const m = JSON.parse(new TextDecoder().decode(all.get(MANIFEST_NAME)!));
@@ -126,6 +127,38 @@ describe('split index', () => {
     };
     await expect(SplitCodeIndex.open('site', inMemory(manifestEdit((m) => (m.partitions.starts[1] = -1))))).rejects.toThrow(/partitions.starts/);
     await expect(SplitCodeIndex.open('site', inMemory(manifestEdit((m) => (m.records.hash = '../../x'))))).rejects.toThrow(/records.hash/);
+  });
+
+  test('a word in so many chunks that a bitmap is smaller than its gaps is stored as one; a bit too many or too few, or a bitmap under a version 1 manifest, is refused', async () => {
+    const [file] = corpus();
+    const rows = 36;
+    const rand = random(8);
+    const vectors = new Float32Array(rows * dim);
+    for (let i = 0; i < rows; i++) vectors.set(unit(rand), i * dim);
+    const everywhere = buildIndexData(header, [{ ...file, chunks: Array.from({ length: rows }, (_, i) => ({ startLine: i + 1, endLine: i + 1, text: i % 2 ? 'alpha' : 'alpha alpha' })), vectors }], true);
+    const cut = splitIndex(everywhere);
+    const parts = new Map([...cut.files, [MANIFEST_NAME, encodeManifest(cut.manifest)]]);
+    const shard = [...cut.files.keys()].find((name) => name.startsWith('t0-'))!;
+    const bytes = cut.files.get(shard)!;
+    const jsonEnd = 4 + new DataView(bytes.buffer, bytes.byteOffset).getUint32(0, true);
+    // Every word (the path's too) is in every chunk: each entry a bitmap of 5 bytes, then 36 weights.
+    const entries = JSON.parse(new TextDecoder().decode(bytes.subarray(4, jsonEnd)));
+    expect(entries.every(([, postings, bitmap]: [string, number, number]) => postings === rows && bitmap === 1)).toBe(true);
+    expect(bytes.byteLength - jsonEnd).toBe(entries.length * (5 + rows));
+    const alpha = jsonEnd + entries.findIndex(([term]: [string]) => term === 'alpha') * (5 + rows);
+    const search = async (edit: (b: Uint8Array) => void, manifest = parts.get(MANIFEST_NAME)!) => {
+      const b = bytes.slice();
+      edit(b);
+      const open = await SplitCodeIndex.open('site', inMemory(new Map([...parts, [shard, b], [MANIFEST_NAME, manifest]])));
+      return open.search({ text: 'alpha' }, rows, 'lexical');
+    };
+    const found = await search(() => undefined);
+    expect(found).toHaveLength(rows);
+    expect(found.slice(0, rows / 2).every((r) => r.startLine % 2 === 1)).toBe(true);
+    await expect(search((b) => (b[alpha] = 0xfe))).rejects.toThrow(new RegExp(`site/${shard}: the bitmap of "alpha" names 35 chunks, not its 36 postings`));
+    await expect(search((b) => (b[alpha + 4] |= 0x80))).rejects.toThrow(/the bitmap of "alpha" names chunk 39: more than its 36 postings, or a chunk id >= 36/);
+    const version1 = new TextEncoder().encode(new TextDecoder().decode(parts.get(MANIFEST_NAME)!).replace('"version":2', '"version":1'));
+    await expect(search(() => undefined, version1)).rejects.toThrow(/is not \[term, postings\] or \(version 2\) \[term, postings, 1\]/);
   });
 
   test('a tiny index (a partition a chunk, int8 rows up to 2% off unit length) opens and searches', async () => {

@@ -4,7 +4,7 @@
  * folder holding:
  *
  *   manifest.json      fetched first: the header fields of index-file.ts (model, dim, chunker, counts,
- *                      hasTexts) and {format: "c2llm-split-index", version: 1, languages, averageLength,
+ *                      hasTexts) and {format: "c2llm-split-index", version: 2, languages, averageLength,
  *                      centroids: hash, partitions: {starts, hashes, probes}, terms: {firsts, hashes},
  *                      records: {perShard, hash}}; each `hashes` is the files' 8-hex content hashes
  *                      concatenated, in file order
@@ -20,7 +20,10 @@
  *                      all slices (manifest field vectorSlices)
  *   t<i>-H.bin         term shard i: the terms from firsts[i] up to firsts[i + 1] (sorted, cut every
  *                      TERM_SHARD_BYTES or so): u32 JSON length, JSON [[term, postings], ...], then for
- *                      each term its chunk ids as LEB128 gaps and one u8 BM25 weight per posting
+ *                      each term its chunk ids as LEB128 gaps and one u8 BM25 weight per posting; a term
+ *                      in so many chunks that a bitmap of all chunks is smaller than its gaps ([term,
+ *                      postings, 1], version 2) stores that bitmap instead (bit c of byte c >> 3: chunk c),
+ *                      then its weights
  *   r<i>-H.json        chunks [i * perShard, (i + 1) * perShard): [{path, language, startLine, endLine, text?,
  *                      anchor?}] (anchor: an HTML page's heading id, index-file.ts's rules, never empty);
  *                      one hash H for all record files (their count would make per-file hashes the
@@ -45,7 +48,9 @@ import { kmeans } from './kmeans';
 import { CONTROL } from '../text/control-characters';
 
 export const SPLIT_FORMAT = 'c2llm-split-index';
-export const SPLIT_FORMAT_VERSION = 1;
+export const SPLIT_FORMAT_VERSION = 2;
+/** Versions this reader reads: 1 has no bitmap terms. */
+const READABLE_VERSIONS = [1, 2];
 export const MANIFEST_NAME = 'manifest.json';
 /** Chunk records (with texts) per record file: a page of results fetches at most this many files' worth. */
 export const RECORDS_PER_SHARD = 4;
@@ -61,6 +66,8 @@ export const DEFAULT_PROBES = 4;
 const HASH_HEX = 8;
 
 export interface SplitManifest extends IndexHeader {
+  /** The layout's version (SPLIT_FORMAT_VERSION when written; a reader also reads version 1). */
+  readonly version: number;
   readonly counts: { readonly files: number; readonly chunks: number; readonly terms: number };
   readonly hasTexts: boolean;
   readonly languages: readonly string[];
@@ -206,7 +213,7 @@ export function splitIndex(data: IndexData): { manifest: SplitManifest; files: M
   const averageLength = data.chunkLengths.reduce((a, b) => a + b, 0) / Math.max(1, n) || 1;
   const firsts: string[] = [];
   const termHashes: string[] = [];
-  let shard: { terms: [string, number][]; bytes: number[] } = { terms: [], bytes: [] };
+  let shard: { terms: ([string, number] | [string, number, 1])[]; bytes: number[] } = { terms: [], bytes: [] };
   const closeShard = () => {
     if (shard.terms.length === 0) return;
     const json = utf8.encode(JSON.stringify(shard.terms));
@@ -217,9 +224,18 @@ export function splitIndex(data: IndexData): { manifest: SplitManifest; files: M
   data.terms.forEach((term, t) => {
     const [from, to] = [data.postingStarts[t], data.postingStarts[t + 1]];
     const postings = Array.from({ length: to - from }, (_, i) => ({ doc: newId[data.postingDocs[from + i]], p: from + i })).sort((a, b) => a.doc - b.doc);
-    leb128(postings.map(({ doc }, i) => (i === 0 ? doc : doc - postings[i - 1].doc)), shard.bytes);
-    for (const { p } of postings) shard.bytes.push(quantizedWeight(data.postingFreqs[p], data.chunkLengths[data.postingDocs[p]], averageLength));
-    shard.terms.push([term, to - from]);
+    const gaps: number[] = [];
+    leb128(postings.map(({ doc }, i) => (i === 0 ? doc : doc - postings[i - 1].doc)), gaps);
+    const weights = postings.map(({ p }) => quantizedWeight(data.postingFreqs[p], data.chunkLengths[data.postingDocs[p]], averageLength));
+    if (Math.ceil(n / 8) < gaps.length) {
+      const bitmap = new Uint8Array(Math.ceil(n / 8));
+      for (const { doc } of postings) bitmap[doc >> 3] |= 1 << (doc & 7);
+      shard.bytes.push(...bitmap, ...weights);
+      shard.terms.push([term, to - from, 1]);
+    } else {
+      shard.bytes.push(...gaps, ...weights);
+      shard.terms.push([term, to - from]);
+    }
     if (shard.bytes.length >= TERM_SHARD_BYTES) closeShard();
   });
   closeShard();
@@ -234,6 +250,7 @@ export function splitIndex(data: IndexData): { manifest: SplitManifest; files: M
   const recordsHash = addGroup('r', '.json', runsOf(order, RECORDS_PER_SHARD).map((ids) => utf8.encode(JSON.stringify(ids.map(view)))));
 
   const manifest: SplitManifest = {
+    version: SPLIT_FORMAT_VERSION,
     model: data.model,
     dim,
     chunker: data.chunker,
@@ -251,7 +268,7 @@ export function splitIndex(data: IndexData): { manifest: SplitManifest; files: M
 }
 
 /** The manifest's JSON bytes. */
-export const encodeManifest = (manifest: SplitManifest) => utf8.encode(`${JSON.stringify({ format: SPLIT_FORMAT, version: SPLIT_FORMAT_VERSION, ...manifest })}\n`);
+export const encodeManifest = (manifest: SplitManifest) => utf8.encode(`${JSON.stringify({ format: SPLIT_FORMAT, ...manifest })}\n`);
 
 /** Parses and checks a manifest; `file` names it in every error. */
 export function decodeManifest(file: string, bytes: Uint8Array): SplitManifest {
@@ -266,7 +283,7 @@ export function decodeManifest(file: string, bytes: Uint8Array): SplitManifest {
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail('not a JSON object');
   if (raw.format !== SPLIT_FORMAT) fail(`field "format" is ${JSON.stringify(raw.format)}, not "${SPLIT_FORMAT}"`);
-  if (raw.version !== SPLIT_FORMAT_VERSION) fail(`format version ${JSON.stringify(raw.version)}; this reader reads version ${SPLIT_FORMAT_VERSION}`);
+  if (!READABLE_VERSIONS.includes(raw.version as number)) fail(`format version ${JSON.stringify(raw.version)}; this reader reads versions ${READABLE_VERSIONS.join(' and ')}`);
   const { header, count, object } = readIndexHeader(raw, fail);
   const counts = object(raw.counts, 'counts');
   const n = count(counts.chunks, 'counts.chunks');
@@ -293,6 +310,7 @@ export function decodeManifest(file: string, bytes: Uint8Array): SplitManifest {
   const starts = partitions.starts;
   if (!Array.isArray(starts) || starts.length !== partitionTotal + 1 || starts[0] !== 0 || starts.at(-1) !== n || starts.some((v, i) => !Number.isSafeInteger(v) || (i > 0 && v < starts[i - 1]))) fail(`field "partitions.starts" must be ${partitionTotal + 1} increasing chunk ids from 0 to ${n}`);
   return {
+    version: raw.version as number,
     ...header,
     counts: { files: count(counts.files, 'counts.files'), chunks: n, terms: count(counts.terms, 'counts.terms') },
     hasTexts: raw.hasTexts === true,
@@ -397,22 +415,38 @@ export function decodeTermShard(file: string, bytes: Uint8Array, manifest: Split
   const n = manifest.counts.chunks;
   let previous: string | undefined;
   for (const entry of list as unknown[]) {
-    const [term, postings] = Array.isArray(entry) ? entry : [];
-    if (typeof term !== 'string' || !Number.isSafeInteger(postings) || postings < 1 || postings > n) reader.fail(`term entry ${JSON.stringify(entry)?.slice(0, 80)} is not [term, postings]`);
+    const [term, postings, bitmap] = Array.isArray(entry) ? entry : [];
+    const shape = Array.isArray(entry) && (entry.length === 2 || (entry.length === 3 && bitmap === 1 && manifest.version >= 2));
+    if (!shape || typeof term !== 'string' || !Number.isSafeInteger(postings) || postings < 1 || postings > n) reader.fail(`term entry ${JSON.stringify(entry)?.slice(0, 80)} is not [term, postings] or (version 2) [term, postings, 1]`);
     if ((previous !== undefined && !(previous < term)) || term < low || (high !== undefined && !(term < high))) reader.fail(`term "${term}" is out of order or outside this shard's range`);
     previous = term;
     const docs = new Uint32Array(postings);
-    for (let i = 0, doc = 0; i < postings; i++) {
-      let gap = 0;
-      for (let shift = 0; ; shift += 7) {
-        if (at >= body.byteLength || shift > 28) reader.fail(`the postings of "${term}" run past the end of the file or hold a bad number`);
-        const byte = body[at++];
-        gap += (byte & 0x7f) * 2 ** shift;
-        if (byte < 0x80) break;
+    if (bitmap === 1) {
+      const bytesOfBitmap = Math.ceil(n / 8);
+      if (at + bytesOfBitmap > body.byteLength) reader.fail(`the bitmap of "${term}" runs past the end of the file`);
+      let found = 0;
+      for (let b = 0; b < bytesOfBitmap; b++) {
+        for (let bits = body[at + b], c = b * 8; bits; bits >>= 1, c++) {
+          if (!(bits & 1)) continue;
+          if (c >= n || found === postings) reader.fail(`the bitmap of "${term}" names chunk ${c}: more than its ${postings} postings, or a chunk id >= ${n}`);
+          docs[found++] = c;
+        }
       }
-      doc = i === 0 ? gap : doc + gap;
-      if (doc >= n || (i > 0 && gap === 0)) reader.fail(`a posting of "${term}" names chunk ${doc}: chunk ids must be < ${n} and increasing`);
-      docs[i] = doc;
+      if (found !== postings) reader.fail(`the bitmap of "${term}" names ${found} chunks, not its ${postings} postings`);
+      at += bytesOfBitmap;
+    } else {
+      for (let i = 0, doc = 0; i < postings; i++) {
+        let gap = 0;
+        for (let shift = 0; ; shift += 7) {
+          if (at >= body.byteLength || shift > 28) reader.fail(`the postings of "${term}" run past the end of the file or hold a bad number`);
+          const byte = body[at++];
+          gap += (byte & 0x7f) * 2 ** shift;
+          if (byte < 0x80) break;
+        }
+        doc = i === 0 ? gap : doc + gap;
+        if (doc >= n || (i > 0 && gap === 0)) reader.fail(`a posting of "${term}" names chunk ${doc}: chunk ids must be < ${n} and increasing`);
+        docs[i] = doc;
+      }
     }
     if (at + postings > body.byteLength) reader.fail(`the weights of "${term}" run past the end of the file`);
     const weights = body.slice(at, (at += postings));
