@@ -136,6 +136,14 @@ describe('c2llm index / search / merge', () => {
       const paths = (out: string) => JSON.parse(out).results.map((list: { path: string; startLine: number }[]) => list.map((r) => `${r.path}:${r.startLine}`));
       expect(paths(fromFolder.stdout)).toEqual(paths(fromFile.stdout));
     }
+    // --probes: every partition probed, dense search over the folder ranks exactly as the file does.
+    const dense = (args: string[]) => c2llm(['search', '--index', ...args, '--queries', queries, '--k', '3', '--mode', 'dense', '--device', 'cpu']);
+    const allProbed = dense([folderOut, '--probes', '1000']);
+    expect(allProbed.code, allProbed.stderr).toBe(0);
+    const scoresOf = (out: string) => JSON.parse(out).results.map((list: { path: string; startLine: number; score: number }[]) => list.map((r) => [`${r.path}:${r.startLine}`, r.score.toFixed(5)]));
+    expect(scoresOf(allProbed.stdout)).toEqual(scoresOf(dense([index]).stdout));
+    expect(dense([index, '--probes', '2']).stderr).toMatch(/--probes is for a split index's folder; .*corpus\.c2idx is one file, which every search reads whole\n$/);
+    expect(dense([folderOut, '--probes', '0']).stderr).toMatch(/--probes must be a positive integer, got "0"\n$/);
     const converted = join(work, 'split-converted');
     expect(c2llm(['split', index, '--output', converted]).code).toBe(0);
     expect(readdirSync(converted).sort()).toEqual(readdirSync(folderOut).sort());

@@ -1,6 +1,7 @@
 /**
  * `c2llm search --index <file|split folder> (--query <text> | --queries <file.json>) [--k 10] [--mode hybrid|dense|lexical]
- *  [--json] [--model <dir>] [--device ...] [--dtype ...]`: ranks an index's chunks for each query. Queries
+ *  [--probes N] [--json] [--model <dir>] [--device ...] [--dtype ...]`: ranks an index's chunks for each query
+ * (`--probes`: a split index's partitions scored per query, default its manifest's). Queries
  * are embedded as queries (the code-search instruction) with --model, else the bundled C2LLM-nano; its
  * fingerprint must match the index's. An index is a file people get from others: it never chooses what
  * is loaded, read or downloaded (the model it names is only compared). With --queries or --json, stdout
@@ -22,7 +23,7 @@ import { SEARCH_MODES, type SearchMode } from '../search/ranking';
 import { loadEmbedder, MODEL_FLAGS, modelChoice } from './load-model';
 import { printable } from '../text/control-characters';
 
-export const SEARCH_USAGE = 'usage: c2llm search --index <file|folder> (--query <text> | --queries <file.json>) [--k 10] [--mode hybrid|dense|lexical] [--json] [--model <dir>] [--device ...] [--dtype ...]';
+export const SEARCH_USAGE = 'usage: c2llm search --index <file|folder> (--query <text> | --queries <file.json>) [--k 10] [--mode hybrid|dense|lexical] [--probes N] [--json] [--model <dir>] [--device ...] [--dtype ...]';
 
 async function readQueries(file: string): Promise<string[]> {
   let parsed: unknown;
@@ -48,7 +49,7 @@ function listing(query: string, results: readonly CodeSearchResult[]): string {
 export async function searchCommand(argv: string[], log: (line: string) => void): Promise<string> {
   const { values } = parseArgs({
     args: argv,
-    options: { ...MODEL_FLAGS, index: { type: 'string' }, query: { type: 'string' }, queries: { type: 'string' }, k: { type: 'string', default: '10' }, mode: { type: 'string', default: 'hybrid' }, json: { type: 'boolean' } },
+    options: { ...MODEL_FLAGS, index: { type: 'string' }, query: { type: 'string' }, queries: { type: 'string' }, k: { type: 'string', default: '10' }, mode: { type: 'string', default: 'hybrid' }, probes: { type: 'string' }, json: { type: 'boolean' } },
     strict: true,
   });
   if (!values.index || (values.query === undefined) === (values.queries === undefined)) throw new InputError(`--index and one of --query or --queries are required\n${SEARCH_USAGE}`);
@@ -56,9 +57,13 @@ export async function searchCommand(argv: string[], log: (line: string) => void)
   if (!Number.isInteger(k) || k < 1) throw new InputError(`--k must be a positive integer, got "${values.k}"`);
   const mode = values.mode as SearchMode;
   if (!SEARCH_MODES.includes(mode)) throw new InputError(`--mode must be ${SEARCH_MODES.join(', ')}, got "${values.mode}"`);
+  const probes = values.probes === undefined ? undefined : Number(values.probes);
+  if (probes !== undefined && (!Number.isInteger(probes) || probes < 1)) throw new InputError(`--probes must be a positive integer, got "${values.probes}"`);
   const queries = values.queries !== undefined ? await readQueries(values.queries) : [values.query as string];
   // A folder is a split index (c2llm index --split); anything else must be an index file.
-  const index = (await stat(values.index).catch(() => undefined))?.isDirectory() ? await openSplitIndex(values.index) : new CodeIndex(await readIndexFile(values.index));
+  const split = (await stat(values.index).catch(() => undefined))?.isDirectory() === true;
+  if (probes !== undefined && !split) throw new InputError(`--probes is for a split index's folder; ${values.index} is one file, which every search reads whole`);
+  const index = split ? await openSplitIndex(values.index) : new CodeIndex(await readIndexFile(values.index));
 
   let vectors: (Float32Array | undefined)[] = queries.map(() => undefined);
   if (mode !== 'lexical') {
@@ -73,7 +78,7 @@ export async function searchCommand(argv: string[], log: (line: string) => void)
     }
   }
   const results: CodeSearchResult[][] = [];
-  for (const [i, text] of queries.entries()) results.push(await index.search({ vector: vectors[i], text }, k, mode));
+  for (const [i, text] of queries.entries()) results.push(index instanceof CodeIndex ? index.search({ vector: vectors[i], text }, k, mode) : await index.search({ vector: vectors[i], text }, k, mode, { probes }));
   if (values.json || values.queries !== undefined) {
     return JSON.stringify({ results: results.map((list) => list.map(({ path, startLine, endLine, score, anchor }) => ({ path, startLine, endLine, score, ...(anchor ? { anchor } : {}) }))) });
   }
