@@ -2,7 +2,8 @@
  * Search over a split index (split-index.ts), fetching only what a query needs: the manifest and the
  * centroids when opened; per query, the `probes` partitions whose centroids are nearest the query
  * (their rows scored exactly by block-scorer.ts, as one index file scores them), the term shards holding
- * the query's words, and the record files of the results returned. Every part fetched is kept for the next query.
+ * the query's words, and the record files of the results returned. Every part fetched is kept for the
+ * next query.
  * Ranking is ranking.ts's, as for one index file. A chunk outside the probed partitions that comes in
  * by its words has its exact dense score when it is among the first EXACT_LEXICAL of the lexical side
  * (its vector fetched in a small slice); past those, it is given its partition's mean score (cohesion x
@@ -63,7 +64,6 @@ function lastAtMost<T extends number | string>(sorted: readonly T[], value: T): 
   return low;
 }
 
-/** Dot products of `query` with each row of an int8 vector block. */
 export interface SplitSearchOptions {
   /** Partitions scored per query (default: the manifest's, chosen by `npm run bench:split`). */
   readonly probes?: number;
