@@ -161,6 +161,22 @@ describe('split index', () => {
     await expect(search(() => undefined, version1)).rejects.toThrow(/is not \[term, postings\] or \(version 2\) \[term, postings, 1\]/);
   });
 
+  test('a word in 150,000 chunks is written and read back (its postings are never spread into one call)', async () => {
+    const rows = 150_000;
+    const small: IndexHeader = { ...header, dim: 16 };
+    const rand = random(12);
+    const vectors = new Float32Array(rows * 16);
+    for (let i = 0; i < rows * 16; i += 16) {
+      const v = Float32Array.from({ length: 16 }, () => rand() * 2 - 1);
+      const norm = Math.hypot(...v);
+      vectors.set(v.map((x) => x / norm), i);
+    }
+    const big = buildIndexData(small, [{ path: 'a.py', language: 'python', hash: 'd'.repeat(64), chunks: Array.from({ length: rows }, (_, i) => ({ startLine: i + 1, endLine: i + 1, text: 'alpha' })), vectors }], false);
+    const cut = splitIndex(big);
+    const split = await SplitCodeIndex.open('big', inMemory(new Map([...cut.files, [MANIFEST_NAME, encodeManifest(cut.manifest)]])));
+    expect(await split.search({ text: 'alpha' }, 3, 'lexical')).toHaveLength(3);
+  }, 60_000);
+
   test('a tiny index (a partition a chunk, int8 rows up to 2% off unit length) opens and searches', async () => {
     const rand = random(3);
     const longAfterRounding = () => {

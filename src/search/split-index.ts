@@ -149,6 +149,11 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
+/** `values` pushed onto `out` one by one (a spread of a common word's postings at 1M chunks would pass more arguments than a call takes). */
+function append(out: number[], values: Iterable<number>): void {
+  for (const v of values) out.push(v);
+}
+
 function leb128(values: Iterable<number>, out: number[]): void {
   for (let v of values) {
     while (v >= 0x80) {
@@ -230,12 +235,13 @@ export function splitIndex(data: IndexData): { manifest: SplitManifest; files: M
     if (Math.ceil(n / 8) < gaps.length) {
       const bitmap = new Uint8Array(Math.ceil(n / 8));
       for (const { doc } of postings) bitmap[doc >> 3] |= 1 << (doc & 7);
-      shard.bytes.push(...bitmap, ...weights);
+      append(shard.bytes, bitmap);
       shard.terms.push([term, to - from, 1]);
     } else {
-      shard.bytes.push(...gaps, ...weights);
+      append(shard.bytes, gaps);
       shard.terms.push([term, to - from]);
     }
+    append(shard.bytes, weights);
     if (shard.bytes.length >= TERM_SHARD_BYTES) closeShard();
   });
   closeShard();
