@@ -39,8 +39,8 @@ export class BlockScorer {
     return this.kernels !== undefined;
   }
 
-  /** `block` with its rows copied into the kernels' memory (where it can grow that far). */
-  add(block: VectorBlock): ScorerBlock {
+  /** `block` (and whatever else it carries) with its rows copied into the kernels' memory (where it can grow that far). */
+  add<B extends VectorBlock>(block: B): B & ScorerBlock {
     const { kernels, dim } = this;
     if (!kernels || block.values.length !== block.rows * dim) return block;
     const at = this.end;

@@ -85,7 +85,7 @@ export class SplitCodeIndex {
     private readonly name: string,
   ) {
     this.scorer = new BlockScorer(manifest.dim);
-    this.centroids = { ...centroids, ...this.scorer.add(centroids) };
+    this.centroids = this.scorer.add(centroids);
   }
 
   /** Opens a split index: its manifest and centroids; `name` names it in errors. */
