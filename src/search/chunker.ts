@@ -84,9 +84,15 @@ function indentSpans(lines: readonly string[]): Span[] {
 
 const ATX_HEADING = /^\s{0,3}(#{1,6})(?:\s+(.*?))?(?:\s+#+)?\s*$/;
 
+interface Heading {
+  readonly line: number;
+  readonly level: number;
+  readonly title: string;
+}
+
 /** Markdown's ATX headings (`#` to `######`) outside fenced code: line, level and title. */
-function headings(lines: readonly string[]): { line: number; level: number; title: string }[] {
-  const out: { line: number; level: number; title: string }[] = [];
+function headings(lines: readonly string[]): Heading[] {
+  const out: Heading[] = [];
   let fence: string | undefined;
   lines.forEach((line, i) => {
     const marker = /^\s{0,3}(`{3,}|~{3,})/.exec(line)?.[1];
@@ -100,8 +106,8 @@ function headings(lines: readonly string[]): { line: number; level: number; titl
 }
 
 /** Sections of Markdown: a new span starts at each heading. */
-function headingSpans(lines: readonly string[]): Span[] {
-  const starts = [0, ...headings(lines).map((h) => h.line).filter((line) => line > 0)];
+function headingSpans(lines: readonly string[], all: readonly Heading[]): Span[] {
+  const starts = [0, ...all.map((h) => h.line).filter((line) => line > 0)];
   return starts.map((start, i) => [start, lastNonBlank(lines, start, (starts[i + 1] ?? lines.length) - 1)]);
 }
 
@@ -109,8 +115,7 @@ function headingSpans(lines: readonly string[]): Span[] {
  * Each span's heading path: the titles of the headings above its first line that enclose it (a heading's
  * own title is in its text, so a span that starts at a heading gets its ancestors only).
  */
-function headingContexts(lines: readonly string[], spans: readonly Span[]): (string | undefined)[] {
-  const all = headings(lines);
+function headingContexts(all: readonly Heading[], spans: readonly Span[]): (string | undefined)[] {
   return spans.map(([start]) => {
     const stack: { level: number; title: string }[] = [];
     for (const h of all) {
@@ -173,9 +178,10 @@ function chunkAs(ext: string, content: string, options: ChunkOptions): Chunk[] {
   const lines = content.replace(/\r\n?/g, '\n').split('\n');
   if (lines.at(-1) === '') lines.pop();
   if (lines.every((l) => l.trim() === '')) return [];
-  const structural = BRACE_LANGUAGES.has(ext) ? braceSpans(lines) : INDENT_LANGUAGES.has(ext) ? indentSpans(lines) : HEADING_LANGUAGES.has(ext) ? headingSpans(lines) : [[0, lines.length - 1] as Span];
+  const markdown = HEADING_LANGUAGES.has(ext) ? headings(lines) : undefined;
+  const structural = BRACE_LANGUAGES.has(ext) ? braceSpans(lines) : INDENT_LANGUAGES.has(ext) ? indentSpans(lines) : markdown ? headingSpans(lines, markdown) : [[0, lines.length - 1] as Span];
   const spans = merge(structural, mergeLines).flatMap((span) => windows(span, maxLines, overlap));
-  const contexts = HEADING_LANGUAGES.has(ext) ? headingContexts(lines, spans) : [];
+  const contexts = markdown ? headingContexts(markdown, spans) : [];
   return spans
     .map(([s, e], i) => ({ startLine: s + 1, endLine: e + 1, text: lines.slice(s, e + 1).join('\n'), ...(contexts[i] ? { context: contexts[i] } : {}) }))
     .filter((c) => c.text.trim() !== '');
