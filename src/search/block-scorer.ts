@@ -7,7 +7,7 @@
  * (no SIMD, a dim that is not a multiple of 16, or memory that cannot grow further) plain loops compute
  * the same integers.
  */
-import { quantizeQuery } from './dense-scorer';
+import { int8Dot, quantizeQuery } from './dense-scorer';
 import { instantiateSearchKernels, type SearchKernels } from './search-kernels';
 import type { VectorBlock } from './split-index';
 
@@ -69,11 +69,7 @@ export class BlockScorer {
         const dots = new Int32Array(kernels.memory.buffer, out, block.rows);
         for (let r = 0; r < block.rows; r++) scores[r] = dots[r] * block.scales[r] * queryScale;
       } else {
-        for (let r = 0; r < block.rows; r++) {
-          let dot = 0;
-          for (let d = 0, at = r * dim; d < dim; d++) dot += block.values[at + d] * this.query[d];
-          scores[r] = dot * block.scales[r] * queryScale;
-        }
+        for (let r = 0; r < block.rows; r++) scores[r] = int8Dot(block.values, r * dim, this.query) * block.scales[r] * queryScale;
       }
       return scores;
     });

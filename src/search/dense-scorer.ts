@@ -165,8 +165,13 @@ export class DenseScorer {
 
   /** The plain loop: row's int8 vector against the int16 query. */
   private dot(row: number): number {
-    let sum = 0;
-    for (let d = 0, at = row * this.dim; d < this.dim; d++) sum += this.vectors[at + d] * this.query[d];
-    return sum;
+    return int8Dot(this.vectors, row * this.dim, this.query);
   }
+}
+
+/** The plain loop the kernels stand in for: the int8 values from `at` against the int16 query, an exact integer. */
+export function int8Dot(values: Int8Array, at: number, query: Int16Array): number {
+  let sum = 0;
+  for (let d = 0; d < query.length; d++) sum += values[at + d] * query[d];
+  return sum;
 }
