@@ -1,8 +1,7 @@
 /**
  * A built site's HTML page as what a reader sees of it, for `c2llm index --html`: the visible text
  * (htmlparser2's tokenizer, entities decoded), one line per block element, `<pre>` kept line by line
- * as fenced code,
- * headings written as Markdown's ATX headings (`## Install`) so that the chunker cuts the page at them
+ * as fenced code, headings written as Markdown's ATX headings (`## Install`) so that the chunker cuts the page at them
  * and gives each section its heading path; script, style, template, noscript, svg, head, nav and footer
  * left out. Each chunk gets `anchor`: the id of the nearest heading at or above its first line that has
  * one (the heading's own id, or that of an element inside it, as `<h2><a id="install">`), which a result
@@ -95,7 +94,7 @@ export function pageLines(html: string): { lines: string[]; anchors: (string | u
 export function chunkPage(html: string, options: ChunkOptions = {}): Chunk[] {
   const { lines, anchors } = pageLines(html);
   const nearest: (string | undefined)[] = [];
-  anchors.forEach((anchor, i) => (nearest[i] = /^#{1,6} /.test(lines[i]) ? anchor ?? nearest[i - 1] : nearest[i - 1]));
+  anchors.forEach((anchor, i) => (nearest[i] = anchor ?? nearest[i - 1])); // only a heading's line has an anchor
   return chunkMarkdown(lines.join('\n'), options).map((chunk) => {
     const anchor = nearest[chunk.startLine - 1];
     return anchor ? { ...chunk, anchor } : chunk;
