@@ -10,6 +10,7 @@
  * The memory is sized once, for all of it; where it cannot grow that far (WebAssembly's 4 GiB), the
  * plain loops serve.
  */
+import { quantizeSymmetric } from '../tensor/quantize';
 import { instantiateSearchKernels, type SearchKernels } from './search-kernels';
 
 const PAGE = 65536;
@@ -27,11 +28,7 @@ function packSigns(values: ArrayLike<number>, from: number, dim: number, out: Ui
 
 /** `query` quantized to int16 into `out` (scale max|q| / 32767); returns the scale. */
 export function quantizeQuery(query: Float32Array, out: Int16Array): number {
-  let max = 0;
-  for (let d = 0; d < out.length; d++) max = Math.max(max, Math.abs(query[d]));
-  const scale = max / 32767;
-  for (let d = 0; d < out.length; d++) out[d] = scale > 0 ? Math.round(query[d] / scale) : 0;
-  return scale;
+  return quantizeSymmetric(query, out, 32767);
 }
 
 export class DenseScorer {

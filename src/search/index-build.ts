@@ -4,6 +4,7 @@
  * files (`mergeIndexData`: the index one build over all the files would have written).
  */
 import { IndexFileError } from '../errors';
+import { quantizeSymmetric } from '../tensor/quantize';
 import { Bm25Index, flatPostings } from './bm25';
 import { searchedText, type Chunk } from './chunker';
 import type { ChunkerSettings, IndexData, IndexedFile, IndexHeader } from './index-file';
@@ -16,11 +17,7 @@ export interface EmbeddedFile extends IndexedFile {
 
 /** Symmetric per-vector int8: q = round(v / scale), scale = max|v| / 127 (0 for an all-zero vector). */
 export function quantizeVector(v: Float32Array, out: Int8Array): number {
-  let max = 0;
-  for (let i = 0; i < v.length; i++) max = Math.max(max, Math.abs(v[i]));
-  const scale = max / 127;
-  for (let i = 0; i < v.length; i++) out[i] = scale > 0 ? Math.round(v[i] / scale) : 0;
-  return scale;
+  return quantizeSymmetric(v, out, 127);
 }
 
 /** Chunks `from` .. `to` - 1 of an index as f32 vectors (scale x int8 values), row after row. */

@@ -8,6 +8,19 @@ export interface QuantizedRows {
   readonly scales: Float32Array;
 }
 
+/**
+ * One vector, symmetric, into `out`'s integers: q = round(v / scale), scale = max|v| / `levels` (127 for
+ * int8, 32767 for int16), all zeros and scale 0 for an all-zero vector; returns the scale. The search
+ * index's int8 vectors and its int16 queries (src/search).
+ */
+export function quantizeSymmetric(v: ArrayLike<number>, out: Int8Array | Int16Array, levels: number): number {
+  let max = 0;
+  for (let i = 0; i < out.length; i++) max = Math.max(max, Math.abs(v[i]));
+  const scale = max / levels;
+  for (let i = 0; i < out.length; i++) out[i] = scale > 0 ? Math.round(v[i] / scale) : 0;
+  return scale;
+}
+
 export function quantizeRows(values: Float32Array, rows: number, cols: number): QuantizedRows {
   const q = new Int8Array(rows * cols);
   const scales = new Float32Array(rows);
