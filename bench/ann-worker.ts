@@ -8,6 +8,7 @@
  * hnswlib-wasm (transferred, not copied).
  */
 import { DenseScorer } from '../src/search/dense-scorer';
+import { fileChunkRanges } from '../src/search/index-build';
 import { SplitCodeIndex } from '../src/search/split-code-index';
 import { encodeManifest, MANIFEST_NAME, splitIndex } from '../src/search/split-index';
 import { topOfScores } from '../src/search/top-k';
@@ -40,12 +41,10 @@ self.onmessage = async (event: MessageEvent<AnnRequest>) => {
   const partitionBytes = [...files].filter(([name]) => name.startsWith('p') || name.startsWith('c')).reduce((n, [, bytes]) => n + bytes.byteLength, 0);
   const index = await SplitCodeIndex.open('bench', async (file) => parts.get(file)!);
   const fileIds = new Map(data.files.map((f, i) => [f.path, i]));
-  const firstChunk = new Uint32Array(data.files.length).fill(chunks);
-  data.chunks.forEach((c, i) => (firstChunk[c.file] = Math.min(firstChunk[c.file], i)));
+  const ranges = fileChunkRanges(data);
   /** A result's row: its file's chunks are contiguous, in line order. */
   const rowOf = (path: string, startLine: number) => {
-    const file = fileIds.get(path)!;
-    let row = firstChunk[file];
+    let row = ranges[fileIds.get(path)!].from;
     while (data.chunks[row].startLine !== startLine) row++;
     return row;
   };
