@@ -4,8 +4,12 @@
  * the code-search validation set (../shared/eval/nl-validation), this project's code-search test set
  * (eval/nl-test) and the docstring test and validation splits (eval/data). Fails when an evaluation
  * codebase is not on the corpus builder's exclusion list, when the manifest was made with another list,
- * or when a package of the training split is an evaluation package.
+ * when a package of the training split is an evaluation package, or when the corpus builder's
+ * near-duplicate check (tools/train/near_duplicates.py: a training document whose 5-token shingles
+ * are at least 80% in one evaluation file or docstring test pair is dropped) was not made against
+ * today's evaluation sets.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,8 +25,15 @@ interface Excluded {
   readonly root?: string;
   readonly python?: string;
 }
+interface NearDuplicateCheck {
+  readonly targets: Record<string, number>;
+  readonly evaluation_files: readonly string[];
+  readonly evaluation_digest: string;
+  readonly dropped: readonly { package: string; near: string }[];
+}
 interface Manifest {
   readonly npm: Record<string, string>;
+  readonly near_duplicates: NearDuplicateCheck;
   readonly excluded: readonly string[];
   readonly train_packages: readonly string[];
 }
@@ -65,5 +76,20 @@ describe('no evaluation codebase in the training corpus', () => {
     expect(held.size).toBeGreaterThan(50);
     expect(manifest.train_packages.length).toBeGreaterThan(500);
     expect(manifest.train_packages.filter((p) => python.has(p) || held.has(p))).toEqual([]);
+  });
+
+  test('the near-duplicate check ran against today\'s evaluation sets, every one of them', () => {
+    const check = manifest.near_duplicates;
+    // The same digest as near_duplicates.py's evaluation_digest: each file's name, length and bytes.
+    const digest = createHash('sha256');
+    for (const name of check.evaluation_files) {
+      const data = readFileSync(join(ROOT, name));
+      digest.update(`${name}\n${data.length}\n`);
+      digest.update(data);
+    }
+    expect(check.evaluation_files).toEqual(expect.arrayContaining(['../shared/eval/nl-validation/queries.jsonl', 'eval/nl-test/queries.jsonl', 'eval/data/test.jsonl']));
+    expect(check.evaluation_digest).toBe(digest.digest('hex'));
+    for (const set of ['nl-validation', 'nl-test', 'docstring-test', 'docstring-validation']) expect(check.targets[set], set).toBeGreaterThan(100);
+    for (const entry of check.dropped) expect(entry.near).toMatch(/^(nl-validation|nl-test|docstring-test|docstring-validation): /);
   });
 });

