@@ -23,8 +23,12 @@ const texts = parity.cases.map((c) => c.text);
 const expected = parity.cases.map((c) => c.embedding);
 // Floors a little under what the shipped model measures (see models/c2llm-nano/README.md); a broken
 // model or tokenizer path scores near 0 on both.
-const DENSE_FLOOR = 0.4;
-const NATURAL_RECALL10_FLOOR = 0.25;
+const DENSE_FLOOR = 0.7;
+const NATURAL_RECALL10_FLOOR = 0.5;
+// Hybrid's weight is chosen on queries in users' words, where BM25 is the stronger side; on doc-comment
+// queries the dense side is the stronger one, and the blend ties it (full test split: 0.5788 against
+// 0.5788) rather than passing it. A fusion that falls further behind the dense side fails.
+const HYBRID_BEHIND_DENSE_AT_MOST = 0.01;
 const nodeOrt = async () => ({ module: await import('onnxruntime-node'), runtime: 'onnxruntime-node' });
 
 const embedders: Embedder[] = [];
@@ -70,7 +74,7 @@ describe('C2LLM-nano search quality, a slice of the held-out test split', () => 
   const test_ = readPairs(join(ROOT, 'eval', 'data', 'test.jsonl'));
   const pairs = test_.filter((_, i) => i % Math.floor(test_.length / SLICE) === 0).slice(0, SLICE); // every language, in proportion
 
-  test('dense beats BM25 and hybrid is at least as good as either, on docstring queries', async () => {
+  test('dense beats BM25, and hybrid beats BM25 and keeps up with dense, on docstring queries', async () => {
     const embedder = await load(NANO, { device: 'cpu', ort: nodeOrt });
     const candidates = await Candidates.embed(pairs, embedder);
     const rankings = await candidates.rank(pairs.map((p) => p.query), embedder, 10, [DEFAULT_LEXICAL_WEIGHT]);
@@ -82,7 +86,8 @@ describe('C2LLM-nano search quality, a slice of the held-out test split', () => 
     console.log(`nano slice of ${SLICE}: MRR@10 dense ${dense.toFixed(3)}, BM25 ${lexical.toFixed(3)}, hybrid ${hybrid.toFixed(3)}`);
     expect(dense).toBeGreaterThan(DENSE_FLOOR);
     expect(dense).toBeGreaterThan(lexical);
-    expect(hybrid).toBeGreaterThanOrEqual(Math.max(dense, lexical));
+    expect(hybrid).toBeGreaterThan(lexical);
+    expect(hybrid).toBeGreaterThanOrEqual(dense - HYBRID_BEHIND_DENSE_AT_MOST);
   });
 
   test('natural-language queries find their function among the whole test split', async () => {

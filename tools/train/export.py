@@ -138,10 +138,16 @@ def describe_later_phase(args, curve, state):
     start = prior["exported_step"]
     later = {"phase": phase, "from_step": start, "lr": args["lr"], "steps": last["step"], "planned_steps": args["steps"],
              "tokens": last["tokens"], "minutes": last["minutes"], "data": os.path.basename(os.path.normpath(args["data"])),
-             "recipe": os.path.basename(args.get("recipe") or "")}
+             "recipe": os.path.basename(args.get("recipe") or ""), "train_pairs": count_lines(os.path.join(HERE, args["data"], "train.ids.jsonl")),
+             "validation_pairs": count_lines(os.path.join(HERE, args["data"], "validation.ids.jsonl"))}
     record = dict(prior, later_phases=[*prior.get("later_phases", []), later], exported_step=start + state["step"], exported_phase=phase)
     shifted = [dict(row, phase=phase, step=start + row["step"], tokens=end["tokens"] + row["tokens"], minutes=end["minutes"] + row["minutes"]) for row in curve]
     return record, prior_curve + shifted
+
+
+def count_lines(path):
+    with open(path, "rb") as f:
+        return sum(1 for _ in f)
 
 
 def zero_token_embedding(model):

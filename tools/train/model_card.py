@@ -11,6 +11,7 @@ run.sh), eval/data/corpus-stats.json, eval/results.json (`npm run eval`) and eva
 import json
 import os
 import sys
+import textwrap
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 
@@ -112,33 +113,47 @@ def main():
     later_text = "".join(
         f"\n- Phase {p['phase']}: on from the exported step-{p['from_step']} model (`train.py --init-checkpoint`"
         + (f", `--recipe recipes/{p['recipe']}`" if p.get("recipe") else "")
-        + f") on the wider corpus below, lr {p['lr']}, {p['steps']} steps, {p['tokens'] / 1e6:.1f}M tokens, {p['minutes']:.0f} minutes."
+        + f") on its corpus (Data, above), lr {p['lr']}, {p['steps']} steps, {p['tokens'] / 1e6:.1f}M tokens, {p['minutes']:.0f} minutes."
         + (f" Exported from step {training['exported_step']}: {p['selected_by']}." if p.get("selected_by") and p["phase"] == training.get("exported_phase") else "")
         for p in later
     )
     if later:
         exported_in = f", in phase {training['exported_phase']}"
-    wide_validation = sum(v for k, v in wide.items() if k.startswith("validation/"))
     all_tokens = curve[-1]["tokens"]
     provenance = (
         "\n- Phases 1 and 2 were trained (2026-11-26) on the corpus `corpus.py` built then, before the evaluation\n"
         "  codebases were excluded by name: `/usr/lib/python3/dist-packages` was read whole, so if\n"
         "  python3-docutils (a code-search validation codebase) was installed on that machine, its doc comments\n"
         "  were training pairs. Phase 3's corpus excludes every evaluation codebase (`test/corpus-leak.test.ts`).\n"
-        "  `tools/train/run.sh` now runs all three phases on today's wider corpus: a re-run makes a model of this\n"
+        f"  `tools/train/run.sh` now runs all {training['exported_phase']} phases on today's corpora: a re-run makes a model of this\n"
         "  recipe, not these exact weights."
         if later else ""
     )
+    debian_packages = len(manifest["debian"])
+    near = manifest["near_duplicates"]
+    phase_corpus = {
+        3: ("the sources above plus Debian's Go libraries (`/usr/share/gocode`), Rust crates "
+            "(`/usr/share/cargo/registry`), Ruby (the standard library and gems) and PHP libraries (`/usr/share/php`) "
+            "installed on the training machine, and TypeScript sources of npm packages"),
+        4: (f"the corpus `tools/train/corpus.py` builds now (`tools/train/corpus-manifest.json` lists every source and "
+            f"version, {debian_packages:,} Debian packages): phase 3's sources plus every Go, Rust, Ruby, PHP, Node and "
+            "Python package of Debian 12, downloaded and unpacked, not installed (`tools/train/fetch-debian.sh`; each "
+            "under its own licence, named in its `copyright` file); generated files skipped, at most "
+            "1,500 pairs from one library and 100,000 from one language (a fixed subset, by a hash of the query), "
+            "validated on phase 3's validation split so the curves compare"),
+    }
+    phases_text = "".join(
+        "\n\n" + textwrap.fill(f"Phase {p['phase']} trained on {phase_corpus[p['phase']]}: {p['train_pairs']:,} training pairs.", 108)
+        for p in later if "train_pairs" in p)
     wide_text = (
-        f"""
+        f"""{phases_text}
 
-Phase {later[-1]['phase']} trained on the wider corpus that `tools/train/corpus.py` builds now
-(`tools/train/corpus-manifest.json` lists every source and version): the sources above plus Debian's Go
-libraries (`/usr/share/gocode`), Rust crates (`/usr/share/cargo/registry`), Ruby (the standard library
-and gems) and PHP libraries (`/usr/share/php`), and TypeScript sources of npm packages; the evaluation
-codebases (`tools/train/evaluation-codebases.json`) are never read. Half its training queries are
+The evaluation codebases (`tools/train/evaluation-codebases.json`) are never read, and the corpus
+`corpus.py` builds now drops a training pair whose code has {near['containment']:.0%} of its {near['shingle_tokens']}-token shingles inside one
+evaluation file or docstring test or validation pair (`tools/train/near_duplicates.py`: {len(near['dropped'])} dropped,
+{sum(1 for d in near['dropped'] if d['near'].startswith('nl'))} of them copies of code-search evaluation code, mostly one-line accessors). Half the training queries are
 rewritten in a user's style (lower case, a leading "Returns" as "return", no final period:
-`corpus.py`'s `user_style`), the other half kept as written.
+`corpus.py`'s `user_style`), the other half kept as written. The latest phase's corpus:
 
 {table(wide_rows, ['language', 'train', 'validation', 'test'])}
 
@@ -208,7 +223,7 @@ export, int8 layout, eval data) and `npm run eval` measures it; `tools/train/mod
   onnxruntime, WebGPU in Node and Chromium) with cosine ≥ 0.99999 (`test/nano-model.test.ts`,
   `e2e/nano.spec.ts`; `parity.json` holds PyTorch's vectors).
 
-Learning curve (validation MRR@10 among all {splits['validation']:,} validation candidates{f"; phase {later[0]['phase']} on: the wider corpus's {wide_validation:,}" if later else ""}; `learning-curve.jsonl`):
+Learning curve (validation MRR@10 among all {splits['validation']:,} validation candidates{f"; phase {later[0]['phase']} on: the wider corpus's {later[0]['validation_pairs']:,}" if later else ""}; `learning-curve.jsonl`):
 
 {table(curve_rows, ['phase', 'step', 'epoch', 'tokens', 'minutes', 'train loss', 'validation MRR@10'])}
 
@@ -264,7 +279,7 @@ steps and ends ahead on validation and test, although it saw the fewest tokens i
 - The training pairs are doc-comment summaries ("Returns the number of …"); people describe code in
   their own words. The natural-language set above measures that, and is the weaker number.
 - Phases 1 and 2 saw five languages (Java, Python, Go, Rust, JavaScript); phase 3 added Ruby, PHP and
-  some TypeScript, in fewer pairs; C, C++, C#, Kotlin and others were not in the data, though the
+  some TypeScript, in fewer pairs{"; phase 4 many more of each (TypeScript still few)" if len(later) > 1 else ""}; C, C++, C#, Kotlin and others were not in the data, though the
   byte-level tokenizer reads them.
 - Documents were at most 256 tokens in training; longer chunks are embedded but were never seen.{provenance}
 """
