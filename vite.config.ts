@@ -12,7 +12,9 @@ export default defineConfig(({ isSsrBuild }) => ({
   appType: 'mpa',
   worker: { format: 'es' },
   optimizeDeps: { include: ['onnxruntime-web/wasm', 'onnxruntime-web/webgpu', 'comlink', '@huggingface/tokenizers'] },
-  server: { headers: isolation },
+  // The work folders of training, evaluation and benchmarks (millions of files once Debian's sources are
+  // unpacked) are never part of the app: watching them exhausts the system's file watchers.
+  server: { headers: isolation, watch: { ignored: ['**/.train/**', '**/.eval/**', '**/.bench/**', '**/scratch/**'] } },
   preview: { headers: isolation },
   test: {
     include: ['test/**/*.test.ts'],
