@@ -333,12 +333,15 @@ def debian_sources(debian_dir, used):
             for path in walk(root, suffixes, skip=skip, installed_at=installed_at):
                 rel = os.path.relpath(path, root)
                 parts = os.path.dirname(rel).split(os.sep)
-                library = "/".join(parts[: depth + (parts[0].startswith("@"))]) or "root"
+                if lang == "python":  # a package folder, or a top-level module by its file name
+                    library = parts[0] or rel[: -len(".py")]
+                else:  # a scoped npm package ("@scope/name") takes one folder more
+                    library = "/".join(parts[: depth + parts[0].startswith("@")]) or "root"
                 text = read(path)
                 if text and len(text) < 2_000_000:
                     used.add(package)
                     language = "typescript" if lang == "javascript" and path.endswith(".ts") else lang
-                    yield language, library if lang != "python" else (parts[0] if parts[0] else rel[:-3]), "/" + os.path.relpath(path, installed_at), text
+                    yield language, library, "/" + os.path.relpath(path, installed_at), text
 
 
 def npm_packages():
