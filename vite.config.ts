@@ -14,7 +14,7 @@ export default defineConfig(({ isSsrBuild }) => ({
   optimizeDeps: { include: ['onnxruntime-web/wasm', 'onnxruntime-web/webgpu', 'comlink', '@huggingface/tokenizers'] },
   // The work folders of training, evaluation and benchmarks (millions of files once Debian's sources are
   // unpacked) are never part of the app: watching them exhausts the system's file watchers.
-  server: { headers: isolation, watch: { ignored: ['**/.train/**', '**/.eval/**', '**/.bench/**', '**/scratch/**'] } },
+  server: { headers: isolation, watch: { ignored: ['**/.train/**', '**/.eval/**', '**/.bench/**'] } },
   preview: { headers: isolation },
   test: {
     include: ['test/**/*.test.ts'],
