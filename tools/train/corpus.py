@@ -55,20 +55,10 @@ EXCLUDED_ROOTS = tuple(c["root"].rstrip("/") + "/" for c in EVALUATION_CODEBASES
 EXCLUDED_NPM = {c["npm"] for c in EVALUATION_CODEBASES if c.get("npm")}
 # Any version of an excluded crate or gem ("clap-4.0.32" also excludes "clap-3.2.23"), and the npm
 # codebases as Debian's node-* packages install them.
+# ("(?!)" never matches: with no such codebase, an empty pattern would match, and exclude, every folder.)
 EXCLUDED_ANY_VERSION = re.compile("|".join(
     [re.escape(root.rstrip("/").rsplit("-", 1)[0]) + r"-\d[^/]*/" for root in EXCLUDED_ROOTS if re.search(r"-\d[\w.~+]*/$", root)]
-    + [re.escape(f"/usr/share/nodejs/{name}/") for name in sorted(EXCLUDED_NPM)]))
-# Where Debian packages keep sources, inside a package extracted by tools/train/fetch-debian.sh:
-# (language, folder, file suffixes, folders of the path that name a library).
-DEBIAN_LAYOUT = [
-    ("go", "usr/share/gocode/src", (".go",), 3),
-    ("rust", "usr/share/cargo/registry", (".rs",), 1),
-    ("ruby", "usr/share/rubygems-integration/all/gems", (".rb",), 1),
-    ("ruby", "usr/lib/ruby/vendor_ruby", (".rb",), 1),
-    ("php", "usr/share/php", (".php",), 1),
-    ("python", "usr/lib/python3/dist-packages", (".py",), 1),
-    ("javascript", "usr/share/nodejs", (".js", ".mjs", ".ts"), 1),
-]
+    + [re.escape(f"/usr/share/nodejs/{name}/") for name in sorted(EXCLUDED_NPM)]) or "(?!)")
 
 # ---------------------------------------------------------------- query cleaning
 
@@ -256,6 +246,19 @@ def is_excluded(folder):
 
 
 SOURCE_SKIP = re.compile(r"/(test|tests|testdata|__pycache__|examples?|benches|vendor)/")
+# What a JavaScript package ships beside its sources: tests, docs and built copies of the same code.
+PACKAGE_BUILD_FOLDERS = re.compile(r"/(test|tests|__tests__|dist|umd|min|node_modules|docs?|examples?|esm5|bundles|cjs)/")
+# Where Debian packages keep sources, inside a package extracted by tools/train/fetch-debian.sh:
+# (language, folder, file suffixes, folders of the path that name a library, folders skipped).
+DEBIAN_LAYOUT = [
+    ("go", "usr/share/gocode/src", (".go",), 3, SOURCE_SKIP),
+    ("rust", "usr/share/cargo/registry", (".rs",), 1, SOURCE_SKIP),
+    ("ruby", "usr/share/rubygems-integration/all/gems", (".rb",), 1, SOURCE_SKIP),
+    ("ruby", "usr/lib/ruby/vendor_ruby", (".rb",), 1, SOURCE_SKIP),
+    ("php", "usr/share/php", (".php",), 1, SOURCE_SKIP),
+    ("python", "usr/lib/python3/dist-packages", (".py",), 1, SOURCE_SKIP),
+    ("javascript", "usr/share/nodejs", (".js", ".mjs", ".ts"), 1, PACKAGE_BUILD_FOLDERS),
+]
 
 
 def walk(root, suffixes, skip=SOURCE_SKIP, installed_at="/"):
@@ -315,21 +318,16 @@ def library_sources(lang, root, suffixes):
     yield from tree_sources(lang, root, suffixes, depth)
 
 
-# What a JavaScript package ships beside its sources: tests, docs and built copies of the same code.
-PACKAGE_BUILD_FOLDERS = re.compile(r"/(test|tests|__tests__|dist|umd|min|node_modules|docs?|examples?|esm5|bundles|cjs)/")
-
-
 def debian_sources(debian_dir, used):
     """Every package tools/train/fetch-debian.sh extracted into `debian_dir` (one folder a package,
     named NAME_VERSION), read where Debian keeps each language's sources; `used` collects the package
     folders that yield files."""
     for package in sorted(os.listdir(debian_dir)):
         installed_at = os.path.join(debian_dir, package)
-        for lang, folder, suffixes, depth in DEBIAN_LAYOUT:
+        for lang, folder, suffixes, depth, skip in DEBIAN_LAYOUT:
             root = os.path.join(installed_at, folder)
             if not os.path.isdir(root):
                 continue
-            skip = PACKAGE_BUILD_FOLDERS if lang == "javascript" else SOURCE_SKIP
             for path in walk(root, suffixes, skip=skip, installed_at=installed_at):
                 rel = os.path.relpath(path, root)
                 parts = os.path.dirname(rel).split(os.sep)
