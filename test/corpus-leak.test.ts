@@ -4,7 +4,8 @@
  * the code-search validation set (../shared/eval/nl-validation), this project's code-search test set
  * (eval/nl-test) and the docstring test and validation splits (eval/data). Fails when an evaluation
  * codebase is not on the corpus builder's exclusion list, when the manifest was made with another list,
- * when a package of the training split is an evaluation package, or when the corpus builder's
+ * when a package of the training split is an evaluation package or lies in an evaluation codebase's
+ * folders (googletest's headers as well as its sources), or when the corpus builder's
  * near-duplicate check (tools/train/near_duplicates.py: a training document whose 5-token shingles
  * are at least 80% in one evaluation file or docstring test pair is dropped) was not made against
  * today's evaluation sets.
@@ -23,6 +24,8 @@ interface Excluded {
   readonly set: string;
   readonly npm?: string;
   readonly root?: string;
+  /** Further folders where the same codebase is installed in parts (googletest's headers). */
+  readonly also?: readonly string[];
   readonly python?: string;
 }
 interface NearDuplicateCheck {
@@ -76,6 +79,21 @@ describe('no evaluation codebase in the training corpus', () => {
     expect(held.size).toBeGreaterThan(50);
     expect(manifest.train_packages.length).toBeGreaterThan(500);
     expect(manifest.train_packages.filter((p) => python.has(p) || held.has(p))).toEqual([]);
+  });
+
+  test('no library of the training split lies in an evaluation codebase\'s folders', () => {
+    // Where corpus.py finds libraries: a library is named by its path under one of these folders.
+    const libraryFolders = ['/usr/share/gocode/src/', '/usr/share/cargo/registry/', '/usr/share/rubygems-integration/all/gems/', '/usr/share/php/', '/usr/lib/python3/dist-packages/', '/usr/include/'];
+    const inside = excluded.flatMap((e) => [e.root, ...(e.also ?? [])]).flatMap((folder) => {
+      const under = libraryFolders.find((prefix) => folder?.startsWith(prefix));
+      return under ? [folder!.slice(under.length).replace(/\/$/, '')] : [];
+    });
+    expect(inside).toEqual(expect.arrayContaining(['github.com/go-chi/chi', 'clap-4.0.32', 'gtest', 'gmock']));
+    const leaked = manifest.train_packages.filter((p) => {
+      const library = p.slice(p.indexOf(':') + 1);
+      return inside.some((folder) => library === folder || library.startsWith(`${folder}/`));
+    });
+    expect(leaked).toEqual([]);
   });
 
   test('the near-duplicate check ran against today\'s evaluation sets, every one of them', () => {

@@ -8,7 +8,9 @@ function with the comment removed. Sources are what this machine reaches: Debian
 python3.11's standard library and /usr/lib/python3/dist-packages, golang-1.19-src, rust-src, the Go,
 Rust, Ruby and PHP libraries installed here, the npm packages of tools/train/npm-packages.txt (installed
 with --ignore-scripts into --npm-dir) and, with --debian-dir, every package tools/train/fetch-debian.sh
-extracted. Generated files are skipped and one library gives at most MAX_PAIRS_PER_PACKAGE pairs. Pairs
+extracted: its Go, Rust, Ruby, PHP, JavaScript, TypeScript and Python sources, C and C++ headers and
+source tarballs (the Linux kernel's kernel-doc, Doxygen), and, as a second kind of pair, each fenced
+example of its Markdown documentation with the sentence that introduces it. Generated files are skipped and one library gives at most MAX_PAIRS_PER_PACKAGE pairs. Pairs
 are deduplicated by normalised code and by normalised query, then split into train / validation / test
 by package (a hash of the language and the package or module directory), so that the test split is code
 from packages the model never saw. Evaluation codebases are never read, and a training pair that nearly
@@ -18,12 +20,14 @@ OUT_DIR/{train,validation,test}.jsonl, OUT_DIR/corpus-stats.json and OUT_DIR/cor
 """
 import argparse
 import ast
+import gzip
 import hashlib
 import json
 import os
 import re
 import subprocess
 import sys
+import tarfile
 import zipfile
 
 from near_duplicates import NearDuplicates
@@ -51,7 +55,7 @@ GENERATED = re.compile(r"Code generated .* DO NOT EDIT|@generated|auto-?generate
 # Codebases that evaluation sets are written over (tools/train/evaluation-codebases.json): never training data.
 with open(os.path.join(HERE, "evaluation-codebases.json")) as _f:
     EVALUATION_CODEBASES = json.load(_f)["codebases"]
-EXCLUDED_ROOTS = tuple(c["root"].rstrip("/") + "/" for c in EVALUATION_CODEBASES if c.get("root"))
+EXCLUDED_ROOTS = tuple(root.rstrip("/") + "/" for c in EVALUATION_CODEBASES for root in [c.get("root"), *c.get("also", [])] if root)
 EXCLUDED_NPM = {c["npm"] for c in EVALUATION_CODEBASES if c.get("npm")}
 # Any version of an excluded crate or gem ("clap-4.0.32" also excludes "clap-3.2.23"), and the npm
 # codebases as Debian's node-* packages install them.
@@ -66,6 +70,10 @@ INLINE_TAG = re.compile(r"\{@(?:code|link|linkplain|literal|value)\s+([^}]*)\}")
 HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)|\[`?([^\]`]+)`?\]")
 SENTENCE_END = re.compile(r"(?<=[a-z0-9)`'\"])\.(\s|$)")
+# Doxygen's commands: a leading \brief, \returns said as a word, \c or \p before a word of code.
+DOXYGEN_BRIEF = re.compile(r"^\s*[@\\](?:brief|short)\s+")
+DOXYGEN_RETURNS = re.compile(r"\\(returns?)\b")
+DOXYGEN_INLINE = re.compile(r"\\(?:c|p|a|b|e|em|ref)\s+")
 REJECT = re.compile(r"^(todo|fixme|deprecated|internal|see |@|//|#|copyright|license|private|hidden)|inheritdoc|```|\bxxx\b", re.I)
 
 
@@ -74,17 +82,19 @@ def summary_of(doc, name, markup=False):
     text = INLINE_TAG.sub(r"\1", doc)
     text = HTML_TAG.sub(" ", text) if markup else text
     text = MARKDOWN_LINK.sub(lambda m: m.group(1) or m.group(2), text)
-    paragraph = re.split(r"\n\s*\n|\n\s*[@:]|\n\s*(?:Args|Arguments|Parameters|Returns|Example|Examples|# )", text.strip())[0]
+    text = DOXYGEN_INLINE.sub("", DOXYGEN_RETURNS.sub(r"\1", DOXYGEN_BRIEF.sub("", text)))
+    paragraph = re.split(r"\n\s*\n|\n\s*[@:\\]|\n\s*(?:Args|Arguments|Parameters|Returns|Example|Examples|# )", text.strip())[0]
     paragraph = " ".join(paragraph.split())
     match = SENTENCE_END.search(paragraph)
     sentence = paragraph[: match.start()] if match else paragraph
     sentence = sentence.strip(" .:")
     words = sentence.split()
     # Go (and some Java/Rust) comments open with the function's own name: it would leak the answer.
+    # The Linux kernel's kernel-doc puts it before a dash: "kmalloc - allocate memory".
     if words and name and words[0].strip("`'\"*").lower() in (name.lower(), name.lower() + "()"):
         words = words[1:]
-        if words and words[0].lower() in ("is", "will"):
-            pass
+        if words and words[0] in ("-", ":"):
+            words = words[1:]
     sentence = " ".join(words)
     if not (MIN_QUERY_WORDS <= len(words) <= MAX_QUERY_WORDS) or REJECT.search(sentence):
         return None
@@ -163,12 +173,38 @@ DECL = {
     "rust": re.compile(r"\s*(?:#\[[^\]]*\]\s*)*(?:pub(?:\([^)]*\))?\s+)?(?:(?:const|async|unsafe|extern\s+\"C\")\s+)*fn\s+(\w+)"),
 }
 JS_NOT_NAMES = {"if", "for", "while", "switch", "catch", "return", "function", "typeof", "new", "super", "constructor"}
+# C and C++ (Doxygen, the kernel's kernel-doc): a /** */ block (not a /*** banner) or /// lines.
+C_DOC = re.compile(r"/\*\*(?![*/])(.*?)\*/|((?:^[ \t]*///[^\n]*\n)+)", re.S | re.M)
+C_NOT_NAMES = {"if", "for", "while", "switch", "catch", "return", "sizeof", "do", "else", "__attribute__", "__declspec", "alignas", "decltype"}
+
+
+def c_function_name(header):
+    """The name a C or C++ function definition's header declares (what stands before its first
+    parenthesis: `static int foo(`, `Foo::Foo(`, `template <class T> T bar(`), or None when the header
+    is not one: a declaration, an initializer, a macro, a type's body, an operator."""
+    prefix = header.split("(", 1)[0] if "(" in header else None
+    if prefix is None or ";" in header or "#" in header or "=" in prefix:
+        return None
+    match = re.search(r"(~?[A-Za-z_]\w*)\s*$", prefix)
+    return match.group(1) if match and match.group(1) not in C_NOT_NAMES else None
+
+
+def doc_comments(source, lang):
+    """(text, end) of each doc comment of a brace language: // or /// lines (Go, Rust), /** */ blocks
+    (Java, JavaScript, PHP), or either (C, C++)."""
+    if lang in LINE_DOC:
+        for match in LINE_DOC[lang].finditer(source):
+            yield clean_line_doc(match.group(1)), match.end()
+    else:
+        for match in (C_DOC if lang == "c" else JAVA_DOC).finditer(source):
+            block = match.group(1)
+            yield (clean_block_doc(block) if block is not None else clean_line_doc(match.group(2))), match.end()
 
 
 def matching_brace(text, start, lang):
     """Index just past the brace that closes the one at `start`, skipping strings and comments; -1 if none."""
     depth, i, n = 0, start, len(text)
-    quotes = "\"'`" if lang in ("java", "js") else "\"`" if lang == "go" else "\"'" if lang == "php" else "\""
+    quotes = "\"'`" if lang in ("java", "js") else "\"`" if lang == "go" else "\"'" if lang in ("php", "c") else "\""
     while i < n:
         c = text[i]
         if c == "/" and text.startswith("//", i):
@@ -210,20 +246,18 @@ def clean_line_doc(raw):
 
 
 def brace_pairs(source, lang):
-    docs = LINE_DOC[lang].finditer(source) if lang in LINE_DOC else JAVA_DOC.finditer(source)
-    for match in docs:
-        doc = clean_line_doc(match.group(1)) if lang in LINE_DOC else clean_block_doc(match.group(1))
-        after = match.end()
+    for doc, after in doc_comments(source, lang):
         header_end = source.find("{", after)
         if header_end < 0 or header_end - after > 400:
             continue
         header = source[after:header_end]
         if lang in ("java", "js", "php") and (";" in header or re.search(r"\b(class|interface|enum|record)\b", header)):
             continue
-        decl = DECL[lang].match(source, after)
-        if not decl:
-            continue
-        name = next((g for g in decl.groups() if g), None)
+        if lang == "c":
+            name = c_function_name(header)
+        else:
+            decl = DECL[lang].match(source, after)
+            name = next((g for g in decl.groups() if g), None) if decl else None
         if not name or name in JS_NOT_NAMES:
             continue
         end = matching_brace(source, header_end, lang)
@@ -236,6 +270,73 @@ def brace_pairs(source, lang):
             yield name, query, code
 
 
+# ---------------------------------------------------------------- README examples
+
+# A fenced example in a package's Markdown documentation and the sentence that introduces it ("To cancel a
+# request, call abort():"): a description in a writer's own words of code that calls the library.
+FENCE = re.compile(r"^(```+|~~~+)[ \t]*([\w+#-]*)[^\n]*\n(.*?)^\1[ \t]*$", re.M | re.S)
+FENCE_LANGUAGES = {"python": "python", "py": "python", "js": "javascript", "javascript": "javascript", "jsx": "javascript",
+                   "ts": "typescript", "typescript": "typescript", "go": "go", "golang": "go", "rust": "rust", "rs": "rust",
+                   "ruby": "ruby", "rb": "ruby", "php": "php", "java": "java", "c": "c", "cpp": "cpp", "c++": "cpp"}
+NOT_PROSE = re.compile(r"(```|~~~|    |\||<|[-*+] |\d+\. )")
+SETUP_WORDS = re.compile(r"\b(install|installation|npm|yarn|pip|composer|cargo|gemfile|licen[cs]e|copyright|output|prints?|result)\b", re.I)
+MARKDOWN_EMPHASIS = re.compile(r"\*\*|__|`")
+
+
+def readme_pairs(text):
+    """(language, query, code) of each fenced example whose paragraph before it is prose (a heading
+    counts): the query is that paragraph's last sentence, which is the one that introduces the code."""
+    for match in FENCE.finditer(text):
+        lang = FENCE_LANGUAGES.get(match.group(2).lower())
+        paragraph = re.split(r"\n\s*\n", text[: match.start()].rstrip())[-1].strip()
+        if not lang or NOT_PROSE.match(paragraph):
+            continue
+        prose = " ".join(MARKDOWN_EMPHASIS.sub("", MARKDOWN_LINK.sub(lambda m: m.group(1) or m.group(2), paragraph.lstrip("#"))).split())
+        sentences = [s for s in re.split(r"(?<=[.!?])\s+", prose) if s]
+        query = sentences[-1].rstrip(" :.") if sentences else ""
+        words = query.split()
+        if MIN_QUERY_WORDS <= len(words) <= MAX_QUERY_WORDS and not REJECT.search(query) and not SETUP_WORDS.search(query):
+            yield lang, query[0].upper() + query[1:], match.group(3)
+
+
+def holds_evaluation_code(installed_at):
+    """Whether an extracted Debian package installs an evaluation codebase (its documentation is then
+    about evaluation code)."""
+    for _, folder, _, depth, _ in DEBIAN_LAYOUT:
+        root = os.path.join(installed_at, folder)
+        for path, dirs, _ in os.walk(root) if os.path.isdir(root) else []:
+            if is_excluded("/" + os.path.relpath(path, installed_at)):
+                return True
+            if path.count(os.sep) - root.count(os.sep) > depth:
+                dirs.clear()
+    return False
+
+
+def readme_examples(debian_dir, used):
+    """Pairs from the Markdown files in every extracted Debian package's /usr/share/doc (gzipped or not),
+    packages that install an evaluation codebase skipped; one package a library."""
+    for package in sorted(os.listdir(debian_dir)):
+        installed_at = os.path.join(debian_dir, package)
+        docs = os.path.join(installed_at, "usr/share/doc")
+        if not os.path.isdir(docs) or holds_evaluation_code(installed_at):
+            continue
+        for folder, dirs, files in os.walk(docs):
+            dirs.sort()
+            for name in sorted(f for f in files if re.search(r"\.(md|markdown)(\.gz)?$", f, re.I)):
+                path = os.path.join(folder, name)
+                try:
+                    with (gzip.open(path) if name.endswith(".gz") else open(path, "rb")) as f:
+                        text = f.read().decode("utf-8")
+                except (OSError, UnicodeDecodeError, EOFError):
+                    continue
+                for lang, query, code in readme_pairs(text):
+                    if not fits(code):
+                        continue
+                    used.add(package)
+                    yield {"lang": lang, "package": f"{lang}:readme/{package.split('_')[0]}", "path": "/" + os.path.relpath(path, installed_at),
+                           "name": "", "query": query, "code": dedent(code)}
+
+
 # ---------------------------------------------------------------- sources
 
 def is_excluded(folder):
@@ -245,6 +346,7 @@ def is_excluded(folder):
     return folder.startswith(EXCLUDED_ROOTS) or bool(EXCLUDED_ANY_VERSION.search(folder))
 
 
+C_FAMILY_SUFFIXES = (".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".hh", ".hxx", ".ipp", ".tcc", ".inl")
 SOURCE_SKIP = re.compile(r"/(test|tests|testdata|__pycache__|examples?|benches|vendor)/")
 # What a JavaScript package ships beside its sources: tests, docs and built copies of the same code.
 PACKAGE_BUILD_FOLDERS = re.compile(r"/(test|tests|__tests__|dist|umd|min|node_modules|docs?|examples?|esm5|bundles|cjs)/")
@@ -258,7 +360,21 @@ DEBIAN_LAYOUT = [
     ("php", "usr/share/php", (".php",), 1, SOURCE_SKIP),
     ("python", "usr/lib/python3/dist-packages", (".py",), 1, SOURCE_SKIP),
     ("javascript", "usr/share/nodejs", (".js", ".mjs", ".ts"), 1, PACKAGE_BUILD_FOLDERS),
+    ("c", "usr/include", C_FAMILY_SUFFIXES, 3, SOURCE_SKIP),
 ]
+# Source tarballs Debian ships under /usr/src (linux-source-*, glibc-source), read inside the archive;
+# a library is the tarball's top folder and three more ("linux-source-6.1/drivers/net/ethernet").
+TARBALL_FOLDER, TARBALL_DEPTH = "usr/src", 4
+CPP_MARKERS = re.compile(r"\bnamespace\s+\w+|\btemplate\s*<|\bstd::|\bclass\s+\w+[^;{]*\{")
+
+
+def c_family_language(path, text):
+    """"c" or "cpp": by the file's suffix, and for a .h header by whether it uses C++."""
+    if path.endswith(".c"):
+        return "c"
+    if path.endswith(".h"):
+        return "cpp" if CPP_MARKERS.search(text) else "c"
+    return "cpp"
 
 
 def walk(root, suffixes, skip=SOURCE_SKIP, installed_at="/"):
@@ -338,8 +454,38 @@ def debian_sources(debian_dir, used):
                 text = read(path)
                 if text and len(text) < 2_000_000:
                     used.add(package)
-                    language = "typescript" if lang == "javascript" and path.endswith(".ts") else lang
-                    yield language, library, "/" + os.path.relpath(path, installed_at), text
+                    yield language_of(lang, path, text), library, "/" + os.path.relpath(path, installed_at), text
+        tarballs = os.path.join(installed_at, TARBALL_FOLDER)
+        for folder, _, files in sorted(os.walk(tarballs)) if os.path.isdir(tarballs) else []:
+            for name in sorted(f for f in files if re.search(r"\.tar\.(xz|gz|bz2)$", f)):
+                for library, path, text in tarball_sources(os.path.join(folder, name)):
+                    used.add(package)
+                    yield c_family_language(path, text), library, path, text
+
+
+def language_of(lang, path, text):
+    """A DEBIAN_LAYOUT row's language made exact for the file: TypeScript among Node's packages, C or C++."""
+    if lang == "javascript" and path.endswith(".ts"):
+        return "typescript"
+    return c_family_language(path, text) if lang == "c" else lang
+
+
+def tarball_sources(archive_path):
+    """(library, path as installed, text) of every C or C++ source in a source tarball, in the archive's
+    order, tests and evaluation codebases skipped."""
+    installed = "/" + TARBALL_FOLDER + "/"
+    with tarfile.open(archive_path, "r|*") as archive:
+        for member in archive:
+            if not member.isfile() or not member.name.endswith(C_FAMILY_SUFFIXES) or member.size > 2_000_000:
+                continue
+            folder = os.path.dirname(member.name)
+            if SOURCE_SKIP.search("/" + member.name + "/") or is_excluded(installed + folder):
+                continue
+            try:
+                text = archive.extractfile(member).read().decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            yield "/".join(folder.split("/")[:TARBALL_DEPTH]), installed + member.name, text
 
 
 def npm_packages():
@@ -392,13 +538,17 @@ def write_manifest(out, npm_dir, debian_packages, near_duplicates):
     os.replace(path + ".tmp", path)
 
 
+def fits(code):
+    return len(code) <= MAX_CODE_CHARS and code.count("\n") + 1 >= MIN_CODE_LINES
+
+
 def extract(source_iter):
     for lang, group, path, text in source_iter:
         if GENERATED.search(text[:3000]):
             continue
-        pairs = python_pairs(text, path) if lang == "python" else ruby_pairs(text) if lang == "ruby" else brace_pairs(text, {"javascript": "js", "typescript": "js"}.get(lang, lang))
+        pairs = python_pairs(text, path) if lang == "python" else ruby_pairs(text) if lang == "ruby" else brace_pairs(text, {"javascript": "js", "typescript": "js", "cpp": "c"}.get(lang, lang))
         for name, query, code in pairs:
-            if len(code) <= MAX_CODE_CHARS and code.count("\n") + 1 >= MIN_CODE_LINES:
+            if fits(code):
                 yield {"lang": lang, "package": f"{lang}:{group}", "path": path, "name": name, "query": query, "code": code}
 
 
@@ -448,20 +598,20 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     near = NearDuplicates(REPO, args.evaluation_dir)
     debian_packages = set()
-    sources = [
+    sources = [extract(source) for source in [
         java_sources(), python_sources(), tree_sources("go", GO_ROOT, (".go",), 3),
         tree_sources("rust", RUST_ROOT, (".rs",), 3), npm_sources(args.npm_dir),
         library_sources("go", GO_LIBRARIES, (".go",)), library_sources("rust", RUST_CRATES, (".rs",)),
         *(library_sources("ruby", root, (".rb",)) for root in RUBY_ROOTS), library_sources("php", PHP_ROOT, (".php",)),
         *([debian_sources(args.debian_dir, debian_packages)] if args.debian_dir else []),
-    ]
+    ]] + ([readme_examples(args.debian_dir, debian_packages)] if args.debian_dir else [])
     dropped = []
     per_package = {}
     seen_code, seen_query = set(), set()
     outputs = {s: open(os.path.join(args.out, f"{s}.jsonl.tmp"), "w") for s in ("train", "validation", "test")}
     stats = {}
     for source in sources:
-        for pair in extract(source):
+        for pair in source:
             code_key = hashlib.sha1(re.sub(r"\s+", "", pair["code"]).encode()).digest()
             query_key = re.sub(r"[^a-z0-9]+", " ", pair["query"].lower()).strip()
             if code_key in seen_code or query_key in seen_query or per_package.get(pair["package"], 0) >= MAX_PAIRS_PER_PACKAGE:
