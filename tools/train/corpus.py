@@ -512,8 +512,8 @@ def npm_sources(npm_dir):
 
 def write_manifest(out, npm_dir, debian_packages, near_duplicates):
     """OUT/corpus-manifest.json: every source of the corpus with its version, the excluded evaluation
-    codebases, the pairs per split and language, and the packages of the training split (what
-    test/corpus-leak.test.ts checks against every evaluation set)."""
+    codebases, the pairs per split and language (and how many of them are README examples), and the
+    packages of the training split (what test/corpus-leak.test.ts checks against every evaluation set)."""
     def deb_version(package):
         result = subprocess.run(["dpkg-query", "-W", "-f=${Version}", package], capture_output=True, text=True)
         return result.stdout.strip() or None
@@ -522,15 +522,17 @@ def write_manifest(out, npm_dir, debian_packages, near_duplicates):
         name = spec.rsplit("@", 1)[0] if spec.rfind("@") > 0 else spec
         with open(os.path.join(npm_dir, "node_modules", name, "package.json")) as f:
             npm[name] = json.load(f)["version"]
-    packages = {}
+    packages, readme_pairs = {}, {}
     for split in ("train", "validation", "test"):
         with open(os.path.join(out, f"{split}.jsonl")) as f:
-            packages[split] = sorted({json.loads(line)["package"] for line in f})
+            names = [json.loads(line)["package"] for line in f]
+        packages[split] = sorted(set(names))
+        readme_pairs[split] = sum(":readme/" in name for name in names)
     with open(os.path.join(out, "corpus-stats.json")) as f:
         stats = json.load(f)
     debian = {name: deb_version(name) for name in ("openjdk-17-source", "libpython3.11-stdlib", "golang-1.19-src", "rust-src")}
     debian.update(folder.split("_", 1) for folder in sorted(debian_packages))
-    manifest = {"debian": debian, "npm": npm, "near_duplicates": near_duplicates, "excluded": [c["id"] for c in EVALUATION_CODEBASES], "pairs": stats,
+    manifest = {"debian": debian, "npm": npm, "near_duplicates": near_duplicates, "excluded": [c["id"] for c in EVALUATION_CODEBASES], "pairs": stats, "readme_pairs": readme_pairs,
                 "packages": {split: len(p) for split, p in packages.items()}, "train_packages": packages["train"]}
     path = os.path.join(out, "corpus-manifest.json")
     with open(path + ".tmp", "w") as f:
