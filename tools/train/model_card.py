@@ -288,7 +288,7 @@ steps and ends ahead on validation and test, although it saw the fewest tokens i
   their own words. The natural-language set above measures that, and is the weaker number.
 - Phases 1 and 2 saw five languages (Java, Python, Go, Rust, JavaScript); phase 3 added Ruby, PHP and
   some TypeScript, in fewer pairs{"; phase 4 many more of each (TypeScript still few)" if len(later) > 1 else ""}{"; phase 5 C and C++" if len(later) > 2 else ""}; {"C#" if len(later) > 2 else "C, C++, C#"}, Kotlin and others
-  were not in the data (Debian ships no C# or Kotlin sources), though the byte-level tokenizer reads them.
+  were not in the data (Debian's C# and Kotlin packages hold compiled code, not sources), though the byte-level tokenizer reads them.
 - Documents were at most 256 tokens in training; longer chunks are embedded but were never seen.{provenance}
 """
     with open(os.path.join(ROOT, model_dir, "README.md"), "w") as f:
