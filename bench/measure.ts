@@ -58,6 +58,8 @@ export interface MeasureOptions {
   readonly log: (line: string) => void;
   /** Only these workloads (default: all). */
   readonly workloads?: readonly string[];
+  /** The workloads to choose from (default: WORKLOADS). */
+  readonly workloadSet?: Record<string, number[]>;
   /** Tokens the engine has computed so far, padding included, where it can tell (for the padding share). */
   readonly computedTokens?: () => number;
 }
@@ -67,7 +69,7 @@ export async function measure(engine: string, description: string, start: number
   const [probe] = await embed(sequences([16], 1));
   const result: EngineResult = { engine, description, firstEmbeddingMs: performance.now() - start, probe: Array.from(probe), workloads: {} };
   let secondsPerToken = 0;
-  for (const [name, lens] of Object.entries(WORKLOADS)) {
+  for (const [name, lens] of Object.entries(options.workloadSet ?? WORKLOADS)) {
     if (options.workloads && !options.workloads.includes(name)) {
       result.workloads[name] = { tokensPerSecond: null, runs: [], note: 'not selected' };
       continue;
@@ -129,7 +131,7 @@ export function probeAgreement(results: readonly EngineResult[], baselineEngine:
 
 export function resultTable(results: EngineResult[], baselineEngine: string): string {
   const baseline = results.find((r) => r.engine === baselineEngine);
-  const names = Object.keys(WORKLOADS);
+  const names = Object.keys(results[0]?.workloads ?? WORKLOADS);
   return [
     `| engine | ${names.join(' | ')} | first embedding |`,
     `|---|${names.map(() => '---').join('|')}|---|`,

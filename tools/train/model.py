@@ -91,10 +91,10 @@ class Backbone(nn.Module):
 
     def forward(self, ids):
         t = ids.shape[1]
-        angles = torch.arange(t, dtype=torch.float32)[:, None] * self.inv_freq[None, :]
+        angles = torch.arange(t, dtype=torch.float32, device=ids.device)[:, None] * self.inv_freq[None, :]
         angles = torch.cat([angles, angles], -1)
         cos, sin = angles.cos(), angles.sin()
-        mask = torch.full((t, t), float("-inf")).triu(1)
+        mask = torch.full((t, t), float("-inf"), device=ids.device).triu(1)
         h = self.embed_tokens(ids)
         for layer in self.layers:
             h = layer(h, cos, sin, mask)
@@ -159,11 +159,11 @@ class C2LLM(nn.Module):
     def forward(self, ids, lengths):
         """ids [B, T] right-padded, lengths [B] -> L2-normalised embeddings [B, d] (float32)."""
         h = self.plm_model.model(ids)
-        keep = torch.arange(ids.shape[1])[None, :] < lengths[:, None]
+        keep = torch.arange(ids.shape[1], device=ids.device)[None, :] < lengths[:, None]
         if self.pooling == "pma":
             e = self.mha_pma(h, keep)
         elif self.pooling == "mean":
             e = (h * keep[..., None]).sum(1) / lengths[:, None]
         else:
-            e = h[torch.arange(ids.shape[0]), lengths - 1]
+            e = h[torch.arange(ids.shape[0], device=ids.device), lengths - 1]
         return F.normalize(e.float(), dim=-1)
