@@ -10,11 +10,12 @@ Rust, Ruby and PHP libraries installed here, the npm packages of tools/train/npm
 with --ignore-scripts into --npm-dir) and, with --debian-dir, every package tools/train/fetch-debian.sh
 extracted: its Go, Rust, Ruby, PHP, JavaScript, TypeScript and Python sources, C and C++ headers and
 source tarballs (the Linux kernel's kernel-doc, Doxygen), and, as a second kind of pair, each fenced
-example of its Markdown documentation with the sentence that introduces it. Generated files are skipped and one library gives at most MAX_PAIRS_PER_PACKAGE pairs. Pairs
-are deduplicated by normalised code and by normalised query, then split into train / validation / test
-by package (a hash of the language and the package or module directory), so that the test split is code
-from packages the model never saw. Evaluation codebases are never read, and a training pair that nearly
-duplicates an evaluation target is dropped (near_duplicates.py). Writes
+example of its Markdown documentation with the sentence that introduces it. Generated files are
+skipped and one library gives at most MAX_PAIRS_PER_PACKAGE pairs. Pairs are deduplicated by normalised
+code and by normalised query, then split into train / validation / test by package (a hash of the
+language and the package or module directory), so that the test split is code from packages the model
+never saw. Evaluation codebases are never read, and a training pair that nearly duplicates an evaluation
+target is dropped (near_duplicates.py). Writes
 OUT_DIR/{train,validation,test}.jsonl, OUT_DIR/corpus-stats.json and OUT_DIR/corpus-manifest.json
 (committed as tools/train/corpus-manifest.json by run.sh).
 """
@@ -175,7 +176,8 @@ DECL = {
 JS_NOT_NAMES = {"if", "for", "while", "switch", "catch", "return", "function", "typeof", "new", "super", "constructor"}
 # C and C++ (Doxygen, the kernel's kernel-doc): a /** */ block (not a /*** banner) or /// lines.
 C_DOC = re.compile(r"/\*\*(?![*/])(.*?)\*/|((?:^[ \t]*///[^\n]*\n)+)", re.S | re.M)
-C_NOT_NAMES = {"if", "for", "while", "switch", "catch", "return", "sizeof", "do", "else", "__attribute__", "__declspec", "alignas", "decltype"}
+C_NOT_NAMES = {"if", "for", "while", "switch", "catch", "return", "sizeof", "do", "else",
+               "__attribute__", "__declspec", "alignas", "decltype"}
 
 
 def c_function_name(header):
@@ -333,8 +335,8 @@ def readme_examples(debian_dir, used):
                     if not fits(code):
                         continue
                     used.add(package)
-                    yield {"lang": lang, "package": f"{lang}:readme/{package.split('_')[0]}", "path": "/" + os.path.relpath(path, installed_at),
-                           "name": "", "query": query, "code": dedent(code)}
+                    yield {"lang": lang, "package": f"{lang}:readme/{package.split('_')[0]}", "name": "",
+                           "path": "/" + os.path.relpath(path, installed_at), "query": query, "code": dedent(code)}
 
 
 # ---------------------------------------------------------------- sources
