@@ -335,8 +335,8 @@ def readme_examples(debian_dir, used):
                     if not fits(code):
                         continue
                     used.add(package)
-                    yield {"lang": lang, "package": f"{lang}:readme/{package.split('_')[0]}", "name": "",
-                           "path": "/" + os.path.relpath(path, installed_at), "query": query, "code": dedent(code)}
+                    yield {"lang": lang, "package": f"{lang}:readme/{package.split('_')[0]}",
+                           "path": "/" + os.path.relpath(path, installed_at), "name": "", "query": query, "code": dedent(code)}
 
 
 # ---------------------------------------------------------------- sources
