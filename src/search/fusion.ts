@@ -5,8 +5,9 @@
  * z(dense) + weight * z(lexical). The union and its statistics do not depend on how many results are
  * asked for, so the first results are the same for any k; past the union (k > FUSION_CANDIDATES),
  * further candidates follow, scored with the same statistics. DEFAULT_LEXICAL_WEIGHT was chosen on the
- * code-search validation set in users' words (../shared/eval/nl-validation), never on a test set
- * (`npm run eval` prints the sweep).
+ * code-search validation set in users' words (../shared/eval/nl-validation), among the weights where
+ * hybrid does not fall below dense or BM25 on the docstring validation split; never on a test set
+ * (`npm run eval` prints both sweeps).
  */
 import { TopK, type Scored } from './top-k';
 

@@ -130,25 +130,17 @@ def main():
         if later else ""
     )
     debian_packages = len(manifest["debian"])
-    readme_pairs = manifest.get("readme_pairs", {}).get("train", 0)
     near = manifest["near_duplicates"]
     phase_corpus = {
         3: ("the sources above plus Debian's Go libraries (`/usr/share/gocode`), Rust crates "
             "(`/usr/share/cargo/registry`), Ruby (the standard library and gems) and PHP libraries (`/usr/share/php`) "
             "installed on the training machine, and TypeScript sources of npm packages"),
-        4: ("phase 3's sources plus every Go, Rust, Ruby, PHP, Node and "
+        4: (f"the corpus `tools/train/corpus.py` builds now (`tools/train/corpus-manifest.json` lists every source and "
+            f"version, {debian_packages:,} Debian packages): phase 3's sources plus every Go, Rust, Ruby, PHP, Node and "
             "Python package of Debian 12, downloaded and unpacked, not installed (`tools/train/fetch-debian.sh`; each "
             "under its own licence, named in its `copyright` file); generated files skipped, at most "
             "1,500 pairs from one library and 100,000 from one language (a fixed subset, by a hash of the query), "
             "validated on phase 3's validation split so the curves compare"),
-        5: (f"the corpus `tools/train/corpus.py` builds now (`tools/train/corpus-manifest.json` lists every source and "
-            f"version, {debian_packages:,} Debian packages): phase 4's sources plus C and C++ "
-            f"({wide.get('train/c', 0):,} and {wide.get('train/cpp', 0):,} training pairs: the Linux kernel's kernel-doc, "
-            "the C++ standard library's, LLVM's, Boost's and other header-only libraries' Doxygen; "
-            "`tools/train/debian-c-cpp-packages.txt`; GPL-2.0 for the kernel, each library's own licence for the rest) and "
-            f"{readme_pairs:,} README examples (a fenced example of a Debian package's Markdown documentation, "
-            "the query the sentence that introduces it, as \"To cancel a request, call abort()\"); "
-            "one pass over it, a second over phase 4's part"),
     }
     phases_text = "".join(
         "\n\n" + textwrap.fill(f"Phase {p['phase']} trained on {phase_corpus[p['phase']]}: {p['train_pairs']:,} training pairs.", 108)
@@ -177,7 +169,7 @@ runs anywhere, offline, in {size / 2**20:.1f} MB (bf16; {int8_size / 2**20:.1f} 
 `models/c2llm-nano-int8`).
 
 **What it is not:** it is not C2LLM-0.5B (0.5 B parameters, trained by its authors on millions of pairs),
-nor close to it. It knows what {all_tokens / 1e6:.0f} million training tokens of {len(wide_langs) if later else 'five'} languages taught it; on code
+nor close to it. It knows what {all_tokens / 1e6:.0f} million training tokens of {'eight' if later else 'five'} languages taught it; on code
 unlike that, and on queries unlike doc comments, it is weak. For serious search, load C2LLM-0.5B
 (`?model=codefuse-ai/C2LLM-0.5B` in the demo). Here BM25 (word matching) remains a strong partner, which
 is why search is hybrid by default.
@@ -287,8 +279,8 @@ steps and ends ahead on validation and test, although it saw the fewest tokens i
 - The training pairs are doc-comment summaries ("Returns the number of …"); people describe code in
   their own words. The natural-language set above measures that, and is the weaker number.
 - Phases 1 and 2 saw five languages (Java, Python, Go, Rust, JavaScript); phase 3 added Ruby, PHP and
-  some TypeScript, in fewer pairs{"; phase 4 many more of each (TypeScript still few)" if len(later) > 1 else ""}{"; phase 5 C and C++" if len(later) > 2 else ""}; {"C#" if len(later) > 2 else "C, C++, C#"}, Kotlin and others
-  were not in the data (Debian's C# and Kotlin packages hold compiled code, not sources), though the byte-level tokenizer reads them.
+  some TypeScript, in fewer pairs{"; phase 4 many more of each (TypeScript still few)" if len(later) > 1 else ""}; C, C++, C#, Kotlin and others were not in the data, though the
+  byte-level tokenizer reads them.
 - Documents were at most 256 tokens in training; longer chunks are embedded but were never seen.{provenance}
 """
     with open(os.path.join(ROOT, model_dir, "README.md"), "w") as f:
