@@ -2,9 +2,10 @@
  * `npm run eval`: search quality of a model, dense / lexical (BM25) / hybrid:
  *   - code search in users' words, the way a user meets it (eval/code-search.ts: `c2llm index`, then
  *     CodeIndex.search), file and chunk level, per codebase and language: the validation set
- *     ../shared/eval/nl-validation (hybrid's lexical weight is chosen on it, among the weights where hybrid
- *     is at or above dense and BM25 on the docstring validation split, also validation data) and this project's test set
- *     eval/nl-test (never tuned on); their codebases are fetched by each set's fetch.sh;
+ *     ../shared/eval/nl-validation (hybrid's lexical weight is chosen on it, among the weights where
+ *     hybrid is at or above dense and BM25 on the docstring validation split, also validation data) and
+ *     this project's test set eval/nl-test (never tuned on); their codebases are fetched by each set's
+ *     fetch.sh;
  *   - the docstring pairs of tools/train/corpus.py's validation and test splits (packages the model never
  *     saw) and natural-language queries written over the test split (eval/data/natural-language.jsonl),
  *     every pair a candidate;
