@@ -116,9 +116,9 @@ export function plainSessionEmbed<T>(run: (feeds: Record<string, T>) => Promise<
   };
 }
 
-function cosine(a: readonly number[], b: readonly number[]): number {
+export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let [dot, na, nb] = [0, 0, 0];
-  a.forEach((x, i) => ((dot += x * b[i]), (na += x * x), (nb += b[i] * b[i])));
+  for (let i = 0; i < a.length; i++) [dot, na, nb] = [dot + a[i] * b[i], na + a[i] * a[i], nb + b[i] * b[i]];
   return dot / Math.sqrt(na * nb);
 }
 

@@ -18,7 +18,7 @@ import { Embedder } from '../../src/embedder';
 import { GpuModel } from '../../src/model/gpu-model';
 import { createNodeGpu } from '../../src/node/dawn';
 import { directorySource } from '../../src/node/fs-source';
-import { gpuExtras, measure, median, sequences } from '../measure';
+import { cosine, gpuExtras, measure, median, sequences } from '../measure';
 import { writeInt8Checkpoint, writeRandomCheckpoint } from '../random-checkpoint';
 
 /** The shapes of work: a query, one long chunk, a batch of long chunks, a batch of code chunks. */
@@ -32,12 +32,6 @@ export const GPU_WORKLOADS: Record<string, number[]> = {
 const PROBES = [20, 512];
 /** The committed test checkpoints with float64 goldens (tools/make_fixtures.py): exactness on this GPU. */
 const GOLDEN_CHECKPOINTS = ['fixtures/tiny-f32-gqa1', 'fixtures/small-bf16-gqa2', 'fixtures/gqa7-f16'];
-
-function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let [dot, na, nb] = [0, 0, 0];
-  for (let i = 0; i < a.length; i++) [dot, na, nb] = [dot + a[i] * b[i], na + a[i] * a[i], nb + b[i] * b[i]];
-  return dot / Math.sqrt(na * nb);
-}
 
 /** The engine's embeddings of each golden checkpoint's texts against the float64 reference's: the lowest cosine. */
 async function exactness(gpu: GPU): Promise<Record<string, number>> {
