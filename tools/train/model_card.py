@@ -135,8 +135,9 @@ def main():
         3: ("the sources above plus Debian's Go libraries (`/usr/share/gocode`), Rust crates "
             "(`/usr/share/cargo/registry`), Ruby (the standard library and gems) and PHP libraries (`/usr/share/php`) "
             "installed on the training machine, and TypeScript sources of npm packages"),
-        4: (f"the corpus `tools/train/corpus.py` builds now (`tools/train/corpus-manifest.json` lists every source and "
-            f"version, {debian_packages:,} Debian packages): phase 3's sources plus every Go, Rust, Ruby, PHP, Node and "
+        4: (f"the corpus `tools/train/corpus.py` built at commit 5e63a06, before it read C, C++ and README examples "
+            f"(`tools/train/corpus-manifest.json` lists every source and version, {debian_packages:,} Debian packages): "
+            "phase 3's sources plus every Go, Rust, Ruby, PHP, Node and "
             "Python package of Debian 12, downloaded and unpacked, not installed (`tools/train/fetch-debian.sh`; each "
             "under its own licence, named in its `copyright` file); generated files skipped, at most "
             "1,500 pairs from one library and 100,000 from one language (a fixed subset, by a hash of the query), "
@@ -148,8 +149,8 @@ def main():
     wide_text = (
         f"""{phases_text}
 
-The evaluation codebases (`tools/train/evaluation-codebases.json`) are never read, and the corpus
-`corpus.py` builds now drops a training pair whose code has {near['containment']:.0%} of its {near['shingle_tokens']}-token shingles inside one
+The evaluation codebases (`tools/train/evaluation-codebases.json`) are never read, and that corpus
+drops a training pair whose code has {near['containment']:.0%} of its {near['shingle_tokens']}-token shingles inside one
 evaluation file or docstring test or validation pair (`tools/train/near_duplicates.py`: {len(near['dropped'])} dropped,
 {sum(1 for d in near['dropped'] if d['near'].startswith('nl'))} of them copies of code-search evaluation code, mostly one-line accessors). Half the training queries are
 rewritten in a user's style (lower case, a leading "Returns" as "return", no final period:
