@@ -59,6 +59,15 @@ def main():
     for name in ("tokenizer.json", "tokenizer_config.json"):
         shutil.copy(os.path.join(tokenizer_dir, name), os.path.join(tmp, name))
 
+    training, curve = describe_runs(run, state)
+    training["parameters"] = sum(v.size for v in tensors.values())
+    finish(tmp, out, cfg, training, curve)
+
+
+def finish(tmp, out, cfg, training, curve):
+    """Completes the checkpoint folder `tmp` (config, weights and tokenizer written): parity.json from the
+    training model on its bf16 weights, training.json, learning-curve.jsonl and the model card already beside
+    `out`; then renames it into place as `out`."""
     model = C2LLM(cfg).eval()
     stored = ref.read_checkpoint(tmp)
     model.load_state_dict({name: torch.from_numpy(values.astype(np.float32)) for name, values in stored.items()})
@@ -73,8 +82,6 @@ def main():
             else:
                 vector = zero_token_embedding(model)
             parity.append({"text": text, "ids": ids, "embedding": [round(float(v), 8) for v in vector]})
-    training, curve = describe_runs(run, state)
-    training["parameters"] = sum(v.size for v in tensors.values())
     with open(os.path.join(tmp, "training.json"), "w") as f:
         json.dump(training, f, indent=1)
     with open(os.path.join(tmp, "learning-curve.jsonl"), "w") as f:
@@ -86,7 +93,7 @@ def main():
     shutil.rmtree(out, ignore_errors=True)
     os.replace(tmp, out)
     size = os.path.getsize(os.path.join(out, "model.safetensors"))
-    print(f"{out}: {sum(v.size for v in tensors.values()):,} parameters, model.safetensors {size / 2**20:.1f} MiB (bf16)")
+    print(f"{out}: {training['parameters']:,} parameters, model.safetensors {size / 2**20:.1f} MiB (bf16)")
 
 
 def read_run(run):

@@ -14,6 +14,7 @@ import sys
 import textwrap
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+NUMBER_WORDS = {5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten", 11: "eleven", 12: "twelve"}
 
 
 def load(path):
@@ -119,6 +120,16 @@ def main():
     )
     if later:
         exported_in = f", in phase {training['exported_phase']}"
+    averaged = training.get("averaged_phases", [])
+    averaged_text = (
+        f"\n- The shipped weights are the mean of the models exported at the end of phases "
+        f"{', '.join(map(str, averaged[:-1]))} and {averaged[-1]} (`tools/train/average.py`: each phase went on from the one before, so "
+        "their weights lie in one basin and their mean is a model, a \"model soup\"). Chosen on the code-search "
+        "validation set in users' words against each phase alone (file-level MRR@10; docs/design.md has the table): "
+        "dense 0.563 (phase 4) / 0.576 (5) / 0.574 (6) → 0.602, hybrid at each one's chosen weight 0.730 / 0.729 / "
+        "0.726 → 0.727; on the docstring validation split dense 0.588 / 0.585 / 0.583 → 0.595."
+        if averaged else ""
+    )
     all_tokens = curve[-1]["tokens"]
     provenance = (
         "\n- Phases 1 and 2 were trained (2026-11-26) on the corpus `corpus.py` built then, before the evaluation\n"
@@ -129,19 +140,29 @@ def main():
         "  recipe, not these exact weights."
         if later else ""
     )
-    debian_packages = len(manifest["debian"])
+    phase4_debian_packages = len(load("tools/train/corpus-manifest-phase4.json")["debian"])
     near = manifest["near_duplicates"]
     phase_corpus = {
         3: ("the sources above plus Debian's Go libraries (`/usr/share/gocode`), Rust crates "
             "(`/usr/share/cargo/registry`), Ruby (the standard library and gems) and PHP libraries (`/usr/share/php`) "
             "installed on the training machine, and TypeScript sources of npm packages"),
         4: (f"the corpus `tools/train/corpus.py` built at commit 5e63a06, before it read C, C++ and README examples "
-            f"(`tools/train/corpus-manifest.json` lists every source and version, {debian_packages:,} Debian packages): "
+            f"(`tools/train/corpus-manifest-phase4.json` lists every source and version, {phase4_debian_packages:,} Debian packages): "
             "phase 3's sources plus every Go, Rust, Ruby, PHP, Node and "
             "Python package of Debian 12, downloaded and unpacked, not installed (`tools/train/fetch-debian.sh`; each "
             "under its own licence, named in its `copyright` file); generated files skipped, at most "
             "1,500 pairs from one library and 100,000 from one language (a fixed subset, by a hash of the query), "
             "validated on phase 3's validation split so the curves compare"),
+        5: ("the corpus `tools/train/corpus.py` builds today (`tools/train/corpus-manifest.json`; phase 4's is "
+            "`tools/train/corpus-manifest-phase4.json`): phase 4's sources plus C and C++ from a named list of Debian "
+            "packages with definitions, not only declarations (`tools/train/debian-c-cpp-packages.txt`: the Linux "
+            "kernel's and glibc's source tarballs, libstdc++, LLVM 15, Boost, Eigen and other header-only C++; "
+            "GPL-2.0, LGPL-2.1, Apache-2.0 with LLVM exception, BSL-1.0, MPL-2.0 and others, each in its `copyright` "
+            "file), and examples of Debian packages' Markdown documentation with the sentence that introduces each"),
+        6: ("phase 5's pairs, about a third of them with a query that has lost every word its code holds "
+            "(`tools/train/lexical_gap.py --share 0.35`: \"Check that the input stream has not been closed\" over "
+            "`InputStream getInIfOpen()` keeps \"Check that the has not been closed\"), so that the dense side learns "
+            "what BM25, its partner in the hybrid ranking, cannot find"),
     }
     phases_text = "".join(
         "\n\n" + textwrap.fill(f"Phase {p['phase']} trained on {phase_corpus[p['phase']]}: {p['train_pairs']:,} training pairs.", 108)
@@ -170,7 +191,7 @@ runs anywhere, offline, in {size / 2**20:.1f} MB (bf16; {int8_size / 2**20:.1f} 
 `models/c2llm-nano-int8`).
 
 **What it is not:** it is not C2LLM-0.5B (0.5 B parameters, trained by its authors on millions of pairs),
-nor close to it. It knows what {all_tokens / 1e6:.0f} million training tokens of {'eight' if later else 'five'} languages taught it; on code
+nor close to it. It knows what {all_tokens / 1e6:.0f} million training tokens of {NUMBER_WORDS[len(wide_langs)] if later else 'five'} languages taught it; on code
 unlike that, and on queries unlike doc comments, it is weak. For serious search, load C2LLM-0.5B
 (`?model=codefuse-ai/C2LLM-0.5B` in the demo). Here BM25 (word matching) remains a strong partner, which
 is why search is hybrid by default.
@@ -219,7 +240,7 @@ export, int8 layout, eval data) and `npm run eval` measures it; `tools/train/mod
   same library and prompts as the engine (`tools/train/tokenize.mjs`); documents cut to 256 tokens.
 - {training['batch']} pairs a batch, AdamW (lr {training['lr']}, β2 0.98, weight decay 0.01), warm-up then
   cosine decay; PyTorch 1.13 (Debian) under bfloat16 autocast on one CPU thread; {training['steps']} steps,
-  {training['tokens'] / 1e6:.1f}M tokens, {training['minutes']:.0f} minutes.{"" if later else f" Exported from the step with the best validation MRR@10 (step {training['exported_step']}{exported_in})."}{stopped(training)}{phase2_text}{later_text}
+  {training['tokens'] / 1e6:.1f}M tokens, {training['minutes']:.0f} minutes.{"" if later else f" Exported from the step with the best validation MRR@10 (step {training['exported_step']}{exported_in})."}{stopped(training)}{phase2_text}{later_text}{averaged_text}
 - Parity: the engine's embeddings of the exported checkpoint match PyTorch's on every device (reference,
   onnxruntime, WebGPU in Node and Chromium) with cosine ≥ 0.99999 (`test/nano-model.test.ts`,
   `e2e/nano.spec.ts`; `parity.json` holds PyTorch's vectors).
@@ -280,7 +301,7 @@ steps and ends ahead on validation and test, although it saw the fewest tokens i
 - The training pairs are doc-comment summaries ("Returns the number of …"); people describe code in
   their own words. The natural-language set above measures that, and is the weaker number.
 - Phases 1 and 2 saw five languages (Java, Python, Go, Rust, JavaScript); phase 3 added Ruby, PHP and
-  some TypeScript, in fewer pairs{"; phase 4 many more of each (TypeScript still few)" if len(later) > 1 else ""}; C, C++, C#, Kotlin and others were not in the data, though the
+  some TypeScript, in fewer pairs{"; phase 4 many more of each (TypeScript still few)" if len(later) > 1 else ""}{"; phase 5 C and C++" if len(later) > 2 else ""}; {"C#, Kotlin" if len(later) > 2 else "C, C++, C#, Kotlin"} and others were not in the data, though the
   byte-level tokenizer reads them.
 - Documents were at most 256 tokens in training; longer chunks are embedded but were never seen.{provenance}
 """

@@ -3,7 +3,7 @@
 # training -> export (models/c2llm-nano) -> int8 layout (models/c2llm-nano-int8) -> held-out eval data
 # (eval/data). Work files go to .train/ (ignored); a re-run resumes training from .train/runs/nano.
 #
-#   tools/train/run.sh            # about 3 hours on 2 cores; then `npm run eval`
+#   tools/train/run.sh            # about 7 hours on 2 cores; then `npm run eval`
 #   ABLATION=1 tools/train/run.sh # also the pooling ablation (PMA vs mean vs EOS), 3 x 15 minutes
 #
 # Needs Debian's python3-torch, python3-numpy, python3-regex, openjdk-17-source, golang-1.19-src and
@@ -48,17 +48,37 @@ $PY tools/train/export.py "$W/runs/nano-more" "$W/tokenizer" "$W/nano-phase3" "$
 
 # Fourth phase: every Go, Rust, Ruby, PHP, Node and Python package of Debian (downloaded and unpacked,
 # not installed), same tokenizer, validated on the earlier corpus's validation split so the curves compare.
+# The shipped model's phase 4 read the corpus of commit 5e63a06's corpus.py (its manifest:
+# tools/train/corpus-manifest-phase4.json); today's also reads C, C++ and README examples, as phases 5 and 6 did.
 [ -d "$W/debian/packages" ] || tools/train/fetch-debian.sh "$W/debian"
-# The shipped model's phase 4 read the corpus of commit 5e63a06's corpus.py; today's also reads C, C++ and
-# README examples (a fifth phase on it, recipes/nano-second.toml, was measured and not shipped: docs/design.md).
 [ -s "$W/corpus-wide/train.jsonl" ] || $PY tools/train/corpus.py "$W/corpus-wide" --debian-dir "$W/debian/packages"
-cp "$W/corpus-wide/corpus-manifest.json" tools/train/corpus-manifest.json
+cp "$W/corpus-wide/corpus-manifest.json" tools/train/corpus-manifest-phase4.json
 [ -s "$W/corpus-wide/train.ids.jsonl" ] || node tools/train/tokenize.mjs encode "$W/tokenizer" "$W/corpus-wide/train.ids.jsonl" "$W/corpus-wide/train.jsonl"
 cp "$W/corpus/validation.ids.jsonl" "$W/corpus-wide/validation.ids.jsonl"
 (cd tools/train && $PY train.py --recipe recipes/nano-wide.toml --data ../../$W/corpus-wide --tokenizer ../../$W/tokenizer --out ../../$W/runs/nano-wide \
   --init-checkpoint ../../$W/nano-phase3)
+$PY tools/train/export.py "$W/runs/nano-wide" "$W/tokenizer" "$W/nano-phase4" "$W/runs/nano-wide/best.pt"
 
-$PY tools/train/export.py "$W/runs/nano-wide" "$W/tokenizer" models/c2llm-nano "$W/runs/nano-wide/best.pt"
+# Fifth phase: the same corpus widened by C and C++ (tools/train/debian-c-cpp-packages.txt) and README
+# examples, one pass from phase 4.
+[ -s "$W/corpus-cpp/train.jsonl" ] || $PY tools/train/corpus.py "$W/corpus-cpp" --debian-dir "$W/debian/packages"
+cp "$W/corpus-cpp/corpus-manifest.json" tools/train/corpus-manifest.json
+[ -s "$W/corpus-cpp/train.ids.jsonl" ] || node tools/train/tokenize.mjs encode "$W/tokenizer" "$W/corpus-cpp/train.ids.jsonl" "$W/corpus-cpp/train.jsonl"
+cp "$W/corpus/validation.ids.jsonl" "$W/corpus-cpp/validation.ids.jsonl"
+(cd tools/train && $PY train.py --recipe recipes/nano-second.toml --data ../../$W/corpus-cpp --tokenizer ../../$W/tokenizer --out ../../$W/runs/nano-second \
+  --init-checkpoint ../../$W/nano-phase4)
+$PY tools/train/export.py "$W/runs/nano-second" "$W/tokenizer" "$W/nano-phase5" "$W/runs/nano-second/state.pt"
+
+# Sixth phase: the same pairs, a third of the queries without the words their code holds (lexical_gap.py).
+[ -s "$W/corpus-gap/train.jsonl" ] || $PY tools/train/lexical_gap.py "$W/corpus-cpp" "$W/corpus-gap" --share 0.35
+[ -s "$W/corpus-gap/train.ids.jsonl" ] || node tools/train/tokenize.mjs encode "$W/tokenizer" "$W/corpus-gap/train.ids.jsonl" "$W/corpus-gap/train.jsonl"
+cp "$W/corpus/validation.ids.jsonl" "$W/corpus-gap/validation.ids.jsonl"
+(cd tools/train && $PY train.py --recipe recipes/nano-gap.toml --data ../../$W/corpus-gap --tokenizer ../../$W/tokenizer --out ../../$W/runs/nano-gap \
+  --init-checkpoint ../../$W/nano-phase5)
+$PY tools/train/export.py "$W/runs/nano-gap" "$W/tokenizer" "$W/nano-phase6" "$W/runs/nano-gap/state.pt"
+
+# The shipped model: the mean of the weights of phases 4, 5 and 6 (average.py).
+$PY tools/train/average.py models/c2llm-nano "$W/nano-phase4" "$W/nano-phase5" "$W/nano-phase6"
 npm run --silent build:cli
 rm -rf models/c2llm-nano-int8 && node bin/c2llm.js quantize --model models/c2llm-nano --output models/c2llm-nano-int8
 mkdir -p eval/data

@@ -101,6 +101,30 @@ def epoch_batches(n, batch, seed, lengths):
     return batches
 
 
+def package_batches(packages, batch, group, seed):
+    """Shuffled batches of `batch // group` groups of `group` pairs, each group from one package, so that
+    every query meets `group - 1` negatives from its own library: code search ranks the chunks of one
+    codebase, which share its words and topic, while random negatives mostly differ by topic alone. A
+    package's pairs left over after its last whole group are not used in that epoch."""
+    rng = random.Random(seed)
+    by_package = {}
+    for i, name in enumerate(packages):
+        by_package.setdefault(name, []).append(i)
+    groups = []
+    for name in sorted(by_package):
+        ids = by_package[name]
+        rng.shuffle(ids)
+        groups += [ids[i : i + group] for i in range(0, len(ids) - group + 1, group)]
+    rng.shuffle(groups)
+    per = batch // group
+    return [sum(groups[i : i + per], []) for i in range(0, len(groups) - per + 1, per)]
+
+
+def read_packages(path):
+    with open(path) as f:
+        return [json.loads(line)["package"] for line in f]
+
+
 @torch.no_grad()
 def embed(model, seqs, pad_id, batch=256):
     model.eval()
@@ -156,6 +180,7 @@ def main():
     p.add_argument("--init-state", help="a state.pt to start the weights from (a second phase: new optimizer and schedule)")
     p.add_argument("--init-checkpoint", help="an exported checkpoint folder (config.json + model.safetensors) to start the weights from (a further phase)")
     p.add_argument("--recipe", help="a TOML file of these options (tools/train/recipes/): the run's recipe; flags given as well override it")
+    p.add_argument("--package-groups", type=int, default=0, help="make batches of groups of this many pairs from one package (DATA/train.jsonl's `package`), not of random pairs")
     p.add_argument("--negatives", help="a JSON list (mine_negatives.py): one hard-negative document per training pair, added to each batch")
     recipe_file = p.parse_known_args()[0].recipe
     if recipe_file:
@@ -182,6 +207,9 @@ def main():
     if args.pooling == "eos":
         train, val = with_eos(train, eos_id), with_eos(val, eos_id)
     doc_lengths = [len(x["d"]) for x in train]
+    packages = read_packages(os.path.join(args.data, "train.jsonl")) if args.package_groups else None
+    if packages is not None and len(packages) != len(train):
+        raise SystemExit(f"{args.data}/train.jsonl: {len(packages)} pairs, train.ids.jsonl {len(train)}: tokenize it again")
 
     model = C2LLM(cfg, args.pooling)
     if args.init_embeddings:
@@ -230,12 +258,16 @@ def main():
     run_start = last_save = time.time()
     base_elapsed = elapsed
     losses = []
-    batches = epoch_batches(len(train), args.batch, args.seed * 1000 + epoch, doc_lengths)
+    def batches_of(epoch):
+        seed = args.seed * 1000 + epoch
+        return package_batches(packages, args.batch, args.package_groups, seed) if packages else epoch_batches(len(train), args.batch, seed, doc_lengths)
+
+    batches = batches_of(epoch)
     model.train()
     while step < args.steps:
         if position >= len(batches):
             epoch, position = epoch + 1, 0
-            batches = epoch_batches(len(train), args.batch, args.seed * 1000 + epoch, doc_lengths)
+            batches = batches_of(epoch)
         batch = [train[i] for i in batches[position]]
         position += 1
         q_ids, q_len = pad([x["q"] for x in batch], eos_id)
