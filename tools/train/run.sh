@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes C2LLM-nano from nothing, reproducibly: corpus -> tokenizer -> token ids -> embedding init ->
-# training (six phases) -> export -> the mean of phases 4-6 (models/c2llm-nano) -> int8 layout (models/c2llm-nano-int8) -> held-out eval data
-# (eval/data). Work files go to .train/ (ignored); a re-run resumes training from .train/runs/nano.
+# training (six phases) -> export -> the mean of phases 4-6 (models/c2llm-nano) -> int8 layout
+# (models/c2llm-nano-int8) -> held-out eval data (eval/data). Work files go to .train/ (ignored); a re-run
+# resumes training from .train/runs/nano.
 #
 #   tools/train/run.sh            # about 8 hours on 2 cores; then `npm run eval`
 #   ABLATION=1 tools/train/run.sh # also the pooling ablation (PMA vs mean vs EOS), 3 x 15 minutes
