@@ -6,7 +6,8 @@
 Reads IN_DIR/train.jsonl (corpus.py's pairs) and writes OUT_DIR/train.jsonl, the same pairs in the same
 order, where about `share` of the queries (chosen by a hash of the query, so the output is reproducible)
 lose every word that the code also holds, compared the way BM25 compares them (src/search/lexical-tokens.ts:
-identifiers split at camelCase and snake_case, lowercased, a plural `s` dropped). "Check that the input
+identifiers split at camelCase and snake_case, lowercased, a plural `s` dropped; camelCase is split at ASCII
+letters only here, where BM25 splits at any letter's case, so `ÜberCafé` stays one word). "Check that the input
 stream has not been closed" over `InputStream getInIfOpen()` keeps "Check that the has not been closed":
 what is left is the part of the description that only a model, not word matching, can connect to the code.
 A query keeps its words when fewer than MIN_LEFT words of three letters or more would be left, or when it
