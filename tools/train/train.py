@@ -4,7 +4,8 @@
     tools/train/train.py --data DIR --out RUN_DIR [--hidden 256 --layers 4 ... --pooling pma|mean|eos]
 
 DIR holds train.ids.jsonl and validation.ids.jsonl (tokenize.mjs encode: the query with the code-search
-instruction, the code with "Retrieved Answer:", as the engine builds them). Runs under bfloat16 autocast
+instruction, the code with "Retrieved Answer:", as the engine builds them), and with --package-groups
+train.jsonl, whose pairs name their package. Runs under bfloat16 autocast
 (Debian's PyTorch has a generic fp32 BLAS; bf16 goes through oneDNN), master weights in float32.
 Resumable: RUN_DIR/state.pt is written every --save-minutes (temporary file, then rename) and a re-run
 with the same arguments continues from it; RUN_DIR/best.pt is the state at the best validation score. RUN_DIR/curve.jsonl is the learning curve: loss, tokens seen,
@@ -258,6 +259,7 @@ def main():
     run_start = last_save = time.time()
     base_elapsed = elapsed
     losses = []
+
     def batches_of(epoch):
         seed = args.seed * 1000 + epoch
         return package_batches(packages, args.batch, args.package_groups, seed) if packages else epoch_batches(len(train), args.batch, seed, doc_lengths)
