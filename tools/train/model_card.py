@@ -159,7 +159,7 @@ def main():
             "kernel's and glibc's source tarballs, libstdc++, LLVM 15, Boost, Eigen and other header-only C++; "
             "GPL-2.0, LGPL-2.1, Apache-2.0 with LLVM exception, BSL-1.0, MPL-2.0 and others, each in its `copyright` "
             "file), and examples of Debian packages' Markdown documentation with the sentence that introduces each"),
-        6: ("phase 5's pairs, about a third of them with a query that has lost every word its code holds "
+        6: ("phase 5's pairs, 110,051 of them (29%) with a query that has lost every word its code holds "
             "(`tools/train/lexical_gap.py --share 0.35`: \"Check that the input stream has not been closed\" over "
             "`InputStream getInIfOpen()` keeps \"Check that the has not been closed\"), so that the dense side learns "
             "what BM25, its partner in the hybrid ranking, cannot find"),

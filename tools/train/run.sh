@@ -70,7 +70,7 @@ cp "$W/corpus/validation.ids.jsonl" "$W/corpus-cpp/validation.ids.jsonl"
   --init-checkpoint ../../$W/nano-phase4)
 $PY tools/train/export.py "$W/runs/nano-second" "$W/tokenizer" "$W/nano-phase5" "$W/runs/nano-second/state.pt"
 
-# Sixth phase: the same pairs, a third of the queries without the words their code holds (lexical_gap.py).
+# Sixth phase: the same pairs, 29% of the queries without the words their code holds (lexical_gap.py).
 [ -s "$W/corpus-gap/train.jsonl" ] || $PY tools/train/lexical_gap.py "$W/corpus-cpp" "$W/corpus-gap" --share 0.35
 [ -s "$W/corpus-gap/train.ids.jsonl" ] || node tools/train/tokenize.mjs encode "$W/tokenizer" "$W/corpus-gap/train.ids.jsonl" "$W/corpus-gap/train.jsonl"
 cp "$W/corpus/validation.ids.jsonl" "$W/corpus-gap/validation.ids.jsonl"
