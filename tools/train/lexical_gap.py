@@ -45,8 +45,8 @@ def without_shared_words(query, code):
     shared = code_words(code)
     kept, dropped = [], 0
     for token in re.split(r"(\s+)", query):
-        words = [w for w in IDENTIFIER.findall(token)]
-        if words and all(stem(w.replace("_", "").lower()) in shared or stem(w.lower()) in shared for w in words):
+        words = IDENTIFIER.findall(token)
+        if words and all(stem(w.replace("_", "").lower()) in shared for w in words):
             dropped += 1
             continue
         kept.append(token)
