@@ -124,10 +124,8 @@ def main():
     averaged_text = (
         f"\n- The shipped weights are the mean of the models exported at the end of phases "
         f"{', '.join(map(str, averaged[:-1]))} and {averaged[-1]} (`tools/train/average.py`: each phase went on from the one before, so "
-        "their weights lie in one basin and their mean is a model, a \"model soup\"). Chosen on the code-search "
-        "validation set in users' words against each phase alone (file-level MRR@10; docs/design.md has the table): "
-        "dense 0.563 (phase 4) / 0.576 (5) / 0.574 (6) → 0.602, hybrid at each one's chosen weight 0.730 / 0.729 / "
-        "0.726 → 0.727; on the docstring validation split dense 0.588 / 0.585 / 0.583 → 0.595."
+        "their weights lie in one basin and their mean is a model, a \"model soup\"), chosen on the code-search "
+        "validation set in users' words against each phase alone and other means (docs/design.md has the table)."
         if averaged else ""
     )
     all_tokens = curve[-1]["tokens"]
@@ -140,6 +138,8 @@ def main():
         "  recipe, not these exact weights."
         if later else ""
     )
+    debian_packages = len(manifest["debian"])
+    readme_pairs = manifest.get("readme_pairs", {}).get("train", 0)
     phase4_debian_packages = len(load("tools/train/corpus-manifest-phase4.json")["debian"])
     near = manifest["near_duplicates"]
     phase_corpus = {
@@ -153,19 +153,21 @@ def main():
             "under its own licence, named in its `copyright` file); generated files skipped, at most "
             "1,500 pairs from one library and 100,000 from one language (a fixed subset, by a hash of the query), "
             "validated on phase 3's validation split so the curves compare"),
-        5: ("the corpus `tools/train/corpus.py` builds today (`tools/train/corpus-manifest.json`; phase 4's is "
-            "`tools/train/corpus-manifest-phase4.json`): phase 4's sources plus C and C++ from a named list of Debian "
-            "packages with definitions, not only declarations (`tools/train/debian-c-cpp-packages.txt`: the Linux "
-            "kernel's and glibc's source tarballs, libstdc++, LLVM 15, Boost, Eigen and other header-only C++; "
-            "GPL-2.0, LGPL-2.1, Apache-2.0 with LLVM exception, BSL-1.0, MPL-2.0 and others, each in its `copyright` "
-            "file), and examples of Debian packages' Markdown documentation with the sentence that introduces each"),
+        5: (f"the corpus `tools/train/corpus.py` builds today (`tools/train/corpus-manifest.json` lists every source and "
+            f"version, {debian_packages:,} Debian packages): phase 4's sources plus C and C++ "
+            f"({wide.get('train/c', 0):,} and {wide.get('train/cpp', 0):,} training pairs: the Linux kernel's kernel-doc, "
+            "the C++ standard library's, LLVM's, Boost's and other header-only libraries' Doxygen; "
+            "`tools/train/debian-c-cpp-packages.txt`; GPL-2.0 for the kernel, each library's own licence for the rest) and "
+            f"{readme_pairs:,} README examples (a fenced example of a Debian package's Markdown documentation, "
+            "the query the sentence that introduces it, as \"To cancel a request, call abort()\"); "
+            "one pass over it, a second over phase 4's part"),
         6: ("phase 5's pairs, 110,051 of them (29%) with a query that has lost every word its code holds "
             "(`tools/train/lexical_gap.py --share 0.35`: \"Check that the input stream has not been closed\" over "
             "`InputStream getInIfOpen()` keeps \"Check that the has not been closed\"), so that the dense side learns "
             "what BM25, its partner in the hybrid ranking, cannot find"),
     }
     phases_text = "".join(
-        "\n\n" + textwrap.fill(f"Phase {p['phase']} trained on {phase_corpus[p['phase']]}: {p['train_pairs']:,} training pairs.", 108)
+        "\n\n" + textwrap.fill(f"Phase {p['phase']} trained on {phase_corpus[p['phase']]}: {p['train_pairs']:,} training pairs.", 108, break_on_hyphens=False)
         for p in later if "train_pairs" in p)
     wide_text = (
         f"""{phases_text}
@@ -301,8 +303,8 @@ steps and ends ahead on validation and test, although it saw the fewest tokens i
 - The training pairs are doc-comment summaries ("Returns the number of …"); people describe code in
   their own words. The natural-language set above measures that, and is the weaker number.
 - Phases 1 and 2 saw five languages (Java, Python, Go, Rust, JavaScript); phase 3 added Ruby, PHP and
-  some TypeScript, in fewer pairs{"; phase 4 many more of each (TypeScript still few)" if len(later) > 1 else ""}{"; phase 5 C and C++" if len(later) > 2 else ""}; {"C#, Kotlin" if len(later) > 2 else "C, C++, C#, Kotlin"} and others were not in the data, though the
-  byte-level tokenizer reads them.
+  some TypeScript, in fewer pairs{"; phase 4 many more of each (TypeScript still few)" if len(later) > 1 else ""}{"; phase 5 C and C++" if len(later) > 2 else ""}; {"C#" if len(later) > 2 else "C, C++, C#"}, Kotlin and others
+  were not in the data (Debian's C# and Kotlin packages hold compiled code, not sources), though the byte-level tokenizer reads them.
 - Documents were at most 256 tokens in training; longer chunks are embedded but were never seen.{provenance}
 """
     with open(os.path.join(ROOT, model_dir, "README.md"), "w") as f:
