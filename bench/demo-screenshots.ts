@@ -46,6 +46,7 @@ async function main(): Promise<void> {
         await page.locator('#search-status').filter({ hasText: mode === 'lexical' ? 'by words' : 'by meaning and words' }).waitFor();
         const top = await page.locator('.result-path').allTextContents();
         console.log(`${mode.padEnd(7)} "${query}": ${top.slice(0, 3).join(', ')}`);
+        await box.evaluate((element) => element.scrollIntoView({ block: 'start' })); // the query and its first results in view
         await page.screenshot({ path: `.bench/screenshots/query${q + 1}-${mode}.png` });
       }
     }

@@ -1,8 +1,8 @@
 /**
  * The shipped C2LLM-nano model (models/c2llm-nano, trained by tools/train): the engine reproduces
  * PyTorch's embeddings of the exported checkpoint on every device, so the trained model means the same
- * thing in the browser; its int8 layout stays close; and a small, fast slice of `npm run eval` guards
- * the model and tokenizer path against regressions (the full evaluation stays out of CI).
+ * thing in the browser; its int8 layout stays close; and the docstring part of `npm run eval` guards
+ * the model, tokenizer and fusion against regressions (the code-search sets stay out of CI).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,14 +21,11 @@ const NANO_INT8 = join(ROOT, 'models', 'c2llm-nano-int8');
 const parity: { cases: { text: string; ids: number[]; embedding: number[] }[] } = JSON.parse(readFileSync(join(NANO, 'parity.json'), 'utf8'));
 const texts = parity.cases.map((c) => c.text);
 const expected = parity.cases.map((c) => c.embedding);
-// Floors a little under what the shipped model measures (see models/c2llm-nano/README.md); a broken
-// model or tokenizer path scores near 0 on both.
-const DENSE_FLOOR = 0.7;
+// Floors: the issue's target for dense on the docstring test split (0.55; the shipped model measures
+// 0.599) and a little under what it measures on the natural-language queries (see
+// models/c2llm-nano/README.md); a broken model or tokenizer path scores near 0 on both.
+const DENSE_FLOOR = 0.55;
 const NATURAL_RECALL10_FLOOR = 0.5;
-// Hybrid's weight is chosen on queries in users' words, where BM25 is the stronger side; on doc-comment
-// queries the dense side is the stronger one, and the blend must keep up with it (full test split: 0.610
-// against dense's 0.591). A fusion that falls further behind the dense side fails.
-const HYBRID_BEHIND_DENSE_AT_MOST = 0.01;
 const nodeOrt = async () => ({ module: await import('onnxruntime-node'), runtime: 'onnxruntime-node' });
 
 const embedders: Embedder[] = [];
@@ -67,34 +64,33 @@ describe('C2LLM-nano against PyTorch (tools/train/export.py)', () => {
   });
 });
 
-describe('C2LLM-nano search quality, a slice of the held-out test split', () => {
-  // SLICE pairs of eval/data/test.jsonl (packages never seen in training) as candidates, every 8th or so: all five
-  // languages in proportion (the first 400 are all Java, where BM25 is weakest and the fusion tuned in users' words trails dense).
-  const SLICE = 400;
+describe('C2LLM-nano search quality on the held-out test split (eval/data/test.jsonl, packages never seen in training)', () => {
   const test_ = readPairs(join(ROOT, 'eval', 'data', 'test.jsonl'));
-  const pairs = test_.filter((_, i) => i % Math.floor(test_.length / SLICE) === 0).slice(0, SLICE); // every language, in proportion
+  let candidates: Promise<Candidates> | undefined;
+  const embedded = async () => (candidates ??= load(NANO, { device: 'cpu', ort: nodeOrt }).then((embedder) => Candidates.embed(test_, embedder)));
 
-  test('dense beats BM25, and hybrid beats BM25 and keeps up with dense, on docstring queries', async () => {
+  // Hybrid's weight is chosen on queries in users' words, where BM25 is the stronger side; on doc-comment
+  // queries the dense side is the stronger one, and the blend must not fall behind it over the whole split
+  // (the issue: hybrid >= max(dense, BM25) on every set; shipped: 0.603 against dense's 0.598 here).
+  test('dense beats BM25, and hybrid at the default weight beats both, on docstring queries', async () => {
     const embedder = await load(NANO, { device: 'cpu', ort: nodeOrt });
-    const candidates = await Candidates.embed(pairs, embedder);
-    const rankings = await candidates.rank(pairs.map((p) => p.query), embedder, 10, [DEFAULT_LEXICAL_WEIGHT]);
-    const gold = pairs.map((_, i) => i);
-    const langs = pairs.map((p) => p.lang);
+    const rankings = await (await embedded()).rank(test_.map((p) => p.query), embedder, 10, [DEFAULT_LEXICAL_WEIGHT]);
+    const gold = test_.map((_, i) => i);
+    const langs = test_.map((p) => p.lang);
     const dense = metricsByLanguage(rankings.dense, gold, langs).all.mrr10;
     const lexical = metricsByLanguage(rankings.lexical, gold, langs).all.mrr10;
     const hybrid = metricsByLanguage(rankings.hybrid[0], gold, langs).all.mrr10;
-    console.log(`nano slice of ${SLICE}: MRR@10 dense ${dense.toFixed(3)}, BM25 ${lexical.toFixed(3)}, hybrid ${hybrid.toFixed(3)}`);
+    console.log(`nano test split (${test_.length}): MRR@10 dense ${dense.toFixed(3)}, BM25 ${lexical.toFixed(3)}, hybrid ${hybrid.toFixed(3)}`);
     expect(dense).toBeGreaterThan(DENSE_FLOOR);
     expect(dense).toBeGreaterThan(lexical);
     expect(hybrid).toBeGreaterThan(lexical);
-    expect(hybrid).toBeGreaterThanOrEqual(dense - HYBRID_BEHIND_DENSE_AT_MOST);
+    expect(hybrid).toBeGreaterThanOrEqual(dense);
   });
 
   test('natural-language queries find their function among the whole test split', async () => {
     const embedder = await load(NANO, { device: 'cpu', ort: nodeOrt });
     const natural = readNaturalQueries(join(ROOT, 'eval', 'data', 'natural-language.jsonl'), test_);
-    const candidates = await Candidates.embed(test_, embedder);
-    const rankings = await candidates.rank(natural.queries, embedder, 10, []);
+    const rankings = await (await embedded()).rank(natural.queries, embedder, 10, []);
     const dense = metricsByLanguage(rankings.dense, natural.gold, natural.langs).all;
     console.log(`nano natural-language: MRR@10 dense ${dense.mrr10.toFixed(3)}, R@10 ${dense.recall10.toFixed(3)}`);
     expect(dense.recall10).toBeGreaterThan(NATURAL_RECALL10_FLOOR);

@@ -13,7 +13,7 @@ import { TopK, type Scored } from './top-k';
 
 /** How many candidates each side contributes to the fusion. */
 export const FUSION_CANDIDATES = 100;
-export const DEFAULT_LEXICAL_WEIGHT = 0.5;
+export const DEFAULT_LEXICAL_WEIGHT = 0.75;
 
 /** `values` standardised with the mean and standard deviation of its first `basis` entries. */
 function standardised(values: readonly number[], basis: number): number[] {

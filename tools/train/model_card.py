@@ -120,14 +120,6 @@ def main():
     )
     if later:
         exported_in = f", in phase {training['exported_phase']}"
-    averaged = training.get("averaged_phases", [])
-    averaged_text = (
-        f"\n- The shipped weights are the mean of the models exported at the end of phases "
-        f"{', '.join(map(str, averaged[:-1]))} and {averaged[-1]} (`tools/train/average.py`: each phase went on from the one before, so "
-        "their weights lie in one basin and their mean is a model, a \"model soup\"), chosen on the code-search "
-        "validation set in users' words against each phase alone and other means (docs/design.md has the table)."
-        if averaged else ""
-    )
     all_tokens = curve[-1]["tokens"]
     provenance = (
         "\n- Phases 1 and 2 were trained (2026-11-26) on the corpus `corpus.py` built then, before the evaluation\n"
@@ -165,6 +157,9 @@ def main():
             "(`tools/train/lexical_gap.py --share 0.35`: \"Check that the input stream has not been closed\" over "
             "`InputStream getInIfOpen()` keeps \"Check that the has not been closed\"), so that the dense side learns "
             "what BM25, its partner in the hybrid ranking, cannot find"),
+        7: ("phase 6's pairs in batches of 8 libraries, 32 pairs from each (`train.py --package-groups 32`), so that "
+            "every query meets 31 negatives from its own library, as code search ranks the chunks of one codebase; "
+            "exported at its last step"),
     }
     phases_text = "".join(
         "\n\n" + textwrap.fill(f"Phase {p['phase']} trained on {phase_corpus[p['phase']]}: {p['train_pairs']:,} training pairs.", 108, break_on_hyphens=False)
@@ -242,7 +237,7 @@ export, int8 layout, eval data) and `npm run eval` measures it; `tools/train/mod
   same library and prompts as the engine (`tools/train/tokenize.mjs`); documents cut to 256 tokens.
 - {training['batch']} pairs a batch, AdamW (lr {training['lr']}, β2 0.98, weight decay 0.01), warm-up then
   cosine decay; PyTorch 1.13 (Debian) under bfloat16 autocast on one CPU thread; {training['steps']} steps,
-  {training['tokens'] / 1e6:.1f}M tokens, {training['minutes']:.0f} minutes.{"" if later else f" Exported from the step with the best validation MRR@10 (step {training['exported_step']}{exported_in})."}{stopped(training)}{phase2_text}{later_text}{averaged_text}
+  {training['tokens'] / 1e6:.1f}M tokens, {training['minutes']:.0f} minutes.{"" if later else f" Exported from the step with the best validation MRR@10 (step {training['exported_step']}{exported_in})."}{stopped(training)}{phase2_text}{later_text}
 - Parity: the engine's embeddings of the exported checkpoint match PyTorch's on every device (reference,
   onnxruntime, WebGPU in Node and Chromium) with cosine ≥ 0.99999 (`test/nano-model.test.ts`,
   `e2e/nano.spec.ts`; `parity.json` holds PyTorch's vectors).

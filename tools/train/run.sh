@@ -78,8 +78,10 @@ cp "$W/corpus/validation.ids.jsonl" "$W/corpus-gap/validation.ids.jsonl"
   --init-checkpoint ../../$W/nano-phase5)
 $PY tools/train/export.py "$W/runs/nano-gap" "$W/tokenizer" "$W/nano-phase6" "$W/runs/nano-gap/state.pt"
 
-# The shipped model: the mean of the weights of phases 4, 5 and 6 (average.py).
-$PY tools/train/average.py models/c2llm-nano "$W/nano-phase4" "$W/nano-phase5" "$W/nano-phase6"
+# Seventh phase, the shipped model: the same pairs, in batches of 8 libraries, 32 pairs from each.
+(cd tools/train && $PY train.py --recipe recipes/nano-package.toml --data ../../$W/corpus-gap --tokenizer ../../$W/tokenizer --out ../../$W/runs/nano-package \
+  --init-checkpoint ../../$W/nano-phase6)
+$PY tools/train/export.py "$W/runs/nano-package" "$W/tokenizer" models/c2llm-nano "$W/runs/nano-package/state.pt"
 npm run --silent build:cli
 rm -rf models/c2llm-nano-int8 && node bin/c2llm.js quantize --model models/c2llm-nano --output models/c2llm-nano-int8
 mkdir -p eval/data

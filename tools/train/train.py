@@ -102,11 +102,14 @@ def epoch_batches(n, batch, seed, lengths):
     return batches
 
 
-def package_batches(packages, batch, group, seed):
+def package_batches(packages, batch, group, seed, lengths=None):
     """Shuffled batches of `batch // group` groups of `group` pairs, each group from one package, so that
     every query meets `group - 1` negatives from its own library: code search ranks the chunks of one
     codebase, which share its words and topic, while random negatives mostly differ by topic alone. A
-    package's pairs left over after its last whole group are not used in that epoch."""
+    package's pairs left over after its last whole group are not used in that epoch. With `lengths` (each
+    pair's document length), a package's groups are cut from its pairs in order of length, from a random
+    offset, and batches are made of groups of similar length, as epoch_batches does: a batch is padded to
+    its longest document, and whole libraries in random order carry twice the padding."""
     rng = random.Random(seed)
     by_package = {}
     for i, name in enumerate(packages):
@@ -115,10 +118,22 @@ def package_batches(packages, batch, group, seed):
     for name in sorted(by_package):
         ids = by_package[name]
         rng.shuffle(ids)
-        groups += [ids[i : i + group] for i in range(0, len(ids) - group + 1, group)]
+        start = 0
+        if lengths:
+            ids.sort(key=lambda i: lengths[i])
+            start = rng.randrange(len(ids) % group + 1)
+        groups += [ids[i : i + group] for i in range(start, len(ids) - group + 1, group)]
     rng.shuffle(groups)
     per = batch // group
-    return [sum(groups[i : i + per], []) for i in range(0, len(groups) - per + 1, per)]
+    if not lengths:
+        return [sum(groups[i : i + per], []) for i in range(0, len(groups) - per + 1, per)]
+    window = per * 32
+    batches = []
+    for start in range(0, len(groups), window):
+        chunk = sorted(groups[start : start + window], key=lambda g: max(lengths[i] for i in g))
+        batches += [sum(chunk[i : i + per], []) for i in range(0, len(chunk) - per + 1, per)]
+    rng.shuffle(batches)
+    return batches
 
 
 def read_packages(path):
@@ -182,6 +197,7 @@ def main():
     p.add_argument("--init-checkpoint", help="an exported checkpoint folder (config.json + model.safetensors) to start the weights from (a further phase)")
     p.add_argument("--recipe", help="a TOML file of these options (tools/train/recipes/): the run's recipe; flags given as well override it")
     p.add_argument("--package-groups", type=int, default=0, help="make batches of groups of this many pairs from one package (DATA/train.jsonl's `package`), not of random pairs")
+    p.add_argument("--groups-by-length", action="store_true", help="with --package-groups: cut groups and make batches by document length (less padding)")
     p.add_argument("--negatives", help="a JSON list (mine_negatives.py): one hard-negative document per training pair, added to each batch")
     recipe_file = p.parse_known_args()[0].recipe
     if recipe_file:
@@ -262,7 +278,9 @@ def main():
 
     def batches_of(epoch):
         seed = args.seed * 1000 + epoch
-        return package_batches(packages, args.batch, args.package_groups, seed) if packages else epoch_batches(len(train), args.batch, seed, doc_lengths)
+        if packages:
+            return package_batches(packages, args.batch, args.package_groups, seed, doc_lengths if args.groups_by_length else None)
+        return epoch_batches(len(train), args.batch, seed, doc_lengths)
 
     batches = batches_of(epoch)
     model.train()
