@@ -4,7 +4,7 @@
 # (models/c2llm-nano-int8) -> held-out eval data (eval/data). Work files go to .train/ (ignored); a re-run
 # resumes training from .train/runs/nano.
 #
-#   tools/train/run.sh            # about 8 hours on 2 cores; then `npm run eval`
+#   tools/train/run.sh            # about 9.5 hours on 2 cores; then `npm run eval`
 #   ABLATION=1 tools/train/run.sh # also the pooling ablation (PMA vs mean vs EOS), 3 x 15 minutes
 #
 # Needs Debian's python3-torch, python3-numpy, python3-regex, openjdk-17-source, golang-1.19-src and
