@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes C2LLM-nano from nothing, reproducibly: corpus -> tokenizer -> token ids -> embedding init ->
-# training (six phases) -> export -> the mean of phases 4-6 (models/c2llm-nano) -> int8 layout
+# training (seven phases) -> export of the last (models/c2llm-nano) -> int8 layout
 # (models/c2llm-nano-int8) -> held-out eval data (eval/data). Work files go to .train/ (ignored); a re-run
 # resumes training from .train/runs/nano.
 #
