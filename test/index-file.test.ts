@@ -11,6 +11,8 @@ import { buildIndexData, mergeIndexData, type EmbeddedFile } from '../src/search
 import { decodeIndex, encodeIndex, type IndexHeader } from '../src/search/index-file';
 import { lexicalTokens } from '../src/search/lexical-tokens';
 import { TopK } from '../src/search/top-k';
+import { asksForSupportingFiles, isSupportingFile } from '../src/search/file-kind';
+import { SUPPORTING_FILE_DEMOTION } from '../src/search/fusion';
 import { shardOf } from '../src/search/indexer';
 import { Embedder } from '../src/embedder';
 import { fingerprintingSource } from '../src/model/fingerprint';
@@ -213,6 +215,40 @@ describe('search', () => {
     expect(() => index.search({ text: 'x' }, 1, 'dense')).toThrow(IndexFileError);
     expect(() => index.search({ vector: vector.map((x, d) => (d === 3 ? NaN : x)) }, 1, 'hybrid')).toThrow("the query vector's value 3 is NaN, not a finite number");
     expect(() => index.search({ vector }, 2.5, 'dense')).toThrow('k must be a whole number >= 0, not 2.5');
+  });
+
+  test('tests, examples, benchmarks and documents are told from code by their path; a query that names them asks for them', () => {
+    const supporting = ['tests/test_dates.py', 'pkg/router_test.go', 'src/parse.test.ts', 'src/parse.spec.js', 'spec/rack/utils_spec.rb', 'src/main/java/FooTest.java', 'googletest/test/gtest_unittest.cc', '_examples/limits/main.go', 'benches/parse.rs', 'README.md', 'docs/guide.rst', 'Doc/howto.txt', 'src/__tests__/x.js'];
+    const code = ['src/parse.rs', 'googletest/src/gtest-death-test.cc', 'lib/rack/utils.rb', 'src/latest.ts', 'contest/solve.go', 'docutils/nodes.py', 'src/testament.py', 'lib/spec_helpers.rb', 'index.html'];
+    expect(supporting.filter((p) => !isSupportingFile(p))).toEqual([]);
+    expect(code.filter(isSupportingFile)).toEqual([]);
+    expect(['the test for parse_hash', 'an example of a nested router', 'README install steps', 'benchmarks of sorting'].filter((q) => !asksForSupportingFiles(q))).toEqual([]);
+    expect(['parse a date', 'pick the latest version', 'attest a signature', 'contest entry'].filter(asksForSupportingFiles)).toEqual([]);
+  });
+
+  test(`hybrid lists code before its tests and documents (${SUPPORTING_FILE_DEMOTION} standard deviations), unless the query names them; dense and lexical stay each side's own ranking`, () => {
+    const rand = random(4);
+    const dim = 16;
+    const topic = unitVectors(1, dim, rand);
+    const near = (spread: number) => {
+      const v = topic.map((x) => x + spread * (rand() - 0.5));
+      const norm = Math.hypot(...v);
+      return v.map((x) => x / norm);
+    };
+    const file = (path: string, text: string, vector: Float32Array, f: number): EmbeddedFile => ({ path, language: 'go', hash: String(f).padStart(64, 'd'), chunks: [{ startLine: 1, endLine: 9, text }], vectors: vector });
+    // The test restates the code's words and sits nearer the query than the code does.
+    const files = [
+      file('retry/backoff.go', 'func Retry(attempts int) error { sleep backoff }', near(0.3), 0),
+      file('retry/backoff_test.go', 'func TestRetry(t *testing.T) { Retry(3) retry backoff attempts }', near(0.05), 1),
+      file('README.md', '# Retry with backoff: retry attempts', near(0.1), 2),
+      ...Array.from({ length: 40 }, (_, f) => file(`other/m${f}.go`, `func M${f}() { stream buffer token }`, unitVectors(1, dim, rand), 3 + f)),
+    ];
+    const index = new CodeIndex(buildIndexData({ ...header, dim }, files, false));
+    const first = (text: string, mode: 'hybrid' | 'dense' | 'lexical') => index.search({ vector: topic, text }, 3, mode).map((r) => r.path);
+    expect(first('retry with backoff', 'hybrid')[0]).toBe('retry/backoff.go');
+    expect(first('retry with backoff', 'dense')[0]).toBe('retry/backoff_test.go');
+    expect(first('retry with backoff', 'lexical')[0]).not.toBe('retry/backoff.go');
+    expect(first('the test for retry with backoff', 'hybrid')[0]).not.toBe('retry/backoff.go');
   });
 
   test('hybrid: the first ten results are the same whatever k is, and scores never rise down the list', () => {

@@ -127,6 +127,48 @@ describe('split index', () => {
     };
     await expect(SplitCodeIndex.open('site', inMemory(manifestEdit((m) => (m.partitions.starts[1] = -1))))).rejects.toThrow(/partitions.starts/);
     await expect(SplitCodeIndex.open('site', inMemory(manifestEdit((m) => (m.records.hash = '../../x'))))).rejects.toThrow(/records.hash/);
+    await expect(SplitCodeIndex.open('site', inMemory(manifestEdit((m) => (m.partitions.supportingFrom[0] = m.partitions.starts[1] + 1))))).rejects.toThrow(/partitions.supportingFrom/);
+    await expect(SplitCodeIndex.open('site', inMemory(manifestEdit((m) => m.partitions.supportingFrom.pop())))).rejects.toThrow(/partitions.supportingFrom/);
+  });
+
+  test('tests, examples and documents: last in their partitions, demoted in hybrid as the one file demotes them; a manifest without supportingFrom demotes none', async () => {
+    // The corpus again, a third of its files moved under tests/, examples/ or renamed to .md.
+    const moved = corpus().map((f, i) => ({ ...f, path: [f.path, `tests/${f.path.slice(4)}`, `examples/${f.path.slice(4)}`, f.path.replace(/\.\w+$/, '.md')][i % 6 < 4 ? i % 4 : 0] }));
+    const movedData = buildIndexData(header, moved, true);
+    const cut = splitIndex(movedData);
+    const parts = new Map([...cut.files, [MANIFEST_NAME, encodeManifest(cut.manifest)]]);
+    const { starts, supportingFrom } = cut.manifest.partitions;
+    expect(supportingFrom).toHaveLength(starts.length - 1);
+    const supportingCount = supportingFrom!.reduce((n, from, i) => n + starts[i + 1] - from, 0);
+    expect(supportingCount).toBe(movedData.chunks.filter((c) => /^(tests|examples)\/|\.md$/.test(movedData.files[c.file].path)).length);
+
+    const withoutField = JSON.parse(new TextDecoder().decode(parts.get(MANIFEST_NAME)!));
+    delete withoutField.partitions.supportingFrom;
+    const single = new CodeIndex(movedData);
+    const split = await SplitCodeIndex.open('x', inMemory(parts));
+    const old = await SplitCodeIndex.open('old', inMemory(new Map([...parts, [MANIFEST_NAME, new TextEncoder().encode(JSON.stringify(withoutField))]])));
+    const rand = random(6);
+    const key = (r: { path: string; startLine: number }) => `${r.path}:${r.startLine}`;
+    const supportingIn = (results: { path: string }[]) => results.filter((r) => /^(tests|examples)\/|\.md$/.test(r.path)).length;
+    const counts = { one: 0, split: 0, old: 0, asked: 0 };
+    const overlap: number[] = [];
+    for (let q = 0; q < 12; q++) {
+      const vector = unit(rand);
+      const text = `${WORDS[q % 16]} ${WORDS[(q * 5) % 16]}`;
+      const search = (index: SplitCodeIndex, words = text) => index.search({ vector, text: words }, 10, 'hybrid', { probes: starts.length - 1 });
+      const one = single.search({ vector, text }, 10, 'hybrid');
+      const got = await search(split);
+      overlap.push(got.filter((r) => one.some((o) => key(o) === key(r))).length / one.length);
+      expect(supportingIn(got), `query ${q}`).toBe(supportingIn(one));
+      counts.one += supportingIn(one);
+      counts.split += supportingIn(got);
+      counts.old += supportingIn(await search(old));
+      counts.asked += supportingIn(await search(split, `${text} tests`));
+    }
+    console.log(`tests, examples and documents in the top 10 of 12 queries: one file ${counts.one}, split ${counts.split}, split without supportingFrom ${counts.old}, asked for ${counts.asked}`);
+    expect(overlap.reduce((a, b) => a + b, 0) / overlap.length).toBeGreaterThanOrEqual(0.9);
+    expect(counts.split).toBeLessThan(counts.old);
+    expect(counts.split).toBeLessThan(counts.asked);
   });
 
   test('a word in so many chunks that a bitmap is smaller than its gaps is stored as one; a bit too many or too few, or a bitmap under a version 1 manifest, is refused', async () => {

@@ -2,12 +2,14 @@
  * A searchable code index, loaded from index-file.ts's format: searched by meaning (int8 vectors
  * against the query in WASM SIMD kernels, dense-scorer.ts, with a sign-bit first stage on large
  * indexes, dense-ranking.ts), by words (BM25 over the path and text of each chunk) or both
- * (ranking.ts), top-k by a bounded heap. Indexes are made by index-build.ts.
+ * (ranking.ts; hybrid lists tests, examples and documents after code, file-kind.ts), top-k by a
+ * bounded heap. Indexes are made by index-build.ts.
  */
 import { IndexFileError } from '../errors';
 import { Bm25Index } from './bm25';
 import { denseRanking } from './dense-ranking';
 import { DenseScorer } from './dense-scorer';
+import { asksForSupportingFiles, isSupportingFile } from './file-kind';
 import { decodeIndex, languagesOf, type IndexData } from './index-file';
 import { rankScores, type SearchMode } from './ranking';
 
@@ -27,6 +29,7 @@ export interface CodeSearchResult {
 export class CodeIndex {
   private readonly lexical: Bm25Index;
   private scorer: DenseScorer | undefined;
+  private supportingFiles: boolean[] | undefined;
 
   constructor(readonly data: IndexData) {
     this.lexical = Bm25Index.fromFlat(data);
@@ -64,6 +67,13 @@ export class CodeIndex {
     return (this.scorer ??= new DenseScorer(this.data.vectors, this.data.scales, this.data.dim));
   }
 
+  /** For a query that does not ask for tests, examples or documents, whether a chunk is one of them. */
+  private demotedFor(text: string): ((id: number) => boolean) | undefined {
+    if (asksForSupportingFiles(text)) return undefined;
+    const supporting = (this.supportingFiles ??= this.data.files.map((f) => isSupportingFile(f.path)));
+    return (id) => supporting[this.data.chunks[id].file];
+  }
+
   /**
    * `vector` (the query's embedding) is needed by dense and hybrid; `text` by lexical and hybrid.
    * `lexicalWeight`: hybrid's weight (default DEFAULT_LEXICAL_WEIGHT; `npm run eval` sweeps it).
@@ -75,7 +85,12 @@ export class CodeIndex {
     const bad = mode === 'lexical' ? -1 : vector!.findIndex((x) => !Number.isFinite(x));
     if (bad >= 0) throw new IndexFileError('search', `the query vector's value ${bad} is ${vector![bad]}, not a finite number`);
     if (!Number.isInteger(k) || k < 0) throw new IndexFileError('search', `k must be a whole number >= 0, not ${k}`);
-    const ranked = rankScores(mode, { dense: mode === 'lexical' ? undefined : denseRanking(this.dense, vector!), lexical: mode === 'dense' ? undefined : this.lexical.scores(text) }, k, lexicalWeight);
+    const ranked = rankScores(
+      mode,
+      { dense: mode === 'lexical' ? undefined : denseRanking(this.dense, vector!), lexical: mode === 'dense' ? undefined : this.lexical.scores(text), demoted: this.demotedFor(text) },
+      k,
+      lexicalWeight,
+    );
     return ranked.map(({ id, score }) => {
       const chunk = this.data.chunks[id];
       const file = this.data.files[chunk.file];

@@ -13,10 +13,16 @@ export const SEARCH_MODES: readonly SearchMode[] = ['hybrid', 'dense', 'lexical'
 
 /**
  * The k best documents by `mode`, from the dense side (needed by dense and hybrid) and every document's
- * lexical score (BM25, 0 where no word is shared; lexical and hybrid).
+ * lexical score (BM25, 0 where no word is shared; lexical and hybrid). `demoted` marks the documents
+ * hybrid lists after the code they support (fusion.ts); dense and lexical stay each side's own ranking.
  */
-export function rankScores(mode: SearchMode, scores: { dense?: DenseScores; lexical?: Float32Array }, k: number, weight = DEFAULT_LEXICAL_WEIGHT): Scored[] {
-  const { dense, lexical } = scores;
+export function rankScores(
+  mode: SearchMode,
+  scores: { dense?: DenseScores; lexical?: Float32Array; demoted?: (id: number) => boolean },
+  k: number,
+  weight = DEFAULT_LEXICAL_WEIGHT,
+): Scored[] {
+  const { dense, lexical, demoted } = scores;
   const need = <T>(what: 'dense' | 'lexical', values: T | undefined): T => {
     if (!values) throw new Error(`${mode} ranking needs the ${what} scores`);
     return values;
@@ -25,5 +31,5 @@ export function rankScores(mode: SearchMode, scores: { dense?: DenseScores; lexi
   if (mode === 'lexical') return topOfScores(need('lexical', lexical), k, matched);
   const [d, l] = [need('dense', dense), need('lexical', lexical)];
   const count = Math.max(k, FUSION_CANDIDATES);
-  return fuse({ dense: d.top(count), lexical: topOfScores(l, count, matched), denseScores: (ids) => d.of(ids), lexicalScore: (id) => l[id] }, k, weight);
+  return fuse({ dense: d.top(count), lexical: topOfScores(l, count, matched), denseScores: (ids) => d.of(ids), lexicalScore: (id) => l[id], demoted }, k, weight);
 }

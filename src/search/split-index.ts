@@ -5,7 +5,7 @@
  *
  *   manifest.json      fetched first: the header fields of index-file.ts (model, dim, chunker, counts,
  *                      hasTexts) and {format: "c2llm-split-index", version: 2, languages, averageLength,
- *                      centroids: hash, partitions: {starts, hashes, probes}, terms: {firsts, hashes},
+ *                      centroids: hash, partitions: {starts, supportingFrom, hashes, probes}, terms: {firsts, hashes},
  *                      records: {perShard, hash}}; each `hashes` is the files' 8-hex content hashes
  *                      concatenated, in file order
  *   centroids-H.bin    the partitions' centroids, a vector block, then f32 [partitions]: each
@@ -13,7 +13,10 @@
  *                      query's score with the centroid is the partition's mean score)
  *   p<i>-H.bin         partition i (k-means over the chunk vectors, kmeans.ts): a vector block of chunks
  *                      starts[i] .. starts[i + 1] - 1. Chunks are numbered partition by partition here
- *                      (not as in the one file), so that a chunk's partition is known from its id
+ *                      (not as in the one file), so that a chunk's partition is known from its id; in
+ *                      each, the chunks of tests, examples and documents (file-kind.ts) come last, from
+ *                      supportingFrom[i] (a field added within version 2: a reader takes a manifest
+ *                      without it as having none)
  *   v<i>-H.bin         chunks [i * VECTOR_SLICE_ROWS, (i + 1) * VECTOR_SLICE_ROWS) as a vector block: the
  *                      same vectors as the partitions, in small slices, so that a chunk that comes in by
  *                      its words gets its exact dense score without its whole partition; one hash H for
@@ -43,6 +46,7 @@ import { bytesOf } from '../tensor/tensor-values';
 import { floatVectors, quantizeVector } from './index-build';
 import type { IndexData, IndexHeader } from './index-file';
 import { anchorProblem, checkUnitVectors, languagesOf, readIndexHeader } from './index-file';
+import { isSupportingFile } from './file-kind';
 import { indexPathProblem } from './index-trust';
 import { kmeans } from './kmeans';
 import { CONTROL } from '../text/control-characters';
@@ -73,7 +77,11 @@ export interface SplitManifest extends IndexHeader {
   readonly languages: readonly string[];
   readonly averageLength: number;
   readonly centroids: string;
-  readonly partitions: { readonly starts: readonly number[]; readonly hashes: string; readonly probes: number };
+  /**
+   * supportingFrom[i]: the first of partition i's chunks from a test, example or document (file-kind.ts;
+   * they follow its code), its end where it has none; absent in a layout written before it (none then).
+   */
+  readonly partitions: { readonly starts: readonly number[]; readonly supportingFrom?: readonly number[]; readonly hashes: string; readonly probes: number };
   readonly terms: { readonly firsts: readonly string[]; readonly hashes: string };
   readonly records: { readonly perShard: number; readonly hash: string };
   readonly vectorSlices: { readonly rows: number; readonly hash: string };
@@ -198,6 +206,11 @@ export function splitIndex(data: IndexData): { manifest: SplitManifest; files: M
   const centroidScales = Float32Array.from({ length: count }, (_, c) => quantizeVector(centroids.subarray(c * dim, (c + 1) * dim), centroidValues.subarray(c * dim, (c + 1) * dim)));
   const members: number[][] = Array.from({ length: count }, () => []);
   assignment.forEach((c, row) => members[c].push(row));
+  // In each partition, code first, then its tests, examples and documents (file-kind.ts), so that one
+  // id per partition (partitions.supportingFrom) tells them apart.
+  const supporting = data.files.map((f) => isSupportingFile(f.path));
+  const isSupporting = (row: number) => supporting[data.chunks[row].file];
+  members.forEach((rows, i) => (members[i] = [...rows.filter((row) => !isSupporting(row)), ...rows.filter(isSupporting)]));
   const cohesion = Float32Array.from(members, (rows) => {
     const mean = new Float64Array(dim);
     for (const row of rows) for (let d = 0; d < dim; d++) mean[d] += f32[row * dim + d] / rows.length;
@@ -211,6 +224,7 @@ export function splitIndex(data: IndexData): { manifest: SplitManifest; files: M
   members.forEach((rows) => starts.push(starts.at(-1)! + rows.length));
   const newId = new Uint32Array(n);
   order.forEach((old, id) => (newId[old] = id));
+  const supportingFrom = members.map((rows, i) => starts[i] + rows.filter((row) => !isSupporting(row)).length);
   const partitionHashes = members.map((ids, i) => add(`p${i}`, '.bin', blockOf(ids)));
   const slicesHash = addGroup('v', '.bin', runsOf(order, VECTOR_SLICE_ROWS).map(blockOf));
 
@@ -265,7 +279,7 @@ export function splitIndex(data: IndexData): { manifest: SplitManifest; files: M
     languages: languagesOf(data.files),
     averageLength,
     centroids: centroidsHash,
-    partitions: { starts, hashes: partitionHashes.join(''), probes: Math.min(DEFAULT_PROBES, count) },
+    partitions: { starts, supportingFrom, hashes: partitionHashes.join(''), probes: Math.min(DEFAULT_PROBES, count) },
     terms: { firsts, hashes: termHashes.join('') },
     records: { perShard: RECORDS_PER_SHARD, hash: recordsHash },
     vectorSlices: { rows: VECTOR_SLICE_ROWS, hash: slicesHash },
@@ -315,6 +329,9 @@ export function decodeManifest(file: string, bytes: Uint8Array): SplitManifest {
   const centroids = hashes(raw.centroids, 'centroids', 1);
   const starts = partitions.starts;
   if (!Array.isArray(starts) || starts.length !== partitionTotal + 1 || starts[0] !== 0 || starts.at(-1) !== n || starts.some((v, i) => !Number.isSafeInteger(v) || (i > 0 && v < starts[i - 1]))) fail(`field "partitions.starts" must be ${partitionTotal + 1} increasing chunk ids from 0 to ${n}`);
+  const supportingFrom = partitions.supportingFrom;
+  if (supportingFrom !== undefined && (!Array.isArray(supportingFrom) || supportingFrom.length !== partitionTotal || supportingFrom.some((v, i) => !Number.isSafeInteger(v) || v < (starts as number[])[i] || v > (starts as number[])[i + 1])))
+    fail(`field "partitions.supportingFrom" must be ${partitionTotal} chunk ids, each within its partition's range`);
   return {
     version: raw.version as number,
     ...header,
@@ -323,7 +340,12 @@ export function decodeManifest(file: string, bytes: Uint8Array): SplitManifest {
     languages: languages as string[],
     averageLength: raw.averageLength as number,
     centroids,
-    partitions: { starts: starts as number[], hashes: hashes(partitionHashes, 'partitions.hashes', partitionTotal), probes: Math.min(probes, partitionTotal) },
+    partitions: {
+      starts: starts as number[],
+      ...(supportingFrom ? { supportingFrom: supportingFrom as number[] } : {}),
+      hashes: hashes(partitionHashes, 'partitions.hashes', partitionTotal),
+      probes: Math.min(probes, partitionTotal),
+    },
     terms: { firsts: firsts as string[], hashes: hashes(terms.hashes, 'terms.hashes', (firsts as string[]).length) },
     records: { perShard, hash: hashes(records.hash, 'records.hash', 1) },
     vectorSlices: { rows: count(vectorSlices.rows, 'vectorSlices.rows', 1), hash: hashes(vectorSlices.hash, 'vectorSlices.hash', 1) },
