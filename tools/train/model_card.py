@@ -251,7 +251,8 @@ Learning curve (validation MRR@10 among all {splits['validation']:,} validation 
 Code search in users' words, the way a user meets it (`eval/code-search.ts`: each codebase indexed by
 `c2llm index`, searched through the index; file-level MRR@10 over the distinct files returned, chunk-level
 over the chunks, a hit overlapping the target's lines). Hybrid's lexical weight is chosen on the
-validation set (file-level MRR@10: {sweep}; chosen {chosen}) and applied unchanged to every other set.
+validation set (file-level MRR@10: {sweep}; chosen {chosen}) and applied unchanged to every other set;
+hybrid lists tests, examples and documents after code unless the query names them (src/search/file-kind.ts).
 
 Validation: `../shared/eval/nl-validation`, {results['codeSearchValidation']['dense']['all']['queries']} queries over 8 codebases in 8 languages, none in the training data:
 
