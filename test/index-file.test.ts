@@ -222,8 +222,8 @@ describe('search', () => {
     const code = ['src/parse.rs', 'googletest/src/gtest-death-test.cc', 'lib/rack/utils.rb', 'src/latest.ts', 'contest/solve.go', 'docutils/nodes.py', 'src/testament.py', 'lib/spec_helpers.rb', 'index.html'];
     expect(supporting.filter((p) => !isSupportingFile(p))).toEqual([]);
     expect(code.filter(isSupportingFile)).toEqual([]);
-    expect(['the test for parse_hash', 'an example of a nested router', 'README install steps', 'benchmarks of sorting'].filter((q) => !asksForSupportingFiles(q))).toEqual([]);
-    expect(['parse a date', 'pick the latest version', 'attest a signature', 'contest entry'].filter(asksForSupportingFiles)).toEqual([]);
+    expect(['the test for parse_hash', 'unit tests of the router', 'a test case with a timeout', 'an example of a nested router', 'README install steps', 'benchmarks of sorting', 'docs'].filter((q) => !asksForSupportingFiles(q))).toEqual([]);
+    expect(['parse a date', 'pick the latest version', 'attest a signature', 'split tests across machines', 'typed test suite error', 'testing a regex'].filter(asksForSupportingFiles)).toEqual([]);
   });
 
   test(`hybrid lists code before its tests and documents (${SUPPORTING_FILE_DEMOTION} standard deviations), unless the query names them; dense and lexical stay each side's own ranking`, () => {

@@ -163,7 +163,7 @@ describe('split index', () => {
       counts.one += supportingIn(one);
       counts.split += supportingIn(got);
       counts.old += supportingIn(await search(old));
-      counts.asked += supportingIn(await search(split, `${text} tests`));
+      counts.asked += supportingIn(await search(split, `${text} unit tests`));
     }
     console.log(`tests, examples and documents in the top 10 of 12 queries: one file ${counts.one}, split ${counts.split}, split without supportingFrom ${counts.old}, asked for ${counts.asked}`);
     expect(overlap.reduce((a, b) => a + b, 0) / overlap.length).toBeGreaterThanOrEqual(0.9);

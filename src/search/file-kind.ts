@@ -11,8 +11,12 @@ const SUPPORTING_FOLDERS = new Set(['test', 'tests', 'testing', 'testdata', '__t
 /** Test files by name: foo_test.go, foo.test.ts, foo.spec.js, foo_spec.rb, gtest_unittest.cc, FooTest.java, test_foo.py. */
 const TEST_FILE = /(?:[._](?:tests?|spec|unittest)|Tests?)\.[A-Za-z0-9]+$|^test_/;
 const DOCUMENT_FILE = /\.(?:md|mdx|markdown|rst|adoc|txt)$/i;
-/** A query that asks for supporting files by name. */
-const ASKS_FOR_SUPPORT = /\b(?:tests?|testing|specs?|examples?|readme|docs?|documentation|benchmarks?)\b/i;
+/**
+ * A query that asks for supporting files: "readme", "docs", "an example", "benchmarks", or tests as tests
+ * ("the test for …", "unit tests", "test case"). "test" alone is left to mean what it says in a codebase
+ * about testing ("split tests across machines", "typed test suite error" over googletest's sources).
+ */
+const ASKS_FOR_SUPPORT = /\b(?:readme|docs?|documentation|examples?|benchmarks?)\b|\b(?:unit tests?|test cases?|tests? (?:for|of)|specs? (?:for|of))\b/i;
 
 /** Whether `path` (a codebase-relative path, `/`-separated) is a test, example, benchmark or document. */
 export function isSupportingFile(path: string): boolean {
