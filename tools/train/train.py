@@ -88,18 +88,25 @@ def encode_by_length(model, seqs, pad_id, group=64):
     return out[torch.argsort(torch.tensor(order))]
 
 
+def similar_batches(items, size, key, rng):
+    """`items` (in their shuffled order) as shuffled batches of `size` whose `key` (a document length) is
+    similar: each window of 32 batches' worth is sorted by it and cut, since a batch is padded to its
+    longest document. Items left over after a window's last whole batch are not used."""
+    window = size * 32
+    batches = []
+    for start in range(0, len(items) - size + 1, window):
+        chunk = sorted(items[start : start + window], key=key)
+        batches += [chunk[i : i + size] for i in range(0, len(chunk) - size + 1, size)]
+    rng.shuffle(batches)
+    return batches
+
+
 def epoch_batches(n, batch, seed, lengths):
     """Shuffled batches of similar document length (less padding), in an order fixed by the seed."""
     rng = random.Random(seed)
     order = list(range(n))
     rng.shuffle(order)
-    window = batch * 32
-    batches = []
-    for start in range(0, n - batch + 1, window):
-        chunk = sorted(order[start : start + window], key=lambda i: lengths[i])
-        batches += [chunk[i : i + batch] for i in range(0, len(chunk) - batch + 1, batch)]
-    rng.shuffle(batches)
-    return batches
+    return similar_batches(order, batch, lambda i: lengths[i], rng)
 
 
 def package_batches(packages, batch, group, seed, lengths=None):
@@ -108,8 +115,8 @@ def package_batches(packages, batch, group, seed, lengths=None):
     codebase, which share its words and topic, while random negatives mostly differ by topic alone. A
     package's pairs left over after its last whole group are not used in that epoch. With `lengths` (each
     pair's document length), a package's groups are cut from its pairs in order of length, from a random
-    offset, and batches are made of groups of similar length, as epoch_batches does: a batch is padded to
-    its longest document, and whole libraries in random order carry twice the padding."""
+    offset, and batches are made of groups of similar length (similar_batches): whole libraries in random
+    order carry twice the padding."""
     rng = random.Random(seed)
     by_package = {}
     for i, name in enumerate(packages):
@@ -127,13 +134,7 @@ def package_batches(packages, batch, group, seed, lengths=None):
     per = batch // group
     if not lengths:
         return [sum(groups[i : i + per], []) for i in range(0, len(groups) - per + 1, per)]
-    window = per * 32
-    batches = []
-    for start in range(0, len(groups), window):
-        chunk = sorted(groups[start : start + window], key=lambda g: max(lengths[i] for i in g))
-        batches += [sum(chunk[i : i + per], []) for i in range(0, len(chunk) - per + 1, per)]
-    rng.shuffle(batches)
-    return batches
+    return [sum(run, []) for run in similar_batches(groups, per, lambda g: max(lengths[i] for i in g), rng)]
 
 
 def read_packages(path):
