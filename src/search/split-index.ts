@@ -210,7 +210,11 @@ export function splitIndex(data: IndexData): { manifest: SplitManifest; files: M
   // id per partition (partitions.supportingFrom) tells them apart.
   const supporting = data.files.map((f) => isSupportingFile(f.path));
   const isSupporting = (row: number) => supporting[data.chunks[row].file];
-  members.forEach((rows, i) => (members[i] = [...rows.filter((row) => !isSupporting(row)), ...rows.filter(isSupporting)]));
+  const codeCounts = members.map((rows, i) => {
+    const code = rows.filter((row) => !isSupporting(row));
+    members[i] = [...code, ...rows.filter(isSupporting)];
+    return code.length;
+  });
   const cohesion = Float32Array.from(members, (rows) => {
     const mean = new Float64Array(dim);
     for (const row of rows) for (let d = 0; d < dim; d++) mean[d] += f32[row * dim + d] / rows.length;
@@ -224,7 +228,7 @@ export function splitIndex(data: IndexData): { manifest: SplitManifest; files: M
   members.forEach((rows) => starts.push(starts.at(-1)! + rows.length));
   const newId = new Uint32Array(n);
   order.forEach((old, id) => (newId[old] = id));
-  const supportingFrom = members.map((rows, i) => starts[i] + rows.filter((row) => !isSupporting(row)).length);
+  const supportingFrom = codeCounts.map((code, i) => starts[i] + code);
   const partitionHashes = members.map((ids, i) => add(`p${i}`, '.bin', blockOf(ids)));
   const slicesHash = addGroup('v', '.bin', runsOf(order, VECTOR_SLICE_ROWS).map(blockOf));
 
