@@ -134,13 +134,14 @@ describe('split index', () => {
   test('tests, examples and documents: last in their partitions, demoted in hybrid as the one file demotes them; a manifest without supportingFrom demotes none', async () => {
     // The corpus again, a third of its files moved under tests/, examples/ or renamed to .md.
     const moved = corpus().map((f, i) => ({ ...f, path: [f.path, `tests/${f.path.slice(4)}`, `examples/${f.path.slice(4)}`, f.path.replace(/\.\w+$/, '.md')][i % 6 < 4 ? i % 4 : 0] }));
+    const isMoved = (path: string) => /^(tests|examples)\/|\.md$/.test(path);
     const movedData = buildIndexData(header, moved, true);
     const cut = splitIndex(movedData);
     const parts = new Map([...cut.files, [MANIFEST_NAME, encodeManifest(cut.manifest)]]);
     const { starts, supportingFrom } = cut.manifest.partitions;
     expect(supportingFrom).toHaveLength(starts.length - 1);
     const supportingCount = supportingFrom!.reduce((n, from, i) => n + starts[i + 1] - from, 0);
-    expect(supportingCount).toBe(movedData.chunks.filter((c) => /^(tests|examples)\/|\.md$/.test(movedData.files[c.file].path)).length);
+    expect(supportingCount).toBe(movedData.chunks.filter((c) => isMoved(movedData.files[c.file].path)).length);
 
     const withoutField = JSON.parse(new TextDecoder().decode(parts.get(MANIFEST_NAME)!));
     delete withoutField.partitions.supportingFrom;
@@ -149,7 +150,7 @@ describe('split index', () => {
     const old = await SplitCodeIndex.open('old', inMemory(new Map([...parts, [MANIFEST_NAME, new TextEncoder().encode(JSON.stringify(withoutField))]])));
     const rand = random(6);
     const key = (r: { path: string; startLine: number }) => `${r.path}:${r.startLine}`;
-    const supportingIn = (results: { path: string }[]) => results.filter((r) => /^(tests|examples)\/|\.md$/.test(r.path)).length;
+    const supportingIn = (results: { path: string }[]) => results.filter((r) => isMoved(r.path)).length;
     const counts = { one: 0, split: 0, old: 0, asked: 0 };
     const overlap: number[] = [];
     for (let q = 0; q < 12; q++) {
