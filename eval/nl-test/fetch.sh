@@ -43,4 +43,6 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 (cd "$TMP" && npm pack --silent @tanstack/query-core@5.62.0 >/dev/null && mkdir q && tar xzf tanstack-query-core-5.62.0.tgz -C q)
 copy "$TMP/q/package/src" query-core   # the TypeScript sources (build/ is compiled output)
+(cd "$TMP" && npm pack --silent re2@1.27.2 >/dev/null && mkdir r && tar xzf re2-1.27.2.tgz -C r)
+copy "$TMP/r/package/vendor/re2" re2   # RE2 itself, C++, as the Node binding vendors it (lib/ is the binding)
 echo "done: $(ls "$DEST" | tr '\n' ' ')"
