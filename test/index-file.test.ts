@@ -11,7 +11,7 @@ import { buildIndexData, mergeIndexData, type EmbeddedFile } from '../src/search
 import { decodeIndex, encodeIndex, type IndexHeader } from '../src/search/index-file';
 import { lexicalTokens } from '../src/search/lexical-tokens';
 import { TopK } from '../src/search/top-k';
-import { asksForSupportingFiles, isSupportingFile } from '../src/search/file-kind';
+import { asksForSupportingFiles, supportingFiles } from '../src/search/file-kind';
 import { SUPPORTING_FILE_DEMOTION } from '../src/search/fusion';
 import { shardOf } from '../src/search/indexer';
 import { Embedder } from '../src/embedder';
@@ -220,14 +220,25 @@ describe('search', () => {
   test('tests, examples, benchmarks and documents are told from code by their path; a query that names them asks for them', () => {
     const supporting = ['tests/test_dates.py', 'pkg/router_test.go', 'src/parse.test.ts', 'src/parse.spec.js', 'spec/rack/utils_spec.rb', 'src/main/java/FooTest.java', 'googletest/test/gtest_unittest.cc', '_examples/limits/main.go', 'benches/parse.rs', 'README.md', 'docs/guide.rst', 'Doc/howto.txt', 'src/__tests__/x.js'];
     const code = ['src/parse.rs', 'googletest/src/gtest-death-test.cc', 'lib/rack/utils.rb', 'src/latest.ts', 'contest/solve.go', 'docutils/nodes.py', 'src/testament.py', 'lib/spec_helpers.rb', 'index.html'];
-    expect(supporting.filter((p) => !isSupportingFile(p))).toEqual([]);
-    expect(code.filter(isSupportingFile)).toEqual([]);
-    expect(['the test for parse_hash', 'unit tests of the router', 'a test case with a timeout', 'an example of a nested router', 'README install steps', 'benchmarks of sorting', 'docs'].filter((q) => !asksForSupportingFiles(q))).toEqual([]);
-    expect(['parse a date', 'pick the latest version', 'attest a signature', 'split tests across machines', 'typed test suite error', 'testing a regex'].filter(asksForSupportingFiles)).toEqual([]);
+    const kinds = supportingFiles([...supporting, ...code]);
+    expect(supporting.filter((_, i) => !kinds[i])).toEqual([]);
+    expect(code.filter((_, i) => kinds[supporting.length + i])).toEqual([]);
+    expect(['the test for parse_hash', 'unit tests of the router', 'a test case with a timeout', 'an example of a nested router', 'README install steps', 'benchmarks of sorting', 'docs', 'the header file of the matcher'].filter((q) => !asksForSupportingFiles(q))).toEqual([]);
+    expect(['parse a date', 'pick the latest version', 'attest a signature', 'split tests across machines', 'typed test suite error', 'testing a regex', 'parse the Range request header', 'option value does not match its declared type'].filter(asksForSupportingFiles)).toEqual([]);
   });
 
-  test(`hybrid lists code before its tests and documents (${SUPPORTING_FILE_DEMOTION} standard deviations), unless the query names them; dense and lexical stay each side's own ranking`, () => {
-    const rand = random(4);
+  test('a C or C++ header supports the source file of its name, wherever that is in the index; a header alone is code', () => {
+    const paths = ['include/gmock/gmock-spec-builders.h', 'src/gmock-spec-builders.cc', 're2/prog.h', 're2/prog.cc', 'lib/tree.hpp', 'lib/tree.cpp', 'zlib/deflate.h', 'zlib/deflate.c', 're2/walker-inl.h', 're2/sparse_set.h', 'pkg/util.h', 'pkg/util.go', 'src/gmock-spec-builders.cc.orig'];
+    const kinds = supportingFiles(paths);
+    expect(paths.filter((_, i) => kinds[i])).toEqual(['include/gmock/gmock-spec-builders.h', 're2/prog.h', 'lib/tree.hpp', 'zlib/deflate.h']);
+  });
+
+  /**
+   * An index of `files` (path, text, how far its vector lies from the query's topic) among 40 unrelated Go
+   * files, and the first three paths a query over that topic gets in a mode.
+   */
+  function topicIndex(seed: number, files: readonly [path: string, text: string, spread: number][]) {
+    const rand = random(seed);
     const dim = 16;
     const topic = unitVectors(1, dim, rand);
     const near = (spread: number) => {
@@ -236,19 +247,36 @@ describe('search', () => {
       return v.map((x) => x / norm);
     };
     const file = (path: string, text: string, vector: Float32Array, f: number): EmbeddedFile => ({ path, language: 'go', hash: String(f).padStart(64, 'd'), chunks: [{ startLine: 1, endLine: 9, text }], vectors: vector });
-    // The test restates the code's words and sits nearer the query than the code does.
-    const files = [
-      file('retry/backoff.go', 'func Retry(attempts int) error { sleep backoff }', near(0.3), 0),
-      file('retry/backoff_test.go', 'func TestRetry(t *testing.T) { Retry(3) retry backoff attempts }', near(0.05), 1),
-      file('README.md', '# Retry with backoff: retry attempts', near(0.1), 2),
-      ...Array.from({ length: 40 }, (_, f) => file(`other/m${f}.go`, `func M${f}() { stream buffer token }`, unitVectors(1, dim, rand), 3 + f)),
+    const all = [
+      ...files.map(([path, text, spread], f) => file(path, text, near(spread), f)),
+      ...Array.from({ length: 40 }, (_, f) => file(`other/m${f}.go`, `func M${f}() { stream buffer token }`, unitVectors(1, dim, rand), files.length + f)),
     ];
-    const index = new CodeIndex(buildIndexData({ ...header, dim }, files, false));
-    const first = (text: string, mode: 'hybrid' | 'dense' | 'lexical') => index.search({ vector: topic, text }, 3, mode).map((r) => r.path);
+    const index = new CodeIndex(buildIndexData({ ...header, dim }, all, false));
+    return (text: string, mode: 'hybrid' | 'dense' | 'lexical') => index.search({ vector: topic, text }, 3, mode).map((r) => r.path);
+  }
+
+  test(`hybrid lists code before its tests and documents (${SUPPORTING_FILE_DEMOTION} standard deviations), unless the query names them; dense and lexical stay each side's own ranking`, () => {
+    // The test restates the code's words and sits nearer the query than the code does.
+    const first = topicIndex(4, [
+      ['retry/backoff.go', 'func Retry(attempts int) error { sleep backoff }', 0.3],
+      ['retry/backoff_test.go', 'func TestRetry(t *testing.T) { Retry(3) retry backoff attempts }', 0.05],
+      ['README.md', '# Retry with backoff: retry attempts', 0.1],
+    ]);
     expect(first('retry with backoff', 'hybrid')[0]).toBe('retry/backoff.go');
     expect(first('retry with backoff', 'dense')[0]).toBe('retry/backoff_test.go');
     expect(first('retry with backoff', 'lexical')[0]).not.toBe('retry/backoff.go');
     expect(first('the test for retry with backoff', 'hybrid')[0]).not.toBe('retry/backoff.go');
+  });
+
+  test('hybrid lists a C++ source file before the header that declares it, unless the query asks for the header file', () => {
+    // The header's declaration and comment restate the query and sit nearer it than the definition does.
+    const first = topicIndex(6, [
+      ['src/backoff.cc', 'int Retry(int attempts) { sleep(delay); delay *= 2; }', 0.3],
+      ['include/backoff.h', '// Retries with exponential backoff: retry attempts\nint Retry(int attempts);', 0.05],
+    ]);
+    expect(first('retry with backoff', 'hybrid')[0]).toBe('src/backoff.cc');
+    expect(first('retry with backoff', 'dense')[0]).toBe('include/backoff.h');
+    expect(first('the header file for retry with backoff', 'hybrid')[0]).toBe('include/backoff.h');
   });
 
   test('hybrid: the first ten results are the same whatever k is, and scores never rise down the list', () => {

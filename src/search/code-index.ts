@@ -9,7 +9,7 @@ import { IndexFileError } from '../errors';
 import { Bm25Index } from './bm25';
 import { denseRanking } from './dense-ranking';
 import { DenseScorer } from './dense-scorer';
-import { asksForSupportingFiles, isSupportingFile } from './file-kind';
+import { asksForSupportingFiles, supportingFiles } from './file-kind';
 import { decodeIndex, languagesOf, type IndexData } from './index-file';
 import { rankScores, type SearchMode } from './ranking';
 
@@ -29,7 +29,7 @@ export interface CodeSearchResult {
 export class CodeIndex {
   private readonly lexical: Bm25Index;
   private scorer: DenseScorer | undefined;
-  private supportingFiles: boolean[] | undefined;
+  private supportingByFile: boolean[] | undefined;
 
   constructor(readonly data: IndexData) {
     this.lexical = Bm25Index.fromFlat(data);
@@ -67,10 +67,10 @@ export class CodeIndex {
     return (this.scorer ??= new DenseScorer(this.data.vectors, this.data.scales, this.data.dim));
   }
 
-  /** For a query that does not ask for tests, examples or documents, whether a chunk is one of them. */
+  /** For a query that does not ask for tests, examples, documents or headers, whether a chunk is one of them. */
   private demotedFor(text: string): ((id: number) => boolean) | undefined {
     if (asksForSupportingFiles(text)) return undefined;
-    const supporting = (this.supportingFiles ??= this.data.files.map((f) => isSupportingFile(f.path)));
+    const supporting = (this.supportingByFile ??= supportingFiles(this.data.files.map((f) => f.path)));
     return (id) => supporting[this.data.chunks[id].file];
   }
 

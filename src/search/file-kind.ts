@@ -1,9 +1,11 @@
 /**
  * Which files of a codebase support its code rather than implement it: tests, examples, benchmarks and
- * documentation. Hybrid search lists the code a query describes before them (fusion.ts's demotion)
- * unless the query names them ("the test for ...", "an example of ..."): tests and READMEs restate the
- * words and the meaning of the code they exercise or explain, and took the first place from it in 13 of
- * the 67 validation queries in users' words whose answer was not first (docs/design.md).
+ * documentation, and C and C++ headers whose definitions are in a source file of the same name. Hybrid
+ * search lists the code a query describes before them (fusion.ts's demotion) unless the query names them
+ * ("the test for ...", "an example of ...", "the header file"): tests and READMEs restate the words and the
+ * meaning of the code they exercise or explain, and took the first place from it in 13 of the 67
+ * validation queries in users' words whose answer was not first; a header restates, in declarations and
+ * their comments, what its source file does (docs/design.md).
  */
 import { languageOf } from './corpus';
 
@@ -16,16 +18,33 @@ const TEST_FILE = /(?:[._](?:tests?|spec|unittest)|Tests?)\.[A-Za-z0-9]+$|^test_
  * ("the test for …", "unit tests", "test case"). "test" alone is left to mean what it says in a codebase
  * about testing ("split tests across machines", "typed test suite error" over googletest's sources).
  */
-const ASKS_FOR_SUPPORT = /\b(?:readme|docs?|documentation|examples?|benchmarks?)\b|\b(?:unit tests?|test cases?|tests? (?:for|of)|specs? (?:for|of))\b/i;
+const ASKS_FOR_SUPPORT = /\b(?:readme|docs?|documentation|examples?|benchmarks?)\b|\b(?:unit tests?|test cases?|tests? (?:for|of)|specs? (?:for|of)|header files?|declarations? (?:of|for))\b/i;
+/** C and C++ headers, and the source files that define what they declare (corpus.ts's extensions of both). */
+const C_HEADER = /\.(?:h|hh|hpp)$/;
+const C_SOURCE = /\.(?:c|cc|cpp|cxx)$/;
+
+/** A file's name without its folders and its last extension: `src/gmock-spec-builders.cc` → `gmock-spec-builders`. */
+const stem = (path: string): string => path.slice(path.lastIndexOf('/') + 1).replace(/\.[^.]*$/, '');
 
 /**
  * Whether `path` (a codebase-relative path, `/`-separated) is a test, example, benchmark or document. The
  * documents an index holds are Markdown (corpus.ts indexes no other prose files, and names their language).
  */
-export function isSupportingFile(path: string): boolean {
+function isSupportingByPath(path: string): boolean {
   const parts = path.split('/');
   const name = parts.pop() ?? '';
   return parts.some((folder) => SUPPORTING_FOLDERS.has(folder.toLowerCase())) || TEST_FILE.test(name) || languageOf(name) === 'markdown';
+}
+
+/**
+ * For each of an index's files (codebase-relative paths), whether it is a test, example, benchmark or
+ * document, or a C or C++ header with a source file of the same name anywhere in the index
+ * (`include/gmock/gmock-spec-builders.h` beside `src/gmock-spec-builders.cc`; a header alone, or
+ * `walker-inl.h`, whose definitions are its own, stays code).
+ */
+export function supportingFiles(paths: readonly string[]): boolean[] {
+  const defined = new Set(paths.filter((p) => C_SOURCE.test(p)).map(stem));
+  return paths.map((p) => isSupportingByPath(p) || (C_HEADER.test(p) && defined.has(stem(p))));
 }
 
 /** Whether the query names tests, examples, benchmarks or documentation, so they are not demoted. */

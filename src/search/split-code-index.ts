@@ -199,7 +199,7 @@ export class SplitCodeIndex {
     return ids.map((id) => loaded.get(Math.floor(id / per))![id % per]);
   }
 
-  /** For a query that does not ask for tests, examples or documents, whether a chunk is one of them (from the manifest alone). */
+  /** For a query that does not ask for tests, examples, documents or headers, whether a chunk is one of them (from the manifest alone). */
   private demotedFor(text: string): ((id: number) => boolean) | undefined {
     const { starts, supportingFrom } = this.manifest.partitions;
     if (!supportingFrom || asksForSupportingFiles(text)) return undefined;

@@ -14,7 +14,8 @@
  *   p<i>-H.bin         partition i (k-means over the chunk vectors, kmeans.ts): a vector block of chunks
  *                      starts[i] .. starts[i + 1] - 1. Chunks are numbered partition by partition here
  *                      (not as in the one file), so that a chunk's partition is known from its id; in
- *                      each, the chunks of tests, examples and documents (file-kind.ts) come last, from
+ *                      each, the chunks of tests, examples, documents and headers of a source file
+ *                      (file-kind.ts) come last, from
  *                      supportingFrom[i] (a field added within version 2: a reader takes a manifest
  *                      without it as having none)
  *   v<i>-H.bin         chunks [i * VECTOR_SLICE_ROWS, (i + 1) * VECTOR_SLICE_ROWS) as a vector block: the
@@ -46,7 +47,7 @@ import { bytesOf } from '../tensor/tensor-values';
 import { floatVectors, quantizeVector } from './index-build';
 import type { IndexData, IndexHeader } from './index-file';
 import { anchorProblem, checkUnitVectors, languagesOf, readIndexHeader } from './index-file';
-import { isSupportingFile } from './file-kind';
+import { supportingFiles } from './file-kind';
 import { indexPathProblem } from './index-trust';
 import { kmeans } from './kmeans';
 import { CONTROL } from '../text/control-characters';
@@ -78,7 +79,7 @@ export interface SplitManifest extends IndexHeader {
   readonly averageLength: number;
   readonly centroids: string;
   /**
-   * supportingFrom[i]: the first of partition i's chunks from a test, example or document (file-kind.ts;
+   * supportingFrom[i]: the first of partition i's chunks from a test, example, document or header of a source file (file-kind.ts;
    * they follow its code), its end where it has none; absent in a layout written before it (none then).
    */
   readonly partitions: { readonly starts: readonly number[]; readonly supportingFrom?: readonly number[]; readonly hashes: string; readonly probes: number };
@@ -206,9 +207,9 @@ export function splitIndex(data: IndexData): { manifest: SplitManifest; files: M
   const centroidScales = Float32Array.from({ length: count }, (_, c) => quantizeVector(centroids.subarray(c * dim, (c + 1) * dim), centroidValues.subarray(c * dim, (c + 1) * dim)));
   const members: number[][] = Array.from({ length: count }, () => []);
   assignment.forEach((c, row) => members[c].push(row));
-  // In each partition, code first, then its tests, examples and documents (file-kind.ts), so that one
+  // In each partition, code first, then its tests, examples, documents and headers (file-kind.ts), so that one
   // id per partition (partitions.supportingFrom) tells them apart.
-  const supporting = data.files.map((f) => isSupportingFile(f.path));
+  const supporting = supportingFiles(data.files.map((f) => f.path));
   const isSupporting = (row: number) => supporting[data.chunks[row].file];
   const codeCounts = members.map((rows, i) => {
     const code = rows.filter((row) => !isSupporting(row));
