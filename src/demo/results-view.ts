@@ -10,7 +10,7 @@ import { highlight } from './highlight';
 
 /** What a score means in each mode, shown on hover: each mode has its own scale. */
 const SCORE_MEANING: Record<SearchMode, string> = {
-  hybrid: `hybrid score: standardised meaning score + ${DEFAULT_LEXICAL_WEIGHT} x standardised word score (0 is average among the candidates), ${SUPPORTING_FILE_DEMOTION} less for tests, examples and documents unless the query names them`,
+  hybrid: `hybrid score: standardised meaning score + ${DEFAULT_LEXICAL_WEIGHT} x standardised word score (0 is average among the candidates), ${SUPPORTING_FILE_DEMOTION} less for tests, examples, documents and C/C++ headers of a source file unless the query names them`,
   dense: 'meaning score: cosine similarity of the query and the code (-1 to 1)',
   lexical: 'word score: BM25 over the words of the code and its path (0 shares no word)',
 };

@@ -252,14 +252,15 @@ Code search in users' words, the way a user meets it (`eval/code-search.ts`: eac
 `c2llm index`, searched through the index; file-level MRR@10 over the distinct files returned, chunk-level
 over the chunks, a hit overlapping the target's lines). Hybrid's lexical weight is chosen on the
 validation set (file-level MRR@10: {sweep}; chosen {chosen}) and applied unchanged to every other set;
-hybrid lists tests, examples and documents after code unless the query names them (src/search/file-kind.ts).
+hybrid lists tests, examples, documents and C/C++ headers of a source file after code unless the query names
+them (src/search/file-kind.ts).
 
 Validation: `../shared/eval/nl-validation`, {results['codeSearchValidation']['dense']['all']['queries']} queries over 8 codebases in 8 languages, none in the training data:
 
 {code_search_table(results['codeSearchValidation'])}
 
-Test: `eval/nl-test`, {results['codeSearchTest']['dense']['all']['queries']} queries over 6 other codebases in 6 languages (TypeScript, Python, Go,
-Rust, Ruby, PHP), none in the training data, never tuned on:
+Test: `eval/nl-test`, {results['codeSearchTest']['dense']['all']['queries']} queries over 7 other codebases in 7 languages (TypeScript, Python, Go,
+Rust, Ruby, PHP, C++), none in the training data, never tuned on:
 
 {code_search_table(results['codeSearchTest'])}
 
