@@ -14,9 +14,10 @@ const SUPPORTING_FOLDERS = new Set(['test', 'tests', 'testing', 'testdata', '__t
 /** Test files by name: foo_test.go, foo.test.ts, foo.spec.js, foo_spec.rb, gtest_unittest.cc, FooTest.java, test_foo.py. */
 const TEST_FILE = /(?:[._](?:tests?|spec|unittest)|Tests?)\.[A-Za-z0-9]+$|^test_/;
 /**
- * A query that asks for supporting files: "readme", "docs", "an example", "benchmarks", or tests as tests
- * ("the test for …", "unit tests", "test case"). "test" alone is left to mean what it says in a codebase
- * about testing ("split tests across machines", "typed test suite error" over googletest's sources).
+ * A query that asks for supporting files: "readme", "docs", "an example", "benchmarks", tests as tests
+ * ("the test for …", "unit tests", "test case"), or "the header file", "the declaration of". "test" alone
+ * is left to mean what it says in a codebase about testing ("split tests across machines", "typed test
+ * suite error" over googletest's sources), and "header" alone what it says in web code (HTTP headers).
  */
 const ASKS_FOR_SUPPORT = /\b(?:readme|docs?|documentation|examples?|benchmarks?)\b|\b(?:unit tests?|test cases?|tests? (?:for|of)|specs? (?:for|of)|header files?|declarations? (?:of|for))\b/i;
 /** C and C++ headers, and the source files that define what they declare (corpus.ts's extensions of both). */
@@ -47,5 +48,5 @@ export function supportingFiles(paths: readonly string[]): boolean[] {
   return paths.map((p) => isSupportingByPath(p) || (C_HEADER.test(p) && defined.has(stem(p))));
 }
 
-/** Whether the query names tests, examples, benchmarks or documentation, so they are not demoted. */
+/** Whether the query names tests, examples, benchmarks, documentation or header files, so they are not demoted. */
 export const asksForSupportingFiles = (query: string): boolean => ASKS_FOR_SUPPORT.test(query);

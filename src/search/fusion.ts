@@ -8,8 +8,9 @@
  * code-search validation set in users' words (../shared/eval/nl-validation), among the weights where
  * hybrid does not fall below dense or BM25 on the docstring validation split; never on a test set
  * (`npm run eval` prints both sweeps). Documents the caller marks `demoted` (file-kind.ts: tests,
- * examples, documentation, headers of a source file, when the query does not ask for them) lose SUPPORTING_FILE_DEMOTION
- * standard deviations, so they follow the code they describe unless they stand out by that much.
+ * examples, documentation, headers of a source file, when the query does not ask for them) lose
+ * SUPPORTING_FILE_DEMOTION standard deviations, so they follow the code they describe unless they stand
+ * out by that much.
  */
 import { TopK, type Scored } from './top-k';
 

@@ -15,9 +15,8 @@
  *                      starts[i] .. starts[i + 1] - 1. Chunks are numbered partition by partition here
  *                      (not as in the one file), so that a chunk's partition is known from its id; in
  *                      each, the chunks of tests, examples, documents and headers of a source file
- *                      (file-kind.ts) come last, from
- *                      supportingFrom[i] (a field added within version 2: a reader takes a manifest
- *                      without it as having none)
+ *                      (file-kind.ts) come last, from supportingFrom[i] (a field added within version
+ *                      2: a reader takes a manifest without it as having none)
  *   v<i>-H.bin         chunks [i * VECTOR_SLICE_ROWS, (i + 1) * VECTOR_SLICE_ROWS) as a vector block: the
  *                      same vectors as the partitions, in small slices, so that a chunk that comes in by
  *                      its words gets its exact dense score without its whole partition; one hash H for
