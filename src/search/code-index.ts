@@ -2,8 +2,8 @@
  * A searchable code index, loaded from index-file.ts's format: searched by meaning (int8 vectors
  * against the query in WASM SIMD kernels, dense-scorer.ts, with a sign-bit first stage on large
  * indexes, dense-ranking.ts), by words (BM25 over the path and text of each chunk) or both
- * (ranking.ts; hybrid lists tests, examples and documents after code, file-kind.ts), top-k by a
- * bounded heap. Indexes are made by index-build.ts.
+ * (ranking.ts; hybrid lists tests, examples, documents and headers of a source file after code,
+ * file-kind.ts), top-k by a bounded heap. Indexes are made by index-build.ts.
  */
 import { IndexFileError } from '../errors';
 import { Bm25Index } from './bm25';
@@ -87,7 +87,7 @@ export class CodeIndex {
     if (!Number.isInteger(k) || k < 0) throw new IndexFileError('search', `k must be a whole number >= 0, not ${k}`);
     const ranked = rankScores(
       mode,
-      { dense: mode === 'lexical' ? undefined : denseRanking(this.dense, vector!), lexical: mode === 'dense' ? undefined : this.lexical.scores(text), demoted: this.demotedFor(text) },
+      { dense: mode === 'lexical' ? undefined : denseRanking(this.dense, vector!), lexical: mode === 'dense' ? undefined : this.lexical.scores(text), demoted: mode === 'hybrid' ? this.demotedFor(text) : undefined },
       k,
       lexicalWeight,
     );

@@ -39,7 +39,7 @@ export interface FusionInput {
   denseScores(ids: readonly number[]): ArrayLike<number>;
   /** The lexical score of any document, 0 when it shares no word with the query. */
   lexicalScore(id: number): number;
-  /** Whether a document ranks after the code it supports (a test, example or document); none when absent. */
+  /** Whether a document ranks after the code it supports (file-kind.ts: a test, example, document or header); none when absent. */
   demoted?(id: number): boolean;
 }
 

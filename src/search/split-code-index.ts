@@ -4,8 +4,8 @@
  * (their rows scored exactly by block-scorer.ts, as one index file scores them), the term shards holding
  * the query's words, and the record files of the results returned. Every part fetched is kept for the
  * next query.
- * Ranking is ranking.ts's, as for one index file (tests, examples and documents known from the
- * manifest's partitions.supportingFrom). A chunk outside the probed partitions that comes in
+ * Ranking is ranking.ts's, as for one index file (tests, examples, documents and headers of a source
+ * file known from the manifest's partitions.supportingFrom). A chunk outside the probed partitions that comes in
  * by its words has its exact dense score when it is among the first EXACT_LEXICAL of the lexical side
  * (its vector fetched in a small slice); past those, it is given its partition's mean score (cohesion x
  * the query's score with the centroid): its expected score, which lets the fusion standardise the
@@ -219,7 +219,7 @@ export class SplitCodeIndex {
     const lexical = mode === 'dense' ? undefined : await this.lexical(text);
     const exact = lexical ? topOfScores(lexical, EXACT_LEXICAL, matched).map((s) => s.id) : [];
     const dense = mode === 'lexical' ? undefined : await this.dense(vector!, probes, exact);
-    const ranked = rankScores(mode, { dense, lexical, demoted: this.demotedFor(text) }, k, options.lexicalWeight);
+    const ranked = rankScores(mode, { dense, lexical, demoted: mode === 'hybrid' ? this.demotedFor(text) : undefined }, k, options.lexicalWeight);
     const views = await this.records(ranked.map((r) => r.id));
     return ranked.map(({ score }, i) => ({ ...views[i], score }));
   }

@@ -7,12 +7,12 @@ blocks do (the copies' other weights start from a trained layer rather than from
 """
 import re
 
-LAYER = re.compile(r"^(plm_model\.model\.layers\.)(\d+)(\..+)$")
+LAYER = re.compile(r"^plm_model\.model\.layers\.(\d+)\.")
 ZEROED = (".self_attn.o_proj.weight", ".mlp.down_proj.weight")
 
 
 def stored_layers(state):
-    return 1 + max((int(m.group(2)) for m in map(LAYER.match, state) if m), default=-1)
+    return 1 + max((int(m.group(1)) for m in map(LAYER.match, state) if m), default=-1)
 
 
 def grown(state, layers):
