@@ -3,18 +3,20 @@
  *   - code search in users' words, the way a user meets it (eval/code-search.ts: `c2llm index`, then
  *     CodeIndex.search), file and chunk level, per codebase and language: the validation set
  *     ../shared/eval/nl-validation (hybrid's lexical weight is chosen on it, among the weights where
- *     hybrid is at or above dense and BM25 on the docstring validation split, also validation data) and
+ *     hybrid is at or above dense and BM25 on the docstring validation split and on the queries in users'
+ *     words over it, also validation data) and
  *     this project's test set eval/nl-test (never tuned on); their codebases are fetched by each set's
  *     fetch.sh;
  *   - the docstring pairs of tools/train/corpus.py's validation and test splits (packages the model never
- *     saw) and natural-language queries written over the test split (eval/data/natural-language.jsonl),
+ *     saw) and queries in users' words written over each split (eval/data/natural-language-validation.jsonl
+ *     over the validation split, validation data; eval/data/natural-language.jsonl over the test split),
  *     every pair a candidate;
  *   - the weights as stored (bf16) and as int8; the index file's int8 vectors against exact f32 search.
  * Prints markdown tables and writes eval/results.json.
  *
  *   sh ../shared/eval/nl-validation/fetch.sh .eval/nl-validation && sh eval/nl-test/fetch.sh .eval/nl-test
  *   npm run eval -- [--model models/c2llm-nano] [--limit N] [--out eval/results.json] [--validation-only]
- * --validation-only: the validation sets alone (the sweep and the code-search table), for choosing a model.
+ * --validation-only: the validation sets alone (the sweep and their tables), for choosing a model.
  */
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -87,6 +89,7 @@ async function main(): Promise<void> {
   const validation = readPairs(join(DATA, 'validation.jsonl')).slice(0, limit);
   const test = readPairs(join(DATA, 'test.jsonl')).slice(0, limit);
   const natural = readNaturalQueries(join(DATA, 'natural-language.jsonl'), test);
+  const naturalValidation = readNaturalQueries(join(DATA, 'natural-language-validation.jsonl'), validation);
   const report: Record<string, unknown> = { model: values.model, date: new Date().toISOString() };
   const lines: string[] = [];
 
@@ -95,22 +98,33 @@ async function main(): Promise<void> {
   const bf16 = await loadEmbedder(values.model, 'auto');
   const validationPairs = pairsOf(validation);
   const val = await evaluate(bf16, validation, validationPairs.queries, validationPairs.gold, validationPairs.langs, WEIGHTS);
+  const valNatural = await evaluate(bf16, validation, naturalValidation.queries, naturalValidation.gold, naturalValidation.langs, WEIGHTS);
   // The weight: the best in users' words among those where hybrid does not lose to its better half on the
-  // docstring validation split either (both are validation data; the test sets are never looked at).
-  const sweep = WEIGHTS.map((weight, i) => ({ weight, mrr10: searchQuerySet(nlValidation, 'hybrid', weight).all.fileMrr10, docstringMrr10: val.hybrid[i].all.mrr10 }));
-  const docstringFloor = Math.max(val.dense.all.mrr10, val.lexical.all.mrr10);
-  const allowed = sweep.filter((s) => s.docstringMrr10 >= docstringFloor);
+  // docstring validation split, nor on the queries in users' words over it (all validation data; the test
+  // sets are never looked at).
+  const sweep = WEIGHTS.map((weight, i) => ({
+    weight,
+    mrr10: searchQuerySet(nlValidation, 'hybrid', weight).all.fileMrr10,
+    docstringMrr10: val.hybrid[i].all.mrr10,
+    naturalMrr10: valNatural.hybrid[i].all.mrr10,
+  }));
+  const floor = (r: typeof val) => Math.max(r.dense.all.mrr10, r.lexical.all.mrr10);
+  const allowed = sweep.filter((s) => s.docstringMrr10 >= floor(val) && s.naturalMrr10 >= floor(valNatural));
   const best = (allowed.length > 0 ? allowed : sweep).reduce((a, b) => (b.mrr10 > a.mrr10 ? b : a));
   lines.push(`Hybrid weight sweep on the code-search validation set (file-level MRR@10): ${sweep.map((s) => `${s.weight}: ${s.mrr10.toFixed(3)}`).join(', ')}`);
   lines.push(`The same weights on the docstring validation split (MRR@10; dense ${val.dense.all.mrr10.toFixed(3)}, BM25 ${val.lexical.all.mrr10.toFixed(3)}): ${sweep.map((s) => `${s.weight}: ${s.docstringMrr10.toFixed(3)}`).join(', ')}`);
-  lines.push(`Chosen: ${best.weight}, the best in users' words of the weights at or above ${docstringFloor.toFixed(3)} on docstrings${best.weight === DEFAULT_LEXICAL_WEIGHT ? ', the product default (DEFAULT_LEXICAL_WEIGHT)' : `; the product default DEFAULT_LEXICAL_WEIGHT is ${DEFAULT_LEXICAL_WEIGHT}: set it to ${best.weight}`}`, '');
+  lines.push(`The same weights in users' words over that split (MRR@10; dense ${valNatural.dense.all.mrr10.toFixed(3)}, BM25 ${valNatural.lexical.all.mrr10.toFixed(3)}): ${sweep.map((s) => `${s.weight}: ${s.naturalMrr10.toFixed(3)}`).join(', ')}`);
+  lines.push(`Chosen: ${best.weight}, the best in users' words of the weights where hybrid is at or above dense and BM25 on both${best.weight === DEFAULT_LEXICAL_WEIGHT ? ', the product default (DEFAULT_LEXICAL_WEIGHT)' : `; the product default DEFAULT_LEXICAL_WEIGHT is ${DEFAULT_LEXICAL_WEIGHT}: set it to ${best.weight}`}`, '');
   report.hybridSweep = sweep;
   report.hybridWeight = best.weight;
   const pick = (r: Awaited<ReturnType<typeof evaluate>>, i: number): ModeMetrics => ({ dense: r.dense, lexical: r.lexical, hybrid: r.hybrid[i] });
   report.validation = pick(val, WEIGHTS.indexOf(best.weight));
+  report.naturalLanguageValidation = pick(valNatural, WEIGHTS.indexOf(best.weight));
   const codeSearch = (set: PreparedSet) => ({ dense: searchQuerySet(set, 'dense'), lexical: searchQuerySet(set, 'lexical'), hybrid: searchQuerySet(set, 'hybrid', best.weight) });
   report.codeSearchValidation = codeSearch(nlValidation);
   lines.push(codeSearchTable('Code search in users\' words, validation (../shared/eval/nl-validation; the weight is chosen here)', report.codeSearchValidation as Record<SearchMode, Record<string, SearchMetrics>>));
+  lines.push(table('Validation split (docstring queries)', report.validation as ModeMetrics));
+  lines.push(table("Queries in users' words over the validation split", report.naturalLanguageValidation as ModeMetrics));
   if (values['validation-only']) {
     console.log(lines.join('\n'));
     bf16.dispose();
@@ -119,7 +133,6 @@ async function main(): Promise<void> {
   report.codeSearchTest = codeSearch(await codeSearchSet('test', values.model));
   lines.push(codeSearchTable('Code search in users\' words, test (eval/nl-test; never tuned on)', report.codeSearchTest as Record<SearchMode, Record<string, SearchMetrics>>));
 
-  lines.push(table('Validation split (docstring queries)', report.validation as ModeMetrics));
 
   const testPairs = pairsOf(test);
   const testResult = await evaluate(bf16, test, testPairs.queries, testPairs.gold, testPairs.langs, [best.weight]);

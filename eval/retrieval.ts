@@ -68,7 +68,7 @@ export class Candidates {
     const hybrid = weights.map(() => [] as number[][]);
     const ids = (ranked: Scored[]) => ranked.map((s) => s.id);
     queries.forEach((query, q) => {
-      const scores = { dense: everyScore(Float32Array.from(this.vectors, (v) => dot(v, queryVectors[q]))), lexical: this.lexical.scores(query) };
+      const scores = { dense: everyScore(Float32Array.from(this.vectors, (v) => dot(v, queryVectors[q]))), lexical: this.lexical.match(query) };
       dense.push(ids(rankScores('dense', scores, k)));
       lexical.push(ids(rankScores('lexical', scores, k)));
       weights.forEach((w, i) => hybrid[i].push(ids(rankScores('hybrid', scores, k, w))));

@@ -5,14 +5,14 @@
  */
 import { describe, expect, test } from 'vitest';
 import { IndexFileError } from '../src/errors';
-import { Bm25Index } from '../src/search/bm25';
+import { Bm25Index, idfOf } from '../src/search/bm25';
 import { CodeIndex } from '../src/search/code-index';
 import { buildIndexData, mergeIndexData, type EmbeddedFile } from '../src/search/index-build';
 import { decodeIndex, encodeIndex, type IndexHeader } from '../src/search/index-file';
-import { lexicalTokens } from '../src/search/lexical-tokens';
+import { lexicalTokens, queryWords } from '../src/search/lexical-tokens';
 import { TopK } from '../src/search/top-k';
 import { asksForSupportingFiles, supportingFiles } from '../src/search/file-kind';
-import { SUPPORTING_FILE_DEMOTION } from '../src/search/fusion';
+import { FULL_COVERAGE, SUPPORTING_FILE_DEMOTION, fuse } from '../src/search/fusion';
 import { shardOf } from '../src/search/indexer';
 import { Embedder } from '../src/embedder';
 import { fingerprintingSource } from '../src/model/fingerprint';
@@ -260,7 +260,7 @@ describe('search', () => {
     const first = topicIndex(4, [
       ['retry/backoff.go', 'func Retry(attempts int) error { sleep backoff }', 0.3],
       ['retry/backoff_test.go', 'func TestRetry(t *testing.T) { Retry(3) retry backoff attempts }', 0.05],
-      ['README.md', '# Retry with backoff: retry attempts', 0.1],
+      ['README.md', '# Retry with backoff: retry, backoff', 0.1],
     ]);
     expect(first('retry with backoff', 'hybrid')[0]).toBe('retry/backoff.go');
     expect(first('retry with backoff', 'dense')[0]).toBe('retry/backoff_test.go');
@@ -277,6 +277,28 @@ describe('search', () => {
     expect(first('retry with backoff', 'hybrid')[0]).toBe('src/backoff.cc');
     expect(first('retry with backoff', 'dense')[0]).toBe('include/backoff.h');
     expect(first('the header file for retry with backoff', 'hybrid')[0]).toBe('include/backoff.h');
+  });
+
+  test(`the lexical side counts in full once its best match holds ${FULL_COVERAGE} of the query's words, less below, nothing at none`, () => {
+    // Dense ranks 0..9 in order; BM25 ranks them the other way round.
+    const ids = Array.from({ length: 10 }, (_, i) => i);
+    const fused = (coverage: number) =>
+      fuse(
+        {
+          dense: ids.map((id) => ({ id, score: 1 - id / 10 })),
+          lexical: [...ids].reverse().map((id) => ({ id, score: 1 + id })),
+          denseScores: (wanted) => wanted.map((id) => 1 - id / 10),
+          lexicalScore: (id) => 1 + id,
+          lexicalCoverage: () => coverage,
+        },
+        3,
+        2,
+      ).map((s) => s.id);
+    expect(fused(0)).toEqual([0, 1, 2]);
+    expect(fused(FULL_COVERAGE)).toEqual([9, 8, 7]);
+    expect(fused(1)).toEqual(fused(FULL_COVERAGE));
+    // At a quarter of the full weight (0.5 against dense's 1), dense still leads.
+    expect(fused(FULL_COVERAGE / 4)).toEqual([0, 1, 2]);
   });
 
   test('hybrid: the first ten results are the same whatever k is, and scores never rise down the list', () => {
@@ -311,9 +333,28 @@ describe('search', () => {
 
   test('BM25 ranks the document with the rarer matching word first and scores only matching documents', () => {
     const bm25 = Bm25Index.build(['alpha beta', 'alpha gamma', 'alpha alpha', 'delta']);
-    expect(Array.from(bm25.scores('gamma')).map((s, id) => (s > 0 ? id : -1)).filter((id) => id >= 0)).toEqual([1]);
+    expect(Array.from(bm25.match('gamma').scores).map((s, id) => (s > 0 ? id : -1)).filter((id) => id >= 0)).toEqual([1]);
     expect(bm25.search('alpha gamma', 2).map((r) => r.id)).toEqual([1, 2]);
     expect(Bm25Index.fromFlat(bm25.toFlat()).search('alpha gamma', 2)).toEqual(bm25.search('alpha gamma', 2));
+  });
+
+  test('a query is matched by its words less English function words, unless nothing else is left', () => {
+    expect(queryWords('Returns the value of this flag')).toEqual(['return', 'value', 'flag']);
+    expect(queryWords('is it')).toEqual(['is', 'it']);
+    const bm25 = Bm25Index.build(['// the', 'parse flag', 'isEmpty']);
+    expect(bm25.search('parse the flag', 3).map((r) => r.id)).toEqual([1]);
+    expect(bm25.search('is it', 3).map((r) => r.id)).toEqual([2]);
+  });
+
+  test("BM25's coverage: the share of the query's idf that a document holds, a word no document holds weighing the most", () => {
+    const bm25 = Bm25Index.build(['alpha beta', 'alpha gamma', 'alpha alpha', 'delta']);
+    const idf = (df: number) => idfOf(4, df);
+    const { coverage } = bm25.match('alpha gamma omega');
+    const total = idf(3) + idf(1) + idf(0);
+    expect(coverage(1)).toBeCloseTo((idf(3) + idf(1)) / total, 6);
+    expect(coverage(2)).toBeCloseTo(idf(3) / total, 6);
+    expect(coverage(3)).toBe(0);
+    expect(bm25.match('alpha gamma').coverage(1)).toBeCloseTo(1, 6);
   });
 
   test('TopK keeps the k best of a stream, best first, ties in arrival order', () => {

@@ -1,9 +1,11 @@
 /**
  * BM25 over identifier-aware words (lexical-tokens.ts): an inverted index of term -> (document, term
  * frequency) postings, document lengths, and Okapi BM25 scoring (k1 1.2, b 0.75; idf = ln(1 + (N - n +
- * 0.5) / (n + 0.5)), never negative). Only documents sharing a term with the query are scored.
+ * 0.5) / (n + 0.5)), never negative) of a query's words (queryWords). Only documents sharing a term with
+ * the query are scored. Beside the scores, how much of the query a document covers: the share of the
+ * query's idf its words hold, which tells the hybrid fusion how far to trust the lexical side (fusion.ts).
  */
-import { lexicalTokens } from './lexical-tokens';
+import { lexicalTokens, queryWords } from './lexical-tokens';
 import { topOfScores, type Scored } from './top-k';
 
 export const BM25_K1 = 1.2;
@@ -21,6 +23,31 @@ export interface FlatPostings {
   readonly postingDocs: Uint32Array;
   readonly postingFreqs: Uint32Array;
   readonly chunkLengths: Uint32Array;
+}
+
+/** BM25's idf of a word that `df` of `n` documents hold (a word no document holds weighs the most). */
+export function idfOf(n: number, df: number): number {
+  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+}
+
+/** A query's lexical side: every document's BM25 score, and how much of the query each document covers. */
+export interface LexicalScores {
+  /** The BM25 score of every document (0 where it shares no word with the query), by document id. */
+  readonly scores: Float32Array;
+  /** The share (0..1) of the query's words, each weighed by its idf, that document `doc` holds. */
+  coverage(doc: number): number;
+}
+
+/** Whether `sorted` (increasing) holds `value`. */
+function holds(sorted: Uint32Array, value: number): boolean {
+  let [low, high] = [0, sorted.length - 1];
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (sorted[mid] === value) return true;
+    if (sorted[mid] < value) low = mid + 1;
+    else high = mid - 1;
+  }
+  return false;
 }
 
 export class Bm25Index {
@@ -70,14 +97,16 @@ export class Bm25Index {
     return this.lengths.length;
   }
 
-  /** The BM25 score of every document (0 where it shares no word with the query), by document id. */
-  scores(query: string): Float32Array {
+  /** `query`'s lexical side over this index. */
+  match(query: string): LexicalScores {
     const n = this.lengths.length;
     const scores = new Float32Array(n);
-    for (const word of new Set(lexicalTokens(query))) {
+    const words = queryWords(query).map((word) => {
       const list = this.postings.get(word);
+      return { list, idf: idfOf(n, list?.docs.length ?? 0) };
+    });
+    for (const { list, idf } of words) {
       if (!list) continue;
-      const idf = Math.log(1 + (n - list.docs.length + 0.5) / (list.docs.length + 0.5));
       for (let i = 0; i < list.docs.length; i++) {
         const doc = list.docs[i];
         const tf = list.freqs[i];
@@ -85,11 +114,11 @@ export class Bm25Index {
         scores[doc] += (idf * (tf * (BM25_K1 + 1))) / (tf + norm);
       }
     }
-    return scores;
+    return { scores, coverage: coverageOf(words.map(({ list, idf }) => ({ docs: list?.docs, idf }))) };
   }
 
   search(query: string, k: number): Scored[] {
-    return topOfScores(this.scores(query), k, matched);
+    return topOfScores(this.match(query).scores, k, matched);
   }
 }
 
@@ -106,6 +135,15 @@ export function flatPostings(postings: ReadonlyMap<string, Postings>): Omit<Flat
     postingFreqs.set(freqs, postingStarts[i]);
   });
   return { terms, postingStarts, postingDocs, postingFreqs };
+}
+
+/**
+ * A document's coverage of a query whose words are `words`: each word's documents (increasing; absent
+ * where no document holds it) and its idf.
+ */
+export function coverageOf(words: readonly { docs?: Uint32Array; idf: number }[]): (doc: number) => number {
+  const total = words.reduce((sum, w) => sum + w.idf, 0);
+  return (doc) => (total > 0 ? words.reduce((sum, w) => sum + (w.docs && holds(w.docs, doc) ? w.idf : 0), 0) / total : 0);
 }
 
 /** A BM25 score above 0: the document shares a word with the query. */

@@ -87,7 +87,7 @@ export class CodeIndex {
     if (!Number.isInteger(k) || k < 0) throw new IndexFileError('search', `k must be a whole number >= 0, not ${k}`);
     const ranked = rankScores(
       mode,
-      { dense: mode === 'lexical' ? undefined : denseRanking(this.dense, vector!), lexical: mode === 'dense' ? undefined : this.lexical.scores(text), demoted: mode === 'hybrid' ? this.demotedFor(text) : undefined },
+      { dense: mode === 'lexical' ? undefined : denseRanking(this.dense, vector!), lexical: mode === 'dense' ? undefined : this.lexical.match(text), demoted: mode === 'hybrid' ? this.demotedFor(text) : undefined },
       k,
       lexicalWeight,
     );

@@ -2,7 +2,8 @@
  * Hybrid fusion: the dense (embedding) and lexical (BM25) candidate lists fused by a z-score blend.
  * The union of both lists' first FUSION_CANDIDATES is scored on both sides (a document absent from the
  * lexical postings scores 0), each side is standardised over that union, and the fused score is
- * z(dense) + weight * z(lexical). The union and its statistics do not depend on how many results are
+ * z(dense) + weight * z(lexical), the weight scaled down for a query whose best lexical match holds
+ * less than FULL_COVERAGE of its words (by idf). The union and its statistics do not depend on how many results are
  * asked for, so the first results are the same for any k; past the union (k > FUSION_CANDIDATES),
  * further candidates follow, scored with the same statistics. DEFAULT_LEXICAL_WEIGHT was chosen on the
  * code-search validation set in users' words (../shared/eval/nl-validation), among the weights where
@@ -16,13 +17,22 @@ import { TopK, type Scored } from './top-k';
 
 /** How many candidates each side contributes to the fusion. */
 export const FUSION_CANDIDATES = 100;
-export const DEFAULT_LEXICAL_WEIGHT = 0.75;
+export const DEFAULT_LEXICAL_WEIGHT = 1;
 /**
  * What a demoted document's fused score loses, in standard deviations; chosen on the code-search
- * validation set (file MRR@10 at the default weight: 0.742 without, 0.768 at 1, 0.775 at 2, 0.779 at 3,
- * 0.783 never before a code chunk).
+ * validation set (file MRR@10 at the default weight: 0.734 without, 0.759 at 1, 0.770 at 2, 0.782 at 3,
+ * 0.789 at 4, and 0.789 never before a code chunk).
  */
-export const SUPPORTING_FILE_DEMOTION = 3;
+export const SUPPORTING_FILE_DEMOTION = 4;
+/**
+ * The share of a query's words, each weighed by its idf, that the lexical side's best document must hold
+ * for that side to count in full; below it the lexical weight shrinks in proportion. Where BM25's best
+ * match holds only a few of the query's words, its ranking is mostly noise: in users' words over
+ * functions without their comments (eval/data/natural-language-validation.jsonl, validation data) a
+ * static weight put hybrid below dense alone (0.467 against 0.473 at 0.75), 0.4 puts it above (0.482 at
+ * 1). Chosen on the validation sets (docs/design.md).
+ */
+export const FULL_COVERAGE = 0.4;
 
 /** `values` standardised with the mean and standard deviation of its first `basis` entries. */
 function standardised(values: readonly number[], basis: number): number[] {
@@ -39,6 +49,8 @@ export interface FusionInput {
   denseScores(ids: readonly number[]): ArrayLike<number>;
   /** The lexical score of any document, 0 when it shares no word with the query. */
   lexicalScore(id: number): number;
+  /** The share (0..1) of the query's words, by idf, that a document holds (bm25.ts). */
+  lexicalCoverage(id: number): number;
   /** Whether a document ranks after the code it supports (file-kind.ts: a test, example, document or header); none when absent. */
   demoted?(id: number): boolean;
 }
@@ -49,16 +61,18 @@ export function fuse(input: FusionInput, k: number, weight = DEFAULT_LEXICAL_WEI
   if (ids.length === 0) return [];
   const dense = standardised(Array.from(input.denseScores(ids)), core.size);
   const lexical = standardised(ids.map((id) => input.lexicalScore(id)), core.size);
+  const best = input.lexical[0];
+  const lexicalWeight = best ? weight * Math.min(1, input.lexicalCoverage(best.id) / FULL_COVERAGE) : weight;
   const demotion = (id: number) => (input.demoted?.(id) ? SUPPORTING_FILE_DEMOTION : 0);
-  const fused = ids.map((id, i) => ({ id, score: dense[i] + weight * lexical[i] - demotion(id) }));
-  const best = (list: Scored[], count: number) => {
+  const fused = ids.map((id, i) => ({ id, score: dense[i] + lexicalWeight * lexical[i] - demotion(id) }));
+  const topOf = (list: Scored[], count: number) => {
     const top = new TopK(count);
     list.forEach(({ id, score }) => top.push(id, score));
     return top.sorted();
   };
-  const first = best(fused.slice(0, core.size), k);
+  const first = topOf(fused.slice(0, core.size), k);
   if (first.length === k || core.size === ids.length) return first;
   // Past the union: further candidates, never above the union's last result.
   const floor = first.at(-1)?.score ?? Infinity;
-  return [...first, ...best(fused.slice(core.size), k - first.length).map(({ id, score }) => ({ id, score: Math.min(score, floor) }))];
+  return [...first, ...topOf(fused.slice(core.size), k - first.length).map(({ id, score }) => ({ id, score: Math.min(score, floor) }))];
 }

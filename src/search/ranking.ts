@@ -3,7 +3,7 @@
  * (BM25's, documents sharing no word left out) or hybrid (both fused, fusion.ts). The one place a
  * search's mode is dispatched.
  */
-import { matched } from './bm25';
+import { matched, type LexicalScores } from './bm25';
 import type { DenseScores } from './dense-ranking';
 import { DEFAULT_LEXICAL_WEIGHT, FUSION_CANDIDATES, fuse } from './fusion';
 import { topOfScores, type Scored } from './top-k';
@@ -12,13 +12,13 @@ export type SearchMode = 'hybrid' | 'dense' | 'lexical';
 export const SEARCH_MODES: readonly SearchMode[] = ['hybrid', 'dense', 'lexical'];
 
 /**
- * The k best documents by `mode`, from the dense side (needed by dense and hybrid) and every document's
- * lexical score (BM25, 0 where no word is shared; lexical and hybrid). `demoted` marks the documents
+ * The k best documents by `mode`, from the dense side (needed by dense and hybrid) and the lexical side
+ * (every document's BM25 score, 0 where no word is shared, and coverage of the query; lexical and hybrid). `demoted` marks the documents
  * hybrid lists after the code they support (fusion.ts); dense and lexical stay each side's own ranking.
  */
 export function rankScores(
   mode: SearchMode,
-  scores: { dense?: DenseScores; lexical?: Float32Array; demoted?: (id: number) => boolean },
+  scores: { dense?: DenseScores; lexical?: LexicalScores; demoted?: (id: number) => boolean },
   k: number,
   weight = DEFAULT_LEXICAL_WEIGHT,
 ): Scored[] {
@@ -28,8 +28,12 @@ export function rankScores(
     return values;
   };
   if (mode === 'dense') return need('dense', dense).top(k);
-  if (mode === 'lexical') return topOfScores(need('lexical', lexical), k, matched);
+  if (mode === 'lexical') return topOfScores(need('lexical', lexical).scores, k, matched);
   const [d, l] = [need('dense', dense), need('lexical', lexical)];
   const count = Math.max(k, FUSION_CANDIDATES);
-  return fuse({ dense: d.top(count), lexical: topOfScores(l, count, matched), denseScores: (ids) => d.of(ids), lexicalScore: (id) => l[id], demoted }, k, weight);
+  return fuse(
+    { dense: d.top(count), lexical: topOfScores(l.scores, count, matched), denseScores: (ids) => d.of(ids), lexicalScore: (id) => l.scores[id], lexicalCoverage: l.coverage, demoted },
+    k,
+    weight,
+  );
 }

@@ -15,11 +15,11 @@
 import { IndexFileError } from '../errors';
 import type { CodeSearchResult } from './code-index';
 import type { DenseScores } from './dense-ranking';
-import { matched } from './bm25';
+import { coverageOf, idfOf, matched, type LexicalScores } from './bm25';
 import { asksForSupportingFiles } from './file-kind';
 import { FUSION_CANDIDATES } from './fusion';
 import { BlockScorer, type ScorerBlock } from './block-scorer';
-import { lexicalTokens } from './lexical-tokens';
+import { queryWords } from './lexical-tokens';
 import { rankScores, type SearchMode } from './ranking';
 import {
   centroidsName,
@@ -172,23 +172,22 @@ export class SplitCodeIndex {
     };
   }
 
-  /** The lexical side: every chunk's BM25 score (0 where it shares no word with the query). */
-  private async lexical(text: string): Promise<Float32Array> {
+  /** The lexical side: every chunk's BM25 score (0 where it shares no word with the query) and coverage of the query. */
+  private async lexical(text: string): Promise<LexicalScores> {
     const m = this.manifest;
     const n = m.counts.chunks;
-    const words = [...new Set(lexicalTokens(text))];
+    const words = queryWords(text);
     const shards = [...new Set(words.map((word) => lastAtMost(m.terms.firsts, word)).filter((s) => s >= 0))];
     const loaded = await Promise.all(shards.map((s) => this.part(termShardName(m, s), (path, bytes) => decodeTermShard(path, bytes, m, s))));
     const postings = new Map<string, TermPostings>();
     loaded.forEach((shard) => shard.forEach((list, term) => postings.set(term, list)));
     const scores = new Float32Array(n);
-    for (const word of words) {
+    const weighed = words.map((word) => {
       const list = postings.get(word);
-      if (!list) continue;
-      const idf = Math.log(1 + (n - list.docs.length + 0.5) / (list.docs.length + 0.5));
-      list.docs.forEach((doc, i) => (scores[doc] += idf * weightOf(list.weights[i])));
-    }
-    return scores;
+      return { list, idf: idfOf(n, list?.docs.length ?? 0) };
+    });
+    for (const { list, idf } of weighed) list?.docs.forEach((doc, i) => (scores[doc] += idf * weightOf(list.weights[i])));
+    return { scores, coverage: coverageOf(weighed.map(({ list, idf }) => ({ docs: list?.docs, idf }))) };
   }
 
   private async records(ids: readonly number[]): Promise<ChunkView[]> {
@@ -217,7 +216,7 @@ export class SplitCodeIndex {
     if (!Number.isInteger(probes) || probes < 1) throw new IndexFileError('search', `probes must be a whole number >= 1, not ${options.probes}`);
     if (m.counts.chunks === 0) return [];
     const lexical = mode === 'dense' ? undefined : await this.lexical(text);
-    const exact = lexical ? topOfScores(lexical, EXACT_LEXICAL, matched).map((s) => s.id) : [];
+    const exact = lexical ? topOfScores(lexical.scores, EXACT_LEXICAL, matched).map((s) => s.id) : [];
     const dense = mode === 'lexical' ? undefined : await this.dense(vector!, probes, exact);
     const ranked = rankScores(mode, { dense, lexical, demoted: mode === 'hybrid' ? this.demotedFor(text) : undefined }, k, options.lexicalWeight);
     const views = await this.records(ranked.map((r) => r.id));
