@@ -1,0 +1,28 @@
+/**
+ * The search box's excerpt (src/search-box/excerpt.ts): it starts at the first line holding a word of the
+ * query, marks the query's words as lexical search matches them, and leaves function words unmarked.
+ */
+import { describe, expect, test } from 'vitest';
+import { EXCERPT_LINES, excerpt } from '../src/search-box/excerpt';
+
+const marked = (pieces: ReturnType<typeof excerpt>) => pieces.filter((p) => p.marked).map((p) => p.text);
+
+describe('search box excerpt', () => {
+  const code = ['// the helpers of the module', 'import { x } from "y";', 'export function parseHeader(line: string) {', '  return line.split(":");', '}'].join('\n');
+
+  test('starts at the first line with a word of the query, marking identifiers by their parts', () => {
+    const pieces = excerpt(code, 'parse the headers');
+    expect(pieces.map((p) => p.text).join('')).toBe(code.split('\n').slice(2).join('\n'));
+    expect(marked(pieces)).toEqual(['parseHeader']);
+  });
+
+  test("a query's function words are not marked, unless they are all it has", () => {
+    expect(marked(excerpt(code, 'split the line'))).toEqual(['line', 'line', 'split']);
+    expect(marked(excerpt('if the value is set', 'is the'))).toEqual(['the', 'is']);
+  });
+
+  test(`at most ${EXCERPT_LINES} lines, from the top when no word matches`, () => {
+    const long = Array.from({ length: 20 }, (_, i) => `line${i}`).join('\n');
+    expect(excerpt(long, 'nothing here').map((p) => p.text).join('').split('\n')).toHaveLength(EXCERPT_LINES);
+  });
+});
