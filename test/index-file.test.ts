@@ -12,6 +12,7 @@ import { decodeIndex, encodeIndex, type IndexHeader } from '../src/search/index-
 import { lexicalTokens, queryWords } from '../src/search/lexical-tokens';
 import { TopK } from '../src/search/top-k';
 import { asksForSupportingFiles, supportingFiles } from '../src/search/file-kind';
+import { commentShare, isProseChunk } from '../src/search/chunk-kind';
 import { FULL_COVERAGE, SUPPORTING_FILE_DEMOTION, fuse } from '../src/search/fusion';
 import { shardOf } from '../src/search/indexer';
 import { Embedder } from '../src/embedder';
@@ -233,6 +234,18 @@ describe('search', () => {
     expect(paths.filter((_, i) => kinds[i])).toEqual(['include/gmock/gmock-spec-builders.h', 're2/prog.h', 'lib/tree.hpp', 'zlib/deflate.h']);
   });
 
+  test("a chunk is mostly prose when comments in its language are at least half of its non-blank lines", () => {
+    expect(commentShare('/**\n * Parses a date.\n */\nfunction parse(s) {\n  return new Date(s);\n}', 'javascript')).toBeCloseTo(3 / 6, 6);
+    expect(commentShare('/// Docs.\n/// More.\n#[inline]\npub fn f() {}', 'rust')).toBeCloseTo(2 / 4, 6);
+    expect(commentShare('def f(x):\n    """Return x.\n\n    Twice.\n    """\n    return x  # x\n', 'python')).toBeCloseTo(3 / 5, 6);
+    expect(commentShare('def f(x):\n    """One line."""\n    return x\n', 'python')).toBeCloseTo(1 / 3, 6);
+    expect(commentShare('# a\n# b\nputs 1', 'ruby')).toBeCloseTo(2 / 3, 6);
+    expect(commentShare('#include <x.h>\nint f();', 'c')).toBe(0);
+    expect(commentShare('# Title\ntext', 'markdown')).toBe(0);
+    expect(isProseChunk('// a\nf()', 'go')).toBe(true);
+    expect(isProseChunk('// a\nf()\ng()', 'go')).toBe(false);
+  });
+
   /**
    * An index of `files` (path, text, how far its vector lies from the query's topic) among 40 unrelated Go
    * files, and the first three paths a query over that topic gets in a mode.
@@ -251,8 +264,8 @@ describe('search', () => {
       ...files.map(([path, text, spread], f) => file(path, text, near(spread), f)),
       ...Array.from({ length: 40 }, (_, f) => file(`other/m${f}.go`, `func M${f}() { stream buffer token }`, unitVectors(1, dim, rand), files.length + f)),
     ];
-    const index = new CodeIndex(buildIndexData({ ...header, dim }, all, false));
-    return (text: string, mode: 'hybrid' | 'dense' | 'lexical') => index.search({ vector: topic, text }, 3, mode).map((r) => r.path);
+    const indexes = [false, true].map((texts) => new CodeIndex(buildIndexData({ ...header, dim }, all, texts)));
+    return (text: string, mode: 'hybrid' | 'dense' | 'lexical', texts = true) => indexes[Number(texts)].search({ vector: topic, text }, 3, mode).map((r) => r.path);
   }
 
   test(`hybrid lists code before its tests and documents (${SUPPORTING_FILE_DEMOTION} standard deviations), unless the query names them; dense and lexical stay each side's own ranking`, () => {
@@ -266,6 +279,18 @@ describe('search', () => {
     expect(first('retry with backoff', 'dense')[0]).toBe('retry/backoff_test.go');
     expect(first('retry with backoff', 'lexical')[0]).not.toBe('retry/backoff.go');
     expect(first('the test for retry with backoff', 'hybrid')[0]).not.toBe('retry/backoff.go');
+  });
+
+  test('hybrid lists code before a chunk of code that is mostly comments unless that stands out; an index without texts cannot tell them', () => {
+    // The builder's documentation restates the query and sits nearer it than the parser that does the work.
+    const files: [string, string, number][] = [
+      ['src/parser.rs', 'fn value_from_environment(arg: &Arg) -> Option<String> {\n    std::env::var(arg.env_name()).ok()\n}', 0.3],
+      ['src/arg.rs', '/// Read the value from an environment variable\n/// when the option is not passed.\n/// Falls back to the default.\npub fn env(self, name: &str) -> Self {\n    self.with_env(name)\n}', 0.05],
+    ];
+    const first = topicIndex(7, files);
+    expect(first('value from an environment variable', 'hybrid')[0]).toBe('src/parser.rs');
+    expect(first('value from an environment variable', 'dense')[0]).toBe('src/arg.rs');
+    expect(first('value from an environment variable', 'hybrid', false)[0]).toBe('src/arg.rs');
   });
 
   test('hybrid lists a C++ source file before the header that declares it, unless the query asks for the header file', () => {

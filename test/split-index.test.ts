@@ -172,6 +172,52 @@ describe('split index', () => {
     expect(counts.split).toBeLessThan(counts.asked);
   });
 
+  test('code that is mostly comments: after the other code of its partition, demoted in hybrid as the one file demotes it; none without texts or without proseFrom', async () => {
+    // The corpus again, every third chunk's words written as comments in its file's language.
+    const commented = corpus().map((f, i) => ({
+      ...f,
+      chunks: f.chunks.map((c, j) => ((i + j) % 3 ? c : { ...c, text: c.text.split(' ').map((w) => `${f.language === 'python' ? '#' : '//'} ${w}`).join('\n') })),
+    }));
+    const commentedData = buildIndexData(header, commented, true);
+    const isProse = (r: { text?: string }) => /^(#|\/\/) /.test(r.text ?? '');
+    const cut = splitIndex(commentedData);
+    const { starts, proseFrom, supportingFrom } = cut.manifest.partitions;
+    expect(proseFrom).toHaveLength(starts.length - 1);
+    expect(proseFrom!.reduce((n, from, i) => n + supportingFrom![i] - from, 0)).toBe(commented.reduce((n, f, i) => n + f.chunks.filter((_, j) => (i + j) % 3 === 0).length, 0));
+    expect(splitIndex({ ...commentedData, texts: undefined }).manifest.partitions.proseFrom).toBeUndefined();
+
+    const parts = new Map([...cut.files, [MANIFEST_NAME, encodeManifest(cut.manifest)]]);
+    const withoutField = JSON.parse(new TextDecoder().decode(parts.get(MANIFEST_NAME)!));
+    delete withoutField.partitions.proseFrom;
+    const single = new CodeIndex(commentedData);
+    const split = await SplitCodeIndex.open('x', inMemory(parts));
+    const old = await SplitCodeIndex.open('old', inMemory(new Map([...parts, [MANIFEST_NAME, new TextEncoder().encode(JSON.stringify(withoutField))]])));
+    const rand = random(8);
+    const counts = { one: 0, split: 0, old: 0 };
+    for (let q = 0; q < 12; q++) {
+      const vector = unit(rand);
+      const text = `${WORDS[q % 16]} ${WORDS[(q * 7) % 16]}`;
+      const search = (index: SplitCodeIndex) => index.search({ vector, text }, 10, 'hybrid', { probes: starts.length - 1 });
+      const one = single.search({ vector, text }, 10, 'hybrid').filter(isProse).length;
+      const got = (await search(split)).filter(isProse).length;
+      // BM25's weights are quantized in the split layout, so a chunk at the tenth place may differ.
+      expect(Math.abs(got - one), `query ${q}`).toBeLessThanOrEqual(1);
+      counts.one += one;
+      counts.split += got;
+      counts.old += (await search(old)).filter(isProse).length;
+    }
+    console.log(`chunks of comments in the top 10 of 12 queries: one file ${counts.one}, split ${counts.split}, split without proseFrom ${counts.old}`);
+    expect(Math.abs(counts.split - counts.one)).toBeLessThanOrEqual(1);
+    expect(counts.split).toBeLessThan(counts.old);
+    const edited = (edit: (m: Record<string, any>) => void) => {
+      const m = JSON.parse(new TextDecoder().decode(parts.get(MANIFEST_NAME)!));
+      edit(m);
+      return new Map([...parts, [MANIFEST_NAME, new TextEncoder().encode(JSON.stringify(m))]]);
+    };
+    await expect(SplitCodeIndex.open('site', inMemory(edited((m) => (m.partitions.proseFrom[0] = m.partitions.supportingFrom[0] + 1))))).rejects.toThrow(/partitions.proseFrom/);
+    await expect(SplitCodeIndex.open('site', inMemory(edited((m) => m.partitions.proseFrom.pop())))).rejects.toThrow(/partitions.proseFrom/);
+  });
+
   test('a word in so many chunks that a bitmap is smaller than its gaps is stored as one; a bit too many or too few, or a bitmap under a version 1 manifest, is refused', async () => {
     const [file] = corpus();
     const rows = 36;

@@ -9,7 +9,9 @@ import { IndexFileError } from '../errors';
 import { Bm25Index } from './bm25';
 import { denseRanking } from './dense-ranking';
 import { DenseScorer } from './dense-scorer';
-import { asksForSupportingFiles, supportingFiles } from './file-kind';
+import { chunkKinds } from './chunk-kind';
+import { asksForSupportingFiles } from './file-kind';
+import type { DemotedKind } from './fusion';
 import { decodeIndex, languagesOf, type IndexData } from './index-file';
 import { rankScores, type SearchMode } from './ranking';
 
@@ -29,7 +31,7 @@ export interface CodeSearchResult {
 export class CodeIndex {
   private readonly lexical: Bm25Index;
   private scorer: DenseScorer | undefined;
-  private supportingByFile: boolean[] | undefined;
+  private kinds: (DemotedKind | undefined)[] | undefined;
 
   constructor(readonly data: IndexData) {
     this.lexical = Bm25Index.fromFlat(data);
@@ -67,11 +69,11 @@ export class CodeIndex {
     return (this.scorer ??= new DenseScorer(this.data.vectors, this.data.scales, this.data.dim));
   }
 
-  /** For a query that does not ask for tests, examples, documents or headers, whether a chunk is one of them. */
-  private demotedFor(text: string): ((id: number) => boolean) | undefined {
+  /** For a query that does not ask for tests, examples, documents or headers, why a chunk ranks after code, if it does. */
+  private demotedFor(text: string): ((id: number) => DemotedKind | undefined) | undefined {
     if (asksForSupportingFiles(text)) return undefined;
-    const supporting = (this.supportingByFile ??= supportingFiles(this.data.files.map((f) => f.path)));
-    return (id) => supporting[this.data.chunks[id].file];
+    const kinds = (this.kinds ??= chunkKinds(this.data));
+    return (id) => kinds[id];
   }
 
   /**

@@ -5,7 +5,7 @@
  */
 import { matched, type LexicalScores } from './bm25';
 import type { DenseScores } from './dense-ranking';
-import { DEFAULT_LEXICAL_WEIGHT, FUSION_CANDIDATES, fuse } from './fusion';
+import { DEFAULT_LEXICAL_WEIGHT, FUSION_CANDIDATES, fuse, type DemotedKind } from './fusion';
 import { topOfScores, type Scored } from './top-k';
 
 export type SearchMode = 'hybrid' | 'dense' | 'lexical';
@@ -14,11 +14,11 @@ export const SEARCH_MODES: readonly SearchMode[] = ['hybrid', 'dense', 'lexical'
 /**
  * The k best documents by `mode`, from the dense side (needed by dense and hybrid) and the lexical side
  * (every document's BM25 score, 0 where no word is shared, and coverage of the query; lexical and hybrid). `demoted` marks the documents
- * hybrid lists after the code they support (fusion.ts); dense and lexical stay each side's own ranking.
+ * hybrid lists after the code they support or describe (fusion.ts); dense and lexical stay each side's own ranking.
  */
 export function rankScores(
   mode: SearchMode,
-  scores: { dense?: DenseScores; lexical?: LexicalScores; demoted?: (id: number) => boolean },
+  scores: { dense?: DenseScores; lexical?: LexicalScores; demoted?: (id: number) => DemotedKind | undefined },
   k: number,
   weight = DEFAULT_LEXICAL_WEIGHT,
 ): Scored[] {

@@ -5,7 +5,7 @@
  * the query's words, and the record files of the results returned. Every part fetched is kept for the
  * next query.
  * Ranking is ranking.ts's, as for one index file (tests, examples, documents and headers of a source
- * file known from the manifest's partitions.supportingFrom). A chunk outside the probed partitions that comes in
+ * file known from the manifest's partitions.supportingFrom, code that is mostly comments from proseFrom). A chunk outside the probed partitions that comes in
  * by its words has its exact dense score when it is among the first EXACT_LEXICAL of the lexical side
  * (its vector fetched in a small slice); past those, it is given its partition's mean score (cohesion x
  * the query's score with the centroid): its expected score, which lets the fusion standardise the
@@ -17,7 +17,7 @@ import type { CodeSearchResult } from './code-index';
 import type { DenseScores } from './dense-ranking';
 import { coverageOf, idfOf, matched, type LexicalScores } from './bm25';
 import { asksForSupportingFiles } from './file-kind';
-import { FUSION_CANDIDATES } from './fusion';
+import { FUSION_CANDIDATES, type DemotedKind } from './fusion';
 import { BlockScorer, type ScorerBlock } from './block-scorer';
 import { queryWords } from './lexical-tokens';
 import { rankScores, type SearchMode } from './ranking';
@@ -198,11 +198,14 @@ export class SplitCodeIndex {
     return ids.map((id) => loaded.get(Math.floor(id / per))![id % per]);
   }
 
-  /** For a query that does not ask for tests, examples, documents or headers, whether a chunk is one of them (from the manifest alone). */
-  private demotedFor(text: string): ((id: number) => boolean) | undefined {
-    const { starts, supportingFrom } = this.manifest.partitions;
-    if (!supportingFrom || asksForSupportingFiles(text)) return undefined;
-    return (id) => id >= supportingFrom[lastAtMost(starts, id)];
+  /** For a query that does not ask for tests, examples, documents or headers, why a chunk ranks after code, if it does (from the manifest alone). */
+  private demotedFor(text: string): ((id: number) => DemotedKind | undefined) | undefined {
+    const { starts, supportingFrom, proseFrom } = this.manifest.partitions;
+    if ((!supportingFrom && !proseFrom) || asksForSupportingFiles(text)) return undefined;
+    return (id) => {
+      const p = lastAtMost(starts, id);
+      return supportingFrom && id >= supportingFrom[p] ? 'supporting' : proseFrom && id >= proseFrom[p] ? 'prose' : undefined;
+    };
   }
 
   /** As CodeIndex.search, fetching the parts it needs. */

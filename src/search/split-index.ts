@@ -5,7 +5,7 @@
  *
  *   manifest.json      fetched first: the header fields of index-file.ts (model, dim, chunker, counts,
  *                      hasTexts) and {format: "c2llm-split-index", version: 2, languages, averageLength,
- *                      centroids: hash, partitions: {starts, supportingFrom, hashes, probes}, terms: {firsts, hashes},
+ *                      centroids: hash, partitions: {starts, proseFrom, supportingFrom, hashes, probes}, terms: {firsts, hashes},
  *                      records: {perShard, hash}}; each `hashes` is the files' 8-hex content hashes
  *                      concatenated, in file order
  *   centroids-H.bin    the partitions' centroids, a vector block, then f32 [partitions]: each
@@ -15,8 +15,10 @@
  *                      starts[i] .. starts[i + 1] - 1. Chunks are numbered partition by partition here
  *                      (not as in the one file), so that a chunk's partition is known from its id; in
  *                      each, the chunks of tests, examples, documents and headers of a source file
- *                      (file-kind.ts) come last, from supportingFrom[i] (a field added within version
- *                      2: a reader takes a manifest without it as having none)
+ *                      (file-kind.ts) come last, from supportingFrom[i], and before them, from
+ *                      proseFrom[i], its chunks of code that are mostly comments (chunk-kind.ts; known
+ *                      only from the texts, absent without them); fields added within version 2: a
+ *                      reader takes a manifest without one as having none of those chunks
  *   v<i>-H.bin         chunks [i * VECTOR_SLICE_ROWS, (i + 1) * VECTOR_SLICE_ROWS) as a vector block: the
  *                      same vectors as the partitions, in small slices, so that a chunk that comes in by
  *                      its words gets its exact dense score without its whole partition; one hash H for
@@ -46,7 +48,7 @@ import { bytesOf } from '../tensor/tensor-values';
 import { floatVectors, quantizeVector } from './index-build';
 import type { IndexData, IndexHeader } from './index-file';
 import { anchorProblem, checkUnitVectors, languagesOf, readIndexHeader } from './index-file';
-import { supportingFiles } from './file-kind';
+import { chunkKinds } from './chunk-kind';
 import { indexPathProblem } from './index-trust';
 import { kmeans } from './kmeans';
 import { CONTROL } from '../text/control-characters';
@@ -80,8 +82,10 @@ export interface SplitManifest extends IndexHeader {
   /**
    * supportingFrom[i]: the first of partition i's chunks from a test, example, document or header of a source file (file-kind.ts;
    * they follow its code), its end where it has none; absent in a layout written before it (none then).
+   * proseFrom[i]: the first of partition i's chunks of code that are mostly comments (chunk-kind.ts; they follow the
+   * other code and precede the supporting chunks); absent without texts, or in a layout written before it (none then).
    */
-  readonly partitions: { readonly starts: readonly number[]; readonly supportingFrom?: readonly number[]; readonly hashes: string; readonly probes: number };
+  readonly partitions: { readonly starts: readonly number[]; readonly proseFrom?: readonly number[]; readonly supportingFrom?: readonly number[]; readonly hashes: string; readonly probes: number };
   readonly terms: { readonly firsts: readonly string[]; readonly hashes: string };
   readonly records: { readonly perShard: number; readonly hash: string };
   readonly vectorSlices: { readonly rows: number; readonly hash: string };
@@ -206,14 +210,14 @@ export function splitIndex(data: IndexData): { manifest: SplitManifest; files: M
   const centroidScales = Float32Array.from({ length: count }, (_, c) => quantizeVector(centroids.subarray(c * dim, (c + 1) * dim), centroidValues.subarray(c * dim, (c + 1) * dim)));
   const members: number[][] = Array.from({ length: count }, () => []);
   assignment.forEach((c, row) => members[c].push(row));
-  // In each partition, code first, then its tests, examples, documents and headers (file-kind.ts), so that one
-  // id per partition (partitions.supportingFrom) tells them apart.
-  const supporting = supportingFiles(data.files.map((f) => f.path));
-  const isSupporting = (row: number) => supporting[data.chunks[row].file];
-  const codeCounts = members.map((rows, i) => {
-    const code = rows.filter((row) => !isSupporting(row));
-    members[i] = [...code, ...rows.filter(isSupporting)];
-    return code.length;
+  // In each partition, code first, then code that is mostly comments (chunk-kind.ts), then tests, examples,
+  // documents and headers (file-kind.ts), so that two ids per partition (partitions.proseFrom and
+  // supportingFrom) tell them apart.
+  const kinds = chunkKinds(data);
+  const counts = members.map((rows, i) => {
+    const [code, prose, supporting] = [undefined, 'prose', 'supporting'].map((kind) => rows.filter((row) => kinds[row] === kind));
+    members[i] = [...code, ...prose, ...supporting];
+    return { code: code.length, prose: prose.length };
   });
   const cohesion = Float32Array.from(members, (rows) => {
     const mean = new Float64Array(dim);
@@ -228,7 +232,8 @@ export function splitIndex(data: IndexData): { manifest: SplitManifest; files: M
   members.forEach((rows) => starts.push(starts.at(-1)! + rows.length));
   const newId = new Uint32Array(n);
   order.forEach((old, id) => (newId[old] = id));
-  const supportingFrom = codeCounts.map((code, i) => starts[i] + code);
+  const proseFrom = counts.map(({ code }, i) => starts[i] + code);
+  const supportingFrom = counts.map(({ code, prose }, i) => starts[i] + code + prose);
   const partitionHashes = members.map((ids, i) => add(`p${i}`, '.bin', blockOf(ids)));
   const slicesHash = addGroup('v', '.bin', runsOf(order, VECTOR_SLICE_ROWS).map(blockOf));
 
@@ -283,7 +288,7 @@ export function splitIndex(data: IndexData): { manifest: SplitManifest; files: M
     languages: languagesOf(data.files),
     averageLength,
     centroids: centroidsHash,
-    partitions: { starts, supportingFrom, hashes: partitionHashes.join(''), probes: Math.min(DEFAULT_PROBES, count) },
+    partitions: { starts, ...(data.texts ? { proseFrom } : {}), supportingFrom, hashes: partitionHashes.join(''), probes: Math.min(DEFAULT_PROBES, count) },
     terms: { firsts, hashes: termHashes.join('') },
     records: { perShard: RECORDS_PER_SHARD, hash: recordsHash },
     vectorSlices: { rows: VECTOR_SLICE_ROWS, hash: slicesHash },
@@ -336,6 +341,10 @@ export function decodeManifest(file: string, bytes: Uint8Array): SplitManifest {
   const supportingFrom = partitions.supportingFrom;
   if (supportingFrom !== undefined && (!Array.isArray(supportingFrom) || supportingFrom.length !== partitionTotal || supportingFrom.some((v, i) => !Number.isSafeInteger(v) || v < (starts as number[])[i] || v > (starts as number[])[i + 1])))
     fail(`field "partitions.supportingFrom" must be ${partitionTotal} chunk ids, each within its partition's range`);
+  const proseFrom = partitions.proseFrom;
+  const proseEnd = (i: number) => (supportingFrom as number[] | undefined)?.[i] ?? (starts as number[])[i + 1];
+  if (proseFrom !== undefined && (!Array.isArray(proseFrom) || proseFrom.length !== partitionTotal || proseFrom.some((v, i) => !Number.isSafeInteger(v) || v < (starts as number[])[i] || v > proseEnd(i))))
+    fail(`field "partitions.proseFrom" must be ${partitionTotal} chunk ids, each within its partition's range and before its supporting chunks`);
   return {
     version: raw.version as number,
     ...header,
@@ -346,6 +355,7 @@ export function decodeManifest(file: string, bytes: Uint8Array): SplitManifest {
     centroids,
     partitions: {
       starts: starts as number[],
+      ...(proseFrom ? { proseFrom: proseFrom as number[] } : {}),
       ...(supportingFrom ? { supportingFrom: supportingFrom as number[] } : {}),
       hashes: hashes(partitionHashes, 'partitions.hashes', partitionTotal),
       probes: Math.min(probes, partitionTotal),

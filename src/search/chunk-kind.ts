@@ -1,0 +1,56 @@
+/**
+ * Which chunks of code are mostly prose: at least half of their non-blank lines are comments (doc
+ * comments, block comments, Python docstrings) in their file's language. Such a chunk describes what
+ * code does, often at length and in the words a user types, while the code that does it is elsewhere:
+ * clap's builder methods carry pages of documentation over a line of code, and outranked the parser
+ * that implements what a query asks about. Hybrid search lists them after code that stands as high
+ * (fusion.ts's PROSE_CHUNK_DEMOTION), as it lists tests and documents after code (file-kind.ts).
+ */
+import { supportingFiles } from './file-kind';
+import type { DemotedKind } from './fusion';
+
+/** Languages whose comments start with `//` or `/*` (continued by `*`), by corpus.ts's names. */
+const SLASH_COMMENTS = new Set(['javascript', 'typescript', 'go', 'rust', 'java', 'kotlin', 'scala', 'swift', 'c', 'cpp', 'csharp', 'php', 'dart', 'wgsl', 'glsl', 'zig']);
+/** Languages whose comments start with `#`. */
+const HASH_COMMENTS = new Set(['python', 'ruby', 'shell', 'r', 'julia', 'elixir', 'php']);
+const SLASH_LINE = /^(?:\/\/|\/\*|\*)/;
+const DOCSTRING_QUOTES = /^[rRbBuU]?("""|''')/;
+
+/** The share of `text`'s non-blank lines that are comments in `language` (0 for a language without rules here). */
+export function commentShare(text: string, language: string): number {
+  const slash = SLASH_COMMENTS.has(language);
+  const hash = HASH_COMMENTS.has(language);
+  if (!slash && !hash) return 0;
+  let lines = 0;
+  let comments = 0;
+  let docstring: string | undefined;
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '') continue;
+    lines++;
+    if (docstring) {
+      comments++;
+      if (line.includes(docstring)) docstring = undefined;
+      continue;
+    }
+    const quotes = language === 'python' ? DOCSTRING_QUOTES.exec(line)?.[1] : undefined;
+    if (quotes) {
+      comments++;
+      if (!line.slice(line.indexOf(quotes) + 3).includes(quotes)) docstring = quotes;
+    } else if ((slash && SLASH_LINE.test(line)) || (hash && line.startsWith('#'))) comments++;
+  }
+  return lines === 0 ? 0 : comments / lines;
+}
+
+/** Whether a chunk of `language` is mostly prose: comments are at least half of its non-blank lines. */
+export const isProseChunk = (text: string, language: string): boolean => commentShare(text, language) >= 0.5;
+
+/**
+ * Why each chunk of an index ranks after code in hybrid search, if it does: it belongs to a supporting
+ * file (file-kind.ts), or, with the chunks' texts at hand, it is code that is mostly prose.
+ */
+export function chunkKinds(data: { readonly chunks: readonly { readonly file: number }[]; readonly files: readonly { readonly path: string; readonly language: string }[]; readonly texts?: readonly string[] }): (DemotedKind | undefined)[] {
+  const supporting = supportingFiles(data.files.map((f) => f.path));
+  const texts = data.texts;
+  return data.chunks.map(({ file }, id) => (supporting[file] ? 'supporting' : texts && isProseChunk(texts[id], data.files[file].language) ? 'prose' : undefined));
+}
