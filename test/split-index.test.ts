@@ -53,6 +53,13 @@ function inMemory(files: Map<string, Uint8Array>) {
   };
 }
 
+/** A split layout's parts with its manifest edited. */
+function withManifest(parts: Map<string, Uint8Array>, edit: (manifest: Record<string, any>) => void): Map<string, Uint8Array> {
+  const manifest = JSON.parse(new TextDecoder().decode(parts.get(MANIFEST_NAME)!));
+  edit(manifest);
+  return new Map([...parts, [MANIFEST_NAME, new TextEncoder().encode(JSON.stringify(manifest))]]);
+}
+
 const data = buildIndexData(header, corpus(), true);
 const { manifest, files } = splitIndex(data);
 const all = new Map([...files, [MANIFEST_NAME, encodeManifest(manifest)]]);
@@ -120,11 +127,7 @@ describe('split index', () => {
     await expect(search(damaged(terms, (b) => b.subarray(0, b.byteLength - 1)))).rejects.toThrow(new RegExp(`site/${terms}`));
 
     await expect(search(damaged(records, () => new TextEncoder().encode('[{"path":"../../etc/passwd","language":"x","startLine":1,"endLine":1,"text":""}]')))).rejects.toThrow(/has an empty, '.' or '..' part|must be an array of/);
-    const manifestEdit = (edit: (m: Record<string, any>) => void) => {
-      const m = JSON.parse(new TextDecoder().decode(all.get(MANIFEST_NAME)!));
-      edit(m);
-      return damaged(MANIFEST_NAME, () => new TextEncoder().encode(JSON.stringify(m)));
-    };
+    const manifestEdit = (edit: (m: Record<string, any>) => void) => withManifest(all, edit);
     await expect(SplitCodeIndex.open('site', inMemory(manifestEdit((m) => (m.partitions.starts[1] = -1))))).rejects.toThrow(/partitions.starts/);
     await expect(SplitCodeIndex.open('site', inMemory(manifestEdit((m) => (m.records.hash = '../../x'))))).rejects.toThrow(/records.hash/);
     await expect(SplitCodeIndex.open('site', inMemory(manifestEdit((m) => (m.partitions.supportingFrom[0] = m.partitions.starts[1] + 1))))).rejects.toThrow(/partitions.supportingFrom/);
@@ -143,11 +146,9 @@ describe('split index', () => {
     const supportingCount = supportingFrom!.reduce((n, from, i) => n + starts[i + 1] - from, 0);
     expect(supportingCount).toBe(movedData.chunks.filter((c) => isMoved(movedData.files[c.file].path)).length);
 
-    const withoutField = JSON.parse(new TextDecoder().decode(parts.get(MANIFEST_NAME)!));
-    delete withoutField.partitions.supportingFrom;
     const single = new CodeIndex(movedData);
     const split = await SplitCodeIndex.open('x', inMemory(parts));
-    const old = await SplitCodeIndex.open('old', inMemory(new Map([...parts, [MANIFEST_NAME, new TextEncoder().encode(JSON.stringify(withoutField))]])));
+    const old = await SplitCodeIndex.open('old', inMemory(withManifest(parts, (m) => delete m.partitions.supportingFrom)));
     const rand = random(6);
     const key = (r: { path: string; startLine: number }) => `${r.path}:${r.startLine}`;
     const supportingIn = (results: { path: string }[]) => results.filter((r) => isMoved(r.path)).length;
@@ -187,11 +188,9 @@ describe('split index', () => {
     expect(splitIndex({ ...commentedData, texts: undefined }).manifest.partitions.proseFrom).toBeUndefined();
 
     const parts = new Map([...cut.files, [MANIFEST_NAME, encodeManifest(cut.manifest)]]);
-    const withoutField = JSON.parse(new TextDecoder().decode(parts.get(MANIFEST_NAME)!));
-    delete withoutField.partitions.proseFrom;
     const single = new CodeIndex(commentedData);
     const split = await SplitCodeIndex.open('x', inMemory(parts));
-    const old = await SplitCodeIndex.open('old', inMemory(new Map([...parts, [MANIFEST_NAME, new TextEncoder().encode(JSON.stringify(withoutField))]])));
+    const old = await SplitCodeIndex.open('old', inMemory(withManifest(parts, (m) => delete m.partitions.proseFrom)));
     const rand = random(8);
     const counts = { one: 0, split: 0, old: 0 };
     for (let q = 0; q < 12; q++) {
@@ -209,13 +208,8 @@ describe('split index', () => {
     console.log(`chunks of comments in the top 10 of 12 queries: one file ${counts.one}, split ${counts.split}, split without proseFrom ${counts.old}`);
     expect(Math.abs(counts.split - counts.one)).toBeLessThanOrEqual(1);
     expect(counts.split).toBeLessThan(counts.old);
-    const edited = (edit: (m: Record<string, any>) => void) => {
-      const m = JSON.parse(new TextDecoder().decode(parts.get(MANIFEST_NAME)!));
-      edit(m);
-      return new Map([...parts, [MANIFEST_NAME, new TextEncoder().encode(JSON.stringify(m))]]);
-    };
-    await expect(SplitCodeIndex.open('site', inMemory(edited((m) => (m.partitions.proseFrom[0] = m.partitions.supportingFrom[0] + 1))))).rejects.toThrow(/partitions.proseFrom/);
-    await expect(SplitCodeIndex.open('site', inMemory(edited((m) => m.partitions.proseFrom.pop())))).rejects.toThrow(/partitions.proseFrom/);
+    await expect(SplitCodeIndex.open('site', inMemory(withManifest(parts, (m) => (m.partitions.proseFrom[0] = m.partitions.supportingFrom[0] + 1))))).rejects.toThrow(/partitions.proseFrom/);
+    await expect(SplitCodeIndex.open('site', inMemory(withManifest(parts, (m) => m.partitions.proseFrom.pop())))).rejects.toThrow(/partitions.proseFrom/);
   });
 
   test('a word in so many chunks that a bitmap is smaller than its gaps is stored as one; a bit too many or too few, or a bitmap under a version 1 manifest, is refused', async () => {
