@@ -133,7 +133,6 @@ async function main(): Promise<void> {
   report.codeSearchTest = codeSearch(await codeSearchSet('test', values.model));
   lines.push(codeSearchTable('Code search in users\' words, test (eval/nl-test; never tuned on)', report.codeSearchTest as Record<SearchMode, Record<string, SearchMetrics>>));
 
-
   const testPairs = pairsOf(test);
   const testResult = await evaluate(bf16, test, testPairs.queries, testPairs.gold, testPairs.langs, [best.weight]);
   report.test = pick(testResult, 0);

@@ -114,7 +114,7 @@ export class Bm25Index {
         scores[doc] += (idf * (tf * (BM25_K1 + 1))) / (tf + norm);
       }
     }
-    return { scores, coverage: coverageOf(words.map(({ list, idf }) => ({ docs: list?.docs, idf }))) };
+    return { scores, coverage: coverageOf(words) };
   }
 
   search(query: string, k: number): Scored[] {
@@ -138,12 +138,12 @@ export function flatPostings(postings: ReadonlyMap<string, Postings>): Omit<Flat
 }
 
 /**
- * A document's coverage of a query whose words are `words`: each word's documents (increasing; absent
- * where no document holds it) and its idf.
+ * A document's coverage of a query whose words are `words`: each word's postings (documents increasing;
+ * absent where no document holds it) and its idf.
  */
-export function coverageOf(words: readonly { docs?: Uint32Array; idf: number }[]): (doc: number) => number {
+export function coverageOf(words: readonly { list?: { readonly docs: Uint32Array }; idf: number }[]): (doc: number) => number {
   const total = words.reduce((sum, w) => sum + w.idf, 0);
-  return (doc) => (total > 0 ? words.reduce((sum, w) => sum + (w.docs && holds(w.docs, doc) ? w.idf : 0), 0) / total : 0);
+  return (doc) => (total > 0 ? words.reduce((sum, w) => sum + (w.list && holds(w.list.docs, doc) ? w.idf : 0), 0) / total : 0);
 }
 
 /** A BM25 score above 0: the document shares a word with the query. */

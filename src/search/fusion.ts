@@ -3,14 +3,14 @@
  * The union of both lists' first FUSION_CANDIDATES is scored on both sides (a document absent from the
  * lexical postings scores 0), each side is standardised over that union, and the fused score is
  * z(dense) + weight * z(lexical), the weight scaled down for a query whose best lexical match holds
- * less than FULL_COVERAGE of its words (by idf). The union and its statistics do not depend on how many results are
- * asked for, so the first results are the same for any k; past the union (k > FUSION_CANDIDATES),
- * further candidates follow, scored with the same statistics. DEFAULT_LEXICAL_WEIGHT was chosen on the
- * code-search validation set in users' words (../shared/eval/nl-validation), among the weights where
- * hybrid does not fall below dense or BM25 on the docstring validation split nor on the queries in users'
- * words over it; never on a test set (`npm run eval` prints the three sweeps). Documents the caller marks `demoted`, when the query does not ask
- * for tests or documents, lose standard deviations so that they follow the code they describe unless
- * they stand out by that much: chunks of supporting files (file-kind.ts: tests, examples, documentation,
+ * less than FULL_COVERAGE of its words (by idf). The union and its statistics do not depend on how many
+ * results are asked for, so the first results are the same for any k; past the union (k >
+ * FUSION_CANDIDATES), further candidates follow, scored with the same statistics. DEFAULT_LEXICAL_WEIGHT
+ * was chosen on the code-search validation set in users' words (../shared/eval/nl-validation), among the
+ * weights where hybrid does not fall below dense or BM25 on the docstring validation split nor on the
+ * queries in users' words over it; never on a test set (`npm run eval` prints the three sweeps).
+ * Documents the caller marks `demoted`, when the query does not ask for tests or documents, lose standard
+ * deviations so that they follow the code they describe unless they stand out by that much: chunks of supporting files (file-kind.ts: tests, examples, documentation,
  * headers of a source file) SUPPORTING_FILE_DEMOTION, chunks of code that are mostly comments
  * (chunk-kind.ts) PROSE_CHUNK_DEMOTION.
  */

@@ -187,7 +187,7 @@ export class SplitCodeIndex {
       return { list, idf: idfOf(n, list?.docs.length ?? 0) };
     });
     for (const { list, idf } of weighed) list?.docs.forEach((doc, i) => (scores[doc] += idf * weightOf(list.weights[i])));
-    return { scores, coverage: coverageOf(weighed.map(({ list, idf }) => ({ docs: list?.docs, idf }))) };
+    return { scores, coverage: coverageOf(weighed) };
   }
 
   private async records(ids: readonly number[]): Promise<ChunkView[]> {
