@@ -5,8 +5,10 @@
 
 DIR holds train.ids.jsonl and validation.ids.jsonl (tokenize.mjs encode: the query with the code-search
 instruction, the code with "Retrieved Answer:", as the engine builds them), and with --package-groups
-train.jsonl, whose pairs name their package. Runs under bfloat16 autocast
-(Debian's PyTorch has a generic fp32 BLAS; bf16 goes through oneDNN), master weights in float32.
+train.jsonl, whose pairs name their package. Runs under bfloat16 autocast on the CPU (Debian's PyTorch
+has a generic fp32 BLAS; bf16 goes through oneDNN) or, with --device cuda, on the GPU machine
+(tools/train/gpu/run.sh); master weights in float32. With --budget-minutes the run is bounded by the
+clock rather than by steps: the learning-rate schedule follows the elapsed share of the budget.
 Resumable: RUN_DIR/state.pt is written every --save-minutes (temporary file, then rename) and a re-run
 with the same arguments continues from it; RUN_DIR/best.pt is the state at the best validation score. RUN_DIR/curve.jsonl is the learning curve: loss, tokens seen,
 minutes, validation MRR@10 among all validation candidates.
@@ -82,11 +84,12 @@ def encode_by_length(model, seqs, pad_id, group=64):
     hard negatives come in all lengths, and one padded batch of them would cost several times their tokens."""
     order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
     parts = []
+    device = device_of(model)
     for start in range(0, len(order), group):
         ids, lengths = pad([seqs[i] for i in order[start : start + group]], pad_id)
-        parts.append(model(ids, lengths))
+        parts.append(model(ids.to(device), lengths.to(device)))
     out = torch.cat(parts)
-    return out[torch.argsort(torch.tensor(order))]
+    return out[torch.argsort(torch.tensor(order, device=device))]
 
 
 def similar_batches(items, size, key, rng):
@@ -146,15 +149,20 @@ def read_packages(path):
 @torch.no_grad()
 def embed(model, seqs, pad_id, batch=256):
     model.eval()
+    device = device_of(model)
     order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
     out = torch.empty(len(seqs), model_dim(model))
     for start in range(0, len(order), batch):
         idx = order[start : start + batch]
         ids, lengths = pad([seqs[i] for i in idx], pad_id)
-        with torch.autocast("cpu", dtype=torch.bfloat16):
-            out[idx] = model(ids, lengths)
+        with torch.autocast(device.type, dtype=torch.bfloat16):
+            out[idx] = model(ids.to(device), lengths.to(device)).float().cpu()
     model.train()
     return out
+
+
+def device_of(model):
+    return next(model.parameters()).device
 
 
 def model_dim(model):
@@ -188,7 +196,9 @@ def main():
     p.add_argument("--batch", type=int, default=128)
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--warmup", type=int, default=200)
-    p.add_argument("--steps", type=int, help="the run's length in optimizer steps (required, here or in the recipe)")
+    p.add_argument("--steps", type=int, help="the run's length in optimizer steps (required, here or in the recipe, unless --budget-minutes bounds it)")
+    p.add_argument("--budget-minutes", type=float, default=0, help="bound the run by the clock: train for this many minutes, the learning rate's decay following the elapsed share of them (a machine whose speed is not known beforehand)")
+    p.add_argument("--device", default="cpu", help="cpu, or cuda (the GPU machine: tools/train/gpu/run.sh)")
     p.add_argument("--minutes", type=float, default=0, help="a safety stop: save and stop after this many minutes of this run (a recipe is bounded by --steps)")
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--eval-every", type=int, default=250)
@@ -211,8 +221,9 @@ def main():
             raise SystemExit(f"{recipe_file}: unknown option(s) {', '.join(unknown)} (known: {', '.join(sorted(known - {'help', 'recipe'}))})")
         p.set_defaults(**recipe)
     args = p.parse_args()
-    if args.steps is None:
-        p.error("--steps is required (a flag, or `steps` in the recipe)")
+    if args.steps is None and not args.budget_minutes:
+        p.error("--steps or --budget-minutes is required (a flag, or in the recipe)")
+    steps = args.steps or math.inf
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     os.makedirs(args.out, exist_ok=True)
@@ -237,10 +248,12 @@ def main():
             raise SystemExit(f"{args.init_embeddings}: shape {tuple(table.shape)}, the model needs {(cfg['vocab_size'], cfg['hidden_size'])}")
         model.plm_model.model.embed_tokens.weight.data.copy_(table)
     if args.init_state:
-        model.load_state_dict(torch.load(args.init_state)["model"])
+        model.load_state_dict(torch.load(args.init_state, map_location="cpu")["model"])
     if args.init_checkpoint:
         stored = grown(ref.read_checkpoint(args.init_checkpoint), cfg["num_hidden_layers"])
         model.load_state_dict({name: torch.from_numpy(values.astype(np.float32)) for name, values in stored.items()})
+    device = torch.device(args.device)
+    model.to(device)
     negatives = json.load(open(args.negatives)) if args.negatives else None
     decay = [p_ for n, p_ in model.named_parameters() if p_.dim() >= 2]
     no_decay = [p_ for n, p_ in model.named_parameters() if p_.dim() < 2]
@@ -248,7 +261,7 @@ def main():
     state_path = os.path.join(args.out, "state.pt")
     step, epoch, position, tokens, elapsed = 0, 0, 0, 0, 0.0
     if os.path.exists(state_path):
-        state = torch.load(state_path)
+        state = torch.load(state_path, map_location=device)
         model.load_state_dict(state["model"])
         opt.load_state_dict(state["optimizer"])
         step, epoch, position, tokens, elapsed = state["step"], state["epoch"], state["position"], state["tokens"], state["elapsed"]
@@ -261,7 +274,10 @@ def main():
     def lr_at(s):
         if s < args.warmup:
             return args.lr * (s + 1) / args.warmup
-        progress = min(1.0, (s - args.warmup) / max(1, args.steps - args.warmup))
+        if args.budget_minutes:
+            progress = min(1.0, elapsed / (args.budget_minutes * 60))
+        else:
+            progress = min(1.0, (s - args.warmup) / max(1, args.steps - args.warmup))
         return args.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
 
     def save(path=state_path):
@@ -286,24 +302,24 @@ def main():
 
     batches = batches_of(epoch)
     model.train()
-    while step < args.steps:
+    while step < steps and not (args.budget_minutes and elapsed >= args.budget_minutes * 60):
         if position >= len(batches):
             epoch, position = epoch + 1, 0
             batches = batches_of(epoch)
         batch = [train[i] for i in batches[position]]
         position += 1
-        q_ids, q_len = pad([x["q"] for x in batch], eos_id)
-        d_ids, d_len = pad([x["d"] for x in batch], eos_id)
+        q_ids, q_len = (t.to(device) for t in pad([x["q"] for x in batch], eos_id))
+        d_ids, d_len = (t.to(device) for t in pad([x["d"] for x in batch], eos_id))
         hard = [train[negatives[i]]["d"] for i in batches[position - 1]] if negatives else []
         for group in opt.param_groups:
             group["lr"] = lr_at(step)
-        with torch.autocast("cpu", dtype=torch.bfloat16):
+        with torch.autocast(device.type, dtype=torch.bfloat16):
             q = model(q_ids, q_len)
             d = model(d_ids, d_len)
             if hard:
                 d = torch.cat([d, encode_by_length(model, hard, eos_id)])
         logits = (q @ d.T) / TEMPERATURE  # [B, B] or, with hard negatives, [B, 2B]
-        target = torch.arange(len(batch))
+        target = torch.arange(len(batch), device=device)
         loss = (F.cross_entropy(logits, target) + F.cross_entropy(logits[:, : len(batch)].T, target)) / 2
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -313,7 +329,8 @@ def main():
         tokens += int(q_len.sum() + d_len.sum()) + sum(len(x) for x in hard)
         losses.append(float(loss))
         elapsed = base_elapsed + time.time() - run_start
-        if step % args.eval_every == 0 or step == args.steps:
+        out_of_time = args.budget_minutes and elapsed >= args.budget_minutes * 60
+        if step % args.eval_every == 0 or step == steps or out_of_time:
             mrr = mrr_at_10(embed(model, [x["q"] for x in val], eos_id), embed(model, [x["d"] for x in val], eos_id))
             row = {"step": step, "epoch": epoch, "tokens": tokens, "minutes": round(elapsed / 60, 2),
                    "loss": round(sum(losses) / len(losses), 4), "lr": lr_at(step), "val_mrr10": round(mrr, 4),

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Prepares .gpu-train/corpus.xz (ignored by git) for tools/train/gpu/run.sh on the GPU machine: phase 7's
+# training pairs (the corpus run.sh builds for phases 5-7, with 35% of its queries stripped of their
+# code's words) and the docstring validation split (eval/data/validation.jsonl), tokenized with
+# C2LLM-nano's tokenizer and packed (corpus_pack.py). What is missing is built first, as run.sh does:
+# on a fresh machine the Debian packages take the longest (about 11,700 .deb files).
+#
+#   tools/train/gpu/prepare.sh                  # then: device run, carry [".gpu-train"], bash tools/train/gpu/run.sh
+#   SHARE=0.8 DOC_TOKENS=192 tools/train/gpu/prepare.sh   # a smaller file, if what is sent tops 64 MiB
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+PY=/usr/bin/python3
+W=.train
+[ -d .eval/nl-validation ] || sh ../shared/eval/nl-validation/fetch.sh .eval/nl-validation
+[ -d .eval/nl-test ] || sh eval/nl-test/fetch.sh .eval/nl-test
+[ -d "$W/debian/packages" ] || tools/train/fetch-debian.sh "$W/debian"
+if [ ! -s "$W/corpus-cpp/train.jsonl" ]; then
+  $PY tools/train/corpus.py "$W/corpus-cpp" --debian-dir "$W/debian/packages"
+  cmp -s "$W/corpus-cpp/corpus-manifest.json" tools/train/corpus-manifest.json ||
+    { cp "$W/corpus-cpp/corpus-manifest.json" tools/train/corpus-manifest.json
+      echo "the corpus differs from the committed manifest: tools/train/corpus-manifest.json rewritten; commit it (test/corpus-leak.test.ts checks it)"; }
+fi
+[ -s "$W/corpus-gap/train.jsonl" ] || $PY tools/train/lexical_gap.py "$W/corpus-cpp" "$W/corpus-gap" --share 0.35
+[ -s "$W/corpus-gap/train.ids.jsonl" ] || node tools/train/tokenize.mjs encode models/c2llm-nano "$W/corpus-gap/train.ids.jsonl" "$W/corpus-gap/train.jsonl"
+node tools/train/tokenize.mjs encode models/c2llm-nano "$W/corpus-gap/validation.ids.jsonl" eval/data/validation.jsonl
+mkdir -p .gpu-train
+$PY tools/train/gpu/corpus_pack.py pack "$W/corpus-gap" .gpu-train/corpus.xz --doc-tokens "${DOC_TOKENS:-256}" --share "${SHARE:-1}"
+tracked=$(git ls-files -z | xargs -0 du -cb | tail -1 | cut -f1)
+carried=$(du -sb .gpu-train | cut -f1)
+echo "sent: $(( (tracked + carried) / 1048576 )) MiB of 64 (tracked files $(( tracked / 1048576 )) MiB, .gpu-train $(( carried / 1048576 )) MiB)"
