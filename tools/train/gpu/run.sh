@@ -13,6 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 PY=${PYTHON:-python3}
+export PYTHONUNBUFFERED=1
 OUT=${OUT:?the device machine sets OUT, the folder whose files come back}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
