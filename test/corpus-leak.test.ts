@@ -4,7 +4,9 @@
  * of C2LLM-nano read, and tools/train/corpus-manifest-phase4.json, phase 4's, built before corpus.py read
  * C, C++ and README examples; the shipped model averages phases 4 to 6) against every evaluation set:
  * the code-search validation set (../shared/eval/nl-validation), this project's code-search test set
- * (eval/nl-test) and the docstring test and validation splits (eval/data). Fails when an evaluation
+ * (eval/nl-test) and the docstring test and validation pools (eval/data: the splits, and the Rust and
+ * JavaScript of the wider corpus's validation split, which tools/train/validation_languages.py cleared of
+ * near-copies in training when it wrote it). Fails when an evaluation
  * codebase is not on the corpus builder's exclusion list, when the manifest was made with another list,
  * when a package of the training split is an evaluation package or lies in an evaluation codebase's
  * folders (googletest's headers as well as its sources), or when the corpus builder's
@@ -75,9 +77,9 @@ describe.each(manifests)('no evaluation codebase in the training corpus of %s', 
     expect(Object.keys(manifest.npm).filter((name) => evaluation.has(name))).toEqual([]);
   });
 
-  test('no package of the training split is a Python evaluation codebase or a package of the docstring test or validation split', () => {
+  test('no package of the training split is a Python evaluation codebase or a package of a docstring test or validation pool', () => {
     const python = new Set(excluded.flatMap((e) => (e.python ? [`python:${e.python}`] : [])));
-    const held = new Set([...packagesOf('eval/data/test.jsonl'), ...packagesOf('eval/data/validation.jsonl')]);
+    const held = new Set(['test.jsonl', 'validation.jsonl', 'validation-rust-javascript.jsonl'].flatMap((file) => [...packagesOf(`eval/data/${file}`)]));
     expect(held.size).toBeGreaterThan(50);
     expect(manifest.train_packages.length).toBeGreaterThan(500);
     expect(manifest.train_packages.filter((p) => python.has(p) || held.has(p))).toEqual([]);

@@ -8,7 +8,8 @@
  * FUSION_CANDIDATES), further candidates follow, scored with the same statistics. DEFAULT_LEXICAL_WEIGHT
  * was chosen on the code-search validation set in users' words (../shared/eval/nl-validation), among the
  * weights where hybrid does not fall below dense or BM25 on the docstring validation split nor on the
- * queries in users' words over it; never on a test set (`npm run eval` prints the three sweeps).
+ * queries in users' words over validation functions (eval/eval.ts NATURAL_VALIDATION); never on a test set
+ * (`npm run eval` prints the sweeps).
  * Documents the caller marks `demoted`, when the query does not ask for tests or documents, lose standard
  * deviations so that they follow the code they describe unless they stand out by that much: chunks of supporting files (file-kind.ts: tests, examples, documentation,
  * headers of a source file) SUPPORTING_FILE_DEMOTION, chunks of code that are mostly comments

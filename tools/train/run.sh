@@ -64,6 +64,9 @@ $PY tools/train/export.py "$W/runs/nano-wide" "$W/tokenizer" "$W/nano-phase4" "$
 # examples, one pass from phase 4.
 [ -s "$W/corpus-cpp/train.jsonl" ] || $PY tools/train/corpus.py "$W/corpus-cpp" --debian-dir "$W/debian/packages"
 cp "$W/corpus-cpp/corpus-manifest.json" tools/train/corpus-manifest.json
+# Its validation split's Rust and JavaScript, which eval/data/validation.jsonl lacks: the pool of the
+# queries in users' words in eval/data/natural-language-validation-rust-javascript.jsonl.
+$PY tools/train/validation_languages.py "$W/corpus-cpp" eval/data/validation-rust-javascript.jsonl
 [ -s "$W/corpus-cpp/train.ids.jsonl" ] || node tools/train/tokenize.mjs encode "$W/tokenizer" "$W/corpus-cpp/train.ids.jsonl" "$W/corpus-cpp/train.jsonl"
 cp "$W/corpus/validation.ids.jsonl" "$W/corpus-cpp/validation.ids.jsonl"
 (cd tools/train && $PY train.py --recipe recipes/nano-second.toml --data ../../$W/corpus-cpp --tokenizer ../../$W/tokenizer --out ../../$W/runs/nano-second \
