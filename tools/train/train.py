@@ -300,9 +300,12 @@ def main():
             return package_batches(packages, args.batch, args.package_groups, seed, doc_lengths if args.groups_by_length else None)
         return epoch_batches(len(train), args.batch, seed, doc_lengths)
 
+    def out_of_time():
+        return bool(args.budget_minutes) and elapsed >= args.budget_minutes * 60
+
     batches = batches_of(epoch)
     model.train()
-    while step < steps and not (args.budget_minutes and elapsed >= args.budget_minutes * 60):
+    while step < steps and not out_of_time():
         if position >= len(batches):
             epoch, position = epoch + 1, 0
             batches = batches_of(epoch)
@@ -329,8 +332,7 @@ def main():
         tokens += int(q_len.sum() + d_len.sum()) + sum(len(x) for x in hard)
         losses.append(float(loss))
         elapsed = base_elapsed + time.time() - run_start
-        out_of_time = args.budget_minutes and elapsed >= args.budget_minutes * 60
-        if step % args.eval_every == 0 or step == steps or out_of_time:
+        if step % args.eval_every == 0 or step == steps or out_of_time():
             mrr = mrr_at_10(embed(model, [x["q"] for x in val], eos_id), embed(model, [x["d"] for x in val], eos_id))
             row = {"step": step, "epoch": epoch, "tokens": tokens, "minutes": round(elapsed / 60, 2),
                    "loss": round(sum(losses) / len(losses), 4), "lr": lr_at(step), "val_mrr10": round(mrr, 4),
