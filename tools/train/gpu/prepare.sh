@@ -3,7 +3,8 @@
 # training pairs (the corpus run.sh builds for phases 5-7, with 35% of its queries stripped of their
 # code's words) and the docstring validation split (eval/data/validation.jsonl), tokenized with
 # C2LLM-nano's tokenizer and packed (corpus_pack.py). What is missing is built first, as run.sh does:
-# on a fresh machine the Debian packages take the longest (about 11,700 .deb files).
+# on a fresh machine the Debian packages take the longest (about 11,800 .deb files, 20 minutes here), and
+# the corpus needs the packages tools/train/run.sh's header names (openjdk-17-source, golang-1.19-src, …).
 #
 #   tools/train/gpu/prepare.sh                  # then: device run, carry [".gpu-train"], bash tools/train/gpu/run.sh
 #   SHARE=0.8 DOC_TOKENS=192 tools/train/gpu/prepare.sh   # a smaller file, if what is sent tops 64 MiB
