@@ -338,13 +338,16 @@ export function decodeManifest(file: string, bytes: Uint8Array): SplitManifest {
   const centroids = hashes(raw.centroids, 'centroids', 1);
   const starts = partitions.starts;
   if (!Array.isArray(starts) || starts.length !== partitionTotal + 1 || starts[0] !== 0 || starts.at(-1) !== n || starts.some((v, i) => !Number.isSafeInteger(v) || (i > 0 && v < starts[i - 1]))) fail(`field "partitions.starts" must be ${partitionTotal + 1} increasing chunk ids from 0 to ${n}`);
-  const supportingFrom = partitions.supportingFrom;
-  if (supportingFrom !== undefined && (!Array.isArray(supportingFrom) || supportingFrom.length !== partitionTotal || supportingFrom.some((v, i) => !Number.isSafeInteger(v) || v < (starts as number[])[i] || v > (starts as number[])[i + 1])))
-    fail(`field "partitions.supportingFrom" must be ${partitionTotal} chunk ids, each within its partition's range`);
-  const proseFrom = partitions.proseFrom;
-  const proseEnd = (i: number) => (supportingFrom as number[] | undefined)?.[i] ?? (starts as number[])[i + 1];
-  if (proseFrom !== undefined && (!Array.isArray(proseFrom) || proseFrom.length !== partitionTotal || proseFrom.some((v, i) => !Number.isSafeInteger(v) || v < (starts as number[])[i] || v > proseEnd(i))))
-    fail(`field "partitions.proseFrom" must be ${partitionTotal} chunk ids, each within its partition's range and before its supporting chunks`);
+  const startIds = starts as number[];
+  /** An optional field of one chunk id per partition, each from its partition's start to `end(i)`. */
+  const firstIds = (field: 'supportingFrom' | 'proseFrom', end: (i: number) => number, bound = ''): number[] | undefined => {
+    const value = partitions[field];
+    if (value !== undefined && (!Array.isArray(value) || value.length !== partitionTotal || value.some((v, i) => !Number.isSafeInteger(v) || v < startIds[i] || v > end(i))))
+      fail(`field "partitions.${field}" must be ${partitionTotal} chunk ids, each within its partition's range${bound}`);
+    return value as number[] | undefined;
+  };
+  const supportingFrom = firstIds('supportingFrom', (i) => startIds[i + 1]);
+  const proseFrom = firstIds('proseFrom', (i) => supportingFrom?.[i] ?? startIds[i + 1], ' and before its supporting chunks');
   return {
     version: raw.version as number,
     ...header,
@@ -354,9 +357,9 @@ export function decodeManifest(file: string, bytes: Uint8Array): SplitManifest {
     averageLength: raw.averageLength as number,
     centroids,
     partitions: {
-      starts: starts as number[],
-      ...(proseFrom ? { proseFrom: proseFrom as number[] } : {}),
-      ...(supportingFrom ? { supportingFrom: supportingFrom as number[] } : {}),
+      starts: startIds,
+      ...(proseFrom ? { proseFrom } : {}),
+      ...(supportingFrom ? { supportingFrom } : {}),
       hashes: hashes(partitionHashes, 'partitions.hashes', partitionTotal),
       probes: Math.min(probes, partitionTotal),
     },
