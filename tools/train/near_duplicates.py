@@ -41,6 +41,33 @@ def evaluation_digest(repo):
     return digest.hexdigest()
 
 
+class ShingleIndex:
+    """Code by its shingles, to find what a document nearly copies: a target holding at least CONTAINMENT of
+    the document's shingles. `common`: shingles that more targets than this share are left out of the index
+    (they find no candidate worth checking, and cost time)."""
+
+    def __init__(self, targets, common=None):
+        self.targets = targets
+        index = {}
+        for t, target in enumerate(targets):
+            for s in target:
+                index.setdefault(s, []).append(t)
+        self.index = index if common is None else {s: ts for s, ts in index.items() if len(ts) <= common}
+
+    def copied(self, code, candidates=None):
+        """The targets (their positions) that `code` nearly copies, among the `candidates` that share the
+        most shingles with it (None: all), most shared first."""
+        doc = shingles(code)
+        if len(doc) < MIN_SHINGLES:
+            return []
+        hits = {}
+        for s in doc:
+            for t in self.index.get(s, ()):
+                hits[t] = hits.get(t, 0) + 1
+        needed = CONTAINMENT * len(doc)
+        return [t for t, _ in sorted(hits.items(), key=lambda item: -item[1])[:candidates] if len(doc & self.targets[t]) >= needed]
+
+
 class NearDuplicates:
     def __init__(self, repo, evaluation_dir):
         self.targets = []          # (set name, label, shingle set)
@@ -60,12 +87,8 @@ class NearDuplicates:
                 for line in handle:
                     pair = json.loads(line)
                     self._add(f"docstring-{split}", f"{pair['package']} {pair['path']} {pair['name']}", pair["code"])
-        # Each shingle's targets, without the shingles most targets share (they find no candidate).
-        index = {}
-        for t, (_, _, target) in enumerate(self.targets):
-            for s in target:
-                index.setdefault(s, []).append(t)
-        self.index = {s: ts for s, ts in index.items() if len(ts) <= 20}
+        # Without the shingles most targets share: they find no candidate.
+        self.index = ShingleIndex([target for _, _, target in self.targets], common=20)
         self.digest = evaluation_digest(repo)
 
     def _add(self, set_name, label, code):
@@ -76,18 +99,8 @@ class NearDuplicates:
 
     def target_of(self, code):
         """The label of the evaluation target `code` nearly duplicates, or None."""
-        doc = shingles(code)
-        if len(doc) < MIN_SHINGLES:
-            return None
-        hits = {}
-        for s in doc:
-            for t in self.index.get(s, ()):
-                hits[t] = hits.get(t, 0) + 1
-        needed = CONTAINMENT * len(doc)
-        for t, _ in sorted(hits.items(), key=lambda item: -item[1])[:5]:
-            if len(doc & self.targets[t][2]) >= needed:
-                return f"{self.targets[t][0]}: {self.targets[t][1]}"
-        return None
+        copied = self.index.copied(code, candidates=5)
+        return f"{self.targets[copied[0]][0]}: {self.targets[copied[0]][1]}" if copied else None
 
     def summary(self, dropped):
         return {"shingle_tokens": SHINGLE, "containment": CONTAINMENT, "targets": self.counts,

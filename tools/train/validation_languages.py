@@ -15,7 +15,7 @@ import argparse
 import json
 import os
 
-from near_duplicates import CONTAINMENT, MIN_SHINGLES, shingles
+from near_duplicates import ShingleIndex, shingles
 
 
 def main():
@@ -27,22 +27,11 @@ def main():
     languages = set(args.languages.split(","))
     with open(os.path.join(args.corpus, "validation.jsonl")) as f:
         pool = [pair for pair in map(json.loads, f) if pair["lang"] in languages]
-    targets = [shingles(pair["code"]) for pair in pool]
-    index = {}
-    for t, target in enumerate(targets):
-        for s in target:
-            index.setdefault(s, []).append(t)
+    index = ShingleIndex([shingles(pair["code"]) for pair in pool])
     copied = set()
     with open(os.path.join(args.corpus, "train.jsonl")) as f:
         for line in f:
-            doc = shingles(json.loads(line)["code"])
-            if len(doc) < MIN_SHINGLES:
-                continue
-            hits = {}
-            for s in doc:
-                for t in index.get(s, ()):
-                    hits[t] = hits.get(t, 0) + 1
-            copied.update(t for t, shared in hits.items() if shared >= CONTAINMENT * len(doc))
+            copied.update(index.copied(json.loads(line)["code"]))
     kept = [pair for t, pair in enumerate(pool) if t not in copied]
     tmp = args.out + ".tmp"
     with open(tmp, "w") as f:
