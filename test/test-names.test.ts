@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
-interface Pair { lang: string; package: string; name: string; query: string; code: string }
+interface Pair { lang: string; package: string; path: string; name: string; query: string; code: string }
 interface Manifest { pairs: Record<string, number>; debian: Record<string, string>; train_packages: string[]; excluded: string[]; near_duplicates: { dropped: { package: string; near: string }[] } }
 
 const work = mkdtempSync(join(tmpdir(), 'c2llm-test-names-'));
@@ -114,7 +114,10 @@ describe('test names as descriptions', () => {
     expect(byName.copytree.code).not.toContain('Copies a tree');
     expect(byName.copytree.code).toMatch(/^def copytree\(src, dst, symlinks=False\):\n {4}for name/);
     expect(byName.parse_header.code).toMatch(/^pub fn parse_header[^]*\n}\n$/);
-    expect(byName.ParseDuration).toMatchObject({ lang: 'go', package: 'go:github.com/acme/timeparse' });
+    expect(byName.ParseDuration).toMatchObject({ lang: 'go', package: 'go:github.com/acme/timeparse', path: '/usr/share/gocode/src/github.com/acme/timeparse/parse.go' });
+    // The path is the tested function's file as installed, as corpus.py records it (path_context.py reads it).
+    expect(byName.copytree.path).toBe('/usr/lib/python3/dist-packages/shutilx/core.py');
+    expect(byName.parse_header.path).toBe('/usr/share/cargo/registry/headers-1.0.0/src/lib.rs');
   });
 
   test('held-out libraries, evaluation codebases and near-copies of evaluation code give nothing', () => {

@@ -87,12 +87,18 @@ def tested_function(test_name, calls, definitions):
     return fits_name[0]
 
 
+def source_file(path, library_folder, installed_at):
+    """(path here, path within the library, path as installed: what corpus.py records as a pair's path)."""
+    return path, os.path.relpath(path, library_folder), "/" + os.path.relpath(path, installed_at)
+
+
 # ---------------------------------------------------------------- Python
 
 def python_library(files):
-    """(definitions: name -> [code], tests: [(test name, called names, path)]) of one library's files."""
+    """(definitions: name -> [(path as installed, code)], tests: [(test name, called names)]) of one library's
+    files, each (path here, path in the library, path as installed)."""
     definitions, tests = {}, []
-    for path, rel in files:
+    for path, rel, installed in files:
         source = read(path)
         try:
             tree = ast.parse(source) if source else None
@@ -109,9 +115,9 @@ def python_library(files):
                 if node.name.startswith("test_") and "__" not in node.name:
                     calls = {c.func.id if isinstance(c.func, ast.Name) else c.func.attr
                              for c in ast.walk(node) if isinstance(c, ast.Call) and isinstance(c.func, (ast.Name, ast.Attribute))}
-                    tests.append((node.name, calls, rel))
+                    tests.append((node.name, calls))
             elif not node.name.startswith("__") and not node.name.startswith("test"):
-                definitions.setdefault(node.name, []).append(python_code(node, lines))
+                definitions.setdefault(node.name, []).append((installed, python_code(node, lines)))
     return definitions, tests
 
 
@@ -138,7 +144,7 @@ def python_libraries(debian_dir):
             files = []
             for path, dirs, names in os.walk(folder):
                 dirs[:] = sorted(d for d in dirs if d not in SKIPPED_FOLDERS)
-                files += [(os.path.join(path, n), os.path.relpath(os.path.join(path, n), folder)) for n in sorted(names) if n.endswith(".py")]
+                files += [source_file(os.path.join(path, n), folder, installed_at) for n in sorted(names) if n.endswith(".py")]
             yield package, library, files
 
 
@@ -151,7 +157,7 @@ RUST_CALL = re.compile(r"(?:\.|::|\b)([a-z_]\w*)\s*(?:::<[^>]*>\s*)?\(")
 
 def rust_library(files):
     definitions, tests = {}, []
-    for path, rel in files:
+    for path, rel, installed in files:
         source = read(path)
         if not source or len(source) > 2_000_000:
             continue
@@ -160,7 +166,7 @@ def rust_library(files):
                 continue
             end = matching_brace(source, match.end() - 1, "rust")
             if end > 0:
-                tests.append((match.group(1), set(RUST_CALL.findall(source[match.end() : end])), rel))
+                tests.append((match.group(1), set(RUST_CALL.findall(source[match.end() : end]))))
         if TEST_FILE.search(rel):
             continue
         for match in RUST_FN.finditer(source):
@@ -168,7 +174,7 @@ def rust_library(files):
                 continue
             end = matching_brace(source, match.end() - 1, "rust")
             if end > 0:
-                definitions.setdefault(match.group(1), []).append(dedent(source[match.start() : end]))
+                definitions.setdefault(match.group(1), []).append((installed, dedent(source[match.start() : end])))
     return definitions, tests
 
 
@@ -183,7 +189,7 @@ def rust_libraries(debian_dir):
             files = []
             for path, dirs, names in os.walk(folder):
                 dirs[:] = sorted(d for d in dirs if d not in SKIPPED_FOLDERS and d != "target")
-                files += [(os.path.join(path, n), os.path.relpath(os.path.join(path, n), folder)) for n in sorted(names) if n.endswith(".rs")]
+                files += [source_file(os.path.join(path, n), folder, installed_at) for n in sorted(names) if n.endswith(".rs")]
             yield package, crate, files
 
 
@@ -197,7 +203,7 @@ GO_FOLDER, GO_DEPTH = "usr/share/gocode/src", 3
 
 def go_library(files):
     definitions, tests = {}, []
-    for path, rel in files:
+    for path, rel, installed in files:
         source = read(path)
         if not source or len(source) > 2_000_000:
             continue
@@ -205,12 +211,12 @@ def go_library(files):
             for match in GO_TEST_FUNC.finditer(source):
                 end = matching_brace(source, match.end() - 1, "go")
                 if end > 0:
-                    tests.append((match.group(1)[len("Test"):].lstrip("_"), set(GO_CALL.findall(source[match.end() : end])), rel))
+                    tests.append((match.group(1)[len("Test"):].lstrip("_"), set(GO_CALL.findall(source[match.end() : end]))))
             continue
         for match in GO_FUNC.finditer(source):
             end = matching_brace(source, match.end() - 1, "go")
             if end > 0:
-                definitions.setdefault(match.group(1), []).append(dedent(source[match.start() : end]))
+                definitions.setdefault(match.group(1), []).append((installed, dedent(source[match.start() : end])))
     return definitions, tests
 
 
@@ -229,7 +235,7 @@ def go_libraries(debian_dir):
             library = "/".join(rel.split(os.sep)[:GO_DEPTH])
             if rel.count(os.sep) + 1 >= GO_DEPTH:
                 libraries.setdefault(library, []).extend(
-                    (os.path.join(path, n), os.path.relpath(os.path.join(path, n), os.path.join(root, library))) for n in sorted(names) if n.endswith(".go"))
+                    source_file(os.path.join(path, n), os.path.join(root, library), installed_at) for n in sorted(names) if n.endswith(".go"))
         for library, files in sorted(libraries.items()):
             yield package, library, files
 
@@ -239,14 +245,14 @@ def go_libraries(debian_dir):
 def library_pairs(lang, library, definitions, tests):
     """The pairs of one library's tests, at most MAX_QUERIES_PER_FUNCTION a function."""
     per_function = {}
-    for test_name, calls, rel in tests:
+    for test_name, calls in tests:
         target = tested_function(test_name, calls, definitions)
         query = target and describe(test_name, target)
-        code = query and definitions[target][0]
+        installed, code = definitions[target][0] if query else (None, None)
         if not code or not fits(code) or per_function.get(target, 0) >= MAX_QUERIES_PER_FUNCTION:
             continue
         per_function[target] = per_function.get(target, 0) + 1
-        yield {"lang": lang, "package": f"{lang}:{library}", "path": rel, "name": target, "query": query, "code": code}
+        yield {"lang": lang, "package": f"{lang}:{library}", "path": installed, "name": target, "query": query, "code": code}
 
 
 def main():
@@ -263,7 +269,7 @@ def main():
         for lang, source, read_library in (("python", python_libraries, python_library), ("rust", rust_libraries, rust_library),
                                            ("go", go_libraries, go_library)):
             for package, library, files in source(args.debian_dir):
-                if split_of(f"{lang}:{library}") != "train" or not any(is_test_file(lang, rel) for _, rel in files):
+                if split_of(f"{lang}:{library}") != "train" or not any(is_test_file(lang, rel) for _, rel, _ in files):
                     continue
                 count = 0
                 for pair in library_pairs(lang, library, *read_library(files)):
