@@ -119,13 +119,19 @@ def python_pairs(source, rel):
         body = node.body
         if not doc or len(body) < 2 or node.name.startswith("__"):
             continue
-        first = node.decorator_list[0].lineno if node.decorator_list else node.lineno
-        doc_node = body[0]
-        kept = lines[first - 1 : doc_node.lineno - 1] + lines[doc_node.end_lineno : node.end_lineno]
-        code = dedent("".join(kept))
         query = summary_of(doc, node.name)
         if query:
-            yield node.name, query, code
+            yield node.name, query, dedent(function_source(node, lines))
+
+
+def function_source(node, lines):
+    """A Python function's source from its first decorator, its docstring removed (unless it is the whole
+    body); `lines` are the file's lines with their ends."""
+    first = node.decorator_list[0].lineno if node.decorator_list else node.lineno
+    body = node.body
+    if ast.get_docstring(node) is not None and len(body) > 1:
+        return "".join(lines[first - 1 : body[0].lineno - 1] + lines[body[0].end_lineno : node.end_lineno])
+    return "".join(lines[first - 1 : node.end_lineno])
 
 
 def dedent(code):

@@ -5,8 +5,8 @@
 
 A test's name is a developer describing a behaviour in their own words, not in a doc comment's
 "Returns the …": `test_copytree_keeps_symlinks`, `fn parses_empty_input_as_none()`. Each Python test
-function (`def test_…` in a library's test files) and each Rust `#[test]` function of every package
-fetch-debian.sh extracted is paired with the function it tests: among the functions its body calls, the
+function (`def test_…` in a library's test files), Rust `#[test]` function and Go `TestXxx` function of
+every package fetch-debian.sh extracted is paired with the function it tests: among the functions its body calls, the
 one defined exactly once in the library's own (non-test) code whose name's words stand in a row in the
 test's name; the longest such name wins, and a tie pairs nothing. The query is the test's name split
 into words, without "test" and fillers ("should", "works") and, for half the pairs (by a hash of the
@@ -29,7 +29,8 @@ import json
 import os
 import re
 
-from corpus import EVALUATION_CODEBASES, REPO, dedent, fits, is_excluded, matching_brace, read, split_of
+from corpus import EVALUATION_CODEBASES, REPO, dedent, fits, function_source, is_excluded, matching_brace, read, split_of
+from lexical_gap import CAMEL_PARTS
 from near_duplicates import NearDuplicates
 
 PYTHON_FOLDER = "usr/lib/python3/dist-packages"
@@ -51,7 +52,7 @@ def is_test_file(lang, rel):
 
 def words_of(name):
     """A snake_case or camelCase name's lowercase words."""
-    return [w.lower() for part in name.split("_") for w in re.findall(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+", part)]
+    return [w.lower() for part in name.split("_") for w in CAMEL_PARTS.findall(part)]
 
 
 def in_a_row(needle, haystack):
@@ -87,6 +88,15 @@ def tested_function(test_name, calls, definitions):
     return fits_name[0]
 
 
+def braced(source, pattern, lang):
+    """(match, end) of each match of `pattern`, which ends at an opening brace, whose brace closes; `end` is
+    just past the closing brace."""
+    for match in pattern.finditer(source):
+        end = matching_brace(source, match.end() - 1, lang)
+        if end > 0:
+            yield match, end
+
+
 def source_file(path, library_folder, installed_at):
     """(path here, path within the library, path as installed: what corpus.py records as a pair's path)."""
     return path, os.path.relpath(path, library_folder), "/" + os.path.relpath(path, installed_at)
@@ -117,19 +127,8 @@ def python_library(files):
                              for c in ast.walk(node) if isinstance(c, ast.Call) and isinstance(c.func, (ast.Name, ast.Attribute))}
                     tests.append((node.name, calls))
             elif not node.name.startswith("__") and not node.name.startswith("test"):
-                definitions.setdefault(node.name, []).append((installed, python_code(node, lines)))
+                definitions.setdefault(node.name, []).append((installed, dedent(function_source(node, lines))))
     return definitions, tests
-
-
-def python_code(node, lines):
-    """A function's source as corpus.py keeps it: decorators on, its docstring removed."""
-    first = node.decorator_list[0].lineno if node.decorator_list else node.lineno
-    body = node.body
-    if ast.get_docstring(node) is not None and len(body) > 1:
-        kept = lines[first - 1 : body[0].lineno - 1] + lines[body[0].end_lineno : node.end_lineno]
-    else:
-        kept = lines[first - 1 : node.end_lineno]
-    return dedent("".join(kept))
 
 
 def python_libraries(debian_dir):
@@ -161,19 +160,12 @@ def rust_library(files):
         source = read(path)
         if not source or len(source) > 2_000_000:
             continue
-        for match in RUST_TEST_FN.finditer(source):
-            if "__" in match.group(1):
-                continue
-            end = matching_brace(source, match.end() - 1, "rust")
-            if end > 0:
-                tests.append((match.group(1), set(RUST_CALL.findall(source[match.end() : end]))))
+        tests += [(match.group(1), set(RUST_CALL.findall(source[match.end() : end])))
+                  for match, end in braced(source, RUST_TEST_FN, "rust") if "__" not in match.group(1)]
         if TEST_FILE.search(rel):
             continue
-        for match in RUST_FN.finditer(source):
-            if re.search(r"#\[test\]\s*$", source[max(0, match.start() - 200) : match.start()]) or match.group(1).startswith("test"):
-                continue
-            end = matching_brace(source, match.end() - 1, "rust")
-            if end > 0:
+        for match, end in braced(source, RUST_FN, "rust"):
+            if not re.search(r"#\[test\]\s*$", source[max(0, match.start() - 200) : match.start()]) and not match.group(1).startswith("test"):
                 definitions.setdefault(match.group(1), []).append((installed, dedent(source[match.start() : end])))
     return definitions, tests
 
@@ -208,15 +200,11 @@ def go_library(files):
         if not source or len(source) > 2_000_000:
             continue
         if rel.endswith("_test.go"):
-            for match in GO_TEST_FUNC.finditer(source):
-                end = matching_brace(source, match.end() - 1, "go")
-                if end > 0:
-                    tests.append((match.group(1)[len("Test"):].lstrip("_"), set(GO_CALL.findall(source[match.end() : end]))))
+            tests += [(match.group(1)[len("Test"):].lstrip("_"), set(GO_CALL.findall(source[match.end() : end])))
+                      for match, end in braced(source, GO_TEST_FUNC, "go")]
             continue
-        for match in GO_FUNC.finditer(source):
-            end = matching_brace(source, match.end() - 1, "go")
-            if end > 0:
-                definitions.setdefault(match.group(1), []).append((installed, dedent(source[match.start() : end])))
+        for match, end in braced(source, GO_FUNC, "go"):
+            definitions.setdefault(match.group(1), []).append((installed, dedent(source[match.start() : end])))
     return definitions, tests
 
 
