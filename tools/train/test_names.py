@@ -102,6 +102,24 @@ def source_file(path, library_folder, installed_at):
     return path, os.path.relpath(path, library_folder), "/" + os.path.relpath(path, installed_at)
 
 
+def libraries_under(debian_dir, layout_folder, suffix, skipped_folders):
+    """(package folder, library, files as source_file gives them) of every library a package installs as a
+    folder of its own under `layout_folder` (a Python package, a Rust crate), evaluation codebases and
+    folders named test or tests skipped; `skipped_folders` are left out inside a library."""
+    for package in sorted(os.listdir(debian_dir)):
+        installed_at = os.path.join(debian_dir, package)
+        root = os.path.join(installed_at, layout_folder)
+        for library in sorted(os.listdir(root)) if os.path.isdir(root) else []:
+            folder = os.path.join(root, library)
+            if library in ("test", "tests") or not os.path.isdir(folder) or is_excluded("/" + os.path.relpath(folder, installed_at)):
+                continue
+            files = []
+            for path, dirs, names in os.walk(folder):
+                dirs[:] = sorted(d for d in dirs if d not in skipped_folders)
+                files += [source_file(os.path.join(path, n), folder, installed_at) for n in sorted(names) if n.endswith(suffix)]
+            yield package, library, files
+
+
 # ---------------------------------------------------------------- Python
 
 def python_library(files):
@@ -132,19 +150,7 @@ def python_library(files):
 
 
 def python_libraries(debian_dir):
-    """(package folder, library, [(path, path in the library)]) of every Python library a package installs."""
-    for package in sorted(os.listdir(debian_dir)):
-        installed_at = os.path.join(debian_dir, package)
-        root = os.path.join(installed_at, PYTHON_FOLDER)
-        for library in sorted(os.listdir(root)) if os.path.isdir(root) else []:
-            folder = os.path.join(root, library)
-            if library in ("test", "tests") or not os.path.isdir(folder) or is_excluded("/" + os.path.relpath(folder, installed_at)):
-                continue
-            files = []
-            for path, dirs, names in os.walk(folder):
-                dirs[:] = sorted(d for d in dirs if d not in SKIPPED_FOLDERS)
-                files += [source_file(os.path.join(path, n), folder, installed_at) for n in sorted(names) if n.endswith(".py")]
-            yield package, library, files
+    return libraries_under(debian_dir, PYTHON_FOLDER, ".py", SKIPPED_FOLDERS)
 
 
 # ---------------------------------------------------------------- Rust
@@ -171,18 +177,7 @@ def rust_library(files):
 
 
 def rust_libraries(debian_dir):
-    for package in sorted(os.listdir(debian_dir)):
-        installed_at = os.path.join(debian_dir, package)
-        root = os.path.join(installed_at, RUST_FOLDER)
-        for crate in sorted(os.listdir(root)) if os.path.isdir(root) else []:
-            folder = os.path.join(root, crate)
-            if not os.path.isdir(folder) or is_excluded("/" + os.path.relpath(folder, installed_at)):
-                continue
-            files = []
-            for path, dirs, names in os.walk(folder):
-                dirs[:] = sorted(d for d in dirs if d not in SKIPPED_FOLDERS and d != "target")
-                files += [source_file(os.path.join(path, n), folder, installed_at) for n in sorted(names) if n.endswith(".rs")]
-            yield package, crate, files
+    return libraries_under(debian_dir, RUST_FOLDER, ".rs", SKIPPED_FOLDERS | {"target"})
 
 
 # ---------------------------------------------------------------- Go
