@@ -1,10 +1,11 @@
 /**
- * node/file-lock.ts: one holder at a time among many callers (a lock is never judged dead while its
- * owner is still writing its pid), and a lock left by a process that has ended is taken over by one
- * caller at a time. Among processes: hostile-hub.test.ts's three CLI downloads into one cache.
+ * node/file-lock.ts: one holder at a time among many callers; a lock left by a process that has ended,
+ * or left empty for longer than its owner could take to write its pid, is taken over by one caller at a
+ * time; an empty lock younger than that is waited for. Among processes: hostile-hub.test.ts's three CLI
+ * downloads into one cache.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -42,6 +43,25 @@ describe('withFileLock', () => {
     await new Promise((resolve) => ended.on('close', resolve));
     writeFileSync(join(dir, 'file.lock'), String(ended.pid));
     expect(await mostAtOnce(join(dir, 'file'), 6, 5)).toBe(1);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  test('an empty lock is waited for while it is young, and taken over once it is old', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'c2llm-lock-'));
+    const target = join(dir, 'file');
+    writeFileSync(`${target}.lock`, '');
+    let released = false;
+    setTimeout(() => {
+      released = true;
+      rmSync(`${target}.lock`);
+    }, 600);
+    let ranBeforeRelease: boolean | undefined;
+    await withFileLock(target, async () => void (ranBeforeRelease = !released));
+    expect(ranBeforeRelease).toBe(false);
+    writeFileSync(`${target}.lock`, '');
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(`${target}.lock`, old, old);
+    expect(await mostAtOnce(target, 4, 5)).toBe(1);
     expect(readdirSync(dir)).toEqual([]);
   });
 });

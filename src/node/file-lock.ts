@@ -2,62 +2,79 @@
  * A lock file per target, so that processes sharing one folder (a Hub cache) take turns writing the
  * same file: the lock holds its owner's pid; one whose process has ended is taken over.
  */
-import { link, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { rmSync } from 'node:fs';
 import { sleep } from '../retry';
 
-/** A name beside `lock` that no other caller uses at the same time. */
-let unique = 0;
-const privateName = (lock: string, what: string) => `${lock}.${what}-${process.pid}-${unique++}`;
-
 /**
- * Creates `lock` holding this process's pid, whole or not at all: the pid is written to a private file
- * first and then hard-linked to the lock's name, which fails when the lock exists. (Creating the lock
- * and then writing the pid would let a contender read it empty and judge it dead.)
+ * How long a lock may stay empty before it counts as abandoned: its owner creates it, then writes its
+ * pid, and a contender that reads it in between must wait rather than judge it dead.
  */
+const UNWRITTEN_GRACE_MS = 10_000;
+let claims = 0;
+
+/** Creates `lock` and writes this process's pid to it; false when it exists. */
 async function tryCreate(lock: string): Promise<boolean> {
-  const mine = privateName(lock, 'new');
-  await writeFile(mine, String(process.pid));
+  let handle;
   try {
-    await link(mine, lock);
-    return true;
+    handle = await open(lock, 'wx');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    return false;
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    await handle.write(String(process.pid));
   } finally {
-    await rm(mine, { force: true });
+    await handle.close();
+  }
+  return true;
+}
+
+/** What `lock` holds (its owner's pid, or '' while being written), undefined when it is gone. */
+async function ownerOf(lock: string): Promise<string | undefined> {
+  try {
+    return (await readFile(lock, 'utf8')).trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
   }
 }
 
-const ownerOf = async (file: string) => (await readFile(file, 'utf8').catch(() => '')).trim();
+async function abandoned(lock: string, owner: string): Promise<boolean> {
+  if (owner !== '') return !processAlive(Number(owner));
+  const age = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0);
+  return age > UNWRITTEN_GRACE_MS;
+}
 
 /**
- * Removes `lock` when it still holds `deadOwner`: it is first renamed to a private name (only one
- * contender can), then read again; a lock that another contender had already taken over in between
- * is put back.
+ * Removes `lock` when it still holds what was judged abandoned (`owner`): it is renamed to a private
+ * name first (only one contender can), then read again, and put back when another contender had taken
+ * it over in between.
  */
-async function takeOver(lock: string, deadOwner: string): Promise<void> {
-  const claimed = privateName(lock, 'stale');
+async function takeOver(lock: string, owner: string): Promise<void> {
+  const claimed = `${lock}.stale-${process.pid}-${claims++}`;
   try {
     await rename(lock, claimed);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw error;
   }
-  if ((await ownerOf(claimed)) !== deadOwner) await link(claimed, lock).catch(() => undefined);
-  await rm(claimed, { force: true });
+  if ((await ownerOf(claimed)) !== owner) await rename(claimed, lock);
+  else await rm(claimed, { force: true });
 }
 
 /**
  * Holds `<target>.lock` while `work` runs, so that processes sharing a cache do not write one file at
- * once: a lock whose process has ended is taken over; a live one is waited for (its download has
- * timeouts of its own), then `work` runs (and finds the file there).
+ * once: a lock whose process has ended (or that stayed empty past UNWRITTEN_GRACE_MS) is taken over; a
+ * live one is waited for (its download has timeouts of its own), then `work` runs (and finds the file
+ * there).
  */
 export async function withFileLock<T>(target: string, work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
   const lock = `${target}.lock`;
   while (!(await tryCreate(lock))) {
     const owner = await ownerOf(lock);
-    if (!processAlive(Number(owner))) await takeOver(lock, owner);
+    if (owner === undefined) continue;
+    if (await abandoned(lock, owner)) await takeOver(lock, owner);
     else await sleep(200, signal);
   }
   try {
