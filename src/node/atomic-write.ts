@@ -4,17 +4,19 @@
  * removes the temporary file, leaves any old target as it was, and is an InputError naming the path.
  */
 import { writeSync } from 'node:fs';
-import { access, constants, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { access, constants, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../errors';
 
-/** Fails now, before any work, when `path`'s folder does not exist or cannot be written. */
+/** Fails now, before any work, when `path`'s folder does not exist, is a file, or cannot be written. */
 export async function checkWritable(path: string): Promise<void> {
+  const folder = dirname(path);
   try {
-    await access(dirname(path), constants.W_OK);
+    await access(folder, constants.W_OK);
   } catch (cause) {
-    throw new InputError(`${path}: cannot be written (its folder ${dirname(path)} ${(cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'is not writable'})`, { cause });
+    throw new InputError(`${path}: cannot be written (its folder ${folder} ${(cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'is not writable'})`, { cause });
   }
+  if (!(await stat(folder)).isDirectory()) throw new InputError(`${path}: cannot be written (${folder} is a file, not a folder)`);
 }
 
 /** Writes all of `bytes` to `file` (a short write is retried from where it stopped; no progress is an error). */
