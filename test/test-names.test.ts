@@ -125,6 +125,12 @@ describe('test names as descriptions', () => {
     expect(manifest.near_duplicates.dropped).toEqual([expect.objectContaining({ package: 'rust:headers-1.0.0', near: expect.stringMatching(/^nl-test: /) as string })]);
   });
 
+  test('a folder without extracted packages is an error naming it, not an empty corpus', () => {
+    const run = spawnSync('python3', ['tools/train/test_names.py', work, join(work, 'none')], { encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(`${work}: no extracted Debian package in it`);
+  });
+
   test('the manifest names the packages, libraries and pairs, with the exclusion list', () => {
     expect(manifest.pairs).toEqual({ python: 1, rust: 1, go: 1 });
     expect(Object.keys(manifest.debian).sort()).toEqual(['golang-github-acme-timeparse-dev', 'librust-headers-dev', 'python3-shutilx']);

@@ -44,6 +44,8 @@ RUST_CRATES = "/usr/share/cargo/registry"        # Debian's librust-*-dev packag
 RUBY_ROOTS = ["/usr/lib/ruby/3.1.0", "/usr/share/rubygems-integration/all/gems", "/usr/lib/ruby/vendor_ruby"]
 PHP_ROOT = "/usr/share/php"
 MAX_CODE_CHARS = 3000
+# Source files longer than this (generated tables, amalgamations) are not read.
+MAX_SOURCE_CHARS = 2_000_000
 MIN_CODE_LINES = 3
 MIN_QUERY_WORDS, MAX_QUERY_WORDS = 3, 40
 TEST_PERCENT, VALIDATION_PERCENT = 8, 4
@@ -460,7 +462,7 @@ def debian_sources(debian_dir, used):
                 else:  # a scoped npm package ("@scope/name") takes one folder more
                     library = "/".join(parts[: depth + parts[0].startswith("@")]) or "root"
                 text = read(path)
-                if text and len(text) < 2_000_000:
+                if text and len(text) < MAX_SOURCE_CHARS:
                     used.add(package)
                     yield language_of(lang, path, text), library, "/" + os.path.relpath(path, installed_at), text
         tarballs = os.path.join(installed_at, TARBALL_FOLDER)
@@ -484,7 +486,7 @@ def tarball_sources(archive_path):
     installed = "/" + TARBALL_FOLDER + "/"
     with tarfile.open(archive_path, "r|*") as archive:
         for member in archive:
-            if not member.isfile() or not member.name.endswith(C_FAMILY_SUFFIXES) or member.size > 2_000_000:
+            if not member.isfile() or not member.name.endswith(C_FAMILY_SUFFIXES) or member.size > MAX_SOURCE_CHARS:
                 continue
             folder = os.path.dirname(member.name)
             if SOURCE_SKIP.search("/" + member.name + "/") or is_excluded(installed + folder):
@@ -514,7 +516,7 @@ def npm_sources(npm_dir):
         root = os.path.join(modules, name)
         for path in walk(root, (".js", ".ts", ".mjs"), skip=PACKAGE_BUILD_FOLDERS):
             text = read(path)
-            if text and len(text) < 2_000_000:
+            if text and len(text) < MAX_SOURCE_CHARS:
                 yield ("typescript" if path.endswith(".ts") else "javascript"), name, os.path.relpath(path, modules), text
 
 

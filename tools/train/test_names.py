@@ -29,7 +29,7 @@ import json
 import os
 import re
 
-from corpus import EVALUATION_CODEBASES, REPO, dedent, fits, function_source, is_excluded, matching_brace, read, split_of
+from corpus import EVALUATION_CODEBASES, MAX_SOURCE_CHARS, REPO, dedent, fits, function_source, is_excluded, matching_brace, read, split_of
 from lexical_gap import CAMEL_PARTS
 from near_duplicates import NearDuplicates
 
@@ -120,6 +120,12 @@ def libraries_under(debian_dir, layout_folder, suffix, skipped_folders):
             yield package, library, files
 
 
+def library_source(path):
+    """A library file's text; None when it cannot be read as UTF-8 or is longer than MAX_SOURCE_CHARS."""
+    source = read(path)
+    return source if source and len(source) <= MAX_SOURCE_CHARS else None
+
+
 # ---------------------------------------------------------------- Python
 
 def python_library(files):
@@ -127,7 +133,7 @@ def python_library(files):
     files, each (path here, path in the library, path as installed)."""
     definitions, tests = {}, []
     for path, rel, installed in files:
-        source = read(path)
+        source = library_source(path)
         try:
             tree = ast.parse(source) if source else None
         except (SyntaxError, ValueError, RecursionError):
@@ -163,8 +169,8 @@ RUST_CALL = re.compile(r"(?:\.|::|\b)([a-z_]\w*)\s*(?:::<[^>]*>\s*)?\(")
 def rust_library(files):
     definitions, tests = {}, []
     for path, rel, installed in files:
-        source = read(path)
-        if not source or len(source) > 2_000_000:
+        source = library_source(path)
+        if not source:
             continue
         tests += [(match.group(1), set(RUST_CALL.findall(source[match.end() : end])))
                   for match, end in braced(source, RUST_TEST_FN, "rust") if "__" not in match.group(1)]
@@ -191,8 +197,8 @@ GO_FOLDER, GO_DEPTH = "usr/share/gocode/src", 3
 def go_library(files):
     definitions, tests = {}, []
     for path, rel, installed in files:
-        source = read(path)
-        if not source or len(source) > 2_000_000:
+        source = library_source(path)
+        if not source:
             continue
         if rel.endswith("_test.go"):
             tests += [(match.group(1)[len("Test"):].lstrip("_"), set(GO_CALL.findall(source[match.end() : end])))
@@ -244,6 +250,9 @@ def main():
     parser.add_argument("out")
     parser.add_argument("--evaluation-dir", default=os.path.join(REPO, ".eval"), help="the evaluation codebases `npm run eval` fetched")
     args = parser.parse_args()
+    if not os.path.isdir(args.debian_dir) or not any(os.path.isdir(os.path.join(args.debian_dir, p, "usr")) for p in os.listdir(args.debian_dir)):
+        parser.error(f"{args.debian_dir}: no extracted Debian package in it (a folder holding usr/); "
+                     "tools/train/fetch-debian.sh DIR extracts them into DIR/packages")
     os.makedirs(args.out, exist_ok=True)
     near = NearDuplicates(REPO, args.evaluation_dir)
     dropped, seen, stats, packages, libraries = [], set(), {}, set(), set()
