@@ -206,6 +206,13 @@ describe('command-line conventions', () => {
     expect(stderr.split('\n')[1]).toMatch(new RegExp(`^usage: c2llm ${command} `));
   });
 
+  test('a flag given a value that starts with a dash says in one line how to write it, then the usage', () => {
+    const { code, stderr } = c2llm(['search', '--index', 'x.c2idx', '--query', 'x', '--k', '-1']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^c2llm: --k: a value that starts with '-' is written --k=<value>\nusage: c2llm search /);
+    expect(stderr.trim().split('\n')).toHaveLength(2);
+  });
+
   test('an unknown command is named, then the usage', () => {
     const { code, stderr } = c2llm(['frobnicate']);
     expect(code).toBe(1);

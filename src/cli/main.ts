@@ -145,8 +145,11 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     const parseError = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     const known = error instanceof C2llmError || parseError;
-    // Node's message for an unknown flag of a command with positionals also explains '--': the flag is what matters.
-    const message = (error as Error).message.replace(/^Unknown option '([^']+)'.*$/s, "unknown option '$1'");
+    // Node's messages for an unknown flag (which also explains '--') and for a value that starts with '-'
+    // (three lines) say what matters in one.
+    const message = (error as Error).message
+      .replace(/^Unknown option '([^']+)'.*$/s, "unknown option '$1'")
+      .replace(/^Option '([^']+)' argument is ambiguous\..*$/s, "$1: a value that starts with '-' is written $1=<value>");
     process.stderr.write(`c2llm: ${known ? message : (error as Error).stack}\n${parseError && chosen ? `${chosen.usage}\n` : ''}`);
     return 1;
   }
