@@ -40,6 +40,7 @@ async function ownerOf(lock: string): Promise<string | undefined> {
   }
 }
 
+/** Whether `lock`, holding `owner`, is left by a process that has ended, or was never written. */
 async function abandoned(lock: string, owner: string): Promise<boolean> {
   if (owner !== '') return !processAlive(Number(owner));
   const age = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0);

@@ -19,9 +19,9 @@ import json
 import os
 
 from corpus import MAX_SOURCE_CHARS, dedent, fits, function_source, read
+from test_names import PYTHON_FOLDER
 
 MIN_REST_WORDS = 5
-PYTHON_FOLDER = "usr/lib/python3/dist-packages"
 
 
 def installed_sources(debian_dir):
@@ -48,7 +48,8 @@ def with_rest(node, lines, rest):
     """The function as function_source gives it, with `rest` as its docstring."""
     first = node.decorator_list[0].lineno if node.decorator_list else node.lineno
     docstring = node.body[0]
-    indent = lines[docstring.lineno - 1][: len(lines[docstring.lineno - 1]) - len(lines[docstring.lineno - 1].lstrip())]
+    opening = lines[docstring.lineno - 1]
+    indent = opening[: len(opening) - len(opening.lstrip())]
     body = "\n".join(indent + line if line else "" for line in rest.replace('"""', "'''").split("\n"))
     kept = f'{indent}"""\n{body}\n{indent}"""\n'
     return dedent("".join(lines[first - 1 : docstring.lineno - 1] + [kept] + lines[docstring.end_lineno : node.end_lineno]))
