@@ -1,15 +1,15 @@
 /**
  * node/file-lock.ts: one holder at a time among many callers; a lock left by a process that has ended,
- * or left empty for longer than its owner could take to write its pid, is taken over by one caller at a
- * time; an empty lock younger than that is waited for. Among processes: hostile-hub.test.ts's three CLI
- * downloads into one cache.
+ * or untouched for STALE_MS whatever pid it holds (this process's own, as after a container restart), is
+ * taken over by one caller at a time; an empty lock younger than that is waited for; a held lock is kept
+ * fresh. Among processes: hostile-hub.test.ts's three CLI downloads into one cache.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { withFileLock } from '../src/node/file-lock';
+import { HEARTBEAT_MS, STALE_MS, withFileLock } from '../src/node/file-lock';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -42,7 +42,7 @@ describe('withFileLock', () => {
     const ended = spawn(process.execPath, ['-e', '']);
     await new Promise((resolve) => ended.on('close', resolve));
     writeFileSync(join(dir, 'file.lock'), String(ended.pid));
-    expect(await mostAtOnce(join(dir, 'file'), 6, 5)).toBe(1);
+    expect(await mostAtOnce(join(dir, 'file'), 12, 5)).toBe(1);
     expect(readdirSync(dir)).toEqual([]);
   });
 
@@ -59,9 +59,32 @@ describe('withFileLock', () => {
     await withFileLock(target, async () => void (ranBeforeRelease = !released));
     expect(ranBeforeRelease).toBe(false);
     writeFileSync(`${target}.lock`, '');
-    const old = new Date(Date.now() - 60_000);
+    const old = new Date(Date.now() - 2 * STALE_MS);
     utimesSync(`${target}.lock`, old, old);
     expect(await mostAtOnce(target, 4, 5)).toBe(1);
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  test('a lock untouched for longer than STALE_MS is taken over even when its pid is alive (this process)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'c2llm-lock-'));
+    const target = join(dir, 'file');
+    writeFileSync(`${target}.lock`, String(process.pid));
+    const old = new Date(Date.now() - 2 * STALE_MS);
+    utimesSync(`${target}.lock`, old, old);
+    expect(await mostAtOnce(target, 3, 5)).toBe(1);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  test('its holder keeps the lock fresh, so a long hold is never judged stale', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'c2llm-lock-'));
+    const target = join(dir, 'file');
+    const old = new Date(Date.now() - 2 * STALE_MS);
+    let age = Infinity;
+    await withFileLock(target, async () => {
+      utimesSync(`${target}.lock`, old, old);
+      await sleep(HEARTBEAT_MS + 500);
+      age = Date.now() - statSync(`${target}.lock`).mtimeMs;
+    });
+    expect(age).toBeLessThan(STALE_MS);
   });
 });
