@@ -13,6 +13,15 @@ import { HEARTBEAT_MS, STALE_MS, withFileLock } from '../src/node/file-lock';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+const lockFolder = () => mkdtempSync(join(tmpdir(), 'c2llm-lock-'));
+const longAgo = () => new Date(Date.now() - 2 * STALE_MS);
+
+/** Leaves `<target>.lock` holding `owner`, untouched for twice STALE_MS. */
+function staleLock(target: string, owner: string) {
+  writeFileSync(`${target}.lock`, owner);
+  utimesSync(`${target}.lock`, longAgo(), longAgo());
+}
+
 /** Runs `callers` holders of one lock at once; returns the most that held it together. */
 async function mostAtOnce(target: string, callers: number, holdMs: number): Promise<number> {
   let holding = 0;
@@ -32,13 +41,13 @@ async function mostAtOnce(target: string, callers: number, holdMs: number): Prom
 
 describe('withFileLock', () => {
   test('twelve callers at once hold the lock one at a time, and leave no lock behind', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'c2llm-lock-'));
+    const dir = lockFolder();
     expect(await mostAtOnce(join(dir, 'file'), 12, 5)).toBe(1);
     expect(readdirSync(dir)).toEqual([]);
   });
 
   test('a lock whose process has ended is taken over, by one caller at a time', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'c2llm-lock-'));
+    const dir = lockFolder();
     const ended = spawn(process.execPath, ['-e', '']);
     await new Promise((resolve) => ended.on('close', resolve));
     writeFileSync(join(dir, 'file.lock'), String(ended.pid));
@@ -47,7 +56,7 @@ describe('withFileLock', () => {
   });
 
   test('an empty lock is waited for while it is young, and taken over once it is old', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'c2llm-lock-'));
+    const dir = lockFolder();
     const target = join(dir, 'file');
     writeFileSync(`${target}.lock`, '');
     let released = false;
@@ -58,30 +67,25 @@ describe('withFileLock', () => {
     let ranBeforeRelease: boolean | undefined;
     await withFileLock(target, async () => void (ranBeforeRelease = !released));
     expect(ranBeforeRelease).toBe(false);
-    writeFileSync(`${target}.lock`, '');
-    const old = new Date(Date.now() - 2 * STALE_MS);
-    utimesSync(`${target}.lock`, old, old);
+    staleLock(target, '');
     expect(await mostAtOnce(target, 4, 5)).toBe(1);
     expect(readdirSync(dir)).toEqual([]);
   });
 
   test('a lock untouched for longer than STALE_MS is taken over even when its pid is alive (this process)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'c2llm-lock-'));
+    const dir = lockFolder();
     const target = join(dir, 'file');
-    writeFileSync(`${target}.lock`, String(process.pid));
-    const old = new Date(Date.now() - 2 * STALE_MS);
-    utimesSync(`${target}.lock`, old, old);
+    staleLock(target, String(process.pid));
     expect(await mostAtOnce(target, 3, 5)).toBe(1);
     expect(readdirSync(dir)).toEqual([]);
   });
 
   test('its holder keeps the lock fresh, so a long hold is never judged stale', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'c2llm-lock-'));
+    const dir = lockFolder();
     const target = join(dir, 'file');
-    const old = new Date(Date.now() - 2 * STALE_MS);
     let age = Infinity;
     await withFileLock(target, async () => {
-      utimesSync(`${target}.lock`, old, old);
+      utimesSync(`${target}.lock`, longAgo(), longAgo());
       await sleep(HEARTBEAT_MS + 500);
       age = Date.now() - statSync(`${target}.lock`).mtimeMs;
     });
