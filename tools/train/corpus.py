@@ -126,13 +126,14 @@ def python_pairs(source, rel):
             yield node.name, query, dedent(function_source(node, lines))
 
 
-def function_source(node, lines):
+def function_source(node, lines, docstring=""):
     """A Python function's source from its first decorator, its docstring removed (unless it is the whole
-    body); `lines` are the file's lines with their ends."""
+    body) or replaced by `docstring` (its lines, with their ends); `lines` are the file's lines with their
+    ends."""
     first = node.decorator_list[0].lineno if node.decorator_list else node.lineno
     body = node.body
     if ast.get_docstring(node) is not None and len(body) > 1:
-        return "".join(lines[first - 1 : body[0].lineno - 1] + lines[body[0].end_lineno : node.end_lineno])
+        return "".join(lines[first - 1 : body[0].lineno - 1] + [docstring] + lines[body[0].end_lineno : node.end_lineno])
     return "".join(lines[first - 1 : node.end_lineno])
 
 

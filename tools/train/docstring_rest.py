@@ -46,13 +46,10 @@ def rest_of(doc):
 
 def with_rest(node, lines, rest):
     """The function as function_source gives it, with `rest` as its docstring."""
-    first = node.decorator_list[0].lineno if node.decorator_list else node.lineno
-    docstring = node.body[0]
-    opening = lines[docstring.lineno - 1]
+    opening = lines[node.body[0].lineno - 1]
     indent = opening[: len(opening) - len(opening.lstrip())]
     body = "\n".join(indent + line if line else "" for line in rest.replace('"""', "'''").split("\n"))
-    kept = f'{indent}"""\n{body}\n{indent}"""\n'
-    return dedent("".join(lines[first - 1 : docstring.lineno - 1] + [kept] + lines[docstring.end_lineno : node.end_lineno]))
+    return dedent(function_source(node, lines, f'{indent}"""\n{body}\n{indent}"""\n'))
 
 
 def functions(source):
