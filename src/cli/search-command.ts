@@ -33,6 +33,8 @@ async function readQueries(file: string): Promise<string[]> {
     throw new InputError(`${file}: cannot be read as JSON (${(cause as Error).message})`, { cause });
   }
   if (!Array.isArray(parsed) || parsed.some((q) => typeof q !== 'string')) throw new InputError(`${file}: must be a JSON array of strings`);
+  const blank = parsed.findIndex((q: string) => q.trim() === '');
+  if (blank >= 0) throw new InputError(`${file}: query ${blank} is empty; every query needs words to search for`);
   return parsed as string[];
 }
 
@@ -59,6 +61,7 @@ export async function searchCommand(argv: string[], log: (line: string) => void)
   if (!SEARCH_MODES.includes(mode)) throw new InputError(`--mode must be ${SEARCH_MODES.join(', ')}, got "${values.mode}"`);
   const probes = values.probes === undefined ? undefined : Number(values.probes);
   if (probes !== undefined && (!Number.isInteger(probes) || probes < 1)) throw new InputError(`--probes must be a positive integer, got "${values.probes}"`);
+  if (values.query !== undefined && values.query.trim() === '') throw new InputError('--query is empty: give the words to search for');
   const queries = values.queries !== undefined ? await readQueries(values.queries) : [values.query as string];
   // A folder is a split index (c2llm index --split); anything else must be an index file.
   const split = (await stat(values.index).catch(() => undefined))?.isDirectory() === true;
