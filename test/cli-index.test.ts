@@ -69,6 +69,8 @@ describe('c2llm index / search / merge', () => {
     }
     const readable = c2llm(['search', '--index', index, '--query', 'reverse a string', '--k', '1', '--device', 'cpu']);
     expect(readable.stdout).toMatch(/^reverse a string\n {2}1\. strings\/reverse\.go:1-9/);
+    const shown = c2llm(['search', '--index', index, '--query', 'move to the end', '--k', '1', '--mode', 'lexical']);
+    expect(shown.stdout, shown.stderr).toMatch(/^move to the end\n {2}1\. cache\/lru\.py:1-8 .*\n {7}7: self\.items\.move_to_end\(key\)\n$/);
   });
 
   test('--shard i/N builds that share the files merge into the bytes of the single build', () => {

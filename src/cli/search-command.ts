@@ -7,8 +7,9 @@
  * is loaded, read or downloaded (the model it names is only compared). With --queries or --json, stdout
  * is exactly {"results": [[{"path", "startLine", "endLine", "score"}, ...], ...]} (and "anchor", an HTML
  * page's heading id, on the results of an index made with --html that have one): one list per query,
- * best first; otherwise a readable listing, its control characters (from paths, texts or queries) shown
- * as escapes so that an index cannot move the cursor or rewrite the terminal.
+ * best first; otherwise a readable listing (each result with the first of its lines that holds a word of
+ * the query, else its first line that is not blank, and that line's number), its control characters (from
+ * paths, texts or queries) shown as escapes so that an index cannot move the cursor or rewrite the terminal.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -19,6 +20,7 @@ import { modelFingerprint } from '../node/model-fingerprint';
 import { readIndexFile } from '../node/read-index';
 import { openSplitIndex } from '../node/split-index-folder';
 import { CodeIndex, type CodeSearchResult } from '../search/code-index';
+import { firstMatchingLine, queryMatcher } from '../search/query-matches';
 import { SEARCH_MODES, type SearchMode } from '../search/ranking';
 import { loadEmbedder, MODEL_FLAGS, modelChoice } from './load-model';
 import { printable } from '../text/control-characters';
@@ -38,12 +40,21 @@ async function readQueries(file: string): Promise<string[]> {
   return parsed as string[];
 }
 
+/** A result's line to show: the first that holds a word of the query (query-matches.ts), else the first that is not blank; with its line number. */
+function shownLine(text: string, startLine: number, matches: (identifier: string) => boolean): string | undefined {
+  const lines = text.split('\n');
+  const hit = firstMatchingLine(lines, matches);
+  const at = hit >= 0 ? hit : lines.findIndex((l) => l.trim() !== '');
+  return at < 0 ? undefined : `${startLine + at}: ${lines[at].trim().slice(0, 100)}`;
+}
+
 function listing(query: string, results: readonly CodeSearchResult[]): string {
   const lines = [printable(query)];
+  const matches = queryMatcher(query);
   results.forEach((r, i) => {
     lines.push(`${String(i + 1).padStart(3)}. ${printable(r.path)}${r.anchor ? `#${printable(r.anchor)}` : ''}:${r.startLine}-${r.endLine}  (${r.score.toFixed(3)})`);
-    const first = r.text?.split('\n').find((l) => l.trim() !== '');
-    if (first) lines.push(`       ${printable(first.trim().slice(0, 100))}`);
+    const shown = r.text === undefined ? undefined : shownLine(r.text, r.startLine, matches);
+    if (shown) lines.push(`       ${printable(shown)}`);
   });
   return lines.join('\n');
 }

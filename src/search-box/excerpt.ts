@@ -1,14 +1,11 @@
 /**
  * A result's excerpt for the search box: at most EXCERPT_LINES lines of the chunk, from the first line
- * that holds a word of the query (else from the top), cut into pieces with the query's words marked.
- * Words (of two letters or more) are compared as lexical search compares them (lexical-tokens.ts: identifiers split at camelCase
- * and snake_case, lowercased, a final s dropped, the query's function words left out), so "parse the headers" marks
- * `parseHeader` and not "the".
+ * that holds a word of the query (else from the top), cut into pieces with the query's words marked
+ * (query-matches.ts: "parse the headers" marks `parseHeader` and not "the").
  */
-import { lexicalTokens, queryWords } from '../search/lexical-tokens';
+import { firstMatchingLine, IDENTIFIER, queryMatcher } from '../search/query-matches';
 
 export const EXCERPT_LINES = 8;
-const IDENTIFIER = /[\p{L}\p{N}_]+/gu;
 
 export interface ExcerptPiece {
   readonly text: string;
@@ -16,10 +13,9 @@ export interface ExcerptPiece {
 }
 
 export function excerpt(text: string, query: string): ExcerptPiece[] {
-  const wanted = new Set(queryWords(query).filter((word) => word.length > 1));
-  const hits = (word: string) => lexicalTokens(word).some((t) => wanted.has(t));
+  const hits = queryMatcher(query);
   const lines = text.split('\n');
-  const first = Math.max(0, lines.findIndex((line) => [...line.matchAll(IDENTIFIER)].some(([word]) => hits(word))));
+  const first = Math.max(0, firstMatchingLine(lines, hits));
   const shown = lines.slice(first, first + EXCERPT_LINES).join('\n');
   const pieces: ExcerptPiece[] = [];
   let at = 0;
