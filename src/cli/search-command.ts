@@ -36,7 +36,7 @@ async function readQueries(file: string): Promise<string[]> {
   }
   if (!Array.isArray(parsed) || parsed.some((q) => typeof q !== 'string')) throw new InputError(`${file}: must be a JSON array of strings`);
   const blank = parsed.findIndex((q: string) => q.trim() === '');
-  if (blank >= 0) throw new InputError(`${file}: query ${blank} is empty; every query needs words to search for`);
+  if (blank >= 0) throw new InputError(`${file}: element ${blank} is empty; every query needs words to search for`);
   return parsed as string[];
 }
 
