@@ -35,8 +35,6 @@ async function readQueries(file: string): Promise<string[]> {
     throw new InputError(`${file}: cannot be read as JSON (${(cause as Error).message})`, { cause });
   }
   if (!Array.isArray(parsed) || parsed.some((q) => typeof q !== 'string')) throw new InputError(`${file}: must be a JSON array of strings`);
-  const blank = parsed.findIndex((q: string) => q.trim() === '');
-  if (blank >= 0) throw new InputError(`${file}: element ${blank} is empty; every query needs words to search for`);
   return parsed as string[];
 }
 
@@ -72,8 +70,11 @@ export async function searchCommand(argv: string[], log: (line: string) => void)
   if (!SEARCH_MODES.includes(mode)) throw new InputError(`--mode must be ${SEARCH_MODES.join(', ')}, got "${values.mode}"`);
   const probes = values.probes === undefined ? undefined : Number(values.probes);
   if (probes !== undefined && (!Number.isInteger(probes) || probes < 1)) throw new InputError(`--probes must be a positive integer, got "${values.probes}"`);
-  if (values.query !== undefined && values.query.trim() === '') throw new InputError('--query is empty: give the words to search for');
   const queries = values.queries !== undefined ? await readQueries(values.queries) : [values.query as string];
+  const blank = queries.findIndex((q) => q.trim() === '');
+  if (blank >= 0) {
+    throw new InputError(values.queries !== undefined ? `${values.queries}: element ${blank} is empty; every query needs words to search for` : '--query is empty: give the words to search for');
+  }
   // A folder is a split index (c2llm index --split); anything else must be an index file.
   const split = (await stat(values.index).catch(() => undefined))?.isDirectory() === true;
   if (probes !== undefined && !split) throw new InputError(`--probes is for a split index's folder; ${values.index} is one file, which every search reads whole`);
