@@ -410,6 +410,12 @@ def read(path):
         return None
 
 
+def read_source(path):
+    """A source file's text; None when it cannot be read as UTF-8 or holds MAX_SOURCE_CHARS characters or more."""
+    text = read(path)
+    return text if text and len(text) < MAX_SOURCE_CHARS else None
+
+
 def java_sources():
     with zipfile.ZipFile(JAVA_SRC_ZIP) as z:
         for name in sorted(z.namelist()):
@@ -462,8 +468,8 @@ def debian_sources(debian_dir, used):
                     library = parts[0] or rel[: -len(".py")]
                 else:  # a scoped npm package ("@scope/name") takes one folder more
                     library = "/".join(parts[: depth + parts[0].startswith("@")]) or "root"
-                text = read(path)
-                if text and len(text) < MAX_SOURCE_CHARS:
+                text = read_source(path)
+                if text:
                     used.add(package)
                     yield language_of(lang, path, text), library, "/" + os.path.relpath(path, installed_at), text
         tarballs = os.path.join(installed_at, TARBALL_FOLDER)
@@ -516,8 +522,8 @@ def npm_sources(npm_dir):
         name = spec.rsplit("@", 1)[0] if spec.rfind("@") > 0 else spec
         root = os.path.join(modules, name)
         for path in walk(root, (".js", ".ts", ".mjs"), skip=PACKAGE_BUILD_FOLDERS):
-            text = read(path)
-            if text and len(text) < MAX_SOURCE_CHARS:
+            text = read_source(path)
+            if text:
                 yield ("typescript" if path.endswith(".ts") else "javascript"), name, os.path.relpath(path, modules), text
 
 

@@ -18,7 +18,7 @@ import ast
 import json
 import os
 
-from corpus import MAX_SOURCE_CHARS, dedent, fits, function_source, read
+from corpus import dedent, fits, function_source, read_source
 from test_names import PYTHON_FOLDER
 
 MIN_REST_WORDS = 5
@@ -85,8 +85,8 @@ def main():
     with open(path + ".tmp", "w") as out:
         for installed_path in sorted(by_file):
             here = installed_path if os.path.isfile(installed_path) else installed.get(installed_path)
-            source = read(here) if here else None
-            if not source or len(source) >= MAX_SOURCE_CHARS:
+            source = read_source(here) if here else None
+            if not source:
                 stats["source_missing"] += len(by_file[installed_path])
                 continue
             defined = functions(source)

@@ -29,7 +29,7 @@ import json
 import os
 import re
 
-from corpus import EVALUATION_CODEBASES, MAX_SOURCE_CHARS, REPO, dedent, fits, function_source, is_excluded, matching_brace, read, split_of
+from corpus import EVALUATION_CODEBASES, REPO, dedent, fits, function_source, is_excluded, matching_brace, read_source, split_of
 from lexical_gap import CAMEL_PARTS
 from near_duplicates import NearDuplicates
 
@@ -120,12 +120,6 @@ def libraries_under(debian_dir, layout_folder, suffix, skipped_folders):
             yield package, library, files
 
 
-def library_source(path):
-    """A library file's text; None when it cannot be read as UTF-8 or is longer than MAX_SOURCE_CHARS."""
-    source = read(path)
-    return source if source and len(source) <= MAX_SOURCE_CHARS else None
-
-
 # ---------------------------------------------------------------- Python
 
 def python_library(files):
@@ -133,7 +127,7 @@ def python_library(files):
     files, each (path here, path in the library, path as installed)."""
     definitions, tests = {}, []
     for path, rel, installed in files:
-        source = library_source(path)
+        source = read_source(path)
         try:
             tree = ast.parse(source) if source else None
         except (SyntaxError, ValueError, RecursionError):
@@ -169,7 +163,7 @@ RUST_CALL = re.compile(r"(?:\.|::|\b)([a-z_]\w*)\s*(?:::<[^>]*>\s*)?\(")
 def rust_library(files):
     definitions, tests = {}, []
     for path, rel, installed in files:
-        source = library_source(path)
+        source = read_source(path)
         if not source:
             continue
         tests += [(match.group(1), set(RUST_CALL.findall(source[match.end() : end])))
@@ -197,7 +191,7 @@ GO_FOLDER, GO_DEPTH = "usr/share/gocode/src", 3
 def go_library(files):
     definitions, tests = {}, []
     for path, rel, installed in files:
-        source = library_source(path)
+        source = read_source(path)
         if not source:
             continue
         if rel.endswith("_test.go"):
