@@ -71,6 +71,20 @@ describe('c2llm index / search / merge', () => {
     expect(readable.stdout).toMatch(/^reverse a string\n {2}1\. strings\/reverse\.go:1-9/);
     const shown = c2llm(['search', '--index', index, '--query', 'move to the end', '--k', '1', '--mode', 'lexical']);
     expect(shown.stdout, shown.stderr).toMatch(/^move to the end\n {2}1\. cache\/lru\.py:1-8 .*\n {7}7: self\.items\.move_to_end\(key\)\n$/);
+    const none = c2llm(['search', '--index', index, '--query', 'zebra quartz', '--mode', 'lexical']);
+    expect(none.stdout).toBe('zebra quartz\n  no results: no chunk holds a word of the query\n');
+  });
+
+  test('an empty folder gives an empty index, which says so when searched', () => {
+    const empty = join(work, 'empty-folder');
+    mkdirSync(empty);
+    const out = join(work, 'empty.c2idx');
+    const built = c2llm(['index', empty, '--output', out, '--device', 'cpu']);
+    expect(built.code, built.stderr).toBe(0);
+    expect(built.stderr).toMatch(/wrote .*empty\.c2idx: 0 files, 0 chunks, \d+ KiB\n/);
+    const found = c2llm(['search', '--index', out, '--query', 'anything at all', '--device', 'cpu']);
+    expect(found.code, found.stderr).toBe(0);
+    expect(found.stdout).toBe('anything at all\n  no results: the index holds no chunks\n');
   });
 
   test('--shard i/N builds that share the files merge into the bytes of the single build', () => {

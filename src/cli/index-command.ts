@@ -208,16 +208,16 @@ async function checkOutput(output: string, split: boolean): Promise<void> {
 
 /** The index as one file, or with `split` as a folder in the split layout; what was written on stderr. */
 async function writeIndex(output: string, data: IndexData, split: boolean, log: Log): Promise<void> {
-  const perChunk = (bytes: number) => (bytes / Math.max(1, data.chunks.length)).toFixed(0);
+  const perChunk = (bytes: number) => (data.chunks.length === 0 ? '' : ` (${(bytes / data.chunks.length).toFixed(0)} bytes per chunk)`);
   const what = `${data.files.length} files, ${data.chunks.length} chunks`;
   if (split) {
     const written = await writeSplitIndex(output, data);
-    log(`c2llm: wrote ${output}/ (split): ${what}, ${written.files} files, ${(written.bytes / 1024).toFixed(0)} KiB in all (${perChunk(written.bytes)} bytes per chunk), manifest ${(written.manifest / 1024).toFixed(1)} KiB`);
+    log(`c2llm: wrote ${output}/ (split): ${what}, ${written.files} files, ${(written.bytes / 1024).toFixed(0)} KiB in all${perChunk(written.bytes)}, manifest ${(written.manifest / 1024).toFixed(1)} KiB`);
     return;
   }
   const bytes = encodeIndex(data);
   await writeFileAtomic(output, bytes);
-  log(`c2llm: wrote ${output}: ${what}, ${(bytes.byteLength / 1024).toFixed(0)} KiB (${perChunk(bytes.byteLength)} bytes per chunk)`);
+  log(`c2llm: wrote ${output}: ${what}, ${(bytes.byteLength / 1024).toFixed(0)} KiB${perChunk(bytes.byteLength)}`);
 }
 
 export async function mergeCommand(argv: string[], log: Log): Promise<void> {

@@ -8,7 +8,7 @@
  * is exactly {"results": [[{"path", "startLine", "endLine", "score"}, ...], ...]} (and "anchor", an HTML
  * page's heading id, on the results of an index made with --html that have one): one list per query,
  * best first; otherwise a readable listing (each result with the first of its lines that holds a word of
- * the query, else its first line that is not blank, and that line's number), its control characters (from
+ * the query, else its first line that is not blank, and that line's number; no results said so, with why), its control characters (from
  * paths, texts or queries) shown as escapes so that an index cannot move the cursor or rewrite the terminal.
  */
 import { readFile, stat } from 'node:fs/promises';
@@ -46,8 +46,14 @@ function shownLine(text: string, startLine: number, matches: (identifier: string
   return at < 0 ? undefined : `${startLine + at}: ${lines[at].trim().slice(0, 100)}`;
 }
 
-function listing(query: string, results: readonly CodeSearchResult[]): string {
+/** Why a query has no results: only an empty index, or lexical search with no chunk holding a word of the query, gives none. */
+function noResults(indexSize: number): string {
+  return indexSize === 0 ? '  no results: the index holds no chunks' : '  no results: no chunk holds a word of the query';
+}
+
+function listing(query: string, results: readonly CodeSearchResult[], indexSize: number): string {
   const lines = [printable(query)];
+  if (results.length === 0) lines.push(noResults(indexSize));
   const matches = queryMatcher(query);
   results.forEach((r, i) => {
     lines.push(`${String(i + 1).padStart(3)}. ${printable(r.path)}${r.anchor ? `#${printable(r.anchor)}` : ''}:${r.startLine}-${r.endLine}  (${r.score.toFixed(3)})`);
@@ -97,5 +103,5 @@ export async function searchCommand(argv: string[], log: (line: string) => void)
   if (values.json || values.queries !== undefined) {
     return JSON.stringify({ results: results.map((list) => list.map(({ path, startLine, endLine, score, anchor }) => ({ path, startLine, endLine, score, ...(anchor ? { anchor } : {}) }))) });
   }
-  return queries.map((q, i) => listing(q, results[i])).join('\n\n');
+  return queries.map((q, i) => listing(q, results[i], index.size)).join('\n\n');
 }
