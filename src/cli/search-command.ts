@@ -8,8 +8,9 @@
  * is exactly {"results": [[{"path", "startLine", "endLine", "score"}, ...], ...]} (and "anchor", an HTML
  * page's heading id, on the results of an index made with --html that have one): one list per query,
  * best first; otherwise a readable listing (each result with the first of its lines that holds a word of
- * the query, else its first line that is not blank, and that line's number; no results said so, with why), its control characters (from
- * paths, texts or queries) shown as escapes so that an index cannot move the cursor or rewrite the terminal.
+ * the query, else its first line that is not blank, and that line's number; no results said so, with why),
+ * its control characters (from paths, texts or queries) shown as escapes so that an index cannot move the
+ * cursor or rewrite the terminal.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
