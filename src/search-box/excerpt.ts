@@ -3,7 +3,8 @@
  * that holds a word of the query (else from the top), cut into pieces with the query's words marked
  * (query-matches.ts: "parse the headers" marks `parseHeader` and not "the").
  */
-import { firstMatchingLine, IDENTIFIER, queryMatcher } from '../search/query-matches';
+import { IDENTIFIER } from '../search/lexical-tokens';
+import { firstMatchingLine, queryMatcher } from '../search/query-matches';
 
 export const EXCERPT_LINES = 8;
 

@@ -6,7 +6,8 @@
  * `src`, `search`, `bm25`, `ts`). A query is matched by its distinct words less English function words
  * (queryWords).
  */
-const WORD = /[\p{L}\p{N}_]+/gu;
+/** A word as a text holds it: letters, digits and underscores (an identifier, or a word of prose). */
+export const IDENTIFIER = /[\p{L}\p{N}_]+/gu;
 const CAMEL_PARTS = /\p{Lu}+(?=\p{Lu}\p{Ll})|\p{Lu}?\p{Ll}+|\p{Lu}+|\p{N}+/gu;
 const MAX_WORD_CHARS = 64;
 
@@ -16,7 +17,7 @@ function stem(word: string): string {
 
 export function lexicalTokens(text: string): string[] {
   const out: string[] = [];
-  for (const [identifier] of text.matchAll(WORD)) {
+  for (const [identifier] of text.matchAll(IDENTIFIER)) {
     if (identifier.length > MAX_WORD_CHARS) continue;
     const parts = identifier.split('_').flatMap((piece) => piece.match(CAMEL_PARTS) ?? []);
     const whole = identifier.replace(/_/g, '').toLowerCase();

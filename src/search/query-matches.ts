@@ -4,10 +4,7 @@
  * query's function words left out, words of one letter ignored), so "parse the headers" finds
  * `parseHeader` and not "the". The search box marks them in its excerpt; the CLI shows the line.
  */
-import { lexicalTokens, queryWords } from './lexical-tokens';
-
-/** A word as the text holds it: letters, digits and underscores. */
-export const IDENTIFIER = /[\p{L}\p{N}_]+/gu;
+import { IDENTIFIER, lexicalTokens, queryWords } from './lexical-tokens';
 
 /** Whether an identifier of the text holds a word of `query`. */
 export function queryMatcher(query: string): (identifier: string) => boolean {
