@@ -1,6 +1,7 @@
 /**
- * Writes a checkpoint with C2LLM-0.5B's real shapes (hidden 896, intermediate 4864, 14/2 heads of 64,
- * vocabulary 151936, PMA 896/32) and a chosen layer count, random BF16 weights, in the Hugging Face
+ * Writes a checkpoint with the real shapes of C2LLM-0.5B (hidden 896, intermediate 4864, 14/2 heads of 64,
+ * vocabulary 151936, PMA 896/32) or C2LLM-7B (hidden 3584, intermediate 18944, 28/4 heads of 128,
+ * vocabulary 152064, PMA 3584/32) and a chosen layer count, random BF16 weights, in the Hugging Face
  * layout, for benchmarks. Reused when already present.
  */
 import { existsSync, mkdirSync, copyFileSync, writeFileSync, openSync, writeSync, closeSync, readdirSync, statSync } from 'node:fs';
@@ -9,20 +10,28 @@ import { quantizeCommand } from '../src/cli/quantize';
 import { c2llmTensors, weightList } from '../src/model/c2llm-tensors';
 import type { ModelConfig } from '../src/model/config';
 
-export const C2LLM_05B = { hidden: 896, intermediate: 4864, heads: 14, kvHeads: 2, headDim: 64, vocab: 151936, compressed: 896, pmaHeads: 32 };
+export const C2LLM_SHAPES = {
+  '0.5b': { layers: 24, hidden: 896, intermediate: 4864, heads: 14, kvHeads: 2, headDim: 64, vocab: 151936, compressed: 896, pmaHeads: 32, tied: true },
+  '7b': { layers: 28, hidden: 3584, intermediate: 18944, heads: 28, kvHeads: 4, headDim: 128, vocab: 152064, compressed: 3584, pmaHeads: 32, tied: false },
+};
+export type C2llmSize = keyof typeof C2LLM_SHAPES;
+type Shapes = (typeof C2LLM_SHAPES)[C2llmSize];
 
-/** C2LLM-0.5B's config with `layers` layers, as the loader reads it. */
-function configFor(layers: number): ModelConfig {
-  const s = C2LLM_05B;
+/** The config of `s`'s shapes with `layers` layers, as the loader reads it. */
+function configFor(s: Shapes, layers: number): ModelConfig {
   return {
     hiddenSize: s.hidden, intermediateSize: s.intermediate, numLayers: layers, numHeads: s.heads, numKvHeads: s.kvHeads, headDim: s.headDim,
     vocabSize: s.vocab, rmsNormEps: 1e-6, ropeTheta: 1e6, pmaHeads: s.pmaHeads, compressedDim: s.compressed,
   };
 }
 
-/** Every tensor's name and stored shape, from the loader's own schema (the PMA seed stored as [1, 1, d], as C2LLM does). */
-function tensorsFor(layers: number): Array<[string, number[]]> {
-  return weightList(c2llmTensors(configFor(layers))).map((t) => [t.name, [...(t.alsoAccepted ?? t.shape)]]);
+/**
+ * Every tensor's name and stored shape, from the loader's own schema (the PMA seed stored as [1, 1, d], as
+ * C2LLM does), and an untied model's output head, which C2LLM stores and never uses.
+ */
+function tensorsFor(s: Shapes, layers: number): Array<[string, number[]]> {
+  const used = weightList(c2llmTensors(configFor(s, layers))).map((t): [string, number[]] => [t.name, [...(t.alsoAccepted ?? t.shape)]]);
+  return s.tied ? used : [...used, ['plm_model.lm_head.weight', [s.vocab, s.hidden]]];
 }
 
 /** Random bf16 values: uniform in [-scale, scale), or around 1 for norm weights. */
@@ -41,11 +50,11 @@ function randomBf16(count: number, scale: number, around: number, seed: number):
   return out;
 }
 
-export function writeRandomCheckpoint(dir: string, layers: number, tokenizerDir: string): string {
+export function writeRandomCheckpoint(dir: string, layers: number, tokenizerDir: string, size: C2llmSize = '0.5b'): string {
   if (existsSync(join(dir, 'model.safetensors'))) return dir;
   mkdirSync(dir, { recursive: true });
-  const s = C2LLM_05B;
-  const tensors = tensorsFor(layers);
+  const s = C2LLM_SHAPES[size];
+  const tensors = tensorsFor(s, layers);
   const header: Record<string, unknown> = { __metadata__: { format: 'pt' } };
   let offset = 0;
   for (const [name, shape] of tensors) {
@@ -71,7 +80,7 @@ export function writeRandomCheckpoint(dir: string, layers: number, tokenizerDir:
   const config = {
     architectures: ['C2LLMForEmbedding'], model_type: 'qwen2', hidden_size: s.hidden, intermediate_size: s.intermediate,
     num_hidden_layers: layers, num_attention_heads: s.heads, num_key_value_heads: s.kvHeads, rms_norm_eps: 1e-6, rope_theta: 1e6,
-    vocab_size: s.vocab, tie_word_embeddings: true, torch_dtype: 'bfloat16', embedding_method: 'pma', pma_num_heads: s.pmaHeads,
+    vocab_size: s.vocab, tie_word_embeddings: s.tied, torch_dtype: 'bfloat16', embedding_method: 'pma', pma_num_heads: s.pmaHeads,
     pma_ln: true, pma_norm: false, pma_norm_mode: 'post_normal', compressed_dim: s.compressed, padding_side: 'left',
   };
   writeFileSync(join(dir, 'config.json'), JSON.stringify(config, null, 2));

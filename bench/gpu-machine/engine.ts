@@ -1,15 +1,15 @@
 /**
- * The engine's half of the GPU machine's run (bench/gpu-machine/run.sh): C2LLM-0.5B's shapes with random
- * bf16 weights (written here, on that machine: no checkpoint travels), embedded by the WGSL kernels on
- * Dawn in Node (the Vulkan driver of whatever GPU there is), for the issue's four shapes of work.
+ * The engine's half of the GPU machine's run (bench/gpu-machine/run.sh): C2LLM-0.5B's or C2LLM-7B's shapes
+ * with random bf16 weights (written here, on that machine: no checkpoint travels), embedded by the WGSL
+ * kernels on Dawn in Node (the Vulkan driver of whatever GPU there is), for the issue's four shapes of work.
  *
- *   node engine.js --out DIR [--layers 24] [--runs 5] [--dtype bf16|int8] [--workloads 1x20,...] [--profile 8x512]
+ *   node engine.js --out DIR [--size 0.5b|7b] [--layers N] [--runs 5] [--dtype bf16|int8] [--workloads 1x20,...] [--profile 8x512]
  *
- * Writes DIR/engine-<dtype>.json: the adapter (info, features, limits), per workload tokens/s and ms per
+ * --layers defaults to the model's own (24, 28). Writes DIR/engine-<size>-<dtype>.json: the adapter (info, features, limits), per workload tokens/s and ms per
  * pass (medians), dispatches and submits per pass, GPU memory, the linear layers' GFLOP/s in one profiled
  * pass, and the token ids and embeddings of fixed probe sequences, which torch_bench.py embeds with
- * PyTorch on the same weights and compares by cosine. The checkpoint is written to DIR/checkpoint (bf16;
- * with --dtype int8 also its int8 layout) for torch_bench.py to read.
+ * PyTorch on the same weights and compares by cosine. The checkpoint is written to DIR/checkpoint-<size>
+ * (bf16; with --dtype int8 also its int8 layout, DIR/checkpoint-<size>-int8) for torch_bench.py to read.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,7 +19,7 @@ import { GpuModel } from '../../src/model/gpu-model';
 import { createNodeGpu } from '../../src/node/dawn';
 import { directorySource } from '../../src/node/fs-source';
 import { cosine, gpuExtras, measure, median, sequences } from '../measure';
-import { writeInt8Checkpoint, writeRandomCheckpoint } from '../random-checkpoint';
+import { C2LLM_SHAPES, writeInt8Checkpoint, writeRandomCheckpoint, type C2llmSize } from '../random-checkpoint';
 
 /** The issue's shapes of work: a query, one long chunk, a batch of long chunks, a batch of code chunks. */
 export const GPU_WORKLOADS: Record<string, number[]> = {
@@ -49,7 +49,8 @@ async function exactness(gpu: GPU): Promise<Record<string, number>> {
 const { values: flags } = parseArgs({
   options: {
     out: { type: 'string' },
-    layers: { type: 'string', default: '24' },
+    size: { type: 'string', default: '0.5b' },
+    layers: { type: 'string' },
     runs: { type: 'string', default: '5' },
     dtype: { type: 'string', default: 'bf16' },
     tokenizer: { type: 'string', default: 'fixtures/small-bf16-gqa2' },
@@ -71,7 +72,9 @@ async function adapterReport(gpu: GPU) {
 async function main() {
   if (!flags.out) throw new Error('--out DIR is required');
   if (!['bf16', 'int8'].includes(flags.dtype!)) throw new Error(`--dtype: bf16 or int8, not ${flags.dtype}`);
-  const layers = Number(flags.layers);
+  if (!(flags.size! in C2LLM_SHAPES)) throw new Error(`--size: ${Object.keys(C2LLM_SHAPES).join(' or ')}, not ${flags.size}`);
+  const size = flags.size as C2llmSize;
+  const layers = Number(flags.layers ?? C2LLM_SHAPES[size].layers);
   const runs = Number(flags.runs);
   mkdirSync(flags.out, { recursive: true });
   const gpu = await createNodeGpu();
@@ -83,10 +86,10 @@ async function main() {
   log(`against the float64 goldens, lowest cosine: ${JSON.stringify(exact)}`);
 
   const started = performance.now();
-  const bf16Dir = writeRandomCheckpoint(join(flags.out, 'checkpoint'), layers, flags.tokenizer!);
+  const bf16Dir = writeRandomCheckpoint(join(flags.out, `checkpoint-${size}`), layers, flags.tokenizer!, size);
   const dir = flags.dtype === 'int8' ? await writeInt8Checkpoint(bf16Dir, log) : bf16Dir;
   const writeSeconds = (performance.now() - started) / 1000;
-  log(`checkpoint ${dir}: ${layers} layers, written in ${writeSeconds.toFixed(1)} s`);
+  log(`checkpoint ${dir}: C2LLM-${size}'s shapes, ${layers} layers, written in ${writeSeconds.toFixed(1)} s`);
 
   const loadStart = performance.now();
   const embedder = await Embedder.load(directorySource(dir), { device: 'webgpu', dtype: flags.dtype === 'int8' ? 'int8' : 'auto', gpu });
@@ -114,7 +117,7 @@ async function main() {
   const probes = sequences(PROBES, 1);
   const embeddings = await model.embed(probes);
   const report = {
-    date: new Date().toISOString(), layers, runs, dtype: flags.dtype, adapter, exactness: exact, writeSeconds, loadSeconds,
+    date: new Date().toISOString(), size, layers, runs, dtype: flags.dtype, adapter, exactness: exact, writeSeconds, loadSeconds,
     description: model.description, firstEmbeddingMs: result.firstEmbeddingMs,
     workloads: Object.fromEntries(Object.entries(result.workloads).map(([name, w]) => [name, { ...w, msPerPass: msPerPass[name], ...passStats[name] }])),
     extras: gpuExtras(model, layers, result),
@@ -124,7 +127,7 @@ async function main() {
     },
     probes: probes.map((ids, i) => ({ ids: Array.from(ids), embedding: Array.from(embeddings[i]) })),
   };
-  const file = join(flags.out, `engine-${flags.dtype}.json`);
+  const file = join(flags.out, `engine-${size}-${flags.dtype}.json`);
   writeFileSync(file, JSON.stringify(report));
   log(`written ${file}`);
   embedder.dispose();

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""The GPU machine's run as one Markdown report (bench/gpu-machine/run.sh calls it): the engine (bf16 and
-int8 weights) and PyTorch (fp32 eager, bf16 eager, bf16 compiled) per shape of work, the engine's
-dispatches and submits, its matmuls' FLOP/s against the chip's fp32 peak, and agreement.
+"""The GPU machine's run as one Markdown report (bench/gpu-machine/run.sh calls it): for each model size
+measured, the engine (bf16 and int8 weights) and PyTorch (fp32 eager, bf16 eager, bf16 compiled) per shape
+of work, the engine's dispatches and submits, load time and GPU memory, its matmuls' FLOP/s against the
+chip's fp32 peak, and agreement.
 
-    report.py DIR    # reads DIR/engine-bf16.json, DIR/engine-int8.json, DIR/torch.json, DIR/gpu.csv; writes DIR/report.md
+    report.py DIR    # reads DIR/engine-<size>-<dtype>.json, DIR/torch-<size>.json, DIR/gpu.csv; writes DIR/report.md
 """
 import csv
 import json
@@ -22,15 +23,12 @@ def cell(ms, tokens_per_second):
     return "-" if ms is None else f"{ms:.2f} ms ({tokens_per_second:,.0f} tok/s)"
 
 
-def main():
-    folder = sys.argv[1]
-    engines = [e for e in (load(os.path.join(folder, f"engine-{d}.json")) for d in ("bf16", "int8")) if e]
-    torch = load(os.path.join(folder, "torch.json"))
-    gpu = next(csv.DictReader(open(os.path.join(folder, "gpu.csv")), skipinitialspace=True), {}) if os.path.exists(os.path.join(folder, "gpu.csv")) else {}
+def size_report(size, engines, torch, gpu):
+    """One model size's section: its table, then the engine's and PyTorch's details."""
     name = gpu.get("name", "unknown GPU")
     peak = next((tflops for key, tflops in FP32_PEAK_TFLOPS if key in name), None)
     workloads = list(engines[0]["workloads"]) if engines else ["1x20", "1x512", "8x512", "32x256"]
-    lines = [f"# C2LLM-0.5B shapes ({engines[0]['layers'] if engines else '?'} layers, random bf16 weights) on {name}",
+    lines = [f"# C2LLM-{size.upper()} shapes ({engines[0]['layers'] if engines else '?'} layers, random bf16 weights) on {name}",
              "", f"Driver {gpu.get('driver_version', '?')}, {gpu.get('memory.total', '?')}; "
              f"PyTorch {torch['torch'] if torch else '?'}; date {engines[0]['date'] if engines else '?'}. Medians of the runs.", "",
              "| | " + " | ".join(workloads) + " |", "|---|" + "---|" * len(workloads)]
@@ -57,9 +55,23 @@ def main():
         lines.append(f"  One profiled pass of {p['sequences']}x{p['tokens'] // p['sequences']} tokens: matmuls {p['linearGflops']:,.1f} GFLOP/s{share}; "
                      f"matmuls are {p['matmulShare']:.0%} of the kernel time.")
         lines.append(f"  Against the float64 goldens (fixtures), lowest cosine: " + ", ".join(f"{k} {v:.7f}" for k, v in e["exactness"].items()) + ".")
+    if torch and "peakMemoryMiB" in torch:
+        lines.append(f"- PyTorch's peak GPU memory {torch['peakMemoryMiB']:.0f} MiB.")
     for row in (torch or {}).get("agreement", []):
         lines.append(f"- Agreement, {row['tokens']}-token probe: {row['engine']} against PyTorch {row['torch']}: cosine {row['cosine']:.7f}")
-    report = "\n".join(lines) + "\n"
+    return lines
+
+
+def main():
+    folder = sys.argv[1]
+    gpu = next(csv.DictReader(open(os.path.join(folder, "gpu.csv")), skipinitialspace=True), {}) if os.path.exists(os.path.join(folder, "gpu.csv")) else {}
+    lines = []
+    for size in ("0.5b", "7b"):
+        engines = [e for e in (load(os.path.join(folder, f"engine-{size}-{d}.json")) for d in ("bf16", "int8")) if e]
+        torch = load(os.path.join(folder, f"torch-{size}.json"))
+        if engines or torch:
+            lines += size_report(size, engines, torch, gpu) + [""]
+    report = "\n".join(lines)
     with open(os.path.join(folder, "report.md"), "w") as f:
         f.write(report)
     print(report)

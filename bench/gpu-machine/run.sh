@@ -5,24 +5,32 @@
 #
 #   bench/gpu-machine/pack.sh                                    # here
 #   device run, carry [".gpu"], timeout_s 540: bash bench/gpu-machine/run.sh
+#   then, if device time is left, a second: SIZE=7b bash bench/gpu-machine/run.sh
 #
 # 1. Unpacks Node, Dawn and the Vulkan loader, and checks the engine against the float64 goldens there.
-# 2. engine.js writes C2LLM-0.5B's shapes with random bf16 weights ($LAYERS layers, default 24) and measures
-#    the WebGPU engine on 1x20, 1x512, 8x512 and 32x256 tokens, with bf16 and then int8 weights.
+# 2. engine.js writes C2LLM-0.5B's shapes (SIZE=7b: C2LLM-7B's, 15 GB) with random bf16 weights ($LAYERS
+#    layers, default the model's own: 24, 28) and measures the WebGPU engine on 1x20, 1x512, 8x512 and
+#    32x256 tokens, with bf16 and then int8 weights (7B: int8 first, the issue's first ask; RUNS 3).
 # 3. torch_bench.py runs tools/train/model.py on the same weights and GPU: fp32 eager (TF32 off), bf16 eager,
-#    bf16 torch.compile; and compares the engine's probe embeddings with PyTorch's.
+#    bf16 torch.compile (7B: not compiled, for time); and compares the engine's probe embeddings with PyTorch's.
 # 4. report.py writes the tables. Everything lands in $OUT (the device tool brings it back): report.md,
-#    engine-*.json, torch.json, gpu.csv, nvidia-smi.txt, log.txt.
+#    engine-<size>-<dtype>.json, torch-<size>.json, gpu.csv, nvidia-smi.txt, log.txt.
 # Each step has its own time limit, so one that hangs leaves the others' results. A dry run here, on
 # SwiftShader and the CPU (what CI-less checking of this script can do):
 #   UNPACK_LOADERS=0 LAYERS=1 RUNS=1 DEVICE=cpu PYTHON=/usr/bin/python3 ENGINE_FLAGS="--workloads 1x20 --profile 1x20" \
-#     TORCH_FLAGS="--workloads 1x20" OUT=/tmp/gpu-dry bash bench/gpu-machine/run.sh
+#     TORCH_FLAGS="--workloads 1x20" OUT=/tmp/gpu-dry bash bench/gpu-machine/run.sh      # and again with SIZE=7b
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 out=${OUT:-.gpu/out}
 work=${WORK:-/tmp/c2llm-gpu}
-layers=${LAYERS:-24}
-runs=${RUNS:-5}
+size=${SIZE:-0.5b}
+# Each step's time limit in seconds; the 7B's add up to under the device's 600 s a command.
+declare -A limit
+case $size in
+  0.5b) dtypes="bf16 int8" runs=${RUNS:-5} variants=fp32,bf16,bf16-compile limit=([bf16]=200 [int8]=200 [torch]=240) ;;
+  7b) dtypes="int8 bf16" runs=${RUNS:-3} variants=fp32,bf16 limit=([int8]=280 [bf16]=150 [torch]=160) ;;
+  *) echo "SIZE: 0.5b or 7b, not $size"; exit 2 ;;
+esac
 mkdir -p "$out" "$work"
 exec > >(tee "$out/log.txt") 2>&1
 
@@ -46,12 +54,12 @@ echo "Vulkan driver: ${VK_DRIVER_FILES:-none found}; node $("$work/node" --versi
 nvidia-smi > "$out/nvidia-smi.txt" 2>&1 || true
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv > "$out/gpu.csv" 2>/dev/null || true
 
-for dtype in bf16 int8; do
-  timeout 200 "$work/node" "$work/engine.js" --out "$work/run" --layers "$layers" --runs "$runs" --dtype "$dtype" ${ENGINE_FLAGS:-} \
-    && cp "$work/run/engine-$dtype.json" "$out/" || echo "engine ($dtype) failed or ran out of time"
+for dtype in $dtypes; do
+  timeout "${limit[$dtype]}" "$work/node" "$work/engine.js" --out "$work/run" --size "$size" ${LAYERS:+--layers "$LAYERS"} --runs "$runs" \
+    --dtype "$dtype" ${ENGINE_FLAGS:-} && cp "$work/run/engine-$size-$dtype.json" "$out/" || echo "engine ($size, $dtype) failed or ran out of time"
 done
 engines=()
-for f in "$out"/engine-*.json; do [ -f "$f" ] && engines+=(--engine "$f"); done
-PYTHONUNBUFFERED=1 timeout 240 "${PYTHON:-python3}" bench/gpu-machine/torch_bench.py --checkpoint "$work/run/checkpoint" "${engines[@]}" \
-  --out "$out/torch.json" --runs "$runs" --device "${DEVICE:-cuda}" ${TORCH_FLAGS:-} || echo "PyTorch failed or ran out of time"
+for f in "$out"/engine-"$size"-*.json; do [ -f "$f" ] && engines+=(--engine "$f"); done
+PYTHONUNBUFFERED=1 timeout "${limit[torch]}" "${PYTHON:-python3}" bench/gpu-machine/torch_bench.py --checkpoint "$work/run/checkpoint-$size" "${engines[@]}" \
+  --out "$out/torch-$size.json" --runs "$runs" --variants "$variants" --device "${DEVICE:-cuda}" ${TORCH_FLAGS:-} || echo "PyTorch failed or ran out of time"
 "${PYTHON:-python3}" bench/gpu-machine/report.py "$out"

@@ -5,6 +5,7 @@ shapes of work, as fp32 eager (TF32 off), bf16 eager and bf16 under torch.compil
 embeddings checked against PyTorch's fp32 ones by cosine.
 
     torch_bench.py --checkpoint DIR --engine ENGINE.json [--engine ...] --out OUT.json [--runs 5] [--device cuda]
+                   [--workloads 1x20,1x512,8x512,32x256] [--variants fp32,bf16,bf16-compile]
 
 Times are medians of --runs timed passes after two warm-up passes, the device synchronised around each.
 """
@@ -12,6 +13,7 @@ import argparse
 import json
 import os
 import statistics
+import struct
 import sys
 import time
 
@@ -19,20 +21,52 @@ import numpy as np
 import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "..", "tools"))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "tools", "train"))
-import c2llm_reference as ref  # noqa: E402
 from model import C2LLM  # noqa: E402
 
 WORKLOADS = {"1x20": (1, 20), "1x512": (1, 512), "8x512": (8, 512), "32x256": (32, 256)}
+# Each variant's name in the report, its dtype, and whether torch.compile runs it; fp32 first, since each
+# variant converts the model in place.
+VARIANTS = {"fp32": ("fp32 eager (TF32 off)", torch.float32, False), "bf16": ("bf16 eager", torch.bfloat16, False),
+            "bf16-compile": ("bf16 torch.compile", torch.bfloat16, True)}
+
+
+def read_tensors(path, names):
+    """The tensors `names` of one safetensors file as float32, read through a memory map (C2LLM-7B's 15 GB
+    would not fit the float64 reference reader's copies)."""
+    with open(path, "rb") as f:
+        (n,) = struct.unpack("<Q", f.read(8))
+        header = json.loads(f.read(n))
+    data = np.memmap(path, dtype=np.uint8, mode="r", offset=8 + n)
+    out = {}
+    for name, info in header.items():
+        if name not in names:
+            continue
+        a, b = info["data_offsets"]
+        raw = data[a:b]
+        if info["dtype"] == "BF16":
+            tensor = torch.from_numpy(raw.view(np.int16).copy()).view(torch.bfloat16).float()
+        elif info["dtype"] in ("F32", "F16"):
+            tensor = torch.from_numpy(raw.view(np.float32 if info["dtype"] == "F32" else np.float16).astype(np.float32))
+        else:
+            raise ValueError(f"{path}: {name} is {info['dtype']}; torch_bench.py reads BF16, F16 and F32 checkpoints")
+        out[name] = tensor.reshape(info["shape"])
+    return out
 
 
 def load_model(checkpoint):
+    """The checkpoint as tools/train/model.py's C2LLM in float32; tensors it does not use (an untied model's
+    lm_head) are not read."""
     with open(os.path.join(checkpoint, "config.json")) as f:
         cfg = json.load(f)
     model = C2LLM(cfg)
-    weights = ref.read_checkpoint(checkpoint)
-    model.load_state_dict({name: torch.from_numpy(np.asarray(values, dtype=np.float32)) for name, values in weights.items()})
+    names = set(model.state_dict())
+    index = os.path.join(checkpoint, "model.safetensors.index.json")
+    files = sorted(set(json.load(open(index))["weight_map"].values())) if os.path.exists(index) else ["model.safetensors"]
+    weights = {}
+    for file in files:
+        weights.update(read_tensors(os.path.join(checkpoint, file), names))
+    model.load_state_dict(weights)
     return model.eval(), cfg
 
 
@@ -78,6 +112,7 @@ def main():
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--device", default="cuda")
     p.add_argument("--workloads", default=",".join(WORKLOADS))
+    p.add_argument("--variants", default=",".join(VARIANTS))
     args = p.parse_args()
     device = torch.device(args.device)
     torch.backends.cuda.matmul.allow_tf32 = False
@@ -87,8 +122,8 @@ def main():
     engines = [json.load(open(path)) for path in args.engine]
     report = {"torch": torch.__version__, "device": torch.cuda.get_device_name() if device.type == "cuda" else "cpu",
               "layers": cfg["num_hidden_layers"], "runs": args.runs, "variants": {}, "agreement": []}
-    variants = [("fp32 eager (TF32 off)", torch.float32, False), ("bf16 eager", torch.bfloat16, False), ("bf16 torch.compile", torch.bfloat16, True)]
-    for name, dtype, compiled in variants:
+    for key in args.variants.split(","):
+        name, dtype, compiled = VARIANTS[key]
         variant = model.to(dtype)
         if compiled:
             if not hasattr(torch, "compile"):

@@ -8,9 +8,9 @@
 import type { Checkpoint } from './checkpoint';
 import { INT8_SCALE_SUFFIX } from './checkpoint';
 import { DTYPE_BYTES } from '../tensor/dtype';
-import { quantizeRows } from '../tensor/quantize';
+import { quantizeRows, type QuantizedRows } from '../tensor/quantize';
 import type { RawTensor, TensorEntry } from '../tensor/safetensors';
-import { bytesOf, tensorValues } from '../tensor/tensor-values';
+import { bytesOf, rowValues } from '../tensor/tensor-values';
 
 /** Marks the layout in config.json (Hugging Face's field for how a checkpoint is quantized). */
 export const INT8_QUANTIZATION_CONFIG = { quant_method: 'c2llm-int8', weights: `symmetric int8, one F32 scale per row in "<name>${INT8_SCALE_SUFFIX}"` };
@@ -27,13 +27,28 @@ export function modelTensors(checkpoint: Checkpoint): RawTensor[] {
   return [embedTokens, ...layers.flatMap((l) => Object.values(l) as RawTensor[]), finalNorm, ...(Object.values(pma) as RawTensor[])];
 }
 
+/**
+ * A float matrix's int8 rows and scales, widened to f32 one row at a time, as the GPU's upload does
+ * (kernels/weights.ts): no f32 copy of a whole matrix (C2LLM-7B's embedding table would take 2.2 GB).
+ */
+function quantizeMatrix(t: RawTensor, rows: number, cols: number): QuantizedRows {
+  const q = new Int8Array(rows * cols);
+  const scales = new Float32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const row = quantizeRows(rowValues(t, r), 1, cols);
+    q.set(row.q, r * cols);
+    scales[r] = row.scales[0];
+  }
+  return { q, scales };
+}
+
 /** The model's tensors as the int8 layout stores them. */
 export function int8Tensors(checkpoint: Checkpoint): TensorToWrite[] {
   return modelTensors(checkpoint).flatMap((t): TensorToWrite[] => {
     const size = (dtype: TensorEntry['dtype'], shape: readonly number[]) => shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[dtype];
     if (t.shape.length !== 2) return [{ name: t.name, dtype: t.dtype, shape: t.shape, byteLength: t.bytes.byteLength, bytes: () => t.bytes }];
     const [rows, cols] = t.shape;
-    const quantize = () => (t.dtype === 'I8' ? { q: t.bytes, scales: t.scales! } : quantizeRows(tensorValues(t), rows, cols));
+    const quantize = () => (t.dtype === 'I8' ? { q: t.bytes, scales: t.scales! } : quantizeMatrix(t, rows, cols));
     // The writer asks for a matrix's bytes, then its scales: the scales of that one quantization are kept until then.
     let scalesOfLastQuantization: Float32Array | undefined;
     const matrix = () => {
