@@ -8,8 +8,9 @@
  * --layers defaults to the model's own (24, 28). Writes DIR/engine-<size>-<dtype>.json: the adapter (info, features, limits), per workload tokens/s and ms per
  * pass (medians), dispatches and submits per pass, GPU memory, the linear layers' GFLOP/s in one profiled
  * pass, and the token ids and embeddings of fixed probe sequences, which torch_bench.py embeds with
- * PyTorch on the same weights and compares by cosine. The checkpoint is written to DIR/checkpoint-<size>
- * (bf16; with --dtype int8 also its int8 layout, DIR/checkpoint-<size>-int8) for torch_bench.py to read.
+ * PyTorch on the same weights and compares by cosine. The checkpoint is written in the int8 layout,
+ * DIR/checkpoint-<size>-int8, which torch_bench.py reads, and with --dtype bf16 also as BF16 holding the
+ * same values, DIR/checkpoint-<size> (bench/random-checkpoint.ts): both dtypes run one model.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,7 +20,7 @@ import { GpuModel } from '../../src/model/gpu-model';
 import { createNodeGpu } from '../../src/node/dawn';
 import { directorySource } from '../../src/node/fs-source';
 import { cosine, gpuExtras, measure, median, sequences } from '../measure';
-import { C2LLM_SHAPES, writeInt8Checkpoint, writeRandomCheckpoint, type C2llmSize } from '../random-checkpoint';
+import { C2LLM_SHAPES, writeBf16OfInt8, writeRandomInt8Checkpoint, type C2llmSize } from '../random-checkpoint';
 
 /** The issue's shapes of work: a query, one long chunk, a batch of long chunks, a batch of code chunks. */
 export const GPU_WORKLOADS: Record<string, number[]> = {
@@ -86,8 +87,8 @@ async function main() {
   log(`against the float64 goldens, lowest cosine: ${JSON.stringify(exact)}`);
 
   const started = performance.now();
-  const bf16Dir = writeRandomCheckpoint(join(flags.out, `checkpoint-${size}`), layers, flags.tokenizer!, size);
-  const dir = flags.dtype === 'int8' ? await writeInt8Checkpoint(bf16Dir, log) : bf16Dir;
+  const int8Dir = writeRandomInt8Checkpoint(join(flags.out, `checkpoint-${size}-int8`), layers, flags.tokenizer!, size);
+  const dir = flags.dtype === 'int8' ? int8Dir : writeBf16OfInt8(join(flags.out, `checkpoint-${size}`), layers, flags.tokenizer!, size);
   const writeSeconds = (performance.now() - started) / 1000;
   log(`checkpoint ${dir}: C2LLM-${size}'s shapes, ${layers} layers, written in ${writeSeconds.toFixed(1)} s`);
 

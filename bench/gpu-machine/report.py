@@ -28,7 +28,7 @@ def size_report(size, engines, torch, gpu):
     name = gpu.get("name", "unknown GPU")
     peak = next((tflops for key, tflops in FP32_PEAK_TFLOPS if key in name), None)
     workloads = list(engines[0]["workloads"]) if engines else ["1x20", "1x512", "8x512", "32x256"]
-    lines = [f"# C2LLM-{size.upper()} shapes ({engines[0]['layers'] if engines else '?'} layers, random bf16 weights) on {name}",
+    lines = [f"# C2LLM-{size.upper()} shapes ({engines[0]['layers'] if engines else '?'} layers, random weights: int8 rows with power-of-two scales, and as bf16 the same values) on {name}",
              "", f"Driver {gpu.get('driver_version', '?')}, {gpu.get('memory.total', '?')}; "
              f"PyTorch {torch['torch'] if torch else '?'}; date {engines[0]['date'] if engines else '?'}. Medians of the runs.", "",
              "| | " + " | ".join(workloads) + " |", "|---|" + "---|" * len(workloads)]

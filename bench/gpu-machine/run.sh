@@ -8,9 +8,10 @@
 #   then, if device time is left, a second: SIZE=7b bash bench/gpu-machine/run.sh
 #
 # 1. Unpacks Node, Dawn and the Vulkan loader, and checks the engine against the float64 goldens there.
-# 2. engine.js writes C2LLM-0.5B's shapes (SIZE=7b: C2LLM-7B's, 15 GB) with random bf16 weights ($LAYERS
-#    layers, default the model's own: 24, 28) and measures the WebGPU engine on 1x20, 1x512, 8x512 and
-#    32x256 tokens, with bf16 and then int8 weights (7B: int8 first, the first ask; RUNS 3).
+# 2. engine.js writes C2LLM-0.5B's shapes (SIZE=7b: C2LLM-7B's, 7.7 GB) with random weights in the int8
+#    layout ($LAYERS layers, default the model's own: 24, 28), and the same values as BF16, and measures the
+#    WebGPU engine on 1x20, 1x512, 8x512 and 32x256 tokens, with bf16 and then int8 weights (7B: int8 first,
+#    the first ask; RUNS 3).
 # 3. torch_bench.py runs tools/train/model.py on the same weights and GPU: fp32 eager (TF32 off), bf16 eager,
 #    bf16 torch.compile (7B: not compiled, for time); and compares the engine's probe embeddings with PyTorch's.
 # 4. report.py writes the tables. Everything lands in $OUT (the device tool brings it back): report.md,
@@ -60,6 +61,6 @@ for dtype in $dtypes; do
 done
 engines=()
 for f in "$out"/engine-"$size"-*.json; do [ -f "$f" ] && engines+=(--engine "$f"); done
-PYTHONUNBUFFERED=1 timeout "${limit[torch]}" "${PYTHON:-python3}" bench/gpu-machine/torch_bench.py --checkpoint "$work/run/checkpoint-$size" "${engines[@]}" \
+PYTHONUNBUFFERED=1 timeout "${limit[torch]}" "${PYTHON:-python3}" bench/gpu-machine/torch_bench.py --checkpoint "$work/run/checkpoint-$size-int8" "${engines[@]}" \
   --out "$out/torch-$size.json" --runs "$runs" --variants "$variants" --device "${DEVICE:-cuda}" ${TORCH_FLAGS:-} || echo "PyTorch failed or ran out of time"
 "${PYTHON:-python3}" bench/gpu-machine/report.py "$out"

@@ -33,23 +33,31 @@ VARIANTS = {"fp32": ("fp32 eager (TF32 off)", torch.float32, False), "bf16": ("b
 
 def read_tensors(path, names):
     """The tensors `names` of one safetensors file as float32, read through a memory map (C2LLM-7B's 15 GB
-    would not fit the float64 reference reader's copies)."""
+    would not fit the float64 reference reader's copies); an I8 matrix times its "<name>_scale" rows, as
+    the int8 layout stores it (src/model/int8-checkpoint.ts)."""
     with open(path, "rb") as f:
         (n,) = struct.unpack("<Q", f.read(8))
         header = json.loads(f.read(n))
     data = np.memmap(path, dtype=np.uint8, mode="r", offset=8 + n)
+
+    def raw(name):
+        a, b = header[name]["data_offsets"]
+        return data[a:b]
+
     out = {}
     for name, info in header.items():
         if name not in names:
             continue
-        a, b = info["data_offsets"]
-        raw = data[a:b]
         if info["dtype"] == "BF16":
-            tensor = torch.from_numpy(raw.view(np.int16).copy()).view(torch.bfloat16).float()
+            tensor = torch.from_numpy(raw(name).view(np.int16).copy()).view(torch.bfloat16).float()
         elif info["dtype"] in ("F32", "F16"):
-            tensor = torch.from_numpy(raw.view(np.float32 if info["dtype"] == "F32" else np.float16).astype(np.float32))
+            tensor = torch.from_numpy(raw(name).view(np.float32 if info["dtype"] == "F32" else np.float16).astype(np.float32))
+        elif info["dtype"] == "I8":
+            rows = info["shape"][0]
+            q = torch.from_numpy(raw(name).view(np.int8).astype(np.float32)).reshape(rows, -1)
+            tensor = q * torch.from_numpy(raw(name + "_scale").view(np.float32).copy())[:, None]
         else:
-            raise ValueError(f"{path}: {name} is {info['dtype']}; torch_bench.py reads BF16, F16 and F32 checkpoints")
+            raise ValueError(f"{path}: {name} is {info['dtype']}; torch_bench.py reads BF16, F16, F32 and the int8 layout's I8")
         out[name] = tensor.reshape(info["shape"])
     return out
 
