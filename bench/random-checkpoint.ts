@@ -15,8 +15,8 @@ import { quantizeCommand } from '../src/cli/quantize';
 import { INT8_SCALE_SUFFIX } from '../src/model/checkpoint';
 import { c2llmTensors, weightList } from '../src/model/c2llm-tensors';
 import type { ModelConfig } from '../src/model/config';
-import { INT8_QUANTIZATION_CONFIG } from '../src/model/int8-checkpoint';
-import type { DType } from '../src/tensor/dtype';
+import { INT8_QUANTIZATION_CONFIG, type TensorToWrite } from '../src/model/int8-checkpoint';
+import { DTYPE_BYTES, type DType } from '../src/tensor/dtype';
 import { safetensorsHeader } from '../src/tensor/safetensors';
 
 export const C2LLM_SHAPES = {
@@ -42,12 +42,9 @@ function tensorsFor(s: Shapes, layers: number): Array<[string, number[]]> {
 /** An untied model's output head, which C2LLM stores and never uses. */
 const LM_HEAD = 'plm_model.lm_head.weight';
 
-/** A tensor to write, its bytes made when written (one tensor in memory at a time). */
-interface TensorToWrite {
-  readonly name: string;
-  readonly dtype: DType;
-  readonly shape: number[];
-  bytes(): Uint8Array;
+/** A tensor whose bytes are made when written (one tensor in memory at a time). */
+function lazyTensor(name: string, dtype: DType, shape: number[], bytes: () => Uint8Array): TensorToWrite {
+  return { name, dtype, shape, byteLength: shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[dtype], bytes };
 }
 
 function writeSafetensors(path: string, tensors: readonly TensorToWrite[]): void {
@@ -112,7 +109,7 @@ export function writeRandomCheckpoint(dir: string, layers: number, tokenizerDir:
   if (existsSync(join(dir, 'model.safetensors'))) return dir;
   mkdirSync(dir, { recursive: true });
   const s = C2LLM_SHAPES['0.5b'];
-  const tensors = tensorsFor(s, layers).map(([name, shape], i): TensorToWrite => ({ name, dtype: 'BF16', shape, bytes: () => bytesOf(randomBf16Tensor(name, shape, i)) }));
+  const tensors = tensorsFor(s, layers).map(([name, shape], i) => lazyTensor(name, 'BF16', shape, () => bytesOf(randomBf16Tensor(name, shape, i))));
   writeSafetensors(join(dir, 'model.safetensors'), tensors);
   writeConfig(dir, s, layers, tokenizerDir);
   return dir;
@@ -135,16 +132,19 @@ function powerOfTwoScales(rows: number, cols: number): Float32Array {
   return Float32Array.from({ length: rows }, (_, r) => 2 ** (exponent + (r % 3) - 1));
 }
 
-/** The int8 layout's tensors of `s` with `layers` layers: each matrix as I8 with its "_scale" F32 rows, the rest BF16; `asBf16` gives every matrix as BF16 instead, the same values. */
+/**
+ * The int8 layout's tensors of `s` with `layers` layers: each matrix as I8 with its "_scale" F32 rows, the
+ * rest BF16; `asBf16` gives every matrix as BF16 instead, the same values.
+ */
 function int8LayoutTensors(s: Shapes, layers: number, asBf16: boolean): TensorToWrite[] {
   return tensorsFor(s, layers).flatMap(([name, shape], i): TensorToWrite[] => {
-    if (shape.length !== 2) return [{ name, dtype: 'BF16', shape, bytes: () => bytesOf(randomBf16Tensor(name, shape, i)) }];
+    if (shape.length !== 2) return [lazyTensor(name, 'BF16', shape, () => bytesOf(randomBf16Tensor(name, shape, i)))];
     const [rows, cols] = shape;
     const values = () => randomInt8(rows * cols, 1234 + i);
-    if (asBf16) return [{ name, dtype: 'BF16', shape, bytes: () => bytesOf(dequantizedBf16(values(), powerOfTwoScales(rows, cols), cols)) }];
+    if (asBf16) return [lazyTensor(name, 'BF16', shape, () => bytesOf(dequantizedBf16(values(), powerOfTwoScales(rows, cols), cols)))];
     return [
-      { name, dtype: 'I8', shape, bytes: () => bytesOf(values()) },
-      { name: `${name}${INT8_SCALE_SUFFIX}`, dtype: 'F32', shape: [rows], bytes: () => bytesOf(powerOfTwoScales(rows, cols)) },
+      lazyTensor(name, 'I8', shape, () => bytesOf(values())),
+      lazyTensor(`${name}${INT8_SCALE_SUFFIX}`, 'F32', [rows], () => bytesOf(powerOfTwoScales(rows, cols))),
     ];
   });
 }
@@ -176,7 +176,7 @@ export function writeBf16OfInt8(dir: string, layers: number, tokenizerDir: strin
   if (existsSync(join(dir, 'model.safetensors'))) return dir;
   mkdirSync(dir, { recursive: true });
   const s = C2LLM_SHAPES[size];
-  const lmHead: TensorToWrite[] = s.tied ? [] : [{ name: LM_HEAD, dtype: 'BF16', shape: [s.vocab, s.hidden], bytes: () => bytesOf(randomBf16(s.vocab * s.hidden, 0.05, 0, 99)) }];
+  const lmHead = s.tied ? [] : [lazyTensor(LM_HEAD, 'BF16', [s.vocab, s.hidden], () => bytesOf(randomBf16(s.vocab * s.hidden, 0.05, 0, 99)))];
   writeSafetensors(join(dir, 'model.safetensors'), [...int8LayoutTensors(s, layers, true), ...lmHead]);
   writeConfig(dir, s, layers, tokenizerDir);
   return dir;

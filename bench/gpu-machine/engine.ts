@@ -1,12 +1,12 @@
 /**
  * The engine's half of the GPU machine's run (bench/gpu-machine/run.sh): C2LLM-0.5B's or C2LLM-7B's shapes
- * with random bf16 weights (written here, on that machine: no checkpoint travels), embedded by the WGSL
- * kernels on Dawn in Node (the Vulkan driver of whatever GPU there is), for the issue's four shapes of work.
+ * with random weights (written here, on that machine: no checkpoint travels), embedded by the WGSL kernels
+ * on Dawn in Node (the Vulkan driver of whatever GPU there is), for the issue's four shapes of work.
  *
  *   node engine.js --out DIR [--size 0.5b|7b] [--layers N] [--runs 5] [--dtype bf16|int8] [--workloads 1x20,...] [--profile 8x512]
  *
- * --layers defaults to the model's own (24, 28). Writes DIR/engine-<size>-<dtype>.json: the adapter (info, features, limits), per workload tokens/s and ms per
- * pass (medians), dispatches and submits per pass, GPU memory, the linear layers' GFLOP/s in one profiled
+ * --layers defaults to the model's own (24, 28). Writes DIR/engine-<size>-<dtype>.json: the adapter (info,
+ * features, limits), per workload tokens/s and ms per pass (medians), dispatches and submits per pass, GPU memory, the linear layers' GFLOP/s in one profiled
  * pass, and the token ids and embeddings of fixed probe sequences, which torch_bench.py embeds with
  * PyTorch on the same weights and compares by cosine. The checkpoint is written in the int8 layout,
  * DIR/checkpoint-<size>-int8, which torch_bench.py reads, and with --dtype bf16 also as BF16 holding the
