@@ -19,7 +19,7 @@ W=.train
 [ -d "$W/debian/packages" ] || tools/train/fetch-debian.sh "$W/debian"
 [ -s "$W/corpus-cpp/train.jsonl" ] || $PY tools/train/corpus.py "$W/corpus-cpp" --debian-dir "$W/debian/packages"
 [ -s "$W/corpus-gap/train.jsonl" ] || $PY tools/train/lexical_gap.py "$W/corpus-cpp" "$W/corpus-gap" --share 0.35
-[ -s "$W/test-names/train.jsonl" ] || (cd tools/train && $PY test_names.py "../../$W/debian/packages" "../../$W/test-names")
+[ -s "$W/test-names/train.jsonl" ] || $PY tools/train/test_names.py "$W/debian/packages" "$W/test-names"
 [ -s "$W/inline-comments/train.jsonl" ] || $PY tools/train/inline_comments.py "$W/corpus-cpp" "$W/inline-comments"
 for corpus in corpus-gap test-names inline-comments; do
   [ -s "$W/$corpus/train.ids.jsonl" ] || node tools/train/tokenize.mjs encode models/c2llm-nano "$W/$corpus/train.ids.jsonl" "$W/$corpus/train.jsonl"
