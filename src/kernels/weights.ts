@@ -6,7 +6,7 @@
  */
 import { CheckpointError } from '../errors';
 import { DTYPE_BYTES, widenToF32, type DType, type FloatDType } from '../tensor/dtype';
-import { quantizeRows } from '../tensor/quantize';
+import { quantizeRowInto } from '../tensor/quantize';
 import type { RawTensor } from '../tensor/safetensors';
 import { bytesOf, concat, tensorValues } from '../tensor/tensor-values';
 
@@ -98,9 +98,7 @@ export function uploadMatrix(device: GPUDevice, label: string, tensors: readonly
           target.set(rowBytesOf(where), r * rowBytes);
           rowScales[r] = tensors[where.source].scales![where.at];
         } else {
-          const { q, scales: [scale] } = quantizeRows(widenToF32(rowBytesOf(where), sourceDtype as FloatDType), 1, cols);
-          target.set(new Uint8Array(q.buffer), r * rowBytes);
-          rowScales[r] = scale;
+          rowScales[r] = quantizeRowInto(widenToF32(rowBytesOf(where), sourceDtype as FloatDType), new Int8Array(target.buffer, target.byteOffset + r * rowBytes, cols));
         }
       }
       scales = uploadF32(device, `${label}[${rowStart}..].scales`, rowScales, GPUBufferUsage.STORAGE);

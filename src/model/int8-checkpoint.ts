@@ -8,7 +8,7 @@
 import type { Checkpoint } from './checkpoint';
 import { INT8_SCALE_SUFFIX } from './checkpoint';
 import { DTYPE_BYTES } from '../tensor/dtype';
-import { quantizeRows, type QuantizedRows } from '../tensor/quantize';
+import { quantizeRowInto, type QuantizedRows } from '../tensor/quantize';
 import type { RawTensor, TensorEntry } from '../tensor/safetensors';
 import { bytesOf, rowValues } from '../tensor/tensor-values';
 
@@ -34,11 +34,7 @@ export function modelTensors(checkpoint: Checkpoint): RawTensor[] {
 function quantizeMatrix(t: RawTensor, rows: number, cols: number): QuantizedRows {
   const q = new Int8Array(rows * cols);
   const scales = new Float32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    const row = quantizeRows(rowValues(t, r), 1, cols);
-    q.set(row.q, r * cols);
-    scales[r] = row.scales[0];
-  }
+  for (let r = 0; r < rows; r++) scales[r] = quantizeRowInto(rowValues(t, r), q.subarray(r * cols, (r + 1) * cols));
   return { q, scales };
 }
 

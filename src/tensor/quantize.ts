@@ -21,17 +21,19 @@ export function quantizeSymmetric(v: ArrayLike<number>, out: Int8Array | Int16Ar
   return scale;
 }
 
+/** One row into `out` (its length is the row's): the integers, and the scale returned. */
+export function quantizeRowInto(row: Float32Array, out: Int8Array): number {
+  let max = 0;
+  for (let c = 0; c < out.length; c++) max = Math.max(max, Math.abs(row[c]));
+  const scale = Math.fround(max / 127) || 1;
+  const inverse = 1 / scale;
+  for (let c = 0; c < out.length; c++) out[c] = Math.round(row[c] * inverse);
+  return scale;
+}
+
 export function quantizeRows(values: Float32Array, rows: number, cols: number): QuantizedRows {
   const q = new Int8Array(rows * cols);
   const scales = new Float32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    const row = values.subarray(r * cols, (r + 1) * cols);
-    let max = 0;
-    for (let c = 0; c < cols; c++) max = Math.max(max, Math.abs(row[c]));
-    const scale = Math.fround(max / 127) || 1;
-    scales[r] = scale;
-    const inverse = 1 / scale;
-    for (let c = 0; c < cols; c++) q[r * cols + c] = Math.round(row[c] * inverse);
-  }
+  for (let r = 0; r < rows; r++) scales[r] = quantizeRowInto(values.subarray(r * cols, (r + 1) * cols), q.subarray(r * cols, (r + 1) * cols));
   return { q, scales };
 }
