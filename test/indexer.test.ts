@@ -52,6 +52,7 @@ const corpus = [
   file('img.png', Uint8Array.from([0x89, 0x50, 0, 0])),
   file('bin.js', Uint8Array.from([0x61, 0, 0x62])),
   file('package-lock.json', '{}'),
+  file('web/app.js', `!function(){${'var a=1;'.repeat(40)}}();\n`),
 ];
 
 describe('indexCorpus', () => {
@@ -64,7 +65,7 @@ describe('indexCorpus', () => {
     expect(report.corpus.size).toBe(2);
     expect(embedded).toHaveLength(2);
     expect(report.tokens).toBe(20);
-    expect(Object.fromEntries(report.skipped)).toEqual({ 'node_modules/x/index.js': 'folder', 'img.png': 'not code', 'bin.js': 'binary', 'package-lock.json': 'lock file' });
+    expect(Object.fromEntries(report.skipped)).toEqual({ 'node_modules/x/index.js': 'folder', 'img.png': 'not code', 'bin.js': 'binary', 'package-lock.json': 'lock file', 'web/app.js': 'minified' });
     expect(progress.at(-1)).toBe(2);
     const index = new CodeIndex(report.corpus.toIndexData({ id: 'm', fingerprint: 'sha256:m' }));
     const [top] = index.search({ vector: Float32Array.from([0, 1, 0, 0]) }, 1, 'dense'); // 'e' of "export" is 101, 101 % 4 = 1

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { chunkFile, searchedText } from '../src/search/chunker';
-import { decodeText, skipByPath } from '../src/search/corpus';
+import { decodeText, isMinified, MINIFIED_MEAN_LINE, skipByPath } from '../src/search/corpus';
 
 const python = `import os
 
@@ -107,5 +107,16 @@ describe('corpus filters', () => {
     expect(decodeText(new TextEncoder().encode('const x = "é";'))).toBe('const x = "é";');
     expect(decodeText(Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0, 1]))).toBeUndefined();
     expect(decodeText(Uint8Array.from([0x61, 0xff, 0xfe, 0x62]))).toBeUndefined();
+  });
+
+  test('JavaScript and CSS are minified by content when their lines average over MINIFIED_MEAN_LINE characters', () => {
+    const longLines = `${'x'.repeat(MINIFIED_MEAN_LINE + 1)}\n`.repeat(3).slice(0, -1);
+    const code = 'function add(a, b) {\n  return a + b;\n}\n';
+    expect(isMinified('web/app.js', longLines)).toBe(true);
+    expect(isMinified('web/site.css', longLines)).toBe(true);
+    expect(isMinified('web/app.js', code)).toBe(false);
+    expect(isMinified('web/app.js', `${'x'.repeat(MINIFIED_MEAN_LINE)}\n${'x'.repeat(MINIFIED_MEAN_LINE)}`)).toBe(false);
+    expect(isMinified('src/table.py', longLines)).toBe(false); // other languages' long lines are data or prose, not minification
+    expect(isMinified('README.md', longLines)).toBe(false);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Which files of a picked folder are code worth indexing: not in dependency, VCS, build or vendored
  * folders; not lock files, minified bundles, images or other binaries; not above a size limit; and
- * not binary by content (a NUL byte, or text that is not valid UTF-8).
+ * not binary by content (a NUL byte, or text that is not valid UTF-8) nor minified by content (JavaScript
+ * or CSS whose lines are long on average, as GitHub's linguist tells generated files).
  */
 /** The default size limit of a file to index (`c2llm index --max-file-kb` changes it). */
 export const MAX_FILE_BYTES = 512 * 1024;
@@ -49,6 +50,20 @@ export function skipByPath(path: string, bytes: number, maxBytes = MAX_FILE_BYTE
   if (dot <= 0 || !CODE_EXTENSIONS.has(name.slice(dot + 1).toLowerCase())) return 'not code';
   if (bytes > maxBytes) return 'too large';
   return undefined;
+}
+
+/** A JavaScript or CSS file whose lines average more than this many characters is minified (linguist's rule). */
+export const MINIFIED_MEAN_LINE = 110;
+const MINIFIABLE = /\.(js|mjs|cjs|css)$/i;
+
+/**
+ * Whether a JavaScript or CSS file is minified by its content, whatever its name: a bundle or a stylesheet
+ * squeezed onto a few long lines is one chunk of thousands of words that BM25 matches to any query.
+ */
+export function isMinified(path: string, text: string): boolean {
+  if (!MINIFIABLE.test(path)) return false;
+  const lines = text.split('\n').length;
+  return (text.length - (lines - 1)) / lines > MINIFIED_MEAN_LINE;
 }
 
 /** Decodes file bytes as UTF-8 text, or returns undefined for binary content. */

@@ -10,7 +10,7 @@
 import { TEXTS_PER_REPORT } from '../batching';
 import { sha256Hex } from '../hash';
 import { chunkFile, searchedText, type Chunk } from './chunker';
-import { decodeText, skipByPath, type SkipReason } from './corpus';
+import { decodeText, isMinified, skipByPath, type SkipReason } from './corpus';
 import { CorpusVectors } from './corpus-vectors';
 
 /** FNV-1a of the path's UTF-8 bytes: the same shard for the same path on every machine. */
@@ -125,6 +125,10 @@ export async function indexCorpus(args: {
     const text = decodeText(bytes);
     if (text === undefined) {
       skipped.set(file.path, 'binary');
+      continue;
+    }
+    if (isMinified(file.path, text)) {
+      skipped.set(file.path, 'minified');
       continue;
     }
     const chunks = (args.chunk ?? chunkFile)(file.path, text);
