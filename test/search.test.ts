@@ -116,6 +116,7 @@ describe('corpus filters', () => {
     expect(isMinified('web/site.css', longLines)).toBe(true);
     expect(isMinified('web/app.js', code)).toBe(false);
     expect(isMinified('web/app.js', `${'x'.repeat(MINIFIED_MEAN_LINE)}\n${'x'.repeat(MINIFIED_MEAN_LINE)}`)).toBe(false);
+    expect(isMinified('web/app.js', `${'x'.repeat(MINIFIED_MEAN_LINE + 1)}\n`)).toBe(true); // one long line and its final newline
     expect(isMinified('src/table.py', longLines)).toBe(false); // other languages' long lines are data or prose, not minification
     expect(isMinified('README.md', longLines)).toBe(false);
   });

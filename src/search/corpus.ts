@@ -62,8 +62,9 @@ const MINIFIABLE = /\.(js|mjs|cjs|css)$/i;
  */
 export function isMinified(path: string, text: string): boolean {
   if (!MINIFIABLE.test(path)) return false;
-  const lines = text.split('\n').length;
-  return (text.length - (lines - 1)) / lines > MINIFIED_MEAN_LINE;
+  const body = text.endsWith('\n') ? text.slice(0, -1) : text; // a final newline ends the last line
+  const lines = body.split('\n').length;
+  return (body.length - (lines - 1)) / lines > MINIFIED_MEAN_LINE;
 }
 
 /** Decodes file bytes as UTF-8 text, or returns undefined for binary content. */
