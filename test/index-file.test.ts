@@ -12,7 +12,7 @@ import { decodeIndex, encodeIndex, type IndexHeader } from '../src/search/index-
 import { lexicalTokens, queryWords } from '../src/search/lexical-tokens';
 import { TopK } from '../src/search/top-k';
 import { asksForSupportingFiles, supportingFiles } from '../src/search/file-kind';
-import { commentShare, isProseChunk } from '../src/search/chunk-kind';
+import { chunkKinds, commentShare, isProseChunk } from '../src/search/chunk-kind';
 import { FULL_COVERAGE, SUPPORTING_FILE_DEMOTION, fuse } from '../src/search/fusion';
 import { shardOf } from '../src/search/indexer';
 import { Embedder } from '../src/embedder';
@@ -232,6 +232,17 @@ describe('search', () => {
     const paths = ['include/gmock/gmock-spec-builders.h', 'src/gmock-spec-builders.cc', 're2/prog.h', 're2/prog.cc', 'lib/tree.hpp', 'lib/tree.cpp', 'zlib/deflate.h', 'zlib/deflate.c', 're2/walker-inl.h', 're2/sparse_set.h', 'pkg/util.h', 'pkg/util.go', 'src/gmock-spec-builders.cc.orig'];
     const kinds = supportingFiles(paths);
     expect(paths.filter((_, i) => kinds[i])).toEqual(['include/gmock/gmock-spec-builders.h', 're2/prog.h', 'lib/tree.hpp', 'zlib/deflate.h']);
+  });
+
+  test("a site's pages (c2llm index --html) are what is searched: a page under docs/ is not demoted, a test's code still is", () => {
+    const files = [
+      { path: 'docs/retry.html', language: 'html' },
+      { path: 'blog/news.html', language: 'html' },
+      { path: 'tests/retry.test.js', language: 'javascript' },
+    ];
+    const chunks = files.map((_, file) => ({ file }));
+    expect(chunkKinds({ chunks, files, chunker: { htmlPages: true } })).toEqual([undefined, undefined, 'supporting']);
+    expect(chunkKinds({ chunks, files })).toEqual(['supporting', undefined, 'supporting']); // HTML read as source: docs/ is documentation
   });
 
   test("a chunk is mostly prose when comments in its language are at least half of its non-blank lines", () => {

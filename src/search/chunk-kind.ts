@@ -47,10 +47,18 @@ export const isProseChunk = (text: string, language: string): boolean => comment
 
 /**
  * Why each chunk of an index ranks after code in hybrid search, if it does: it belongs to a supporting
- * file (file-kind.ts), or, with the chunks' texts at hand, it is code that is mostly prose.
+ * file (file-kind.ts), or, with the chunks' texts at hand, it is code that is mostly prose. In an index of
+ * a site's pages (`c2llm index --html`) the pages are what is searched, wherever they sit: a page under
+ * `docs/` is never demoted as documentation.
  */
-export function chunkKinds(data: { readonly chunks: readonly { readonly file: number }[]; readonly files: readonly { readonly path: string; readonly language: string }[]; readonly texts?: readonly string[] }): (DemotedKind | undefined)[] {
-  const supporting = supportingFiles(data.files.map((f) => f.path));
+export function chunkKinds(data: {
+  readonly chunks: readonly { readonly file: number }[];
+  readonly files: readonly { readonly path: string; readonly language: string }[];
+  readonly texts?: readonly string[];
+  readonly chunker?: { readonly htmlPages?: true };
+}): (DemotedKind | undefined)[] {
+  const pages = data.chunker?.htmlPages === true;
+  const supporting = supportingFiles(data.files.map((f) => f.path)).map((s, i) => s && !(pages && data.files[i].language === 'html'));
   const texts = data.texts;
   return data.chunks.map(({ file }, id) => (supporting[file] ? 'supporting' : texts && isProseChunk(texts[id], data.files[file].language) ? 'prose' : undefined));
 }
