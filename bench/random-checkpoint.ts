@@ -9,10 +9,11 @@
  *   (q · 2^e, |q| ≤ 127, is a BF16 number): both dtypes run the same model, and C2LLM-7B's 7.7 GB need no
  *   quantizing pass (the GPU machine, bench/gpu-machine/).
  */
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { quantizeCommand } from '../src/cli/quantize';
 import { INT8_SCALE_SUFFIX } from '../src/model/checkpoint';
+import { writeAllSync } from '../src/node/atomic-write';
 import { c2llmTensors, weightList } from '../src/model/c2llm-tensors';
 import type { ModelConfig } from '../src/model/config';
 import { INT8_QUANTIZATION_CONFIG, type TensorToWrite } from '../src/model/int8-checkpoint';
@@ -50,10 +51,8 @@ function lazyTensor(name: string, dtype: DType, shape: number[], bytes: () => Ui
 function writeSafetensors(path: string, tensors: readonly TensorToWrite[]): void {
   const fd = openSync(path, 'w');
   try {
-    for (const bytes of [safetensorsHeader(tensors), ...tensors.map((t) => t.bytes)]) {
-      const data = bytes instanceof Uint8Array ? bytes : bytes();
-      for (let done = 0; done < data.byteLength; ) done += writeSync(fd, data, done, data.byteLength - done);
-    }
+    writeAllSync(fd, safetensorsHeader(tensors));
+    for (const t of tensors) writeAllSync(fd, t.bytes());
   } finally {
     closeSync(fd);
   }

@@ -8,7 +8,7 @@
 import type { Checkpoint } from './checkpoint';
 import { INT8_SCALE_SUFFIX } from './checkpoint';
 import { DTYPE_BYTES } from '../tensor/dtype';
-import { quantizeRowInto, type QuantizedRows } from '../tensor/quantize';
+import { quantizeEachRow } from '../tensor/quantize';
 import type { RawTensor, TensorEntry } from '../tensor/safetensors';
 import { bytesOf, rowValues } from '../tensor/tensor-values';
 
@@ -27,24 +27,15 @@ export function modelTensors(checkpoint: Checkpoint): RawTensor[] {
   return [embedTokens, ...layers.flatMap((l) => Object.values(l) as RawTensor[]), finalNorm, ...(Object.values(pma) as RawTensor[])];
 }
 
-/**
- * A float matrix's int8 rows and scales, widened to f32 one row at a time, as the GPU's upload does
- * (kernels/weights.ts): no f32 copy of a whole matrix (C2LLM-7B's embedding table would take 2.2 GB).
- */
-function quantizeMatrix(t: RawTensor, rows: number, cols: number): QuantizedRows {
-  const q = new Int8Array(rows * cols);
-  const scales = new Float32Array(rows);
-  for (let r = 0; r < rows; r++) scales[r] = quantizeRowInto(rowValues(t, r), q.subarray(r * cols, (r + 1) * cols));
-  return { q, scales };
-}
-
 /** The model's tensors as the int8 layout stores them. */
 export function int8Tensors(checkpoint: Checkpoint): TensorToWrite[] {
   return modelTensors(checkpoint).flatMap((t): TensorToWrite[] => {
     const size = (dtype: TensorEntry['dtype'], shape: readonly number[]) => shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[dtype];
     if (t.shape.length !== 2) return [{ name: t.name, dtype: t.dtype, shape: t.shape, byteLength: t.bytes.byteLength, bytes: () => t.bytes }];
     const [rows, cols] = t.shape;
-    const quantize = () => (t.dtype === 'I8' ? { q: t.bytes, scales: t.scales! } : quantizeMatrix(t, rows, cols));
+    // A float matrix is widened to f32 one row at a time, as the GPU's upload does (kernels/weights.ts): no
+    // f32 copy of a whole matrix (C2LLM-7B's embedding table would take 2.2 GB).
+    const quantize = () => (t.dtype === 'I8' ? { q: t.bytes, scales: t.scales! } : quantizeEachRow(rows, cols, (r) => rowValues(t, r)));
     // The writer asks for a matrix's bytes, then its scales: the scales of that one quantization are kept until then.
     let scalesOfLastQuantization: Float32Array | undefined;
     const matrix = () => {

@@ -31,9 +31,14 @@ export function quantizeRowInto(row: Float32Array, out: Int8Array): number {
   return scale;
 }
 
-export function quantizeRows(values: Float32Array, rows: number, cols: number): QuantizedRows {
+/** A matrix of `rows` x `cols`, its rows given one at a time by `rowAt` (no f32 copy of the whole matrix needed). */
+export function quantizeEachRow(rows: number, cols: number, rowAt: (row: number) => Float32Array): QuantizedRows {
   const q = new Int8Array(rows * cols);
   const scales = new Float32Array(rows);
-  for (let r = 0; r < rows; r++) scales[r] = quantizeRowInto(values.subarray(r * cols, (r + 1) * cols), q.subarray(r * cols, (r + 1) * cols));
+  for (let r = 0; r < rows; r++) scales[r] = quantizeRowInto(rowAt(r), q.subarray(r * cols, (r + 1) * cols));
   return { q, scales };
+}
+
+export function quantizeRows(values: Float32Array, rows: number, cols: number): QuantizedRows {
+  return quantizeEachRow(rows, cols, (r) => values.subarray(r * cols, (r + 1) * cols));
 }
