@@ -173,8 +173,10 @@ describe('c2llm index / search / merge', () => {
   test.each([
     [['index', '--output', 'x.c2idx'], /one folder and --output are required/],
     [['split', '--output', 'x'], /one index file and --output are required/],
+    [['split', 'x.c2idx', '--output', join(ROOT, 'package.json')], /package\.json: a split index is written as a folder, and this is a file/],
     [['index', folder, '--output', 'x', '--split', '--update'], /--update reads an index file/],
-    [['index', join(work, 'missing'), '--output', 'x.c2idx'], /missing: not a folder/],
+    [['index', join(work, 'missing'), '--output', 'x.c2idx'], /missing: no such folder/],
+    [['index', join(ROOT, 'package.json'), '--output', 'x.c2idx'], /package\.json: not a folder/],
     [['index', folder, '--output', 'x.c2idx', '--shard', '2/2'], /--shard must be i\/N with 0 <= i < N/],
     [['search', '--index', join(work, 'nope.c2idx'), '--query', 'x'], /nope\.c2idx: cannot be read/],
     [['search', '--index', join(ROOT, 'package.json'), '--query', 'x'], /package\.json: not a c2llm index/],

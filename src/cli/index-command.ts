@@ -149,7 +149,9 @@ export async function indexCommand(argv: string[], log: Log): Promise<void> {
   });
   if (positionals.length !== 1 || !values.output) throw new InputError(`one folder and --output are required\n${INDEX_USAGE}`);
   const folder = positionals[0];
-  if (!(await stat(folder).catch(() => undefined))?.isDirectory()) throw new InputError(`${folder}: not a folder`);
+  const found = await stat(folder).catch(() => undefined);
+  if (!found) throw new InputError(`${folder}: no such folder`);
+  if (!found.isDirectory()) throw new InputError(`${folder}: not a folder`);
   const shard = parseShard(values.shard);
   const maxFileKb = values['max-file-kb'] === undefined ? MAX_FILE_BYTES / 1024 : Number(values['max-file-kb']);
   if (!Number.isInteger(maxFileKb) || maxFileKb < 1) throw new InputError(`--max-file-kb must be a positive integer (KiB), got "${values['max-file-kb']}"`);

@@ -20,7 +20,7 @@ const PART_NAME = /^(centroids|[ptr]\d+)-[0-9a-f]{8}\.(bin|json)$/;
 export async function checkSplitFolder(folder: string): Promise<void> {
   const info = await stat(folder).catch(() => undefined);
   if (!info) return;
-  if (!info.isDirectory()) throw new InputError(`${folder}: --split writes a folder, and this is a file`);
+  if (!info.isDirectory()) throw new InputError(`${folder}: a split index is written as a folder, and this is a file`);
   const names = await readdir(folder);
   if (names.length > 0 && !names.includes(MANIFEST_NAME)) throw new InputError(`${folder}: not empty and not a split index (no ${MANIFEST_NAME}); name a new or empty folder`);
 }
