@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { IndexFileError } from '../src/errors';
-import { Bm25Index, idfOf } from '../src/search/bm25';
+import { Bm25Index, bm25Postings, collectPostings, idfOf } from '../src/search/bm25';
 import { CodeIndex } from '../src/search/code-index';
 import { buildIndexData, mergeIndexData, type EmbeddedFile } from '../src/search/index-build';
 import { decodeIndex, encodeIndex, type IndexHeader } from '../src/search/index-file';
@@ -372,6 +372,25 @@ describe('search', () => {
     expect(Array.from(bm25.match('gamma').scores).map((s, id) => (s > 0 ? id : -1)).filter((id) => id >= 0)).toEqual([1]);
     expect(bm25.search('alpha gamma', 2).map((r) => r.id)).toEqual([1, 2]);
     expect(Bm25Index.fromFlat(bm25.toFlat()).search('alpha gamma', 2)).toEqual(bm25.search('alpha gamma', 2));
+  });
+
+  test('postings given in any order come out with terms sorted and each term\'s documents increasing, as BM25 counts them', () => {
+    const documents = ['alpha beta beta', 'gamma alpha', 'beta', 'alpha'];
+    const counted = bm25Postings(documents);
+    expect(counted.terms).toEqual(['alpha', 'beta', 'gamma']);
+    expect(Array.from(counted.postingStarts)).toEqual([0, 3, 5, 6]);
+    expect(Array.from(counted.postingDocs)).toEqual([0, 1, 3, 0, 2, 1]);
+    expect(Array.from(counted.postingFreqs)).toEqual([1, 1, 1, 2, 1, 1]);
+    expect(Array.from(counted.chunkLengths)).toEqual([3, 2, 1, 1]);
+    const scrambled = collectPostings((add) => {
+      add('gamma', 1, 1);
+      add('beta', 2, 1);
+      add('alpha', 3, 1);
+      add('alpha', 0, 1);
+      add('beta', 0, 2);
+      add('alpha', 1, 1);
+    });
+    expect(scrambled).toEqual({ terms: counted.terms, postingStarts: counted.postingStarts, postingDocs: counted.postingDocs, postingFreqs: counted.postingFreqs });
   });
 
   test('a query is matched by its words less English function words, unless nothing else is left', () => {

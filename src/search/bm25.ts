@@ -50,59 +50,123 @@ function holds(sorted: Uint32Array, value: number): boolean {
   return false;
 }
 
+/** u32 values appended one at a time into a doubling buffer: 4 bytes a value, where a JS array of numbers holds 8 and more. */
+class U32List {
+  values = new Uint32Array(1024);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.values.length) {
+      const grown = new Uint32Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.length++] = value;
+  }
+}
+
+/** Sorts run [from, to) of `docs` by document, carrying `freqs` along (a run already in order is left as it is). */
+function sortRun(docs: Uint32Array, freqs: Uint32Array, from: number, to: number): void {
+  let ordered = true;
+  for (let p = from + 1; p < to && ordered; p++) ordered = docs[p - 1] < docs[p];
+  if (ordered) return;
+  const order = Array.from({ length: to - from }, (_, i) => from + i).sort((a, b) => docs[a] - docs[b]);
+  const [d, f] = [order.map((p) => docs[p]), order.map((p) => freqs[p])];
+  docs.set(d, from);
+  freqs.set(f, from);
+}
+
+/**
+ * The flat postings (terms sorted, each term's documents increasing) of postings given in any order:
+ * `visit` calls `add(term, doc, freq)` once for each term a document holds. They are collected as three
+ * u32 lists (12 bytes a posting) and placed by a counting sort on the term, never held as a list per
+ * term, so that building or merging an index of a large monorepo stays within the JavaScript heap.
+ */
+export function collectPostings(visit: (add: (term: string, doc: number, freq: number) => void) => void): Omit<FlatPostings, 'chunkLengths'> {
+  const ids = new Map<string, number>();
+  const [termIds, docs, freqs] = [new U32List(), new U32List(), new U32List()];
+  visit((term, doc, freq) => {
+    let id = ids.get(term);
+    if (id === undefined) ids.set(term, (id = ids.size));
+    termIds.push(id);
+    docs.push(doc);
+    freqs.push(freq);
+  });
+  const terms = [...ids.keys()].sort();
+  const rankOf = new Uint32Array(terms.length);
+  terms.forEach((term, rank) => (rankOf[ids.get(term)!] = rank));
+  const postingStarts = new Uint32Array(terms.length + 1);
+  for (let i = 0; i < termIds.length; i++) postingStarts[rankOf[termIds.values[i]] + 1]++;
+  for (let rank = 0; rank < terms.length; rank++) postingStarts[rank + 1] += postingStarts[rank];
+  const next = postingStarts.slice(0, terms.length);
+  const postingDocs = new Uint32Array(termIds.length);
+  const postingFreqs = new Uint32Array(termIds.length);
+  for (let i = 0; i < termIds.length; i++) {
+    const at = next[rankOf[termIds.values[i]]]++;
+    postingDocs[at] = docs.values[i];
+    postingFreqs[at] = freqs.values[i];
+  }
+  for (let rank = 0; rank < terms.length; rank++) sortRun(postingDocs, postingFreqs, postingStarts[rank], postingStarts[rank + 1]);
+  return { terms, postingStarts, postingDocs, postingFreqs };
+}
+
+/** BM25's postings of `documents` (document ids in their order): each document's words (lexicalTokens) counted. */
+export function bm25Postings(documents: Iterable<string>): FlatPostings {
+  const lengths: number[] = [];
+  const postings = collectPostings((add) => {
+    for (const text of documents) {
+      const doc = lengths.length;
+      const words = lexicalTokens(text);
+      lengths.push(words.length);
+      const counts = new Map<string, number>();
+      for (const w of words) counts.set(w, (counts.get(w) ?? 0) + 1);
+      for (const [w, n] of counts) add(w, doc, n);
+    }
+  });
+  return { ...postings, chunkLengths: Uint32Array.from(lengths) };
+}
+
 export class Bm25Index {
   private readonly avgLength: number;
+  /** Each term's place in the flat arrays (its postings are those of postingStarts[t] .. postingStarts[t + 1]). */
+  private readonly termIndex: ReadonlyMap<string, number>;
 
-  private constructor(
-    private readonly postings: ReadonlyMap<string, Postings>,
-    private readonly lengths: Uint32Array,
-  ) {
+  private constructor(private readonly flat: FlatPostings) {
+    this.termIndex = new Map(flat.terms.map((term, t) => [term, t]));
+    const lengths = flat.chunkLengths;
     this.avgLength = lengths.reduce((a, b) => a + b, 0) / Math.max(1, lengths.length) || 1;
   }
 
-  static build(documents: readonly string[]): Bm25Index {
-    const lists = new Map<string, { docs: number[]; freqs: number[] }>();
-    const lengths = new Uint32Array(documents.length);
-    documents.forEach((text, doc) => {
-      const counts = new Map<string, number>();
-      const words = lexicalTokens(text);
-      lengths[doc] = words.length;
-      for (const w of words) counts.set(w, (counts.get(w) ?? 0) + 1);
-      for (const [w, n] of counts) {
-        let list = lists.get(w);
-        if (!list) lists.set(w, (list = { docs: [], freqs: [] }));
-        list.docs.push(doc);
-        list.freqs.push(n);
-      }
-    });
-    const postings = new Map<string, Postings>();
-    for (const [w, { docs, freqs }] of lists) postings.set(w, { docs: Uint32Array.from(docs), freqs: Uint32Array.from(freqs) });
-    return new Bm25Index(postings, lengths);
+  static build(documents: Iterable<string>): Bm25Index {
+    return new Bm25Index(bm25Postings(documents));
   }
 
   static fromFlat(flat: FlatPostings): Bm25Index {
-    const postings = new Map<string, Postings>();
-    flat.terms.forEach((term, t) => {
-      const [from, to] = [flat.postingStarts[t], flat.postingStarts[t + 1]];
-      postings.set(term, { docs: flat.postingDocs.subarray(from, to), freqs: flat.postingFreqs.subarray(from, to) });
-    });
-    return new Bm25Index(postings, flat.chunkLengths);
+    return new Bm25Index(flat);
   }
 
   toFlat(): FlatPostings {
-    return { ...flatPostings(this.postings), chunkLengths: this.lengths };
+    return this.flat;
   }
 
   get size(): number {
-    return this.lengths.length;
+    return this.flat.chunkLengths.length;
+  }
+
+  private postingsOf(word: string): Postings | undefined {
+    const t = this.termIndex.get(word);
+    if (t === undefined) return undefined;
+    const [from, to] = [this.flat.postingStarts[t], this.flat.postingStarts[t + 1]];
+    return { docs: this.flat.postingDocs.subarray(from, to), freqs: this.flat.postingFreqs.subarray(from, to) };
   }
 
   /** `query`'s lexical side over this index. */
   match(query: string): LexicalScores {
-    const n = this.lengths.length;
+    const lengths = this.flat.chunkLengths;
+    const n = lengths.length;
     const scores = new Float32Array(n);
     const words = queryWords(query).map((word) => {
-      const list = this.postings.get(word);
+      const list = this.postingsOf(word);
       return { list, idf: idfOf(n, list?.docs.length ?? 0) };
     });
     for (const { list, idf } of words) {
@@ -110,7 +174,7 @@ export class Bm25Index {
       for (let i = 0; i < list.docs.length; i++) {
         const doc = list.docs[i];
         const tf = list.freqs[i];
-        const norm = BM25_K1 * (1 - BM25_B + (BM25_B * this.lengths[doc]) / this.avgLength);
+        const norm = BM25_K1 * (1 - BM25_B + (BM25_B * lengths[doc]) / this.avgLength);
         scores[doc] += (idf * (tf * (BM25_K1 + 1))) / (tf + norm);
       }
     }
@@ -120,21 +184,6 @@ export class Bm25Index {
   search(query: string, k: number): Scored[] {
     return topOfScores(this.match(query).scores, k, matched);
   }
-}
-
-/** Postings by term as the index file's flat arrays: terms sorted, each term's documents in increasing order. */
-export function flatPostings(postings: ReadonlyMap<string, Postings>): Omit<FlatPostings, 'chunkLengths'> {
-  const terms = [...postings.keys()].sort();
-  const postingStarts = new Uint32Array(terms.length + 1);
-  terms.forEach((t, i) => (postingStarts[i + 1] = postingStarts[i] + postings.get(t)!.docs.length));
-  const postingDocs = new Uint32Array(postingStarts[terms.length]);
-  const postingFreqs = new Uint32Array(postingStarts[terms.length]);
-  terms.forEach((t, i) => {
-    const { docs, freqs } = postings.get(t)!;
-    postingDocs.set(docs, postingStarts[i]);
-    postingFreqs.set(freqs, postingStarts[i]);
-  });
-  return { terms, postingStarts, postingDocs, postingFreqs };
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { IndexFileError } from '../errors';
 import { quantizeSymmetric } from '../tensor/quantize';
-import { Bm25Index, flatPostings } from './bm25';
+import { bm25Postings, collectPostings } from './bm25';
 import { searchedText, type Chunk } from './chunker';
 import type { ChunkerSettings, IndexData, IndexedFile, IndexHeader } from './index-file';
 
@@ -48,7 +48,6 @@ export function buildIndexData(header: IndexHeader, files: readonly EmbeddedFile
   const chunks: IndexData['chunks'][number][] = [];
   const texts: string[] = [];
   const anchors: string[] = [];
-  const lexical: string[] = [];
   sorted.forEach((f, fileIndex) => {
     f.chunks.forEach((c, j) => {
       const id = chunks.length;
@@ -56,16 +55,19 @@ export function buildIndexData(header: IndexHeader, files: readonly EmbeddedFile
       chunks.push({ file: fileIndex, startLine: c.startLine, endLine: c.endLine });
       texts.push(c.text);
       anchors.push(c.anchor ?? '');
-      lexical.push(lexicalText(f.path, c));
     });
   });
+  // Each chunk's lexical text is made as BM25 reads it, not kept: a copy of every text would be held at once.
+  const lexical = (function* () {
+    for (const f of sorted) for (const c of f.chunks) yield lexicalText(f.path, c);
+  })();
   return {
     ...header,
     files: sorted.map(({ path, language, hash }) => ({ path, language, hash })),
     chunks,
     vectors,
     scales,
-    ...Bm25Index.build(lexical).toFlat(),
+    ...bm25Postings(lexical),
     texts: keepTexts ? texts : undefined,
     ...(anchors.some(Boolean) ? { anchors } : {}),
   };
@@ -131,19 +133,13 @@ export function mergeIndexData(parts: readonly { name: string; data: IndexData }
       anchors.push(data.anchors?.[id] ?? '');
     }
   });
-  const postings = new Map<string, [number, number][]>();
-  parts.forEach(({ data }, part) => {
-    data.terms.forEach((term, t) => {
-      let list = postings.get(term);
-      if (!list) postings.set(term, (list = []));
-      for (let p = data.postingStarts[t]; p < data.postingStarts[t + 1]; p++) list.push([newId[part][data.postingDocs[p]], data.postingFreqs[p]]);
-    });
-  });
-  const sorted = new Map([...postings].map(([term, list]) => {
-    list.sort((a, b) => a[0] - b[0]);
-    return [term, { docs: Uint32Array.from(list, ([doc]) => doc), freqs: Uint32Array.from(list, ([, freq]) => freq) }];
-  }));
-  const { terms, postingStarts, postingDocs, postingFreqs } = flatPostings(sorted);
+  const { terms, postingStarts, postingDocs, postingFreqs } = collectPostings((add) =>
+    parts.forEach(({ data }, part) =>
+      data.terms.forEach((term, t) => {
+        for (let p = data.postingStarts[t]; p < data.postingStarts[t + 1]; p++) add(term, newId[part][data.postingDocs[p]], data.postingFreqs[p]);
+      }),
+    ),
+  );
   return {
     model: first.model,
     dim,
