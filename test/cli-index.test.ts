@@ -182,6 +182,8 @@ describe('c2llm index / search / merge', () => {
     [['search', '--index', join(ROOT, 'package.json'), '--query', 'x'], /package\.json: not a c2llm index/],
     [['search', '--index', 'x', '--query', 'x', '--mode', 'fuzzy'], /--mode must be hybrid, dense, lexical/],
     [['search', '--index', 'x', '--query', ' '], /--query is empty: give the words to search for/],
+    [['search', '--index', 'x.c2idx', 'parse a', 'duration'], /the words to search for go after --query, in quotes: c2llm search --index x\.c2idx --query "parse a duration"/],
+    [['search', '--index', 'x.c2idx', '--query', 'parse', 'a', 'duration'], /in quotes: c2llm search --index x\.c2idx --query "parse a duration"/],
     [['search', '--index', 'x', '--queries', join(work, 'blank-queries.json')], /blank-queries\.json: element 1 is empty/],
     [['merge', '--output', 'x'], /shard files and --output are required/],
     [['index', folder, '--output', join(work, 'no-such-folder', 'x.c2idx'), '--device', 'cpu'], /x\.c2idx: cannot be written/],

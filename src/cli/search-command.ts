@@ -65,11 +65,16 @@ function listing(query: string, results: readonly CodeSearchResult[], indexSize:
 }
 
 export async function searchCommand(argv: string[], log: (line: string) => void): Promise<string> {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: argv,
+    allowPositionals: true,
     options: { ...MODEL_FLAGS, index: { type: 'string' }, query: { type: 'string' }, queries: { type: 'string' }, k: { type: 'string', default: '10' }, mode: { type: 'string', default: 'hybrid' }, probes: { type: 'string' }, json: { type: 'boolean' } },
     strict: true,
   });
+  if (positionals.length > 0) {
+    const words = JSON.stringify([values.query ?? [], positionals].flat().join(' '));
+    throw new InputError(`the words to search for go after --query, in quotes: c2llm search --index ${values.index ?? '<index>'} --query ${words}`);
+  }
   if (!values.index || (values.query === undefined) === (values.queries === undefined)) throw new InputError(`--index and one of --query or --queries are required\n${SEARCH_USAGE}`);
   const k = Number(values.k);
   if (!Number.isInteger(k) || k < 1) throw new InputError(`--k must be a positive integer, got "${values.k}"`);
