@@ -188,6 +188,7 @@ describe('c2llm index / search / merge', () => {
     [['merge', '--output', 'x'], /shard files and --output are required/],
     [['index', folder, '--output', join(work, 'no-such-folder', 'x.c2idx'), '--device', 'cpu'], /x\.c2idx: cannot be written/],
     [['index', folder, '--output', join(ROOT, 'package.json', 'x.c2idx'), '--device', 'cpu'], /x\.c2idx: cannot be written \(.*package\.json is a file, not a folder\)/],
+    [['index', folder, '--output', work, '--device', 'cpu'], /: cannot be written \(it is a folder; name a file\)/],
   ])('one-line error, exit 1: %j', (args, message) => {
     const { code, stderr } = c2llm(args as string[]);
     expect(code).toBe(1);

@@ -117,6 +117,10 @@ describe('c2llm embed', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/out\.json: cannot be written \(its folder .*no-such-folder does not exist\)/);
     expect(missing.stderr).not.toMatch(/using /);
+    const folder = c2llm(['embed', '--model', checkpointDir('tiny-f32-gqa1'), '--input', input, '--output', work]);
+    expect(folder.code).toBe(1);
+    expect(folder.stderr).toMatch(/: cannot be written \(it is a folder; name a file\)\n$/);
+    expect(folder.stderr).not.toMatch(/using /);
     const output = join(work, 'whole.json');
     writeFileSync(output, 'old content');
     const { code, stderr } = c2llm(['embed', '--model', checkpointDir('tiny-f32-gqa1'), '--input', input, '--output', output, '--device', 'reference', '--progress']);

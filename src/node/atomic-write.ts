@@ -8,8 +8,9 @@ import { access, constants, open, rename, rm, stat, type FileHandle } from 'node
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../errors';
 
-/** Fails now, before any work, when `path`'s folder does not exist, is a file, or cannot be written. */
+/** Fails now, before any work, when `path` is a folder, or its folder does not exist, is a file, or cannot be written. */
 export async function checkWritable(path: string): Promise<void> {
+  if ((await stat(path).catch(() => undefined))?.isDirectory()) throw new InputError(`${path}: cannot be written (it is a folder; name a file)`);
   const folder = dirname(path);
   try {
     await access(folder, constants.W_OK);
