@@ -173,6 +173,9 @@ describe('c2llm quantize', () => {
     expect(code, stderr).toBe(0);
     JSON.parse(stdout).embeddings.forEach((v: number[], i: number) => expect(cosine(v, golden('tiny-f32-gqa1').embeddings[i + 2])).toBeGreaterThan(INT8_MIN_COSINE));
     expect(c2llm(['quantize', '--model', checkpointDir('tiny-f32-gqa1'), '--output', output]).stderr).toMatch(/int8: already exists and is not empty; choose a new or empty output folder/);
+    const file = join(output, 'model.safetensors');
+    const onFile = c2llm(['quantize', '--model', checkpointDir('tiny-f32-gqa1'), '--output', file]);
+    expect([onFile.code, onFile.stderr]).toEqual([1, `c2llm: ${file}: is a file; choose a new or empty output folder\n`]);
     expect(c2llm(['quantize', '--model', checkpointDir('tiny-f32-gqa1'), '--output', join(work, 'x'), '--max-shard-mb', '0']).stderr).toMatch(/--max-shard-mb must be a positive number/);
     expect(c2llm(['quantize', '--output', output]).stderr).toMatch(/--model and --output are required/);
   });

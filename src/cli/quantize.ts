@@ -8,7 +8,7 @@
  * clean. An output folder that already exists and is not empty is refused.
  */
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { InputError } from '../errors';
@@ -59,7 +59,9 @@ export async function quantizeCommand(argv: string[], log: (line: string) => voi
   const maxShardMb = Number(values['max-shard-mb']);
   if (!(maxShardMb > 0)) throw new InputError(`--max-shard-mb must be a positive number, got "${values['max-shard-mb']}"`);
   const output = values.output.replace(/\/+$/, '');
-  if (existsSync(output) && (await readdir(output)).length > 0) throw new InputError(`${output}: already exists and is not empty; choose a new or empty output folder`);
+  const existing = await stat(output).catch(() => undefined);
+  if (existing && !existing.isDirectory()) throw new InputError(`${output}: is a file; choose a new or empty output folder`);
+  if (existing && (await readdir(output)).length > 0) throw new InputError(`${output}: already exists and is not empty; choose a new or empty output folder`);
   const source = directorySource(values.model);
   const checkpoint = await loadCheckpoint(source);
   const partial = `${output}.partial`;
