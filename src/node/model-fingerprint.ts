@@ -7,10 +7,10 @@
  */
 import { mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { CheckpointError } from '../errors';
 import { combineFileDigests } from '../model/fingerprint';
 import { writeFileAtomic } from './atomic-write';
 import { cacheRoot } from './cache-root';
+import { unreadable } from './fs-source';
 import { checkpointFiles, fileSha256 } from './checkpoint-files';
 
 const MEMO_FILE = 'file-digests.json';
@@ -24,7 +24,7 @@ async function streamDigest(path: string): Promise<string> {
   try {
     return await fileSha256(path);
   } catch (cause) {
-    throw new CheckpointError(path, `cannot be read (${(cause as Error).message})`, { cause });
+    throw unreadable(path, cause);
   }
 }
 
@@ -53,7 +53,7 @@ export async function modelFingerprint(dir: string, root: string = cacheRoot()):
       const stat = statSync(real);
       identity = `${stat.size}:${stat.mtimeMs}:${stat.ino}`;
     } catch (cause) {
-      throw new CheckpointError(path, `cannot be read (${(cause as Error).message})`, { cause });
+      throw unreadable(path, cause);
     }
     const known = memo.files[real];
     if (known?.identity === identity) {
