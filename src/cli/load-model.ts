@@ -44,16 +44,16 @@ export interface ModelChoice {
   readonly dtype: 'auto' | 'int8';
 }
 
-/**
- * The model flags checked, and the model's folder: the bundled C2LLM-nano without --model, the folder
- * given, or a Hugging Face repo id's snapshot in the Hub cache (node/hub-download.ts), downloaded with
- * a progress line unless --offline or already there.
- */
 /** --model names a folder (or a Hub repo id), never a file: said so, rather than that a file inside it cannot be opened. */
 export async function refuseModelFile(model: string): Promise<void> {
   if ((await stat(model).catch(() => undefined))?.isFile()) throw new InputError(`${model}: is a file, not a model's folder`);
 }
 
+/**
+ * The model flags checked, and the model's folder: the bundled C2LLM-nano without --model, the folder
+ * given, or a Hugging Face repo id's snapshot in the Hub cache (node/hub-download.ts), downloaded with
+ * a progress line unless --offline or already there.
+ */
 export async function modelChoice(values: { model?: string; device?: string; dtype?: string; revision?: string; host?: string; offline?: boolean }): Promise<ModelChoice> {
   const device = (values.device ?? 'auto') as DeviceChoice;
   if (!['webgpu', 'cpu', 'reference', 'auto'].includes(device)) throw new InputError(`--device must be webgpu, cpu, reference or auto, got "${device}"`);
