@@ -3,7 +3,7 @@ import { TEXTS_PER_REPORT } from '../src/batching';
 import { describe, expect, test } from 'vitest';
 import { AbortError } from '../src/errors';
 import type { StoredCorpus, StoredFile } from '../src/search/indexer';
-import { indexCorpus, restoreCorpus, type CorpusFile, type DocumentEmbedder, type IndexStoreLike } from '../src/search/indexer';
+import { indexCorpus, restoreCorpus, shardOf, type CorpusFile, type DocumentEmbedder, type IndexStoreLike } from '../src/search/indexer';
 
 const DIM = 4;
 
@@ -70,6 +70,28 @@ describe('indexCorpus', () => {
     const index = new CodeIndex(report.corpus.toIndexData({ id: 'm', fingerprint: 'sha256:m' }));
     const [top] = index.search({ vector: Float32Array.from([0, 1, 0, 0]) }, 1, 'dense'); // 'e' of "export" is 101, 101 % 4 = 1
     expect(top.path).toBe('src/b.ts');
+  });
+
+  test("files the folder's .gitignore files leave out are skipped, in every shard, wherever the .gitignore itself falls", async () => {
+    const files = [
+      file('.gitignore', '*.pb.go\n/gen/\n'),
+      file('api/.gitignore', '!keep.pb.go\n'),
+      file('api/user.go', 'package api\n'),
+      file('api/user.pb.go', 'package api\n'),
+      file('api/keep.pb.go', 'package api\n'),
+      file('gen/types.ts', 'export type T = 1;\n'),
+      file('src/gen/x.ts', 'export const x = 1;\n'),
+    ];
+    const run = async (shard?: { index: number; count: number }) =>
+      indexCorpus({ folder: 'p', files, model: 'm', dim: DIM, store: memoryStore(), embedder: fakeEmbedder().embedder, shard });
+    const whole = await run();
+    expect([...whole.skipped].filter(([, why]) => why === 'gitignored').map(([path]) => path)).toEqual(['api/user.pb.go', 'gen/types.ts']);
+    expect(whole.files).toBe(3);
+    const shards = [0, 1, 2].map((index) => ({ index, count: 3 }));
+    expect(['api/user.pb.go', 'gen/types.ts'].some((path) => shardOf(path, 3) !== shardOf('.gitignore', 3))).toBe(true); // so a shard without it must still read it
+    const parts = await Promise.all(shards.map((sh) => run(sh)));
+    expect(parts.flatMap((r) => [...r.skipped].filter(([, why]) => why === 'gitignored').map(([path]) => path)).sort()).toEqual(['api/user.pb.go', 'gen/types.ts']);
+    expect(parts.reduce((n, r) => n + r.files, 0)).toBe(3);
   });
 
   test('a Markdown section is embedded and found by words with the headings it sits under', async () => {

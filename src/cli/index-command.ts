@@ -33,7 +33,7 @@ import { encodeIndex, type ChunkerSettings, type IndexData, type IndexHeader } f
 import { indexPathProblem } from '../search/index-trust';
 import { MANIFEST_NAME } from '../search/split-index';
 import { MAX_FILE_BYTES, skipByPath, summariseSkipped, type SkippedSummary, type SkipReason } from '../search/corpus';
-import { indexCorpus, shardOf, type CorpusFile, type DocumentEmbedder, type IndexStoreLike } from '../search/indexer';
+import { indexCorpus, type CorpusFile, type DocumentEmbedder, type IndexStoreLike } from '../search/indexer';
 import { loadEmbedder, MODEL_FLAGS, modelChoice } from './load-model';
 import { ProgressLine } from './progress';
 import { printable } from '../text/control-characters';
@@ -164,9 +164,7 @@ export async function indexCommand(argv: string[], log: Log): Promise<void> {
     else log(`c2llm: --update: ${values.output} does not exist yet; building it`);
   }
   const walked = new Map<string, SkipReason>();
-  const files: CorpusFile[] = (await walk(folder, walked))
-    .filter((f) => !shard || shardOf(f.path, shard.count) === shard.index)
-    .map((f) => ({ path: f.path, bytes: f.bytes, read: async () => new Uint8Array(await readFile(f.full)) }));
+  const files: CorpusFile[] = (await walk(folder, walked)).map((f) => ({ path: f.path, bytes: f.bytes, read: async () => new Uint8Array(await readFile(f.full)) }));
 
   const embedder = await loadEmbedder(choice, log);
   try {
@@ -183,6 +181,7 @@ export async function indexCommand(argv: string[], log: Log): Promise<void> {
       embedder: documentEmbedder(embedder, () => progress!),
       batchSize: TEXTS_PER_REPORT.terminal,
       skipped: walked,
+      shard,
       maxFileBytes: maxFileKb * 1024,
       chunk: values.html ? (path, text) => (HTML_PAGE.test(path) ? chunkPage(text) : chunkFile(path, text)) : undefined,
       onProgress: (p) => {

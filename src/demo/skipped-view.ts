@@ -8,6 +8,7 @@ import { plural } from '../text/plural';
 
 const WHY: Record<SkipReason, string> = {
   folder: 'dependency, VCS or build folder',
+  gitignored: 'left out by a .gitignore',
   'lock file': 'lock file',
   'not code': 'not code',
   minified: 'minified',

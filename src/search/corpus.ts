@@ -37,7 +37,7 @@ export function languageOf(path: string): string {
   return dot > 0 ? (LANGUAGES[name.slice(dot + 1).toLowerCase()] ?? '') : '';
 }
 
-export type SkipReason = 'folder' | 'lock file' | 'not code' | 'minified' | 'too large' | 'binary' | 'unreadable' | 'unusual name';
+export type SkipReason = 'folder' | 'gitignored' | 'lock file' | 'not code' | 'minified' | 'too large' | 'binary' | 'unreadable' | 'unusual name';
 
 /** Why a path is skipped before reading it, or undefined to read it. */
 export function skipByPath(path: string, bytes: number, maxBytes = MAX_FILE_BYTES): SkipReason | undefined {

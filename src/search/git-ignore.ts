@@ -1,0 +1,41 @@
+/**
+ * What a folder's own .gitignore files leave out, read as git reads them: each file's patterns apply to
+ * the paths below its folder, a deeper file's rule (a `!` that takes a path back in, too) wins over a
+ * shallower one's, and nothing under an ignored folder comes back in. Patterns are matched by the
+ * `ignore` package (the gitignore matcher eslint and prettier use). Generated code, build output and
+ * data a project keeps out of git are what people do not mean to search.
+ */
+import ignore, { type Ignore } from 'ignore';
+
+export const GITIGNORE = '.gitignore';
+
+export class GitIgnore {
+  private constructor(private readonly rules: ReadonlyMap<string, Ignore>) {}
+
+  /** From the texts of the folder's .gitignore files, by path ('.gitignore', 'src/.gitignore'). */
+  static of(files: ReadonlyMap<string, string>): GitIgnore {
+    const rules = new Map<string, Ignore>();
+    for (const [path, text] of files) rules.set(path.slice(0, Math.max(0, path.length - GITIGNORE.length - 1)), ignore().add(text));
+    return new GitIgnore(rules);
+  }
+
+  /** Whether a file (a '/'-separated path relative to the folder) is left out. */
+  ignores(path: string): boolean {
+    const parts = path.split('/');
+    for (let folders = 1; folders < parts.length; folders++) {
+      if (this.decides(parts.slice(0, folders), true)) return true;
+    }
+    return this.decides(parts, false);
+  }
+
+  /** Whether the deepest .gitignore with a rule for this path ignores it (false where none has one). */
+  private decides(parts: readonly string[], folder: boolean): boolean {
+    for (let depth = parts.length - 1; depth >= 0; depth--) {
+      const rules = this.rules.get(parts.slice(0, depth).join('/'));
+      if (!rules) continue;
+      const { ignored, unignored } = rules.test(parts.slice(depth).join('/') + (folder ? '/' : ''));
+      if (ignored || unignored) return ignored;
+    }
+    return false;
+  }
+}

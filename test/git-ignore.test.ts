@@ -1,0 +1,32 @@
+/**
+ * .gitignore as git reads it (search/git-ignore.ts): where each file's patterns apply, which file wins,
+ * and that nothing under an ignored folder comes back in.
+ */
+import { expect, test } from 'vitest';
+import { GitIgnore } from '../src/search/git-ignore';
+
+const rules = (files: Record<string, string>) => GitIgnore.of(new Map(Object.entries(files)));
+
+test('patterns apply below their own folder: a name anywhere, an anchored path at that folder only, a folder pattern to all inside it', () => {
+  const ignore = rules({ '.gitignore': '*.pb.go\n/target\nout/\n', 'web/.gitignore': '/gen\n' });
+  expect(ignore.ignores('api/user.pb.go')).toBe(true);
+  expect(ignore.ignores('api/user.go')).toBe(false);
+  expect(ignore.ignores('target/debug/main.rs')).toBe(true);
+  expect(ignore.ignores('crates/target/main.rs')).toBe(false);
+  expect(ignore.ignores('deep/out/a.js')).toBe(true);
+  expect(ignore.ignores('web/gen/types.ts')).toBe(true);
+  expect(ignore.ignores('gen/types.ts')).toBe(false);
+  expect(ignore.ignores('web/src/gen/types.ts')).toBe(false);
+});
+
+test('a deeper .gitignore wins, a `!` takes a file back in, but nothing under an ignored folder comes back', () => {
+  const ignore = rules({ '.gitignore': '*.generated.ts\nbuild/\n', 'src/.gitignore': '!keep.generated.ts\n', 'build/.gitignore': '!*.ts\n' });
+  expect(ignore.ignores('src/api.generated.ts')).toBe(true);
+  expect(ignore.ignores('src/keep.generated.ts')).toBe(false);
+  expect(ignore.ignores('keep.generated.ts')).toBe(true);
+  expect(ignore.ignores('build/main.ts')).toBe(true);
+});
+
+test('no .gitignore leaves everything in', () => {
+  expect(rules({}).ignores('src/a.ts')).toBe(false);
+});
