@@ -25,6 +25,8 @@ function makeCorpus(): string {
     'README.md': '# Sample project\n\nA few functions to search.\n',
     [XSS_NAME]: '<script>window.__xssScript = 1</script>\nconst html = "<img src=x onerror=window.__xssContent=1>";\n',
     'node_modules/junk/index.js': 'module.exports = "should be skipped";\n',
+    '.gitignore': 'proto/\n',
+    'proto/generated.py': 'def generated_stub():\n    pass\n',
     'package-lock.json': '{"lockfileVersion": 3}\n',
     'logo.png': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]),
   };
@@ -61,11 +63,18 @@ test('load from the Hub layout, index a folder, search, reload restores the inde
 
   await indexSample(page);
   await expect(page.locator('#corpus-status')).toContainText('5 files');
-  // The same rule and count as `c2llm index`: a dependency folder is not entered (and not counted as files).
-  await expect(page.locator('#corpus-status')).toContainText('2 files skipped');
+  // The same rules and count as `c2llm index`: a dependency folder is not entered (and not counted as files), and
+  // what the folder's .gitignore leaves out is skipped.
+  await expect(page.locator('#corpus-status')).toContainText('4 files skipped');
   await page.locator('#skipped summary').click();
-  await expect(page.locator('#skipped summary')).toHaveText('2 files skipped, 1 folder not entered: which and why');
-  await expect(page.locator('#skipped li')).toHaveText(['node_modules/ (dependency, VCS or build folder)', 'logo.png (not code)', 'package-lock.json (lock file)']);
+  await expect(page.locator('#skipped summary')).toHaveText('4 files skipped, 1 folder not entered: which and why');
+  await expect(page.locator('#skipped li')).toHaveText([
+    'node_modules/ (dependency, VCS or build folder)',
+    '.gitignore (not code)',
+    'logo.png (not code)',
+    'package-lock.json (lock file)',
+    'proto/generated.py (left out by a .gitignore)',
+  ]);
   await page.screenshot({ path: testInfo.outputPath('indexed.png'), fullPage: true });
 
   const search = page.getByRole('searchbox', { name: 'Search' });
