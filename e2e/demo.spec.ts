@@ -73,7 +73,7 @@ test('load from the Hub layout, index a folder, search, reload restores the inde
     '.gitignore (not code)',
     'logo.png (not code)',
     'package-lock.json (lock file)',
-    'proto/generated.py (left out by a .gitignore)',
+    'proto/ (left out by a .gitignore)',
   ]);
   await page.screenshot({ path: testInfo.outputPath('indexed.png'), fullPage: true });
 

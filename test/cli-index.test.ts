@@ -87,6 +87,22 @@ describe('c2llm index / search / merge', () => {
     expect(found.stdout).toBe('anything at all\n  no results: the index holds no chunks\n');
   });
 
+  test("a folder the .gitignore leaves out is not entered and is named once; an ignored file is named", () => {
+    const ignoring = makeFolder('ignoring', {
+      '.gitignore': 'artifacts/\n*.tmp.py\n',
+      'src/keep.py': 'def keep():\n    return 1\n',
+      'src/scratch.tmp.py': 'def scratch():\n    return 2\n',
+      'artifacts/a.py': 'def a():\n    return 3\n',
+      'artifacts/deep/b.py': 'def b():\n    return 4\n',
+      'artifacts/bell\u0007.py': 'def bell():\n    return 5\n', // named on stderr as an unusual name if the walk went in
+    });
+    const built = c2llm(['index', ignoring, '--output', join(work, 'ignoring.c2idx'), '--device', 'cpu']);
+    expect(built.code, built.stderr).toBe(0);
+    expect(built.stderr).toMatch(/c2llm: skipped \(gitignored\): artifacts\/, src\/scratch\.tmp\.py\n/);
+    expect(built.stderr).toMatch(/c2llm: 1 files \(3 skipped\)/);
+    expect(built.stderr).not.toMatch(/unusual name/);
+  });
+
   test('--shard i/N builds that share the files merge into the bytes of the single build', () => {
     const shards = [0, 1].map((i) => {
       const out = join(work, `shard${i}.c2idx`);

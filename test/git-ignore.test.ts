@@ -25,6 +25,9 @@ test('a deeper .gitignore wins, a `!` takes a file back in, but nothing under an
   expect(ignore.ignores('src/keep.generated.ts')).toBe(false);
   expect(ignore.ignores('keep.generated.ts')).toBe(true);
   expect(ignore.ignores('build/main.ts')).toBe(true);
+  expect(ignore.ignoredFolderOf('build/sub/main.ts')).toBe('build');
+  expect(ignore.ignoredFolderOf('src/api.generated.ts')).toBeUndefined();
+  expect([ignore.ignoresFolder('build'), ignore.ignoresFolder('src')]).toEqual([true, false]);
 });
 
 test('no .gitignore leaves everything in', () => {

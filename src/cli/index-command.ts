@@ -32,7 +32,8 @@ import { fileChunkRanges, floatVectors, mergeIndexData } from '../search/index-b
 import { encodeIndex, type ChunkerSettings, type IndexData, type IndexHeader } from '../search/index-file';
 import { indexPathProblem } from '../search/index-trust';
 import { MANIFEST_NAME } from '../search/split-index';
-import { MAX_FILE_BYTES, skipByPath, summariseSkipped, type SkippedSummary, type SkipReason } from '../search/corpus';
+import { decodeText, MAX_FILE_BYTES, skipByPath, summariseSkipped, type SkippedSummary, type SkipReason } from '../search/corpus';
+import { GITIGNORE, GitIgnore } from '../search/git-ignore';
 import { indexCorpus, type CorpusFile, type DocumentEmbedder, type IndexStoreLike } from '../search/indexer';
 import { loadEmbedder, MODEL_FLAGS, modelChoice } from './load-model';
 import { ProgressLine } from './progress';
@@ -51,12 +52,16 @@ interface WalkedFile {
 }
 
 /**
- * Every file under `root`, as '/'-separated relative paths, sorted; skipped folders are not entered.
- * What cannot be listed or read (no permission, a path past the system's limit, a name that is not
- * valid UTF-8 or holds a control character) is skipped and named, never the end of the run.
+ * Every file under `root`, as '/'-separated relative paths, sorted; skipped folders, and folders the
+ * .gitignore files met on the way leave out, are not entered (the indexer applies the same .gitignore
+ * files to the files listed). What cannot be listed or read (no permission, a path past the system's
+ * limit, a name that is not valid UTF-8 or holds a control character) is skipped and named, never the
+ * end of the run.
  */
 async function walk(root: string, skipped: Map<string, SkipReason>): Promise<WalkedFile[]> {
   const out: WalkedFile[] = [];
+  const ignoreTexts = new Map<string, string>();
+  let gitIgnore = GitIgnore.of(ignoreTexts);
   const visit = async (dir: string, relativeDir: string) => {
     let entries: Dirent[];
     try {
@@ -65,14 +70,21 @@ async function walk(root: string, skipped: Map<string, SkipReason>): Promise<Wal
       skipped.set(relativeDir || '.', 'unreadable');
       return;
     }
+    const ownIgnore = entries.some((entry) => entry.isFile() && entry.name === GITIGNORE) ? await readFile(join(dir, GITIGNORE)).catch(() => undefined) : undefined;
+    const ignoreText = ownIgnore && decodeText(ownIgnore);
+    if (ignoreText !== undefined) {
+      ignoreTexts.set(relativeDir ? `${relativeDir}/${GITIGNORE}` : GITIGNORE, ignoreText);
+      gitIgnore = GitIgnore.of(ignoreTexts);
+    }
     for (const entry of entries) {
       const full = join(dir, entry.name);
       const path = relative(root, full).split(sep).join('/');
       if (entry.name.includes('\uFFFD') || indexPathProblem(path)) {
         skipped.set(path, 'unusual name');
       } else if (entry.isDirectory()) {
-        if (skipByPath(`${path}/x.js`, 0) !== 'folder') await visit(full, path);
-        else skipped.set(`${path}/`, 'folder');
+        if (skipByPath(`${path}/x.js`, 0) === 'folder') skipped.set(`${path}/`, 'folder');
+        else if (gitIgnore.ignoresFolder(path)) skipped.set(`${path}/`, 'gitignored');
+        else await visit(full, path);
       } else if (entry.isFile()) {
         const info = await stat(full).catch(() => undefined);
         if (info) out.push({ path, full, bytes: info.size });

@@ -19,13 +19,23 @@ export class GitIgnore {
     return new GitIgnore(rules);
   }
 
-  /** Whether a file (a '/'-separated path relative to the folder) is left out. */
+  /** Whether a file (a '/'-separated path relative to the folder) is left out, by a folder of its or itself. */
   ignores(path: string): boolean {
+    return this.ignoredFolderOf(path) !== undefined || this.decides(path.split('/'), false);
+  }
+
+  /** Whether a folder (a '/'-separated path relative to the folder, no trailing '/') is left out, with all inside it. */
+  ignoresFolder(path: string): boolean {
+    return this.ignoredFolderOf(`${path}/`) !== undefined;
+  }
+
+  /** The outermost folder of a file's path that is left out (no trailing '/'), if one is. */
+  ignoredFolderOf(path: string): string | undefined {
     const parts = path.split('/');
-    for (let folders = 1; folders < parts.length; folders++) {
-      if (this.decides(parts.slice(0, folders), true)) return true;
+    for (let n = 1; n < parts.length; n++) {
+      if (this.decides(parts.slice(0, n), true)) return parts.slice(0, n).join('/');
     }
-    return this.decides(parts, false);
+    return undefined;
   }
 
   /** Whether the deepest .gitignore with a rule for this path ignores it (false where none has one). */

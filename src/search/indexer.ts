@@ -128,7 +128,9 @@ export async function indexCorpus(args: {
   for (const file of args.files) {
     if (args.shard && shardOf(file.path, args.shard.count) !== args.shard.index) continue;
     if (gitIgnore.ignores(file.path)) {
-      skipped.set(file.path, 'gitignored');
+      // A folder left out is named once, as `c2llm index`, which does not enter it, names it.
+      const folder = gitIgnore.ignoredFolderOf(file.path);
+      skipped.set(folder === undefined ? file.path : `${folder}/`, 'gitignored');
       continue;
     }
     const reason = skipByPath(file.path, file.bytes, args.maxFileBytes);
