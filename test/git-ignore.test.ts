@@ -5,7 +5,11 @@
 import { expect, test } from 'vitest';
 import { GitIgnore } from '../src/search/git-ignore';
 
-const rules = (files: Record<string, string>) => GitIgnore.of(new Map(Object.entries(files)));
+const rules = (files: Record<string, string>) => {
+  const gitIgnore = new GitIgnore();
+  for (const [path, text] of Object.entries(files)) gitIgnore.add(path, text);
+  return gitIgnore;
+};
 
 test('patterns apply below their own folder: a name anywhere, an anchored path at that folder only, a folder pattern to all inside it', () => {
   const ignore = rules({ '.gitignore': '*.pb.go\n/target\nout/\n', 'web/.gitignore': '/gen\n' });

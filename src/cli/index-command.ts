@@ -60,8 +60,7 @@ interface WalkedFile {
  */
 async function walk(root: string, skipped: Map<string, SkipReason>): Promise<WalkedFile[]> {
   const out: WalkedFile[] = [];
-  const ignoreTexts = new Map<string, string>();
-  let gitIgnore = GitIgnore.of(ignoreTexts);
+  const gitIgnore = new GitIgnore();
   const visit = async (dir: string, relativeDir: string) => {
     let entries: Dirent[];
     try {
@@ -72,10 +71,7 @@ async function walk(root: string, skipped: Map<string, SkipReason>): Promise<Wal
     }
     const ownIgnore = entries.some((entry) => entry.isFile() && entry.name === GITIGNORE) ? await readFile(join(dir, GITIGNORE)).catch(() => undefined) : undefined;
     const ignoreText = ownIgnore && decodeText(ownIgnore);
-    if (ignoreText !== undefined) {
-      ignoreTexts.set(relativeDir ? `${relativeDir}/${GITIGNORE}` : GITIGNORE, ignoreText);
-      gitIgnore = GitIgnore.of(ignoreTexts);
-    }
+    if (ignoreText !== undefined) gitIgnore.add(relativeDir ? `${relativeDir}/${GITIGNORE}` : GITIGNORE, ignoreText);
     for (const entry of entries) {
       const full = join(dir, entry.name);
       const path = relative(root, full).split(sep).join('/');

@@ -10,13 +10,12 @@ import ignore, { type Ignore } from 'ignore';
 export const GITIGNORE = '.gitignore';
 
 export class GitIgnore {
-  private constructor(private readonly rules: ReadonlyMap<string, Ignore>) {}
+  /** Each .gitignore's patterns, by the folder it sits in ('' for the top). */
+  private readonly rules = new Map<string, Ignore>();
 
-  /** From the texts of the folder's .gitignore files, by path ('.gitignore', 'src/.gitignore'). */
-  static of(files: ReadonlyMap<string, string>): GitIgnore {
-    const rules = new Map<string, Ignore>();
-    for (const [path, text] of files) rules.set(path.slice(0, Math.max(0, path.length - GITIGNORE.length - 1)), ignore().add(text));
-    return new GitIgnore(rules);
+  /** Takes in one .gitignore file of the folder: its path ('.gitignore', 'src/.gitignore') and text. */
+  add(path: string, text: string): void {
+    this.rules.set(path.slice(0, Math.max(0, path.length - GITIGNORE.length - 1)), ignore().add(text));
   }
 
   /** Whether a file (a '/'-separated path relative to the folder) is left out, by a folder of its or itself. */

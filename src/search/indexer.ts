@@ -83,13 +83,13 @@ export interface IndexReport {
 
 /** The folder's .gitignore files, read (one that cannot be read or decoded leaves nothing out). */
 async function readGitIgnore(files: readonly CorpusFile[]): Promise<GitIgnore> {
-  const texts = new Map<string, string>();
+  const gitIgnore = new GitIgnore();
   for (const file of files) {
     if (file.path !== GITIGNORE && !file.path.endsWith(`/${GITIGNORE}`)) continue;
     const text = decodeText(await file.read().catch(() => new Uint8Array([0])));
-    if (text !== undefined) texts.set(file.path, text);
+    if (text !== undefined) gitIgnore.add(file.path, text);
   }
-  return GitIgnore.of(texts);
+  return gitIgnore;
 }
 
 interface PendingFile {
