@@ -15,22 +15,25 @@ test.use({ baseURL: `http://127.0.0.1:${DEMO_PORT}` });
 
 const XSS_NAME = '<img src=x onerror=window.__xssName=1>.js';
 
+/** The sample folder "sample-project": code, and what indexing leaves out (a dependency folder, a .gitignore'd one, a lock file, an image). */
+const SAMPLE_FILES: Record<string, string | Buffer> = {
+  'math/fib.py': 'def fibonacci(n):\n    a, b = 0, 1\n    for _ in range(n):\n        a, b = b, a + b\n    return a\n\n\ndef factorial(n):\n    return 1 if n < 2 else n * factorial(n - 1)\n',
+  'web/server.ts': 'import { createServer } from "node:http";\n\nexport function start(port: number) {\n  return createServer((req, res) => res.end("ok")).listen(port);\n}\n',
+  'tools/util.go': 'package tools\n\nfunc Reverse(s string) string {\n\tr := []rune(s)\n\tfor i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {\n\t\tr[i], r[j] = r[j], r[i]\n\t}\n\treturn string(r)\n}\n',
+  'README.md': '# Sample project\n\nA few functions to search.\n',
+  [XSS_NAME]: '<script>window.__xssScript = 1</script>\nconst html = "<img src=x onerror=window.__xssContent=1>";\n',
+  'node_modules/junk/index.js': 'module.exports = "should be skipped";\n',
+  '.gitignore': 'proto/\n',
+  'proto/generated.py': 'def generated_stub():\n    pass\n',
+  'package-lock.json': '{"lockfileVersion": 3}\n',
+  'logo.png': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]),
+};
+
+/** The sample folder on disk, for the folder input. */
 function makeCorpus(): string {
   const root = mkdtempSync(join(tmpdir(), 'c2llm-corpus-'));
   const dir = join(root, 'sample-project');
-  const files: Record<string, string | Buffer> = {
-    'math/fib.py': 'def fibonacci(n):\n    a, b = 0, 1\n    for _ in range(n):\n        a, b = b, a + b\n    return a\n\n\ndef factorial(n):\n    return 1 if n < 2 else n * factorial(n - 1)\n',
-    'web/server.ts': 'import { createServer } from "node:http";\n\nexport function start(port: number) {\n  return createServer((req, res) => res.end("ok")).listen(port);\n}\n',
-    'tools/util.go': 'package tools\n\nfunc Reverse(s string) string {\n\tr := []rune(s)\n\tfor i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {\n\t\tr[i], r[j] = r[j], r[i]\n\t}\n\treturn string(r)\n}\n',
-    'README.md': '# Sample project\n\nA few functions to search.\n',
-    [XSS_NAME]: '<script>window.__xssScript = 1</script>\nconst html = "<img src=x onerror=window.__xssContent=1>";\n',
-    'node_modules/junk/index.js': 'module.exports = "should be skipped";\n',
-    '.gitignore': 'proto/\n',
-    'proto/generated.py': 'def generated_stub():\n    pass\n',
-    'package-lock.json': '{"lockfileVersion": 3}\n',
-    'logo.png': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]),
-  };
-  for (const [path, content] of Object.entries(files)) {
+  for (const [path, content] of Object.entries(SAMPLE_FILES)) {
     mkdirSync(join(dir, path, '..'), { recursive: true });
     writeFileSync(join(dir, path), content);
   }
@@ -39,6 +42,20 @@ function makeCorpus(): string {
 
 async function hubGets(): Promise<Record<string, number>> {
   return (await fetch(`${HUB}/__stats`)).json();
+}
+
+/** What the page lists as skipped in the sample folder, the same whichever way it was given. */
+async function expectSampleSkipped(page: Page): Promise<void> {
+  await expect(page.locator('#corpus-status')).toContainText('4 files skipped');
+  await page.locator('#skipped summary').click();
+  await expect(page.locator('#skipped summary')).toHaveText('4 files skipped, 1 folder not entered: which and why');
+  await expect(page.locator('#skipped li')).toHaveText([
+    'node_modules/ (dependency, VCS or build folder)',
+    '.gitignore (not code)',
+    'logo.png (not code)',
+    'package-lock.json (lock file)',
+    'proto/ (left out by a .gitignore)',
+  ]);
 }
 
 /** Picks the sample folder in the page and waits until it is indexed. */
@@ -65,16 +82,7 @@ test('load from the Hub layout, index a folder, search, reload restores the inde
   await expect(page.locator('#corpus-status')).toContainText('5 files');
   // The same rules and count as `c2llm index`: a dependency folder is not entered (and not counted as files), and
   // what the folder's .gitignore leaves out is skipped.
-  await expect(page.locator('#corpus-status')).toContainText('4 files skipped');
-  await page.locator('#skipped summary').click();
-  await expect(page.locator('#skipped summary')).toHaveText('4 files skipped, 1 folder not entered: which and why');
-  await expect(page.locator('#skipped li')).toHaveText([
-    'node_modules/ (dependency, VCS or build folder)',
-    '.gitignore (not code)',
-    'logo.png (not code)',
-    'package-lock.json (lock file)',
-    'proto/ (left out by a .gitignore)',
-  ]);
+  await expectSampleSkipped(page);
   await page.screenshot({ path: testInfo.outputPath('indexed.png'), fullPage: true });
 
   const search = page.getByRole('searchbox', { name: 'Search' });
@@ -207,6 +215,42 @@ test('where the browser refuses IndexedDB, the page says so and indexes and sear
   await page.getByRole('searchbox', { name: 'Search' }).fill('reverse a string');
   await page.getByRole('searchbox', { name: 'Search' }).press('Enter');
   await expect(page.locator('.result-path').first()).toBeVisible();
+});
+
+test('a folder opened with the directory picker is walked as `c2llm index` walks it: left-out folders are never listed', async ({ page }) => {
+  // The File System Access API's handles over the sample folder, recording each folder the page lists.
+  const files = Object.fromEntries(Object.entries(SAMPLE_FILES).map(([path, content]) => [path, typeof content === 'string' ? content : [...content]]));
+  await page.addInitScript((sample) => {
+    interface Folder { name: string; path: string; folders: Map<string, Folder>; files: Map<string, string | number[]> }
+    const listed: string[] = [];
+    (window as unknown as { __listed: string[] }).__listed = listed;
+    const root: Folder = { name: 'sample-project', path: '', folders: new Map(), files: new Map() };
+    for (const [path, content] of Object.entries(sample)) {
+      const parts = path.split('/');
+      let folder = root;
+      for (const part of parts.slice(0, -1)) {
+        if (!folder.folders.has(part)) folder.folders.set(part, { name: part, path: folder.path ? `${folder.path}/${part}` : part, folders: new Map(), files: new Map() });
+        folder = folder.folders.get(part)!;
+      }
+      folder.files.set(parts.at(-1)!, content);
+    }
+    const handle = (folder: Folder): object => ({
+      kind: 'directory',
+      name: folder.name,
+      async *values() {
+        listed.push(folder.path);
+        for (const child of folder.folders.values()) yield handle(child);
+        for (const [name, content] of folder.files) yield { kind: 'file', name, getFile: async () => new File([typeof content === 'string' ? content : new Uint8Array(content)], name) };
+      },
+    });
+    (window as unknown as { showDirectoryPicker: () => Promise<object> }).showDirectoryPicker = async () => handle(root);
+  }, files);
+  await page.goto('/?device=cpu');
+  await waitForModel(page);
+  await page.getByRole('button', { name: 'Open folder…' }).click();
+  await expect(page.locator('#corpus-status')).toContainText('Indexed “sample-project”: 5 files', { timeout: 120_000 });
+  await expectSampleSkipped(page);
+  expect((await page.evaluate(() => (window as unknown as { __listed: string[] }).__listed)).sort()).toEqual(['', 'math', 'tools', 'web']);
 });
 
 test('the demo saves its index as a file that the CLI searches, and opens one to search it in the worker', async ({ page }, testInfo) => {

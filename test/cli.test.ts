@@ -204,7 +204,7 @@ describe('command-line conventions', () => {
     expect(stdout.trim()).toBe(`c2llm ${version}`);
   });
 
-  test.each(['embed', 'quantize', 'index', 'merge', 'search'])('`c2llm %s --help` (and `help %s`) prints that command\'s usage, exit 0', (command) => {
+  test.each(['embed', 'quantize', 'index', 'merge', 'search'])('`c2llm %s --help` (and `-h`, and `help` before it) prints that command\'s usage, exit 0', (command) => {
     for (const args of [[command, '--help'], [command, '-h'], ['help', command], [command, '--output', 'x', '--help']]) {
       const { code, stdout, stderr } = c2llm(args);
       expect(code, `${args.join(' ')}: ${stderr}`).toBe(0);

@@ -101,6 +101,8 @@ describe('corpus filters', () => {
     ['logo.png', 100, 'not code'],
     ['Makefile', 100, 'not code'],
     ['big.py', 10_000_000, 'too large'],
+    ['src/bell\u0007.py', 100, 'unusual name'], // an index may not hold it: a page's file input hands it over
+    ['src/lossy-\uFFFD.py', 100, 'unusual name'],
   ])('%s', (path, bytes, reason) => expect(skipByPath(path, bytes)).toBe(reason));
 
   test('binary content is detected', () => {

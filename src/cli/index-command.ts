@@ -18,7 +18,7 @@ import { TEXTS_PER_REPORT } from '../batching';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import type { Dirent } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Embedder } from '../embedder';
 import { InputError } from '../errors';
@@ -30,10 +30,9 @@ import { chunkFile, DEFAULT_CHUNKER } from '../search/chunker';
 import { chunkPage } from '../search/html-page';
 import { fileChunkRanges, floatVectors, mergeIndexData } from '../search/index-build';
 import { encodeIndex, type ChunkerSettings, type IndexData, type IndexHeader } from '../search/index-file';
-import { indexPathProblem } from '../search/index-trust';
 import { MANIFEST_NAME } from '../search/split-index';
-import { decodeText, MAX_FILE_BYTES, skipByPath, summariseSkipped, type SkippedSummary, type SkipReason } from '../search/corpus';
-import { GITIGNORE, GitIgnore } from '../search/git-ignore';
+import { decodeText, MAX_FILE_BYTES, summariseSkipped, type SkippedSummary, type SkipReason } from '../search/corpus';
+import { walkFolder, type FolderEntry, type FolderSource } from '../search/folder-walk';
 import { indexCorpus, type CorpusFile, type DocumentEmbedder, type IndexStoreLike } from '../search/indexer';
 import { loadEmbedder, MODEL_FLAGS, modelChoice } from './load-model';
 import { ProgressLine } from './progress';
@@ -45,51 +44,33 @@ export const SPLIT_USAGE = 'usage: c2llm split <index.c2idx> --output <folder>';
 
 type Log = (line: string) => void;
 
-interface WalkedFile {
-  readonly path: string;
-  readonly full: string;
-  readonly bytes: number;
-}
+/** The file system under a folder for search/folder-walk.ts: entries by full path, as Node lists them. */
+const NODE_FOLDERS: FolderSource<string, string> = {
+  async list(folder) {
+    const entries = await readdir(folder, { withFileTypes: true }).catch(() => undefined);
+    return entries?.flatMap((entry: Dirent): FolderEntry<string, string>[] => {
+      const full = join(folder, entry.name);
+      return entry.isDirectory() ? [{ name: entry.name, folder: full }] : entry.isFile() ? [{ name: entry.name, file: full }] : [];
+    });
+  },
+  readText: async (file) => {
+    const bytes = await readFile(file).catch(() => undefined);
+    return bytes && decodeText(bytes);
+  },
+};
 
 /**
- * Every file under `root`, as '/'-separated relative paths, sorted; skipped folders, and folders the
- * .gitignore files met on the way leave out, are not entered (the indexer applies the same .gitignore
- * files to the files listed). What cannot be listed or read (no permission, a path past the system's
- * limit, a name that is not valid UTF-8 or holds a control character) is skipped and named, never the
- * end of the run.
+ * Every file under `root` that search/folder-walk.ts enters, with its size; what cannot be listed or
+ * read is skipped and named, never the end of the run.
  */
-async function walk(root: string, skipped: Map<string, SkipReason>): Promise<WalkedFile[]> {
-  const out: WalkedFile[] = [];
-  const gitIgnore = new GitIgnore();
-  const visit = async (dir: string, relativeDir: string) => {
-    let entries: Dirent[];
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch {
-      skipped.set(relativeDir || '.', 'unreadable');
-      return;
-    }
-    const ownIgnore = entries.some((entry) => entry.isFile() && entry.name === GITIGNORE) ? await readFile(join(dir, GITIGNORE)).catch(() => undefined) : undefined;
-    const ignoreText = ownIgnore && decodeText(ownIgnore);
-    if (ignoreText !== undefined) gitIgnore.add(relativeDir ? `${relativeDir}/${GITIGNORE}` : GITIGNORE, ignoreText);
-    for (const entry of entries) {
-      const full = join(dir, entry.name);
-      const path = relative(root, full).split(sep).join('/');
-      if (entry.name.includes('\uFFFD') || indexPathProblem(path)) {
-        skipped.set(path, 'unusual name');
-      } else if (entry.isDirectory()) {
-        if (skipByPath(`${path}/x.js`, 0) === 'folder') skipped.set(`${path}/`, 'folder');
-        else if (gitIgnore.ignoresFolder(path)) skipped.set(`${path}/`, 'gitignored');
-        else await visit(full, path);
-      } else if (entry.isFile()) {
-        const info = await stat(full).catch(() => undefined);
-        if (info) out.push({ path, full, bytes: info.size });
-        else skipped.set(path, 'unreadable');
-      }
-    }
-  };
-  await visit(root, '');
-  return out.sort((a, b) => (a.path < b.path ? -1 : 1));
+async function walk(root: string, skipped: Map<string, SkipReason>): Promise<CorpusFile[]> {
+  const files: CorpusFile[] = [];
+  for (const { path, file } of await walkFolder(root, NODE_FOLDERS, skipped)) {
+    const info = await stat(file).catch(() => undefined);
+    if (info) files.push({ path, bytes: info.size, read: async () => new Uint8Array(await readFile(file)) });
+    else skipped.set(path, 'unreadable');
+  }
+  return files;
 }
 
 /** The folders not entered, and each skipped file with why, on stderr (files that are not code are counted). */
@@ -172,7 +153,7 @@ export async function indexCommand(argv: string[], log: Log): Promise<void> {
     else log(`c2llm: --update: ${values.output} does not exist yet; building it`);
   }
   const walked = new Map<string, SkipReason>();
-  const files: CorpusFile[] = (await walk(folder, walked)).map((f) => ({ path: f.path, bytes: f.bytes, read: async () => new Uint8Array(await readFile(f.full)) }));
+  const files = await walk(folder, walked);
 
   const embedder = await loadEmbedder(choice, log);
   try {

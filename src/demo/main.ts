@@ -175,6 +175,7 @@ async function indexFolder(folder: PickedFolder): Promise<void> {
     const report = await indexCorpus({
       folder: folder.name,
       files: folder.files,
+      skipped: folder.skipped,
       model: modelKey(),
       dim: info.dim,
       store,

@@ -4,6 +4,8 @@
  * not binary by content (a NUL byte, or text that is not valid UTF-8) nor minified by content (JavaScript
  * or CSS whose lines are long on average, as GitHub's linguist tells generated files).
  */
+import { indexPathProblem } from './index-trust';
+
 /** The default size limit of a file to index (`c2llm index --max-file-kb` changes it). */
 export const MAX_FILE_BYTES = 512 * 1024;
 
@@ -39,8 +41,17 @@ export function languageOf(path: string): string {
 
 export type SkipReason = 'folder' | 'gitignored' | 'lock file' | 'not code' | 'minified' | 'too large' | 'binary' | 'unreadable' | 'unusual name';
 
+/**
+ * Whether a path is skipped for its name: a name that was not valid UTF-8 where it was listed (decoded
+ * with U+FFFD, so it cannot be opened again by it) or one an index may not hold (index-trust.ts).
+ */
+export function unusualName(path: string): boolean {
+  return path.includes('\uFFFD') || indexPathProblem(path) !== undefined;
+}
+
 /** Why a path is skipped before reading it, or undefined to read it. */
 export function skipByPath(path: string, bytes: number, maxBytes = MAX_FILE_BYTES): SkipReason | undefined {
+  if (unusualName(path)) return 'unusual name';
   const parts = path.split('/');
   const name = parts.at(-1) ?? '';
   if (parts.slice(0, -1).some((p) => SKIPPED_DIRECTORIES.has(p))) return 'folder';

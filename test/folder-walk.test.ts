@@ -1,0 +1,73 @@
+import { describe, expect, test } from 'vitest';
+import type { SkipReason } from '../src/search/corpus';
+import { walkFolder, type FolderEntry, type FolderSource } from '../src/search/folder-walk';
+
+/** A folder in memory: a string is a file's text, an object a subfolder, null a folder that cannot be listed. */
+interface Tree {
+  readonly [name: string]: string | Tree | null;
+}
+
+/** The tree as a FolderSource; `listed` records each folder the walk listed, by path. */
+function memorySource(listed: string[]): FolderSource<{ path: string; tree: Tree | null }, string> {
+  return {
+    async list({ path, tree }) {
+      listed.push(path);
+      if (tree === null) return undefined;
+      return Object.entries(tree).map(([name, value]): FolderEntry<{ path: string; tree: Tree | null }, string> =>
+        typeof value === 'string' ? { name, file: value } : { name, folder: { path: path ? `${path}/${name}` : name, tree: value } },
+      );
+    },
+    readText: async (text) => (text === '\u0000binary' ? undefined : text),
+  };
+}
+
+async function walk(tree: Tree) {
+  const listed: string[] = [];
+  const skipped = new Map<string, SkipReason>();
+  const files = await walkFolder({ path: '', tree }, memorySource(listed), skipped);
+  return { paths: files.map((f) => f.path), texts: files.map((f) => f.file), listed, skipped: Object.fromEntries(skipped) };
+}
+
+describe('walkFolder (the CLI and the demo enter the same folders)', () => {
+  test('dependency and build folders, and folders a .gitignore leaves out, are named once and never listed', async () => {
+    const { paths, listed, skipped } = await walk({
+      // the folder comes before the .gitignore that leaves it out, as a listing may order them
+      artifacts: { 'gen.py': 'x = 1\n', deep: { 'more.py': 'y = 2\n' } },
+      node_modules: { left: { 'index.js': '' } },
+      src: { 'main.py': 'def main(): pass\n', '.gitignore': 'fixtures/\n', fixtures: { 'big.py': '' } },
+      fixtures: { 'kept.py': '' },
+      '.gitignore': 'artifacts/\n*.log\n',
+      'run.log': 'a file rule is the indexer\'s to apply',
+    });
+    expect(paths).toEqual(['.gitignore', 'fixtures/kept.py', 'run.log', 'src/.gitignore', 'src/main.py']);
+    expect(skipped).toEqual({ 'artifacts/': 'gitignored', 'node_modules/': 'folder', 'src/fixtures/': 'gitignored' });
+    expect(listed.sort()).toEqual(['', 'fixtures', 'src']);
+  });
+
+  test('a deeper .gitignore takes a folder back in that a shallower one leaves out by a pattern', async () => {
+    const { paths, skipped } = await walk({
+      '.gitignore': 'gen*/\n',
+      lib: { '.gitignore': '!generators/\n', generators: { 'make.py': '' }, gender: { 'out.py': '' } },
+    });
+    expect(paths).toEqual(['.gitignore', 'lib/.gitignore', 'lib/generators/make.py']);
+    expect(skipped).toEqual({ 'lib/gender/': 'gitignored' });
+  });
+
+  test('a folder that cannot be listed, and names an index cannot hold, are named and the walk goes on', async () => {
+    const { paths, skipped } = await walk({
+      locked: null,
+      'bell\u0007': { 'inside.py': '' },
+      'tab\there.py': '',
+      'lossy-\uFFFD.py': '',
+      'ok.py': 'def ok(): pass\n',
+    });
+    expect(paths).toEqual(['ok.py']);
+    expect(skipped).toEqual({ locked: 'unreadable', 'bell\u0007': 'unusual name', 'tab\there.py': 'unusual name', 'lossy-\uFFFD.py': 'unusual name' });
+  });
+
+  test('a .gitignore that is not text leaves nothing out', async () => {
+    const { paths, skipped } = await walk({ '.gitignore': '\u0000binary', dist2: { 'a.py': '' } });
+    expect(paths).toEqual(['.gitignore', 'dist2/a.py']);
+    expect(skipped).toEqual({});
+  });
+});
