@@ -25,6 +25,7 @@ const SAMPLE_FILES: Record<string, string | Buffer> = {
   'node_modules/junk/index.js': 'module.exports = "should be skipped";\n',
   '.gitignore': 'proto/\n',
   'proto/generated.py': 'def generated_stub():\n    pass\n',
+  'bell\u0007.py': 'def ring():\n    pass\n', // a name an index may not hold: skipped, or the page's own index would not load
   'package-lock.json': '{"lockfileVersion": 3}\n',
   'logo.png': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]),
 };
@@ -46,12 +47,13 @@ async function hubGets(): Promise<Record<string, number>> {
 
 /** What the page lists as skipped in the sample folder, the same whichever way it was given. */
 async function expectSampleSkipped(page: Page): Promise<void> {
-  await expect(page.locator('#corpus-status')).toContainText('4 files skipped');
+  await expect(page.locator('#corpus-status')).toContainText('5 files skipped');
   await page.locator('#skipped summary').click();
-  await expect(page.locator('#skipped summary')).toHaveText('4 files skipped, 1 folder not entered: which and why');
+  await expect(page.locator('#skipped summary')).toHaveText('5 files skipped, 1 folder not entered: which and why');
   await expect(page.locator('#skipped li')).toHaveText([
     'node_modules/ (dependency, VCS or build folder)',
     '.gitignore (not code)',
+    'bell\u0007.py (a name with control characters)',
     'logo.png (not code)',
     'package-lock.json (lock file)',
     'proto/ (left out by a .gitignore)',
