@@ -79,14 +79,27 @@ export async function prepareQuerySet(set: { codebases: string; queries: string 
     await indexCommand([join(set.codebases, id), '--output', output, '--device', 'cpu', ...(model ? ['--model', model] : [])], () => undefined);
     indexes.set(id, new CodeIndex(await readIndexFile(output)));
   }
+  return withQueries({ indexes }, set.queries, model, log);
+}
+
+export interface PreparedSet {
+  readonly queries: readonly CodeSearchQuery[];
+  readonly indexes: ReadonlyMap<string, CodeIndex>;
+  readonly vectors: readonly Float32Array[];
+}
+
+/** Another query set over the codebases `set` has indexed: its queries read from `file` and embedded with `model`. */
+export async function withQueries(set: Pick<PreparedSet, 'indexes'>, file: string, model: string | undefined, log: (line: string) => void): Promise<PreparedSet> {
+  const queries = readQueries(file);
+  const missing = queries.find((q) => !set.indexes.has(q.codebase));
+  if (missing) throw new Error(`${file}: codebase "${missing.codebase}" is not one of the set's (${[...set.indexes.keys()].join(', ')})`);
   const embedder = await loadEmbedder(await modelChoice({ model, device: 'cpu' }), log);
   const vectors = await embedder.embed(queries.map((q) => q.query), { kind: 'query' });
   embedder.dispose();
-  log(`${set.queries}: ${queries.length} queries over ${ids.length} codebases (${[...indexes.values()].reduce((n, x) => n + x.size, 0)} chunks)`);
-  return { queries, indexes, vectors };
+  const chunks = [...new Set(queries.map((q) => q.codebase))].reduce((n, id) => n + set.indexes.get(id)!.size, 0);
+  log(`${file}: ${queries.length} queries over ${new Set(queries.map((q) => q.codebase)).size} codebases (${chunks} chunks)`);
+  return { queries, indexes: set.indexes, vectors };
 }
-
-export type PreparedSet = Awaited<ReturnType<typeof prepareQuerySet>>;
 
 /** Every query of a prepared set searched in `mode` (hybrid with lexical weight `weight`), with its metrics. */
 export function searchQuerySet(set: PreparedSet, mode: SearchMode, weight?: number): Record<string, SearchMetrics> {

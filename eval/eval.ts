@@ -7,6 +7,9 @@
  *     words over it, also validation data) and
  *     this project's test set eval/nl-test (never tuned on); their codebases are fetched by each set's
  *     fetch.sh;
+ *   - code search by a symbol's name over the same codebases (eval/data/symbol-*.jsonl, written by
+ *     eval/symbol-queries.py: names defined once in their codebase, the definition found by
+ *     universal-ctags; hybrid's SYMBOL_DEFINITION_PROMOTION is chosen on the validation codebases');
  *   - the docstring pairs of tools/train/corpus.py's validation and test splits (packages the model never
  *     saw) and queries in users' words written over each split (validation data: NATURAL_VALIDATION, over
  *     the validation split's Go, Java and Python and over the Rust and JavaScript of the corpus's validation
@@ -26,7 +29,7 @@ import { Embedder } from '../src/embedder';
 import { type SearchMode } from '../src/search/ranking';
 import { DEFAULT_LEXICAL_WEIGHT } from '../src/search/fusion';
 import { directorySource } from '../src/node/fs-source';
-import { prepareQuerySet, searchQuerySet, type PreparedSet, type SearchMetrics } from './code-search';
+import { prepareQuerySet, searchQuerySet, withQueries, type PreparedSet, type SearchMetrics } from './code-search';
 import type { Metrics } from './metrics';
 import { Candidates, metricsByLanguage, readNaturalQueries, readPairs, type EvalPair, type ModeMetrics } from './retrieval';
 
@@ -43,9 +46,13 @@ const NATURAL_VALIDATION = [
 ];
 const WEIGHTS = [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 2, 3, 4];
 const CODE_SEARCH_SETS = {
-  validation: { codebases: '.eval/nl-validation', queries: '../shared/eval/nl-validation/queries.jsonl', fetch: 'sh ../shared/eval/nl-validation/fetch.sh .eval/nl-validation' },
-  test: { codebases: '.eval/nl-test', queries: 'eval/nl-test/queries.jsonl', fetch: 'sh eval/nl-test/fetch.sh .eval/nl-test' },
+  validation: { codebases: '.eval/nl-validation', queries: '../shared/eval/nl-validation/queries.jsonl', fetch: 'sh ../shared/eval/nl-validation/fetch.sh .eval/nl-validation', symbols: join(DATA, 'symbol-validation.jsonl') },
+  test: { codebases: '.eval/nl-test', queries: 'eval/nl-test/queries.jsonl', fetch: 'sh eval/nl-test/fetch.sh .eval/nl-test', symbols: join(DATA, 'symbol-test.jsonl') },
 };
+
+function symbolTitle(split: string, about: string): string {
+  return `Code search by a symbol's name, ${split} codebases (${about}; eval/symbol-queries.py)`;
+}
 
 function codeSearchTable(title: string, results: Record<SearchMode, Record<string, SearchMetrics>>): string {
   const groups = Object.keys(results.dense).filter((g) => !g.startsWith('language:'));
@@ -54,10 +61,14 @@ function codeSearchTable(title: string, results: Record<SearchMode, Record<strin
   return [`${title} (${results.dense.all.queries} queries)`, '', header, `|${'---|'.repeat(groups.length + 2)}`, ...(['dense', 'lexical', 'hybrid'] as SearchMode[]).map(row), ''].join('\n');
 }
 
-async function codeSearchSet(name: keyof typeof CODE_SEARCH_SETS, model: string): Promise<PreparedSet> {
+/** A code-search set's codebases indexed, with its queries in users' words and its symbol queries. */
+async function codeSearchSet(name: keyof typeof CODE_SEARCH_SETS, model: string): Promise<{ words: PreparedSet; symbols: PreparedSet }> {
   const set = CODE_SEARCH_SETS[name];
   if (!existsSync(set.codebases)) throw new Error(`${set.codebases}: the ${name} set's codebases are not there; fetch them first: ${set.fetch}`);
-  return prepareQuerySet(set, model === 'models/c2llm-nano' ? undefined : model, join('.eval', 'index', name), (line) => console.error(line));
+  const bundledOr = model === 'models/c2llm-nano' ? undefined : model;
+  const log = (line: string) => console.error(line);
+  const words = await prepareQuerySet(set, bundledOr, join('.eval', 'index', name), log);
+  return { words, symbols: await withQueries(words, set.symbols, bundledOr, log) };
 }
 
 async function loadEmbedder(model: string, dtype: 'auto' | 'int8'): Promise<Embedder> {
@@ -104,7 +115,7 @@ async function main(): Promise<void> {
   const lines: string[] = [];
 
   const started = performance.now();
-  const nlValidation = await codeSearchSet('validation', values.model);
+  const { words: nlValidation, symbols: symbolValidation } = await codeSearchSet('validation', values.model);
   const bf16 = await loadEmbedder(values.model, 'auto');
   const validationPairs = pairsOf(validation);
   const val = await evaluate(bf16, validation, validationPairs.queries, validationPairs.gold, validationPairs.langs, WEIGHTS);
@@ -139,6 +150,8 @@ async function main(): Promise<void> {
   const codeSearch = (set: PreparedSet) => ({ dense: searchQuerySet(set, 'dense'), lexical: searchQuerySet(set, 'lexical'), hybrid: searchQuerySet(set, 'hybrid', best.weight) });
   report.codeSearchValidation = codeSearch(nlValidation);
   lines.push(codeSearchTable('Code search in users\' words, validation (../shared/eval/nl-validation; the weight is chosen here)', report.codeSearchValidation as Record<SearchMode, Record<string, SearchMetrics>>));
+  report.symbolSearchValidation = codeSearch(symbolValidation);
+  lines.push(codeSearchTable(symbolTitle('validation', 'eval/data/symbol-validation.jsonl; SYMBOL_DEFINITION_PROMOTION is chosen here'), report.symbolSearchValidation as Record<SearchMode, Record<string, SearchMetrics>>));
   lines.push(table('Validation split (docstring queries)', report.validation as ModeMetrics));
   NATURAL_VALIDATION.forEach((set) => lines.push(table(set.title, report[set.key] as ModeMetrics)));
   if (values['validation-only']) {
@@ -146,8 +159,11 @@ async function main(): Promise<void> {
     bf16.dispose();
     return;
   }
-  report.codeSearchTest = codeSearch(await codeSearchSet('test', values.model));
+  const codeSearchTest = await codeSearchSet('test', values.model);
+  report.codeSearchTest = codeSearch(codeSearchTest.words);
   lines.push(codeSearchTable('Code search in users\' words, test (eval/nl-test; never tuned on)', report.codeSearchTest as Record<SearchMode, Record<string, SearchMetrics>>));
+  report.symbolSearchTest = codeSearch(codeSearchTest.symbols);
+  lines.push(codeSearchTable(symbolTitle('test', 'eval/data/symbol-test.jsonl; never tuned on'), report.symbolSearchTest as Record<SearchMode, Record<string, SearchMetrics>>));
 
   const testPairs = pairsOf(test);
   const testResult = await evaluate(bf16, test, testPairs.queries, testPairs.gold, testPairs.langs, [best.weight]);

@@ -315,6 +315,20 @@ describe('search', () => {
     expect(first('the header file for retry with backoff', 'hybrid')[0]).toBe('include/backoff.h');
   });
 
+  test('hybrid lists the definition of a symbol the query names before the code that calls it; dense and lexical stay each side\'s own ranking', () => {
+    // The caller repeats the name and sits nearer the query; the definition names it once.
+    const files: [string, string, number][] = [
+      ['src/url.go', 'func (u *URL) SplitHost(s string) (string, string) {\n\treturn cut(s, ":")\n}', 0.3],
+      ['src/server.go', 'func serve(addr string) {\n\thost, port := u.SplitHost(addr)\n\tlog(u.SplitHost(addr))\n\tlisten(host, port)\n}', 0.05],
+    ];
+    const first = topicIndex(8, files);
+    for (const query of ['SplitHost', 'URL.SplitHost', 'url.SplitHost()']) expect(first(query, 'hybrid')[0]).toBe('src/url.go');
+    expect(first('SplitHost', 'lexical')[0]).toBe('src/server.go');
+    expect(first('SplitHost', 'dense')[0]).toBe('src/server.go');
+    expect(first('SplitHost', 'hybrid', false)[0]).toBe('src/server.go'); // without texts no chunk is known to define it
+    expect(first('split host', 'hybrid')[0]).toBe('src/server.go'); // words, not a name: no definition is looked for
+  });
+
   test(`the lexical side counts in full once its best match holds ${FULL_COVERAGE} of the query's words, less below, nothing at none`, () => {
     // Dense ranks 0..9 in order; BM25 ranks them the other way round.
     const ids = Array.from({ length: 10 }, (_, i) => i);

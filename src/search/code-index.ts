@@ -3,7 +3,8 @@
  * against the query in WASM SIMD kernels, dense-scorer.ts, with a sign-bit first stage on large
  * indexes, dense-ranking.ts), by words (BM25 over the path and text of each chunk) or both
  * (ranking.ts; hybrid lists tests, examples, documents and headers of a source file after code,
- * file-kind.ts), top-k by a bounded heap. Indexes are made by index-build.ts.
+ * file-kind.ts, and the definition of a symbol the query names before code that mentions it,
+ * symbol-query.ts), top-k by a bounded heap. Indexes are made by index-build.ts.
  */
 import { IndexFileError } from '../errors';
 import { Bm25Index } from './bm25';
@@ -14,6 +15,7 @@ import { asksForSupportingFiles } from './file-kind';
 import type { DemotedKind } from './fusion';
 import { decodeIndex, languagesOf, type IndexData } from './index-file';
 import { rankScores, type SearchMode } from './ranking';
+import { symbolDefinitions } from './symbol-query';
 
 export interface CodeSearchResult {
   readonly path: string;
@@ -89,7 +91,12 @@ export class CodeIndex {
     if (!Number.isInteger(k) || k < 0) throw new IndexFileError('search', `k must be a whole number >= 0, not ${k}`);
     const ranked = rankScores(
       mode,
-      { dense: mode === 'lexical' ? undefined : denseRanking(this.dense, vector!), lexical: mode === 'dense' ? undefined : this.lexical.match(text), demoted: mode === 'hybrid' ? this.demotedFor(text) : undefined },
+      {
+        dense: mode === 'lexical' ? undefined : denseRanking(this.dense, vector!),
+        lexical: mode === 'dense' ? undefined : this.lexical.match(text),
+        demoted: mode === 'hybrid' ? this.demotedFor(text) : undefined,
+        promoted: mode === 'hybrid' ? symbolDefinitions(text, (id) => this.data.texts?.[id]) : undefined,
+      },
       k,
       lexicalWeight,
     );

@@ -14,15 +14,16 @@ export const SEARCH_MODES: readonly SearchMode[] = ['hybrid', 'dense', 'lexical'
 /**
  * The k best documents by `mode`, from the dense side (needed by dense and hybrid) and the lexical side
  * (every document's BM25 score, 0 where no word is shared, and coverage of the query; lexical and hybrid). `demoted` marks the documents
- * hybrid lists after the code they support or describe (fusion.ts); dense and lexical stay each side's own ranking.
+ * hybrid lists after the code they support or describe, `promoted` those it lists first as defining the
+ * symbol the query names (fusion.ts); dense and lexical stay each side's own ranking.
  */
 export function rankScores(
   mode: SearchMode,
-  scores: { dense?: DenseScores; lexical?: LexicalScores; demoted?: (id: number) => DemotedKind | undefined },
+  scores: { dense?: DenseScores; lexical?: LexicalScores; demoted?: (id: number) => DemotedKind | undefined; promoted?: (id: number) => boolean },
   k: number,
   weight = DEFAULT_LEXICAL_WEIGHT,
 ): Scored[] {
-  const { dense, lexical, demoted } = scores;
+  const { dense, lexical, demoted, promoted } = scores;
   const need = <T>(what: 'dense' | 'lexical', values: T | undefined): T => {
     if (!values) throw new Error(`${mode} ranking needs the ${what} scores`);
     return values;
@@ -32,7 +33,7 @@ export function rankScores(
   const [d, l] = [need('dense', dense), need('lexical', lexical)];
   const count = Math.max(k, FUSION_CANDIDATES);
   return fuse(
-    { dense: d.top(count), lexical: topOfScores(l.scores, count, matched), denseScores: (ids) => d.of(ids), lexicalScore: (id) => l.scores[id], lexicalCoverage: l.coverage, demoted },
+    { dense: d.top(count), lexical: topOfScores(l.scores, count, matched), denseScores: (ids) => d.of(ids), lexicalScore: (id) => l.scores[id], lexicalCoverage: l.coverage, demoted, promoted },
     k,
     weight,
   );

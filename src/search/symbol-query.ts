@@ -1,0 +1,62 @@
+/**
+ * Queries that name a symbol (`urlsplit`, `Router.ServeHTTP`, `os.path.join`, `Vec::with_capacity()`)
+ * and the chunks that define it. People search a codebase by a name as often as by a description, and
+ * want the definition before the places that call it: BM25 alone ranks a chunk that calls a function
+ * three times above the one that defines it once. Hybrid search lists a defining chunk first
+ * (fusion.ts's SYMBOL_DEFINITION_PROMOTION). A definition is told by the line that introduces the name,
+ * in the forms of the languages corpus.ts knows: a keyword before it (`def`, `fn`, `func`, `function`,
+ * `class`, `struct`, `interface`, `trait`, `enum`, `type`, `module`, …), a Go method's receiver, a
+ * JavaScript binding of a function (`const name = (…) =>`), a method whose line opens its body
+ * (`name(args) {`), or a C-family declaration (types before the name, a parameter list, no `;`).
+ */
+
+/**
+ * A query that is one name, qualified or not (`.`, `::`, `->`, `#` or `\` between parts), its last part
+ * perhaps ending in Ruby's `?` or `!`, with an optional `()`.
+ */
+const SYMBOL_QUERY = /^[A-Za-z_$][\w$]*(?:(?:\.|::|->|#|\\)[A-Za-z_$][\w$]*)*[?!]?(?:\(\))?$/;
+const QUALIFIER = /\.|::|->|#|\\/;
+
+/** The symbol a query names (its last part), or undefined for a query that is not one name. */
+export function symbolOfQuery(query: string): string | undefined {
+  const trimmed = query.trim();
+  if (!SYMBOL_QUERY.test(trimmed)) return undefined;
+  return trimmed.replace(/\(\)$/, '').split(QUALIFIER).at(-1);
+}
+
+const DEFINING_KEYWORDS = 'def|class|fn|func|function\\*?|struct|enum|trait|interface|type|typedef|module|mod|record|object|union|namespace|protocol|sub|macro_rules!|fun|val|var|let|const';
+/** Words that can stand before a call on its line, which a C-family declaration's types cannot be. */
+const STATEMENT_WORDS = 'return|await|new|throw|yield|else|case|not|and|or|if|elif|while|for|in|of|echo|print|puts|go|defer|raise|assert|del|with|lambda|typeof|delete|goto|sizeof|do|try|catch|unless|until|when|then|match|switch|range|select';
+
+/** The pattern of a line that defines `name`. */
+function definitionPattern(name: string): RegExp {
+  const n = name.replace(/[$?]/g, '\\$&');
+  const modifiers = `(?:(?!(?:${STATEMENT_WORDS})(?![\\w$]))[\\w@$]+(?:\\([\\w, ]*\\))?[ \\t]+)*?`; // `pub(crate) `, `export default `, `@inline `
+  return new RegExp(
+    '^[ \\t]*(?:' +
+      [
+        `${modifiers}(?:${DEFINING_KEYWORDS})[ \\t]+[*&]?(?:self\\.)?${n}(?![\\w$])`,
+        `func[ \\t]*\\([^)]*\\)[ \\t]*${n}(?![\\w$])`,
+        `#[ \\t]*define[ \\t]+${n}(?![\\w$])`,
+        `${modifiers}${n}[ \\t]*[:=][ \\t]*(?:async[ \\t]+)?(?:function(?![\\w$])|lambda(?![\\w$])|\\([^)]*\\)[ \\t]*(?::[^=]*)?=>|[\\w$]+[ \\t]*=>)`,
+        `${modifiers}${n}[ \\t]*(?:<[^>]*>)?[ \\t]*\\([^;]*\\)[^;]*\\{[ \\t]*$`,
+        `(?!(?:${STATEMENT_WORDS})(?![\\w$]))[\\w$<>\\[\\],.*&:~?]+(?:[ \\t]+[\\w$<>\\[\\],.*&:~?]+)*[ \\t]+[*&]*(?:[\\w$]+::)*${n}[ \\t]*\\([^;{)]*(?:\\)[^;{]*(?:\\{.*)?)?$`,
+      ].join('|') +
+      ')',
+    'm',
+  );
+}
+
+/**
+ * For a query that names a symbol, which chunks define it (by id, from their texts; a chunk without a
+ * text defines nothing); undefined for any other query.
+ */
+export function symbolDefinitions(query: string, textOf: (id: number) => string | undefined): ((id: number) => boolean) | undefined {
+  const name = symbolOfQuery(query);
+  if (name === undefined) return undefined;
+  const pattern = definitionPattern(name);
+  return (id) => {
+    const text = textOf(id);
+    return text !== undefined && text.includes(name) && pattern.test(text);
+  };
+}

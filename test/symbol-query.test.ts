@@ -1,0 +1,55 @@
+import { describe, expect, test } from 'vitest';
+import { symbolDefinitions, symbolOfQuery } from '../src/search/symbol-query';
+
+/** Whether `line` defines the symbol `query` names. */
+const defines = (query: string, line: string) => symbolDefinitions(query, () => line)!(0);
+
+describe('symbol queries', () => {
+  test('a query that is one name, qualified or not, names its last part; any other query names none', () => {
+    expect(['urlsplit', 'os.path.join', 'Vec::with_capacity()', 'Router#call', '$this->render', 'App\\Kernel', '$http', 'Request#head?'].map(symbolOfQuery)).toEqual(['urlsplit', 'join', 'with_capacity', 'call', 'render', 'Kernel', '$http', 'head?']);
+    expect(['split a url', 'os.path.join(a, b)', '', '  ', 'a..b', 'foo-bar', '2fa'].map(symbolOfQuery)).toEqual(Array(7).fill(undefined));
+  });
+
+  test.each([
+    ['python', 'urlsplit', 'def urlsplit(url, scheme=\'\', allow_fragments=True):'],
+    ['python', 'locate', '    locate = lambda c: c.__class__.__name__ in self.allowed'],
+    ['python class', 'Mailbox', 'class Mailbox:'],
+    ['go function', 'Reverse', 'func Reverse(s string) string {'],
+    ['go method', 'ServeHTTP', 'func (mx *Mux) ServeHTTP(w http.ResponseWriter, r *http.Request) {'],
+    ['go type', 'Mux', 'type Mux struct {'],
+    ['rust', 'with_capacity', 'pub(crate) fn with_capacity(n: usize) -> Self {'],
+    ['rust trait', 'Visitor', 'pub trait Visitor<\'de>: Sized {'],
+    ['rust macro', 'arg_impl', 'macro_rules! arg_impl {'],
+    ['javascript', 'parseRange', '  parseRange (range) {'],
+    ['javascript binding', 'parse', 'export const parse = (version, options) => {'],
+    ['typescript', 'fetchAll', '  async fetchAll<T>(url: string): Promise<T[]> {'],
+    ['typescript interface', 'ErrorObject', 'export interface ErrorObject<K extends string = string> {'],
+    ['ruby', 'call', '    def self.call(env)'],
+    ['ruby predicate', 'head?', '    def head?'],
+    ['php', 'fromString', '    public static function fromString(string $s): self'],
+    ['java', 'parseInt', '    public static int parseInt(String s, int radix) throws NumberFormatException {'],
+    ['c', 'deflate', 'int ZEXPORT deflate (z_streamp strm, int flush)'],
+    ['c macro', 'MAX_WBITS', '#  define MAX_WBITS   15'],
+    ['c++', 'PrintFailedTests', 'void PrettyUnitTestResultPrinter::PrintFailedTests(const UnitTest& unit_test) {'],
+    ['c++ one-line body', 'set_elapsed_time', '  void set_elapsed_time(TimeInMillis elapsed) { elapsed_time_ = elapsed; }'],
+  ])('%s: a definition of %s', (_, name, line) => expect(defines(name, line)).toBe(true));
+
+  test.each([
+    ['a call', 'urlsplit', '    parts = urlsplit(url)'],
+    ['a call as a statement', 'urlsplit', '    urlsplit(url)'],
+    ['a returned call', 'urlsplit', '    return urlsplit(url)'],
+    ['a C call', 'deflate', '  err = deflate(&strm, Z_FINISH);'],
+    ['a declaration without a body', 'foo', '  Foo foo(a);'],
+    ['a condition', 'foo', '\tif foo(a) {'],
+    ['a Go range', 'foo', '\tfor _, x := range foo(a) {'],
+    ['a Rust match', 'foo', '    match foo(x) {'],
+    ['an else-if', 'foo', '  } else if (foo(a)) {'],
+    ['a longer name', 'split', 'def urlsplit(url):'],
+    ['a mention in a comment', 'Reverse', '// Reverse is defined in util.go'],
+  ])('%s of %s is not a definition', (_, name, line) => expect(defines(name, line)).toBe(false));
+
+  test('a chunk without a text defines nothing; a query that is not a name gets no test at all', () => {
+    expect(symbolDefinitions('Reverse', () => undefined)!(0)).toBe(false);
+    expect(symbolDefinitions('reverse a string', () => 'func Reverse(s string) string {')).toBeUndefined();
+  });
+});
