@@ -212,6 +212,31 @@ describe('split index', () => {
     await expect(SplitCodeIndex.open('site', inMemory(withManifest(parts, (m) => m.partitions.proseFrom.pop())))).rejects.toThrow(/partitions.proseFrom/);
   });
 
+  test('a query that is one name: the chunk that defines it first, as in the one file, read from the records of its first lexical chunks; none without texts', async () => {
+    // The corpus with one definition of a name and 30 chunks that call it, some several times.
+    const files = corpus();
+    files[7] = { ...files[7], chunks: files[7].chunks.map((c, j) => (j === 2 ? { ...c, text: 'def decode_frame(buffer):\n    return token stream' } : c)) };
+    for (let f = 20; f < 50; f++) files[f] = { ...files[f], chunks: files[f].chunks.map((c, j) => (j === 0 ? { ...c, text: `${c.text}\nx = decode_frame(buffer)${f % 3 ? '' : ' + decode_frame(stream)'}` } : c)) };
+    const data = buildIndexData(header, files, true);
+    const cut = splitIndex(data);
+    const probes = cut.manifest.partitions.starts.length - 1;
+    const parts = new Map([...cut.files, [MANIFEST_NAME, encodeManifest(cut.manifest)]]);
+    const vector = unit(random(12));
+    const first = async (index: SplitCodeIndex | CodeIndex, text: string, mode: 'hybrid' | 'lexical' = 'hybrid') => {
+      const results = index instanceof CodeIndex ? index.search({ vector, text }, 10, mode) : await index.search({ vector, text }, 10, mode, { probes });
+      return `${results[0].path}:${results[0].startLine}`;
+    };
+    const split = await SplitCodeIndex.open('x', inMemory(parts));
+    expect(await first(split, 'decode_frame', 'lexical')).not.toBe('src/m007.ts:21');
+    for (const text of ['decode_frame', 'codec.decode_frame()']) {
+      expect(await first(new CodeIndex(data), text)).toBe('src/m007.ts:21');
+      expect(await first(split, text)).toBe('src/m007.ts:21');
+    }
+    const noTexts = splitIndex({ ...data, texts: undefined });
+    const blind = await SplitCodeIndex.open('y', inMemory(new Map([...noTexts.files, [MANIFEST_NAME, encodeManifest(noTexts.manifest)]])));
+    expect(await first(blind, 'decode_frame')).not.toBe('src/m007.ts:21');
+  });
+
   test('a word in so many chunks that a bitmap is smaller than its gaps is stored as one; a bit too many or too few, or a bitmap under a version 1 manifest, is refused', async () => {
     const [file] = corpus();
     const rows = 36;

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { symbolDefinitions, symbolOfQuery } from '../src/search/symbol-query';
+import { definingChunks, symbolOfQuery } from '../src/search/symbol-query';
 
-/** Whether `line` defines the symbol `query` names. */
-const defines = (query: string, line: string) => symbolDefinitions(query, () => line)!(0);
+/** Whether `line` defines `name`. */
+const defines = (name: string, line: string) => definingChunks(name, [{ id: 0, text: line }]).has(0);
 
 describe('symbol queries', () => {
   test('a query that is one name, qualified or not, names its last part; any other query names none', () => {
@@ -48,8 +48,8 @@ describe('symbol queries', () => {
     ['a mention in a comment', 'Reverse', '// Reverse is defined in util.go'],
   ])('%s of %s is not a definition', (_, name, line) => expect(defines(name, line)).toBe(false));
 
-  test('a chunk without a text defines nothing; a query that is not a name gets no test at all', () => {
-    expect(symbolDefinitions('Reverse', () => undefined)!(0)).toBe(false);
-    expect(symbolDefinitions('reverse a string', () => 'func Reverse(s string) string {')).toBeUndefined();
+  test('of several chunks, those that define the name; a chunk without a text defines nothing', () => {
+    const chunks = [{ id: 3, text: 'func Reverse(s string) string {' }, { id: 5 }, { id: 7, text: 'x := Reverse(s)' }, { id: 9, text: 'func (t *T) Reverse() {' }];
+    expect([...definingChunks('Reverse', chunks)]).toEqual([3, 9]);
   });
 });

@@ -7,7 +7,7 @@
  * symbol-query.ts), top-k by a bounded heap. Indexes are made by index-build.ts.
  */
 import { IndexFileError } from '../errors';
-import { Bm25Index } from './bm25';
+import { Bm25Index, matched, type LexicalScores } from './bm25';
 import { denseRanking } from './dense-ranking';
 import { DenseScorer } from './dense-scorer';
 import { chunkKinds } from './chunk-kind';
@@ -15,7 +15,8 @@ import { asksForSupportingFiles } from './file-kind';
 import type { DemotedKind } from './fusion';
 import { decodeIndex, languagesOf, type IndexData } from './index-file';
 import { rankScores, type SearchMode } from './ranking';
-import { symbolDefinitions } from './symbol-query';
+import { definingChunks, SYMBOL_CANDIDATES, symbolOfQuery } from './symbol-query';
+import { topOfScores } from './top-k';
 
 export interface CodeSearchResult {
   readonly path: string;
@@ -78,6 +79,15 @@ export class CodeIndex {
     return (id) => kinds[id];
   }
 
+  /** For a query that names a symbol, whether a chunk defines it (symbol-query.ts; known from the texts only). */
+  private promotedFor(text: string, lexical: LexicalScores): ((id: number) => boolean) | undefined {
+    const name = symbolOfQuery(text);
+    const texts = this.data.texts;
+    if (name === undefined || !texts) return undefined;
+    const defining = definingChunks(name, topOfScores(lexical.scores, SYMBOL_CANDIDATES, matched).map(({ id }) => ({ id, text: texts[id] })));
+    return (id) => defining.has(id);
+  }
+
   /**
    * `vector` (the query's embedding) is needed by dense and hybrid; `text` by lexical and hybrid.
    * `lexicalWeight`: hybrid's weight (default DEFAULT_LEXICAL_WEIGHT; `npm run eval` sweeps it).
@@ -89,13 +99,14 @@ export class CodeIndex {
     const bad = mode === 'lexical' ? -1 : vector!.findIndex((x) => !Number.isFinite(x));
     if (bad >= 0) throw new IndexFileError('search', `the query vector's value ${bad} is ${vector![bad]}, not a finite number`);
     if (!Number.isInteger(k) || k < 0) throw new IndexFileError('search', `k must be a whole number >= 0, not ${k}`);
+    const lexical = mode === 'dense' ? undefined : this.lexical.match(text);
     const ranked = rankScores(
       mode,
       {
         dense: mode === 'lexical' ? undefined : denseRanking(this.dense, vector!),
-        lexical: mode === 'dense' ? undefined : this.lexical.match(text),
+        lexical,
         demoted: mode === 'hybrid' ? this.demotedFor(text) : undefined,
-        promoted: mode === 'hybrid' ? symbolDefinitions(text, (id) => this.data.texts?.[id]) : undefined,
+        promoted: mode === 'hybrid' ? this.promotedFor(text, lexical!) : undefined,
       },
       k,
       lexicalWeight,

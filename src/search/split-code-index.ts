@@ -2,8 +2,9 @@
  * Search over a split index (split-index.ts), fetching only what a query needs: the manifest and the
  * centroids when opened; per query, the `probes` partitions whose centroids are nearest the query
  * (their rows scored exactly by block-scorer.ts, as one index file scores them), the term shards holding
- * the query's words, and the record files of the results returned. Every part fetched is kept for the
- * next query.
+ * the query's words, and the record files of the results returned (and, for a query that is one name,
+ * of BM25's first SYMBOL_CANDIDATES chunks, whose texts tell which define it). Every part fetched is kept
+ * for the next query.
  * Ranking is ranking.ts's, as for one index file (tests, examples, documents and headers of a source
  * file known from the manifest's partitions.supportingFrom, code that is mostly comments from proseFrom). A chunk outside the probed partitions that comes in
  * by its words has its exact dense score when it is among the first EXACT_LEXICAL of the lexical side
@@ -21,6 +22,7 @@ import { FUSION_CANDIDATES, type DemotedKind } from './fusion';
 import { BlockScorer, type ScorerBlock } from './block-scorer';
 import { queryWords } from './lexical-tokens';
 import { rankScores, type SearchMode } from './ranking';
+import { definingChunks, SYMBOL_CANDIDATES, symbolOfQuery } from './symbol-query';
 import {
   centroidsName,
   decodeCentroids,
@@ -208,6 +210,16 @@ export class SplitCodeIndex {
     };
   }
 
+  /** For a query that names a symbol, whether a chunk defines it (symbol-query.ts), from the records of BM25's first chunks. */
+  private async promotedFor(text: string, lexical: LexicalScores): Promise<((id: number) => boolean) | undefined> {
+    const name = symbolOfQuery(text);
+    if (name === undefined || !this.manifest.hasTexts) return undefined;
+    const ids = topOfScores(lexical.scores, SYMBOL_CANDIDATES, matched).map(({ id }) => id);
+    const views = await this.records(ids);
+    const defining = definingChunks(name, ids.map((id, i) => ({ id, text: views[i].text })));
+    return (id) => defining.has(id);
+  }
+
   /** As CodeIndex.search, fetching the parts it needs. */
   async search(query: { vector?: Float32Array; text?: string }, k: number, mode: SearchMode, options: SplitSearchOptions = {}): Promise<CodeSearchResult[]> {
     const { vector, text = '' } = query;
@@ -221,7 +233,9 @@ export class SplitCodeIndex {
     const lexical = mode === 'dense' ? undefined : await this.lexical(text);
     const exact = lexical ? topOfScores(lexical.scores, EXACT_LEXICAL, matched).map((s) => s.id) : [];
     const dense = mode === 'lexical' ? undefined : await this.dense(vector!, probes, exact);
-    const ranked = rankScores(mode, { dense, lexical, demoted: mode === 'hybrid' ? this.demotedFor(text) : undefined }, k, options.lexicalWeight);
+    const hybrid = mode === 'hybrid';
+    const promoted = hybrid ? await this.promotedFor(text, lexical!) : undefined;
+    const ranked = rankScores(mode, { dense, lexical, demoted: hybrid ? this.demotedFor(text) : undefined, promoted }, k, options.lexicalWeight);
     const views = await this.records(ranked.map((r) => r.id));
     return ranked.map(({ score }, i) => ({ ...views[i], score }));
   }
