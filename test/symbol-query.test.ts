@@ -48,6 +48,14 @@ describe('symbol queries', () => {
     ['a mention in a comment', 'Reverse', '// Reverse is defined in util.go'],
   ])('%s of %s is not a definition', (_, name, line) => expect(defines(name, line)).toBe(false));
 
+  test('a hostile chunk (half a megabyte on one line, or of lines that each nearly define the name) is read in time proportional to its length', () => {
+    for (const text of ['foo(' + ') x '.repeat(125_000), 'foo(' + ')\n'.repeat(250_000), 'int ' + 'a '.repeat(250_000) + 'foo(', ('foo(a) ' + '{ '.repeat(10) + ') ').repeat(20_000)]) {
+      const started = performance.now();
+      expect(definingChunks('foo', [{ id: 0, text }]).size).toBeLessThanOrEqual(1);
+      expect(performance.now() - started, text.slice(0, 20)).toBeLessThan(500); // a few ms; quadratic backtracking took minutes
+    }
+  });
+
   test('of several chunks, those that define the name; a chunk without a text defines nothing', () => {
     const chunks = [{ id: 3, text: 'func Reverse(s string) string {' }, { id: 5 }, { id: 7, text: 'x := Reverse(s)' }, { id: 9, text: 'func (t *T) Reverse() {' }];
     expect([...definingChunks('Reverse', chunks)]).toEqual([3, 9]);

@@ -28,7 +28,11 @@ const DEFINING_KEYWORDS = 'def|class|fn|func|function\\*?|struct|enum|trait|inte
 /** Words that can stand before a call on its line, which a C-family declaration's types cannot be. */
 const STATEMENT_WORDS = 'return|await|new|throw|yield|else|case|not|and|or|if|elif|while|for|in|of|echo|print|puts|go|defer|raise|assert|del|with|lambda|typeof|delete|goto|sizeof|do|try|catch|unless|until|when|then|match|switch|range|select';
 
-/** The pattern of a line that defines `name`. */
+/**
+ * The pattern of a line that defines `name`. Every part stays on its line (no class that crosses a
+ * newline) and at most one part of a line is searched backwards from its end, so that a long line, or a
+ * chunk of many, costs time in proportion to its length.
+ */
 function definitionPattern(name: string): RegExp {
   const n = name.replace(/[$?]/g, '\\$&');
   const modifiers = `(?:(?!(?:${STATEMENT_WORDS})(?![\\w$]))[\\w@$]+(?:\\([\\w, ]*\\))?[ \\t]+)*?`; // `pub(crate) `, `export default `, `@inline `
@@ -36,11 +40,11 @@ function definitionPattern(name: string): RegExp {
     '^[ \\t]*(?:' +
       [
         `${modifiers}(?:${DEFINING_KEYWORDS})[ \\t]+[*&]?(?:self\\.)?${n}(?![\\w$])`,
-        `func[ \\t]*\\([^)]*\\)[ \\t]*${n}(?![\\w$])`,
+        `func[ \\t]*\\([^)\\n]*\\)[ \\t]*${n}(?![\\w$])`,
         `#[ \\t]*define[ \\t]+${n}(?![\\w$])`,
-        `${modifiers}${n}[ \\t]*[:=][ \\t]*(?:async[ \\t]+)?(?:function(?![\\w$])|lambda(?![\\w$])|\\([^)]*\\)[ \\t]*(?::[^=]*)?=>|[\\w$]+[ \\t]*=>)`,
-        `${modifiers}${n}[ \\t]*(?:<[^>]*>)?[ \\t]*\\([^;]*\\)[^;]*\\{[ \\t]*$`,
-        `(?!(?:${STATEMENT_WORDS})(?![\\w$]))[\\w$<>\\[\\],.*&:~?]+(?:[ \\t]+[\\w$<>\\[\\],.*&:~?]+)*[ \\t]+[*&]*(?:[\\w$]+::)*${n}[ \\t]*\\([^;{)]*(?:\\)[^;{]*(?:\\{.*)?)?$`,
+        `${modifiers}${n}[ \\t]*[:=][ \\t]*(?:async[ \\t]+)?(?:function(?![\\w$])|lambda(?![\\w$])|\\([^)\\n]*\\)[ \\t]*(?::[^=\\n]*)?=>|[\\w$]+[ \\t]*=>)`,
+        `${modifiers}${n}[ \\t]*(?:<[^>\\n]*>)?[ \\t]*\\((?![^;\\n]*;)[^\\n]*\\)[^()\\n]*\\{[ \\t]*$`,
+        `(?!(?:${STATEMENT_WORDS})(?![\\w$]))[\\w$<>\\[\\],.*&:~?]+(?:[ \\t]+[\\w$<>\\[\\],.*&:~?]+)*[ \\t]+[*&]*(?:[\\w$]+::)*${n}[ \\t]*\\((?![^;{\\n]*;)[^\\n]*$`,
       ].join('|') +
       ')',
     'm',
