@@ -46,6 +46,8 @@ describe('symbol queries', () => {
     ['an else-if', 'foo', '  } else if (foo(a)) {'],
     ['a longer name', 'split', 'def urlsplit(url):'],
     ['a mention in a comment', 'Reverse', '// Reverse is defined in util.go'],
+    ['a Rust local binding', 'comparator', '    let comparator = Comparator {'],
+    ['a C++ continued expression', 'ReactionMap', '             : ReactionMap()[reinterpret_cast<uintptr_t>('],
   ])('%s of %s is not a definition', (_, name, line) => expect(defines(name, line)).toBe(false));
 
   test('a hostile chunk (half a megabyte on one line, or of lines that each nearly define the name) is read in time proportional to its length', () => {
