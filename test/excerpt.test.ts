@@ -1,6 +1,6 @@
 /**
  * The search box's excerpt (src/search-box/excerpt.ts): it starts at the first line holding a word of the
- * query, marks the query's words as lexical search matches them, and leaves function words unmarked.
+ * query (the definition, for a query that is a name), marks the query's words as lexical search matches them, and leaves function words unmarked.
  */
 import { describe, expect, test } from 'vitest';
 import { EXCERPT_LINES, excerpt } from '../src/search-box/excerpt';
@@ -19,6 +19,13 @@ describe('search box excerpt', () => {
   test("a query's function words are not marked, unless they are all it has", () => {
     expect(marked(excerpt(code, 'split the line'))).toEqual(['line', 'line', 'split']);
     expect(marked(excerpt('if the value is set', 'is the'))).toEqual(['the', 'is']);
+  });
+
+  test('for a query that is a name, starts at the line that defines it, past a doc comment that names it first', () => {
+    const go = ['// Reverse returns s with its runes in reverse order.', '// Reverse("abc") is "cba".', 'func Reverse(s string) string {', '\tr := []rune(s)', '}'].join('\n');
+    expect(excerpt(go, 'Reverse')[0].text).toBe('func ');
+    expect(excerpt(go, 'strings.Reverse()').map((p) => p.text).join('')).toBe(go.split('\n').slice(2).join('\n'));
+    expect(excerpt(go, 'reverse a string')[0]).toEqual({ text: '// ', marked: false }); // words, not a name: the first line with one
   });
 
   test(`at most ${EXCERPT_LINES} lines, from the top when no word matches`, () => {

@@ -32,6 +32,10 @@ describe('symbol queries', () => {
     ['c macro', 'MAX_WBITS', '#  define MAX_WBITS   15'],
     ['c++', 'PrintFailedTests', 'void PrettyUnitTestResultPrinter::PrintFailedTests(const UnitTest& unit_test) {'],
     ['c++ one-line body', 'set_elapsed_time', '  void set_elapsed_time(TimeInMillis elapsed) { elapsed_time_ = elapsed; }'],
+    ['c++ qualifiers', 'size', '  size_type size() const noexcept {'],
+    ['c++ trailing return type', 'apply', 'auto apply(F f) -> decltype(f()) {'],
+    ['c parameters on the next lines', 'inflateInit2_', 'int ZEXPORT inflateInit2_(z_streamp strm, int windowBits,'],
+    ['java throws', 'run', '    public void run() throws IOException {'],
   ])('%s: a definition of %s', (_, name, line) => expect(defines(name, line)).toBe(true));
 
   test.each([
@@ -47,11 +51,12 @@ describe('symbol queries', () => {
     ['a longer name', 'split', 'def urlsplit(url):'],
     ['a mention in a comment', 'Reverse', '// Reverse is defined in util.go'],
     ['a Rust local binding', 'comparator', '    let comparator = Comparator {'],
+    ['prose that mentions a call', 'lru_cache', '        per element.  This is important because the lru_cache() will hash'],
     ['a C++ continued expression', 'ReactionMap', '             : ReactionMap()[reinterpret_cast<uintptr_t>('],
   ])('%s of %s is not a definition', (_, name, line) => expect(defines(name, line)).toBe(false));
 
   test('a hostile chunk (half a megabyte on one line, or of lines that each nearly define the name) is read in time proportional to its length', () => {
-    for (const text of ['foo(' + ') x '.repeat(125_000), 'foo(' + ')\n'.repeat(250_000), 'int ' + 'a '.repeat(250_000) + 'foo(', ('foo(a) ' + '{ '.repeat(10) + ') ').repeat(20_000)]) {
+    for (const text of ['foo(' + ') x '.repeat(125_000), 'foo(' + ')\n'.repeat(250_000), 'int ' + 'a '.repeat(250_000) + 'foo(', ('foo(a) ' + '{ '.repeat(10) + ') ').repeat(20_000), 'int foo(' + ') const '.repeat(60_000) + 'x']) {
       const started = performance.now();
       expect(definingChunks('foo', [{ id: 0, text }]).size).toBeLessThanOrEqual(1);
       expect(performance.now() - started, text.slice(0, 20)).toBeLessThan(500); // a few ms; quadratic backtracking took minutes

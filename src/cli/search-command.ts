@@ -21,7 +21,7 @@ import { modelFingerprint } from '../node/model-fingerprint';
 import { readIndexFile } from '../node/read-index';
 import { openSplitIndex } from '../node/split-index-folder';
 import { CodeIndex, type CodeSearchResult } from '../search/code-index';
-import { firstMatchingLine, queryMatcher } from '../search/query-matches';
+import { focusLine, queryMatcher } from '../search/query-matches';
 import { SEARCH_MODES, type SearchMode } from '../search/ranking';
 import { loadEmbedder, MODEL_FLAGS, modelChoice } from './load-model';
 import { printable } from '../text/control-characters';
@@ -39,10 +39,10 @@ async function readQueries(file: string): Promise<string[]> {
   return parsed as string[];
 }
 
-/** A result's line to show: the first that holds a word of the query (query-matches.ts), else the first that is not blank; with its line number. */
-function shownLine(text: string, startLine: number, matches: (identifier: string) => boolean): string | undefined {
+/** A result's line to show: query-matches.ts's focusLine, else the first that is not blank; with its line number. */
+function shownLine(text: string, startLine: number, query: string, matches: (identifier: string) => boolean): string | undefined {
   const lines = text.split('\n');
-  const hit = firstMatchingLine(lines, matches);
+  const hit = focusLine(lines, query, matches);
   const at = hit >= 0 ? hit : lines.findIndex((l) => l.trim() !== '');
   return at < 0 ? undefined : `${startLine + at}: ${lines[at].trim().slice(0, 100)}`;
 }
@@ -58,7 +58,7 @@ function listing(query: string, results: readonly CodeSearchResult[], indexSize:
   const matches = queryMatcher(query);
   results.forEach((r, i) => {
     lines.push(`${String(i + 1).padStart(3)}. ${printable(r.path)}${r.anchor ? `#${printable(r.anchor)}` : ''}:${r.startLine}-${r.endLine}  (${r.score.toFixed(3)})`);
-    const shown = r.text === undefined ? undefined : shownLine(r.text, r.startLine, matches);
+    const shown = r.text === undefined ? undefined : shownLine(r.text, r.startLine, query, matches);
     if (shown) lines.push(`       ${printable(shown)}`);
   });
   return lines.join('\n');

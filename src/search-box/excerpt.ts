@@ -1,10 +1,11 @@
 /**
- * A result's excerpt for the search box: at most EXCERPT_LINES lines of the chunk, from the first line
- * that holds a word of the query (else from the top), cut into pieces with the query's words marked
+ * A result's excerpt for the search box: at most EXCERPT_LINES lines of the chunk, from the line
+ * query-matches.ts's focusLine gives (the definition of a name the query is, else the first line that
+ * holds a word of the query, else the top), cut into pieces with the query's words marked
  * (query-matches.ts: "parse the headers" marks `parseHeader` and not "the").
  */
 import { IDENTIFIER } from '../search/lexical-tokens';
-import { firstMatchingLine, queryMatcher } from '../search/query-matches';
+import { focusLine, queryMatcher } from '../search/query-matches';
 
 export const EXCERPT_LINES = 8;
 
@@ -16,7 +17,7 @@ export interface ExcerptPiece {
 export function excerpt(text: string, query: string): ExcerptPiece[] {
   const hits = queryMatcher(query);
   const lines = text.split('\n');
-  const first = Math.max(0, firstMatchingLine(lines, hits));
+  const first = Math.max(0, focusLine(lines, query, hits));
   const shown = lines.slice(first, first + EXCERPT_LINES).join('\n');
   const pieces: ExcerptPiece[] = [];
   let at = 0;

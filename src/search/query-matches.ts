@@ -2,9 +2,11 @@
  * Where a query's words appear in a chunk's text, compared as lexical search compares them
  * (lexical-tokens.ts: identifiers split at camelCase and snake_case, lowercased, a final s dropped, the
  * query's function words left out, words of one letter ignored), so "parse the headers" finds
- * `parseHeader` and not "the". The search box marks them in its excerpt; the CLI shows the line.
+ * `parseHeader` and not "the". The search box marks them in its excerpt; the CLI shows the line (for a
+ * query that is a name, the line that defines it).
  */
 import { IDENTIFIER, lexicalTokens, queryWords } from './lexical-tokens';
+import { definitionLine, symbolOfQuery } from './symbol-query';
 
 /** Whether an identifier of the text holds a word of `query`. */
 export function queryMatcher(query: string): (identifier: string) => boolean {
@@ -13,6 +15,17 @@ export function queryMatcher(query: string): (identifier: string) => boolean {
 }
 
 /** The index of the first of `lines` that holds a word of the query (`matches`), -1 when none does. */
-export function firstMatchingLine(lines: readonly string[], matches: (identifier: string) => boolean): number {
+function firstMatchingLine(lines: readonly string[], matches: (identifier: string) => boolean): number {
   return lines.findIndex((line) => [...line.matchAll(IDENTIFIER)].some(([word]) => matches(word)));
+}
+
+/**
+ * The line a result is shown from for `query`: for a query that names a symbol, the line that defines it
+ * (symbol-query.ts; a Go doc comment above it names it first); else, or where no line does, the first
+ * that holds a word of the query; -1 when none does.
+ */
+export function focusLine(lines: readonly string[], query: string, matches = queryMatcher(query)): number {
+  const symbol = symbolOfQuery(query);
+  const definition = symbol === undefined ? -1 : definitionLine(symbol, lines);
+  return definition >= 0 ? definition : firstMatchingLine(lines, matches);
 }

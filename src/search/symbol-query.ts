@@ -29,6 +29,14 @@ const DEFINING_KEYWORDS = 'def|class|fn|func|function\\*?|struct|enum|trait|inte
 const STATEMENT_WORDS = 'return|await|new|throw|yield|else|case|not|and|or|if|elif|while|for|in|of|echo|print|puts|go|defer|raise|assert|del|with|lambda|typeof|delete|goto|sizeof|do|try|catch|unless|until|when|then|match|switch|range|select';
 
 /**
+ * What follows a C-family declaration's name to the end of its line: a parameter list closed on the line
+ * with only qualifiers, a return type, an initializer list or the body after it (prose that mentions
+ * `name()` goes on in words), or a list left open for the next lines.
+ */
+const C_PARAMETERS_TO_END =
+  '(?:[^;{\\n]*\\)(?:[ \\t]*(?:const|noexcept|override|final|volatile))*[ \\t]*(?:throws[\\w., \\t]*|->[\\w:<>,.*& \\t]*)?(?:[{:][^\\n]*)?|[^()\\n]*,[ \\t]*|[ \\t]*)$';
+
+/**
  * The pattern of a line that defines `name`. Every part stays on its line (no class that crosses a
  * newline) and at most one part of a line is searched backwards from its end, so that a long line, or a
  * chunk of many, costs time in proportion to its length.
@@ -44,7 +52,7 @@ function definitionPattern(name: string): RegExp {
         `#[ \\t]*define[ \\t]+${n}(?![\\w$])`,
         `${modifiers}${n}[ \\t]*[:=][ \\t]*(?:async[ \\t]+)?(?:function(?![\\w$])|lambda(?![\\w$])|\\([^)\\n]*\\)[ \\t]*(?::[^=\\n]*)?=>|[\\w$]+[ \\t]*=>)`,
         `${modifiers}${n}[ \\t]*(?:<[^>\\n]*>)?[ \\t]*\\((?![^;\\n]*;)[^\\n]*\\)[^()\\n]*\\{[ \\t]*$`,
-        `(?!(?:${STATEMENT_WORDS})(?![\\w$]))[A-Za-z_$][\\w$<>\\[\\],.*&:~?]*(?:[ \\t]+[\\w$<>\\[\\],.*&:~?]+)*[ \\t]+[*&]*(?:[\\w$]+::)*${n}[ \\t]*\\((?![^;{\\n]*;)[^\\n]*$`,
+        `(?!(?:${STATEMENT_WORDS})(?![\\w$]))[A-Za-z_$][\\w$<>\\[\\],.*&:~?]*(?:[ \\t]+[\\w$<>\\[\\],.*&:~?]+)*[ \\t]+[*&]*(?:[\\w$]+::)*${n}[ \\t]*\\(${C_PARAMETERS_TO_END}`,
       ].join('|') +
       ')',
     'm',
@@ -58,6 +66,12 @@ function definitionPattern(name: string): RegExp {
  * 0.993 at 50).
  */
 export const SYMBOL_CANDIDATES = 20;
+
+/** The index of the first of `lines` that defines `name`, -1 when none does. */
+export function definitionLine(name: string, lines: readonly string[]): number {
+  const pattern = definitionPattern(name);
+  return lines.findIndex((line) => line.includes(name) && pattern.test(line));
+}
 
 /** Which of `chunks` (an id, and the text when the index keeps texts) define `name`. */
 export function definingChunks(name: string, chunks: readonly { readonly id: number; readonly text?: string }[]): Set<number> {
