@@ -7,7 +7,9 @@
  * in the forms of the languages corpus.ts knows: a keyword before it (`def`, `fn`, `func`, `function`,
  * `class`, `struct`, `interface`, `trait`, `enum`, `type`, `module`, …), a Go method's receiver, a
  * JavaScript binding of a function (`const name = (…) =>`), a method whose line opens its body
- * (`name(args) {`), or a C-family declaration (types before the name, a parameter list, no `;`).
+ * (`name(args) {`), or a C-family declaration (types before the name, then a parameter list and what
+ * may end a declaration's line). Lines that only call or mention the name (a statement, a condition, a
+ * local `let`, prose in a comment) are not definitions.
  */
 
 /**
