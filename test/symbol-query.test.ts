@@ -7,7 +7,8 @@ const defines = (name: string, line: string) => definingChunks(name, [{ id: 0, t
 describe('symbol queries', () => {
   test('a query that is one name, qualified or not, names its last part; any other query names none', () => {
     expect(['urlsplit', 'os.path.join', 'Vec::with_capacity()', 'Router#call', '$this->render', 'App\\Kernel', '$http', 'Request#head?'].map(symbolOfQuery)).toEqual(['urlsplit', 'join', 'with_capacity', 'call', 'render', 'Kernel', '$http', 'head?']);
-    expect(['split a url', 'os.path.join(a, b)', '', '  ', 'a..b', 'foo-bar', '2fa'].map(symbolOfQuery)).toEqual(Array(7).fill(undefined));
+    expect(['class Router', 'fn with_capacity', 'def urlsplit()', 'func (*Mux).ServeHTTP'].map(symbolOfQuery)).toEqual(['Router', 'with_capacity', 'urlsplit', undefined]);
+    expect(['split a url', 'os.path.join(a, b)', '', '  ', 'a..b', 'foo-bar', '2fa', 'type coercion rules', 'function of a function'].map(symbolOfQuery)).toEqual(Array(9).fill(undefined));
   });
 
   test.each([

@@ -1,5 +1,6 @@
 /**
- * Queries that name a symbol (`urlsplit`, `Router.ServeHTTP`, `os.path.join`, `Vec::with_capacity()`)
+ * Queries that name a symbol (`urlsplit`, `Router.ServeHTTP`, `os.path.join`, `Vec::with_capacity()`,
+ * `class Router`)
  * and the chunks that define it. People search a codebase by a name as often as by a description, and
  * want the definition before the places that call it: BM25 alone ranks a chunk that calls a function
  * three times above the one that defines it once. Hybrid search lists a defining chunk first
@@ -14,16 +15,15 @@
 
 /**
  * A query that is one name, qualified or not (`.`, `::`, `->`, `#` or `\` between parts), its last part
- * perhaps ending in Ruby's `?` or `!`, with an optional `()`.
+ * perhaps ending in Ruby's `?` or `!`, with an optional `()`; it may start with the kind of definition
+ * looked for, as people type it (`class Router`, `fn parse`, `def urlsplit`).
  */
-const SYMBOL_QUERY = /^[A-Za-z_$][\w$]*(?:(?:\.|::|->|#|\\)[A-Za-z_$][\w$]*)*[?!]?(?:\(\))?$/;
+const SYMBOL_QUERY = /^(?:(?:def|class|fn|func|function|struct|enum|trait|interface|type|module|macro)\s+)?([A-Za-z_$][\w$]*(?:(?:\.|::|->|#|\\)[A-Za-z_$][\w$]*)*[?!]?)(?:\(\))?$/;
 const QUALIFIER = /\.|::|->|#|\\/;
 
 /** The symbol a query names (its last part), or undefined for a query that is not one name. */
 export function symbolOfQuery(query: string): string | undefined {
-  const trimmed = query.trim();
-  if (!SYMBOL_QUERY.test(trimmed)) return undefined;
-  return trimmed.replace(/\(\)$/, '').split(QUALIFIER).at(-1);
+  return SYMBOL_QUERY.exec(query.trim())?.[1].split(QUALIFIER).at(-1);
 }
 
 const DEFINING_KEYWORDS = 'def|class|fn|func|function\\*?|struct|enum|trait|interface|type|typedef|module|mod|record|object|union|namespace|protocol|sub|macro_rules!|fun|val|var|const';
