@@ -46,13 +46,22 @@ const NATURAL_VALIDATION = [
 ];
 const WEIGHTS = [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 2, 3, 4];
 const CODE_SEARCH_SETS = {
-  validation: { codebases: '.eval/nl-validation', queries: '../shared/eval/nl-validation/queries.jsonl', fetch: 'sh ../shared/eval/nl-validation/fetch.sh .eval/nl-validation', symbols: join(DATA, 'symbol-validation.jsonl') },
-  test: { codebases: '.eval/nl-test', queries: 'eval/nl-test/queries.jsonl', fetch: 'sh eval/nl-test/fetch.sh .eval/nl-test', symbols: join(DATA, 'symbol-test.jsonl') },
+  validation: {
+    codebases: '.eval/nl-validation',
+    queries: '../shared/eval/nl-validation/queries.jsonl',
+    fetch: 'sh ../shared/eval/nl-validation/fetch.sh .eval/nl-validation',
+    symbols: [
+      { key: 'symbolSearchValidation', file: 'symbol-validation.jsonl', title: "a symbol's name, validation codebases (SYMBOL_DEFINITION_PROMOTION is chosen here)" },
+      { key: 'symbolSearchValidationKind', file: 'symbol-validation-kind.jsonl', title: "the same names after their kind of definition (def, fn, func, function), validation codebases" },
+    ],
+  },
+  test: {
+    codebases: '.eval/nl-test',
+    queries: 'eval/nl-test/queries.jsonl',
+    fetch: 'sh eval/nl-test/fetch.sh .eval/nl-test',
+    symbols: [{ key: 'symbolSearchTest', file: 'symbol-test.jsonl', title: "a symbol's name, test codebases (never tuned on)" }],
+  },
 };
-
-function symbolTitle(split: string, about: string): string {
-  return `Code search by a symbol's name, ${split} codebases (${about}; eval/symbol-queries.py)`;
-}
 
 function codeSearchTable(title: string, results: Record<SearchMode, Record<string, SearchMetrics>>): string {
   const groups = Object.keys(results.dense).filter((g) => !g.startsWith('language:'));
@@ -62,13 +71,15 @@ function codeSearchTable(title: string, results: Record<SearchMode, Record<strin
 }
 
 /** A code-search set's codebases indexed, with its queries in users' words and its symbol queries. */
-async function codeSearchSet(name: keyof typeof CODE_SEARCH_SETS, model: string): Promise<{ words: PreparedSet; symbols: PreparedSet }> {
+async function codeSearchSet(name: keyof typeof CODE_SEARCH_SETS, model: string): Promise<{ words: PreparedSet; symbols: PreparedSet[] }> {
   const set = CODE_SEARCH_SETS[name];
   if (!existsSync(set.codebases)) throw new Error(`${set.codebases}: the ${name} set's codebases are not there; fetch them first: ${set.fetch}`);
   const bundledOr = model === 'models/c2llm-nano' ? undefined : model;
   const log = (line: string) => console.error(line);
   const words = await prepareQuerySet(set, bundledOr, join('.eval', 'index', name), log);
-  return { words, symbols: await withQueries(words, set.symbols, bundledOr, log) };
+  const symbols: PreparedSet[] = [];
+  for (const { file } of set.symbols) symbols.push(await withQueries(words, join(DATA, file), bundledOr, log));
+  return { words, symbols };
 }
 
 async function loadEmbedder(model: string, dtype: 'auto' | 'int8'): Promise<Embedder> {
@@ -148,10 +159,15 @@ async function main(): Promise<void> {
   report.validation = pick(val, WEIGHTS.indexOf(best.weight));
   NATURAL_VALIDATION.forEach((set, k) => (report[set.key] = pick(valNatural[k], WEIGHTS.indexOf(best.weight))));
   const codeSearch = (set: PreparedSet) => ({ dense: searchQuerySet(set, 'dense'), lexical: searchQuerySet(set, 'lexical'), hybrid: searchQuerySet(set, 'hybrid', best.weight) });
+  /** The symbol query sets of a code-search set: each its report key and table. */
+  const symbolTables = (name: keyof typeof CODE_SEARCH_SETS, sets: readonly PreparedSet[]) =>
+    CODE_SEARCH_SETS[name].symbols.forEach(({ key, file, title }, i) => {
+      report[key] = codeSearch(sets[i]);
+      lines.push(codeSearchTable(`Code search by ${title} (eval/data/${file}, eval/symbol-queries.py)`, report[key] as Record<SearchMode, Record<string, SearchMetrics>>));
+    });
   report.codeSearchValidation = codeSearch(nlValidation);
   lines.push(codeSearchTable('Code search in users\' words, validation (../shared/eval/nl-validation; the weight is chosen here)', report.codeSearchValidation as Record<SearchMode, Record<string, SearchMetrics>>));
-  report.symbolSearchValidation = codeSearch(symbolValidation);
-  lines.push(codeSearchTable(symbolTitle('validation', 'eval/data/symbol-validation.jsonl; SYMBOL_DEFINITION_PROMOTION is chosen here'), report.symbolSearchValidation as Record<SearchMode, Record<string, SearchMetrics>>));
+  symbolTables('validation', symbolValidation);
   lines.push(table('Validation split (docstring queries)', report.validation as ModeMetrics));
   NATURAL_VALIDATION.forEach((set) => lines.push(table(set.title, report[set.key] as ModeMetrics)));
   if (values['validation-only']) {
@@ -162,8 +178,7 @@ async function main(): Promise<void> {
   const codeSearchTest = await codeSearchSet('test', values.model);
   report.codeSearchTest = codeSearch(codeSearchTest.words);
   lines.push(codeSearchTable('Code search in users\' words, test (eval/nl-test; never tuned on)', report.codeSearchTest as Record<SearchMode, Record<string, SearchMetrics>>));
-  report.symbolSearchTest = codeSearch(codeSearchTest.symbols);
-  lines.push(codeSearchTable(symbolTitle('test', 'eval/data/symbol-test.jsonl; never tuned on'), report.symbolSearchTest as Record<SearchMode, Record<string, SearchMetrics>>));
+  symbolTables('test', codeSearchTest.symbols);
 
   const testPairs = pairsOf(test);
   const testResult = await evaluate(bf16, test, testPairs.queries, testPairs.gold, testPairs.langs, [best.weight]);

@@ -3,9 +3,12 @@ folder each, as the code-search sets' fetch.sh leave them), up to PER names of f
 that are defined exactly once in it, by universal-ctags (Debian's universal-ctags), outside its tests,
 examples, documentation and packaging, each a query whose target is the file and line of its definition.
 A name is at least 4 characters, not a constant's (all capitals), private (a leading `_`) or a test's.
-The choice is seeded by the codebase's name, so the same codebases give the same queries.
+The choice is seeded by the codebase's name, so the same codebases give the same queries. With --kind,
+each name follows the word that introduces a definition in its language, as people type it (`def` in
+Python and Ruby, `fn` in Rust, `func` in Go, `function` elsewhere).
 
     python3 eval/symbol-queries.py .eval/nl-validation 30 > eval/data/symbol-validation.jsonl
+    python3 eval/symbol-queries.py .eval/nl-validation 30 --kind > eval/data/symbol-validation-kind.jsonl
     python3 eval/symbol-queries.py .eval/nl-test 30 > eval/data/symbol-test.jsonl
 """
 import collections
@@ -21,6 +24,7 @@ LANGUAGES = {'.js': 'javascript', '.mjs': 'javascript', '.ts': 'typescript', '.p
              '.php': 'php', '.rb': 'ruby', '.c': 'c', '.h': 'cpp', '.cc': 'cpp', '.cpp': 'cpp', '.hpp': 'cpp'}
 SUPPORTING = re.compile(r'(^|/)(tests?|spec|specs|examples?|bench(es|marks?)?|docs?|debian|fixtures?|testdata|samples?)/|_test\.|\.test\.|Test\.java$|(^|/)test_')
 NAME = re.compile(r'^[A-Za-z][A-Za-z0-9_]{3,}[?!]?$')
+KIND_WORDS = {'python': 'def', 'ruby': 'def', 'rust': 'fn', 'go': 'func'}
 
 
 def definitions(codebase):
@@ -49,10 +53,12 @@ def queries(codebase, per):
 
 def main():
     root, per = sys.argv[1], int(sys.argv[2])
+    with_kind = sys.argv[3:] == ['--kind']
     count = 0
     for codebase in sorted(os.listdir(root)):
         for name, path, line, language in queries(os.path.join(root, codebase), per):
-            print(json.dumps({'codebase': codebase, 'language': language, 'query': name, 'targets': [path], 'lines': [line, line], 'kind': 'symbol'}))
+            query = f"{KIND_WORDS.get(language, 'function')} {name}" if with_kind else name
+            print(json.dumps({'codebase': codebase, 'language': language, 'query': query, 'targets': [path], 'lines': [line, line], 'kind': 'symbol'}))
             count += 1
     print(f'{count} queries', file=sys.stderr)
 
