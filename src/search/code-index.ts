@@ -7,7 +7,7 @@
  * symbol-query.ts), top-k by a bounded heap. Indexes are made by index-build.ts.
  */
 import { IndexFileError } from '../errors';
-import { Bm25Index, matched, type LexicalScores } from './bm25';
+import { Bm25Index, type LexicalScores } from './bm25';
 import { denseRanking } from './dense-ranking';
 import { DenseScorer } from './dense-scorer';
 import { chunkKinds } from './chunk-kind';
@@ -15,8 +15,7 @@ import { asksForSupportingFiles } from './file-kind';
 import type { DemotedKind } from './fusion';
 import { decodeIndex, languagesOf, type IndexData } from './index-file';
 import { rankScores, type SearchMode } from './ranking';
-import { definingChunks, SYMBOL_CANDIDATES, symbolOfQuery } from './symbol-query';
-import { topOfScores } from './top-k';
+import { definingChunks, definitionCandidates } from './symbol-query';
 
 export interface CodeSearchResult {
   readonly path: string;
@@ -81,10 +80,10 @@ export class CodeIndex {
 
   /** For a query that names a symbol, whether a chunk defines it (symbol-query.ts; known from the texts only). */
   private promotedFor(text: string, lexical: LexicalScores): ((id: number) => boolean) | undefined {
-    const name = symbolOfQuery(text);
+    const wanted = definitionCandidates(text, lexical.scores);
     const texts = this.data.texts;
-    if (name === undefined || !texts) return undefined;
-    const defining = definingChunks(name, topOfScores(lexical.scores, SYMBOL_CANDIDATES, matched).map(({ id }) => ({ id, text: texts[id] })));
+    if (!wanted || !texts) return undefined;
+    const defining = definingChunks(wanted.name, wanted.ids.map((id) => ({ id, text: texts[id] })));
     return (id) => defining.has(id);
   }
 

@@ -86,7 +86,7 @@ async function readGitIgnore(files: readonly CorpusFile[]): Promise<GitIgnore> {
   const gitIgnore = new GitIgnore();
   for (const file of files) {
     if (file.path !== GITIGNORE && !file.path.endsWith(`/${GITIGNORE}`)) continue;
-    const text = decodeText(await file.read().catch(() => new Uint8Array([0])));
+    const text = await file.read().then(decodeText, () => undefined);
     if (text !== undefined) gitIgnore.add(file.path, text);
   }
   return gitIgnore;

@@ -3,7 +3,7 @@
  * centroids when opened; per query, the `probes` partitions whose centroids are nearest the query
  * (their rows scored exactly by block-scorer.ts, as one index file scores them), the term shards holding
  * the query's words, and the record files of the results returned (and, for a query that is one name,
- * of BM25's first SYMBOL_CANDIDATES chunks, whose texts tell which define it). Every part fetched is kept
+ * of BM25's first chunks for it, whose texts tell which define it: symbol-query.ts). Every part fetched is kept
  * for the next query.
  * Ranking is ranking.ts's, as for one index file (tests, examples, documents and headers of a source
  * file known from the manifest's partitions.supportingFrom, code that is mostly comments from proseFrom). A chunk outside the probed partitions that comes in
@@ -22,7 +22,7 @@ import { FUSION_CANDIDATES, type DemotedKind } from './fusion';
 import { BlockScorer, type ScorerBlock } from './block-scorer';
 import { queryWords } from './lexical-tokens';
 import { rankScores, type SearchMode } from './ranking';
-import { definingChunks, SYMBOL_CANDIDATES, symbolOfQuery } from './symbol-query';
+import { definingChunks, definitionCandidates } from './symbol-query';
 import {
   centroidsName,
   decodeCentroids,
@@ -212,11 +212,10 @@ export class SplitCodeIndex {
 
   /** For a query that names a symbol, whether a chunk defines it (symbol-query.ts), from the records of BM25's first chunks. */
   private async promotedFor(text: string, lexical: LexicalScores): Promise<((id: number) => boolean) | undefined> {
-    const name = symbolOfQuery(text);
-    if (name === undefined || !this.manifest.hasTexts) return undefined;
-    const ids = topOfScores(lexical.scores, SYMBOL_CANDIDATES, matched).map(({ id }) => id);
-    const views = await this.records(ids);
-    const defining = definingChunks(name, ids.map((id, i) => ({ id, text: views[i].text })));
+    const wanted = definitionCandidates(text, lexical.scores);
+    if (!wanted || !this.manifest.hasTexts) return undefined;
+    const views = await this.records(wanted.ids);
+    const defining = definingChunks(wanted.name, wanted.ids.map((id, i) => ({ id, text: views[i].text })));
     return (id) => defining.has(id);
   }
 

@@ -13,6 +13,9 @@
  * local `let`, prose in a comment) are not definitions.
  */
 
+import { matched } from './bm25';
+import { topOfScores } from './top-k';
+
 /**
  * A query that is one name, qualified or not (`.`, `::`, `->`, `#` or `\` between parts), its last part
  * perhaps ending in Ruby's `?` or `!`, with an optional `()`; it may start with the kind of definition
@@ -67,7 +70,13 @@ function definitionPattern(name: string): RegExp {
  * to read them. Chosen on the validation symbol queries (hybrid chunk MRR@10: 0.977 at 10, 0.984 at 20,
  * 0.993 at 50).
  */
-export const SYMBOL_CANDIDATES = 20;
+const SYMBOL_CANDIDATES = 20;
+
+/** For a query that names a symbol, the name and the chunks to read for its definition (BM25's first SYMBOL_CANDIDATES); undefined for any other query. */
+export function definitionCandidates(query: string, lexicalScores: Float32Array): { readonly name: string; readonly ids: readonly number[] } | undefined {
+  const name = symbolOfQuery(query);
+  return name === undefined ? undefined : { name, ids: topOfScores(lexicalScores, SYMBOL_CANDIDATES, matched).map(({ id }) => id) };
+}
 
 /** The index of the first of `lines` that defines `name`, -1 when none does. */
 export function definitionLine(name: string, lines: readonly string[]): number {
