@@ -75,6 +75,24 @@ describe('c2llm index / search / merge', () => {
     expect(none.stdout).toBe('zebra quartz\n  no results: no chunk holds a word of the query\n');
   });
 
+  test('--language and --folder keep one language or folder before ranking, the split folder as the file; a language the index lacks is a one-line error', () => {
+    const split = join(work, 'corpus-split');
+    expect(c2llm(['split', index, '--output', split]).code).toBe(0);
+    for (const source of [index, split]) {
+      // "reverse a string" ranks strings/reverse.go first; kept to Rust or to math/, gcd.rs is the answer.
+      for (const flags of [['--language', 'rust'], ['--folder', 'math/'], ['--folder', '/math']]) {
+        const { code, stdout, stderr } = c2llm(['search', '--index', source, '--query', 'reverse a string', '--json', '--device', 'cpu', ...flags]);
+        expect(code, stderr).toBe(0);
+        expect(JSON.parse(stdout).results[0].map((r: { path: string }) => r.path)).toEqual(['math/gcd.rs']);
+      }
+      const none = c2llm(['search', '--index', source, '--query', 'reverse a string', '--folder', 'vendor/', '--language', 'go', '--device', 'cpu']);
+      expect(none.stdout).toBe('reverse a string\n  no results: no file of the index is in go under vendor/\n');
+      const wrong = c2llm(['search', '--index', source, '--query', 'reverse a string', '--language', 'kotlin']);
+      expect(wrong.code).toBe(1);
+      expect(wrong.stderr).toBe('c2llm: --language kotlin: the index holds no such files; its languages are go, python, rust, typescript\n');
+    }
+  });
+
   test('an empty folder gives an empty index, which says so when searched', () => {
     const empty = join(work, 'empty-folder');
     mkdirSync(empty);

@@ -237,6 +237,17 @@ async function staticSite(tarball, modelTarball) {
     const announced = await page.getByRole('status').textContent();
     check(/^\d+ results?$/.test(announced ?? ''), `static-site kit: the result count is announced (${announced})`);
     check((await page.locator('c2llm-search mark').count()) > 0, 'static-site kit: the excerpts mark the query\'s words');
+    // The folder filter chooses the chunks before ranking: bm25.ts's, though top-k.ts ranks first.
+    const folder = page.getByRole('textbox', { name: 'In folder' });
+    const shownPaths = () => page.evaluate(() => [...document.querySelectorAll('c2llm-search .c2s-path')].map((p) => p.textContent));
+    await folder.fill('bm25');
+    await page.waitForFunction(() => /^bm25\.ts:/.test(document.querySelector('c2llm-search .c2s-path')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    const kept = await shownPaths();
+    check(kept.length > 0 && kept.every((p) => p.startsWith('bm25.ts:')), `static-site kit: the folder filter keeps that file's chunks alone (${kept.join(', ')})`);
+    await folder.fill('no-such-folder/');
+    await page.waitForFunction(() => document.querySelector('c2llm-search [role=status]')?.textContent === 'No code under no-such-folder/', undefined, { timeout: 60_000 });
+    await folder.fill('');
+    await page.waitForFunction(() => /^top-k\.ts:/.test(document.querySelector('c2llm-search .c2s-path')?.textContent ?? ''), undefined, { timeout: 60_000 });
     await box.press('ArrowDown');
     await box.press('ArrowDown');
     await box.press('ArrowUp');

@@ -1,7 +1,8 @@
 /**
  * `c2llm search --index <file|split folder> (--query <text> | --queries <file.json>) [--k 10] [--mode hybrid|dense|lexical]
- *  [--probes N] [--json] [--model <dir>] [--device ...] [--dtype ...]`: ranks an index's chunks for each query
- * (`--probes`: a split index's partitions scored per query, default its manifest's). Queries
+ *  [--language <name>] [--folder <path>] [--probes N] [--json] [--model <dir>] [--device ...] [--dtype ...]`: ranks an index's chunks for each query
+ * (`--language`, `--folder`: only the chunks of files in that language, or whose path starts so,
+ * search-filter.ts; `--probes`: a split index's partitions scored per query, default its manifest's). Queries
  * are embedded as queries (the code-search instruction) with --model, else the bundled C2LLM-nano; its
  * fingerprint must match the index's. An index is a file people get from others: it never chooses what
  * is loaded, read or downloaded (the model it names is only compared). With --queries or --json, stdout
@@ -23,10 +24,11 @@ import { openSplitIndex } from '../node/split-index-folder';
 import { CodeIndex, type CodeSearchResult } from '../search/code-index';
 import { focusLine, queryMatcher } from '../search/query-matches';
 import { SEARCH_MODES, type SearchMode } from '../search/ranking';
+import { describeFilter, narrows, type SearchFilter } from '../search/search-filter';
 import { loadEmbedder, MODEL_FLAGS, modelChoice } from './load-model';
 import { printable } from '../text/control-characters';
 
-export const SEARCH_USAGE = 'usage: c2llm search --index <file|folder> (--query <text> | --queries <file.json>) [--k 10] [--mode hybrid|dense|lexical] [--probes N] [--json] [--model <dir>] [--device ...] [--dtype ...]';
+export const SEARCH_USAGE = 'usage: c2llm search --index <file|folder> (--query <text> | --queries <file.json>) [--k 10] [--mode hybrid|dense|lexical] [--language <name>] [--folder <path>] [--probes N] [--json] [--model <dir>] [--device ...] [--dtype ...]';
 
 async function readQueries(file: string): Promise<string[]> {
   let parsed: unknown;
@@ -47,14 +49,19 @@ function shownLine(text: string, startLine: number, query: string, matches: (ide
   return at < 0 ? undefined : `${startLine + at}: ${lines[at].trim().slice(0, 100)}`;
 }
 
-/** Why a query has no results: only an empty index, or lexical search with no chunk holding a word of the query, gives none. */
-function noResults(indexSize: number): string {
-  return indexSize === 0 ? '  no results: the index holds no chunks' : '  no results: no chunk holds a word of the query';
+/**
+ * Why a query has no results: only an empty index, a filter that keeps no chunk, or lexical search with
+ * no chunk holding a word of the query gives none.
+ */
+function noResults(indexSize: number, mode: SearchMode, filter: SearchFilter): string {
+  const where = narrows(filter) ? ` ${describeFilter(filter)}` : '';
+  if (indexSize === 0) return '  no results: the index holds no chunks';
+  return mode === 'lexical' ? `  no results: no chunk${where} holds a word of the query` : `  no results: no file of the index is${where}`;
 }
 
-function listing(query: string, results: readonly CodeSearchResult[], indexSize: number): string {
+function listing(query: string, results: readonly CodeSearchResult[], why: () => string): string {
   const lines = [printable(query)];
-  if (results.length === 0) lines.push(noResults(indexSize));
+  if (results.length === 0) lines.push(printable(why()));
   const matches = queryMatcher(query);
   results.forEach((r, i) => {
     lines.push(`${String(i + 1).padStart(3)}. ${printable(r.path)}${r.anchor ? `#${printable(r.anchor)}` : ''}:${r.startLine}-${r.endLine}  (${r.score.toFixed(3)})`);
@@ -68,7 +75,18 @@ export async function searchCommand(argv: string[], log: (line: string) => void)
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { ...MODEL_FLAGS, index: { type: 'string' }, query: { type: 'string' }, queries: { type: 'string' }, k: { type: 'string', default: '10' }, mode: { type: 'string', default: 'hybrid' }, probes: { type: 'string' }, json: { type: 'boolean' } },
+    options: {
+      ...MODEL_FLAGS,
+      index: { type: 'string' },
+      query: { type: 'string' },
+      queries: { type: 'string' },
+      k: { type: 'string', default: '10' },
+      mode: { type: 'string', default: 'hybrid' },
+      language: { type: 'string' },
+      folder: { type: 'string' },
+      probes: { type: 'string' },
+      json: { type: 'boolean' },
+    },
     strict: true,
   });
   if (positionals.length > 0) {
@@ -91,6 +109,11 @@ export async function searchCommand(argv: string[], log: (line: string) => void)
   const split = (await stat(values.index).catch(() => undefined))?.isDirectory() === true;
   if (probes !== undefined && !split) throw new InputError(`--probes is for a split index's folder; ${values.index} is one file, which every search reads whole`);
   const index = split ? await openSplitIndex(values.index) : new CodeIndex(await readIndexFile(values.index));
+  const filter: SearchFilter = { language: values.language, folder: values.folder };
+  if (narrows(filter) && !index.filterable) throw new InputError(`${values.index}: this split index was written before search filters; write it again (c2llm split, or c2llm index --split) to use --language or --folder`);
+  if (filter.language !== undefined && !index.languages.includes(filter.language)) {
+    throw new InputError(`--language ${filter.language}: the index holds no such files; its languages are ${index.languages.join(', ') || 'none'}`);
+  }
 
   let vectors: (Float32Array | undefined)[] = queries.map(() => undefined);
   if (mode !== 'lexical') {
@@ -105,9 +128,12 @@ export async function searchCommand(argv: string[], log: (line: string) => void)
     }
   }
   const results: CodeSearchResult[][] = [];
-  for (const [i, text] of queries.entries()) results.push(index instanceof CodeIndex ? index.search({ vector: vectors[i], text }, k, mode) : await index.search({ vector: vectors[i], text }, k, mode, { probes }));
+  for (const [i, text] of queries.entries()) {
+    const query = { vector: vectors[i], text, filter };
+    results.push(index instanceof CodeIndex ? index.search(query, k, mode) : await index.search(query, k, mode, { probes }));
+  }
   if (values.json || values.queries !== undefined) {
     return JSON.stringify({ results: results.map((list) => list.map(({ path, startLine, endLine, score, anchor }) => ({ path, startLine, endLine, score, ...(anchor ? { anchor } : {}) }))) });
   }
-  return queries.map((q, i) => listing(q, results[i], index.size)).join('\n\n');
+  return queries.map((q, i) => listing(q, results[i], () => noResults(index.size, mode, filter))).join('\n\n');
 }

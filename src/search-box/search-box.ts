@@ -12,6 +12,7 @@
  * announces the result count. Styles are the site's to override through CSS custom properties
  * (--c2s-*, search-box-style.ts). Every text from the index reaches the page through textContent.
  */
+import { describeFilter, narrows } from '../search/search-filter';
 import { plural } from '../text/plural';
 import { createEmbedder } from '../worker/client';
 import type { CodeSearchResult, LoadedIndex, TextEmbedder } from '../worker/text-embedder';
@@ -43,8 +44,6 @@ export interface SearchBox {
   dispose(): void;
 }
 
-/** How many more results are asked for when a filter may drop some. */
-const FILTERED_FETCH = 5;
 const TYPING_PAUSE_MS = 120;
 let boxes = 0;
 
@@ -99,7 +98,8 @@ export function mountSearchBox(host: HTMLElement, options: SearchBoxOptions): Se
     items[active].scrollIntoView({ block: 'nearest' });
   };
 
-  const render = (query: string, results: readonly CodeSearchResult[]) => {
+  /** `none`: what the status says when there are no results. */
+  const render = (query: string, results: readonly CodeSearchResult[], none = 'No results') => {
     active = -1;
     input.removeAttribute('aria-activedescendant');
     list.replaceChildren(
@@ -121,18 +121,17 @@ export function mountSearchBox(host: HTMLElement, options: SearchBoxOptions): Se
       }),
     );
     input.setAttribute('aria-expanded', String(results.length > 0));
-    status.textContent = query.trim() === '' ? '' : results.length === 0 ? 'No results' : plural(results.length, 'result');
+    status.textContent = query.trim() === '' ? '' : results.length === 0 ? none : plural(results.length, 'result');
   };
 
   const search = async (query: string) => {
     const asked = ++latest;
     if (!embedder || !index || query.trim() === '') return render(query, []);
-    const [lang, prefix] = [language.value, folder.value.trim().replace(/^\/+/, '')];
-    const filtered = lang !== '' || prefix !== '';
+    const filter = index.filterable ? { language: language.value, folder: folder.value } : undefined;
     try {
-      const found = await embedder.search(index, query, { k: filtered ? k * FILTERED_FETCH : k });
+      const found = await embedder.search(index, query, { k, filter });
       if (asked !== latest || disposed) return;
-      render(query, found.filter((r) => (lang === '' || r.language === lang) && r.path.startsWith(prefix)).slice(0, k));
+      render(query, found, narrows(filter) ? `No code ${describeFilter(filter)}` : undefined);
     } catch (error) {
       if (asked === latest && !disposed) fail(error);
     }
@@ -168,6 +167,8 @@ export function mountSearchBox(host: HTMLElement, options: SearchBoxOptions): Se
       any.textContent = 'All languages';
       language.replaceChildren(any, ...index.languages.map((name) => Object.assign(element('option', '', { value: name }), { textContent: name })));
       for (const control of [input, language, folder]) control.disabled = false;
+      // A split index written before its files part cannot filter (search-filter.ts).
+      for (const control of [language, folder]) control.hidden = !index.filterable;
       status.textContent = `${index.chunks.toLocaleString('en')} pieces of code from ${index.files.toLocaleString('en')} files`;
       root.classList.add('c2s-ready');
     } catch (error) {

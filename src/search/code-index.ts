@@ -4,7 +4,8 @@
  * indexes, dense-ranking.ts), by words (BM25 over the path and text of each chunk) or both
  * (ranking.ts; hybrid lists tests, examples, documents and headers of a source file after code,
  * file-kind.ts, and the definition of a symbol the query names before code that mentions it,
- * symbol-query.ts), top-k by a bounded heap. Indexes are made by index-build.ts.
+ * symbol-query.ts), top-k by a bounded heap; a filter (search-filter.ts) keeps the chunks of one
+ * language or folder before they are ranked. Indexes are made by index-build.ts.
  */
 import { IndexFileError } from '../errors';
 import { Bm25Index, type LexicalScores } from './bm25';
@@ -15,6 +16,7 @@ import { asksForSupportingFiles } from './file-kind';
 import type { DemotedKind } from './fusion';
 import { decodeIndex, languagesOf, type IndexData } from './index-file';
 import { rankScores, type SearchMode } from './ranking';
+import { keptChunks, maskedScores, narrows, type SearchFilter } from './search-filter';
 import { definingChunks, definitionCandidates } from './symbol-query';
 
 export interface CodeSearchResult {
@@ -34,6 +36,8 @@ export class CodeIndex {
   private readonly lexical: Bm25Index;
   private scorer: DenseScorer | undefined;
   private kinds: (DemotedKind | undefined)[] | undefined;
+  /** The last filter's chunks, kept for the next query (a search box asks with the same filter as the user types). */
+  private lastKept: { readonly key: string; readonly kept: ReturnType<typeof keptChunks> } | undefined;
 
   constructor(readonly data: IndexData) {
     this.lexical = Bm25Index.fromFlat(data);
@@ -61,6 +65,9 @@ export class CodeIndex {
     return languagesOf(this.data.files);
   }
 
+  /** Whether a search may be filtered (search-filter.ts): an index file knows every chunk's file. */
+  readonly filterable = true;
+
   /** Whether dense scores came from the WASM SIMD kernel (else a plain loop); known after the first search. */
   get usesSimd(): boolean {
     return this.scorer?.usesSimd ?? false;
@@ -87,22 +94,33 @@ export class CodeIndex {
     return (id) => defining.has(id);
   }
 
+  /** The chunks `filter` keeps (search-filter.ts). */
+  private kept(filter: SearchFilter): ReturnType<typeof keptChunks> {
+    const key = JSON.stringify([filter.language, filter.folder]);
+    if (this.lastKept?.key !== key) this.lastKept = { key, kept: keptChunks(filter, this.data.files, this.size, (id) => this.data.chunks[id].file) };
+    return this.lastKept.kept;
+  }
+
   /**
-   * `vector` (the query's embedding) is needed by dense and hybrid; `text` by lexical and hybrid.
+   * `vector` (the query's embedding) is needed by dense and hybrid; `text` by lexical and hybrid;
+   * `filter`, when given, keeps the chunks of one language or folder (search-filter.ts).
    * `lexicalWeight`: hybrid's weight (default DEFAULT_LEXICAL_WEIGHT; `npm run eval` sweeps it).
    */
-  search(query: { vector?: Float32Array; text?: string }, k: number, mode: SearchMode, lexicalWeight?: number): CodeSearchResult[] {
+  search(query: { vector?: Float32Array; text?: string; filter?: SearchFilter }, k: number, mode: SearchMode, lexicalWeight?: number): CodeSearchResult[] {
     const vector = query.vector;
     const text = query.text ?? '';
     if (mode !== 'lexical' && (!vector || vector.length !== this.data.dim)) throw new IndexFileError('search', `${mode} search needs a query vector of dim ${this.data.dim}`);
     const bad = mode === 'lexical' ? -1 : vector!.findIndex((x) => !Number.isFinite(x));
     if (bad >= 0) throw new IndexFileError('search', `the query vector's value ${bad} is ${vector![bad]}, not a finite number`);
     if (!Number.isInteger(k) || k < 0) throw new IndexFileError('search', `k must be a whole number >= 0, not ${k}`);
-    const lexical = mode === 'dense' ? undefined : this.lexical.match(text);
+    const kept = narrows(query.filter) ? this.kept(query.filter) : undefined;
+    if (kept?.ids.length === 0) return [];
+    const matched = mode === 'dense' ? undefined : this.lexical.match(text);
+    const lexical = matched && kept ? { ...matched, scores: maskedScores(matched.scores, kept.mask) } : matched;
     const ranked = rankScores(
       mode,
       {
-        dense: mode === 'lexical' ? undefined : denseRanking(this.dense, vector!),
+        dense: mode === 'lexical' ? undefined : denseRanking(this.dense, vector!, kept?.ids),
         lexical,
         demoted: mode === 'hybrid' ? this.demotedFor(text) : undefined,
         promoted: mode === 'hybrid' ? this.promotedFor(text, lexical!) : undefined,

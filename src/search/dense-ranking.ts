@@ -53,15 +53,25 @@ export function nearestRows(distances: Int32Array, count: number, maxDistance: n
   return rows;
 }
 
-/** The dense side of a search of `scorer`'s rows for `query`. */
-export function denseRanking(scorer: DenseScorer, query: Float32Array): DenseScores {
-  if (scorer.size <= EXHAUSTIVE_UP_TO) return everyScore(scorer.scoreAll(query));
+/**
+ * The dense side of a search of `scorer`'s rows for `query`; with `rows` (increasing), of those rows alone,
+ * as if the scorer held nothing else (search-filter.ts).
+ */
+export function denseRanking(scorer: DenseScorer, query: Float32Array, rows?: Uint32Array): DenseScores {
+  const count = rows?.length ?? scorer.size;
+  if (count <= EXHAUSTIVE_UP_TO) {
+    if (!rows) return everyScore(scorer.scoreAll(query));
+    const scores = scorer.scoreRows(query, rows);
+    return { top: (wanted) => topOfScores(scores, wanted).map(({ id, score }) => ({ id: rows[id], score })), of: (ids) => scorer.scoreRows(query, Uint32Array.from(ids)) };
+  }
   return {
-    top: (count) => {
-      const rows = nearestRows(scorer.signDistances(query), shortlistSize(scorer.size, count), scorer.dim);
-      const scores = scorer.scoreRows(query, rows);
-      const top = new TopK(count);
-      rows.forEach((row, i) => top.push(row, scores[i]));
+    top: (wanted) => {
+      const distances = scorer.signDistances(query);
+      const near = nearestRows(rows ? Int32Array.from(rows, (row) => distances[row]) : distances, shortlistSize(count, wanted), scorer.dim);
+      const shortlist = rows ? near.map((i) => rows[i]) : near;
+      const scores = scorer.scoreRows(query, shortlist);
+      const top = new TopK(wanted);
+      shortlist.forEach((row, i) => top.push(row, scores[i]));
       return top.sorted();
     },
     of: (ids) => scorer.scoreRows(query, Uint32Array.from(ids)),

@@ -5,6 +5,8 @@
  * the query's words, and the record files of the results returned (and, for a query that is one name,
  * of BM25's first chunks for it, whose texts tell which define it: symbol-query.ts). Every part fetched is kept
  * for the next query.
+ * A filter (search-filter.ts) fetches the files part once and keeps its chunks before ranking: the probes
+ * are the nearest partitions that hold a chunk it keeps.
  * Ranking is ranking.ts's, as for one index file (tests, examples, documents and headers of a source
  * file known from the manifest's partitions.supportingFrom, code that is mostly comments from proseFrom). A chunk outside the probed partitions that comes in
  * by its words has its exact dense score when it is among the first EXACT_LEXICAL of the lexical side
@@ -22,10 +24,13 @@ import { FUSION_CANDIDATES, type DemotedKind } from './fusion';
 import { BlockScorer, type ScorerBlock } from './block-scorer';
 import { queryWords } from './lexical-tokens';
 import { rankScores, type SearchMode } from './ranking';
+import { keptChunks, maskedScores, narrows, type SearchFilter } from './search-filter';
 import { definingChunks, definitionCandidates } from './symbol-query';
 import {
   centroidsName,
+  filesName,
   decodeCentroids,
+  decodeFiles,
   decodeManifest,
   decodePartition,
   decodeRecords,
@@ -68,6 +73,9 @@ function lastAtMost<T extends number | string>(sorted: readonly T[], value: T): 
   return low;
 }
 
+/** The chunks a filter keeps (search-filter.ts), and the partitions holding any (1) or none (0). */
+type Kept = ReturnType<typeof keptChunks> & { readonly partitions: Uint8Array };
+
 export interface SplitSearchOptions {
   /** Partitions scored per query (default: the manifest's, chosen by `npm run bench:split`). */
   readonly probes?: number;
@@ -81,6 +89,8 @@ export class SplitCodeIndex {
 
   private readonly scorer: BlockScorer;
   private readonly centroids: Centroids & ScorerBlock;
+  /** The last filter's chunks, kept for the next query. */
+  private lastKept: { readonly key: string; readonly kept: Promise<Kept> } | undefined;
 
   private constructor(
     readonly manifest: SplitManifest,
@@ -125,6 +135,11 @@ export class SplitCodeIndex {
     return this.manifest.languages;
   }
 
+  /** Whether a search may be filtered (a layout written before the files part cannot). */
+  get filterable(): boolean {
+    return this.manifest.files !== undefined;
+  }
+
   /** A part, fetched and decoded once (a failed fetch is forgotten, so the next query tries again). */
   private part<T>(file: string, decode: (path: string, bytes: Uint8Array) => T): Promise<T> {
     let pending = this.parts.get(file) as Promise<T> | undefined;
@@ -139,12 +154,34 @@ export class SplitCodeIndex {
     return pending;
   }
 
-  /** The dense side: exact scores of the rows of the `probes` partitions nearest the query, an estimate for the others. */
-  private async dense(query: Float32Array, probes: number, alsoExact: readonly number[] = []): Promise<DenseScores> {
+  /** The chunks `filter` keeps, and the partitions that hold any of them. */
+  private kept(filter: SearchFilter): Promise<Kept> {
+    const m = this.manifest;
+    if (m.files === undefined) throw new IndexFileError(`${this.name}/${MANIFEST_NAME}`, 'this layout was written before search filters (it has no field "files"): write it again with c2llm split to filter by language or folder');
+    const key = JSON.stringify([filter.language, filter.folder]);
+    if (this.lastKept?.key !== key) {
+      const kept = this.part(filesName(m.files), (path, bytes) => decodeFiles(path, bytes, m)).then(({ files, fileOf }) => {
+        const chunks = keptChunks(filter, files, m.counts.chunks, (id) => fileOf[id]);
+        const partitions = new Uint8Array(m.partitions.starts.length - 1);
+        for (const id of chunks.ids) partitions[lastAtMost(m.partitions.starts, id)] = 1;
+        return { ...chunks, partitions };
+      });
+      this.lastKept = { key, kept };
+      kept.catch(() => (this.lastKept = undefined));
+    }
+    return this.lastKept.kept;
+  }
+
+  /**
+   * The dense side: exact scores of the rows of the `probes` partitions nearest the query, an estimate
+   * for the others; with `kept`, of its chunks alone, from the nearest partitions holding any.
+   */
+  private async dense(query: Float32Array, probes: number, alsoExact: readonly number[], kept: Kept | undefined): Promise<DenseScores> {
     const m = this.manifest;
     const starts = m.partitions.starts;
     const [centroidScores] = this.scorer.score(query, [this.centroids]);
-    const nearest = topOfScores(centroidScores, probes).map((s) => s.id);
+    const holding = kept ? centroidScores.map((score, p) => (kept.partitions[p] ? score : -Infinity)) : centroidScores;
+    const nearest = topOfScores(holding, probes, (score) => score > -Infinity).map((s) => s.id);
     const probed = new Map(nearest.map((p, i) => [p, i]));
     const rows = m.vectorSlices.rows;
     const slices = [...new Set(alsoExact.filter((id) => !probed.has(lastAtMost(starts, id))).map((id) => Math.floor(id / rows)))];
@@ -154,20 +191,16 @@ export class SplitCodeIndex {
     ]);
     const scored = this.scorer.score(query, [...partitions, ...vectorSlices]);
     const sliceScores = new Map(slices.map((slice, i) => [slice, scored[partitions.length + i]]));
-    const all = new Float32Array(partitions.reduce((n, block) => n + block.rows, 0));
-    const ids = new Uint32Array(all.length);
-    let at = 0;
-    nearest.forEach((p, i) => {
-      all.set(scored[i], at);
-      for (let r = 0; r < scored[i].length; r++) ids[at + r] = starts[p] + r;
-      at += scored[i].length;
-    });
-    const scoreOf = (id: number) => {
+    const cohesion = this.centroids.cohesion;
+    const scoreOf = (id: number): number => {
       const p = lastAtMost(starts, id);
       const probe = probed.get(p);
       if (probe !== undefined) return scored[probe][id - starts[p]];
-      return sliceScores.get(Math.floor(id / rows))?.[id % rows] ?? this.centroids.cohesion[p] * centroidScores[p];
+      return sliceScores.get(Math.floor(id / rows))?.[id % rows] ?? cohesion[p] * centroidScores[p];
     };
+    const probedIds = nearest.flatMap((p) => Array.from({ length: starts[p + 1] - starts[p] }, (_, r) => starts[p] + r));
+    const ids = Uint32Array.from(kept ? probedIds.filter((id) => kept.mask[id]) : probedIds);
+    const all = Float32Array.from(ids, scoreOf);
     return {
       top: (count) => topOfScores(all, count).map(({ id, score }) => ({ id: ids[id], score })),
       of: (wanted) => wanted.map(scoreOf),
@@ -220,7 +253,7 @@ export class SplitCodeIndex {
   }
 
   /** As CodeIndex.search, fetching the parts it needs. */
-  async search(query: { vector?: Float32Array; text?: string }, k: number, mode: SearchMode, options: SplitSearchOptions = {}): Promise<CodeSearchResult[]> {
+  async search(query: { vector?: Float32Array; text?: string; filter?: SearchFilter }, k: number, mode: SearchMode, options: SplitSearchOptions = {}): Promise<CodeSearchResult[]> {
     const { vector, text = '' } = query;
     const m = this.manifest;
     if (mode !== 'lexical' && (!vector || vector.length !== m.dim || vector.some((x) => !Number.isFinite(x)))) throw new IndexFileError('search', `${mode} search needs a finite query vector of dim ${m.dim}`);
@@ -229,9 +262,12 @@ export class SplitCodeIndex {
     const probes = Math.min(partitionTotal, options.probes ?? m.partitions.probes);
     if (!Number.isInteger(probes) || probes < 1) throw new IndexFileError('search', `probes must be a whole number >= 1, not ${options.probes}`);
     if (m.counts.chunks === 0) return [];
-    const lexical = mode === 'dense' ? undefined : await this.lexical(text);
+    const kept = narrows(query.filter) ? await this.kept(query.filter) : undefined;
+    if (kept?.ids.length === 0) return [];
+    const scores = mode === 'dense' ? undefined : await this.lexical(text);
+    const lexical = scores && kept ? { ...scores, scores: maskedScores(scores.scores, kept.mask) } : scores;
     const exact = lexical ? topOfScores(lexical.scores, EXACT_LEXICAL, matched).map((s) => s.id) : [];
-    const dense = mode === 'lexical' ? undefined : await this.dense(vector!, probes, exact);
+    const dense = mode === 'lexical' ? undefined : await this.dense(vector!, probes, exact, kept);
     const hybrid = mode === 'hybrid';
     const promoted = hybrid ? await this.promotedFor(text, lexical!) : undefined;
     const ranked = rankScores(mode, { dense, lexical, demoted: hybrid ? this.demotedFor(text) : undefined, promoted }, k, options.lexicalWeight);

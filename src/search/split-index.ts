@@ -33,6 +33,11 @@
  *                      anchor?}] (anchor: an HTML page's heading id, index-file.ts's rules, never empty);
  *                      one hash H for all record files (their count would make per-file hashes the
  *                      largest part of the manifest)
+ *   files-H.bin        the files and each chunk's file, for a search filtered by language or folder
+ *                      (search-filter.ts; fetched with the first such query): u32 JSON length, JSON
+ *                      [[path, language], ...] (the files, in the one file's order), then u32 [chunks]:
+ *                      each chunk's place in that list, in this layout's chunk order; manifest field
+ *                      "files" (its hash), added within version 2: a layout without it cannot filter
  *
  * A vector block: u32 rows, f32 scales [rows], i8 values [rows, dim] (as index-file.ts's vectors: int8
  * in [-127, 127], each row a unit vector within 2%). A posting's BM25 weight is its term-frequency
@@ -89,6 +94,14 @@ export interface SplitManifest extends IndexHeader {
   readonly terms: { readonly firsts: readonly string[]; readonly hashes: string };
   readonly records: { readonly perShard: number; readonly hash: string };
   readonly vectorSlices: { readonly rows: number; readonly hash: string };
+  /** The files part's hash; absent in a layout written before it (which cannot filter). */
+  readonly files?: string;
+}
+
+/** A file as a filter sees it. */
+export interface ChunkFile {
+  readonly path: string;
+  readonly language: string;
 }
 
 /** One chunk as a result shows it. */
@@ -124,6 +137,7 @@ export const partitionName = (m: SplitManifest, i: number) => `p${i}-${hashAt(m.
 export const termShardName = (m: SplitManifest, i: number) => `t${i}-${hashAt(m.terms.hashes, i)}.bin`;
 export const recordShardName = (m: SplitManifest, i: number) => `r${i}-${m.records.hash}.json`;
 export const vectorSliceName = (m: SplitManifest, i: number) => `v${i}-${m.vectorSlices.hash}.bin`;
+export const filesName = (hash: string) => `files-${hash}.bin`;
 
 /** A quick content hash for file names (FNV-1a, 32 bits): it busts caches; the content itself is checked on read. */
 function contentHash(bytes: Uint8Array): string {
@@ -278,6 +292,10 @@ export function splitIndex(data: IndexData): { manifest: SplitManifest; files: M
   };
   const recordsHash = addGroup('r', '.json', runsOf(order, RECORDS_PER_SHARD).map((ids) => utf8.encode(JSON.stringify(ids.map(view)))));
 
+  // Files: each chunk's file, for a filtered search.
+  const fileList = utf8.encode(JSON.stringify(data.files.map((f) => [f.path, f.language])));
+  const filesHash = add('files', '.bin', concat([bytesOf(Uint32Array.of(fileList.byteLength)), fileList, bytesOf(Uint32Array.from(order, (id) => data.chunks[id].file))]));
+
   const manifest: SplitManifest = {
     version: SPLIT_FORMAT_VERSION,
     model: data.model,
@@ -292,6 +310,7 @@ export function splitIndex(data: IndexData): { manifest: SplitManifest; files: M
     terms: { firsts, hashes: termHashes.join('') },
     records: { perShard: RECORDS_PER_SHARD, hash: recordsHash },
     vectorSlices: { rows: VECTOR_SLICE_ROWS, hash: slicesHash },
+    files: filesHash,
   };
   return { manifest, files };
 }
@@ -366,6 +385,7 @@ export function decodeManifest(file: string, bytes: Uint8Array): SplitManifest {
     terms: { firsts: firsts as string[], hashes: hashes(terms.hashes, 'terms.hashes', (firsts as string[]).length) },
     records: { perShard, hash: hashes(records.hash, 'records.hash', 1) },
     vectorSlices: { rows: count(vectorSlices.rows, 'vectorSlices.rows', 1), hash: hashes(vectorSlices.hash, 'vectorSlices.hash', 1) },
+    ...(raw.files === undefined ? {} : { files: hashes(raw.files, 'files', 1) }),
   };
 }
 
@@ -528,3 +548,29 @@ export function decodeRecords(file: string, bytes: Uint8Array, manifest: SplitMa
   });
 }
 
+/** The files part: the files (path and language) and each chunk's place among them. */
+export function decodeFiles(file: string, bytes: Uint8Array, manifest: SplitManifest): { files: ChunkFile[]; fileOf: Uint32Array } {
+  const reader = partReader(file, bytes);
+  const jsonLength = reader.u32('JSON length');
+  let list: unknown;
+  try {
+    list = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(reader.bytes(jsonLength, 'files')));
+  } catch (cause) {
+    if (cause instanceof IndexFileError) throw cause;
+    return reader.fail(`its files are not valid UTF-8 JSON (${(cause as Error).message})`);
+  }
+  const { counts, languages } = manifest;
+  if (!Array.isArray(list) || list.length !== counts.files) return reader.fail(`must list the manifest's ${counts.files} files`);
+  const files = (list as unknown[]).map((entry, i): ChunkFile => {
+    const [path, language] = Array.isArray(entry) && entry.length === 2 ? entry : [];
+    if (typeof path !== 'string' || !languages.includes(language)) reader.fail(`file ${i} is not [path, one of the manifest's languages]`);
+    const problem = indexPathProblem(path as string);
+    if (problem) reader.fail(`file ${i}'s path ${JSON.stringify(path)} ${problem}`);
+    return { path: path as string, language: language as string };
+  });
+  const fileOf = new Uint32Array(reader.bytes(counts.chunks * 4, "the chunks' files").slice().buffer);
+  const outside = fileOf.findIndex((f) => f >= files.length);
+  if (outside >= 0) reader.fail(`chunk ${outside}'s file is ${fileOf[outside]}; there are ${files.length}`);
+  reader.end();
+  return { files, fileOf };
+}

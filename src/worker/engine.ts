@@ -16,6 +16,7 @@ import { CodeIndex, type CodeSearchResult } from '../search/code-index';
 import { SplitCodeIndex } from '../search/split-code-index';
 import { MANIFEST_NAME } from '../search/split-index';
 import type { SearchMode } from '../search/ranking';
+import type { SearchFilter } from '../search/search-filter';
 import type { PromptOptions } from '../text/prompts';
 import type { EngineInfo, LoadRequest, ProgressCallback } from './protocol';
 
@@ -116,24 +117,24 @@ export class Engine {
   /**
    * Loads an index for search with this model: an index file (a URL or its bytes), or a split index
    * (the URL of its folder, ending in '/', or of its manifest.json), whose parts are fetched as queries
-   * need them. Returns a handle, its size and, for the search box's filter, its languages.
+   * need them. Returns a handle, its size and, for the search box's filters, its languages and whether it can filter.
    */
-  async loadIndex(source: string | Uint8Array): Promise<{ handle: number; chunks: number; files: number; model: string; languages: string[] }> {
+  async loadIndex(source: string | Uint8Array): Promise<{ handle: number; chunks: number; files: number; model: string; languages: string[]; filterable: boolean }> {
     const name = typeof source === 'string' ? source : 'index';
     const split = typeof source === 'string' && (source.endsWith('/') || new URL(source).pathname.endsWith(`/${MANIFEST_NAME}`));
     const index = split ? await SplitCodeIndex.open(name, (file) => fetchIndex(new URL(file, source).href, AbortSignal.timeout(PART_TIMEOUT_MS))) : CodeIndex.decode(name, typeof source === 'string' ? await fetchIndex(source) : source);
     requireSameModel(name, index.model, { fingerprint: this.fingerprint, name: `the one loaded (${this.ready().model.source})` });
     const handle = this.nextIndex++;
     this.indexes.set(handle, index);
-    return { handle, chunks: index.size, files: index.files, model: index.model.id, languages: [...index.languages] };
+    return { handle, chunks: index.size, files: index.files, model: index.model.id, languages: [...index.languages], filterable: index.filterable };
   }
 
-  /** Ranks an index's chunks for a query, embedded here as a query (mode dense or hybrid). */
-  async search(handle: number, query: string, k: number, mode: SearchMode, prompt: PromptOptions): Promise<CodeSearchResult[]> {
+  /** Ranks an index's chunks (those `filter` keeps) for a query, embedded here as a query (mode dense or hybrid). */
+  async search(handle: number, query: string, { k, mode, filter }: { k: number; mode: SearchMode; filter?: SearchFilter }, prompt: PromptOptions): Promise<CodeSearchResult[]> {
     const index = this.indexes.get(handle);
     if (!index) throw new InputError(`index ${handle} was released or never loaded`);
     const vector = mode === 'lexical' ? undefined : (await this.embed([query], { ...prompt, kind: 'query' })).matrix;
-    return await index.search({ vector, text: query }, k, mode);
+    return await index.search({ vector, text: query, filter }, k, mode);
   }
 
   releaseIndex(handle: number): void {

@@ -9,6 +9,7 @@ import { TEXTS_PER_REPORT } from '../batching';
 import { InputError } from '../errors';
 import type { CodeSearchResult } from '../search/code-index';
 import type { SearchMode } from '../search/ranking';
+import type { SearchFilter } from '../search/search-filter';
 import type { PromptOptions } from '../text/prompts';
 import type { Engine } from './engine';
 import { JobQueue, throwIfAborted } from './job-queue';
@@ -17,6 +18,7 @@ import type { EngineInfo, LoadRequest, ModelOptions, ProgressCallback } from './
 export type { EngineInfo } from './protocol';
 export type { CodeSearchResult } from '../search/code-index';
 export type { SearchMode } from '../search/ranking';
+export type { SearchFilter } from '../search/search-filter';
 export type { LoadProgress, DownloadProgress, StageProgress } from '../progress';
 export { TASK_INSTRUCTIONS, DOCUMENT_PREFIX, type Task } from '../text/prompts';
 export * from '../errors';
@@ -45,6 +47,8 @@ export interface LoadedIndex {
   readonly model: string;
   /** The languages of its files (corpus.ts's names), sorted. */
   readonly languages: readonly string[];
+  /** Whether a search may keep one language or folder (`filter`); a split index written before the files part cannot. */
+  readonly filterable: boolean;
   /** Frees the worker's copy. */
   release(): void;
 }
@@ -54,6 +58,8 @@ export interface SearchOptions extends Pick<PromptOptions, 'task' | 'instruction
   readonly k?: number;
   /** 'hybrid' (default), 'dense' (embeddings only) or 'lexical' (BM25 only). */
   readonly mode?: SearchMode;
+  /** The chunks of one language or folder alone, chosen before ranking (search-filter.ts). */
+  readonly filter?: SearchFilter;
   readonly signal?: AbortSignal;
 }
 
@@ -110,15 +116,15 @@ export function textEmbedder(engine: EngineApi, dispose: () => void): TextEmbedd
       const url = typeof bytes === 'string' ? new URL(bytes, self.location?.href).href : undefined;
       return queue.run(async () => {
         const loaded = await engine.loadIndex(url ?? (bytes as Uint8Array));
-        const index: LoadedIndex = { chunks: loaded.chunks, files: loaded.files, model: loaded.model, languages: loaded.languages, release: () => void engine.releaseIndex(loaded.handle) };
+        const index: LoadedIndex = { ...loaded, release: () => void engine.releaseIndex(loaded.handle) };
         handles.set(index, loaded.handle);
         return index;
       });
     },
-    search(index, query, { k = 10, mode = 'hybrid', signal, ...prompt } = {}) {
+    search(index, query, { k = 10, mode = 'hybrid', filter, signal, ...prompt } = {}) {
       const handle = handles.get(index);
       if (handle === undefined) return Promise.reject(new InputError('search needs an index from this embedder\'s loadIndex'));
-      return queue.run(() => engine.search(handle, query, k, mode, prompt), signal);
+      return queue.run(() => engine.search(handle, query, { k, mode, filter }, prompt), signal);
     },
     info: () => queue.run(() => engine.info()),
     listCache: () => engine.listCache(),

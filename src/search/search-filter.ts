@@ -1,0 +1,56 @@
+/**
+ * What a search may return: the chunks of files in one language, or under one folder (the CLI's
+ * --language and --folder, the search box's two filters). A filter narrows the candidates before they are
+ * ranked, so the results are the best of the chunks it keeps however far below other chunks they stand:
+ * filtering a search's first results instead leaves a query with none where the best chunk in Rust ranks
+ * 60th among Python.
+ */
+
+export interface SearchFilter {
+  /** A language as an index lists them (corpus.ts's names: 'python', 'typescript', 'cpp', …). */
+  readonly language?: string;
+  /** The start of the paths kept, relative to the indexed folder ('src/', 'src/par'; a leading '/' or './' is dropped). */
+  readonly folder?: string;
+}
+
+/** The folder as paths are matched against it: without surrounding spaces, a leading '/' or './'. */
+const folderOf = (filter: SearchFilter): string => (filter.folder ?? '').trim().replace(/^(?:\.?\/)+/, '');
+
+/** Whether `filter` keeps less than everything. */
+export const narrows = (filter: SearchFilter | undefined): filter is SearchFilter => !!filter && ((filter.language ?? '') !== '' || folderOf(filter) !== '');
+
+/** The filter in words, for a message: 'in rust under src/'. */
+export function describeFilter(filter: SearchFilter): string {
+  const folder = folderOf(filter);
+  return [filter.language ? `in ${filter.language}` : '', folder ? `under ${folder}` : ''].filter(Boolean).join(' ');
+}
+
+/**
+ * The ids of the chunks `filter` keeps, increasing, and the same as a mask: `fileOf(id)` is chunk id's
+ * file in `files`.
+ */
+export function keptChunks(
+  filter: SearchFilter,
+  files: readonly { readonly path: string; readonly language: string }[],
+  chunkCount: number,
+  fileOf: (id: number) => number,
+): { readonly ids: Uint32Array; readonly mask: Uint8Array } {
+  const folder = folderOf(filter);
+  const language = filter.language ?? '';
+  const fileKept = files.map((f) => (language === '' || f.language === language) && f.path.startsWith(folder));
+  const mask = new Uint8Array(chunkCount);
+  let count = 0;
+  for (let id = 0; id < chunkCount; id++) {
+    if (!fileKept[fileOf(id)]) continue;
+    mask[id] = 1;
+    count++;
+  }
+  const ids = new Uint32Array(count);
+  for (let id = 0, at = 0; id < chunkCount; id++) if (mask[id]) ids[at++] = id;
+  return { ids, mask };
+}
+
+/** `scores` with every chunk the mask leaves out at 0 (no word shared, as BM25 scores it). */
+export function maskedScores(scores: Float32Array, mask: Uint8Array): Float32Array {
+  return scores.map((score, id) => (mask[id] ? score : 0));
+}
