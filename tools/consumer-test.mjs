@@ -239,7 +239,7 @@ async function staticSite(tarball, modelTarball) {
     check((await page.locator('c2llm-search mark').count()) > 0, 'static-site kit: the excerpts mark the query\'s words');
     // The folder filter chooses the chunks before ranking: bm25.ts's, though top-k.ts ranks first.
     const folder = page.getByRole('textbox', { name: 'In folder' });
-    const shownPaths = () => page.evaluate(() => [...document.querySelectorAll('c2llm-search .c2s-path')].map((p) => p.textContent));
+    const shownPaths = () => page.evaluate(() => Array.from(document.querySelectorAll('c2llm-search .c2s-path'), (p) => p.textContent ?? ''));
     await folder.fill('bm25');
     await page.waitForFunction(() => /^bm25\.ts:/.test(document.querySelector('c2llm-search .c2s-path')?.textContent ?? ''), undefined, { timeout: 60_000 });
     const kept = await shownPaths();
