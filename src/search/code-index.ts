@@ -16,7 +16,7 @@ import { asksForSupportingFiles } from './file-kind';
 import type { DemotedKind } from './fusion';
 import { decodeIndex, languagesOf, type IndexData } from './index-file';
 import { rankScores, type SearchMode } from './ranking';
-import { keptChunks, maskedScores, narrows, type SearchFilter } from './search-filter';
+import { keptChunks, keptScores, narrows, type SearchFilter } from './search-filter';
 import { definingChunks, definitionCandidates } from './symbol-query';
 
 export interface CodeSearchResult {
@@ -116,7 +116,7 @@ export class CodeIndex {
     const kept = narrows(query.filter) ? this.kept(query.filter) : undefined;
     if (kept?.ids.length === 0) return [];
     const matched = mode === 'dense' ? undefined : this.lexical.match(text);
-    const lexical = matched && kept ? { ...matched, scores: maskedScores(matched.scores, kept.mask) } : matched;
+    const lexical = matched && kept ? { ...matched, scores: keptScores(matched.scores, kept.ids) } : matched;
     const ranked = rankScores(
       mode,
       {

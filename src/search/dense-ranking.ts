@@ -53,6 +53,13 @@ export function nearestRows(distances: Int32Array, count: number, maxDistance: n
   return rows;
 }
 
+/** `values` at `rows`, in that order. */
+function rowsOf(values: Int32Array, rows: Uint32Array): Int32Array {
+  const out = new Int32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = values[rows[i]];
+  return out;
+}
+
 /**
  * The dense side of a search of `scorer`'s rows for `query`; with `rows` (increasing), of those rows alone,
  * as if the scorer held nothing else (search-filter.ts).
@@ -67,7 +74,7 @@ export function denseRanking(scorer: DenseScorer, query: Float32Array, rows?: Ui
   return {
     top: (wanted) => {
       const distances = scorer.signDistances(query);
-      const near = nearestRows(rows ? Int32Array.from(rows, (row) => distances[row]) : distances, shortlistSize(count, wanted), scorer.dim);
+      const near = nearestRows(rows ? rowsOf(distances, rows) : distances, shortlistSize(count, wanted), scorer.dim);
       const shortlist = rows ? near.map((i) => rows[i]) : near;
       const scores = scorer.scoreRows(query, shortlist);
       const top = new TopK(wanted);

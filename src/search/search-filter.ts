@@ -50,7 +50,9 @@ export function keptChunks(
   return { ids, mask };
 }
 
-/** `scores` with every chunk the mask leaves out at 0 (no word shared, as BM25 scores it). */
-export function maskedScores(scores: Float32Array, mask: Uint8Array): Float32Array {
-  return scores.map((score, id) => (mask[id] ? score : 0));
+/** `scores` with every chunk but those kept at 0 (no word shared, as BM25 scores it). */
+export function keptScores(scores: Float32Array, kept: Uint32Array): Float32Array {
+  const out = new Float32Array(scores.length);
+  for (const id of kept) out[id] = scores[id];
+  return out;
 }

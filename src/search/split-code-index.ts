@@ -24,7 +24,7 @@ import { FUSION_CANDIDATES, type DemotedKind } from './fusion';
 import { BlockScorer, type ScorerBlock } from './block-scorer';
 import { queryWords } from './lexical-tokens';
 import { rankScores, type SearchMode } from './ranking';
-import { keptChunks, maskedScores, narrows, type SearchFilter } from './search-filter';
+import { keptChunks, keptScores, narrows, type SearchFilter } from './search-filter';
 import { definingChunks, definitionCandidates } from './symbol-query';
 import {
   centroidsName,
@@ -265,7 +265,7 @@ export class SplitCodeIndex {
     const kept = narrows(query.filter) ? await this.kept(query.filter) : undefined;
     if (kept?.ids.length === 0) return [];
     const scores = mode === 'dense' ? undefined : await this.lexical(text);
-    const lexical = scores && kept ? { ...scores, scores: maskedScores(scores.scores, kept.mask) } : scores;
+    const lexical = scores && kept ? { ...scores, scores: keptScores(scores.scores, kept.ids) } : scores;
     const exact = lexical ? topOfScores(lexical.scores, EXACT_LEXICAL, matched).map((s) => s.id) : [];
     const dense = mode === 'lexical' ? undefined : await this.dense(vector!, probes, exact, kept);
     const hybrid = mode === 'hybrid';
