@@ -101,6 +101,20 @@ test('load from the Hub layout, index a folder, search, reload restores the inde
   await expect(page.locator('#results img, #results script')).toHaveCount(0);
   expect(await page.evaluate(() => Object.keys(window).filter((k) => k.startsWith('__xss')))).toEqual([]);
   await expect(page.locator('#search-status')).toContainText(/results of \d+ chunks of “.+”, ranked by meaning and words, in \d+ ms/);
+  // The filters choose the chunks before ranking: kept to Go, or to math/, those files' chunks alone answer.
+  const paths = () => page.locator('.result-path').allTextContents();
+  await page.getByLabel('Language').selectOption('go');
+  await expect(page.locator('#search-status')).toContainText('chunks of “sample-project” (those in go), ranked');
+  expect((await paths()).map((p) => p.split(':')[0])).toEqual(['tools/util.go']);
+  await page.getByLabel('Language').selectOption('');
+  await page.getByLabel('In folder').fill('math/');
+  await expect(page.locator('#search-status')).toContainText('(those under math/)');
+  expect(new Set((await paths()).map((p) => p.split(':')[0]))).toEqual(new Set(['math/fib.py']));
+  await page.getByLabel('In folder').fill('nowhere/');
+  await expect(page.locator('#search-status')).toContainText('0 results of');
+  await page.getByLabel('In folder').fill('');
+  await expect(page.locator('#search-status')).not.toContainText('(those');
+  await expect(results.first()).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath('searched.png'), fullPage: true });
 
   await page.reload();

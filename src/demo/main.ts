@@ -12,6 +12,7 @@ import { CHUNKER_VERSION } from '../search/chunker';
 import { indexCorpus, restoreCorpus, type IndexStoreLike } from '../search/indexer';
 import type { CorpusVectors } from '../search/corpus-vectors';
 import type { SearchMode } from '../search/ranking';
+import { describeFilter, narrows } from '../search/search-filter';
 import { fromDirectoryPicker, fromDrop, fromFileList, hasDirectoryPicker, type PickedFolder } from './folder';
 import { installKeyboardNavigation, renderResults } from './results-view';
 import { plural } from '../text/plural';
@@ -44,6 +45,8 @@ const ui = {
   storageStatus: $('storage-status'),
   weightsChoice: $<HTMLSelectElement>('weights-choice'),
   searchMode: $<HTMLSelectElement>('search-mode'),
+  searchLanguage: $<HTMLSelectElement>('search-language'),
+  searchFolder: $<HTMLInputElement>('search-folder'),
   saveIndex: $<HTMLButtonElement>('save-index'),
   indexFile: $<HTMLInputElement>('index-file'),
 };
@@ -133,12 +136,21 @@ async function loadModel(model: string, isDemo: boolean): Promise<void> {
   }
 }
 
+/** The language filter's choices: the opened index's languages (the choice kept where it still applies). */
+function listLanguages(index: LoadedIndex): void {
+  const chosen = ui.searchLanguage.value;
+  const option = (value: string, text: string) => Object.assign(document.createElement('option'), { value, textContent: text });
+  ui.searchLanguage.replaceChildren(option('', 'all'), ...index.languages.map((name) => option(name, name)));
+  ui.searchLanguage.value = index.languages.includes(chosen) ? chosen : '';
+}
+
 /** The folder's vectors as an index file, loaded into the engine's worker to be searched there. */
 async function searchCorpus(corpus: CorpusVectors, name: string): Promise<void> {
   const bytes = encodeIndex(corpus.toIndexData({ id: info!.model, fingerprint: info!.fingerprint }));
   const loadedIndex = await embedder!.loadIndex(bytes);
   opened?.index.release();
   opened = { index: loadedIndex, name: `“${name}”`, bytes };
+  listLanguages(loadedIndex);
   ui.saveIndex.disabled = false;
 }
 
@@ -220,10 +232,11 @@ async function search(query: string): Promise<void> {
     return;
   }
   const mode = ui.searchMode.value as SearchMode;
+  const filter = { language: ui.searchLanguage.value, folder: ui.searchFolder.value };
   const started = performance.now();
   let results: CodeSearchResult[];
   try {
-    results = await embedder.search(opened.index, query, { k: 10, mode });
+    results = await embedder.search(opened.index, query, { k: 10, mode, filter });
   } catch (error) {
     if (generation !== searchGeneration) return;
     ui.results.replaceChildren();
@@ -233,7 +246,8 @@ async function search(query: string): Promise<void> {
   if (generation !== searchGeneration) return;
   renderResults(ui.results, results, mode);
   const total = performance.now() - started;
-  setText(ui.searchStatus, `${results.length} results of ${opened.index.chunks} chunks of ${opened.name}, ranked ${MODE_NAMES[mode]}, in ${total.toFixed(0)} ms (query embedded and index searched in the engine's worker).`);
+  const kept = narrows(filter) ? ` (those ${describeFilter(filter)})` : '';
+  setText(ui.searchStatus, `${results.length} results of ${opened.index.chunks} chunks of ${opened.name}${kept}, ranked ${MODE_NAMES[mode]}, in ${total.toFixed(0)} ms (query embedded and index searched in the engine's worker).`);
 }
 
 ui.saveIndex.addEventListener('click', () => {
@@ -253,6 +267,7 @@ ui.indexFile.addEventListener('change', () => start(async () => {
     const loaded = await embedder.loadIndex(new Uint8Array(await file.arrayBuffer()));
     opened?.index.release();
     opened = { index: loaded, name: file.name };
+    listLanguages(loaded);
     ui.saveIndex.disabled = true;
     setText(ui.corpusStatus, `Opened ${file.name}: ${loaded.chunks} chunks of ${loaded.files} files, searched in the engine's worker.`);
     ui.search.disabled = false;
@@ -290,7 +305,8 @@ ui.dropZone.addEventListener('drop', (event) => start(async () => {
 }));
 ui.cancelIndex.addEventListener('click', () => indexing?.abort('cancelled'));
 
-ui.searchMode.addEventListener('change', () => start(() => search(ui.search.value)));
+for (const control of [ui.searchMode, ui.searchLanguage]) control.addEventListener('change', () => start(() => search(ui.search.value)));
+ui.searchFolder.addEventListener('input', () => start(() => search(ui.search.value)));
 installKeyboardNavigation(ui.search, ui.results, (query) => start(() => search(query)));
 
 if (params.get('dtype') === 'int8') ui.weightsChoice.value = 'int8';
