@@ -191,12 +191,11 @@ export class SplitCodeIndex {
     ]);
     const scored = this.scorer.score(query, [...partitions, ...vectorSlices]);
     const sliceScores = new Map(slices.map((slice, i) => [slice, scored[partitions.length + i]]));
-    const cohesion = this.centroids.cohesion;
     const scoreOf = (id: number): number => {
       const p = lastAtMost(starts, id);
       const probe = probed.get(p);
       if (probe !== undefined) return scored[probe][id - starts[p]];
-      return sliceScores.get(Math.floor(id / rows))?.[id % rows] ?? cohesion[p] * centroidScores[p];
+      return sliceScores.get(Math.floor(id / rows))?.[id % rows] ?? this.centroids.cohesion[p] * centroidScores[p];
     };
     const probedIds = nearest.flatMap((p) => Array.from({ length: starts[p + 1] - starts[p] }, (_, r) => starts[p] + r));
     const ids = Uint32Array.from(kept ? probedIds.filter((id) => kept.mask[id]) : probedIds);
