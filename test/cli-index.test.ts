@@ -80,7 +80,7 @@ describe('c2llm index / search / merge', () => {
     expect(c2llm(['split', index, '--output', split]).code).toBe(0);
     for (const source of [index, split]) {
       // "reverse a string" ranks strings/reverse.go first; kept to Rust or to math/, gcd.rs is the answer.
-      for (const flags of [['--language', 'rust'], ['--folder', 'math/'], ['--folder', '/math']]) {
+      for (const flags of [['--language', 'rust'], ['--language', 'Rust'], ['--folder', 'math/'], ['--folder', '/math']]) {
         const { code, stdout, stderr } = c2llm(['search', '--index', source, '--query', 'reverse a string', '--json', '--device', 'cpu', ...flags]);
         expect(code, stderr).toBe(0);
         expect(JSON.parse(stdout).results[0].map((r: { path: string }) => r.path)).toEqual(['math/gcd.rs']);

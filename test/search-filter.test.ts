@@ -66,6 +66,7 @@ describe('search filters', () => {
     expect([...kept.ids].every((id, i) => data.files[data.chunks[id].file].language === 'rust' && (i === 0 || id > kept.ids[i - 1]))).toBe(true);
     expect(kept.mask.reduce((a, b) => a + b, 0)).toBe(36);
     expect(describeFilter({ language: 'rust', folder: './src/' })).toBe('in rust under src/');
+    expect(describeFilter({ folder: '\\src\\parser' })).toBe('under src/parser');
     expect([undefined, {}, { language: '', folder: ' / ' }, { folder: 'a' }, { language: 'go' }].map(narrows)).toEqual([false, false, false, true, true]);
   });
 

@@ -109,7 +109,7 @@ export async function searchCommand(argv: string[], log: (line: string) => void)
   const split = (await stat(values.index).catch(() => undefined))?.isDirectory() === true;
   if (probes !== undefined && !split) throw new InputError(`--probes is for a split index's folder; ${values.index} is one file, which every search reads whole`);
   const index = split ? await openSplitIndex(values.index) : new CodeIndex(await readIndexFile(values.index));
-  const filter: SearchFilter = { language: values.language, folder: values.folder };
+  const filter: SearchFilter = { language: values.language?.toLowerCase(), folder: values.folder };
   if (narrows(filter) && !index.filterable) throw new InputError(`${values.index}: this split index was written before search filters; write it again (c2llm split, or c2llm index --split) to use --language or --folder`);
   if (filter.language !== undefined && !index.languages.includes(filter.language)) {
     throw new InputError(`--language ${filter.language}: the index holds no such files; its languages are ${index.languages.join(', ') || 'none'}`);

@@ -9,12 +9,12 @@
 export interface SearchFilter {
   /** A language as an index lists them (corpus.ts's names: 'python', 'typescript', 'cpp', …). */
   readonly language?: string;
-  /** The start of the paths kept, relative to the indexed folder ('src/', 'src/par'; a leading '/' or './' is dropped). */
+  /** The start of the paths kept, relative to the indexed folder ('src/', 'src/par', 'src\\par'; a leading '/' or './' is dropped). */
   readonly folder?: string;
 }
 
-/** The folder as paths are matched against it: without surrounding spaces, a leading '/' or './'. */
-const folderOf = (filter: SearchFilter): string => (filter.folder ?? '').trim().replace(/^(?:\.?\/)+/, '');
+/** The folder as paths are matched against it: '/' for '\\' (Windows), without surrounding spaces or a leading '/' or './'. */
+const folderOf = (filter: SearchFilter): string => (filter.folder ?? '').trim().replaceAll('\\', '/').replace(/^(?:\.?\/)+/, '');
 
 /** Whether `filter` keeps less than everything. */
 export const narrows = (filter: SearchFilter | undefined): filter is SearchFilter => !!filter && ((filter.language ?? '') !== '' || folderOf(filter) !== '');
