@@ -9,7 +9,9 @@
  *     fetch.sh;
  *   - code search by a symbol's name over the same codebases (eval/data/symbol-*.jsonl, written by
  *     eval/symbol-queries.py: names defined once in their codebase, the definition found by
- *     universal-ctags; hybrid's SYMBOL_DEFINITION_PROMOTION is chosen on the validation codebases');
+ *     universal-ctags; hybrid's SYMBOL_DEFINITION_PROMOTION is chosen on the validation codebases'),
+ *     and by a message the code prints, pasted with its placeholders filled (eval/data/message-*.jsonl,
+ *     eval/message-queries.py; PHRASE_MATCH_PROMOTION is chosen on the validation codebases');
  *   - the docstring pairs of tools/train/corpus.py's validation and test splits (packages the model never
  *     saw) and queries in users' words written over each split (validation data: NATURAL_VALIDATION, over
  *     the validation split's Go, Java and Python and over the Rust and JavaScript of the corpus's validation
@@ -44,22 +46,28 @@ const NATURAL_VALIDATION = [
     title: "Queries in users' words over Rust and JavaScript functions of the corpus's validation split (tools/train/validation_languages.py)",
   },
 ];
+const SYMBOLS = 'eval/symbol-queries.py';
+const MESSAGES = 'eval/message-queries.py';
 const WEIGHTS = [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 2, 3, 4];
 const CODE_SEARCH_SETS = {
   validation: {
     codebases: '.eval/nl-validation',
     queries: '../shared/eval/nl-validation/queries.jsonl',
     fetch: 'sh ../shared/eval/nl-validation/fetch.sh .eval/nl-validation',
-    symbols: [
-      { key: 'symbolSearchValidation', file: 'symbol-validation.jsonl', title: "a symbol's name, validation codebases (SYMBOL_DEFINITION_PROMOTION is chosen here)" },
-      { key: 'symbolSearchValidationKind', file: 'symbol-validation-kind.jsonl', title: "the same names after their kind of definition (def, fn, func, function), validation codebases" },
+    kinds: [
+      { key: 'symbolSearchValidation', file: 'symbol-validation.jsonl', script: SYMBOLS, title: "a symbol's name, validation codebases (SYMBOL_DEFINITION_PROMOTION is chosen here)" },
+      { key: 'symbolSearchValidationKind', file: 'symbol-validation-kind.jsonl', script: SYMBOLS, title: "the same names after their kind of definition (def, fn, func, function), validation codebases" },
+      { key: 'messageSearchValidation', file: 'message-validation.jsonl', script: MESSAGES, title: 'a message the code prints, pasted, validation codebases (PHRASE_MATCH_PROMOTION is chosen here)' },
     ],
   },
   test: {
     codebases: '.eval/nl-test',
     queries: 'eval/nl-test/queries.jsonl',
     fetch: 'sh eval/nl-test/fetch.sh .eval/nl-test',
-    symbols: [{ key: 'symbolSearchTest', file: 'symbol-test.jsonl', title: "a symbol's name, test codebases (never tuned on)" }],
+    kinds: [
+      { key: 'symbolSearchTest', file: 'symbol-test.jsonl', script: SYMBOLS, title: "a symbol's name, test codebases (never tuned on)" },
+      { key: 'messageSearchTest', file: 'message-test.jsonl', script: MESSAGES, title: 'a message the code prints, pasted, test codebases (never tuned on)' },
+    ],
   },
 };
 
@@ -70,16 +78,16 @@ function codeSearchTable(title: string, results: Record<SearchMode, Record<strin
   return [`${title} (${results.dense.all.queries} queries)`, '', header, `|${'---|'.repeat(groups.length + 2)}`, ...(['dense', 'lexical', 'hybrid'] as SearchMode[]).map(row), ''].join('\n');
 }
 
-/** A code-search set's codebases indexed, with its queries in users' words and its symbol queries. */
-async function codeSearchSet(name: keyof typeof CODE_SEARCH_SETS, model: string): Promise<{ words: PreparedSet; symbols: PreparedSet[] }> {
+/** A code-search set's codebases indexed, with its queries in users' words and its queries of other kinds (names, messages). */
+async function codeSearchSet(name: keyof typeof CODE_SEARCH_SETS, model: string): Promise<{ words: PreparedSet; kinds: PreparedSet[] }> {
   const set = CODE_SEARCH_SETS[name];
   if (!existsSync(set.codebases)) throw new Error(`${set.codebases}: the ${name} set's codebases are not there; fetch them first: ${set.fetch}`);
   const bundledOr = model === 'models/c2llm-nano' ? undefined : model;
   const log = (line: string) => console.error(line);
   const words = await prepareQuerySet(set, bundledOr, join('.eval', 'index', name), log);
-  const symbols: PreparedSet[] = [];
-  for (const { file } of set.symbols) symbols.push(await withQueries(words, join(DATA, file), bundledOr, log));
-  return { words, symbols };
+  const kinds: PreparedSet[] = [];
+  for (const { file } of set.kinds) kinds.push(await withQueries(words, join(DATA, file), bundledOr, log));
+  return { words, kinds };
 }
 
 async function loadEmbedder(model: string, dtype: 'auto' | 'int8'): Promise<Embedder> {
@@ -126,7 +134,7 @@ async function main(): Promise<void> {
   const lines: string[] = [];
 
   const started = performance.now();
-  const { words: nlValidation, symbols: symbolValidation } = await codeSearchSet('validation', values.model);
+  const { words: nlValidation, kinds: kindsValidation } = await codeSearchSet('validation', values.model);
   const bf16 = await loadEmbedder(values.model, 'auto');
   const validationPairs = pairsOf(validation);
   const val = await evaluate(bf16, validation, validationPairs.queries, validationPairs.gold, validationPairs.langs, WEIGHTS);
@@ -159,15 +167,15 @@ async function main(): Promise<void> {
   report.validation = pick(val, WEIGHTS.indexOf(best.weight));
   NATURAL_VALIDATION.forEach((set, k) => (report[set.key] = pick(valNatural[k], WEIGHTS.indexOf(best.weight))));
   const codeSearch = (set: PreparedSet) => ({ dense: searchQuerySet(set, 'dense'), lexical: searchQuerySet(set, 'lexical'), hybrid: searchQuerySet(set, 'hybrid', best.weight) });
-  /** The symbol query sets of a code-search set: each its report key and table. */
-  const symbolTables = (name: keyof typeof CODE_SEARCH_SETS, sets: readonly PreparedSet[]) =>
-    CODE_SEARCH_SETS[name].symbols.forEach(({ key, file, title }, i) => {
+  /** The query sets of other kinds of a code-search set: each its report key and table. */
+  const kindTables = (name: keyof typeof CODE_SEARCH_SETS, sets: readonly PreparedSet[]) =>
+    CODE_SEARCH_SETS[name].kinds.forEach(({ key, file, script, title }, i) => {
       report[key] = codeSearch(sets[i]);
-      lines.push(codeSearchTable(`Code search by ${title} (eval/data/${file}, eval/symbol-queries.py)`, report[key] as Record<SearchMode, Record<string, SearchMetrics>>));
+      lines.push(codeSearchTable(`Code search by ${title} (eval/data/${file}, ${script})`, report[key] as Record<SearchMode, Record<string, SearchMetrics>>));
     });
   report.codeSearchValidation = codeSearch(nlValidation);
   lines.push(codeSearchTable('Code search in users\' words, validation (../shared/eval/nl-validation; the weight is chosen here)', report.codeSearchValidation as Record<SearchMode, Record<string, SearchMetrics>>));
-  symbolTables('validation', symbolValidation);
+  kindTables('validation', kindsValidation);
   lines.push(table('Validation split (docstring queries)', report.validation as ModeMetrics));
   NATURAL_VALIDATION.forEach((set) => lines.push(table(set.title, report[set.key] as ModeMetrics)));
   if (values['validation-only']) {
@@ -178,7 +186,7 @@ async function main(): Promise<void> {
   const codeSearchTest = await codeSearchSet('test', values.model);
   report.codeSearchTest = codeSearch(codeSearchTest.words);
   lines.push(codeSearchTable('Code search in users\' words, test (eval/nl-test; never tuned on)', report.codeSearchTest as Record<SearchMode, Record<string, SearchMetrics>>));
-  symbolTables('test', codeSearchTest.symbols);
+  kindTables('test', codeSearchTest.kinds);
 
   const testPairs = pairsOf(test);
   const testResult = await evaluate(bf16, test, testPairs.queries, testPairs.gold, testPairs.langs, [best.weight]);

@@ -237,6 +237,33 @@ describe('split index', () => {
     expect(await first(blind, 'decode_frame')).not.toBe('src/m007.ts:21');
   });
 
+  test('a pasted message: the chunk that prints it first, as in the one file, read from the records of its first lexical chunks; none without texts', async () => {
+    // One chunk prints the message; 6 others hold its words in another order (BM25 ranks them near it).
+    const files = corpus();
+    files[9] = { ...files[9], chunks: files[9].chunks.map((c, j) => (j === 1 ? { ...c, text: 'raise ValueError("cache entry expired before the retry")' } : c)) };
+    for (let f = 40; f < 46; f++) files[f] = { ...files[f], chunks: files[f].chunks.map((c, j) => (j === 0 ? { ...c, text: `${c.text}\n# the entry in the cache: retry before it expired (${f})` } : c)) };
+    const data = buildIndexData(header, files, true);
+    const cut = splitIndex(data);
+    const probes = cut.manifest.partitions.starts.length - 1;
+    const parts = new Map([...cut.files, [MANIFEST_NAME, encodeManifest(cut.manifest)]]);
+    const split = await SplitCodeIndex.open('x', inMemory(parts));
+    const query = 'cache entry expired before the retry';
+    const firsts = async (index: SplitCodeIndex | CodeIndex) => {
+      const found: string[] = [];
+      for (let q = 0; q < 10; q++) {
+        const vector = unit(random(30 + q));
+        const results = index instanceof CodeIndex ? index.search({ vector, text: query }, 10, 'hybrid') : await index.search({ vector, text: query }, 10, 'hybrid', { probes });
+        found.push(`${results[0].path}:${results[0].startLine}`);
+      }
+      return found;
+    };
+    expect(await firsts(new CodeIndex(data))).toEqual(Array(10).fill('src/m009.ts:11'));
+    expect(await firsts(split)).toEqual(Array(10).fill('src/m009.ts:11'));
+    const noTexts = splitIndex({ ...data, texts: undefined });
+    const blind = await SplitCodeIndex.open('y', inMemory(new Map([...noTexts.files, [MANIFEST_NAME, encodeManifest(noTexts.manifest)]])));
+    expect((await firsts(blind)).filter((first) => first === 'src/m009.ts:11').length).toBeLessThan(10);
+  });
+
   test('a word in so many chunks that a bitmap is smaller than its gaps is stored as one; a bit too many or too few, or a bitmap under a version 1 manifest, is refused', async () => {
     const [file] = corpus();
     const rows = 36;

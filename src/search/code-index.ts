@@ -13,11 +13,11 @@ import { denseRanking } from './dense-ranking';
 import { DenseScorer } from './dense-scorer';
 import { chunkKinds } from './chunk-kind';
 import { asksForSupportingFiles } from './file-kind';
-import type { DemotedKind } from './fusion';
+import type { DemotedKind, PromotedKind } from './fusion';
 import { decodeIndex, languagesOf, type IndexData } from './index-file';
 import { rankScores, type SearchMode } from './ranking';
 import { keptChunks, keptScores, narrows, type SearchFilter } from './search-filter';
-import { definingChunks, definitionCandidates } from './symbol-query';
+import { promotionFor } from './promotion';
 
 export interface CodeSearchResult {
   readonly path: string;
@@ -85,13 +85,13 @@ export class CodeIndex {
     return (id) => kinds[id];
   }
 
-  /** For a query that names a symbol, whether a chunk defines it (symbol-query.ts; known from the texts only). */
-  private promotedFor(text: string, lexical: LexicalScores): ((id: number) => boolean) | undefined {
-    const wanted = definitionCandidates(text, lexical.scores);
+  /** For a query that names a symbol or quotes a passage, which chunks come first (promotion.ts; known from the texts only). */
+  private promotedFor(text: string, lexical: LexicalScores): ((id: number) => PromotedKind | undefined) | undefined {
+    const wanted = promotionFor(text, lexical);
     const texts = this.data.texts;
     if (!wanted || !texts) return undefined;
-    const defining = definingChunks(wanted.name, wanted.ids.map((id) => ({ id, text: texts[id] })));
-    return (id) => defining.has(id);
+    const first = wanted.pick(wanted.ids.map((id) => ({ id, text: texts[id] })));
+    return (id) => (first.has(id) ? wanted.kind : undefined);
   }
 
   /** The chunks `filter` keeps (search-filter.ts). */

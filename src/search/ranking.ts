@@ -5,7 +5,7 @@
  */
 import { matched, type LexicalScores } from './bm25';
 import type { DenseScores } from './dense-ranking';
-import { DEFAULT_LEXICAL_WEIGHT, FUSION_CANDIDATES, fuse, type DemotedKind } from './fusion';
+import { DEFAULT_LEXICAL_WEIGHT, FUSION_CANDIDATES, fuse, type DemotedKind, type PromotedKind } from './fusion';
 import { topOfScores, type Scored } from './top-k';
 
 export type SearchMode = 'hybrid' | 'dense' | 'lexical';
@@ -19,7 +19,7 @@ export const SEARCH_MODES: readonly SearchMode[] = ['hybrid', 'dense', 'lexical'
  */
 export function rankScores(
   mode: SearchMode,
-  scores: { dense?: DenseScores; lexical?: LexicalScores; demoted?: (id: number) => DemotedKind | undefined; promoted?: (id: number) => boolean },
+  scores: { dense?: DenseScores; lexical?: LexicalScores; demoted?: (id: number) => DemotedKind | undefined; promoted?: (id: number) => PromotedKind | undefined },
   k: number,
   weight = DEFAULT_LEXICAL_WEIGHT,
 ): Scored[] {

@@ -20,12 +20,12 @@ import type { CodeSearchResult } from './code-index';
 import type { DenseScores } from './dense-ranking';
 import { coverageOf, idfOf, matched, type LexicalScores } from './bm25';
 import { asksForSupportingFiles } from './file-kind';
-import { FUSION_CANDIDATES, type DemotedKind } from './fusion';
+import { FUSION_CANDIDATES, type DemotedKind, type PromotedKind } from './fusion';
 import { BlockScorer, type ScorerBlock } from './block-scorer';
 import { queryWords } from './lexical-tokens';
 import { rankScores, type SearchMode } from './ranking';
 import { keptChunks, keptScores, narrows, type SearchFilter } from './search-filter';
-import { definingChunks, definitionCandidates } from './symbol-query';
+import { promotionFor } from './promotion';
 import {
   centroidsName,
   filesName,
@@ -242,13 +242,13 @@ export class SplitCodeIndex {
     };
   }
 
-  /** For a query that names a symbol, whether a chunk defines it (symbol-query.ts), from the records of BM25's first chunks. */
-  private async promotedFor(text: string, lexical: LexicalScores): Promise<((id: number) => boolean) | undefined> {
-    const wanted = definitionCandidates(text, lexical.scores);
+  /** For a query that names a symbol or quotes a passage, which chunks come first (promotion.ts), from the records of its first lexical chunks. */
+  private async promotedFor(text: string, lexical: LexicalScores): Promise<((id: number) => PromotedKind | undefined) | undefined> {
+    const wanted = promotionFor(text, lexical);
     if (!wanted || !this.manifest.hasTexts) return undefined;
     const views = await this.records(wanted.ids);
-    const defining = definingChunks(wanted.name, wanted.ids.map((id, i) => ({ id, text: views[i].text })));
-    return (id) => defining.has(id);
+    const first = wanted.pick(wanted.ids.map((id, i) => ({ id, text: views[i].text })));
+    return (id) => (first.has(id) ? wanted.kind : undefined);
   }
 
   /** As CodeIndex.search, fetching the parts it needs. */

@@ -1,0 +1,26 @@
+/**
+ * What a query asks hybrid search to list first, and which chunks to read to find it: for a query that
+ * names a symbol, the chunk that defines it (symbol-query.ts); for a query of several words, a chunk that
+ * holds them as a passage, as a pasted message is held by the code that prints it (phrase-query.ts). Both
+ * are among BM25's first chunks for the query, and are told by their texts.
+ */
+import type { LexicalScores } from './bm25';
+import type { PromotedKind } from './fusion';
+import { phraseCandidates, phraseChunks } from './phrase-query';
+import { definingChunks, definitionCandidates } from './symbol-query';
+
+export interface Promotion {
+  readonly kind: PromotedKind;
+  /** The chunks to read. */
+  readonly ids: readonly number[];
+  /** Which of the chunks read (an id, and the text when the index keeps texts) come first. */
+  pick(chunks: readonly { readonly id: number; readonly text?: string }[]): Set<number>;
+}
+
+export function promotionFor(query: string, lexical: LexicalScores): Promotion | undefined {
+  const symbol = definitionCandidates(query, lexical.scores);
+  if (symbol) return { kind: 'definition', ids: symbol.ids, pick: (chunks) => definingChunks(symbol.name, chunks) };
+  const phrase = phraseCandidates(query, lexical);
+  if (phrase) return { kind: 'phrase', ids: phrase.ids, pick: (chunks) => phraseChunks(phrase.pairs, chunks) };
+  return undefined;
+}
