@@ -410,6 +410,15 @@ function partReader(file: string, bytes: Uint8Array) {
       need(length, what);
       return copy.subarray(at, (at += length));
     },
+    /** A u32 length, then that many bytes of UTF-8 JSON, parsed. */
+    json(what: string): unknown {
+      const bytes = this.bytes(this.u32('JSON length'), what);
+      try {
+        return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+      } catch (cause) {
+        return fail(`its ${what} are not valid UTF-8 JSON (${(cause as Error).message})`);
+      }
+    },
     end(): void {
       if (at !== copy.byteLength) fail(`${copy.byteLength - at} bytes after the end of its content`);
     },
@@ -464,14 +473,7 @@ export function decodeVectorSlice(file: string, bytes: Uint8Array, manifest: Spl
 /** A term shard's postings, by term; `shard` is its place in the manifest (its terms sort from firsts[shard]). */
 export function decodeTermShard(file: string, bytes: Uint8Array, manifest: SplitManifest, shard: number): Map<string, TermPostings> {
   const reader = partReader(file, bytes);
-  const jsonLength = reader.u32('JSON length');
-  let list: unknown;
-  try {
-    list = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(reader.bytes(jsonLength, 'terms')));
-  } catch (cause) {
-    if (cause instanceof IndexFileError) throw cause;
-    return reader.fail(`its terms are not valid UTF-8 JSON (${(cause as Error).message})`);
-  }
+  const list = reader.json('terms');
   const [low, high] = [manifest.terms.firsts[shard], manifest.terms.firsts[shard + 1]];
   if (!Array.isArray(list) || list.length === 0) return reader.fail('its terms must be a non-empty array');
   const out = new Map<string, TermPostings>();
@@ -551,14 +553,7 @@ export function decodeRecords(file: string, bytes: Uint8Array, manifest: SplitMa
 /** The files part: the files (path and language) and each chunk's place among them. */
 export function decodeFiles(file: string, bytes: Uint8Array, manifest: SplitManifest): { files: ChunkFile[]; fileOf: Uint32Array } {
   const reader = partReader(file, bytes);
-  const jsonLength = reader.u32('JSON length');
-  let list: unknown;
-  try {
-    list = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(reader.bytes(jsonLength, 'files')));
-  } catch (cause) {
-    if (cause instanceof IndexFileError) throw cause;
-    return reader.fail(`its files are not valid UTF-8 JSON (${(cause as Error).message})`);
-  }
+  const list = reader.json('files');
   const { counts, languages } = manifest;
   if (!Array.isArray(list) || list.length !== counts.files) return reader.fail(`must list the manifest's ${counts.files} files`);
   const files = (list as unknown[]).map((entry, i): ChunkFile => {
