@@ -168,5 +168,6 @@ describe('search filters', () => {
     await expect(damaged(() => listing(JSON.stringify([['../../etc/passwd', 'rust'], ...entries.slice(1)])))).rejects.toThrow(IndexFileError);
     await expect(damaged(() => listing(JSON.stringify([[entries[0][0], 'cobol'], ...entries.slice(1)])))).rejects.toThrow(/file 0 is not \[path, one of the manifest's languages\]/);
     await expect(damaged(() => listing(JSON.stringify(entries.slice(1))))).rejects.toThrow(/must list the manifest's 90 files/);
+    await expect(damaged(() => listing('[["src/a.py", '))).rejects.toThrow(new RegExp(`site/${name}: its files are not valid UTF-8 JSON`));
   });
 });
