@@ -3,8 +3,8 @@
  * against the query in WASM SIMD kernels, dense-scorer.ts, with a sign-bit first stage on large
  * indexes, dense-ranking.ts), by words (BM25 over the path and text of each chunk) or both
  * (ranking.ts; hybrid lists tests, examples, documents and headers of a source file after code,
- * file-kind.ts, and the definition of a symbol the query names before code that mentions it,
- * symbol-query.ts), top-k by a bounded heap; a filter (search-filter.ts) keeps the chunks of one
+ * file-kind.ts, and the definition of a symbol the query names, or the passage it quotes, before code
+ * that mentions it, promotion.ts), top-k by a bounded heap; a filter (search-filter.ts) keeps the chunks of one
  * language or folder before they are ranked. Indexes are made by index-build.ts.
  */
 import { IndexFileError } from '../errors';
@@ -16,7 +16,7 @@ import { asksForSupportingFiles } from './file-kind';
 import type { DemotedKind, PromotedKind } from './fusion';
 import { decodeIndex, languagesOf, type IndexData } from './index-file';
 import { rankScores, type SearchMode } from './ranking';
-import { keptChunks, keptScores, narrows, type SearchFilter } from './search-filter';
+import { filterKey, keptChunks, keptScores, narrows, type SearchFilter } from './search-filter';
 import { promotionFor } from './promotion';
 
 export interface CodeSearchResult {
@@ -96,7 +96,7 @@ export class CodeIndex {
 
   /** The chunks `filter` keeps (search-filter.ts). */
   private kept(filter: SearchFilter): ReturnType<typeof keptChunks> {
-    const key = JSON.stringify([filter.language, filter.folder]);
+    const key = filterKey(filter);
     if (this.lastKept?.key !== key) this.lastKept = { key, kept: keptChunks(filter, this.data.files, this.size, (id) => this.data.chunks[id].file) };
     return this.lastKept.kept;
   }

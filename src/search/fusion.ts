@@ -13,9 +13,10 @@
  * Documents the caller marks `demoted`, when the query does not ask for tests or documents, lose standard
  * deviations so that they follow the code they describe unless they stand out by that much: chunks of supporting files (file-kind.ts: tests, examples, documentation,
  * headers of a source file) SUPPORTING_FILE_DEMOTION, chunks of code that are mostly comments
- * (chunk-kind.ts) PROSE_CHUNK_DEMOTION. For a query that names a symbol, the chunks the caller marks
- * `promoted` (symbol-query.ts: they define it) gain SYMBOL_DEFINITION_PROMOTION, so that the definition
- * comes before the code that calls it.
+ * (chunk-kind.ts) PROSE_CHUNK_DEMOTION. The chunks the caller marks `promoted` (promotion.ts) gain
+ * SYMBOL_DEFINITION_PROMOTION where they define the symbol a query names, so that the definition comes
+ * before the code that calls it, and PHRASE_MATCH_PROMOTION where they hold the passage a query quotes,
+ * so that the line that prints a pasted message comes before code about the same thing.
  */
 import { TopK, type Scored } from './top-k';
 

@@ -16,6 +16,9 @@ export interface SearchFilter {
 /** The folder as paths are matched against it: '/' for '\\' (Windows), without surrounding spaces or a leading '/' or './'. */
 const folderOf = (filter: SearchFilter): string => (filter.folder ?? '').trim().replaceAll('\\', '/').replace(/^(?:\.?\/)+/, '');
 
+/** Two filters with the same key keep the same chunks. */
+export const filterKey = (filter: SearchFilter): string => JSON.stringify([filter.language ?? '', folderOf(filter)]);
+
 /** Whether `filter` keeps less than everything. */
 export const narrows = (filter: SearchFilter | undefined): filter is SearchFilter => !!filter && ((filter.language ?? '') !== '' || folderOf(filter) !== '');
 

@@ -2,8 +2,9 @@
  * Search over a split index (split-index.ts), fetching only what a query needs: the manifest and the
  * centroids when opened; per query, the `probes` partitions whose centroids are nearest the query
  * (their rows scored exactly by block-scorer.ts, as one index file scores them), the term shards holding
- * the query's words, and the record files of the results returned (and, for a query that is one name,
- * of BM25's first chunks for it, whose texts tell which define it: symbol-query.ts). Every part fetched is kept
+ * the query's words, and the record files of the results returned (and, for a query that is one name
+ * or quotes a passage, of BM25's first chunks for it, whose texts tell which define the name or hold the
+ * passage: promotion.ts). Every part fetched is kept
  * for the next query.
  * A filter (search-filter.ts) fetches the files part once and keeps its chunks before ranking: the probes
  * are the nearest partitions that hold a chunk it keeps.
@@ -24,7 +25,7 @@ import { FUSION_CANDIDATES, type DemotedKind, type PromotedKind } from './fusion
 import { BlockScorer, type ScorerBlock } from './block-scorer';
 import { queryWords } from './lexical-tokens';
 import { rankScores, type SearchMode } from './ranking';
-import { keptChunks, keptScores, narrows, type SearchFilter } from './search-filter';
+import { filterKey, keptChunks, keptScores, narrows, type SearchFilter } from './search-filter';
 import { promotionFor } from './promotion';
 import {
   centroidsName,
@@ -158,7 +159,7 @@ export class SplitCodeIndex {
   private kept(filter: SearchFilter): Promise<Kept> {
     const m = this.manifest;
     if (m.files === undefined) throw new IndexFileError(`${this.name}/${MANIFEST_NAME}`, 'this layout was written before search filters (it has no field "files"): write it again with c2llm split to filter by language or folder');
-    const key = JSON.stringify([filter.language, filter.folder]);
+    const key = filterKey(filter);
     if (this.lastKept?.key !== key) {
       const kept = this.part(filesName(m.files), (path, bytes) => decodeFiles(path, bytes, m)).then(({ files, fileOf }) => {
         const chunks = keptChunks(filter, files, m.counts.chunks, (id) => fileOf[id]);
