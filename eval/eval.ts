@@ -10,8 +10,9 @@
  *   - code search by a symbol's name over the same codebases (eval/data/symbol-*.jsonl, written by
  *     eval/symbol-queries.py: names defined once in their codebase, the definition found by
  *     universal-ctags; hybrid's SYMBOL_DEFINITION_PROMOTION is chosen on the validation codebases'),
- *     and by a message the code prints, pasted with its placeholders filled (eval/data/message-*.jsonl,
- *     eval/message-queries.py; PHRASE_MATCH_PROMOTION is chosen on the validation codebases');
+ *     by a message the code prints, pasted with its placeholders filled (eval/data/message-*.jsonl,
+ *     eval/message-queries.py; PHRASE_MATCH_PROMOTION is chosen on the validation codebases'), and by a
+ *     file's name (eval/data/file-*.jsonl, eval/file-queries.py; FILE_NAME_PROMOTION likewise);
  *   - the docstring pairs of tools/train/corpus.py's validation and test splits (packages the model never
  *     saw) and queries in users' words written over each split (validation data: NATURAL_VALIDATION, over
  *     the validation split's Go, Java and Python and over the Rust and JavaScript of the corpus's validation
@@ -48,6 +49,7 @@ const NATURAL_VALIDATION = [
 ];
 const SYMBOLS = 'eval/symbol-queries.py';
 const MESSAGES = 'eval/message-queries.py';
+const FILES = 'eval/file-queries.py';
 const WEIGHTS = [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 2, 3, 4];
 const CODE_SEARCH_SETS = {
   validation: {
@@ -58,6 +60,7 @@ const CODE_SEARCH_SETS = {
       { key: 'symbolSearchValidation', file: 'symbol-validation.jsonl', script: SYMBOLS, title: "a symbol's name, validation codebases (SYMBOL_DEFINITION_PROMOTION is chosen here)" },
       { key: 'symbolSearchValidationKind', file: 'symbol-validation-kind.jsonl', script: SYMBOLS, title: "the same names after their kind of definition (def, fn, func, function), validation codebases" },
       { key: 'messageSearchValidation', file: 'message-validation.jsonl', script: MESSAGES, title: 'a message the code prints, pasted, validation codebases (PHRASE_MATCH_PROMOTION is chosen here)' },
+      { key: 'fileSearchValidation', file: 'file-validation.jsonl', script: FILES, title: "a file's name, validation codebases (FILE_NAME_PROMOTION is chosen here)" },
     ],
   },
   test: {
@@ -67,6 +70,7 @@ const CODE_SEARCH_SETS = {
     kinds: [
       { key: 'symbolSearchTest', file: 'symbol-test.jsonl', script: SYMBOLS, title: "a symbol's name, test codebases (never tuned on)" },
       { key: 'messageSearchTest', file: 'message-test.jsonl', script: MESSAGES, title: 'a message the code prints, pasted, test codebases (never tuned on)' },
+      { key: 'fileSearchTest', file: 'file-test.jsonl', script: FILES, title: "a file's name, test codebases (never tuned on)" },
     ],
   },
 };

@@ -1,8 +1,8 @@
 """Code-search queries that are a message pasted from a program's output, for `npm run eval`: in each
 codebase under CODEBASES (one folder each, as the code-search sets' fetch.sh leave them), up to PER string
-literals of its code that read as a sentence (4 to 14 words, starting with a letter, no markup or code
-characters) and occur in exactly one place of its code outside tests, examples, documentation and
-packaging, each a query whose target is that file and line. The query is the message as a user sees it:
+literals of its code (not of its comments or docstrings) that read as a sentence (4 to 14 words, starting
+with a letter, no markup or code characters) and occur in exactly one place of its code outside tests,
+examples, documentation and packaging, each a query whose target is that file and line. The query is the message as a user sees it:
 its placeholders (`%s`, `%d`, `{}`, `{0}`, `{name}`, `$name`) filled with a word, as a log would show
 them. The choice is seeded by the codebase's name, so the same codebases give the same queries.
 
@@ -19,7 +19,11 @@ import sys
 LANGUAGES = {'.js': 'javascript', '.mjs': 'javascript', '.ts': 'typescript', '.py': 'python', '.go': 'go', '.rs': 'rust', '.java': 'java',
              '.php': 'php', '.rb': 'ruby', '.c': 'c', '.h': 'cpp', '.cc': 'cpp', '.cpp': 'cpp', '.hpp': 'cpp'}
 SUPPORTING = re.compile(r'(^|/)_?(tests?|spec|specs|examples?|bench(es|marks?)?|docs?|debian|fixtures?|testdata|samples?|node_modules|vendor|dist)/|_test\.|\.test\.|Test\.java$|(^|/)test_')
-LITERAL = re.compile(r'"([^"\\\n]{12,120})"|\'([^\'\\\n]{12,120})\'')
+# A quote that opens a literal follows no letter or digit (an apostrophe in "wasn't" opens none).
+LITERAL = re.compile(r'(?<![\w\'"])(?:"([^"\\\n]{12,120})"|\'([^\'\\\n]{12,120})\')')
+# A line that is a comment: `//`, `/*`, a block comment's `*`, `#`; Python's docstrings are told apart below.
+COMMENT = re.compile(r'^\s*(//|/\*|\*(\s|/|$)|#)')
+DOCSTRING = re.compile(r'^\s*[rRbBuU]?("""|\'\'\')')
 PLACEHOLDER = re.compile(r'%[-+ #0-9.]*[sdvqrxifg]|\{[\w:?.#]*\}|\$\{?\w+\}?')
 CODE_CHARACTERS = re.compile(r'[<>{}=;|\\`]|::|->|\(\)')
 FILLER = 'example'
@@ -36,7 +40,19 @@ def messages(codebase):
             if not language or SUPPORTING.search(path):
                 continue
             with open(os.path.join(codebase, path), encoding='utf-8', errors='replace') as source:
+                docstring = None
                 for number, line in enumerate(source, 1):
+                    if docstring:
+                        if docstring in line:
+                            docstring = None
+                        continue
+                    opened = DOCSTRING.match(line) if language == 'python' else None
+                    if opened:
+                        if opened.group(1) not in line[opened.end():]:
+                            docstring = opened.group(1)
+                        continue
+                    if COMMENT.match(line):
+                        continue
                     for match in LITERAL.finditer(line):
                         text = (match.group(1) or match.group(2)).strip()
                         words = text.split()

@@ -8,7 +8,7 @@ import { PHRASE_MIN_WORDS, phraseCandidates, phraseChunks } from '../src/search/
 
 const lexical = (scores: number[], coverage: (id: number) => number = () => 1) => ({ scores: Float32Array.from(scores), coverage });
 const pairsOf = (query: string) => phraseCandidates(query, lexical([1, 0, 2]))!.pairs;
-const held = (query: string, text: string | undefined) => phraseChunks(pairsOf(query), [{ id: 0, text }]).has(0);
+const held = (query: string, text: string | undefined, language = 'python') => phraseChunks(pairsOf(query), [{ id: 0, language, text }]).has(0);
 
 describe('phrase queries', () => {
   test(`a query of ${PHRASE_MIN_WORDS} words or more: its word pairs, and BM25's first chunks that hold most of its words, best first`, () => {
@@ -32,6 +32,14 @@ describe('phrase queries', () => {
     ['the pattern of a route must begin with a slash', "panic(\"chi: routing pattern must begin with '/' in '\" + pattern + \"'\")"],
   ])('a description with the words in another order is not a passage: %s', (query, code) => {
     expect(held(query, code)).toBe(false);
+  });
+
+  test('a comment that restates the query is prose, not a passage of the code; the same words in a string are', () => {
+    const query = 'read the value from an environment variable';
+    expect(held(query, '/// Read the value from an environment variable\npub fn env(self) -> Self {', 'rust')).toBe(false);
+    expect(held(query, '# Read the value from an environment variable\ndef env(self):', 'python')).toBe(false);
+    expect(held(query, 'def env(self):\n    """Read the value from an environment variable."""', 'python')).toBe(false);
+    expect(held(query, 'panic!("read the value from an environment variable");', 'rust')).toBe(true);
   });
 
   test('a chunk without its text (an index written with --no-texts) holds nothing', () => {

@@ -264,6 +264,32 @@ describe('split index', () => {
     expect((await firsts(blind)).filter((first) => first === 'src/m009.ts:11').length).toBeLessThan(10);
   });
 
+  test("a file's name: that file's chunks first, as in the one file, from the files part; a layout without it promotes none", async () => {
+    // src/m060.py is named by its words in the texts of 30 other files' chunks.
+    const files = corpus();
+    for (let f = 0; f < 30; f++) files[f] = { ...files[f], chunks: files[f].chunks.map((c, j) => (j === 0 ? { ...c, text: `${c.text}\nm060 py m060 py m060` } : c)) };
+    const data = buildIndexData(header, files, true);
+    const cut = splitIndex(data);
+    const probes = cut.manifest.partitions.starts.length - 1;
+    const parts = new Map([...cut.files, [MANIFEST_NAME, encodeManifest(cut.manifest)]]);
+    const firstFiles = async (index: SplitCodeIndex | CodeIndex, text: string) => {
+      const found: string[] = [];
+      for (let q = 0; q < 5; q++) {
+        const vector = unit(random(50 + q));
+        const results = index instanceof CodeIndex ? index.search({ vector, text }, 10, 'hybrid') : await index.search({ vector, text }, 10, 'hybrid', { probes });
+        found.push(results[0].path);
+      }
+      return found;
+    };
+    const split = await SplitCodeIndex.open('x', inMemory(parts));
+    for (const text of ['m060.py', 'SRC/M060.PY']) {
+      expect(await firstFiles(new CodeIndex(data), text)).toEqual(Array(5).fill('src/m060.py'));
+      expect(await firstFiles(split, text)).toEqual(Array(5).fill('src/m060.py'));
+    }
+    const old = await SplitCodeIndex.open('y', inMemory(withManifest(parts, (m) => delete m.files)));
+    expect((await firstFiles(old, 'm060.py')).filter((path) => path === 'src/m060.py').length).toBeLessThan(5);
+  });
+
   test('a word in so many chunks that a bitmap is smaller than its gaps is stored as one; a bit too many or too few, or a bitmap under a version 1 manifest, is refused', async () => {
     const [file] = corpus();
     const rows = 36;

@@ -13,33 +13,47 @@ import type { DemotedKind } from './fusion';
 const SLASH_COMMENTS = new Set(['javascript', 'typescript', 'go', 'rust', 'java', 'kotlin', 'scala', 'swift', 'c', 'cpp', 'csharp', 'php', 'dart', 'wgsl', 'glsl', 'zig']);
 /** Languages whose comments start with `#`. */
 const HASH_COMMENTS = new Set(['python', 'ruby', 'shell', 'r', 'julia', 'elixir', 'php']);
-const SLASH_LINE = /^(?:\/\/|\/\*|\*)/;
+/** `//`, `/*`, or a block comment's `*` (then a space, `/` or the end: `*ptr = 0` is code). */
+const SLASH_LINE = /^(?:\/\/|\/\*|\*(?:\s|\/|$))/;
 const DOCSTRING_QUOTES = /^[rRbBuU]?("""|''')/;
 
-/** The share of `text`'s non-blank lines that are comments in `language` (0 for a language without rules here). */
-export function commentShare(text: string, language: string): number {
+/**
+ * For each of `text`'s lines, whether it is blank (undefined), a comment in `language` (true: doc and
+ * block comments, Python docstrings) or code (false); a language without rules here has no comments.
+ */
+export function commentLines(text: string, language: string): (boolean | undefined)[] {
   const slash = SLASH_COMMENTS.has(language);
   const hash = HASH_COMMENTS.has(language);
-  if (!slash && !hash) return 0;
-  let lines = 0;
-  let comments = 0;
   let docstring: string | undefined;
-  for (const raw of text.split('\n')) {
+  return text.split('\n').map((raw) => {
     const line = raw.trim();
-    if (line === '') continue;
-    lines++;
+    if (line === '') return undefined;
     if (docstring) {
-      comments++;
       if (line.includes(docstring)) docstring = undefined;
-      continue;
+      return true;
     }
     const quotes = language === 'python' ? DOCSTRING_QUOTES.exec(line)?.[1] : undefined;
     if (quotes) {
-      comments++;
       if (!line.slice(line.indexOf(quotes) + 3).includes(quotes)) docstring = quotes;
-    } else if ((slash && SLASH_LINE.test(line)) || (hash && line.startsWith('#'))) comments++;
-  }
-  return lines === 0 ? 0 : comments / lines;
+      return true;
+    }
+    return (slash && SLASH_LINE.test(line)) || (hash && line.startsWith('#'));
+  });
+}
+
+/** The share of `text`'s non-blank lines that are comments in `language` (0 for a language without rules here). */
+export function commentShare(text: string, language: string): number {
+  const lines = commentLines(text, language).filter((kind) => kind !== undefined);
+  return lines.length === 0 ? 0 : lines.filter(Boolean).length / lines.length;
+}
+
+/** `text` without its comment lines in `language` (blank lines kept): the code, and the strings it holds. */
+export function codeOf(text: string, language: string): string {
+  const comments = commentLines(text, language);
+  return text
+    .split('\n')
+    .filter((_, i) => comments[i] !== true)
+    .join('\n');
 }
 
 /** Whether a chunk of `language` is mostly prose: comments are at least half of its non-blank lines. */

@@ -17,6 +17,7 @@ import type { DemotedKind, PromotedKind } from './fusion';
 import { decodeIndex, languagesOf, type IndexData } from './index-file';
 import { rankScores, type SearchMode } from './ranking';
 import { filterKey, keptChunks, keptScores, narrows, type SearchFilter } from './search-filter';
+import { filesNamed, pathOfQuery } from './path-query';
 import { promotionFor } from './promotion';
 
 export interface CodeSearchResult {
@@ -85,12 +86,18 @@ export class CodeIndex {
     return (id) => kinds[id];
   }
 
-  /** For a query that names a symbol or quotes a passage, which chunks come first (promotion.ts; known from the texts only). */
+  /**
+   * Which chunks come first: for a query that names files, theirs (path-query.ts); for a query that names
+   * a symbol or quotes a passage, those that define or hold it (promotion.ts; known from the texts only).
+   */
   private promotedFor(text: string, lexical: LexicalScores): ((id: number) => PromotedKind | undefined) | undefined {
+    const path = pathOfQuery(text);
+    const named = path === undefined ? new Set<number>() : filesNamed(path, this.data.files.map((f) => f.path));
+    if (named.size > 0) return (id) => (named.has(this.data.chunks[id].file) ? 'file' : undefined);
     const wanted = promotionFor(text, lexical);
     const texts = this.data.texts;
     if (!wanted || !texts) return undefined;
-    const first = wanted.pick(wanted.ids.map((id) => ({ id, text: texts[id] })));
+    const first = wanted.pick(wanted.ids.map((id) => ({ id, language: this.data.files[this.data.chunks[id].file].language, text: texts[id] })));
     return (id) => (first.has(id) ? wanted.kind : undefined);
   }
 

@@ -13,8 +13,8 @@ export interface Promotion {
   readonly kind: PromotedKind;
   /** The chunks to read. */
   readonly ids: readonly number[];
-  /** Which of the chunks read (an id, and the text when the index keeps texts) come first. */
-  pick(chunks: readonly { readonly id: number; readonly text?: string }[]): Set<number>;
+  /** Which of the chunks read (an id, its file's language, and the text when the index keeps texts) come first. */
+  pick(chunks: readonly { readonly id: number; readonly language: string; readonly text?: string }[]): Set<number>;
 }
 
 export function promotionFor(query: string, lexical: LexicalScores): Promotion | undefined {

@@ -26,6 +26,7 @@ import { BlockScorer, type ScorerBlock } from './block-scorer';
 import { queryWords } from './lexical-tokens';
 import { rankScores, type SearchMode } from './ranking';
 import { filterKey, keptChunks, keptScores, narrows, type SearchFilter } from './search-filter';
+import { filesNamed, pathOfQuery } from './path-query';
 import { promotionFor } from './promotion';
 import {
   centroidsName,
@@ -155,13 +156,18 @@ export class SplitCodeIndex {
     return pending;
   }
 
+  /** The files part (its hash from the manifest): every file, and each chunk's. */
+  private fileTable(hash: string): Promise<ReturnType<typeof decodeFiles>> {
+    return this.part(filesName(hash), (path, bytes) => decodeFiles(path, bytes, this.manifest));
+  }
+
   /** The chunks `filter` keeps, and the partitions that hold any of them. */
   private kept(filter: SearchFilter): Promise<Kept> {
     const m = this.manifest;
     if (m.files === undefined) throw new IndexFileError(`${this.name}/${MANIFEST_NAME}`, 'this layout was written before search filters (it has no field "files"): write it again with c2llm split to filter by language or folder');
     const key = filterKey(filter);
     if (this.lastKept?.key !== key) {
-      const kept = this.part(filesName(m.files), (path, bytes) => decodeFiles(path, bytes, m)).then(({ files, fileOf }) => {
+      const kept = this.fileTable(m.files).then(({ files, fileOf }) => {
         const chunks = keptChunks(filter, files, m.counts.chunks, (id) => fileOf[id]);
         const partitions = new Uint8Array(m.partitions.starts.length - 1);
         for (const id of chunks.ids) partitions[lastAtMost(m.partitions.starts, id)] = 1;
@@ -243,12 +249,22 @@ export class SplitCodeIndex {
     };
   }
 
-  /** For a query that names a symbol or quotes a passage, which chunks come first (promotion.ts), from the records of its first lexical chunks. */
+  /**
+   * Which chunks come first: for a query that names files, theirs (path-query.ts; from the files part, which
+   * a layout written before it lacks); for a query that names a symbol or quotes a passage, those that
+   * define or hold it (promotion.ts), from the records of its first lexical chunks.
+   */
   private async promotedFor(text: string, lexical: LexicalScores): Promise<((id: number) => PromotedKind | undefined) | undefined> {
+    const path = pathOfQuery(text);
+    if (path !== undefined && this.manifest.files !== undefined) {
+      const { files, fileOf } = await this.fileTable(this.manifest.files);
+      const named = filesNamed(path, files.map((f) => f.path));
+      if (named.size > 0) return (id) => (named.has(fileOf[id]) ? 'file' : undefined);
+    }
     const wanted = promotionFor(text, lexical);
     if (!wanted || !this.manifest.hasTexts) return undefined;
     const views = await this.records(wanted.ids);
-    const first = wanted.pick(wanted.ids.map((id, i) => ({ id, text: views[i].text })));
+    const first = wanted.pick(wanted.ids.map((id, i) => ({ id, language: views[i].language, text: views[i].text })));
     return (id) => (first.has(id) ? wanted.kind : undefined);
   }
 
