@@ -10,14 +10,20 @@ them. The choice is seeded by the codebase's name, so the same codebases give th
     python3 eval/message-queries.py .eval/nl-test 25 > eval/data/message-test.jsonl
 """
 import collections
+import importlib.util
 import json
 import os
 import random
 import re
 import sys
 
-LANGUAGES = {'.js': 'javascript', '.mjs': 'javascript', '.ts': 'typescript', '.py': 'python', '.go': 'go', '.rs': 'rust', '.java': 'java',
-             '.php': 'php', '.rb': 'ruby', '.c': 'c', '.h': 'cpp', '.cc': 'cpp', '.cpp': 'cpp', '.hpp': 'cpp'}
+# Which files are source code, and in which language: symbol-queries.py's table.
+_spec = importlib.util.spec_from_file_location('symbol_queries', os.path.join(os.path.dirname(os.path.abspath(__file__)), 'symbol-queries.py'))
+_symbols = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_symbols)
+LANGUAGES = _symbols.LANGUAGES
+# Tests, examples, documents and packaging, as symbol-queries.py's, and also vendored and built folders and
+# `_examples/`, which a string literal's search would find copies in.
 SUPPORTING = re.compile(r'(^|/)_?(tests?|spec|specs|examples?|bench(es|marks?)?|docs?|debian|fixtures?|testdata|samples?|node_modules|vendor|dist)/|_test\.|\.test\.|Test\.java$|(^|/)test_')
 # A quote that opens a literal follows no letter or digit (an apostrophe in "wasn't" opens none).
 LITERAL = re.compile(r'(?<![\w\'"])(?:"([^"\\\n]{12,120})"|\'([^\'\\\n]{12,120})\')')

@@ -2,7 +2,8 @@
  * What a query asks hybrid search to list first, and which chunks to read to find it: for a query that
  * names a symbol, the chunk that defines it (symbol-query.ts); for a query of several words, a chunk that
  * holds them as a passage, as a pasted message is held by the code that prints it (phrase-query.ts). Both
- * are among BM25's first chunks for the query, and are told by their texts.
+ * are among BM25's first chunks for the query, and are told by their texts. (A query that names a file
+ * comes before both, path-query.ts: it is told from the index's file list, which each index reads its way.)
  */
 import type { LexicalScores } from './bm25';
 import type { PromotedKind } from './fusion';
