@@ -5,6 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { PHRASE_MIN_WORDS, phraseCandidates, phraseChunks } from '../src/search/phrase-query';
+import { focusLine } from '../src/search/query-matches';
 
 const lexical = (scores: number[], coverage: (id: number) => number = () => 1) => ({ scores: Float32Array.from(scores), coverage });
 const pairsOf = (query: string) => phraseCandidates(query, lexical([1, 0, 2]))!.pairs;
@@ -40,6 +41,12 @@ describe('phrase queries', () => {
     expect(held(query, '# Read the value from an environment variable\ndef env(self):', 'python')).toBe(false);
     expect(held(query, 'def env(self):\n    """Read the value from an environment variable."""', 'python')).toBe(false);
     expect(held(query, 'panic!("read the value from an environment variable");', 'rust')).toBe(true);
+  });
+
+  test('the line shown for a quoted passage is the one that holds most of it, not the first that holds a word of it', () => {
+    const lines = ['def write(self, record):', '    # the socket may be closed', '    if not self.socket.send(record):', "        raise IOError('Could not write to socket')"];
+    expect(focusLine(lines, 'Could not write to socket')).toBe(3);
+    expect(focusLine(lines, 'write a record to the socket')).toBe(0);
   });
 
   test('a chunk without its text (an index written with --no-texts) holds nothing', () => {

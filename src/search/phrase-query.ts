@@ -65,3 +65,19 @@ export function phraseChunks(pairs: readonly string[], chunks: readonly { readon
       .map(({ id }) => id),
   );
 }
+
+/**
+ * For a query of PHRASE_MIN_WORDS words or more, the index of the first of `lines` that holds the most of
+ * its consecutive word pairs, at least two (three of its words in its order); -1 when none does.
+ */
+export function passageLine(query: string, lines: readonly string[]): number {
+  const words = wordsOf(query);
+  if (words.length < PHRASE_MIN_WORDS) return -1;
+  const pairs = new Set(pairsOf(words));
+  let [best, most] = [-1, 1];
+  lines.forEach((line, i) => {
+    const held = new Set(pairsOf(wordsOf(line)).filter((pair) => pairs.has(pair))).size;
+    if (held > most) [best, most] = [i, held];
+  });
+  return best;
+}

@@ -3,9 +3,10 @@
  * (lexical-tokens.ts: identifiers split at camelCase and snake_case, lowercased, a final s dropped, the
  * query's function words left out, words of one letter ignored), so "parse the headers" finds
  * `parseHeader` and not "the". The search box marks them in its excerpt; the CLI shows the line (for a
- * query that is a name, the line that defines it).
+ * query that is a name, the line that defines it; for one that quotes the code, the line that holds it).
  */
 import { IDENTIFIER, lexicalTokens, queryWords } from './lexical-tokens';
+import { passageLine } from './phrase-query';
 import { definitionLine, symbolOfQuery } from './symbol-query';
 
 /** Whether an identifier of the text holds a word of `query`. */
@@ -21,11 +22,14 @@ function firstMatchingLine(lines: readonly string[], matches: (identifier: strin
 
 /**
  * The line a result is shown from for `query`: for a query that names a symbol, the line that defines it
- * (symbol-query.ts; a Go doc comment above it names it first); else, or where no line does, the first
- * that holds a word of the query; -1 when none does.
+ * (symbol-query.ts; a Go doc comment above it names it first); for a query that quotes the code, the line
+ * that holds most of the passage (phrase-query.ts); else, or where no line does, the first that holds a
+ * word of the query; -1 when none does.
  */
 export function focusLine(lines: readonly string[], query: string, matches = queryMatcher(query)): number {
   const symbol = symbolOfQuery(query);
   const definition = symbol === undefined ? -1 : definitionLine(symbol, lines);
-  return definition >= 0 ? definition : firstMatchingLine(lines, matches);
+  if (definition >= 0) return definition;
+  const passage = passageLine(query, lines);
+  return passage >= 0 ? passage : firstMatchingLine(lines, matches);
 }
