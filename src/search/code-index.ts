@@ -92,8 +92,8 @@ export class CodeIndex {
    */
   private promotedFor(text: string, lexical: LexicalScores): ((id: number) => PromotedKind | undefined) | undefined {
     const path = pathOfQuery(text);
-    const named = path === undefined ? new Set<number>() : filesNamed(path, this.data.files.map((f) => f.path));
-    if (named.size > 0) return (id) => (named.has(this.data.chunks[id].file) ? 'file' : undefined);
+    const named = path === undefined ? undefined : filesNamed(path, this.data.files.map((f) => f.path));
+    if (named?.size) return (id) => (named.has(this.data.chunks[id].file) ? 'file' : undefined);
     const wanted = promotionFor(text, lexical);
     const texts = this.data.texts;
     if (!wanted || !texts) return undefined;

@@ -66,10 +66,11 @@ function rowsOf(values: Int32Array, rows: Uint32Array): Int32Array {
  */
 export function denseRanking(scorer: DenseScorer, query: Float32Array, rows?: Uint32Array): DenseScores {
   const count = rows?.length ?? scorer.size;
+  const of = (ids: readonly number[]) => scorer.scoreRows(query, Uint32Array.from(ids));
   if (count <= EXHAUSTIVE_UP_TO) {
     if (!rows) return everyScore(scorer.scoreAll(query));
     const scores = scorer.scoreRows(query, rows);
-    return { top: (wanted) => topOfScores(scores, wanted).map(({ id, score }) => ({ id: rows[id], score })), of: (ids) => scorer.scoreRows(query, Uint32Array.from(ids)) };
+    return { top: (wanted) => topOfScores(scores, wanted).map(({ id, score }) => ({ id: rows[id], score })), of };
   }
   return {
     top: (wanted) => {
@@ -81,6 +82,6 @@ export function denseRanking(scorer: DenseScorer, query: Float32Array, rows?: Ui
       shortlist.forEach((row, i) => top.push(row, scores[i]));
       return top.sorted();
     },
-    of: (ids) => scorer.scoreRows(query, Uint32Array.from(ids)),
+    of,
   };
 }

@@ -8,9 +8,16 @@
 /** One token holding a '.' or a '/', as a file's name or path does (and a qualified name, which names no file). */
 const PATH_LIKE = /^[^\s]*[./][^\s]*$/;
 
-/** The query as the end of a path: trimmed, without a leading './' or '/', '/' for '\', lower-cased; undefined when it cannot be one. */
+/**
+ * A path as a user types it, in the form an index holds paths: trimmed, '/' for '\\' (Windows), without a
+ * leading './' or '/' (paths are relative to the indexed folder). A query's file name and a filter's
+ * folder are both read so.
+ */
+export const asIndexPath = (typed: string): string => typed.trim().replaceAll('\\', '/').replace(/^(?:\.?\/)+/, '');
+
+/** The query as the end of a path (asIndexPath's form, lower-cased); undefined when it cannot be one. */
 export function pathOfQuery(query: string): string | undefined {
-  const path = query.trim().replaceAll('\\', '/').replace(/^(?:\.?\/)+/, '').toLowerCase();
+  const path = asIndexPath(query).toLowerCase();
   return PATH_LIKE.test(path) && path !== '' && !path.endsWith('/') ? path : undefined;
 }
 

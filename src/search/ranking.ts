@@ -14,8 +14,8 @@ export const SEARCH_MODES: readonly SearchMode[] = ['hybrid', 'dense', 'lexical'
 /**
  * The k best documents by `mode`, from the dense side (needed by dense and hybrid) and the lexical side
  * (every document's BM25 score, 0 where no word is shared, and coverage of the query; lexical and hybrid). `demoted` marks the documents
- * hybrid lists after the code they support or describe, `promoted` those it lists first as defining the
- * symbol the query names (fusion.ts); dense and lexical stay each side's own ranking.
+ * hybrid lists after the code they support or describe, `promoted` those it lists first (the file, the
+ * definition or the passage a query names or quotes: fusion.ts); dense and lexical stay each side's own ranking.
  */
 export function rankScores(
   mode: SearchMode,

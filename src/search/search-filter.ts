@@ -5,6 +5,7 @@
  * filtering a search's first results instead leaves a query with none where the best chunk in Rust ranks
  * 60th among Python.
  */
+import { asIndexPath } from './path-query';
 
 export interface SearchFilter {
   /** A language as an index lists them (corpus.ts's names: 'python', 'typescript', 'cpp', …). */
@@ -13,8 +14,8 @@ export interface SearchFilter {
   readonly folder?: string;
 }
 
-/** The folder as paths are matched against it: '/' for '\\' (Windows), without surrounding spaces or a leading '/' or './'. */
-const folderOf = (filter: SearchFilter): string => (filter.folder ?? '').trim().replaceAll('\\', '/').replace(/^(?:\.?\/)+/, '');
+/** The folder as paths are matched against it (path-query.ts's asIndexPath). */
+const folderOf = (filter: SearchFilter): string => asIndexPath(filter.folder ?? '');
 
 /** Two filters with the same key keep the same chunks. */
 export const filterKey = (filter: SearchFilter): string => JSON.stringify([filter.language ?? '', folderOf(filter)]);
