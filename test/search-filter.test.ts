@@ -16,18 +16,14 @@ import type { IndexHeader } from '../src/search/index-file';
 import { describeFilter, keptChunks, narrows } from '../src/search/search-filter';
 import { SplitCodeIndex } from '../src/search/split-code-index';
 import { encodeManifest, MANIFEST_NAME, splitIndex } from '../src/search/split-index';
-import { random } from './helpers/random';
+import { random, randomUnit } from './helpers/random';
 
 const dim = 32;
 const header: IndexHeader = { model: { id: 'test-model', fingerprint: 'sha256:abc' }, dim, chunker: { version: 1, maxLines: 60, mergeLines: 20, overlapLines: 10 } };
 const WORDS = ['parse', 'date', 'cache', 'evict', 'retry', 'backoff', 'socket', 'buffer', 'token', 'stream', 'hash', 'sort'];
 const LANGUAGES = ['python', 'typescript', 'rust'];
 
-function unit(rand: () => number): Float32Array {
-  const v = Float32Array.from({ length: dim }, () => rand() * 2 - 1);
-  const norm = Math.hypot(...v);
-  return v.map((x) => x / norm);
-}
+const unit = (rand: () => number) => randomUnit(rand, dim);
 
 /** 90 files of 4 chunks under src/, lib/ and vendor/; one Rust file in ten (vendor/r*.rs), the rest Python and TypeScript. */
 function corpus(): EmbeddedFile[] {

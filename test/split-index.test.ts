@@ -16,17 +16,13 @@ import { kmeans } from '../src/search/kmeans';
 import { SplitCodeIndex } from '../src/search/split-code-index';
 import { encodeManifest, MANIFEST_NAME, splitIndex } from '../src/search/split-index';
 import { openSplitIndex, writeSplitIndex } from '../src/node/split-index-folder';
-import { random } from './helpers/random';
+import { random, randomUnit } from './helpers/random';
 
 const dim = 32;
 const header: IndexHeader = { model: { id: 'test-model', fingerprint: 'sha256:abc' }, dim, chunker: { version: 1, maxLines: 60, mergeLines: 20, overlapLines: 10 } };
 const WORDS = ['parse', 'date', 'cache', 'evict', 'retry', 'backoff', 'socket', 'buffer', 'token', 'stream', 'hash', 'sort', 'merge', 'split', 'index', 'query'];
 
-function unit(rand: () => number): Float32Array {
-  const v = Float32Array.from({ length: dim }, () => rand() * 2 - 1);
-  const norm = Math.hypot(...v);
-  return v.map((x) => x / norm);
-}
+const unit = (rand: () => number) => randomUnit(rand, dim);
 
 /** 600 chunks in 120 files around 12 topics, texts of topic words. */
 function corpus(): EmbeddedFile[] {

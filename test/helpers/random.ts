@@ -7,3 +7,10 @@ export function random(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** A random unit vector of `dim` values drawn from `rand` (each uniform in [-1, 1) before normalising). */
+export function randomUnit(rand: () => number, dim: number): Float32Array {
+  const v = Float32Array.from({ length: dim }, () => rand() * 2 - 1);
+  const norm = Math.hypot(...v);
+  return v.map((x) => x / norm);
+}
