@@ -47,9 +47,23 @@ const NATURAL_VALIDATION = [
     title: "Queries in users' words over Rust and JavaScript functions of the corpus's validation split (tools/train/validation_languages.py)",
   },
 ];
-const SYMBOLS = 'eval/symbol-queries.py';
-const MESSAGES = 'eval/message-queries.py';
-const FILES = 'eval/file-queries.py';
+/** Query sets of other kinds than users' words, over each code-search set's codebases: eval/data/<name>-<set>.jsonl, written by `script`. */
+const QUERY_KINDS = [
+  { name: 'symbol', script: 'eval/symbol-queries.py', title: "a symbol's name", chosen: 'SYMBOL_DEFINITION_PROMOTION' },
+  { name: 'message', script: 'eval/message-queries.py', title: 'a message the code prints, pasted', chosen: 'PHRASE_MATCH_PROMOTION' },
+  { name: 'file', script: 'eval/file-queries.py', title: "a file's name", chosen: 'FILE_NAME_PROMOTION' },
+];
+/** `set`'s query sets of each kind (report key, file, script, title): its constant is chosen on validation, never on test. */
+function kindsOf(set: 'validation' | 'test') {
+  const Set = set[0].toUpperCase() + set.slice(1);
+  return QUERY_KINDS.map(({ name, script, title, chosen }) => ({
+    key: `${name}Search${Set}`,
+    file: `${name}-${set}.jsonl`,
+    script,
+    title: `${title}, ${set} codebases (${set === 'validation' ? `${chosen} is chosen here` : 'never tuned on'})`,
+  }));
+}
+const VALIDATION_KINDS = kindsOf('validation');
 const WEIGHTS = [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 2, 3, 4];
 const CODE_SEARCH_SETS = {
   validation: {
@@ -57,21 +71,16 @@ const CODE_SEARCH_SETS = {
     queries: '../shared/eval/nl-validation/queries.jsonl',
     fetch: 'sh ../shared/eval/nl-validation/fetch.sh .eval/nl-validation',
     kinds: [
-      { key: 'symbolSearchValidation', file: 'symbol-validation.jsonl', script: SYMBOLS, title: "a symbol's name, validation codebases (SYMBOL_DEFINITION_PROMOTION is chosen here)" },
-      { key: 'symbolSearchValidationKind', file: 'symbol-validation-kind.jsonl', script: SYMBOLS, title: "the same names after their kind of definition (def, fn, func, function), validation codebases" },
-      { key: 'messageSearchValidation', file: 'message-validation.jsonl', script: MESSAGES, title: 'a message the code prints, pasted, validation codebases (PHRASE_MATCH_PROMOTION is chosen here)' },
-      { key: 'fileSearchValidation', file: 'file-validation.jsonl', script: FILES, title: "a file's name, validation codebases (FILE_NAME_PROMOTION is chosen here)" },
+      VALIDATION_KINDS[0],
+      { key: 'symbolSearchValidationKind', file: 'symbol-validation-kind.jsonl', script: VALIDATION_KINDS[0].script, title: 'the same names after their kind of definition (def, fn, func, function), validation codebases' },
+      ...VALIDATION_KINDS.slice(1),
     ],
   },
   test: {
     codebases: '.eval/nl-test',
     queries: 'eval/nl-test/queries.jsonl',
     fetch: 'sh eval/nl-test/fetch.sh .eval/nl-test',
-    kinds: [
-      { key: 'symbolSearchTest', file: 'symbol-test.jsonl', script: SYMBOLS, title: "a symbol's name, test codebases (never tuned on)" },
-      { key: 'messageSearchTest', file: 'message-test.jsonl', script: MESSAGES, title: 'a message the code prints, pasted, test codebases (never tuned on)' },
-      { key: 'fileSearchTest', file: 'file-test.jsonl', script: FILES, title: "a file's name, test codebases (never tuned on)" },
-    ],
+    kinds: kindsOf('test'),
   },
 };
 
