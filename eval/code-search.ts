@@ -90,14 +90,18 @@ export interface PreparedSet {
 
 /** Another query set over the codebases `set` has indexed: its queries read from `file` and embedded with `model`. */
 export async function withQueries(set: Pick<PreparedSet, 'indexes'>, file: string, model: string | undefined, log: (line: string) => void): Promise<PreparedSet> {
-  const queries = readQueries(file);
+  return withQueryList(set, readQueries(file), file, model, log);
+}
+
+/** As withQueries, for queries in hand (`name` names them in messages). */
+export async function withQueryList(set: Pick<PreparedSet, 'indexes'>, queries: readonly CodeSearchQuery[], name: string, model: string | undefined, log: (line: string) => void): Promise<PreparedSet> {
   const missing = queries.find((q) => !set.indexes.has(q.codebase));
-  if (missing) throw new Error(`${file}: codebase "${missing.codebase}" is not one of the set's (${[...set.indexes.keys()].join(', ')})`);
+  if (missing) throw new Error(`${name}: codebase "${missing.codebase}" is not one of the set's (${[...set.indexes.keys()].join(', ')})`);
   const embedder = await loadEmbedder(await modelChoice({ model, device: 'cpu' }), log);
   const vectors = await embedder.embed(queries.map((q) => q.query), { kind: 'query' });
   embedder.dispose();
   const chunks = [...new Set(queries.map((q) => q.codebase))].reduce((n, id) => n + set.indexes.get(id)!.size, 0);
-  log(`${file}: ${queries.length} queries over ${new Set(queries.map((q) => q.codebase)).size} codebases (${chunks} chunks)`);
+  log(`${name}: ${queries.length} queries over ${new Set(queries.map((q) => q.codebase)).size} codebases (${chunks} chunks)`);
   return { queries, indexes: set.indexes, vectors };
 }
 

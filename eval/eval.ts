@@ -13,6 +13,8 @@
  *     by a message the code prints, pasted with its placeholders filled (eval/data/message-*.jsonl,
  *     eval/message-queries.py; PHRASE_MATCH_PROMOTION is chosen on the validation codebases'), and by a
  *     file's name (eval/data/file-*.jsonl, eval/file-queries.py; FILE_NAME_PROMOTION likewise);
+ *   - search as you type: the queries in users' words with their last word cut short, as typed, completed
+ *     from the index (eval/typing.ts) and whole;
  *   - the docstring pairs of tools/train/corpus.py's validation and test splits (packages the model never
  *     saw) and queries in users' words written over each split (validation data: NATURAL_VALIDATION, over
  *     the validation split's Go, Java and Python and over the Rust and JavaScript of the corpus's validation
@@ -34,6 +36,7 @@ import { DEFAULT_LEXICAL_WEIGHT } from '../src/search/fusion';
 import { directorySource } from '../src/node/fs-source';
 import { prepareQuerySet, searchQuerySet, withQueries, type PreparedSet, type SearchMetrics } from './code-search';
 import type { Metrics } from './metrics';
+import { typingRows, typingTable } from './typing';
 import { Candidates, metricsByLanguage, readNaturalQueries, readPairs, type EvalPair, type ModeMetrics } from './retrieval';
 
 const DATA = 'eval/data';
@@ -92,11 +95,14 @@ function codeSearchTable(title: string, results: Record<SearchMode, Record<strin
 }
 
 /** A code-search set's codebases indexed, with its queries in users' words and its queries of other kinds (names, messages). */
+const log = (line: string) => console.error(line);
+/** The model code search embeds with: undefined for the bundled one, as the CLI takes it. */
+const queryModel = (model: string) => (model === 'models/c2llm-nano' ? undefined : model);
+
 async function codeSearchSet(name: keyof typeof CODE_SEARCH_SETS, model: string): Promise<{ words: PreparedSet; kinds: PreparedSet[] }> {
   const set = CODE_SEARCH_SETS[name];
   if (!existsSync(set.codebases)) throw new Error(`${set.codebases}: the ${name} set's codebases are not there; fetch them first: ${set.fetch}`);
-  const bundledOr = model === 'models/c2llm-nano' ? undefined : model;
-  const log = (line: string) => console.error(line);
+  const bundledOr = queryModel(model);
   const words = await prepareQuerySet(set, bundledOr, join('.eval', 'index', name), log);
   const kinds: PreparedSet[] = [];
   for (const { file } of set.kinds) kinds.push(await withQueries(words, join(DATA, file), bundledOr, log));
@@ -189,6 +195,13 @@ async function main(): Promise<void> {
   report.codeSearchValidation = codeSearch(nlValidation);
   lines.push(codeSearchTable('Code search in users\' words, validation (../shared/eval/nl-validation; the weight is chosen here)', report.codeSearchValidation as Record<SearchMode, Record<string, SearchMetrics>>));
   kindTables('validation', kindsValidation);
+  /** Search as you type (eval/typing.ts) over a code-search set's queries in users' words. */
+  const typing = async (key: string, title: string, set: PreparedSet) => {
+    const rows = await typingRows(set, queryModel(values.model), best.weight, log);
+    report[key] = rows;
+    lines.push(typingTable(title, rows));
+  };
+  await typing('typingValidation', 'Search as you type, validation (COMPLETION_MIN_CHARS is chosen here)', nlValidation);
   lines.push(table('Validation split (docstring queries)', report.validation as ModeMetrics));
   NATURAL_VALIDATION.forEach((set) => lines.push(table(set.title, report[set.key] as ModeMetrics)));
   if (values['validation-only']) {
@@ -200,6 +213,7 @@ async function main(): Promise<void> {
   report.codeSearchTest = codeSearch(codeSearchTest.words);
   lines.push(codeSearchTable('Code search in users\' words, test (eval/nl-test; never tuned on)', report.codeSearchTest as Record<SearchMode, Record<string, SearchMetrics>>));
   kindTables('test', codeSearchTest.kinds);
+  await typing('typingTest', 'Search as you type, test (never tuned on)', codeSearchTest.words);
 
   const testPairs = pairsOf(test);
   const testResult = await evaluate(bf16, test, testPairs.queries, testPairs.gold, testPairs.langs, [best.weight]);

@@ -229,13 +229,19 @@ async function staticSite(tarball, modelTarball) {
     const box = page.getByRole('combobox', { name: 'Search the code' });
     await box.waitFor();
     await page.waitForFunction(() => /pieces of code from/.test(document.querySelector('c2llm-search [role=status]')?.textContent ?? ''), undefined, { timeout: 120_000 });
-    await box.pressSequentially('bounded min-heap that keeps the k best scores', { delay: 5 });
-    await page.waitForFunction(() => document.querySelector('c2llm-search [role=option]') !== null, undefined, { timeout: 60_000 });
+    // Searched at each pause in typing: a last word cut short is completed from the index's words, and the status says so.
+    const status = () => page.evaluate(() => document.querySelector('c2llm-search [role=status]')?.textContent ?? '');
+    await box.pressSequentially('bounded min-heap that keeps the k best sco', { delay: 5 });
+    await page.waitForFunction(() => / for “/.test(document.querySelector('c2llm-search [role=status]')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    const completed = await status();
+    check(/^\d+ results? for “bounded min-heap that keeps the k best score”$/.test(completed), `static-site kit: a last word cut short is searched completed (${completed})`);
+    await box.pressSequentially('res', { delay: 5 });
+    await page.waitForFunction(() => /^\d+ results?$/.test(document.querySelector('c2llm-search [role=status]')?.textContent ?? ''), undefined, { timeout: 60_000 });
     const top = await page.locator('c2llm-search [role=option] .c2s-path').first().textContent();
     check(/^top-k\.ts:\d+-\d+$/.test(top ?? ''), `static-site kit: built from the tarballs with a split index, the search box's top result is the known function (${top})`);
     check(!requested.some((url) => /ort-wasm|onnxruntime/.test(url)), `static-site kit: without a hardware GPU the box embeds queries without fetching onnxruntime-web's WASM (${requested.filter((url) => url.endsWith('.wasm')).length} .wasm files fetched)`);
-    const announced = await page.getByRole('status').textContent();
-    check(/^\d+ results?$/.test(announced ?? ''), `static-site kit: the result count is announced (${announced})`);
+    const announced = await status();
+    check(/^\d+ results?$/.test(announced), `static-site kit: the result count is announced (${announced})`);
     check((await page.locator('c2llm-search mark').count()) > 0, 'static-site kit: the excerpts mark the query\'s words');
     // The folder filter chooses the chunks before ranking: bm25.ts's, though top-k.ts ranks first.
     const folder = page.getByRole('textbox', { name: 'In folder' });

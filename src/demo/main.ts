@@ -235,8 +235,11 @@ async function search(query: string): Promise<void> {
   const filter = { language: ui.searchLanguage.value, folder: ui.searchFolder.value };
   const started = performance.now();
   let results: CodeSearchResult[];
+  let searched: string;
   try {
-    results = await embedder.search(opened.index, query, { k: 10, mode, filter });
+    // Typing searches at each pause, so the last word may be cut short: search it completed from the index's words.
+    searched = await embedder.complete(opened.index, query);
+    results = await embedder.search(opened.index, searched, { k: 10, mode, filter });
   } catch (error) {
     if (generation !== searchGeneration) return;
     ui.results.replaceChildren();
@@ -247,7 +250,8 @@ async function search(query: string): Promise<void> {
   renderResults(ui.results, results, mode);
   const total = performance.now() - started;
   const kept = narrows(filter) ? ` (those ${describeFilter(filter)})` : '';
-  setText(ui.searchStatus, `${results.length} results of ${opened.index.chunks} chunks of ${opened.name}${kept}, ranked ${MODE_NAMES[mode]}, in ${total.toFixed(0)} ms (query embedded and index searched in the engine's worker).`);
+  const asked = searched === query ? '' : ` for “${searched}”`;
+  setText(ui.searchStatus, `${results.length} results${asked} of ${opened.index.chunks} chunks of ${opened.name}${kept}, ranked ${MODE_NAMES[mode]}, in ${total.toFixed(0)} ms (query embedded and index searched in the engine's worker).`);
 }
 
 ui.saveIndex.addEventListener('click', () => {

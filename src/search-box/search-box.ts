@@ -98,8 +98,8 @@ export function mountSearchBox(host: HTMLElement, options: SearchBoxOptions): Se
     items[active].scrollIntoView({ block: 'nearest' });
   };
 
-  /** `none`: what the status says when there are no results. */
-  const render = (query: string, results: readonly CodeSearchResult[], none = 'No results') => {
+  /** `none`: what the status says when there are no results; `completed`: whether `query` is the typed one with its last word completed. */
+  const render = (query: string, results: readonly CodeSearchResult[], none = 'No results', completed = false) => {
     active = -1;
     input.removeAttribute('aria-activedescendant');
     list.replaceChildren(
@@ -121,7 +121,8 @@ export function mountSearchBox(host: HTMLElement, options: SearchBoxOptions): Se
       }),
     );
     input.setAttribute('aria-expanded', String(results.length > 0));
-    status.textContent = query.trim() === '' ? '' : results.length === 0 ? none : plural(results.length, 'result');
+    const count = results.length === 0 ? none : plural(results.length, 'result');
+    status.textContent = query.trim() === '' ? '' : completed ? `${count} for “${query}”` : count;
   };
 
   const search = async (query: string) => {
@@ -129,9 +130,11 @@ export function mountSearchBox(host: HTMLElement, options: SearchBoxOptions): Se
     if (!embedder || !index || query.trim() === '') return render(query, []);
     const filter = index.filterable ? { language: language.value, folder: folder.value } : undefined;
     try {
-      const found = await embedder.search(index, query, { k, filter });
+      // The last word may be cut short at a pause in typing: search it completed from the index's words.
+      const searched = await embedder.complete(index, query);
+      const found = await embedder.search(index, searched, { k, filter });
       if (asked !== latest || disposed) return;
-      render(query, found, narrows(filter) ? `No code ${describeFilter(filter)}` : undefined);
+      render(searched, found, narrows(filter) ? `No code ${describeFilter(filter)}` : undefined, searched !== query);
     } catch (error) {
       if (asked === latest && !disposed) fail(error);
     }

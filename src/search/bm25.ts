@@ -6,6 +6,7 @@
  * query's idf its words hold, which tells the hybrid fusion how far to trust the lexical side (fusion.ts).
  */
 import { lexicalTokens, queryWords } from './lexical-tokens';
+import type { TermCount } from './query-completion';
 import { topOfScores, type Scored } from './top-k';
 
 export const BM25_K1 = 1.2;
@@ -158,6 +159,18 @@ export class Bm25Index {
     if (t === undefined) return undefined;
     const [from, to] = [this.flat.postingStarts[t], this.flat.postingStarts[t + 1]];
     return { docs: this.flat.postingDocs.subarray(from, to), freqs: this.flat.postingFreqs.subarray(from, to) };
+  }
+
+  /** The vocabulary's terms in order from the first at or after `term`, each with the number of chunks holding it. */
+  *termsFrom(term: string): Iterable<TermCount> {
+    const terms = this.flat.terms;
+    let [low, high] = [0, terms.length];
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (terms[mid] < term) low = mid + 1;
+      else high = mid;
+    }
+    for (let t = low; t < terms.length; t++) yield [terms[t], this.flat.postingStarts[t + 1] - this.flat.postingStarts[t]];
   }
 
   /** `query`'s lexical side over this index. */

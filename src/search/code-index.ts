@@ -19,6 +19,7 @@ import { rankScores, type SearchMode } from './ranking';
 import { filterKey, keptChunks, keptScores, narrows, type SearchFilter } from './search-filter';
 import { filesNamed, pathOfQuery } from './path-query';
 import { promotionFor } from './promotion';
+import { completeWith, wordBeingTyped } from './query-completion';
 
 export interface CodeSearchResult {
   readonly path: string;
@@ -106,6 +107,12 @@ export class CodeIndex {
     const key = filterKey(filter);
     if (this.lastKept?.key !== key) this.lastKept = { key, kept: keptChunks(filter, this.data.files, this.size, (id) => this.data.chunks[id].file) };
     return this.lastKept.kept;
+  }
+
+  /** The query with its last word, if cut short, completed by the commonest word of this index that begins with it (query-completion.ts). */
+  complete(query: string): string {
+    const typed = wordBeingTyped(query);
+    return typed ? completeWith(query, typed, this.lexical.termsFrom(typed.term)) : query;
   }
 
   /**

@@ -28,6 +28,7 @@ import { rankScores, type SearchMode } from './ranking';
 import { filterKey, keptChunks, keptScores, narrows, type SearchFilter } from './search-filter';
 import { filesNamed, pathOfQuery } from './path-query';
 import { promotionFor } from './promotion';
+import { completeWith, wordBeingTyped, type TermCount } from './query-completion';
 import {
   centroidsName,
   filesName,
@@ -213,13 +214,18 @@ export class SplitCodeIndex {
     };
   }
 
+  /** Term shard `s`: its terms' postings. */
+  private termShard(s: number): Promise<Map<string, TermPostings>> {
+    return this.part(termShardName(this.manifest, s), (path, bytes) => decodeTermShard(path, bytes, this.manifest, s));
+  }
+
   /** The lexical side: every chunk's BM25 score (0 where it shares no word with the query) and coverage of the query. */
   private async lexical(text: string): Promise<LexicalScores> {
     const m = this.manifest;
     const n = m.counts.chunks;
     const words = queryWords(text);
     const shards = [...new Set(words.map((word) => lastAtMost(m.terms.firsts, word)).filter((s) => s >= 0))];
-    const loaded = await Promise.all(shards.map((s) => this.part(termShardName(m, s), (path, bytes) => decodeTermShard(path, bytes, m, s))));
+    const loaded = await Promise.all(shards.map((s) => this.termShard(s)));
     const postings = new Map<string, TermPostings>();
     loaded.forEach((shard) => shard.forEach((list, term) => postings.set(term, list)));
     const scores = new Float32Array(n);
@@ -229,6 +235,18 @@ export class SplitCodeIndex {
     });
     for (const { list, idf } of weighed) list?.docs.forEach((doc, i) => (scores[doc] += idf * weightOf(list.weights[i])));
     return { scores, coverage: coverageOf(weighed) };
+  }
+
+  /** As CodeIndex.complete, from the term shards that hold the word's term and the terms it may become. */
+  async complete(query: string): Promise<string> {
+    const typed = wordBeingTyped(query);
+    if (!typed) return query;
+    const firsts = this.manifest.terms.firsts;
+    const from = Math.max(0, lastAtMost(firsts, typed.term));
+    const to = lastAtMost(firsts, `${typed.prefix}\uffff`);
+    const loaded = await Promise.all(Array.from({ length: to - from + 1 }, (_, i) => this.termShard(from + i)));
+    const terms = loaded.flatMap((shard) => [...shard].map(([term, list]): TermCount => [term, list.docs.length]));
+    return completeWith(query, typed, terms.filter(([term]) => term >= typed.term));
   }
 
   private async records(ids: readonly number[]): Promise<ChunkView[]> {

@@ -131,10 +131,14 @@ export class Engine {
 
   /** Ranks an index's chunks (those `filter` keeps) for a query, embedded here as a query (mode dense or hybrid). */
   async search(handle: number, query: string, { k, mode, filter }: { k: number; mode: SearchMode; filter?: SearchFilter }, prompt: PromptOptions): Promise<CodeSearchResult[]> {
-    const index = this.indexes.get(handle);
-    if (!index) throw new InputError(`index ${handle} was released or never loaded`);
+    const index = this.index(handle);
     const vector = mode === 'lexical' ? undefined : (await this.embed([query], { ...prompt, kind: 'query' })).matrix;
     return await index.search({ vector, text: query, filter }, k, mode);
+  }
+
+  /** The query with its last word, if cut short, completed from the index's words (query-completion.ts), for a search as the user types. */
+  async complete(handle: number, query: string): Promise<string> {
+    return await this.index(handle).complete(query);
   }
 
   releaseIndex(handle: number): void {
@@ -152,6 +156,12 @@ export class Engine {
   dispose(): void {
     this.embedder?.dispose();
     this.embedder = undefined;
+  }
+
+  private index(handle: number): CodeIndex | SplitCodeIndex {
+    const index = this.indexes.get(handle);
+    if (!index) throw new InputError(`index ${handle} was released or never loaded`);
+    return index;
   }
 
   private ready(): Embedder {

@@ -74,6 +74,12 @@ export interface TextEmbedder {
   loadIndex(source: string | Uint8Array | ArrayBuffer): Promise<LoadedIndex>;
   /** The index's best chunks for a query, best first; the query is embedded in the worker. */
   search(index: LoadedIndex, query: string, options?: SearchOptions): Promise<CodeSearchResult[]>;
+  /**
+   * For a search as the user types: the query with its last word, if it may be cut short (no space after
+   * it, 3 characters or more, not a word of the index), completed by the index's commonest word that
+   * begins with it; else the query unchanged. Search what it returns.
+   */
+  complete(index: LoadedIndex, query: string): Promise<string>;
   info(): Promise<EngineInfo>;
   listCache(): Promise<Array<{ url: string; bytes: number }>>;
   clearCache(prefix?: string): Promise<number>;
@@ -93,6 +99,12 @@ export function loadRequest(options: CreateEmbedderOptions, defaultModel: string
 export function textEmbedder(engine: EngineApi, dispose: () => void): TextEmbedder {
   const queue = new JobQueue();
   const handles = new WeakMap<LoadedIndex, number>();
+  /** `call` queued with the worker's handle of `index`, which must come from this embedder's loadIndex. */
+  const withIndex = <T>(method: string, index: LoadedIndex, call: (handle: number) => Promise<T>, signal?: AbortSignal): Promise<T> => {
+    const handle = handles.get(index);
+    if (handle === undefined) return Promise.reject(new InputError(`${method} needs an index from this embedder's loadIndex`));
+    return queue.run(() => call(handle), signal);
+  };
   return {
     embed(texts, embedOptions = {}) {
       const { signal, onProgress, batchSize = TEXTS_PER_REPORT.interactive, ...prompt } = embedOptions;
@@ -121,11 +133,8 @@ export function textEmbedder(engine: EngineApi, dispose: () => void): TextEmbedd
         return index;
       });
     },
-    search(index, query, { k = 10, mode = 'hybrid', filter, signal, ...prompt } = {}) {
-      const handle = handles.get(index);
-      if (handle === undefined) return Promise.reject(new InputError('search needs an index from this embedder\'s loadIndex'));
-      return queue.run(() => engine.search(handle, query, { k, mode, filter }, prompt), signal);
-    },
+    search: (index, query, { k = 10, mode = 'hybrid', filter, signal, ...prompt } = {}) => withIndex('search', index, (handle) => engine.search(handle, query, { k, mode, filter }, prompt), signal),
+    complete: (index, query) => withIndex('complete', index, (handle) => engine.complete(handle, query)),
     info: () => queue.run(() => engine.info()),
     listCache: () => engine.listCache(),
     clearCache: (prefix) => engine.clearCache(prefix),

@@ -1,0 +1,92 @@
+/**
+ * Search as you type (src/search/query-completion.ts): a query's last word, cut short, is completed by
+ * the index's commonest word that begins with it; a whole word of the index, a short fragment or a query
+ * that ends in a space stays as typed. One index file and its split layout (whose vocabulary is spread
+ * over term shards it fetches) complete every query alike.
+ */
+import { describe, expect, test } from 'vitest';
+import { CodeIndex } from '../src/search/code-index';
+import { buildIndexData, type EmbeddedFile } from '../src/search/index-build';
+import type { IndexHeader } from '../src/search/index-file';
+import { completeWith, wordBeingTyped, type TermCount } from '../src/search/query-completion';
+import { SplitCodeIndex } from '../src/search/split-code-index';
+import { encodeManifest, MANIFEST_NAME, splitIndex, termShardName } from '../src/search/split-index';
+import { random, randomUnit } from './helpers/random';
+
+const VOCABULARY: TermCount[] = [['parseversion', 3], ['retain', 4], ['retry', 9], ['retrying', 2], ['return', 9], ['reverse', 30], ['version', 12], ['versioned', 1]];
+
+describe('the word being typed', () => {
+  test('is the last word, with the term it is when whole and the prefix of the terms it may become', () => {
+    expect(wordBeingTyped('split a shell command line into wor')).toEqual({ term: 'wor', prefix: 'wor' });
+    expect(wordBeingTyped('parse_Dur')).toEqual({ term: 'parsedur', prefix: 'parsedur' });
+    expect(wordBeingTyped('lower bounds')).toEqual({ term: 'bound', prefix: 'bounds' });
+  });
+
+  test('is none where the query ends in a space or a sign, or the word is under three characters', () => {
+    expect(['retry with backoff ', 'retry(', 'lower ve', 'a_b', '', '   '].map(wordBeingTyped)).toEqual([undefined, undefined, undefined, undefined, undefined, undefined]);
+  });
+});
+
+describe('completing it', () => {
+  const complete = (query: string) => completeWith(query, wordBeingTyped(query)!, VOCABULARY.filter(([term]) => term >= wordBeingTyped(query)!.term));
+
+  test('by the commonest term that begins with it (the first of a tie), its rest appended as typed', () => {
+    expect(complete('give up after too many ret')).toBe('give up after too many retry');
+    expect(complete('the RET')).toBe('the RETry');
+    expect(complete('lower vers')).toBe('lower version');
+    expect(complete('parse_ver')).toBe('parse_version');
+  });
+
+  test('not where the word is a term itself, or no term begins with it', () => {
+    expect(complete('retain')).toBe('retain');
+    expect(complete('give up and retrying')).toBe('give up and retrying');
+    expect(complete('sort the zeb')).toBe('sort the zeb');
+    expect(complete('reversed')).toBe('reversed');
+  });
+
+  test('reading the terms no further than the last that begins with it', () => {
+    const read: string[] = [];
+    const terms = function* () {
+      for (const entry of VOCABULARY.filter(([term]) => term >= 'retr')) {
+        read.push(entry[0]);
+        yield entry;
+      }
+    };
+    expect(completeWith('retr', wordBeingTyped('retr')!, terms())).toBe('retry');
+    expect(read).toEqual(['retry', 'retrying', 'return']);
+  });
+});
+
+describe('one index file and its split layout', () => {
+  const dim = 16;
+  const header: IndexHeader = { model: { id: 'test-model', fingerprint: 'sha256:abc' }, dim, chunker: { version: 1, maxLines: 60, mergeLines: 20, overlapLines: 10 } };
+  // 60 words that begin with "ret" (`retaa` … `retdf`; no `s` at the end, which would drop off), word w in
+  // 60 - w of every 60 chunks, so that their postings fill several term shards; with them a few others.
+  const word = (w: number) => `ret${String.fromCharCode(97 + Math.floor(w / 18), 97 + (w % 18))}`;
+  const rand = random(7);
+  const files: EmbeddedFile[] = Array.from({ length: 120 }, (_, f) => {
+    const texts = Array.from({ length: 4 }, (_, j) => {
+      const chunk = f * 4 + j;
+      const words = Array.from({ length: 60 }, (_, w) => ((7 * chunk + 13 * w) % 60 >= w ? word(w) : '')).filter(Boolean);
+      return [...words, 'reverse version', chunk % 2 ? 'retain' : 'parse'].join(' ');
+    });
+    const vectors = new Float32Array(4 * dim);
+    texts.forEach((_, j) => vectors.set(randomUnit(rand, dim), j * dim));
+    return { path: `src/f${f}.py`, language: 'python', hash: String(f).padStart(64, 'b'), chunks: texts.map((text, j) => ({ startLine: j * 10 + 1, endLine: j * 10 + 8, text })), vectors };
+  });
+  const data = buildIndexData(header, files, true);
+  const { manifest, files: parts } = splitIndex(data);
+  const all = new Map([...parts, [MANIFEST_NAME, encodeManifest(manifest)]]);
+
+  test('complete every query alike; the split layout fetches the term shards the prefix spans', async () => {
+    const single = new CodeIndex(data);
+    const split = await SplitCodeIndex.open('split', async (name) => all.get(name)!);
+    const queries = ['retry after ret', 'retry after retb', 'retc', 'retain', 'rev', 'ver', 'a fragment nothing begins with: xyz', 'ends in a space ret ', 'pars', 'retdf'];
+    const completed = queries.map((q) => single.complete(q));
+    expect(completed).toEqual(['retry after retaa', 'retry after retba', 'retca', 'retain', 'reverse', 'version', 'a fragment nothing begins with: xyz', 'ends in a space ret ', 'parse', 'retdf']);
+    for (const [i, query] of queries.entries()) expect(await split.complete(query)).toBe(completed[i]);
+    const shards = manifest.terms.firsts.map((_, s) => termShardName(manifest, s)).filter((name) => split.fetched.has(name));
+    expect(manifest.terms.firsts.length).toBeGreaterThanOrEqual(3);
+    expect(shards.length).toBeGreaterThanOrEqual(2);
+  });
+});
