@@ -22,8 +22,16 @@ describe('the word being typed', () => {
     expect(wordBeingTyped('lower bounds')).toEqual({ term: 'bound', prefix: 'bounds' });
   });
 
-  test('is none where the query ends in a space or a sign, or the word is under three characters', () => {
-    expect(['retry with backoff ', 'retry(', 'lower ve', 'a_b', '', '   '].map(wordBeingTyped)).toEqual([undefined, undefined, undefined, undefined, undefined, undefined]);
+  test('is none where the query ends in a space or a sign, or the word is under three characters or no word (over 64)', () => {
+    expect(['retry with backoff ', 'retry(', 'lower ve', 'a_b', '', '   ', `data ${'f'.repeat(65)}`].map(wordBeingTyped)).toEqual(Array(7).fill(undefined));
+    expect(wordBeingTyped(`data ${'f'.repeat(64)}`)?.prefix).toBe('f'.repeat(64));
+  });
+
+  test('is found in time linear in the query (a pasted file of one word, then a sign)', () => {
+    const started = performance.now();
+    expect(wordBeingTyped(`${'a'.repeat(200_000)}!`)).toBeUndefined();
+    expect(wordBeingTyped(`${'a'.repeat(200_000)} ver`)?.prefix).toBe('ver');
+    expect(performance.now() - started).toBeLessThan(50);
   });
 });
 

@@ -9,7 +9,8 @@
 /** A word as a text holds it: letters, digits and underscores (an identifier, or a word of prose). */
 export const IDENTIFIER = /[\p{L}\p{N}_]+/gu;
 const CAMEL_PARTS = /\p{Lu}+(?=\p{Lu}\p{Ll})|\p{Lu}?\p{Ll}+|\p{Lu}+|\p{N}+/gu;
-const MAX_WORD_CHARS = 64;
+/** Longer runs of letters and digits are no words (data, hashes): left out. */
+export const MAX_WORD_CHARS = 64;
 
 function stem(word: string): string {
   return word.length > 3 && word.endsWith('s') && !word.endsWith('ss') ? word.slice(0, -1) : word;

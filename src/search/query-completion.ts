@@ -8,7 +8,7 @@
  * (0.794 with the word whole); at 2 characters completing gains nothing (0.749 against 0.750), so a
  * fragment needs COMPLETION_MIN_CHARS.
  */
-import { lexicalTokens } from './lexical-tokens';
+import { lexicalTokens, MAX_WORD_CHARS } from './lexical-tokens';
 
 /** The fewest characters a last word needs before it is completed: two letters begin too many words to guess well. */
 export const COMPLETION_MIN_CHARS = 3;
@@ -28,7 +28,9 @@ const LAST_WORD = /[\p{L}\p{N}_]+$/u;
 
 /** The query's last word while it may still be typed: none where the query ends in a space or a sign, or the word is short. */
 export function wordBeingTyped(query: string): WordBeingTyped | undefined {
-  const word = LAST_WORD.exec(query)?.[0];
+  // Only the query's end is read (a longer run is no word: lexicalTokens drops it): the regex, tried
+  // from every place of a long query, would take quadratic time.
+  const word = LAST_WORD.exec(query.slice(-(MAX_WORD_CHARS + 1)))?.[0];
   const prefix = word?.replaceAll('_', '').toLowerCase();
   const term = word && lexicalTokens(word)[0];
   return prefix && term && prefix.length >= COMPLETION_MIN_CHARS ? { term, prefix } : undefined;
