@@ -101,10 +101,13 @@ test('load from the Hub layout, index a folder, search, reload restores the inde
   await expect(page.locator('#results img, #results script')).toHaveCount(0);
   expect(await page.evaluate(() => Object.keys(window).filter((k) => k.startsWith('__xss')))).toEqual([]);
   await expect(page.locator('#search-status')).toContainText(/results of \d+ chunks of “.+”, ranked by meaning and words, in \d+ ms/);
-  // A last word cut short (as at a pause in typing) is searched completed from the index's words.
+  // A last word cut short (as at a pause in typing) is searched completed from the index's words, a misspelt word corrected.
   await search.fill('compute the fibonacci numb');
   await search.press('Enter');
   await expect(page.locator('#search-status')).toContainText(/results for “compute the fibonacci number” of \d+ chunks/);
+  await search.fill('start the server fucntion ');
+  await search.press('Enter');
+  await expect(page.locator('#search-status')).toContainText(/results for “start the server function” of \d+ chunks/);
   await search.fill('compute the fibonacci numbers');
   await search.press('Enter');
   await expect(page.locator('#search-status')).toContainText(/results of \d+ chunks/);

@@ -13,8 +13,8 @@
  *     by a message the code prints, pasted with its placeholders filled (eval/data/message-*.jsonl,
  *     eval/message-queries.py; PHRASE_MATCH_PROMOTION is chosen on the validation codebases'), and by a
  *     file's name (eval/data/file-*.jsonl, eval/file-queries.py; FILE_NAME_PROMOTION likewise);
- *   - search as you type: the queries in users' words with their last word cut short, as typed, completed
- *     from the index (eval/typing.ts) and whole;
+ *   - search as you type: the queries in users' words with their last word cut short or a typo, as typed,
+ *     corrected from the index (eval/typing.ts) and as written;
  *   - the docstring pairs of tools/train/corpus.py's validation and test splits (packages the model never
  *     saw) and queries in users' words written over each split (validation data: NATURAL_VALIDATION, over
  *     the validation split's Go, Java and Python and over the Rust and JavaScript of the corpus's validation
@@ -201,7 +201,7 @@ async function main(): Promise<void> {
     report[key] = rows;
     lines.push(typingTable(title, rows));
   };
-  await typing('typingValidation', 'Search as you type, validation (COMPLETION_MIN_CHARS is chosen here)', nlValidation);
+  await typing('typingValidation', 'Search as you type, validation (COMPLETION_MIN_CHARS and CORRECTION_MIN_LETTERS are chosen here)', nlValidation);
   lines.push(table('Validation split (docstring queries)', report.validation as ModeMetrics));
   NATURAL_VALIDATION.forEach((set) => lines.push(table(set.title, report[set.key] as ModeMetrics)));
   if (values['validation-only']) {

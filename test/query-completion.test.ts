@@ -2,7 +2,9 @@
  * Search as you type (src/search/query-completion.ts): a query's last word, cut short, is completed by
  * the index's commonest word that begins with it; a whole word of the index, a short fragment or a query
  * that ends in a space stays as typed. One index file and its split layout (whose vocabulary is spread
- * over term shards it fetches) complete every query alike.
+ * over term shards it fetches, and words parts) complete and correct (query-correction.ts) every query
+ * alike; a layout written before the words parts corrects none, and a damaged words part is an
+ * IndexFileError naming the file.
  */
 import { describe, expect, test } from 'vitest';
 import { CodeIndex } from '../src/search/code-index';
@@ -10,7 +12,8 @@ import { buildIndexData, type EmbeddedFile } from '../src/search/index-build';
 import type { IndexHeader } from '../src/search/index-file';
 import { completeWith, wordBeingTyped, type TermCount } from '../src/search/query-completion';
 import { SplitCodeIndex } from '../src/search/split-code-index';
-import { encodeManifest, MANIFEST_NAME, splitIndex, termShardName } from '../src/search/split-index';
+import { encodeManifest, MANIFEST_NAME, splitIndex, termShardName, wordsName } from '../src/search/split-index';
+import { IndexFileError } from '../src/errors';
 import { random, randomUnit } from './helpers/random';
 
 const VOCABULARY: TermCount[] = [['parseversion', 3], ['retain', 4], ['retry', 9], ['retrying', 2], ['return', 9], ['reverse', 30], ['version', 12], ['versioned', 1]];
@@ -90,11 +93,50 @@ describe('one index file and its split layout', () => {
     const single = new CodeIndex(data);
     const split = await SplitCodeIndex.open('split', async (name) => all.get(name)!);
     const queries = ['retry after ret', 'retry after retb', 'retc', 'retain', 'rev', 'ver', 'a fragment nothing begins with: xyz', 'ends in a space ret ', 'pars', 'retdf'];
-    const completed = queries.map((q) => single.complete(q));
+    const completed = queries.map((q) => single.correct(q));
     expect(completed).toEqual(['retry after retaa', 'retry after retba', 'retca', 'retain', 'reverse', 'version', 'a fragment nothing begins with: xyz', 'ends in a space ret ', 'parse', 'retdf']);
-    for (const [i, query] of queries.entries()) expect(await split.complete(query)).toBe(completed[i]);
+    for (const [i, query] of queries.entries()) expect(await split.correct(query)).toBe(completed[i]);
     const shards = manifest.terms.firsts.map((_, s) => termShardName(manifest, s)).filter((name) => split.fetched.has(name));
     expect(manifest.terms.firsts.length).toBeGreaterThanOrEqual(3);
     expect(shards.length).toBeGreaterThanOrEqual(2);
+  });
+
+  test('correct every misspelt word alike, fetching the words part of its first letter alone', async () => {
+    const single = new CodeIndex(data);
+    const split = await SplitCodeIndex.open('split', async (name) => all.get(name)!);
+    const queries = ['revrese the verison ', 'retainn the versions', 'Revrese verison_ retainn!', 'prase the reverse', 'rverse'];
+    const corrected = queries.map((q) => single.correct(q));
+    expect(corrected).toEqual(['reverse the version ', 'retain the versions', 'Revrese verison_ retain!', 'parse the reverse', 'reverse']);
+    for (const [i, query] of queries.entries()) expect(await split.correct(query)).toBe(corrected[i]);
+    const wordsParts = [...all.keys()].filter((name) => /^w\d+-/.test(name));
+    expect(wordsParts.length).toBe(manifest.words!.letters.length);
+    expect([...split.fetched.keys()].filter((name) => wordsParts.includes(name)).sort()).toEqual(['p', 'r', 'v'].map((letter) => wordsName(manifest.words!, letter)).sort());
+  });
+
+  test('a layout written before the words parts corrects no word; a damaged words part names itself', async () => {
+    const { words, ...older } = manifest;
+    const before = await SplitCodeIndex.open('old', async (name) => (name === MANIFEST_NAME ? encodeManifest(older) : all.get(name)!));
+    expect(await before.correct('revrese the verison')).toBe('revrese the verison');
+    expect(await before.correct('retry after retb')).toBe('retry after retba');
+    const name = wordsName(words!, 'r');
+    const damaged = (bytes: Uint8Array) => SplitCodeIndex.open('bad', async (file) => (file === name ? bytes : all.get(file)!));
+    const part = (entries: unknown) => {
+      const json = new TextEncoder().encode(JSON.stringify(entries));
+      return new Uint8Array([...new Uint8Array(Uint32Array.of(json.byteLength).buffer), ...json]);
+    };
+    for (const [bytes, message] of [
+      [part([['retain', 2], ['reverse', 3]]), undefined],
+      [part([['reverse', 3], ['retain', 2]]), /bad\/w\d+-[0-9a-f]{8}\.bin: word entry \["retain",2\]/],
+      [part([['version', 3]]), /begins with "r"/],
+      [part([['retain', 1]]), /word entry/],
+      [part([['retain', 100000]]), /at most 480/],
+      [part({ retain: 2 }), /must be an array/],
+      [all.get(name)!.subarray(0, 10), /truncated|not valid UTF-8 JSON/],
+    ] as const) {
+      const index = await damaged(bytes);
+      if (message === undefined) expect(await index.correct('revrese')).toBe('reverse');
+      else await expect(index.correct('revrese')).rejects.toThrow(message);
+      if (message !== undefined) await expect(index.correct('revrese')).rejects.toBeInstanceOf(IndexFileError);
+    }
   });
 });

@@ -378,13 +378,15 @@ describe('split index', () => {
     expect(first.has(MANIFEST_NAME)).toBe(true);
     const fromDisk = await openSplitIndex(folder);
     expect((await fromDisk.search({ text: 'retry' }, 3, 'lexical')).length).toBe(3);
-    // A rebuild with one file changed: the same folder, now naming only the new parts.
-    const changed = corpus().map((f, i) => (i === 0 ? { ...f, chunks: f.chunks.map((c) => ({ ...c, text: `${c.text} socket` })) } : f));
+    // A rebuild with one file changed (renamed, its text and vectors new): the same folder, now naming only
+    // the new parts, of every kind.
+    const changed = corpus().map((f, i) => (i === 0 ? { ...f, path: `renamed-${f.path}`, vectors: f.vectors.map((v) => -v), chunks: f.chunks.map((c) => ({ ...c, text: `${c.text} socket` })) } : f));
     await writeSplitIndex(folder, buildIndexData(header, changed, true));
     const second = readdirSync(folder);
     const named = new Set([MANIFEST_NAME, ...splitIndex(buildIndexData(header, changed, true)).files.keys()]);
     expect(second.filter((n) => !named.has(n))).toEqual([]);
     expect(second.some((n) => !first.has(n))).toBe(true);
+    for (const kind of ['centroids', 'files', 'p', 't', 'r', 'v', 'w']) expect([...first].some((n) => n.startsWith(kind) && !named.has(n))).toBe(true);
     const foreign = join(work, 'site');
     mkdirSync(foreign);
     writeFileSync(join(foreign, 'index.html'), '<p>home</p>');

@@ -229,14 +229,20 @@ async function staticSite(tarball, modelTarball) {
     const box = page.getByRole('combobox', { name: 'Search the code' });
     await box.waitFor();
     await page.waitForFunction(() => /pieces of code from/.test(document.querySelector('c2llm-search [role=status]')?.textContent ?? ''), undefined, { timeout: 120_000 });
-    // Searched at each pause in typing: a last word cut short is completed from the index's words, and the status says so.
+    // Searched at each pause in typing, in the index's words: a last word cut short completed, a misspelt word
+    // corrected, and the status says what was searched.
     const status = () => page.evaluate(() => document.querySelector('c2llm-search [role=status]')?.textContent ?? '');
+    const statusSays = (pattern) => page.waitForFunction((source) => new RegExp(source).test(document.querySelector('c2llm-search [role=status]')?.textContent ?? ''), pattern.source, { timeout: 60_000 });
     await box.pressSequentially('bounded min-heap that keeps the k best sco', { delay: 5 });
-    await page.waitForFunction(() => / for “/.test(document.querySelector('c2llm-search [role=status]')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    await statusSays(/ for “/);
     const completed = await status();
     check(/^\d+ results? for “bounded min-heap that keeps the k best score”$/.test(completed), `static-site kit: a last word cut short is searched completed (${completed})`);
-    await box.pressSequentially('res', { delay: 5 });
-    await page.waitForFunction(() => /^\d+ results?$/.test(document.querySelector('c2llm-search [role=status]')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    await box.fill('bounded min-heap that keeps the k best socres');
+    await statusSays(/scores”$/);
+    const corrected = await status();
+    check(/^\d+ results? for “bounded min-heap that keeps the k best scores”$/.test(corrected), `static-site kit: a misspelt word is searched corrected (${corrected})`);
+    await box.fill('bounded min-heap that keeps the k best scores');
+    await statusSays(/^\d+ results?$/);
     const top = await page.locator('c2llm-search [role=option] .c2s-path').first().textContent();
     check(/^top-k\.ts:\d+-\d+$/.test(top ?? ''), `static-site kit: built from the tarballs with a split index, the search box's top result is the known function (${top})`);
     check(!requested.some((url) => /ort-wasm|onnxruntime/.test(url)), `static-site kit: without a hardware GPU the box embeds queries without fetching onnxruntime-web's WASM (${requested.filter((url) => url.endsWith('.wasm')).length} .wasm files fetched)`);

@@ -237,8 +237,8 @@ async function search(query: string): Promise<void> {
   let results: CodeSearchResult[];
   let searched: string;
   try {
-    // Typing searches at each pause, so the last word may be cut short: search it completed from the index's words.
-    searched = await embedder.complete(opened.index, query);
+    // Typing searches at each pause, so the last word may be cut short, and any word misspelt: search the query in the index's words.
+    searched = await embedder.correct(opened.index, query);
     results = await embedder.search(opened.index, searched, { k: 10, mode, filter });
   } catch (error) {
     if (generation !== searchGeneration) return;
@@ -250,7 +250,7 @@ async function search(query: string): Promise<void> {
   renderResults(ui.results, results, mode);
   const total = performance.now() - started;
   const kept = narrows(filter) ? ` (those ${describeFilter(filter)})` : '';
-  const asked = searched === query ? '' : ` for “${searched}”`;
+  const asked = searched === query ? '' : ` for “${searched.trim()}”`;
   setText(ui.searchStatus, `${results.length} results${asked} of ${opened.index.chunks} chunks of ${opened.name}${kept}, ranked ${MODE_NAMES[mode]}, in ${total.toFixed(0)} ms (query embedded and index searched in the engine's worker).`);
 }
 

@@ -11,10 +11,8 @@ import { join } from 'node:path';
 import { IndexFileError, InputError } from '../errors';
 import type { IndexData } from '../search/index-file';
 import { SplitCodeIndex } from '../search/split-code-index';
-import { encodeManifest, MANIFEST_NAME, splitIndex } from '../search/split-index';
+import { encodeManifest, MANIFEST_NAME, PART_NAME, splitIndex } from '../search/split-index';
 import { writeFileAtomic } from './atomic-write';
-
-const PART_NAME = /^(centroids|[ptr]\d+)-[0-9a-f]{8}\.(bin|json)$/;
 
 /** Refuses, before any work, a folder that holds something other than a split index. */
 export async function checkSplitFolder(folder: string): Promise<void> {

@@ -98,8 +98,8 @@ export function mountSearchBox(host: HTMLElement, options: SearchBoxOptions): Se
     items[active].scrollIntoView({ block: 'nearest' });
   };
 
-  /** `none`: what the status says when there are no results; `completed`: whether `query` is the typed one with its last word completed. */
-  const render = (query: string, results: readonly CodeSearchResult[], none = 'No results', completed = false) => {
+  /** `none`: what the status says when there are no results; `corrected`: whether `query` is not the one typed but its correction. */
+  const render = (query: string, results: readonly CodeSearchResult[], none = 'No results', corrected = false) => {
     active = -1;
     input.removeAttribute('aria-activedescendant');
     list.replaceChildren(
@@ -122,7 +122,7 @@ export function mountSearchBox(host: HTMLElement, options: SearchBoxOptions): Se
     );
     input.setAttribute('aria-expanded', String(results.length > 0));
     const count = results.length === 0 ? none : plural(results.length, 'result');
-    status.textContent = query.trim() === '' ? '' : completed ? `${count} for “${query}”` : count;
+    status.textContent = query.trim() === '' ? '' : corrected ? `${count} for “${query.trim()}”` : count;
   };
 
   const search = async (query: string) => {
@@ -130,8 +130,8 @@ export function mountSearchBox(host: HTMLElement, options: SearchBoxOptions): Se
     if (!embedder || !index || query.trim() === '') return render(query, []);
     const filter = index.filterable ? { language: language.value, folder: folder.value } : undefined;
     try {
-      // The last word may be cut short at a pause in typing: search it completed from the index's words.
-      const searched = await embedder.complete(index, query);
+      // At a pause in typing the last word may be cut short, and any word misspelt: search the query in the index's words.
+      const searched = await embedder.correct(index, query);
       const found = await embedder.search(index, searched, { k, filter });
       if (asked !== latest || disposed) return;
       render(searched, found, narrows(filter) ? `No code ${describeFilter(filter)}` : undefined, searched !== query);

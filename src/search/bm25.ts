@@ -161,6 +161,12 @@ export class Bm25Index {
     return { docs: this.flat.postingDocs.subarray(from, to), freqs: this.flat.postingFreqs.subarray(from, to) };
   }
 
+  /** How many chunks hold `term` (0: it is no word of the index). */
+  chunksHolding(term: string): number {
+    const t = this.termIndex.get(term);
+    return t === undefined ? 0 : this.flat.postingStarts[t + 1] - this.flat.postingStarts[t];
+  }
+
   /** The vocabulary's terms in order from the first at or after `term`, each with the number of chunks holding it. */
   *termsFrom(term: string): Iterable<TermCount> {
     const terms = this.flat.terms;

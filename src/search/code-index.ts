@@ -20,6 +20,7 @@ import { filterKey, keptChunks, keptScores, narrows, type SearchFilter } from '.
 import { filesNamed, pathOfQuery } from './path-query';
 import { promotionFor } from './promotion';
 import { completeWith, wordBeingTyped } from './query-completion';
+import { correctWords, isCorrectionTarget } from './query-correction';
 
 export interface CodeSearchResult {
   readonly path: string;
@@ -109,10 +110,16 @@ export class CodeIndex {
     return this.lastKept.kept;
   }
 
-  /** The query with its last word, if cut short, completed by the commonest word of this index that begins with it (query-completion.ts). */
-  complete(query: string): string {
+  /**
+   * The query in this index's words, for a search as the user types: its last word, if cut short,
+   * completed by the commonest word that begins with it (query-completion.ts); then each misspelt word
+   * corrected to the commonest word one edit away (query-correction.ts).
+   */
+  correct(query: string): string {
     const typed = wordBeingTyped(query);
-    return typed ? completeWith(query, typed, this.lexical.termsFrom(typed.term)) : query;
+    const completed = typed ? completeWith(query, typed, this.lexical.termsFrom(typed.term)) : query;
+    const chunks = (term: string) => this.lexical.chunksHolding(term);
+    return correctWords(completed, (term) => chunks(term) > 0, (term) => (isCorrectionTarget(term, chunks(term)) ? chunks(term) : 0));
   }
 
   /**

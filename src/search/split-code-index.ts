@@ -29,6 +29,7 @@ import { filterKey, keptChunks, keptScores, narrows, type SearchFilter } from '.
 import { filesNamed, pathOfQuery } from './path-query';
 import { promotionFor } from './promotion';
 import { completeWith, wordBeingTyped, type TermCount } from './query-completion';
+import { checkedWords, correctWords, knownForms } from './query-correction';
 import {
   centroidsName,
   filesName,
@@ -39,12 +40,14 @@ import {
   decodeRecords,
   decodeTermShard,
   decodeVectorSlice,
+  decodeWords,
   MANIFEST_NAME,
   partitionName,
   recordShardName,
   termShardName,
   vectorSliceName,
   weightOf,
+  wordsName,
   type Centroids,
   type ChunkView,
   type SplitManifest,
@@ -224,8 +227,7 @@ export class SplitCodeIndex {
     const m = this.manifest;
     const n = m.counts.chunks;
     const words = queryWords(text);
-    const shards = [...new Set(words.map((word) => lastAtMost(m.terms.firsts, word)).filter((s) => s >= 0))];
-    const loaded = await Promise.all(shards.map((s) => this.termShard(s)));
+    const loaded = await this.termsHolding(words);
     const postings = new Map<string, TermPostings>();
     loaded.forEach((shard) => shard.forEach((list, term) => postings.set(term, list)));
     const scores = new Float32Array(n);
@@ -237,8 +239,24 @@ export class SplitCodeIndex {
     return { scores, coverage: coverageOf(weighed) };
   }
 
-  /** As CodeIndex.complete, from the term shards that hold the word's term and the terms it may become. */
-  async complete(query: string): Promise<string> {
+  /**
+   * As CodeIndex.correct: a last word cut short completed from the term shards that hold it and the terms
+   * it may become; then a word no term shard holds corrected from the words part of its first letter (a
+   * layout written before the words parts corrects none).
+   */
+  async correct(query: string): Promise<string> {
+    const completed = await this.completeLastWord(query);
+    const checked = checkedWords(completed);
+    const forms = [...new Set(checked.flatMap(knownForms))];
+    const held = new Set((await this.termsHolding(forms)).flatMap((shard) => forms.filter((form) => shard.has(form))));
+    const words = this.manifest.words;
+    const letters = new Set(checked.filter((word) => !knownForms(word).some((form) => held.has(form))).map((word) => word[0]));
+    const parts = words ? await Promise.all([...letters].filter((letter) => words.letters.includes(letter)).map((letter) => this.wordsPart(words, letter))) : [];
+    return correctWords(completed, (term) => held.has(term), (term) => parts.find((part) => part.has(term))?.get(term) ?? 0);
+  }
+
+  /** The query with its last word, if cut short, completed (query-completion.ts) from the term shards of the terms it may become. */
+  private async completeLastWord(query: string): Promise<string> {
     const typed = wordBeingTyped(query);
     if (!typed) return query;
     const firsts = this.manifest.terms.firsts;
@@ -247,6 +265,17 @@ export class SplitCodeIndex {
     const loaded = await Promise.all(Array.from({ length: to - from + 1 }, (_, i) => this.termShard(from + i)));
     const terms = loaded.flatMap((shard) => [...shard].map(([term, list]): TermCount => [term, list.docs.length]));
     return completeWith(query, typed, terms.filter(([term]) => term >= typed.term));
+  }
+
+  /** The term shards that would hold `terms`. */
+  private termsHolding(terms: readonly string[]): Promise<Map<string, TermPostings>[]> {
+    const shards = new Set(terms.map((term) => lastAtMost(this.manifest.terms.firsts, term)).filter((s) => s >= 0));
+    return Promise.all([...shards].map((s) => this.termShard(s)));
+  }
+
+  /** The words part of `letter`: the words a misspelt query word beginning with it may be corrected to. */
+  private wordsPart(words: NonNullable<SplitManifest['words']>, letter: string): Promise<Map<string, number>> {
+    return this.part(wordsName(words, letter), (path, bytes) => decodeWords(path, bytes, this.manifest, letter));
   }
 
   private async records(ids: readonly number[]): Promise<ChunkView[]> {

@@ -38,6 +38,12 @@
  *                      [[path, language], ...] (the files, in the one file's order), then u32 [chunks]:
  *                      each chunk's place in that list, in this layout's chunk order; manifest field
  *                      "files" (its hash), added within version 2: a layout without it cannot filter
+ *   w<i>-H.bin         the words of the index a misspelt query word may be corrected to
+ *                      (query-correction.ts isCorrectionTarget) that begin with letter i of the
+ *                      manifest's words.letters (the letters that begin any, in order), fetched for a
+ *                      query word of that letter that is no word of the index: u32 JSON length, JSON
+ *                      [[word, chunks], ...] sorted; one hash H for all (manifest field "words":
+ *                      {letters, hash}), added within version 2: a layout without it corrects no word
  *
  * A vector block: u32 rows, f32 scales [rows], i8 values [rows, dim] (as index-file.ts's vectors: int8
  * in [-127, 127], each row a unit vector within 2%). A posting's BM25 weight is its term-frequency
@@ -57,6 +63,7 @@ import { chunkKinds } from './chunk-kind';
 import { indexPathProblem } from './index-trust';
 import { kmeans } from './kmeans';
 import { CONTROL } from '../text/control-characters';
+import { isCorrectionTarget } from './query-correction';
 
 export const SPLIT_FORMAT = 'c2llm-split-index';
 export const SPLIT_FORMAT_VERSION = 2;
@@ -96,6 +103,8 @@ export interface SplitManifest extends IndexHeader {
   readonly vectorSlices: { readonly rows: number; readonly hash: string };
   /** The files part's hash; absent in a layout written before it (which cannot filter). */
   readonly files?: string;
+  /** The words parts' letters and hash; absent in a layout written before them (which corrects no word). */
+  readonly words?: { readonly letters: string; readonly hash: string };
 }
 
 /** A file as a filter sees it. */
@@ -138,6 +147,9 @@ export const termShardName = (m: SplitManifest, i: number) => `t${i}-${hashAt(m.
 export const recordShardName = (m: SplitManifest, i: number) => `r${i}-${m.records.hash}.json`;
 export const vectorSliceName = (m: SplitManifest, i: number) => `v${i}-${m.vectorSlices.hash}.bin`;
 export const filesName = (hash: string) => `files-${hash}.bin`;
+/** Any part's name but the manifest's: what a folder's rewrite removes when the new manifest names it no more. */
+export const PART_NAME = /^(?:centroids|files|[ptrvw]\d+)-[0-9a-f]{8}\.(?:bin|json)$/;
+export const wordsName = (words: NonNullable<SplitManifest['words']>, letter: string) => `w${words.letters.indexOf(letter)}-${words.hash}.bin`;
 
 /** A quick content hash for file names (FNV-1a, 32 bits): it busts caches; the content itself is checked on read. */
 function contentHash(bytes: Uint8Array): string {
@@ -158,6 +170,12 @@ const utf8 = new TextEncoder();
 /** A vector block's bytes: u32 rows, f32 scales, i8 values. */
 function encodeBlock(scales: Float32Array, values: Int8Array): Uint8Array {
   return concat([bytesOf(Uint32Array.of(scales.length)), bytesOf(scales), bytesOf(values)]);
+}
+
+/** A part that starts with JSON: u32 its length, its UTF-8, then `rest`. */
+function jsonPart(value: unknown, rest: Uint8Array = new Uint8Array(0)): Uint8Array {
+  const json = utf8.encode(JSON.stringify(value));
+  return concat([bytesOf(Uint32Array.of(json.byteLength)), json, rest]);
 }
 
 /** `items` cut into runs of `size`, in order. */
@@ -258,8 +276,7 @@ export function splitIndex(data: IndexData): { manifest: SplitManifest; files: M
   let shard: { terms: ([string, number] | [string, number, 1])[]; bytes: number[] } = { terms: [], bytes: [] };
   const closeShard = () => {
     if (shard.terms.length === 0) return;
-    const json = utf8.encode(JSON.stringify(shard.terms));
-    termHashes.push(add(`t${firsts.length}`, '.bin', concat([bytesOf(Uint32Array.of(json.byteLength)), json, Uint8Array.from(shard.bytes)])));
+    termHashes.push(add(`t${firsts.length}`, '.bin', jsonPart(shard.terms, Uint8Array.from(shard.bytes))));
     firsts.push(shard.terms[0][0]);
     shard = { terms: [], bytes: [] };
   };
@@ -293,8 +310,18 @@ export function splitIndex(data: IndexData): { manifest: SplitManifest; files: M
   const recordsHash = addGroup('r', '.json', runsOf(order, RECORDS_PER_SHARD).map((ids) => utf8.encode(JSON.stringify(ids.map(view)))));
 
   // Files: each chunk's file, for a filtered search.
-  const fileList = utf8.encode(JSON.stringify(data.files.map((f) => [f.path, f.language])));
-  const filesHash = add('files', '.bin', concat([bytesOf(Uint32Array.of(fileList.byteLength)), fileList, bytesOf(Uint32Array.from(order, (id) => data.chunks[id].file))]));
+  const filesHash = add('files', '.bin', jsonPart(data.files.map((f) => [f.path, f.language]), bytesOf(Uint32Array.from(order, (id) => data.chunks[id].file))));
+
+  // Words: what a misspelt query word may be corrected to, by first letter.
+  const byLetter = new Map<string, [string, number][]>();
+  data.terms.forEach((term, t) => {
+    const chunks = data.postingStarts[t + 1] - data.postingStarts[t];
+    if (!isCorrectionTarget(term, chunks)) return;
+    if (!byLetter.has(term[0])) byLetter.set(term[0], []);
+    byLetter.get(term[0])!.push([term, chunks]);
+  });
+  const letters = [...byLetter.keys()].sort().join('');
+  const wordsHash = addGroup('w', '.bin', [...letters].map((letter) => jsonPart(byLetter.get(letter)!)));
 
   const manifest: SplitManifest = {
     version: SPLIT_FORMAT_VERSION,
@@ -311,6 +338,7 @@ export function splitIndex(data: IndexData): { manifest: SplitManifest; files: M
     records: { perShard: RECORDS_PER_SHARD, hash: recordsHash },
     vectorSlices: { rows: VECTOR_SLICE_ROWS, hash: slicesHash },
     files: filesHash,
+    words: { letters, hash: wordsHash },
   };
   return { manifest, files };
 }
@@ -367,6 +395,10 @@ export function decodeManifest(file: string, bytes: Uint8Array): SplitManifest {
   };
   const supportingFrom = firstIds('supportingFrom', (i) => startIds[i + 1]);
   const proseFrom = firstIds('proseFrom', (i) => supportingFrom?.[i] ?? startIds[i + 1], ' and before its supporting chunks');
+  const wordsField = (words: Record<string, unknown>) => {
+    if (typeof words.letters !== 'string' || !/^[a-z]*$/.test(words.letters) || [...words.letters].some((l, i, all) => i > 0 && !(all[i - 1] < l))) fail('field "words.letters" must be lowercase letters, each once, in order');
+    return { letters: words.letters as string, hash: hashes(words.hash, 'words.hash', 1) };
+  };
   return {
     version: raw.version as number,
     ...header,
@@ -386,6 +418,7 @@ export function decodeManifest(file: string, bytes: Uint8Array): SplitManifest {
     records: { perShard, hash: hashes(records.hash, 'records.hash', 1) },
     vectorSlices: { rows: count(vectorSlices.rows, 'vectorSlices.rows', 1), hash: hashes(vectorSlices.hash, 'vectorSlices.hash', 1) },
     ...(raw.files === undefined ? {} : { files: hashes(raw.files, 'files', 1) }),
+    ...(raw.words === undefined ? {} : { words: wordsField(object(raw.words, 'words')) }),
   };
 }
 
@@ -548,6 +581,24 @@ export function decodeRecords(file: string, bytes: Uint8Array, manifest: SplitMa
     if (anchorWrong) fail(`chunk ${i}'s anchor ${JSON.stringify(anchor).slice(0, 80)} ${anchorWrong}`);
     return { path: path as string, language: language as string, startLine: startLine as number, endLine: endLine as number, ...(typeof text === 'string' ? { text } : {}), ...(anchor ? { anchor: anchor as string } : {}) };
   });
+}
+
+/** A words part (`letter`'s): each word a misspelt query word beginning with it may be corrected to, and the chunks that hold it. */
+export function decodeWords(file: string, bytes: Uint8Array, manifest: SplitManifest, letter: string): Map<string, number> {
+  const reader = partReader(file, bytes);
+  const list = reader.json('words');
+  if (!Array.isArray(list)) return reader.fail('its words must be an array of [word, chunks]');
+  const out = new Map<string, number>();
+  let previous = '';
+  for (const entry of list as unknown[]) {
+    const [word, chunks] = Array.isArray(entry) && entry.length === 2 ? entry : [];
+    if (typeof word !== 'string' || !Number.isSafeInteger(chunks) || chunks > manifest.counts.chunks || !isCorrectionTarget(word, chunks) || word[0] !== letter || !(previous < word))
+      reader.fail(`word entry ${JSON.stringify(entry)?.slice(0, 80)} is not [a word of lowercase letters that begins with "${letter}", in order, and the chunks that hold it, at most ${manifest.counts.chunks}]`);
+    out.set(word, chunks);
+    previous = word;
+  }
+  reader.end();
+  return out;
 }
 
 /** The files part: the files (path and language) and each chunk's place among them. */

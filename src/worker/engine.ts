@@ -136,9 +136,9 @@ export class Engine {
     return await index.search({ vector, text: query, filter }, k, mode);
   }
 
-  /** The query with its last word, if cut short, completed from the index's words (query-completion.ts), for a search as the user types. */
-  async complete(handle: number, query: string): Promise<string> {
-    return await this.index(handle).complete(query);
+  /** The query in the index's words, for a search as the user types: a last word cut short completed, misspelt words corrected (CodeIndex.correct). */
+  async correct(handle: number, query: string): Promise<string> {
+    return await this.index(handle).correct(query);
   }
 
   releaseIndex(handle: number): void {

@@ -75,11 +75,13 @@ export interface TextEmbedder {
   /** The index's best chunks for a query, best first; the query is embedded in the worker. */
   search(index: LoadedIndex, query: string, options?: SearchOptions): Promise<CodeSearchResult[]>;
   /**
-   * For a search as the user types: the query with its last word, if it may be cut short (no space after
-   * it, 3 characters or more, not a word of the index), completed by the index's commonest word that
-   * begins with it; else the query unchanged. Search what it returns.
+   * For a search as the user types, the query in the index's words: its last word, if it may be cut
+   * short (no space after it, 3 characters or more, not a word of the index), completed by the index's
+   * commonest word that begins with it; a word of 5 lowercase letters or more that is no word of the
+   * index, corrected to its commonest word one edit away (a letter swapped, left out, added or changed;
+   * never the first). Unchanged where neither applies. Search what it returns.
    */
-  complete(index: LoadedIndex, query: string): Promise<string>;
+  correct(index: LoadedIndex, query: string): Promise<string>;
   info(): Promise<EngineInfo>;
   listCache(): Promise<Array<{ url: string; bytes: number }>>;
   clearCache(prefix?: string): Promise<number>;
@@ -134,7 +136,7 @@ export function textEmbedder(engine: EngineApi, dispose: () => void): TextEmbedd
       });
     },
     search: (index, query, { k = 10, mode = 'hybrid', filter, signal, ...prompt } = {}) => withIndex('search', index, (handle) => engine.search(handle, query, { k, mode, filter }, prompt), signal),
-    complete: (index, query) => withIndex('complete', index, (handle) => engine.complete(handle, query)),
+    correct: (index, query) => withIndex('correct', index, (handle) => engine.correct(handle, query)),
     info: () => queue.run(() => engine.info()),
     listCache: () => engine.listCache(),
     clearCache: (prefix) => engine.clearCache(prefix),

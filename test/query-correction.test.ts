@@ -1,0 +1,46 @@
+/**
+ * Misspelt query words (src/search/query-correction.ts): a word of five lowercase letters or more that is
+ * no word of the index, one edit from words of the index that begin with its letter, is corrected to the
+ * commonest; words of the index, their inflections, short words, capitalised words and identifiers stay.
+ */
+import { describe, expect, test } from 'vitest';
+import { checkedWords, correctionOf, correctWords, isCorrectionTarget, knownForms, oneEditAway } from '../src/search/query-correction';
+
+/** A vocabulary: each word and the chunks that hold it. */
+const CHUNKS = new Map([['version', 12], ['versions', 1], ['verify', 4], ['reverse', 9], ['reserve', 9], ['list', 5], ['listen', 30], ['apply', 3], ['applied', 7], ['cache', 2], ['catch', 8], ['parser', 6], ['kernel', 1]]);
+const isWord = (term: string) => CHUNKS.has(term);
+const targetChunks = (term: string) => (isCorrectionTarget(term, CHUNKS.get(term) ?? 0) ? CHUNKS.get(term)! : 0);
+
+describe('misspelt words', () => {
+  test('one edit away: a letter swapped with the next, left out, added or changed, never the first', () => {
+    const near = oneEditAway('verison');
+    for (const word of ['version', 'veison', 'verisson', 'verisor', 'verisonx']) expect(near.has(word)).toBe(true);
+    for (const word of ['verison', 'eversion', 'berison', 'erison', 'evrison']) expect(near.has(word)).toBe(false);
+  });
+
+  test('a word of the index as written, as BM25 reads it, or without an English ending is no typo', () => {
+    expect(knownForms('listed')).toContain('list');
+    expect(knownForms('applies')).toContain('apply');
+    expect(knownForms('versions')).toContain('version');
+    expect(['listed', 'applies', 'versions', 'reverse'].map((w) => correctionOf(w, isWord, targetChunks))).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
+  test('corrected to the commonest target one edit away (the first in order of a tie), or not at all', () => {
+    expect(correctionOf('verison', isWord, targetChunks)).toBe('version');
+    expect(correctionOf('reverse', isWord, targetChunks)).toBeUndefined();
+    expect(correctionOf('reserse', isWord, targetChunks)).toBe('reserve');
+    expect(correctionOf('parsre', isWord, targetChunks)).toBe('parser');
+    // A word one edit away counts as BM25 reads it: `versions` is the target `version`.
+    expect(correctionOf('versionsx', isWord, targetChunks)).toBe('versions');
+    expect(correctionOf('socres', (term) => term === 'score', (term) => (term === 'score' ? 3 : 0))).toBe('scores');
+    // A target holds lowercase letters and is in 2 chunks or more: `kernel` (1 chunk) corrects nothing.
+    expect(correctionOf('kernell', isWord, targetChunks)).toBeUndefined();
+    expect(correctionOf('bersion', isWord, targetChunks)).toBeUndefined();
+  });
+
+  test('only words of five lowercase letters or more are checked; the rest of the query is kept as typed', () => {
+    expect(checkedWords('Verison of the cahce, verison_2 and parsre.py verison')).toEqual(['cahce', 'parsre', 'verison']);
+    expect(correctWords('Verison of the cahce, verison_2 and parsre.py verison', isWord, targetChunks)).toBe('Verison of the cache, verison_2 and parser.py version');
+    expect(correctWords('catch the version', isWord, targetChunks)).toBe('catch the version');
+  });
+});
