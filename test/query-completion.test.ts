@@ -118,6 +118,15 @@ describe('one index file and its split layout', () => {
     const before = await SplitCodeIndex.open('old', async (name) => (name === MANIFEST_NAME ? encodeManifest(older) : all.get(name)!));
     expect(await before.correct('revrese the verison')).toBe('revrese the verison');
     expect(await before.correct('retry after retb')).toBe('retry after retba');
+    for (const [bad, message] of [
+      [{ letters: 'ba', hash: words!.hash }, /field "words.letters"/],
+      [{ letters: 'aA', hash: words!.hash }, /field "words.letters"/],
+      [{ letters: 'ab', hash: '../x' }, /field "words.hash"/],
+      ['words', /"words"/],
+    ] as const) {
+      const edited = encodeManifest({ ...manifest, words: bad as unknown as typeof words });
+      await expect(SplitCodeIndex.open('site', async (file) => (file === MANIFEST_NAME ? edited : all.get(file)!))).rejects.toThrow(message);
+    }
     const name = wordsName(words!, 'r');
     const damaged = (bytes: Uint8Array) => SplitCodeIndex.open('bad', async (file) => (file === name ? bytes : all.get(file)!));
     const part = (entries: unknown) => {

@@ -237,7 +237,7 @@ async function staticSite(tarball, modelTarball) {
     await statusSays(/ for “/);
     const completed = await status();
     check(/^\d+ results? for “bounded min-heap that keeps the k best score”$/.test(completed), `static-site kit: a last word cut short is searched completed (${completed})`);
-    await box.fill('bounded min-heap that keeps the k best socres');
+    await box.fill('bounded min-heap that keeps the k best scroes'); // a typo that no file of src/search holds
     await statusSays(/scores”$/);
     const corrected = await status();
     check(/^\d+ results? for “bounded min-heap that keeps the k best scores”$/.test(corrected), `static-site kit: a misspelt word is searched corrected (${corrected})`);
