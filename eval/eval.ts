@@ -197,7 +197,7 @@ async function main(): Promise<void> {
   kindTables('validation', kindsValidation);
   /** Search as you type (eval/typing.ts) over a code-search set's queries in users' words. */
   const typing = async (key: string, title: string, set: PreparedSet) => {
-    const rows = await typingRows(set, queryModel(values.model), best.weight, log);
+    const rows = await typingRows(set, queryModel(values.model), (word) => bf16.tokenize(` ${word}`).length === 1, best.weight, log);
     report[key] = rows;
     lines.push(typingTable(title, rows));
   };

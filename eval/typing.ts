@@ -7,6 +7,7 @@
  * each codebase's index (CodeIndex.correct: src/search/query-completion.ts, query-correction.ts), and
  * as written.
  */
+import type { Lexicon } from '../src/search/query-correction';
 import { random } from '../test/helpers/random';
 import { searchQuerySet, withQueryList, type CodeSearchQuery, type PreparedSet, type SearchMetrics } from './code-search';
 
@@ -54,8 +55,8 @@ function withTypo(query: string, rand: () => number): string | undefined {
   return words.join(' ');
 }
 
-/** The rows of the table, hybrid at lexical weight `weight`. */
-export async function typingRows(set: PreparedSet, model: string | undefined, weight: number, log: (line: string) => void): Promise<TypingRow[]> {
+/** The rows of the table, hybrid at lexical weight `weight`; `oneToken`: the model's (Lexicon's). */
+export async function typingRows(set: PreparedSet, model: string | undefined, oneToken: Lexicon['oneToken'], weight: number, log: (line: string) => void): Promise<TypingRow[]> {
   const rand = random(19);
   const forms: { typed: string; form: (query: string) => string | undefined; times?: number }[] = [
     ...TYPED_CHARS.map((chars) => ({ typed: `last word cut to ${chars} characters`, form: (query: string) => cut(query, chars) })),
@@ -69,7 +70,7 @@ export async function typingRows(set: PreparedSet, model: string | undefined, we
       return query === undefined ? [] : [{ written: q, typed: { ...q, query } }];
     });
     const asTyped = pairs.map((p) => p.typed);
-    const corrected = asTyped.map((q): CodeSearchQuery => ({ ...q, query: set.indexes.get(q.codebase)!.correct(q.query) }));
+    const corrected = asTyped.map((q): CodeSearchQuery => ({ ...q, query: set.indexes.get(q.codebase)!.correct(q.query, oneToken) }));
     const measure = async (queries: readonly CodeSearchQuery[], how: string) => searchQuerySet(await withQueryList(set, queries, `${typed} (${how})`, model, log), 'hybrid', weight).all;
     rows.push({ typed, asTyped: await measure(asTyped, 'as typed'), corrected: await measure(corrected, 'corrected'), asWritten: await measure(pairs.map((p) => p.written), 'as written') });
   }

@@ -69,6 +69,8 @@ describe('completing it', () => {
 });
 
 describe('one index file and its split layout', () => {
+  /** A model that knows no word (the correction's own rules alone). */
+  const noWord = () => false;
   const dim = 16;
   const header: IndexHeader = { model: { id: 'test-model', fingerprint: 'sha256:abc' }, dim, chunker: { version: 1, maxLines: 60, mergeLines: 20, overlapLines: 10 } };
   // 60 words that begin with "ret" (`retaa` … `retdf`; no `s` at the end, which would drop off), word w in
@@ -93,9 +95,9 @@ describe('one index file and its split layout', () => {
     const single = new CodeIndex(data);
     const split = await SplitCodeIndex.open('split', async (name) => all.get(name)!);
     const queries = ['retry after ret', 'retry after retb', 'retc', 'retain', 'rev', 'ver', 'a fragment nothing begins with: xyz', 'ends in a space ret ', 'pars', 'retdf'];
-    const completed = queries.map((q) => single.correct(q));
+    const completed = queries.map((q) => single.correct(q, noWord));
     expect(completed).toEqual(['retry after retaa', 'retry after retba', 'retca', 'retain', 'reverse', 'version', 'a fragment nothing begins with: xyz', 'ends in a space ret ', 'parse', 'retdf']);
-    for (const [i, query] of queries.entries()) expect(await split.correct(query)).toBe(completed[i]);
+    for (const [i, query] of queries.entries()) expect(await split.correct(query, noWord)).toBe(completed[i]);
     const shards = manifest.terms.firsts.map((_, s) => termShardName(manifest, s)).filter((name) => split.fetched.has(name));
     expect(manifest.terms.firsts.length).toBeGreaterThanOrEqual(3);
     expect(shards.length).toBeGreaterThanOrEqual(2);
@@ -105,9 +107,9 @@ describe('one index file and its split layout', () => {
     const single = new CodeIndex(data);
     const split = await SplitCodeIndex.open('split', async (name) => all.get(name)!);
     const queries = ['revrese the verison ', 'retainn the versions', 'Revrese verison_ retainn!', 'prase the reverse', 'rverse'];
-    const corrected = queries.map((q) => single.correct(q));
+    const corrected = queries.map((q) => single.correct(q, noWord));
     expect(corrected).toEqual(['reverse the version ', 'retain the versions', 'Revrese verison_ retain!', 'parse the reverse', 'reverse']);
-    for (const [i, query] of queries.entries()) expect(await split.correct(query)).toBe(corrected[i]);
+    for (const [i, query] of queries.entries()) expect(await split.correct(query, noWord)).toBe(corrected[i]);
     const wordsParts = [...all.keys()].filter((name) => /^w\d+-/.test(name));
     expect(wordsParts.length).toBe(manifest.words!.letters.length);
     expect([...split.fetched.keys()].filter((name) => wordsParts.includes(name)).sort()).toEqual(['p', 'r', 'v'].map((letter) => wordsName(manifest.words!, letter)).sort());
@@ -116,8 +118,8 @@ describe('one index file and its split layout', () => {
   test('a layout written before the words parts corrects no word; a damaged words part names itself', async () => {
     const { words, ...older } = manifest;
     const before = await SplitCodeIndex.open('old', async (name) => (name === MANIFEST_NAME ? encodeManifest(older) : all.get(name)!));
-    expect(await before.correct('revrese the verison')).toBe('revrese the verison');
-    expect(await before.correct('retry after retb')).toBe('retry after retba');
+    expect(await before.correct('revrese the verison', noWord)).toBe('revrese the verison');
+    expect(await before.correct('retry after retb', noWord)).toBe('retry after retba');
     for (const [bad, message] of [
       [{ letters: 'ba', hash: words!.hash }, /field "words.letters"/],
       [{ letters: 'aA', hash: words!.hash }, /field "words.letters"/],
@@ -143,9 +145,9 @@ describe('one index file and its split layout', () => {
       [all.get(name)!.subarray(0, 10), /truncated|not valid UTF-8 JSON/],
     ] as const) {
       const index = await damaged(bytes);
-      if (message === undefined) expect(await index.correct('revrese')).toBe('reverse');
-      else await expect(index.correct('revrese')).rejects.toThrow(message);
-      if (message !== undefined) await expect(index.correct('revrese')).rejects.toBeInstanceOf(IndexFileError);
+      if (message === undefined) expect(await index.correct('revrese', noWord)).toBe('reverse');
+      else await expect(index.correct('revrese', noWord)).rejects.toThrow(message);
+      if (message !== undefined) await expect(index.correct('revrese', noWord)).rejects.toBeInstanceOf(IndexFileError);
     }
   });
 });

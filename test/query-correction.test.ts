@@ -10,6 +10,8 @@ import { checkedWords, correctionOf, correctWords, isCorrectionTarget, knownForm
 const CHUNKS = new Map([['version', 12], ['versions', 1], ['verify', 4], ['reverse', 9], ['reserve', 9], ['list', 5], ['listen', 30], ['apply', 3], ['applied', 7], ['cache', 2], ['catch', 8], ['parser', 6], ['kernel', 1]]);
 const isWord = (term: string) => CHUNKS.has(term);
 const targetChunks = (term: string) => (isCorrectionTarget(term, CHUNKS.get(term) ?? 0) ? CHUNKS.get(term)! : 0);
+/** The model knows "whole" as a word (one token), as C2LLM-nano's tokenizer does. */
+const lexicon = { isWord, targetChunks, oneToken: (word: string) => word === 'whole' };
 
 describe('misspelt words', () => {
   test('one edit away: a letter swapped with the next, left out, added or changed, never the first', () => {
@@ -18,29 +20,34 @@ describe('misspelt words', () => {
     for (const word of ['verison', 'eversion', 'berison', 'erison', 'evrison']) expect(near.has(word)).toBe(false);
   });
 
+  test('a word the model reads as one token is no typo, though the index lacks it and a word one edit away is a target', () => {
+    expect(correctionOf('whole', { ...lexicon, targetChunks: (term) => (term === 'while' ? 9 : 0) })).toBeUndefined();
+    expect(correctionOf('whole', { ...lexicon, targetChunks: (term) => (term === 'while' ? 9 : 0), oneToken: () => false })).toBe('while');
+  });
+
   test('a word of the index as written, as BM25 reads it, or without an English ending is no typo', () => {
     expect(knownForms('listed')).toContain('list');
     expect(knownForms('applies')).toContain('apply');
     expect(knownForms('versions')).toContain('version');
-    expect(['listed', 'applies', 'versions', 'reverse'].map((w) => correctionOf(w, isWord, targetChunks))).toEqual([undefined, undefined, undefined, undefined]);
+    expect(['listed', 'applies', 'versions', 'reverse'].map((w) => correctionOf(w, lexicon))).toEqual([undefined, undefined, undefined, undefined]);
   });
 
   test('corrected to the commonest target one edit away (the first in order of a tie), or not at all', () => {
-    expect(correctionOf('verison', isWord, targetChunks)).toBe('version');
-    expect(correctionOf('reverse', isWord, targetChunks)).toBeUndefined();
-    expect(correctionOf('reserse', isWord, targetChunks)).toBe('reserve');
-    expect(correctionOf('parsre', isWord, targetChunks)).toBe('parser');
+    expect(correctionOf('verison', lexicon)).toBe('version');
+    expect(correctionOf('reverse', lexicon)).toBeUndefined();
+    expect(correctionOf('reserse', lexicon)).toBe('reserve');
+    expect(correctionOf('parsre', lexicon)).toBe('parser');
     // A word one edit away counts as BM25 reads it: `versions` is the target `version`.
-    expect(correctionOf('versionsx', isWord, targetChunks)).toBe('versions');
-    expect(correctionOf('socres', (term) => term === 'score', (term) => (term === 'score' ? 3 : 0))).toBe('scores');
+    expect(correctionOf('versionsx', lexicon)).toBe('versions');
+    expect(correctionOf('socres', { isWord: (term) => term === 'score', targetChunks: (term) => (term === 'score' ? 3 : 0), oneToken: () => false })).toBe('scores');
     // A target holds lowercase letters and is in 2 chunks or more: `kernel` (1 chunk) corrects nothing.
-    expect(correctionOf('kernell', isWord, targetChunks)).toBeUndefined();
-    expect(correctionOf('bersion', isWord, targetChunks)).toBeUndefined();
+    expect(correctionOf('kernell', lexicon)).toBeUndefined();
+    expect(correctionOf('bersion', lexicon)).toBeUndefined();
   });
 
   test('only words of five lowercase letters or more are checked; the rest of the query is kept as typed', () => {
     expect(checkedWords('Verison of the cahce, verison_2 and parsre.py verison')).toEqual(['cahce', 'parsre', 'verison']);
-    expect(correctWords('Verison of the cahce, verison_2 and parsre.py verison', isWord, targetChunks)).toBe('Verison of the cache, verison_2 and parser.py version');
-    expect(correctWords('catch the version', isWord, targetChunks)).toBe('catch the version');
+    expect(correctWords('Verison of the cahce, verison_2 and parsre.py verison', lexicon)).toBe('Verison of the cache, verison_2 and parser.py version');
+    expect(correctWords('catch the version', lexicon)).toBe('catch the version');
   });
 });

@@ -20,7 +20,7 @@ import { filterKey, keptChunks, keptScores, narrows, type SearchFilter } from '.
 import { filesNamed, pathOfQuery } from './path-query';
 import { promotionFor } from './promotion';
 import { completeWith, wordBeingTyped } from './query-completion';
-import { correctWords, isCorrectionTarget } from './query-correction';
+import { correctWords, isCorrectionTarget, type Lexicon } from './query-correction';
 
 export interface CodeSearchResult {
   readonly path: string;
@@ -113,13 +113,13 @@ export class CodeIndex {
   /**
    * The query in this index's words, for a search as the user types: its last word, if cut short,
    * completed by the commonest word that begins with it (query-completion.ts); then each misspelt word
-   * corrected to the commonest word one edit away (query-correction.ts).
+   * corrected to the commonest word one edit away (query-correction.ts); `oneToken` as Lexicon's.
    */
-  correct(query: string): string {
+  correct(query: string, oneToken: Lexicon['oneToken']): string {
     const typed = wordBeingTyped(query);
     const completed = typed ? completeWith(query, typed, this.lexical.termsFrom(typed.term)) : query;
     const chunks = (term: string) => this.lexical.chunksHolding(term);
-    return correctWords(completed, (term) => chunks(term) > 0, (term) => (isCorrectionTarget(term, chunks(term)) ? chunks(term) : 0));
+    return correctWords(completed, { isWord: (term) => chunks(term) > 0, targetChunks: (term) => (isCorrectionTarget(term, chunks(term)) ? chunks(term) : 0), oneToken });
   }
 
   /**

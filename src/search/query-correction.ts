@@ -1,9 +1,10 @@
 /**
  * Misspelt words: a word typed with two letters swapped, one dropped, doubled or hit on the next key
  * ("retry with exponential backfof") matches nothing in BM25 and reads to the model as another word.
- * A query word that is not a word of the index, but is one edit (a letter swapped with the next, left out,
- * added or changed) from words of the index that begin with its first letter, is corrected to the
- * commonest of them. Measured on the code-search validation set in users' words with one such typo in
+ * A query word that is not a word of the index, nor a word the model knows (one token of its tokenizer:
+ * an index of code may well lack "words" or "whole"), but is one edit (a letter swapped with the next,
+ * left out, added or changed) from words of the index that begin with its first letter, is corrected to
+ * the commonest of them. Measured on the code-search validation set in users' words with one such typo in
  * each query, three draws a query (`npm run eval`, eval/typing.ts; docs/design.md): hybrid file MRR@10
  * 0.771 with the typos, 0.799 corrected, 0.806 without them; the queries as written are unchanged.
  */
@@ -53,15 +54,27 @@ export function oneEditAway(word: string): Set<string> {
   return out;
 }
 
+/** What tells a typo from a word: the index's words, and the words the model knows. */
+export interface Lexicon {
+  /** Whether `term` is a word of the index. */
+  isWord(term: string): boolean;
+  /** How many chunks hold `term` where it isCorrectionTarget; 0 for any other. */
+  targetChunks(term: string): number;
+  /**
+   * Whether the model's tokenizer reads ` word` as one token: an English word it knows ("words",
+   * "whole", "longer"), which an index of code may well lack, never a typo.
+   */
+  oneToken(word: string): boolean;
+}
+
 /**
- * The correction of `word` (a checked word): undefined where any of its knownForms is a word of the
- * index (`isWord`), or no word one edit away is a target as BM25 reads it (`targetChunks`: how many
- * chunks hold a word that isCorrectionTarget, 0 for any other word: `socres` is one edit from `scores`,
- * which BM25 reads as the target `score`); else the word one edit away of the commonest target (the first
- * in order of a tie).
+ * The correction of `word` (a checked word): undefined where the model reads it as one token, any of its
+ * knownForms is a word of the index, or no word one edit away is a target as BM25 reads it (`socres` is
+ * one edit from `scores`, which BM25 reads as the target `score`); else the word one edit away of the
+ * commonest target (the first in order of a tie).
  */
-export function correctionOf(word: string, isWord: (term: string) => boolean, targetChunks: (term: string) => number): string | undefined {
-  if (knownForms(word).some(isWord)) return undefined;
+export function correctionOf(word: string, { isWord, targetChunks, oneToken }: Lexicon): string | undefined {
+  if (oneToken(word) || knownForms(word).some(isWord)) return undefined;
   let best: { near: string; chunks: number } | undefined;
   for (const near of [...oneEditAway(word)].sort()) {
     const chunks = targetChunks(lexicalTokens(near)[0]);
@@ -70,8 +83,8 @@ export function correctionOf(word: string, isWord: (term: string) => boolean, ta
   return best?.near;
 }
 
-/** The query with each checked word that has a correction (correctionOf) corrected; `isWord` and `targetChunks` as correctionOf's. */
-export function correctWords(query: string, isWord: (term: string) => boolean, targetChunks: (term: string) => number): string {
-  const corrections = new Map(checkedWords(query).map((word) => [word, correctionOf(word, isWord, targetChunks)]));
+/** The query with each checked word that has a correction (correctionOf) corrected. */
+export function correctWords(query: string, lexicon: Lexicon): string {
+  const corrections = new Map(checkedWords(query).map((word) => [word, correctionOf(word, lexicon)]));
   return query.replace(CHECKED_WORD, (word) => corrections.get(word) ?? word);
 }

@@ -5,7 +5,9 @@
  * the query's words, and the record files of the results returned (and, for a query that is one name
  * or quotes a passage, of BM25's first chunks for it, whose texts tell which define the name or hold the
  * passage: promotion.ts). Every part fetched is kept
- * for the next query.
+ * for the next query. Correcting a query typed in a search box (`correct`) fetches the term shards of its
+ * last word's completions and of its long words, and for a word that is no word of the index the words
+ * part of its first letter.
  * A filter (search-filter.ts) fetches the files part once and keeps its chunks before ranking: the probes
  * are the nearest partitions that hold a chunk it keeps.
  * Ranking is ranking.ts's, as for one index file (tests, examples, documents and headers of a source
@@ -29,7 +31,7 @@ import { filterKey, keptChunks, keptScores, narrows, type SearchFilter } from '.
 import { filesNamed, pathOfQuery } from './path-query';
 import { promotionFor } from './promotion';
 import { completeWith, wordBeingTyped, type TermCount } from './query-completion';
-import { checkedWords, correctWords, knownForms } from './query-correction';
+import { checkedWords, correctWords, knownForms, type Lexicon } from './query-correction';
 import {
   centroidsName,
   filesName,
@@ -244,7 +246,7 @@ export class SplitCodeIndex {
    * it may become; then a word no term shard holds corrected from the words part of its first letter (a
    * layout written before the words parts corrects none).
    */
-  async correct(query: string): Promise<string> {
+  async correct(query: string, oneToken: Lexicon['oneToken']): Promise<string> {
     const completed = await this.completeLastWord(query);
     const checked = checkedWords(completed);
     const forms = [...new Set(checked.flatMap(knownForms))];
@@ -252,7 +254,7 @@ export class SplitCodeIndex {
     const words = this.manifest.words;
     const letters = new Set(checked.filter((word) => !knownForms(word).some((form) => held.has(form))).map((word) => word[0]));
     const parts = words ? await Promise.all([...letters].filter((letter) => words.letters.includes(letter)).map((letter) => this.wordsPart(words, letter))) : [];
-    return correctWords(completed, (term) => held.has(term), (term) => parts.find((part) => part.has(term))?.get(term) ?? 0);
+    return correctWords(completed, { isWord: (term) => held.has(term), targetChunks: (term) => parts.find((part) => part.has(term))?.get(term) ?? 0, oneToken });
   }
 
   /** The query with its last word, if cut short, completed (query-completion.ts) from the term shards of the terms it may become. */

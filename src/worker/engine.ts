@@ -138,7 +138,8 @@ export class Engine {
 
   /** The query in the index's words, for a search as the user types: a last word cut short completed, misspelt words corrected (CodeIndex.correct). */
   async correct(handle: number, query: string): Promise<string> {
-    return await this.index(handle).correct(query);
+    const embedder = this.ready();
+    return await this.index(handle).correct(query, (word) => embedder.tokenize(` ${word}`).length === 1);
   }
 
   releaseIndex(handle: number): void {

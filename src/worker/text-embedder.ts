@@ -78,8 +78,9 @@ export interface TextEmbedder {
    * For a search as the user types, the query in the index's words: its last word, if it may be cut
    * short (no space after it, 3 characters or more, not a word of the index), completed by the index's
    * commonest word that begins with it; a word of 5 lowercase letters or more that is no word of the
-   * index, corrected to its commonest word one edit away (a letter swapped, left out, added or changed;
-   * never the first). Unchanged where neither applies. Search what it returns.
+   * index nor one the model knows (one token), corrected to the index's commonest word one edit away (a
+   * letter swapped, left out, added or changed; never the first). Unchanged where neither applies.
+   * Search what it returns.
    */
   correct(index: LoadedIndex, query: string): Promise<string>;
   info(): Promise<EngineInfo>;
