@@ -5,7 +5,9 @@
  * (ranking.ts; hybrid lists tests, examples, documents and headers of a source file after code,
  * file-kind.ts, and the definition of a symbol the query names, or the passage it quotes, before code
  * that mentions it, promotion.ts), top-k by a bounded heap; a filter (search-filter.ts) keeps the chunks of one
- * language or folder before they are ranked. Indexes are made by index-build.ts.
+ * language or folder before they are ranked. A query typed in a search box can first be put in the index's
+ * words (`correct`: a last word cut short completed, a misspelt word corrected). Indexes are made by
+ * index-build.ts.
  */
 import { IndexFileError } from '../errors';
 import { Bm25Index, type LexicalScores } from './bm25';
