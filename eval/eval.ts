@@ -37,6 +37,7 @@ import { directorySource } from '../src/node/fs-source';
 import { prepareQuerySet, searchQuerySet, withQueries, type PreparedSet, type SearchMetrics } from './code-search';
 import type { Metrics } from './metrics';
 import { typingRows, typingTable } from './typing';
+import { oneTokenOf } from '../src/search/query-correction';
 import { Candidates, metricsByLanguage, readNaturalQueries, readPairs, type EvalPair, type ModeMetrics } from './retrieval';
 
 const DATA = 'eval/data';
@@ -197,7 +198,7 @@ async function main(): Promise<void> {
   kindTables('validation', kindsValidation);
   /** Search as you type (eval/typing.ts) over a code-search set's queries in users' words. */
   const typing = async (key: string, title: string, set: PreparedSet) => {
-    const rows = await typingRows(set, queryModel(values.model), (word) => bf16.tokenize(` ${word}`).length === 1, best.weight, log);
+    const rows = await typingRows(set, queryModel(values.model), oneTokenOf((text) => bf16.tokenize(text)), best.weight, log);
     report[key] = rows;
     lines.push(typingTable(title, rows));
   };

@@ -13,10 +13,12 @@
  * Documents the caller marks `demoted`, when the query does not ask for tests or documents, lose standard
  * deviations so that they follow the code they describe unless they stand out by that much: chunks of supporting files (file-kind.ts: tests, examples, documentation,
  * headers of a source file) SUPPORTING_FILE_DEMOTION, chunks of code that are mostly comments
- * (chunk-kind.ts) PROSE_CHUNK_DEMOTION. The chunks the caller marks `promoted` (promotion.ts) gain
- * SYMBOL_DEFINITION_PROMOTION where they define the symbol a query names, so that the definition comes
- * before the code that calls it, and PHRASE_MATCH_PROMOTION where they hold the passage a query quotes,
- * so that the line that prints a pasted message comes before code about the same thing.
+ * (chunk-kind.ts) PROSE_CHUNK_DEMOTION. The chunks the caller marks `promoted` gain FILE_NAME_PROMOTION
+ * where they are of the file a query names (path-query.ts), so that the file comes before code that
+ * mentions its words; SYMBOL_DEFINITION_PROMOTION where they define the symbol a query names
+ * (promotion.ts), so that the definition comes before the code that calls it; and PHRASE_MATCH_PROMOTION
+ * where they hold the passage a query quotes, so that the line that prints a pasted message comes before
+ * code about the same thing.
  */
 import { TopK, type Scored } from './top-k';
 
@@ -96,7 +98,7 @@ export interface FusionInput {
   lexicalCoverage(id: number): number;
   /** Why a document ranks after the code it supports or describes, undefined when it does not; none when absent. */
   demoted?(id: number): DemotedKind | undefined;
-  /** Why a document comes first (it defines the symbol the query names, or holds the passage it quotes), undefined when it does not; none when absent. */
+  /** Why a document comes first (it is of the file the query names, defines the symbol it names, or holds the passage it quotes), undefined when it does not; none when absent. */
   promoted?(id: number): PromotedKind | undefined;
 }
 

@@ -13,6 +13,12 @@ import { lexicalTokens } from './lexical-tokens';
 /** The fewest letters a word needs to be corrected: shorter words are one edit from too many others. */
 export const CORRECTION_MIN_LETTERS = 5;
 
+/** Lexicon.oneToken from a model's tokenizer (`tokenize`: a text's token ids, no special tokens added): ` word` is one token. */
+export const oneTokenOf =
+  (tokenize: (text: string) => ArrayLike<number>): Lexicon['oneToken'] =>
+  (word) =>
+    tokenize(` ${word}`).length === 1;
+
 /** The fewest chunks a word of the index is in to correct a query word: a word of one chunk is as likely a typo itself. */
 export const CORRECTION_MIN_CHUNKS = 2;
 

@@ -248,11 +248,11 @@ export class SplitCodeIndex {
    */
   async correct(query: string, oneToken: Lexicon['oneToken']): Promise<string> {
     const completed = await this.completeLastWord(query);
-    const checked = checkedWords(completed);
-    const forms = [...new Set(checked.flatMap(knownForms))];
+    const formsOf = new Map(checkedWords(completed).map((word) => [word, knownForms(word)]));
+    const forms = [...new Set([...formsOf.values()].flat())];
     const held = new Set((await this.termsHolding(forms)).flatMap((shard) => forms.filter((form) => shard.has(form))));
     const words = this.manifest.words;
-    const letters = new Set(checked.filter((word) => !knownForms(word).some((form) => held.has(form))).map((word) => word[0]));
+    const letters = new Set([...formsOf].filter(([, known]) => !known.some((form) => held.has(form))).map(([word]) => word[0]));
     const parts = words ? await Promise.all([...letters].filter((letter) => words.letters.includes(letter)).map((letter) => this.wordsPart(words, letter))) : [];
     return correctWords(completed, { isWord: (term) => held.has(term), targetChunks: (term) => parts.find((part) => part.has(term))?.get(term) ?? 0, oneToken });
   }

@@ -17,6 +17,7 @@ import { SplitCodeIndex } from '../search/split-code-index';
 import { MANIFEST_NAME } from '../search/split-index';
 import type { SearchMode } from '../search/ranking';
 import type { SearchFilter } from '../search/search-filter';
+import { oneTokenOf } from '../search/query-correction';
 import type { PromptOptions } from '../text/prompts';
 import type { EngineInfo, LoadRequest, ProgressCallback } from './protocol';
 
@@ -139,7 +140,7 @@ export class Engine {
   /** The query in the index's words, for a search as the user types: a last word cut short completed, misspelt words corrected (CodeIndex.correct). */
   async correct(handle: number, query: string): Promise<string> {
     const embedder = this.ready();
-    return await this.index(handle).correct(query, (word) => embedder.tokenize(` ${word}`).length === 1);
+    return await this.index(handle).correct(query, oneTokenOf((text) => embedder.tokenize(text)));
   }
 
   releaseIndex(handle: number): void {
