@@ -1,16 +1,18 @@
 #!/usr/bin/python3
 """Derives C2LLM-nano's vocabulary from Qwen2.5's byte-level BPE by pruning it to the corpus.
 
-    tools/train/prune_tokenizer.py QWEN_TOKENIZER_DIR COUNTS.json SIZE OUT_DIR
+    tools/train/prune_tokenizer.py QWEN_TOKENIZER_DIR COUNTS.json SIZE OUT_DIR [--keep TOKENIZER_DIR]
 
 Keeps the 256 byte tokens, the SIZE most frequent tokens of COUNTS.json (from tokenize.mjs count on the
 training split) and every token needed to build those by merges; keeps a merge only when its two inputs
-and its output are kept; renumbers in Qwen's order and appends <|endoftext|>. The result is a standard
+and its output are kept; renumbers in Qwen's order and appends <|endoftext|>. With --keep, every token of
+an earlier pruned tokenizer is kept first and the most frequent others fill the vocabulary up to SIZE: a
+wider vocabulary for a trained model (train.py --init-checkpoint carries its rows over by token, grow.py). The result is a standard
 tokenizer.json (same normalizer, pre-tokenizer and decoder): any text still tokenizes, down to bytes.
 """
+import argparse
 import json
 import os
-import sys
 
 END_OF_TEXT = "<|endoftext|>"
 
@@ -23,9 +25,14 @@ def byte_level_alphabet():
 
 
 def main():
-    if len(sys.argv) != 5:
-        sys.exit(__doc__)
-    source, counts_file, size, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("source", help="Qwen2.5's tokenizer folder")
+    p.add_argument("counts", help="token frequencies of the training split (tokenize.mjs count)")
+    p.add_argument("size", type=int, help="tokens to keep, the 256 byte tokens and --keep's among them")
+    p.add_argument("out")
+    p.add_argument("--keep", help="a pruned tokenizer folder whose tokens are all kept")
+    args = p.parse_args()
+    source, counts_file, size, out = args.source, args.counts, args.size, args.out
     with open(os.path.join(source, "tokenizer.json")) as f:
         tok = json.load(f)
     with open(counts_file) as f:
@@ -40,7 +47,7 @@ def main():
     keep = set(byte_level_alphabet())
     missing = keep - vocab.keys()
     if missing:
-        sys.exit(f"{source}/tokenizer.json: byte tokens missing from the vocabulary: {sorted(missing)[:5]}")
+        raise SystemExit(f"{source}/tokenizer.json: byte tokens missing from the vocabulary: {sorted(missing)[:5]}")
 
     def add(token):
         stack = [token]
@@ -50,6 +57,15 @@ def main():
                 continue
             keep.add(t)
             stack.extend(parents.get(t, ()))
+
+    if args.keep:
+        with open(os.path.join(args.keep, "tokenizer.json")) as f:
+            earlier = json.load(f)["model"]["vocab"]
+        foreign = sorted(earlier.keys() - vocab.keys())
+        if foreign:
+            raise SystemExit(f"{args.keep}/tokenizer.json: tokens not in {source}'s vocabulary: {foreign[:5]}")
+        for token in earlier:
+            add(token)
 
     for token_id, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
         if len(keep) >= size:

@@ -26,7 +26,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from grow import grown
+from grow import grown, widened
 from model import C2LLM
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
@@ -206,7 +206,7 @@ def main():
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--init-embeddings", help="a [vocab, hidden] .npy (cooccurrence.py) to start the token embeddings from")
     p.add_argument("--init-state", help="a state.pt to start the weights from (a second phase: new optimizer and schedule)")
-    p.add_argument("--init-checkpoint", help="an exported checkpoint folder (config.json + model.safetensors) to start the weights from (a further phase); with fewer layers than --layers it is deepened first (grow.py)")
+    p.add_argument("--init-checkpoint", help="an exported checkpoint folder (config.json + model.safetensors) to start the weights from (a further phase); with fewer layers than --layers it is deepened first, and with a smaller vocabulary than --tokenizer's widened (grow.py)")
     p.add_argument("--recipe", help="a TOML file of these options (tools/train/recipes/): the run's recipe; flags given as well override it")
     p.add_argument("--package-groups", type=int, default=0, help="make batches of groups of this many pairs from one package (DATA/train.jsonl's `package`), not of random pairs")
     p.add_argument("--groups-by-length", action="store_true", help="with --package-groups: cut groups and make batches by document length (less padding)")
@@ -251,6 +251,10 @@ def main():
         model.load_state_dict(torch.load(args.init_state, map_location="cpu")["model"])
     if args.init_checkpoint:
         stored = grown(ref.read_checkpoint(args.init_checkpoint), cfg["num_hidden_layers"])
+        with open(os.path.join(args.init_checkpoint, "tokenizer.json")) as f:
+            stored_tok = json.load(f)
+        if stored_tok["model"]["vocab"] != tok["model"]["vocab"]:
+            stored = widened(stored, stored_tok, tok)
         model.load_state_dict({name: torch.from_numpy(values.astype(np.float32)) for name, values in stored.items()})
     device = torch.device(args.device)
     model.to(device)
