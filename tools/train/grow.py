@@ -7,8 +7,8 @@ blocks do (the copies' other weights start from a trained layer rather than from
 
 Wider vocabulary: a tokenizer pruned with `prune_tokenizer.py --keep` holds every token of the stored one,
 renumbered, and more. Each stored token keeps its row of the embedding table; an added token starts as the
-mean of the rows of the stored tokens that Qwen's merges build it from (` route` from ` r` and `oute`), so
-that it means at first what its pieces meant together.
+mean of the rows of the stored tokens that Qwen's merges build it from (` route` from ` r`, `out` and `e`),
+so that it means at first what its pieces meant together.
 """
 import re
 

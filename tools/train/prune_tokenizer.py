@@ -7,8 +7,9 @@ Keeps the 256 byte tokens, the SIZE most frequent tokens of COUNTS.json (from to
 training split) and every token needed to build those by merges; keeps a merge only when its two inputs
 and its output are kept; renumbers in Qwen's order and appends <|endoftext|>. With --keep, every token of
 an earlier pruned tokenizer is kept first and the most frequent others fill the vocabulary up to SIZE: a
-wider vocabulary for a trained model (train.py --init-checkpoint carries its rows over by token, grow.py). The result is a standard
-tokenizer.json (same normalizer, pre-tokenizer and decoder): any text still tokenizes, down to bytes.
+wider vocabulary for a trained model (train.py --init-checkpoint carries its rows over by token, grow.py).
+The result is a standard tokenizer.json (same normalizer, pre-tokenizer and decoder): any text still
+tokenizes, down to bytes.
 """
 import argparse
 import json
