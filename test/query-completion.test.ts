@@ -115,6 +115,15 @@ describe('one index file and its split layout', () => {
     expect([...split.fetched.keys()].filter((name) => wordsParts.includes(name)).sort()).toEqual(['p', 'r', 'v'].map((letter) => wordsName(manifest.words!, letter)).sort());
   });
 
+  test('a word the model knows is kept, and the split layout fetches nothing to correct it', async () => {
+    const knowsPrase = (word: string) => word === 'prase';
+    const [split, without] = await Promise.all(['split', 'without'].map((folder) => SplitCodeIndex.open(folder, async (name) => all.get(name)!)));
+    expect(new CodeIndex(data).correct('prase the reverse', knowsPrase)).toBe('prase the reverse');
+    expect(await split.correct('prase the reverse', knowsPrase)).toBe('prase the reverse');
+    expect(await without.correct('the reverse', knowsPrase)).toBe('the reverse');
+    expect([...split.fetched.keys()].sort()).toEqual([...without.fetched.keys()].sort());
+  });
+
   test('a layout written before the words parts corrects no word; a damaged words part names itself', async () => {
     const { words, ...older } = manifest;
     const before = await SplitCodeIndex.open('old', async (name) => (name === MANIFEST_NAME ? encodeManifest(older) : all.get(name)!));
