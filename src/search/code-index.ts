@@ -121,7 +121,11 @@ export class CodeIndex {
     const typed = wordBeingTyped(query);
     const completed = typed ? completeWith(query, typed, this.lexical.termsFrom(typed.term)) : query;
     const chunks = (term: string) => this.lexical.chunksHolding(term);
-    return correctWords(completed, { isWord: (term) => chunks(term) > 0, targetChunks: (term) => (isCorrectionTarget(term, chunks(term)) ? chunks(term) : 0), oneToken });
+    const targetChunks = (term: string) => {
+      const holding = chunks(term);
+      return isCorrectionTarget(term, holding) ? holding : 0;
+    };
+    return correctWords(completed, { isWord: (term) => chunks(term) > 0, targetChunks, oneToken });
   }
 
   /**
