@@ -25,6 +25,15 @@ describe('misspelt words', () => {
     expect(correctionOf('whole', { ...lexicon, targetChunks: (term) => (term === 'while' ? 9 : 0), oneToken: () => false })).toBe('while');
   });
 
+  test('an inflection of a word the model knows is no typo, where the stem has five letters or more', () => {
+    // "causes" is two tokens to nano and one edit from "cases" (the target `case`); its stem "cause" is one token.
+    const knows = { isWord: () => false, targetChunks: (term: string) => (['case', 'unit'].includes(term) ? 9 : 0), oneToken: (word: string) => ['cause', 'uint'].includes(word) };
+    expect(correctionOf('causes', knows)).toBeUndefined();
+    expect(correctionOf('causes', { ...knows, oneToken: () => false })).toBe('cases');
+    // A shorter stem is as often a code word: "uints" is a typo of "units", not a plural of `uint`.
+    expect(correctionOf('uints', knows)).toBe('units');
+  });
+
   test('a word of the index as written, as BM25 reads it, or without an English ending is no typo', () => {
     expect(knownForms('listed')).toContain('list');
     expect(knownForms('applies')).toContain('apply');

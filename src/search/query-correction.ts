@@ -29,13 +29,26 @@ export const isCorrectionTarget = (term: string, chunks: number): boolean => /^[
 const CHECKED_WORD = new RegExp(`\\b[a-z]{${CORRECTION_MIN_LETTERS},32}\\b`, 'g');
 
 /**
- * The forms of `word` that make it a word of the index, any one of them: as BM25 reads it, as written,
- * and without an English ending (`listed` is `list`, `applies` is `apply`), so that an inflection of
- * the index's words is not taken for a typo of another (`listed` for `listen`).
+ * `word` without an English ending (`listed` is `list`, `applies` is `apply`, `causes` is `cause`): an
+ * inflection of a known word is that word, not a typo of another (`listed` for `listen`).
  */
+export function stems(word: string): string[] {
+  const stripped = [/ed$/, /d$/, /es$/, /ing$/, /s$/].map((ending) => word.replace(ending, '')).filter((form) => form !== word);
+  return [...stripped, ...(word.endsWith('ies') ? [`${word.slice(0, -3)}y`] : [])];
+}
+
+/** The forms of `word` that make it a word of the index, any one of them: as BM25 reads it, as written, and its stems. */
 export function knownForms(word: string): string[] {
-  const stripped = [/ed$/, /d$/, /es$/, /ing$/].map((ending) => word.replace(ending, '')).filter((form) => form !== word);
-  return [lexicalTokens(word)[0], word, ...stripped, ...(word.endsWith('ies') ? [`${word.slice(0, -3)}y`] : [])];
+  return [lexicalTokens(word)[0], word, ...stems(word)];
+}
+
+/**
+ * Whether the model knows `word` as an English word: it reads it, or one of its stems of
+ * CORRECTION_MIN_LETTERS or more (`causes` as `cause`), as one token. Shorter stems are as often code
+ * words (`uint` in `uints`, `inst` in `insted`, `st` in `sting`), which would keep typos uncorrected.
+ */
+export function modelKnows(word: string, oneToken: Lexicon['oneToken']): boolean {
+  return [word, ...stems(word).filter((stem) => stem.length >= CORRECTION_MIN_LETTERS)].some(oneToken);
 }
 
 /** The query's words that are checked for misspelling (lowercase letters, CORRECTION_MIN_LETTERS or more), each once. */
@@ -74,13 +87,13 @@ export interface Lexicon {
 }
 
 /**
- * The correction of `word` (a checked word): undefined where the model reads it as one token, any of its
+ * The correction of `word` (a checked word): undefined where the model knows it (modelKnows), any of its
  * knownForms is a word of the index, or no word one edit away is a target as BM25 reads it (`socres` is
  * one edit from `scores`, which BM25 reads as the target `score`); else the word one edit away of the
  * commonest target (the first in order of a tie).
  */
 export function correctionOf(word: string, { isWord, targetChunks, oneToken }: Lexicon): string | undefined {
-  if (oneToken(word) || knownForms(word).some(isWord)) return undefined;
+  if (modelKnows(word, oneToken) || knownForms(word).some(isWord)) return undefined;
   let best: { near: string; chunks: number } | undefined;
   for (const near of [...oneEditAway(word)].sort()) {
     const chunks = targetChunks(lexicalTokens(near)[0]);

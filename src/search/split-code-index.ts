@@ -31,7 +31,7 @@ import { filterKey, keptChunks, keptScores, narrows, type SearchFilter } from '.
 import { filesNamed, pathOfQuery } from './path-query';
 import { promotionFor } from './promotion';
 import { completeWith, wordBeingTyped, type TermCount } from './query-completion';
-import { checkedWords, correctWords, knownForms, type Lexicon } from './query-correction';
+import { checkedWords, correctWords, knownForms, modelKnows, type Lexicon } from './query-correction';
 import {
   centroidsName,
   filesName,
@@ -244,12 +244,12 @@ export class SplitCodeIndex {
   /**
    * As CodeIndex.correct: a last word cut short completed from the term shards that hold it and the terms
    * it may become; then a word no term shard holds corrected from the words part of its first letter (a
-   * layout written before the words parts corrects none). A word the model knows (`oneToken`) is never
+   * layout written before the words parts corrects none). A word the model knows (modelKnows) is never
    * corrected, so nothing is fetched for it.
    */
   async correct(query: string, oneToken: Lexicon['oneToken']): Promise<string> {
     const completed = await this.completeLastWord(query);
-    const formsOf = new Map(checkedWords(completed).flatMap((word) => (oneToken(word) ? [] : [[word, knownForms(word)] as const])));
+    const formsOf = new Map(checkedWords(completed).flatMap((word) => (modelKnows(word, oneToken) ? [] : [[word, knownForms(word)] as const])));
     const forms = [...new Set([...formsOf.values()].flat())];
     const held = new Set((await this.termsHolding(forms)).flatMap((shard) => forms.filter((form) => shard.has(form))));
     const words = this.manifest.words;
