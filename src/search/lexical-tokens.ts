@@ -4,8 +4,10 @@
  * `parsehttpheader`, `parse`, `http`, `header`), everything is lowercased, and a plural or third-person
  * `s` is dropped so that "returns" meets `return`. A path is words too (`src/search/bm25.ts` gives
  * `src`, `search`, `bm25`, `ts`). A query is matched by its distinct words less English function words
- * (queryWords).
+ * and the frame of a request (queryWords).
  */
+import { withoutRequestFrame } from '../text/query-form';
+
 /** A word as a text holds it: letters, digits and underscores (an identifier, or a word of prose). */
 export const IDENTIFIER = /[\p{L}\p{N}_]+/gu;
 const CAMEL_PARTS = /\p{Lu}+(?=\p{Lu}\p{Ll})|\p{Lu}?\p{Ll}+|\p{Lu}+|\p{N}+/gu;
@@ -39,9 +41,12 @@ const STOP_WORDS = new Set(
   'a an and are as at be but by for if in into is it no not of on or such that the their then there these they this to was will with'.split(' ').map(stem),
 );
 
-/** The distinct words a query is matched by: its lexical tokens less STOP_WORDS, or all of them where nothing else is left ("is it"). */
+/**
+ * The distinct words a query is matched by: the lexical tokens of what it describes (less the frame of a
+ * request, query-form.ts) less STOP_WORDS, or all of them where nothing else is left ("is it").
+ */
 export function queryWords(query: string): string[] {
-  const words = [...new Set(lexicalTokens(query))];
+  const words = [...new Set(lexicalTokens(withoutRequestFrame(query)))];
   const content = words.filter((w) => !STOP_WORDS.has(w));
   return content.length > 0 ? content : words;
 }

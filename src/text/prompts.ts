@@ -1,8 +1,11 @@
 /**
  * What C2LLM was trained to see: a task instruction in front of a query, the "Retrieved Answer:"
- * prefix in front of a document. The instructions are the ones used for MTEB-Code.
+ * prefix in front of a document. The instructions are the ones used for MTEB-Code. A code-search query
+ * is given as a description of code, as the model was trained on: without the words that make it a
+ * request or the question mark that ends it (query-form.ts `asDescription`).
  */
 import { InputError } from '../errors';
+import { asDescription } from './query-form';
 
 export const TASK_INSTRUCTIONS = {
   'code-search': 'Retrieve the code that solves the following query:\n',
@@ -35,5 +38,5 @@ export function applyPrompt(text: string, options: PromptOptions = {}): string {
   const task = options.task ?? DEFAULT_TASK;
   const instruction = TASK_INSTRUCTIONS[task];
   if (instruction === undefined) throw new InputError(`unknown task "${task}" (known: ${Object.keys(TASK_INSTRUCTIONS).join(', ')})`);
-  return instruction + text;
+  return instruction + (task === 'code-search' ? asDescription(text) : text);
 }
