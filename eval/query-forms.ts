@@ -1,8 +1,8 @@
 /**
  * Queries in the forms people type them, measured: the queries in users' words of a code-search set as a
  * request ("how do I …", "show me the code that …"; REQUEST_FRAMES, written as people type into a search
- * box, some beyond what src/text/query-form.ts takes off) and as a sentence (a capital first letter, a
- * question mark, Title Case), against the queries as written. Hybrid file and chunk MRR@10; the product
+ * box, some beyond what src/text/query-form.ts takes off), as a sentence (a question mark, a capital first
+ * letter, Title Case) and as pasted, against the queries as written. Hybrid file and chunk MRR@10; the product
  * searches each query as the user gave it.
  */
 import { searchQuerySet, withQueryList, type PreparedSet, type SearchMetrics } from './code-search';
@@ -25,6 +25,7 @@ export const REQUEST_FRAMES = [
 const FORMS: readonly { readonly name: string; readonly form: (query: string) => string }[] = [
   ...REQUEST_FRAMES.map((frame) => ({ name: `"${frame.trim()} …"`, form: (query: string) => frame + query })),
   { name: 'with a question mark', form: (query) => `${query}?` },
+  { name: 'with two spaces for its first and a newline after it, as pasted', form: (query) => `${query.replace(' ', '  ')}\n` },
   { name: 'with a capital first letter', form: (query) => query.charAt(0).toUpperCase() + query.slice(1) },
   { name: 'in Title Case', form: (query) => query.replace(/(^|\s)(\p{Ll})/gu, (_, space: string, letter: string) => space + letter.toUpperCase()) },
 ];

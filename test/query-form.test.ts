@@ -10,16 +10,17 @@ import { applyPrompt, TASK_INSTRUCTIONS } from '../src/text/prompts';
 import { asDescription, withoutRequestFrame } from '../src/text/query-form';
 
 describe('a query as the model reads it', () => {
-  test('a question mark or full stop at the end goes, Title Case is lowered; a capital first letter, identifiers and capitals stay', () => {
+  test('a question mark or full stop at the end, the spaces around and runs of spaces go, Title Case is lowered; a capital first letter, identifiers and capitals stay', () => {
     const forms: [string, string][] = [
       ['parse a date?', 'parse a date'],
       ['Retry failed requests with backoff.', 'Retry failed requests with backoff'],
       ['Retry With Exponential Backoff', 'retry with exponential backoff'],
       ['JSON Schema Validation Errors?', 'JSON schema validation errors'],
       ['How do I parse HTTP headers?', 'parse HTTP headers'],
+      ['retry  with\tbackoff \n', 'retry with\tbackoff'],
     ];
     for (const [query, described] of forms) expect(asDescription(query), query).toBe(described);
-    for (const query of ['Parse a date', 'Router matches ServeHTTP requests', 'match test names against a pattern with * and ?', 'Param = Name Type', 'HTTP header parsing', 'where help shows [default: ...] and [possible values: ...]', 'Marshal', 'decode a Uvarint from bytes', 'is 1.0.0-alpha lower than 1.0.0', '  trailing space kept ']) {
+    for (const query of ['Parse a date', 'Router matches ServeHTTP requests', 'match test names against a pattern with * and ?', 'Param = Name Type', 'HTTP header parsing', 'where help shows [default: ...] and [possible values: ...]', 'Marshal', 'decode a Uvarint from bytes', 'is 1.0.0-alpha lower than 1.0.0', 'a pasted snippet\n  kept\n    as it is']) {
       expect(asDescription(query), query).toBe(query);
     }
   });

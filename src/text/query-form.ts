@@ -68,17 +68,20 @@ function inTitleCase(words: readonly string[]): boolean {
 }
 
 /**
- * What the model is given of a code-search query: without its request frame (withoutRequestFrame) and
- * the question mark or full stop after its last word (a `?` or `.` standing alone, as a wildcard, stays),
- * its capitalised words lowered where it is in Title Case ("Retry With Backoff?" is "retry with backoff").
- * Without these, on the code-search validation set, a question mark after each query cost dense file
- * MRR@10 0.625 → 0.603 and Title Case 0.507. A capital first letter alone is left as typed: it cost that
+ * What the model is given of a code-search query: without its request frame (withoutRequestFrame), the
+ * spaces around it, runs of spaces in a query of one line (the model reads each as a token; a pasted
+ * snippet of several lines keeps its indentation) and the question mark
+ * or full stop after its last word (a `?` or `.` standing alone, as a wildcard, stays); its capitalised
+ * words lowered where it is in Title Case ("Retry With Backoff?" is "retry with backoff"). Without these,
+ * on the code-search validation set, a question mark after each query cost dense file MRR@10 0.625 →
+ * 0.603, two spaces for its first 0.610 and Title Case 0.507. A capital first letter alone is left as typed: it cost that
  * set 0.016, but lowering it cost the docstring validation split's doc-comment summaries, nearly all
  * capitalised, 0.609 → 0.596 (docs/design.md).
  */
 export function asDescription(query: string): string {
-  const described = withoutRequestFrame(query).trim().replace(/(?<=[\p{L}\p{N})\]'"`])[?.!]+$/u, '') || query.trim();
+  const trimmed = withoutRequestFrame(query).trim();
+  const oneLine = trimmed.includes('\n') ? trimmed : trimmed.replace(/[ \t]{2,}/g, ' ');
+  const described = oneLine.replace(/(?<=[\p{L}\p{N})\]'"`])[?.!]+$/u, '') || query.trim();
   const parts = described.split(/(\s+)/);
-  const text = inTitleCase(parts.filter((part) => /\S/.test(part))) ? parts.map((part) => (CAPITALISED.test(part) ? part.toLowerCase() : part)).join('') : described;
-  return text === query.trim() ? query : text;
+  return inTitleCase(parts.filter((part) => /\S/.test(part))) ? parts.map((part) => (CAPITALISED.test(part) ? part.toLowerCase() : part)).join('') : described;
 }
