@@ -64,6 +64,15 @@ describe('the frame of a request', () => {
     }
   });
 
+  test('a long hostile query is read in time linear in its length', () => {
+    // Within the test's time limit, whatever the regexes' engine: a frame repeated, stops and spaces by the thousand.
+    expect(withoutRequestFrame(`${'please '.repeat(30_000)}parse`)).toBe('parse');
+    expect(asDescription(`${'?'.repeat(200_000)}x`)).toBe(`${'?'.repeat(200_000)}x`);
+    expect(asDescription(`a${'?'.repeat(200_000)}`)).toBe('a');
+    expect(asDescription(`a${' '.repeat(200_000)}b`)).toBe('a b');
+    expect(queryWords(`${'the code that '.repeat(15_000)}retries`)).toEqual(['retrie']);
+  });
+
   test('a query that is nothing but a frame stays whole', () => {
     expect(withoutRequestFrame('show me')).toBe('show me');
     expect(withoutRequestFrame('how do I')).toBe('how do I');
