@@ -125,6 +125,14 @@ test('load from the Hub layout, index a folder, search, reload restores the inde
   await page.getByLabel('In folder').fill('');
   await expect(page.locator('#search-status')).not.toContainText('(those');
   await expect(results.first()).toBeVisible();
+  // A language the query names is its filter where the page's names none, and leaves the query.
+  await search.fill('compute the fibonacci numbers in go');
+  await search.press('Enter');
+  await expect(page.locator('#search-status')).toContainText(/results for “compute the fibonacci numbers” of \d+ chunks of “sample-project” \(those in go, as the query names\), ranked/);
+  expect((await paths()).map((p) => p.split(':')[0])).toEqual(['tools/util.go']);
+  await search.fill('compute the fibonacci numbers');
+  await search.press('Enter');
+  await expect(page.locator('#search-status')).not.toContainText('(those');
   await page.screenshot({ path: testInfo.outputPath('searched.png'), fullPage: true });
 
   await page.reload();

@@ -1,7 +1,8 @@
 /**
  * Code search in users' words, measured the way a user meets it: each codebase of a query set is indexed
  * by `c2llm index` (in process: the CLI's own indexing, chunker and model) and searched through
- * CodeIndex.search, dense / BM25 / hybrid. A query set is a folder of codebases (DIR/<id>/) and a
+ * CodeIndex.search, dense / BM25 / hybrid, each query first read as the CLI reads it (a language it names
+ * is its filter: language-query.ts). A query set is a folder of codebases (DIR/<id>/) and a
  * queries.jsonl of {codebase, language, query, targets: [paths], lines: [start, end]}
  * (../shared/eval/nl-validation's format). Metrics, overall, per codebase and per language:
  *   file level   MRR@10 and R@10 over the distinct files of the results, best first: a hit is a file
@@ -15,7 +16,9 @@ import { indexCommand } from '../src/cli/index-command';
 import { loadEmbedder, modelChoice } from '../src/cli/load-model';
 import { readIndexFile } from '../src/node/read-index';
 import { CodeIndex, type CodeSearchResult } from '../src/search/code-index';
+import { searchedAs } from '../src/search/language-query';
 import type { SearchMode } from '../src/search/ranking';
+import type { SearchFilter } from '../src/search/search-filter';
 
 export interface CodeSearchQuery {
   readonly codebase: string;
@@ -85,6 +88,8 @@ export async function prepareQuerySet(set: { codebases: string; queries: string 
 export interface PreparedSet {
   readonly queries: readonly CodeSearchQuery[];
   readonly indexes: ReadonlyMap<string, CodeIndex>;
+  /** Each query as its index searches it (language-query.ts's searchedAs: a language it names is its filter). */
+  readonly searches: readonly { readonly query: string; readonly filter?: SearchFilter }[];
   readonly vectors: readonly Float32Array[];
 }
 
@@ -93,20 +98,32 @@ export async function withQueries(set: Pick<PreparedSet, 'indexes'>, file: strin
   return withQueryList(set, readQueries(file), file, model, log);
 }
 
+/** How a query is read before it is embedded and searched: as the product reads it, or (for a baseline) as words only. */
+export type QueryReading = (query: string, index: CodeIndex) => { readonly query: string; readonly filter?: SearchFilter };
+const AS_THE_PRODUCT: QueryReading = (query, index) => searchedAs(query, undefined, index);
+
 /** As withQueries, for queries in hand (`name` names them in messages). */
-export async function withQueryList(set: Pick<PreparedSet, 'indexes'>, queries: readonly CodeSearchQuery[], name: string, model: string | undefined, log: (line: string) => void): Promise<PreparedSet> {
+export async function withQueryList(
+  set: Pick<PreparedSet, 'indexes'>,
+  queries: readonly CodeSearchQuery[],
+  name: string,
+  model: string | undefined,
+  log: (line: string) => void,
+  read: QueryReading = AS_THE_PRODUCT,
+): Promise<PreparedSet> {
   const missing = queries.find((q) => !set.indexes.has(q.codebase));
   if (missing) throw new Error(`${name}: codebase "${missing.codebase}" is not one of the set's (${[...set.indexes.keys()].join(', ')})`);
+  const searches = queries.map((q) => read(q.query, set.indexes.get(q.codebase)!));
   const embedder = await loadEmbedder(await modelChoice({ model, device: 'cpu' }), log);
-  const vectors = await embedder.embed(queries.map((q) => q.query), { kind: 'query' });
+  const vectors = await embedder.embed(searches.map((s) => s.query), { kind: 'query' });
   embedder.dispose();
   const chunks = [...new Set(queries.map((q) => q.codebase))].reduce((n, id) => n + set.indexes.get(id)!.size, 0);
   log(`${name}: ${queries.length} queries over ${new Set(queries.map((q) => q.codebase)).size} codebases (${chunks} chunks)`);
-  return { queries, indexes: set.indexes, vectors };
+  return { queries, indexes: set.indexes, searches, vectors };
 }
 
 /** Every query of a prepared set searched in `mode` (hybrid with lexical weight `weight`), with its metrics. */
 export function searchQuerySet(set: PreparedSet, mode: SearchMode, weight?: number): Record<string, SearchMetrics> {
-  const ranks = set.queries.map((q, i) => hitRanks(q, set.indexes.get(q.codebase)!.search({ vector: set.vectors[i], text: q.query }, 10, mode, weight)));
+  const ranks = set.queries.map((q, i) => hitRanks(q, set.indexes.get(q.codebase)!.search({ ...set.searches[i], vector: set.vectors[i], text: set.searches[i].query }, 10, mode, weight)));
   return metricsByGroup(set.queries, ranks);
 }

@@ -15,7 +15,8 @@
  *     file's name (eval/data/file-*.jsonl, eval/file-queries.py; FILE_NAME_PROMOTION likewise);
  *   - search as you type: the queries in users' words with their last word cut short or a typo, as typed,
  *     corrected from the index (eval/typing.ts) and as written;
- *   - the same queries typed as requests ("how do I …") and as sentences (eval/query-forms.ts);
+ *   - the same queries typed as requests ("how do I …") and as sentences (eval/query-forms.ts), and naming
+ *     their language, in one index of all a set's codebases and in each's own (eval/language-mention.ts);
  *   - the docstring pairs of tools/train/corpus.py's validation and test splits (packages the model never
  *     saw) and queries in users' words written over each split (validation data: NATURAL_VALIDATION, over
  *     the validation split's Go, Java and Python and over the Rust and JavaScript of the corpus's validation
@@ -37,6 +38,7 @@ import { DEFAULT_LEXICAL_WEIGHT } from '../src/search/fusion';
 import { directorySource } from '../src/node/fs-source';
 import { prepareQuerySet, searchQuerySet, withQueries, type PreparedSet, type SearchMetrics } from './code-search';
 import type { Metrics } from './metrics';
+import { languageMentionRows, languageMentionTable } from './language-mention';
 import { queryFormRows, queryFormTable } from './query-forms';
 import { typingRows, typingTable } from './typing';
 import { oneTokenOf } from '../src/search/query-correction';
@@ -212,6 +214,13 @@ async function main(): Promise<void> {
     lines.push(queryFormTable(title, rows));
   };
   await queryForms('queryFormsValidation', 'Queries typed as requests and sentences, validation (query-form.ts\'s rules are chosen here)', nlValidation);
+  /** Queries that name their code's language (eval/language-mention.ts), in one index of a set's codebases and in each's own. */
+  const languageMention = async (key: string, title: string, set: PreparedSet) => {
+    const rows = await languageMentionRows(set, queryModel(values.model), best.weight, log);
+    report[key] = rows;
+    lines.push(languageMentionTable(title, rows));
+  };
+  await languageMention('languageMentionValidation', 'Queries that name their language, validation (language-query.ts\'s forms are chosen here)', nlValidation);
   lines.push(table('Validation split (docstring queries)', report.validation as ModeMetrics));
   NATURAL_VALIDATION.forEach((set) => lines.push(table(set.title, report[set.key] as ModeMetrics)));
   if (values['validation-only']) {
@@ -225,6 +234,7 @@ async function main(): Promise<void> {
   kindTables('test', codeSearchTest.kinds);
   await typing('typingTest', 'Search as you type, test (never tuned on)', codeSearchTest.words);
   await queryForms('queryFormsTest', 'Queries typed as requests and sentences, test (never tuned on)', codeSearchTest.words);
+  await languageMention('languageMentionTest', 'Queries that name their language, test (never tuned on)', codeSearchTest.words);
 
   const testPairs = pairsOf(test);
   const testResult = await evaluate(bf16, test, testPairs.queries, testPairs.gold, testPairs.langs, [best.weight]);

@@ -93,6 +93,21 @@ describe('c2llm index / search / merge', () => {
     }
   });
 
+  test('a language the query names keeps that language and leaves the query, and the listing says so; --language, quotes or a language the index lacks leave the words', () => {
+    const named = c2llm(['search', '--index', index, '--query', 'reverse a string in rust', '--k', '1', '--device', 'cpu']);
+    expect(named.code, named.stderr).toBe(0);
+    expect(named.stdout).toMatch(/^reverse a string in rust\n {2}\(searched in rust, as the query names; --language chooses another, quotes keep the words\)\n {2}1\. math\/gcd\.rs:/);
+    const json = (query: string, ...flags: string[]) => {
+      const { code, stdout, stderr } = c2llm(['search', '--index', index, '--query', query, '--json', '--device', 'cpu', ...flags]);
+      expect(code, stderr).toBe(0);
+      return JSON.parse(stdout).results[0].map((r: { path: string }) => r.path);
+    };
+    expect(json('reverse a string in rust')).toEqual(['math/gcd.rs']);
+    expect(json('reverse a string in rust', '--language', 'go')[0]).toBe('strings/reverse.go');
+    expect(json('reverse a string "in rust"')[0]).toBe('strings/reverse.go');
+    expect(json('reverse a string in kotlin')[0]).toBe('strings/reverse.go');
+  });
+
   test('an empty folder gives an empty index, which says so when searched', () => {
     const empty = join(work, 'empty-folder');
     mkdirSync(empty);

@@ -1,7 +1,8 @@
 /**
  * Misspelt query words (src/search/query-correction.ts): a word of five lowercase letters or more that is
  * no word of the index, one edit from words of the index that begin with its letter, is corrected to the
- * commonest; words of the index, their inflections, short words, capitalised words and identifiers stay.
+ * commonest; words of the index, their inflections, languages' names, short words, capitalised words and
+ * identifiers stay.
  */
 import { describe, expect, test } from 'vitest';
 import { checkedWords, correctionOf, correctWords, isCorrectionTarget, knownForms, oneEditAway } from '../src/search/query-correction';
@@ -32,6 +33,12 @@ describe('misspelt words', () => {
     expect(correctionOf('causes', { ...knows, oneToken: () => false })).toBe('cases');
     // A shorter stem is as often a code word: "uints" is a typo of "units", not a plural of `uint`.
     expect(correctionOf('uints', knows)).toBe('units');
+  });
+
+  test("a language's name is no typo: a query may name one (language-query.ts) that the index's words lack", () => {
+    const near = { ...lexicon, targetChunks: (term: string) => (['scalar', 'shift', 'node'].includes(term) ? 9 : 0) };
+    expect(['scala', 'swift', 'nodejs'].map((w) => correctionOf(w, near))).toEqual([undefined, undefined, undefined]);
+    expect(correctionOf('scalr', near)).toBe('scalar');
   });
 
   test('a word of the index as written, as BM25 reads it, or without an English ending is no typo', () => {

@@ -66,6 +66,20 @@ describe('search filters', () => {
     expect([undefined, {}, { language: '', folder: ' / ' }, { folder: 'a' }, { language: 'go' }].map(narrows)).toEqual([false, false, false, true, true]);
   });
 
+  test("C++ keeps the .h headers a C++ codebase names so (read as C); C keeps them too; other files stay in their language", () => {
+    const files = [
+      { path: 'src/re2.cc', language: 'cpp' },
+      { path: 'src/re2.h', language: 'c' },
+      { path: 'src/UTIL.H', language: 'c' },
+      { path: 'src/util.c', language: 'c' },
+      { path: 'src/gen.py', language: 'python' },
+    ];
+    const kept = (language: string) => [...keptChunks({ language }, files, files.length, (id) => id).ids].map((id) => files[id].path);
+    expect(kept('cpp')).toEqual(['src/re2.cc', 'src/re2.h', 'src/UTIL.H']);
+    expect(kept('c')).toEqual(['src/re2.h', 'src/UTIL.H', 'src/util.c']);
+    expect(kept('python')).toEqual(['src/gen.py']);
+  });
+
   test('one index file: dense and lexical results are the unfiltered ranking\'s kept chunks, in order, however far down; hybrid keeps only them', () => {
     const rand = random(4);
     for (let q = 0; q < 12; q++) {

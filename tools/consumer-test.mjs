@@ -260,6 +260,11 @@ async function staticSite(tarball, modelTarball) {
     await page.waitForFunction(() => document.querySelector('c2llm-search [role=status]')?.textContent === 'No code under no-such-folder/', undefined, { timeout: 60_000 });
     await folder.fill('');
     await page.waitForFunction(() => /^top-k\.ts:/.test(document.querySelector('c2llm-search .c2s-path')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    // A language the query names is its filter (the box's names none) and leaves the query; the status says so.
+    await box.fill('bounded min-heap that keeps the k best scores in typescript');
+    await statusSays(/^\d+ results? in typescript for “bounded min-heap that keeps the k best scores”$/);
+    const named = await page.locator('c2llm-search [role=option] .c2s-path').first().textContent();
+    check(/^top-k\.ts:\d+-\d+$/.test(named ?? ''), `static-site kit: a query naming its language is searched without the name, in that language (${await status()}; ${named})`);
     await box.press('ArrowDown');
     await box.press('ArrowDown');
     await box.press('ArrowUp');

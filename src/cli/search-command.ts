@@ -2,7 +2,8 @@
  * `c2llm search --index <file|split folder> (--query <text> | --queries <file.json>) [--k 10] [--mode hybrid|dense|lexical]
  *  [--language <name>] [--folder <path>] [--probes N] [--json] [--model <dir>] [--device ...] [--dtype ...]`: ranks an index's chunks for each query
  * (`--language`, `--folder`: only the chunks of files in that language, or whose path starts so,
- * search-filter.ts; `--probes`: a split index's partitions scored per query, default its manifest's). Queries
+ * search-filter.ts; without --language, a language the query names in so many words, "parse a date in
+ * rust", is its filter and leaves the query: language-query.ts; `--probes`: a split index's partitions scored per query, default its manifest's). Queries
  * are embedded as queries (the code-search instruction) with --model, else the bundled C2LLM-nano; its
  * fingerprint must match the index's. An index is a file people get from others: it never chooses what
  * is loaded, read or downloaded (the model it names is only compared). With --queries or --json, stdout
@@ -24,6 +25,7 @@ import { openSplitIndex } from '../node/split-index-folder';
 import { CodeIndex, type CodeSearchResult } from '../search/code-index';
 import { focusLine, queryMatcher } from '../search/query-matches';
 import { SEARCH_MODES, type SearchMode } from '../search/ranking';
+import { searchedAs } from '../search/language-query';
 import { describeFilter, narrows, type SearchFilter } from '../search/search-filter';
 import { loadEmbedder, MODEL_FLAGS, modelChoice } from './load-model';
 import { printable } from '../text/control-characters';
@@ -59,8 +61,10 @@ function noResults(indexSize: number, mode: SearchMode, filter: SearchFilter): s
   return mode === 'lexical' ? `  no results: no chunk${where} holds a word of the query` : `  no results: no file of the index is${where}`;
 }
 
-function listing(query: string, results: readonly CodeSearchResult[], why: () => string): string {
+/** `named`: the language the query names, which the search kept to (language-query.ts). */
+function listing(query: string, results: readonly CodeSearchResult[], why: () => string, named?: string): string {
   const lines = [printable(query)];
+  if (named) lines.push(`  (searched in ${named}, as the query names; --language chooses another, quotes keep the words)`);
   if (results.length === 0) lines.push(printable(why()));
   const matches = queryMatcher(query);
   results.forEach((r, i) => {
@@ -115,6 +119,7 @@ export async function searchCommand(argv: string[], log: (line: string) => void)
     throw new InputError(`--language ${filter.language}: the index holds no such files; its languages are ${index.languages.join(', ') || 'none'}`);
   }
 
+  const searches = queries.map((q) => searchedAs(q, filter, index));
   let vectors: (Float32Array | undefined)[] = queries.map(() => undefined);
   if (mode !== 'lexical') {
     const choice = await modelChoice(values);
@@ -122,18 +127,18 @@ export async function searchCommand(argv: string[], log: (line: string) => void)
     requireSameModel(values.index, index.model, { fingerprint: await modelFingerprint(choice.dir), name: values.model === undefined ? `the bundled ${BUNDLED_MODEL_NAME}` : choice.dir }, advice);
     const embedder = await loadEmbedder(choice, log);
     try {
-      vectors = await embedder.embed(queries, { kind: 'query' });
+      vectors = await embedder.embed(searches.map((s) => s.query), { kind: 'query' });
     } finally {
       embedder.dispose();
     }
   }
   const results: CodeSearchResult[][] = [];
-  for (const [i, text] of queries.entries()) {
-    const query = { vector: vectors[i], text, filter };
+  for (const [i, searched] of searches.entries()) {
+    const query = { vector: vectors[i], text: searched.query, filter: searched.filter };
     results.push(index instanceof CodeIndex ? index.search(query, k, mode) : await index.search(query, k, mode, { probes }));
   }
   if (values.json || values.queries !== undefined) {
     return JSON.stringify({ results: results.map((list) => list.map(({ path, startLine, endLine, score, anchor }) => ({ path, startLine, endLine, score, ...(anchor ? { anchor } : {}) }))) });
   }
-  return queries.map((q, i) => listing(q, results[i], () => noResults(index.size, mode, filter))).join('\n\n');
+  return queries.map((q, i) => listing(q, results[i], () => noResults(index.size, mode, searches[i].filter ?? filter), searches[i].named)).join('\n\n');
 }

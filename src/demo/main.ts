@@ -12,6 +12,7 @@ import { CHUNKER_VERSION } from '../search/chunker';
 import { indexCorpus, restoreCorpus, type IndexStoreLike } from '../search/indexer';
 import type { CorpusVectors } from '../search/corpus-vectors';
 import type { SearchMode } from '../search/ranking';
+import { searchedAs } from '../search/language-query';
 import { describeFilter, narrows } from '../search/search-filter';
 import { fromDirectoryPicker, fromDrop, fromFileList, hasDirectoryPicker, type PickedFolder } from './folder';
 import { installKeyboardNavigation, renderResults } from './results-view';
@@ -232,13 +233,15 @@ async function search(query: string): Promise<void> {
     return;
   }
   const mode = ui.searchMode.value as SearchMode;
-  const filter = { language: ui.searchLanguage.value, folder: ui.searchFolder.value };
+  // A language the query names ("… in rust") is its filter where the page's names none (language-query.ts).
+  const plan = searchedAs(query, { language: ui.searchLanguage.value, folder: ui.searchFolder.value }, opened.index);
+  const filter = plan.filter ?? {};
   const started = performance.now();
   let results: CodeSearchResult[];
   let searched: string;
   try {
     // Typing searches at each pause, so the last word may be cut short, and any word misspelt: search the query in the index's words.
-    searched = await embedder.correct(opened.index, query);
+    searched = await embedder.correct(opened.index, plan.query);
     results = await embedder.search(opened.index, searched, { k: 10, mode, filter });
   } catch (error) {
     if (generation !== searchGeneration) return;
@@ -249,7 +252,7 @@ async function search(query: string): Promise<void> {
   if (generation !== searchGeneration) return;
   renderResults(ui.results, results, mode);
   const total = performance.now() - started;
-  const kept = narrows(filter) ? ` (those ${describeFilter(filter)})` : '';
+  const kept = narrows(filter) ? ` (those ${describeFilter(filter)}${plan.named ? ', as the query names' : ''})` : '';
   const asked = searched === query ? '' : ` for “${searched.trim()}”`;
   setText(ui.searchStatus, `${results.length} results${asked} of ${opened.index.chunks} chunks of ${opened.name}${kept}, ranked ${MODE_NAMES[mode]}, in ${total.toFixed(0)} ms (query embedded and index searched in the engine's worker).`);
 }

@@ -8,6 +8,7 @@ export type { ModelConfig } from '../model/config';
 export type { CheckpointSource } from '../model/source';
 export { urlSource } from '../load/url-source';
 export { CodeIndex, type CodeSearchResult } from '../search/code-index';
+export { searchedAs } from '../search/language-query';
 export { decodeIndex, encodeIndex, type IndexData } from '../search/index-file';
 export { Bm25Index } from '../search/bm25';
 export { lexicalTokens } from '../search/lexical-tokens';

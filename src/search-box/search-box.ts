@@ -12,6 +12,7 @@
  * announces the result count. Styles are the site's to override through CSS custom properties
  * (--c2s-*, search-box-style.ts). Every text from the index reaches the page through textContent.
  */
+import { searchedAs } from '../search/language-query';
 import { describeFilter, narrows } from '../search/search-filter';
 import { plural } from '../text/plural';
 import { createEmbedder } from '../worker/client';
@@ -98,8 +99,11 @@ export function mountSearchBox(host: HTMLElement, options: SearchBoxOptions): Se
     items[active].scrollIntoView({ block: 'nearest' });
   };
 
-  /** `none`: what the status says when there are no results; `corrected`: whether `query` is not the one typed but its correction. */
-  const render = (query: string, results: readonly CodeSearchResult[], none = 'No results', corrected = false) => {
+  /**
+   * `none`: what the status says when there are no results; `corrected`: whether `query` is not the one
+   * typed but its correction or what is left of it; `named`: the language the query names, searched alone.
+   */
+  const render = (query: string, results: readonly CodeSearchResult[], none = 'No results', corrected = false, named?: string) => {
     active = -1;
     input.removeAttribute('aria-activedescendant');
     list.replaceChildren(
@@ -121,20 +125,22 @@ export function mountSearchBox(host: HTMLElement, options: SearchBoxOptions): Se
       }),
     );
     input.setAttribute('aria-expanded', String(results.length > 0));
-    const count = results.length === 0 ? none : plural(results.length, 'result');
+    const count = results.length === 0 ? none : `${plural(results.length, 'result')}${named ? ` in ${named}` : ''}`;
     status.textContent = query.trim() === '' ? '' : corrected ? `${count} for “${query.trim()}”` : count;
   };
 
   const search = async (query: string) => {
     const asked = ++latest;
     if (!embedder || !index || query.trim() === '') return render(query, []);
-    const filter = index.filterable ? { language: language.value, folder: folder.value } : undefined;
+    // A language the query names ("… in rust") is its filter where the box's names none (language-query.ts).
+    const plan = searchedAs(query, index.filterable ? { language: language.value, folder: folder.value } : undefined, index);
+    const filter = plan.filter;
     try {
       // At a pause in typing the last word may be cut short, and any word misspelt: search the query in the index's words.
-      const searched = await embedder.correct(index, query);
+      const searched = await embedder.correct(index, plan.query);
       const found = await embedder.search(index, searched, { k, filter });
       if (asked !== latest || disposed) return;
-      render(searched, found, narrows(filter) ? `No code ${describeFilter(filter)}` : undefined, searched !== query);
+      render(searched, found, narrows(filter) ? `No code ${describeFilter(filter)}` : undefined, searched !== query, plan.named);
     } catch (error) {
       if (asked === latest && !disposed) fail(error);
     }

@@ -32,6 +32,9 @@ const LANGUAGES: Record<string, string> = {
   svelte: 'svelte', html: 'html', css: 'css', scss: 'scss', md: 'markdown', mdx: 'markdown',
 };
 
+/** Every language a file is read as. */
+export const CODE_LANGUAGES: ReadonlySet<string> = new Set(Object.values(LANGUAGES));
+
 /** The language of a code file, from its extension ('' when unknown). */
 export function languageOf(path: string): string {
   const name = path.slice(path.lastIndexOf('/') + 1);

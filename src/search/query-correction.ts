@@ -9,6 +9,7 @@
  * 0.771 with the typos, 0.799 corrected, 0.806 without them; the queries as written are unchanged.
  */
 import { lexicalTokens } from './lexical-tokens';
+import { isLanguageName } from './language-query';
 
 /** The fewest letters a word needs to be corrected: shorter words are one edit from too many others. */
 export const CORRECTION_MIN_LETTERS = 5;
@@ -87,13 +88,14 @@ export interface Lexicon {
 }
 
 /**
- * The correction of `word` (a checked word): undefined where the model knows it (modelKnows), any of its
+ * The correction of `word` (a checked word): undefined where the model knows it (modelKnows), it names a
+ * language (language-query.ts: "scala" is no typo of `scalar`), any of its
  * knownForms is a word of the index, or no word one edit away is a target as BM25 reads it (`socres` is
  * one edit from `scores`, which BM25 reads as the target `score`); else the word one edit away of the
  * commonest target (the first in order of a tie).
  */
 export function correctionOf(word: string, { isWord, targetChunks, oneToken }: Lexicon): string | undefined {
-  if (modelKnows(word, oneToken) || knownForms(word).some(isWord)) return undefined;
+  if (modelKnows(word, oneToken) || isLanguageName(word) || knownForms(word).some(isWord)) return undefined;
   let best: { near: string; chunks: number } | undefined;
   for (const near of [...oneEditAway(word)].sort()) {
     const chunks = targetChunks(lexicalTokens(near)[0]);

@@ -1,5 +1,5 @@
 /**
- * What a search may return: the chunks of files in one language, or under one folder (the CLI's
+ * What a search may return: the chunks of files in one language (C++'s with the `.h` headers), or under one folder (the CLI's
  * --language and --folder, the search box's two filters). A filter narrows the candidates before they are
  * ranked, so the results are the best of the chunks it keeps however far below other chunks they stand:
  * filtering a search's first results instead leaves a query with none where the best chunk in Rust ranks
@@ -13,6 +13,13 @@ export interface SearchFilter {
   /** The start of the paths kept, relative to the indexed folder ('src/', 'src/par', 'src\\par'; a leading '/' or './' is dropped). */
   readonly folder?: string;
 }
+
+/**
+ * Whether a file is in `language`: of that language, or a `.h` header when it is C++. corpus.ts reads a
+ * `.h` as C, but C++ codebases name their headers so too (googletest's and re2's, beside their `.cc`).
+ */
+const inLanguage = (file: { readonly path: string; readonly language: string }, language: string): boolean =>
+  file.language === language || (language === 'cpp' && file.language === 'c' && file.path.toLowerCase().endsWith('.h'));
 
 /** The folder as paths are matched against it (path-query.ts's asIndexPath). */
 const folderOf = (filter: SearchFilter): string => asIndexPath(filter.folder ?? '');
@@ -41,7 +48,7 @@ export function keptChunks(
 ): { readonly ids: Uint32Array; readonly mask: Uint8Array } {
   const folder = folderOf(filter);
   const language = filter.language ?? '';
-  const fileKept = files.map((f) => (language === '' || f.language === language) && f.path.startsWith(folder));
+  const fileKept = files.map((f) => (language === '' || inLanguage(f, language)) && f.path.startsWith(folder));
   const mask = new Uint8Array(chunkCount);
   let count = 0;
   for (let id = 0; id < chunkCount; id++) {

@@ -14,6 +14,7 @@ import { fingerprintingSource } from '../model/fingerprint';
 import type { CheckpointSource } from '../model/source';
 import { CodeIndex, type CodeSearchResult } from '../search/code-index';
 import { SplitCodeIndex } from '../search/split-code-index';
+import { searchedAs } from '../search/language-query';
 import { MANIFEST_NAME } from '../search/split-index';
 import type { SearchMode } from '../search/ranking';
 import type { SearchFilter } from '../search/search-filter';
@@ -130,11 +131,15 @@ export class Engine {
     return { handle, chunks: index.size, files: index.files, model: index.model.id, languages: [...index.languages], filterable: index.filterable };
   }
 
-  /** Ranks an index's chunks (those `filter` keeps) for a query, embedded here as a query (mode dense or hybrid). */
+  /**
+   * Ranks an index's chunks (those `filter` keeps) for a query, embedded here as a query (mode dense or
+   * hybrid); a language the query names is its filter where `filter` names none (language-query.ts).
+   */
   async search(handle: number, query: string, { k, mode, filter }: { k: number; mode: SearchMode; filter?: SearchFilter }, prompt: PromptOptions): Promise<CodeSearchResult[]> {
     const index = this.index(handle);
-    const vector = mode === 'lexical' ? undefined : (await this.embed([query], { ...prompt, kind: 'query' })).matrix;
-    return await index.search({ vector, text: query, filter }, k, mode);
+    const searched = searchedAs(query, filter, index);
+    const vector = mode === 'lexical' ? undefined : (await this.embed([searched.query], { ...prompt, kind: 'query' })).matrix;
+    return await index.search({ vector, text: searched.query, filter: searched.filter }, k, mode);
   }
 
   /** The query in the index's words, for a search as the user types: a last word cut short completed, misspelt words corrected (CodeIndex.correct). */

@@ -72,7 +72,11 @@ export interface TextEmbedder {
    * whose parts are then fetched as queries need them.
    */
   loadIndex(source: string | Uint8Array | ArrayBuffer): Promise<LoadedIndex>;
-  /** The index's best chunks for a query, best first; the query is embedded in the worker. */
+  /**
+   * The index's best chunks for a query, best first; the query is embedded in the worker. Where `filter`
+   * names no language, a language the query names ("… in rust") is its filter and leaves the query
+   * (searchedAs, language-query.ts, tells what a search ran).
+   */
   search(index: LoadedIndex, query: string, options?: SearchOptions): Promise<CodeSearchResult[]>;
   /**
    * For a search as the user types, the query in the index's words: its last word, if it may be cut
