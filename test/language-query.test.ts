@@ -37,6 +37,8 @@ describe('a language named in a query', () => {
     ['walk the tree in c#', 'csharp', 'walk the tree'],
     ['walk the tree in node.js', 'javascript', 'walk the tree'],
     ['walk the tree in TS files', 'typescript', 'walk the tree'],
+    ['rust: parse a date\nwith a time zone', 'rust', 'parse a date\nwith a time zone'],
+    ['parse a date\nwith a time zone in rust', 'rust', 'parse a date\nwith a time zone'],
   ])('%j names %s; %j is searched', (query, language, rest) => {
     expect(namedLanguage(query, HELD)).toEqual({ language, query: rest });
   });

@@ -59,18 +59,18 @@ const NAME = `(?<name>${[...LANGUAGE_OF_NAME.keys()].sort((a, b) => b.length - a
 const CODE = '(?:code|functions?|methods?|class(?:es)?|files?|sources?|implementations?|versions?|modules?|packages?|crates?|structs?|traits?|interfaces?|scripts?|librar(?:y|ies)|side|port)';
 const END = '[?.!]*$';
 
-/** The forms that name a language: group `name` holds the name, `lead` and `rest` the words kept. */
+/** The forms that name a language: group `name` holds the name, `lead` and `rest` the words kept (of every line). */
 const FORMS: readonly RegExp[] = [
   // "parse a date in rust", "… written in rust code", "…, in rust?"
-  new RegExp(`^(?<rest>.*?[\\p{L}\\p{N})\\]'])[\\s,]+(?:written\\s+)?in\\s+${NAME}(?:\\s+${CODE})?${END}`, 'iu'),
+  new RegExp(`^(?<rest>.*?[\\p{L}\\p{N})\\]'])[\\s,]+(?:written\\s+)?in\\s+${NAME}(?:\\s+${CODE})?${END}`, 'isu'),
   // "parse a date (rust)"
-  new RegExp(`^(?<rest>.*?\\S)\\s*\\(${NAME}\\)${END}`, 'iu'),
+  new RegExp(`^(?<rest>.*?\\S)\\s*\\(${NAME}\\)${END}`, 'isu'),
   // "in rust, parse a date"
-  new RegExp(`^in\\s+${NAME}\\s*[,:]?\\s+(?<rest>.*\\S)`, 'iu'),
+  new RegExp(`^in\\s+${NAME}\\s*[,:]?\\s+(?<rest>.*\\S)`, 'isu'),
   // "rust: parse a date"
-  new RegExp(`^${NAME}\\s*:\\s*(?<rest>.*\\S)`, 'iu'),
+  new RegExp(`^${NAME}\\s*:\\s*(?<rest>.*\\S)`, 'isu'),
   // "the rust code that parses a date", "find python files that …": the code's noun stays for query-form.ts's frames
-  new RegExp(`^(?<lead>(?:find|search\\s+for|look\\s+for|show|get|where\\s+is|where's)\\s+)?(?:(?:the|a|an|our|some|any)\\s+)?${NAME}\\s+(?<rest>${CODE}(?![\\p{L}\\p{N}]).*)`, 'iu'),
+  new RegExp(`^(?<lead>(?:find|search\\s+for|look\\s+for|show|get|where\\s+is|where's)\\s+)?(?:(?:the|a|an|our|some|any)\\s+)?${NAME}\\s+(?<rest>${CODE}(?![\\p{L}\\p{N}]).*)`, 'isu'),
 ];
 
 /**
