@@ -1,7 +1,7 @@
 /**
  * Queries that name their code's language (src/search/language-query.ts): the forms read as a filter and
  * what is left of the query; the words left as words (a language the index lacks, one named mid-sentence
- * or with a version, a verb "go", "in sql", quoted words); an explicit filter before the query's; a
+ * or with a version, a verb "go", "in sql" where SQL's files are not named, quoted words); an explicit filter before the query's; a
  * search of an index of two languages returning what the filtered search of the rest returns; and long
  * hostile queries read in time.
  */
@@ -13,7 +13,7 @@ import type { IndexHeader } from '../src/search/index-file';
 import { NAMEABLE_LANGUAGES, namedLanguage, searchedAs } from '../src/search/language-query';
 import { random, randomUnit } from './helpers/random';
 
-const HELD = ['c', 'cpp', 'csharp', 'go', 'javascript', 'markdown', 'python', 'rust', 'sql', 'typescript'];
+const HELD = ['c', 'cpp', 'csharp', 'go', 'javascript', 'markdown', 'python', 'rust', 'shell', 'sql', 'typescript'];
 
 describe('a language named in a query', () => {
   test('every language a query may name is one the corpus reads files as', () => {
@@ -37,6 +37,9 @@ describe('a language named in a query', () => {
     ['walk the tree in c#', 'csharp', 'walk the tree'],
     ['walk the tree in node.js', 'javascript', 'walk the tree'],
     ['walk the tree in TS files', 'typescript', 'walk the tree'],
+    ['the bash script that runs the training', 'shell', 'runs the training'],
+    ['find sql files for the schema', 'sql', 'find the schema'],
+    ['markdown files about installing', 'markdown', 'about installing'],
     ['rust: parse a date\nwith a time zone', 'rust', 'parse a date\nwith a time zone'],
     ['parse a date\nwith a time zone in rust', 'rust', 'parse a date\nwith a time zone'],
   ])('%j names %s; %j is searched', (query, language, rest) => {
@@ -50,6 +53,7 @@ describe('a language named in a query', () => {
     ['the verb "go"', 'go to the next page'],
     ['the verb "go", last', 'let it go'],
     ['a language code works on more than it is written in', 'escape a value for use in sql'],
+    ['one such, before a noun other than its files\'', 'the sql code that builds a query'],
     ['mid-sentence', "a keyword which doesn't exist in C though"],
     ['with a version', 'change unicode output into bytestrings in Python 2'],
     ['part of a longer word', 'write it in pythonic style'],

@@ -7,10 +7,10 @@
  * file MRR@10 0.710, and searched in that language only, without the words, 0.784 (docs/design.md).
  * So where a search has no language filter of its own and the index holds the language named, the name
  * becomes the filter (search-filter.ts) and leaves the query for both sides.
- * Only a name in one of the forms above is read so, and only names of languages code is written in: "in
- * sql", "in html" or "in bash" more often say what the code works on (escaping a value for SQL) than
- * what it is written in, so they stay words. A query holding a quotation mark or backtick is left as typed:
- * that is how to search for the words themselves.
+ * Only a name in one of the forms above is read so. A language code works on more often than it is
+ * written in ("in sql", "in html", "in bash": escaping a value for SQL) is read only before its files'
+ * noun: "the bash script that runs the tests", "sql files". A query holding a quotation mark or backtick
+ * is left as typed: that is how to search for the words themselves.
  */
 import { withoutRequestFrame } from '../text/query-form';
 import type { SearchFilter } from './search-filter';
@@ -45,19 +45,34 @@ const NAMES: Readonly<Record<string, readonly string[]>> = {
   svelte: ['svelte'],
 };
 
-/** The languages a query may name, for a test against corpus.ts. */
-export const NAMEABLE_LANGUAGES: readonly string[] = Object.keys(NAMES);
+/** Languages a query names only before their files' noun ("bash script", "sql files"): "in bash" and "in html" more often say what code works on. */
+const FILE_NAMES: Readonly<Record<string, readonly string[]>> = {
+  shell: ['shell', 'bash', 'sh', 'zsh'],
+  sql: ['sql'],
+  html: ['html'],
+  css: ['css'],
+  scss: ['scss'],
+  markdown: ['markdown', 'md'],
+};
 
-const LANGUAGE_OF_NAME = new Map(Object.entries(NAMES).flatMap(([language, names]) => names.map((name) => [name, language] as const)));
+/** The languages a query may name, for a test against corpus.ts. */
+export const NAMEABLE_LANGUAGES: readonly string[] = [...Object.keys(NAMES), ...Object.keys(FILE_NAMES)];
+
+const byName = (table: typeof NAMES) => Object.entries(table).flatMap(([language, names]) => names.map((name) => [name, language] as const));
+const LANGUAGE_OF_NAME = new Map([...byName(NAMES), ...byName(FILE_NAMES)]);
 /** Whether `word` is a language's name as people type it ("scala", "nodejs"): a word, never a typo to correct. */
 export const isLanguageName = (word: string): boolean => LANGUAGE_OF_NAME.has(word.toLowerCase());
 
 const escaped = (name: string) => name.replace(/[.+]/g, (c) => `\\${c}`);
-/** Any name, longest first ("c++" before "c"), followed by neither a letter, a digit nor a sign that would make it another word. */
-const NAME = `(?<name>${[...LANGUAGE_OF_NAME.keys()].sort((a, b) => b.length - a.length).map(escaped).join('|')})(?![\\p{L}\\p{N}_+#])`;
+/** Any name of `table`, longest first ("c++" before "c"), followed by neither a letter, a digit nor a sign that would make it another word. */
+const nameOf = (table: typeof NAMES) => `(?<name>${byName(table).map(([name]) => name).sort((a, b) => b.length - a.length).map(escaped).join('|')})(?![\\p{L}\\p{N}_+#])`;
+const NAME = nameOf(NAMES);
 /** What follows a language's name when it names the language of some code: "rust code", "the go function", "python files". */
 const CODE = '(?:code|functions?|methods?|class(?:es)?|files?|sources?|implementations?|versions?|modules?|packages?|crates?|structs?|traits?|interfaces?|scripts?|librar(?:y|ies)|side|port)';
 const END = '[?.!]*$';
+
+/** A request's start that a name before the code's noun may follow ("find", "where is"), kept. */
+const LEAD = `(?<lead>(?:find|search\\s+for|look\\s+for|show|get|where\\s+is|where's)\\s+)?(?:(?:the|a|an|our|some|any)\\s+)?`;
 
 /** The forms that name a language: group `name` holds the name, `lead` and `rest` the words kept (of every line). */
 const FORMS: readonly RegExp[] = [
@@ -70,7 +85,9 @@ const FORMS: readonly RegExp[] = [
   // "rust: parse a date"
   new RegExp(`^${NAME}\\s*:\\s*(?<rest>.*\\S)`, 'isu'),
   // "the rust code that parses a date", "find python files that …": the code's noun stays for query-form.ts's frames
-  new RegExp(`^(?<lead>(?:find|search\\s+for|look\\s+for|show|get|where\\s+is|where's)\\s+)?(?:(?:the|a|an|our|some|any)\\s+)?${NAME}\\s+(?<rest>${CODE}(?![\\p{L}\\p{N}]).*)`, 'isu'),
+  new RegExp(`^${LEAD}${NAME}\\s+(?<rest>${CODE}(?![\\p{L}\\p{N}]).*)`, 'isu'),
+  // "the bash script that runs the tests", "sql files for the schema": the noun and what joins it leave too
+  new RegExp(`^${LEAD}${nameOf(FILE_NAMES)}\\s+(?:scripts?|files?)(?:\\s+(?:that|which|to|for|with))?\\s+(?<rest>\\S.*)`, 'isu'),
 ];
 
 /**
