@@ -17,6 +17,8 @@
  *     corrected from the index (eval/typing.ts) and as written;
  *   - the same queries typed as requests ("how do I …") and as sentences (eval/query-forms.ts), and naming
  *     their language, in one index of all a set's codebases and in each's own (eval/language-mention.ts);
+ *   - places pasted from compilers and stack traces (`src/mux.go:120:5`, a traceback's frame) over the
+ *     files of the file-name queries (eval/place-queries.ts);
  *   - the docstring pairs of tools/train/corpus.py's validation and test splits (packages the model never
  *     saw) and queries in users' words written over each split (validation data: NATURAL_VALIDATION, over
  *     the validation split's Go, Java and Python and over the Rust and JavaScript of the corpus's validation
@@ -39,6 +41,7 @@ import { directorySource } from '../src/node/fs-source';
 import { prepareQuerySet, searchQuerySet, withQueries, type PreparedSet, type SearchMetrics } from './code-search';
 import type { Metrics } from './metrics';
 import { languageMentionRows, languageMentionTable } from './language-mention';
+import { placeRows, placeTable } from './place-queries';
 import { queryFormRows, queryFormTable } from './query-forms';
 import { typingRows, typingTable } from './typing';
 import { oneTokenOf } from '../src/search/query-correction';
@@ -221,6 +224,13 @@ async function main(): Promise<void> {
     lines.push(languageMentionTable(title, rows));
   };
   await languageMention('languageMentionValidation', 'Queries that name their language, validation (language-query.ts\'s forms are chosen here)', nlValidation);
+  /** Places pasted from tools' output (eval/place-queries.ts), over a code-search set's file queries. */
+  const places = async (key: string, title: string, set: PreparedSet, name: keyof typeof CODE_SEARCH_SETS) => {
+    const rows = await placeRows(set, join(DATA, `file-${name}.jsonl`), CODE_SEARCH_SETS[name].codebases, queryModel(values.model), best.weight, log);
+    report[key] = rows;
+    lines.push(placeTable(title, rows));
+  };
+  await places('placeSearchValidation', 'Places pasted from compilers and stack traces, validation', nlValidation, 'validation');
   lines.push(table('Validation split (docstring queries)', report.validation as ModeMetrics));
   NATURAL_VALIDATION.forEach((set) => lines.push(table(set.title, report[set.key] as ModeMetrics)));
   if (values['validation-only']) {
@@ -235,6 +245,7 @@ async function main(): Promise<void> {
   await typing('typingTest', 'Search as you type, test (never tuned on)', codeSearchTest.words);
   await queryForms('queryFormsTest', 'Queries typed as requests and sentences, test (never tuned on)', codeSearchTest.words);
   await languageMention('languageMentionTest', 'Queries that name their language, test (never tuned on)', codeSearchTest.words);
+  await places('placeSearchTest', 'Places pasted from compilers and stack traces, test (never tuned on)', codeSearchTest.words, 'test');
 
   const testPairs = pairsOf(test);
   const testResult = await evaluate(bf16, test, testPairs.queries, testPairs.gold, testPairs.langs, [best.weight]);

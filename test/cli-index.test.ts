@@ -71,6 +71,9 @@ describe('c2llm index / search / merge', () => {
     expect(readable.stdout).toMatch(/^reverse a string\n {2}1\. strings\/reverse\.go:1-9/);
     const shown = c2llm(['search', '--index', index, '--query', 'move to the end', '--k', '1', '--mode', 'lexical']);
     expect(shown.stdout, shown.stderr).toMatch(/^move to the end\n {2}1\. cache\/lru\.py:1-8 .*\n {7}7: self\.items\.move_to_end\(key\)\n$/);
+    // A place pasted from a stack trace, its path from elsewhere: that file's chunk, shown from that line.
+    const placed = c2llm(['search', '--index', index, '--query', 'File "/home/me/corpus/cache/lru.py", line 7, in get', '--k', '1', '--device', 'cpu']);
+    expect(placed.stdout, placed.stderr).toMatch(/^File .*\n {2}1\. cache\/lru\.py:1-8 .*\n {7}7: self\.items\.move_to_end\(key\)\n$/);
     const none = c2llm(['search', '--index', index, '--query', 'zebra quartz', '--mode', 'lexical']);
     expect(none.stdout).toBe('zebra quartz\n  no results: no chunk holds a word of the query\n');
   });

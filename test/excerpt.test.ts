@@ -1,6 +1,6 @@
 /**
  * The search box's excerpt (src/search-box/excerpt.ts): it starts at the first line holding a word of the
- * query (the definition, for a query that is a name), marks the query's words as lexical search matches them, and leaves function words unmarked.
+ * query (the definition, for a query that is a name; the line, for a place in the chunk's file), marks the query's words as lexical search matches them, and leaves function words unmarked.
  */
 import { describe, expect, test } from 'vitest';
 import { EXCERPT_LINES, excerpt } from '../src/search-box/excerpt';
@@ -14,6 +14,15 @@ describe('search box excerpt', () => {
     const pieces = excerpt(code, 'parse the headers');
     expect(pieces.map((p) => p.text).join('')).toBe(code.split('\n').slice(2).join('\n'));
     expect(marked(pieces)).toEqual(['parseHeader']);
+  });
+
+  test('for a query that names a place in the chunk\'s file, starts at its line; elsewhere, or in another file, as before', () => {
+    const at = (query: string, path = 'src/header.ts') => excerpt(code, query, { path, startLine: 10 }).map((p) => p.text).join('').split('\n')[0];
+    expect(at('src/header.ts:13')).toBe('  return line.split(":");');
+    expect(at('    at parse (/srv/app/src/header.ts:11:3)')).toBe('import { x } from "y";');
+    // Its words then, as for any query: "header" is in parseHeader.
+    expect(at('src/header.ts:40')).toBe('export function parseHeader(line: string) {');
+    expect(at('src/header.ts:13', 'src/other.ts')).toBe('export function parseHeader(line: string) {');
   });
 
   test("a query's function words are not marked, unless they are all it has", () => {

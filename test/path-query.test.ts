@@ -1,15 +1,17 @@
 /**
- * Queries that name a file (src/search/path-query.ts): one token with a '.' or '/', matched without
- * regard to case against the end of each path on whole folder names; a query of words, or an end that
- * cuts a folder's name, names no file.
+ * Queries that name a file or a place in one (src/search/path-query.ts): one token with a '.' or '/',
+ * matched without regard to case against the end of each path on whole folder names, or a path pasted
+ * from above the indexed folder; a query of words, or an end that cuts a folder's name, names no file. A
+ * place as compilers, linters and stack traces print it names its path and line, a trace its innermost
+ * frame first.
  */
 import { describe, expect, test } from 'vitest';
-import { filesNamed, pathOfQuery } from '../src/search/path-query';
+import { chunksAtLine, filesNamed, placesOfQuery } from '../src/search/path-query';
 
 const PATHS = ['src/mux.go', 'src/tree.go', 'middleware/logger.go', 'Logger.php', 'lib/Handler/Logger.php', 'languages/__init__.py', '__init__.py', 'xmux.go'];
 const named = (query: string) => {
-  const end = pathOfQuery(query);
-  return end === undefined ? [] : [...filesNamed(end, PATHS)].map((i) => PATHS[i]);
+  const [place] = placesOfQuery(query);
+  return place === undefined ? [] : [...filesNamed(place.path, PATHS, place.rooted)].map((i) => PATHS[i]);
 };
 
 describe('file-name queries', () => {
@@ -24,6 +26,52 @@ describe('file-name queries', () => {
 
   test('words, a cut folder name, a folder, or a qualified name that is no file name none', () => {
     for (const query of ['tree go', 'ux.go', 'andler/Logger.php', 'src/', 'os.path.join', 'mux', '']) expect(named(query)).toEqual([]);
-    expect(pathOfQuery('how does mux.go route')).toBeUndefined();
+    expect(placesOfQuery('how does mux.go route')).toEqual([]);
+  });
+
+  test('a path from the root, above the indexed folder, names the file whose path it ends with, the longest only', () => {
+    expect(named('/home/me/project/src/mux.go')).toEqual(['src/mux.go']);
+    expect(named('~/project/src/mux.go')).toEqual(['src/mux.go']);
+    expect(named('project/src/mux.go')).toEqual([]);
+    expect(named('C:\\work\\app\\lib\\handler\\logger.php')).toEqual(['lib/Handler/Logger.php']);
+    expect(named('/home/me/project/languages/__init__.py')).toEqual(['languages/__init__.py']);
+    expect(named('/home/me/project/other.go')).toEqual([]);
+  });
+
+  test.each([
+    ['src/mux.go:120', 'src/mux.go', 120],
+    ['src/mux.go:120:5: undefined: Route', 'src/mux.go', 120],
+    ['--> src/main.rs:10:5', 'src/main.rs', 10],
+    ['/srv/app/main.go:123 +0x1d', 'srv/app/main.go', 123],
+    ["app/models/user.rb:42:in 'save'", 'app/models/user.rb', 42],
+    ["src/tree.ts(12,5): error TS2322: Type 'string' is not assignable", 'src/tree.ts', 12],
+    ['File "/home/me/app/Config.py", line 42, in load', 'home/me/app/config.py', 42],
+    ['    at parse (/srv/app/src/date.js:42:13)', 'srv/app/src/date.js', 42],
+    ['at com.example.Router.route(Router.java:88)', 'router.java', 88],
+    ['at file:///srv/app/src/date.js:42:13', 'srv/app/src/date.js', 42],
+    ['C:\\work\\app\\src\\tree.ts:12:5', 'work/app/src/tree.ts', 12],
+  ])('%j names %s, line %d', (query, path, line) => {
+    expect(placesOfQuery(query)).toEqual([{ path, line, rooted: true }]);
+  });
+
+  test('a place names the file whose path is all of it, where one is; the chunks at its line, else the nearest', () => {
+    const paths = ['languages/it.py', 'parsers/rst/languages/it.py'];
+    const [place] = placesOfQuery('languages/it.py:36');
+    expect([...filesNamed(place.path, paths, place.rooted)]).toEqual([0]);
+    expect([...filesNamed('languages/it.py', paths)]).toEqual([0, 1]);
+    const chunks = [{ startLine: 1, endLine: 15 }, { startLine: 10, endLine: 30 }, { startLine: 40, endLine: 60 }];
+    expect(chunksAtLine(chunks, 12)).toEqual(chunks.slice(0, 2));
+    expect(chunksAtLine(chunks, 34)).toEqual([chunks[1]]);
+    expect(chunksAtLine(chunks, 36)).toEqual([chunks[2]]);
+    expect(chunksAtLine(chunks, 35)).toEqual(chunks.slice(1));
+    expect(chunksAtLine(chunks, 900)).toEqual([chunks[2]]);
+  });
+
+  test('a trace names its frames innermost first: a Python traceback its last, a JavaScript stack its first; lines of words name none', () => {
+    const python = ['Traceback (most recent call last):', '  File "app/main.py", line 9, in <module>', '  File "app/config.py", line 42, in load', 'ValueError: bad'].join('\n');
+    expect(placesOfQuery(python)).toEqual([{ path: 'app/config.py', line: 42, rooted: true }, { path: 'app/main.py', line: 9, rooted: true }]);
+    const node = ['TypeError: x is undefined', '    at parse (src/date.js:42:13)', '    at main (src/index.js:7:3)'].join('\n');
+    expect(placesOfQuery(node)).toEqual([{ path: 'src/date.js', line: 42, rooted: true }, { path: 'src/index.js', line: 7, rooted: true }]);
+    for (const query of ['retry at most 3 times', 'the server listens on :8080', 'ratio 16:9 of the frame', 'line 42 of the config']) expect(placesOfQuery(query)).toEqual([]);
   });
 });

@@ -286,6 +286,33 @@ describe('split index', () => {
     expect((await firstFiles(old, 'm060.py')).filter((path) => path === 'src/m060.py').length).toBeLessThan(5);
   });
 
+  test('a place (a path and a line, as tools print one): the chunk holding the line first, then its file\'s, in the split folder as in the one file', async () => {
+    const cut = splitIndex(data);
+    const probes = 1;
+    const split = await SplitCodeIndex.open('x', inMemory(new Map([...cut.files, [MANIFEST_NAME, encodeManifest(cut.manifest)]])));
+    const single = new CodeIndex(data);
+    const firsts = async (index: SplitCodeIndex | CodeIndex, text: string, filter?: { language: string }) => {
+      const vector = unit(random(61));
+      const results = index instanceof CodeIndex ? index.search({ vector, text, filter }, 10, 'hybrid') : await index.search({ vector, text, filter }, 10, 'hybrid', { probes });
+      return results.slice(0, 5).map((r) => `${r.path}:${r.startLine}`);
+    };
+    const fileFirst = (lines: string) => ['src/m061.ts:21', ...['1', '11', '31', '41'].filter((line) => line !== lines).map((line) => `src/m061.ts:${line}`)];
+    const trace = ['Traceback (most recent call last):', '  File "/usr/lib/python3/runpy.py", line 9, in main', '  File "/srv/app/src/m061.ts", line 25, in run', 'ValueError: bad date'].join('\n');
+    for (const index of [single, split]) {
+      for (const text of ['src/m061.ts:25', 'm061.ts:25:3', '/home/me/project/src/m061.ts:25:3: error: bad date', 'src\\m061.ts(25,3): error TS2322', trace, '    at run (/srv/app/src/m061.ts:25:13)']) {
+        const found = await firsts(index, text);
+        expect(found[0], text).toBe('src/m061.ts:21');
+        expect(new Set(found), text).toEqual(new Set(fileFirst('21')));
+      }
+      // A line between two chunks, or past the last: the nearest first.
+      expect((await firsts(index, 'src/m061.ts:29'))[0]).toBe('src/m061.ts:21');
+      expect((await firsts(index, 'src/m061.ts:30'))[0]).toBe('src/m061.ts:31');
+      expect((await firsts(index, 'src/m061.ts:900'))[0]).toBe('src/m061.ts:41');
+      // A filter that leaves the file out leaves the line's chunk out too.
+      expect((await firsts(index, 'src/m061.ts:25', { language: 'python' })).some((place) => place.startsWith('src/m061.ts'))).toBe(false);
+    }
+  });
+
   test('a word in so many chunks that a bitmap is smaller than its gaps is stored as one; a bit too many or too few, or a bitmap under a version 1 manifest, is refused', async () => {
     const [file] = corpus();
     const rows = 36;

@@ -44,9 +44,10 @@ async function readQueries(file: string): Promise<string[]> {
 }
 
 /** A result's line to show: query-matches.ts's focusLine, else the first that is not blank; with its line number. */
-function shownLine(text: string, startLine: number, query: string, matches: (identifier: string) => boolean): string | undefined {
+function shownLine(text: string, chunk: { readonly path: string; readonly startLine: number }, query: string, matches: (identifier: string) => boolean): string | undefined {
+  const { startLine } = chunk;
   const lines = text.split('\n');
-  const hit = focusLine(lines, query, matches);
+  const hit = focusLine(lines, query, matches, chunk);
   const at = hit >= 0 ? hit : lines.findIndex((l) => l.trim() !== '');
   return at < 0 ? undefined : `${startLine + at}: ${lines[at].trim().slice(0, 100)}`;
 }
@@ -69,7 +70,7 @@ function listing(query: string, results: readonly CodeSearchResult[], why: () =>
   const matches = queryMatcher(query);
   results.forEach((r, i) => {
     lines.push(`${String(i + 1).padStart(3)}. ${printable(r.path)}${r.anchor ? `#${printable(r.anchor)}` : ''}:${r.startLine}-${r.endLine}  (${r.score.toFixed(3)})`);
-    const shown = r.text === undefined ? undefined : shownLine(r.text, r.startLine, query, matches);
+    const shown = r.text === undefined ? undefined : shownLine(r.text, r, query, matches);
     if (shown) lines.push(`       ${printable(shown)}`);
   });
   return lines.join('\n');

@@ -1,6 +1,6 @@
 /**
  * A result's excerpt for the search box: at most EXCERPT_LINES lines of the chunk, from the line
- * query-matches.ts's focusLine gives (the definition of a name the query is, else the first line that
+ * query-matches.ts's focusLine gives (the line of a place the query names, the definition of a name the query is, else the first line that
  * holds a word of the query, else the top), cut into pieces with the query's words marked
  * (query-matches.ts: "parse the headers" marks `parseHeader` and not "the").
  */
@@ -14,10 +14,11 @@ export interface ExcerptPiece {
   readonly marked: boolean;
 }
 
-export function excerpt(text: string, query: string): ExcerptPiece[] {
+/** `chunk`: the result's file and first line, so that a place the query names (`src/mux.go:120`) is shown from its line. */
+export function excerpt(text: string, query: string, chunk?: { readonly path: string; readonly startLine: number }): ExcerptPiece[] {
   const hits = queryMatcher(query);
   const lines = text.split('\n');
-  const first = Math.max(0, focusLine(lines, query, hits));
+  const first = Math.max(0, focusLine(lines, query, hits, chunk));
   const shown = lines.slice(first, first + EXCERPT_LINES).join('\n');
   const pieces: ExcerptPiece[] = [];
   let at = 0;

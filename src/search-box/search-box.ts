@@ -113,7 +113,7 @@ export function mountSearchBox(host: HTMLElement, options: SearchBoxOptions): Se
         const where = element('span', 'c2s-path');
         where.textContent = `${r.path}:${r.startLine}-${r.endLine}`;
         const code = element('pre', 'c2s-excerpt');
-        for (const piece of excerpt(r.text ?? '', query)) {
+        for (const piece of excerpt(r.text ?? '', query, r)) {
           const node = piece.marked ? element('mark', 'c2s-mark') : document.createTextNode('');
           node.textContent = piece.text;
           code.append(node);

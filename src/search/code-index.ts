@@ -4,7 +4,7 @@
  * indexes, dense-ranking.ts), by words (BM25 over the path and text of each chunk) or both
  * (ranking.ts; hybrid lists tests, examples, documents and headers of a source file after code,
  * file-kind.ts, and the definition of a symbol the query names, or the passage it quotes, before code
- * that mentions it, promotion.ts), top-k by a bounded heap; a filter (search-filter.ts) keeps the chunks of one
+ * that mentions it, promotion.ts; the line or file a query names first, path-query.ts), top-k by a bounded heap; a filter (search-filter.ts) keeps the chunks of one
  * language or folder before they are ranked. A query typed in a search box can first be put in the index's
  * words (`correct`: a last word cut short completed, a misspelt word corrected). Indexes are made by
  * index-build.ts.
@@ -15,11 +15,11 @@ import { denseRanking } from './dense-ranking';
 import { DenseScorer } from './dense-scorer';
 import { chunkKinds } from './chunk-kind';
 import { asksForSupportingFiles } from './file-kind';
-import type { DemotedKind, PromotedKind } from './fusion';
+import type { DemotedKind } from './fusion';
 import { decodeIndex, languagesOf, type IndexData } from './index-file';
-import { rankScores, type SearchMode } from './ranking';
+import { rankScores, type Promoted, type SearchMode } from './ranking';
 import { filterKey, keptChunks, keptScores, narrows, type SearchFilter } from './search-filter';
-import { filesNamed, pathOfQuery } from './path-query';
+import { chunksAtLine, namedPlace, placePromotion, placesOfQuery } from './path-query';
 import { promotionFor } from './promotion';
 import { completeWith, wordBeingTyped } from './query-completion';
 import { correctWords, isCorrectionTarget, type Lexicon } from './query-correction';
@@ -91,18 +91,22 @@ export class CodeIndex {
   }
 
   /**
-   * Which chunks come first: for a query that names files, theirs (path-query.ts); for a query that names
-   * a symbol or quotes a passage, those that define or hold it (promotion.ts; known from the texts only).
+   * Which chunks come first: for a query that names a place, the chunks (those `kept`) at its line, then
+   * its files' (path-query.ts); for a query that names a symbol or quotes a passage, those that
+   * define or hold it (promotion.ts; known from the texts only).
    */
-  private promotedFor(text: string, lexical: LexicalScores): ((id: number) => PromotedKind | undefined) | undefined {
-    const path = pathOfQuery(text);
-    const named = path === undefined ? undefined : filesNamed(path, this.data.files.map((f) => f.path));
-    if (named?.size) return (id) => (named.has(this.data.chunks[id].file) ? 'file' : undefined);
+  private promotedFor(text: string, lexical: LexicalScores, kept: ReturnType<typeof keptChunks> | undefined): Promoted | undefined {
+    const named = namedPlace(placesOfQuery(text), this.data.files.map((f) => f.path));
+    if (named) {
+      const { line } = named.place;
+      const chunks = line === undefined ? [] : this.data.chunks.flatMap((c, id) => (named.files.has(c.file) && (!kept || kept.mask[id]) ? [{ id, startLine: c.startLine, endLine: c.endLine }] : []));
+      return placePromotion(named.files, (id) => this.data.chunks[id].file, line === undefined ? [] : chunksAtLine(chunks, line).map((c) => c.id));
+    }
     const wanted = promotionFor(text, lexical);
     const texts = this.data.texts;
     if (!wanted || !texts) return undefined;
     const first = wanted.pick(wanted.ids.map((id) => ({ id, language: this.data.files[this.data.chunks[id].file].language, text: texts[id] })));
-    return (id) => (first.has(id) ? wanted.kind : undefined);
+    return { kindOf: (id) => (first.has(id) ? wanted.kind : undefined) };
   }
 
   /** The chunks `filter` keeps (search-filter.ts). */
@@ -150,7 +154,7 @@ export class CodeIndex {
         dense: mode === 'lexical' ? undefined : denseRanking(this.dense, vector!, kept?.ids),
         lexical,
         demoted: mode === 'hybrid' ? this.demotedFor(text) : undefined,
-        promoted: mode === 'hybrid' ? this.promotedFor(text, lexical!) : undefined,
+        promoted: mode === 'hybrid' ? this.promotedFor(text, lexical!, kept) : undefined,
       },
       k,
       lexicalWeight,

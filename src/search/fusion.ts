@@ -1,6 +1,6 @@
 /**
  * Hybrid fusion: the dense (embedding) and lexical (BM25) candidate lists fused by a z-score blend.
- * The union of both lists' first FUSION_CANDIDATES is scored on both sides (a document absent from the
+ * The union of both lists' first FUSION_CANDIDATES (and the documents a query names by place) is scored on both sides (a document absent from the
  * lexical postings scores 0), each side is standardised over that union, and the fused score is
  * z(dense) + weight * z(lexical), the weight scaled down for a query whose best lexical match holds
  * less than FULL_COVERAGE of its words (by idf). The union and its statistics do not depend on how many
@@ -16,7 +16,8 @@
  * (chunk-kind.ts) PROSE_CHUNK_DEMOTION. The chunks the caller marks `promoted` gain FILE_NAME_PROMOTION
  * where they are of the file a query names (path-query.ts), so that the file comes before code that
  * mentions its words; SYMBOL_DEFINITION_PROMOTION where they define the symbol a query names
- * (promotion.ts), so that the definition comes before the code that calls it; and PHRASE_MATCH_PROMOTION
+ * (promotion.ts), so that the definition comes before the code that calls it; LINE_PROMOTION where they
+ * hold the line of the place a query names (path-query.ts); and PHRASE_MATCH_PROMOTION
  * where they hold the passage a query quotes, so that the line that prints a pasted message comes before
  * code about the same thing.
  */
@@ -62,9 +63,19 @@ export const PHRASE_MATCH_PROMOTION = 5;
  */
 export const FILE_NAME_PROMOTION = 10;
 
-/** What hybrid lists first: the chunks of the file a query names, the chunk that defines the symbol it names, or that holds the passage it quotes. */
-export type PromotedKind = 'file' | 'definition' | 'phrase';
-const PROMOTION: Record<PromotedKind, number> = { file: FILE_NAME_PROMOTION, definition: SYMBOL_DEFINITION_PROMOTION, phrase: PHRASE_MATCH_PROMOTION };
+/**
+ * What a chunk that holds the line of a place a query names gains, in standard deviations (path-query.ts:
+ * `src/mux.go:120`, a stack trace's frame): more than the rest of its file's chunks gain, so that it comes
+ * first and they follow.
+ */
+export const LINE_PROMOTION = 2 * FILE_NAME_PROMOTION;
+
+/**
+ * What hybrid lists first: the chunk that holds the line a query names, the chunks of the file it names,
+ * the chunk that defines the symbol it names, or that holds the passage it quotes.
+ */
+export type PromotedKind = 'line' | 'file' | 'definition' | 'phrase';
+const PROMOTION: Record<PromotedKind, number> = { line: LINE_PROMOTION, file: FILE_NAME_PROMOTION, definition: SYMBOL_DEFINITION_PROMOTION, phrase: PHRASE_MATCH_PROMOTION };
 
 /** What hybrid lists after code: a chunk of a supporting file (file-kind.ts), or a chunk of code that is mostly prose (chunk-kind.ts). */
 export type DemotedKind = 'supporting' | 'prose';
@@ -98,12 +109,14 @@ export interface FusionInput {
   lexicalCoverage(id: number): number;
   /** Why a document ranks after the code it supports or describes, undefined when it does not; none when absent. */
   demoted?(id: number): DemotedKind | undefined;
-  /** Why a document comes first (it is of the file the query names, defines the symbol it names, or holds the passage it quotes), undefined when it does not; none when absent. */
+  /** Why a document comes first (it holds the line the query names, is of the file it names, defines the symbol it names, or holds the passage it quotes), undefined when it does not; none when absent. */
   promoted?(id: number): PromotedKind | undefined;
+  /** Documents among the candidates whatever their scores: those holding the line a query names. */
+  readonly named?: readonly number[];
 }
 
 export function fuse(input: FusionInput, k: number, weight = DEFAULT_LEXICAL_WEIGHT): Scored[] {
-  const core = new Set([...input.dense.slice(0, FUSION_CANDIDATES).map((s) => s.id), ...input.lexical.slice(0, FUSION_CANDIDATES).map((s) => s.id)]);
+  const core = new Set([...input.dense.slice(0, FUSION_CANDIDATES).map((s) => s.id), ...input.lexical.slice(0, FUSION_CANDIDATES).map((s) => s.id), ...(input.named ?? [])]);
   const ids = [...core, ...new Set([...input.dense.map((s) => s.id), ...input.lexical.map((s) => s.id)].filter((id) => !core.has(id)))];
   if (ids.length === 0) return [];
   const dense = standardised(Array.from(input.denseScores(ids)), core.size);

@@ -1,12 +1,42 @@
 /**
- * Queries that are a file's name or the end of its path (`mux.go`, `languages/__init__.py`,
- * `Logger.php`), as people type one to open it. BM25 reads the path's words like any others, so a file
- * whose code says "tree" often outranks `tree.go` itself; hybrid lists the chunks of the files so named
- * first (fusion.ts's FILE_NAME_PROMOTION). Matched without regard to case, on whole folder names.
+ * Queries that name a file, and those that name a place in one as tools print it. A file's name or the
+ * end of its path (`mux.go`, `languages/__init__.py`, `Logger.php`) is typed to open it: BM25 reads the
+ * path's words like any others, so a file whose code says "tree" often outranks `tree.go` itself. A place
+ * is pasted from a compiler, a linter, grep or a stack trace (`src/mux.go:120:5`, `tree.ts(12,5): error
+ * …`, `File "/home/me/app/config.py", line 42, in load`, `at parse (/srv/app/src/date.js:42:13)`, a
+ * whole traceback): the chunk that holds the line is what is wanted, and its path may begin above the
+ * indexed folder. Hybrid lists the chunks that hold the line first, then the rest of the files so named
+ * (fusion.ts's LINE_PROMOTION, FILE_NAME_PROMOTION). Paths are matched without regard to case, on whole
+ * folder names.
  */
+
+import type { Promoted } from './ranking';
 
 /** One token holding a '.' or a '/', as a file's name or path does (and a qualified name, which names no file). */
 const PATH_LIKE = /^[^\s]*[./][^\s]*$/;
+
+/** A path in a place as tools print it: a Windows drive allowed, then no space, colon, bracket or quote. */
+const PLACE_PATH = String.raw`(?:file:\/\/)?(?<path>(?:[A-Za-z]:)?[^\s:()"'\x60]+)`;
+
+/** One line of what tools print that names a place, with its path and line. */
+const PLACE_FORMS: readonly RegExp[] = [
+  // compilers, linters, grep -n, Go and Rust panics: `src/a.rs:12`, `src/a.rs:12:5: error …`, `--> src/main.rs:10:5`, `app/user.rb:42:in 'save'`, `main.go:123 +0x1d`
+  new RegExp(String.raw`^(?:-->\s*|at\s+)?${PLACE_PATH}:(?<line>\d+)(?::\d+)?(?:[:\s].*)?$`),
+  // tsc and MSVC: `src/a.ts(12,5): error TS2322 …`
+  new RegExp(String.raw`^${PLACE_PATH}\((?<line>\d+)(?:,\s*\d+)?\)(?:[:\s].*)?$`),
+  // a Python traceback's frame: `File "app/config.py", line 42, in load`
+  /^File\s+"(?<path>[^"]+)",\s+line\s+(?<line>\d+)/,
+  // a JavaScript or Java stack frame: `at parse (src/date.js:42:13)`, `at com.x.Y.run(Y.java:42)`
+  new RegExp(String.raw`^at\s+\S+?\s*\(${PLACE_PATH}:(?<line>\d+)(?::\d+)?\)$`),
+];
+
+/** A place a query names: the end of a file's path (asIndexPath's form, lower-cased) and, when given, a line. */
+export interface QueryPlace {
+  readonly path: string;
+  readonly line?: number;
+  /** Whether the path may begin above the indexed folder: printed by a tool, or typed from the root ('/', 'C:', '~'). */
+  readonly rooted?: boolean;
+}
 
 /**
  * A path as a user types it, in the form an index holds paths: trimmed, '/' for '\\' (Windows), without a
@@ -15,18 +45,74 @@ const PATH_LIKE = /^[^\s]*[./][^\s]*$/;
  */
 export const asIndexPath = (typed: string): string => typed.trim().replaceAll('\\', '/').replace(/^(?:\.?\/)+/, '');
 
-/** The query as the end of a path (asIndexPath's form, lower-cased); undefined when it cannot be one. */
-export function pathOfQuery(query: string): string | undefined {
-  const path = asIndexPath(query).toLowerCase();
-  return PATH_LIKE.test(path) && path !== '' && !path.endsWith('/') ? path : undefined;
+/** The place one line of tools' output names, or undefined. */
+function placeOfLine(line: string): QueryPlace | undefined {
+  for (const form of PLACE_FORMS) {
+    const groups = line.trim().match(form)?.groups;
+    if (!groups) continue;
+    const path = asIndexPath(groups.path.replace(/^[A-Za-z]:/, '')).toLowerCase();
+    const number = Number(groups.line);
+    if (path !== '' && !path.endsWith('/') && Number.isSafeInteger(number) && number >= 1) return { path, line: number, rooted: true };
+  }
+  return undefined;
 }
 
-/** The places in `paths` of the files whose path is `end` or ends with '/' + `end` (pathOfQuery's form). */
-export function filesNamed(end: string, paths: readonly string[]): Set<number> {
+/**
+ * The places `query` names, the innermost first: a file's name or path's end (one token), or the places
+ * its lines print (a Python traceback lists the innermost frame last, others first); none for a query of
+ * words. A pasted trace names many: the first whose file the index holds is the one meant.
+ */
+export function placesOfQuery(query: string): QueryPlace[] {
+  const path = asIndexPath(query).toLowerCase();
+  if (PATH_LIKE.test(path) && path !== '' && !path.endsWith('/') && !/[:(]\d/.test(path)) return [{ path, rooted: /^\s*(?:[/\\~]|[A-Za-z]:)/.test(query) }];
+  const lines = query.split('\n');
+  const places = lines.map(placeOfLine).filter((place): place is QueryPlace => place !== undefined);
+  return lines.some((line) => /^\s*File\s+"/.test(line)) ? places.reverse() : places;
+}
+
+/**
+ * The places in `paths` of the files `end` names (placesOfQuery's form): those whose path is `end` or ends
+ * with '/' + `end`. Where the path is `rooted` (printed by a tool, or typed from the root), the file whose
+ * path is `end` alone if there is one; else, if none ends with it, those whose path it ends with after a
+ * '/' (it began above the indexed folder), the longest only.
+ */
+export function filesNamed(end: string, paths: readonly string[], rooted = false): Set<number> {
   const named = new Set<number>();
-  paths.forEach((path, i) => {
-    const lower = path.toLowerCase();
-    if (lower === end || lower.endsWith(`/${end}`)) named.add(i);
+  const lower = paths.map((path) => path.toLowerCase());
+  const exact = rooted ? lower.indexOf(end) : -1;
+  if (exact >= 0) return new Set([exact]);
+  lower.forEach((path, i) => {
+    if (path === end || path.endsWith(`/${end}`)) named.add(i);
+  });
+  if (named.size > 0 || !rooted) return named;
+  const longest = Math.max(0, ...lower.map((path) => (end.endsWith(`/${path}`) ? path.length : 0)));
+  lower.forEach((path, i) => {
+    if (longest > 0 && path.length === longest && end.endsWith(`/${path}`)) named.add(i);
   });
   return named;
+}
+
+/** The first of `places` whose file `paths` holds (the one a trace means), with the files it names. */
+export function namedPlace(places: readonly QueryPlace[], paths: readonly string[]): { place: QueryPlace; files: Set<number> } | undefined {
+  for (const place of places) {
+    const files = filesNamed(place.path, paths, place.rooted);
+    if (files.size > 0) return { place, files };
+  }
+  return undefined;
+}
+
+/**
+ * Of `chunks` (a named file's), those that hold `line`; where none does (a blank line between two, a line
+ * past the last), those nearest to it.
+ */
+export function chunksAtLine<T extends { readonly startLine: number; readonly endLine: number }>(chunks: readonly T[], line: number): T[] {
+  const distance = (c: T) => Math.max(0, c.startLine - line, line - c.endLine);
+  const nearest = Math.min(...chunks.map(distance));
+  return chunks.filter((c) => distance(c) === nearest);
+}
+
+/** What hybrid lists first for a named place: the chunks `holding` its line (always candidates), then the rest of its files' chunks. */
+export function placePromotion(files: ReadonlySet<number>, fileOf: (id: number) => number, holding: readonly number[]): Promoted {
+  const lines = new Set(holding);
+  return { kindOf: (id) => (lines.has(id) ? 'line' : files.has(fileOf(id)) ? 'file' : undefined), named: holding };
 }

@@ -3,9 +3,11 @@
  * (lexical-tokens.ts: identifiers split at camelCase and snake_case, lowercased, a final s dropped, the
  * query's function words left out, words of one letter ignored), so "parse the headers" finds
  * `parseHeader` and not "the". The search box marks them in its excerpt; the CLI shows the line (for a
- * query that is a name, the line that defines it; for one that quotes the code, the line that holds it).
+ * query that names a place, that line; for one that is a name, the line that defines it; for one that
+ * quotes the code, the line that holds it).
  */
 import { IDENTIFIER, lexicalTokens, queryWords } from './lexical-tokens';
+import { filesNamed, placesOfQuery } from './path-query';
 import { passageLine } from './phrase-query';
 import { definitionLine, symbolOfQuery } from './symbol-query';
 
@@ -20,13 +22,26 @@ function firstMatchingLine(lines: readonly string[], matches: (identifier: strin
   return lines.findIndex((line) => [...line.matchAll(IDENTIFIER)].some(([word]) => matches(word)));
 }
 
+/** The index in a chunk (its file's `path`, from `startLine`, `count` lines) of the line a place of `query` names in it; -1 when none does. */
+function placedLine(query: string, chunk: { readonly path: string; readonly startLine: number }, count: number): number {
+  for (const place of placesOfQuery(query)) {
+    if (place.line === undefined || filesNamed(place.path, [chunk.path], place.rooted).size === 0) continue;
+    const at = place.line - chunk.startLine;
+    if (at >= 0 && at < count) return at;
+  }
+  return -1;
+}
+
 /**
- * The line a result is shown from for `query`: for a query that names a symbol, the line that defines it
- * (symbol-query.ts; a Go doc comment above it names it first); for a query that quotes the code, the line
- * that holds most of the passage (phrase-query.ts); else, or where no line does, the first that holds a
- * word of the query; -1 when none does.
+ * The line a result is shown from for `query`: for a query that names a place in the `chunk`'s file
+ * (path-query.ts: `src/mux.go:120`, a stack trace), that line where the chunk holds it; for a query that
+ * names a symbol, the line that defines it (symbol-query.ts; a Go doc comment above it names it first);
+ * for a query that quotes the code, the line that holds most of the passage (phrase-query.ts); else, or
+ * where no line does, the first that holds a word of the query; -1 when none does.
  */
-export function focusLine(lines: readonly string[], query: string, matches = queryMatcher(query)): number {
+export function focusLine(lines: readonly string[], query: string, matches = queryMatcher(query), chunk?: { readonly path: string; readonly startLine: number }): number {
+  const placed = chunk ? placedLine(query, chunk, lines.length) : -1;
+  if (placed >= 0) return placed;
   const symbol = symbolOfQuery(query);
   const definition = symbol === undefined ? -1 : definitionLine(symbol, lines);
   if (definition >= 0) return definition;

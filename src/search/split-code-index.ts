@@ -23,12 +23,12 @@ import type { CodeSearchResult } from './code-index';
 import type { DenseScores } from './dense-ranking';
 import { coverageOf, idfOf, matched, type LexicalScores } from './bm25';
 import { asksForSupportingFiles } from './file-kind';
-import { FUSION_CANDIDATES, type DemotedKind, type PromotedKind } from './fusion';
+import { FUSION_CANDIDATES, type DemotedKind } from './fusion';
 import { BlockScorer, type ScorerBlock } from './block-scorer';
 import { queryWords } from './lexical-tokens';
-import { rankScores, type SearchMode } from './ranking';
+import { rankScores, type Promoted, type SearchMode } from './ranking';
 import { filterKey, keptChunks, keptScores, narrows, type SearchFilter } from './search-filter';
-import { filesNamed, pathOfQuery } from './path-query';
+import { chunksAtLine, namedPlace, placePromotion, placesOfQuery } from './path-query';
 import { promotionFor } from './promotion';
 import { completeWith, wordBeingTyped, type TermCount } from './query-completion';
 import { checkedWords, correctWords, knownForms, modelKnows, type Lexicon } from './query-correction';
@@ -62,6 +62,13 @@ import { topOfScores } from './top-k';
  * the fusion takes (FUSION_CANDIDATES); 50 left hybrid recall@10 at 0.944 on 127k real chunks, 100 gives 0.963.
  */
 export const EXACT_LEXICAL = FUSION_CANDIDATES;
+
+/**
+ * The most chunks of a file whose records a query naming a line in it reads to find the chunks that hold
+ * the line (a file's chunks lie in many record files, as chunks are numbered by partition); past it, the
+ * file's chunks come first without the line's before them.
+ */
+export const PLACE_RECORDS = 64;
 
 /** Where a split index's files come from: a file's bytes by name (fetch beside the manifest's URL, or a folder). */
 export type PartFetcher = (name: string) => Promise<Uint8Array>;
@@ -300,22 +307,30 @@ export class SplitCodeIndex {
   }
 
   /**
-   * Which chunks come first: for a query that names files, theirs (path-query.ts; from the files part, which
-   * a layout written before it lacks); for a query that names a symbol or quotes a passage, those that
-   * define or hold it (promotion.ts), from the records of its first lexical chunks.
+   * Which chunks come first: for a query that names a place, the chunks (those `kept`) at its line, then
+   * its files' (path-query.ts; from the files part, which a layout written before it lacks, and the
+   * records of the named file's chunks, where it has at most PLACE_RECORDS); for a query that names a
+   * symbol or quotes a passage, those that define or hold it (promotion.ts), from the records of its first
+   * lexical chunks.
    */
-  private async promotedFor(text: string, lexical: LexicalScores): Promise<((id: number) => PromotedKind | undefined) | undefined> {
-    const path = pathOfQuery(text);
-    if (path !== undefined && this.manifest.files !== undefined) {
+  private async promotedFor(text: string, lexical: LexicalScores, kept: Kept | undefined): Promise<Promoted | undefined> {
+    const places = placesOfQuery(text);
+    if (places.length > 0 && this.manifest.files !== undefined) {
       const { files, fileOf } = await this.fileTable(this.manifest.files);
-      const named = filesNamed(path, files.map((f) => f.path));
-      if (named.size > 0) return (id) => (named.has(fileOf[id]) ? 'file' : undefined);
+      const named = namedPlace(places, files.map((f) => f.path));
+      if (named) {
+        const { line } = named.place;
+        const chunks = line === undefined ? [] : Array.from(fileOf.keys()).filter((id) => named.files.has(fileOf[id]) && (!kept || kept.mask[id]));
+        const views = chunks.length <= PLACE_RECORDS ? await this.records(chunks) : [];
+        const atLine = line === undefined ? [] : chunksAtLine(views.map((view, i) => ({ id: chunks[i], startLine: view.startLine, endLine: view.endLine })), line);
+        return placePromotion(named.files, (id) => fileOf[id], atLine.map((c) => c.id));
+      }
     }
     const wanted = promotionFor(text, lexical);
     if (!wanted || !this.manifest.hasTexts) return undefined;
     const views = await this.records(wanted.ids);
     const first = wanted.pick(wanted.ids.map((id, i) => ({ id, language: views[i].language, text: views[i].text })));
-    return (id) => (first.has(id) ? wanted.kind : undefined);
+    return { kindOf: (id) => (first.has(id) ? wanted.kind : undefined) };
   }
 
   /** As CodeIndex.search, fetching the parts it needs. */
@@ -335,7 +350,7 @@ export class SplitCodeIndex {
     const exact = lexical ? topOfScores(lexical.scores, EXACT_LEXICAL, matched).map((s) => s.id) : [];
     const dense = mode === 'lexical' ? undefined : await this.dense(vector!, probes, exact, kept);
     const hybrid = mode === 'hybrid';
-    const promoted = hybrid ? await this.promotedFor(text, lexical!) : undefined;
+    const promoted = hybrid ? await this.promotedFor(text, lexical!, kept) : undefined;
     const ranked = rankScores(mode, { dense, lexical, demoted: hybrid ? this.demotedFor(text) : undefined, promoted }, k, options.lexicalWeight);
     const views = await this.records(ranked.map((r) => r.id));
     return ranked.map(({ score }, i) => ({ ...views[i], score }));
