@@ -74,4 +74,11 @@ describe('file-name queries', () => {
     expect(placesOfQuery(node)).toEqual([{ path: 'src/date.js', line: 42, rooted: true }, { path: 'src/index.js', line: 7, rooted: true }]);
     for (const query of ['retry at most 3 times', 'the server listens on :8080', 'ratio 16:9 of the frame', 'line 42 of the config']) expect(placesOfQuery(query)).toEqual([]);
   });
+
+  test('long hostile queries are read in time', () => {
+    const started = performance.now();
+    const hostile = ['a'.repeat(200_000), `at ${'('.repeat(100_000)}`, `at ${'(a'.repeat(50_000)}`, `${'x/'.repeat(100_000)}:`, 'File "a.py", line 1\n'.repeat(20_000), `${'a:1'.repeat(60_000)}`];
+    for (const query of hostile) placesOfQuery(query);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
 });
