@@ -18,7 +18,8 @@
  *   - the same queries typed as requests ("how do I …") and as sentences (eval/query-forms.ts), and naming
  *     their language, in one index of all a set's codebases and in each's own (eval/language-mention.ts);
  *   - places pasted from compilers and stack traces (`src/mux.go:120:5`, a traceback's frame) over the
- *     files of the file-name queries (eval/place-queries.ts);
+ *     files of the file-name queries (eval/place-queries.ts), and where the symbols of the symbol queries
+ *     are used ("where is N used", eval/usage-queries.ts; USAGE_PROMOTION is chosen there);
  *   - the docstring pairs of tools/train/corpus.py's validation and test splits (packages the model never
  *     saw) and queries in users' words written over each split (validation data: NATURAL_VALIDATION, over
  *     the validation split's Go, Java and Python and over the Rust and JavaScript of the corpus's validation
@@ -43,6 +44,7 @@ import type { Metrics } from './metrics';
 import { languageMentionRows, languageMentionTable } from './language-mention';
 import { placeRows, placeTable } from './place-queries';
 import { queryFormRows, queryFormTable } from './query-forms';
+import { usageRows, usageTable } from './usage-queries';
 import { typingRows, typingTable } from './typing';
 import { oneTokenOf } from '../src/search/query-correction';
 import { Candidates, metricsByLanguage, readNaturalQueries, readPairs, type EvalPair, type ModeMetrics } from './retrieval';
@@ -231,6 +233,13 @@ async function main(): Promise<void> {
     lines.push(placeTable(title, rows));
   };
   await places('placeSearchValidation', 'Places pasted from compilers and stack traces, validation', nlValidation, 'validation');
+  /** Queries that ask where a symbol is used (eval/usage-queries.ts), over a code-search set's symbol queries. */
+  const usages = async (key: string, title: string, set: PreparedSet, name: keyof typeof CODE_SEARCH_SETS) => {
+    const rows = await usageRows(set, join(DATA, `symbol-${name}.jsonl`), CODE_SEARCH_SETS[name].codebases, queryModel(values.model), best.weight, log);
+    report[key] = rows;
+    lines.push(usageTable(title, rows));
+  };
+  await usages('usageSearchValidation', 'Where a symbol is used, validation (USAGE_PROMOTION is chosen here)', nlValidation, 'validation');
   lines.push(table('Validation split (docstring queries)', report.validation as ModeMetrics));
   NATURAL_VALIDATION.forEach((set) => lines.push(table(set.title, report[set.key] as ModeMetrics)));
   if (values['validation-only']) {
@@ -246,6 +255,7 @@ async function main(): Promise<void> {
   await queryForms('queryFormsTest', 'Queries typed as requests and sentences, test (never tuned on)', codeSearchTest.words);
   await languageMention('languageMentionTest', 'Queries that name their language, test (never tuned on)', codeSearchTest.words);
   await places('placeSearchTest', 'Places pasted from compilers and stack traces, test (never tuned on)', codeSearchTest.words, 'test');
+  await usages('usageSearchTest', 'Where a symbol is used, test (never tuned on)', codeSearchTest.words, 'test');
 
   const testPairs = pairsOf(test);
   const testResult = await evaluate(bf16, test, testPairs.queries, testPairs.gold, testPairs.langs, [best.weight]);

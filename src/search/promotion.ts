@@ -1,5 +1,6 @@
 /**
  * What a query asks hybrid search to list first, and which chunks to read to find it: for a query that
+ * asks where a symbol is used, the chunks that use it (usage-query.ts); for a query that
  * names a symbol, the chunk that defines it (symbol-query.ts); for a query of several words, a chunk that
  * holds them as a passage, as a pasted message is held by the code that prints it (phrase-query.ts). Both
  * are among BM25's first chunks for the query, and are told by their texts. (A query that names a file
@@ -9,6 +10,7 @@ import type { LexicalScores } from './bm25';
 import type { PromotedKind } from './fusion';
 import { phraseCandidates, phraseChunks } from './phrase-query';
 import { definingChunks, definitionCandidates } from './symbol-query';
+import { usageCandidates, usingChunks } from './usage-query';
 
 export interface Promotion {
   readonly kind: PromotedKind;
@@ -19,6 +21,8 @@ export interface Promotion {
 }
 
 export function promotionFor(query: string, lexical: LexicalScores): Promotion | undefined {
+  const usage = usageCandidates(query, lexical.scores);
+  if (usage) return { kind: 'usage', ids: usage.ids, pick: (chunks) => usingChunks(usage.name, chunks) };
   const symbol = definitionCandidates(query, lexical.scores);
   if (symbol) return { kind: 'definition', ids: symbol.ids, pick: (chunks) => definingChunks(symbol.name, chunks) };
   const phrase = phraseCandidates(query, lexical);

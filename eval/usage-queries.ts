@@ -1,0 +1,75 @@
+/**
+ * Queries that ask where a symbol is used, measured: each symbol query of a code-search set
+ * (eval/data/symbol-*.jsonl: a name defined once in its codebase) asked as "where is N used", "callers of
+ * N" and "who calls N", beside the bare name. Its uses are the lines of the codebase's indexed files that
+ * hold the name as a word and neither define it (symbol-query.ts) nor are a comment; names without any
+ * are left out. A result is a hit when its chunk holds a use; MRR@10 dense / BM25 / hybrid, and how often
+ * the first result is the definition's chunk (which hybrid lists first for the bare name).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SearchMode } from '../src/search/ranking';
+import { definitionLine } from '../src/search/symbol-query';
+import { readQueries, withQueryList, type PreparedSet } from './code-search';
+
+const FORMS: readonly { readonly name: string; readonly form: (name: string) => string }[] = [
+  { name: '"where is N used"', form: (name) => `where is ${name} used` },
+  { name: '"callers of N"', form: (name) => `callers of ${name}` },
+  { name: '"who calls N"', form: (name) => `who calls ${name}` },
+  { name: 'N, the bare name (asks for its definition)', form: (name) => name },
+];
+
+const MODES: readonly SearchMode[] = ['dense', 'lexical', 'hybrid'];
+
+export interface UsageRow {
+  readonly form: string;
+  readonly queries: number;
+  /** Per mode: MRR@10 of a chunk that holds a use, and the share of queries whose first result is the definition's chunk. */
+  readonly metrics: Record<SearchMode, { readonly usesMrr10: number; readonly definitionFirst: number }>;
+}
+
+const COMMENT_LINE = /^\s*(?:\/\/|#|\/\*|\*|--)/;
+
+/** The rows: each form over `symbolQueries` (a symbol-*.jsonl) of `set`, whose codebases are under `codebases`. */
+export async function usageRows(set: PreparedSet, symbolQueries: string, codebases: string, model: string | undefined, weight: number, log: (line: string) => void): Promise<UsageRow[]> {
+  const symbols = readQueries(symbolQueries).map((q) => {
+    const word = new RegExp(String.raw`(?<![\w$])${q.query.replace(/\$/g, '\\$')}(?![\w$])`);
+    const uses = set.indexes.get(q.codebase)!.data.files.flatMap(({ path }) =>
+      readFileSync(join(codebases, q.codebase, path), 'utf8')
+        .split('\n')
+        .flatMap((line, i) => (word.test(line) && !COMMENT_LINE.test(line) && definitionLine(q.query, [line]) < 0 ? [{ path, line: i + 1 }] : [])),
+    );
+    return { q, uses };
+  }).filter(({ uses }) => uses.length > 0);
+  const rows: UsageRow[] = [];
+  for (const { name, form } of FORMS) {
+    const prepared = await withQueryList(set, symbols.map(({ q }) => ({ ...q, query: form(q.query) })), `uses: ${name}`, model, log);
+    const metrics = Object.fromEntries(
+      MODES.map((mode) => {
+        let usesMrr10 = 0;
+        let definitionFirst = 0;
+        symbols.forEach(({ q, uses }, i) => {
+          const results = set.indexes.get(q.codebase)!.search({ ...prepared.searches[i], vector: prepared.vectors[i], text: prepared.searches[i].query }, 10, mode, weight);
+          const hit = results.findIndex((r) => uses.some((u) => u.path === r.path && r.startLine <= u.line && u.line <= r.endLine));
+          if (hit >= 0) usesMrr10 += 1 / (hit + 1);
+          const first = results[0];
+          if (first && first.path === q.targets[0] && first.startLine <= q.lines[0] && q.lines[0] <= first.endLine) definitionFirst++;
+        });
+        return [mode, { usesMrr10: usesMrr10 / symbols.length, definitionFirst: definitionFirst / symbols.length }];
+      }),
+    ) as UsageRow['metrics'];
+    rows.push({ form: name, queries: symbols.length, metrics });
+  }
+  return rows;
+}
+
+export function usageTable(title: string, rows: readonly UsageRow[]): string {
+  return [
+    `${title} (${rows[0]?.queries ?? 0} names with uses): MRR@10 of a chunk that uses the name / share whose first result is its definition`,
+    '',
+    '| asked | dense | BM25 | hybrid |',
+    '|---|---|---|---|',
+    ...rows.map((r) => `| ${r.form} | ${MODES.map((m) => `${r.metrics[m].usesMrr10.toFixed(3)} / ${r.metrics[m].definitionFirst.toFixed(2)}`).join(' | ')} |`),
+    '',
+  ].join('\n');
+}

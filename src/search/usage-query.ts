@@ -1,0 +1,62 @@
+/**
+ * Queries that ask where a symbol is used ("where is parseDate used", "callers of Router.ServeHTTP", "who
+ * calls urlsplit", "references to CodeGen"), as an editor's "find references" does. The definition holds
+ * the name as well, and hybrid search lists it first (its words and meaning match best); what is wanted is
+ * the code that calls it. Hybrid lists first the chunks among BM25's first that hold the name in code on
+ * a line that does not define it (fusion.ts's USAGE_PROMOTION). Measured on the validation symbol queries
+ * (docs/design.md).
+ */
+
+import { matched } from './bm25';
+import { definitionLine } from './symbol-query';
+import { topOfScores } from './top-k';
+
+/** A name as symbol-query.ts reads one: qualified or not, an optional `()` or Ruby's `?`/`!`, maybe in backticks. */
+const NAME = String.raw`\x60?(?<name>[A-Za-z_$][\w$]*(?:(?:\.|::|->|#|\\)[A-Za-z_$][\w$]*)*[?!]?)(?:\(\))?\x60?`;
+const QUALIFIER = /\.|::|->|#|\\/;
+
+/** The forms that ask for a name's uses. */
+const USAGE_FORMS: readonly RegExp[] = [
+  // "where is parseDate used", "where are the Router's … called" (one name only)
+  new RegExp(String.raw`^where\s+(?:is|are)\s+${NAME}\s+(?:used|called|referenced|invoked|instantiated|imported)$`, 'i'),
+  // "where do we call parseDate", "where does the cli use Router"
+  new RegExp(String.raw`^where\s+(?:do|does)\s+(?:\w+\s+){1,2}(?:use|call|invoke|reference|import)\s+${NAME}$`, 'i'),
+  // "callers of parseDate", "find all references to CodeGen", "usages of urlsplit"
+  new RegExp(String.raw`^(?:(?:find|show|list)\s+(?:me\s+)?)?(?:all\s+|the\s+)?(?:callers|usages|uses|references|call\s+sites|invocations|calls)\s+(?:of|to)\s+${NAME}$`, 'i'),
+  // "who calls parseDate", "what uses CodeGen", "which functions call parseDate"
+  new RegExp(String.raw`^(?:who|what|which\s+\w+)\s+(?:calls?|uses?|references?|invokes?|imports?)\s+${NAME}$`, 'i'),
+  // "parseDate usages", "parseDate callers"
+  new RegExp(String.raw`^${NAME}\s+(?:callers|usages|uses|references|call\s+sites)$`, 'i'),
+];
+
+/** The name (its last part) whose uses a query asks for, or undefined for any other query. */
+export function usageOfQuery(query: string): string | undefined {
+  const text = query.trim().replace(/[?.!]+$/, '');
+  for (const form of USAGE_FORMS) {
+    const name = text.match(form)?.groups?.name;
+    if (name) return name.split(QUALIFIER).at(-1)!.replace(/[?!]$/, '') || undefined;
+  }
+  return undefined;
+}
+
+/**
+ * How many of BM25's first chunks for a query that asks for a name's uses are read for them: each holds
+ * the name, so the uses a ranking could show are among them. As symbol-query.ts's SYMBOL_CANDIDATES.
+ */
+const USAGE_CANDIDATES = 20;
+
+/** For a query that asks for a name's uses, the name and the chunks to read for them; undefined for any other query. */
+export function usageCandidates(query: string, lexicalScores: Float32Array): { readonly name: string; readonly ids: readonly number[] } | undefined {
+  const name = usageOfQuery(query);
+  return name === undefined ? undefined : { name, ids: topOfScores(lexicalScores, USAGE_CANDIDATES, matched).map(({ id }) => id) };
+}
+
+/** A line that is only a comment, in the languages corpus.ts knows: `//`, `#`, `/*`, `*`, `--`. */
+const COMMENT_LINE = /^\s*(?:\/\/|#(?!\s*(?:include|define|if))|\/\*|\*|--)/;
+
+/** Which of `chunks` (an id, and the text when the index keeps texts) hold `name` on a line of code that does not define it. */
+export function usingChunks(name: string, chunks: readonly { readonly id: number; readonly text?: string }[]): Set<number> {
+  const word = new RegExp(String.raw`(?<![\w$])${name.replace(/\$/g, '\\$')}(?![\w$])`);
+  const uses = (line: string) => line.includes(name) && word.test(line) && !COMMENT_LINE.test(line) && definitionLine(name, [line]) < 0;
+  return new Set(chunks.filter(({ text }) => text !== undefined && text.split('\n').some(uses)).map(({ id }) => id));
+}

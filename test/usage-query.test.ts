@@ -1,0 +1,79 @@
+/**
+ * Queries that ask where a symbol is used (src/search/usage-query.ts): the forms read and the name they
+ * ask for; queries of words or a bare name left alone; the chunks that use a name (a line of code that is
+ * neither its definition nor a comment); and hybrid search over one index file and its split folder
+ * listing the callers first, while the bare name still lists its definition first.
+ */
+import { describe, expect, test } from 'vitest';
+import { CodeIndex } from '../src/search/code-index';
+import { buildIndexData, type EmbeddedFile } from '../src/search/index-build';
+import type { IndexHeader } from '../src/search/index-file';
+import { SplitCodeIndex } from '../src/search/split-code-index';
+import { encodeManifest, MANIFEST_NAME, splitIndex } from '../src/search/split-index';
+import { usageOfQuery, usingChunks } from '../src/search/usage-query';
+import { random, randomUnit } from './helpers/random';
+
+describe('where a symbol is used', () => {
+  test.each([
+    ['where is parseDate used', 'parseDate'],
+    ['Where is `parseDate` called?', 'parseDate'],
+    ['where do we call time.parse_date', 'parse_date'],
+    ['where does the cli use Router', 'Router'],
+    ['callers of Router.ServeHTTP', 'ServeHTTP'],
+    ['find all references to CodeGen', 'CodeGen'],
+    ['usages of Vec::with_capacity()', 'with_capacity'],
+    ['who calls urlsplit', 'urlsplit'],
+    ['which functions call parseDate', 'parseDate'],
+    ['which function calls parseDate', 'parseDate'],
+    ['parseDate usages', 'parseDate'],
+  ])('%j asks for the uses of %s', (query, name) => {
+    expect(usageOfQuery(query)).toBe(name);
+  });
+
+  test('a bare name, a description, or several words in the name\'s place ask for no uses', () => {
+    for (const query of ['parseDate', 'where is the cache used', 'callers of the date parser', 'parse a date and call the callback', 'where is it used in the parser']) expect(usageOfQuery(query)).toBeUndefined();
+  });
+
+  test('the chunks that use a name: a line of code that holds it as a word, not its definition nor a comment', () => {
+    const chunks = [
+      { id: 0, text: 'function parseDate(text) {\n  return new Date(text);\n}' },
+      { id: 1, text: 'const when = parseDate(input);' },
+      { id: 2, text: '// parseDate is slow\nconst x = 1;' },
+      { id: 3, text: 'const y = parseDates(input);' },
+      { id: 4, text: 'def parse_date(s):\n    return parse_date(s[1:])' },
+      { id: 5 },
+    ];
+    expect([...usingChunks('parseDate', chunks)]).toEqual([1]);
+    expect([...usingChunks('parse_date', chunks)]).toEqual([4]);
+  });
+
+  test('hybrid lists the callers first, in the split folder as in the one file; the bare name its definition', async () => {
+    const dim = 16;
+    const rand = random(3);
+    const header: IndexHeader = { model: { id: 'test-model', fingerprint: 'sha256:abc' }, dim, chunker: { version: 1, maxLines: 60, mergeLines: 20, overlapLines: 10 } };
+    const file = (path: string, texts: string[]): EmbeddedFile => {
+      const vectors = new Float32Array(texts.length * dim);
+      texts.forEach((_, i) => vectors.set(randomUnit(rand, dim), i * dim));
+      return { path, language: 'typescript', hash: path.padStart(64, 'a'), chunks: texts.map((text, i) => ({ startLine: i * 10 + 1, endLine: i * 10 + 5, text })), vectors };
+    };
+    const files = [
+      file('src/date.ts', ['/** Parses a date: parseDate used everywhere. */\nexport function parseDate(text: string): Date {\n  return new Date(text);\n}', 'export function formatDate(d: Date) { return d.toISOString(); }']),
+      file('src/server.ts', ['const started = parseDate(process.env.START);', 'export function serve() { listen(8080); }']),
+      file('src/cli.ts', ['const until = parseDate(args.until);', 'console.log("where is it used");']),
+      ...Array.from({ length: 12 }, (_, i) => file(`src/other${i}.ts`, [`export const value${i} = ${i}; // used where date is parsed`])),
+    ];
+    const data = buildIndexData(header, files, true);
+    const cut = splitIndex(data);
+    const split = await SplitCodeIndex.open('x', async (name) => new Map([...cut.files, [MANIFEST_NAME, encodeManifest(cut.manifest)]]).get(name)!);
+    const probes = cut.manifest.partitions.starts.length - 1;
+    for (const index of [new CodeIndex(data), split]) {
+      const search = async (text: string) => {
+        const query = { vector: randomUnit(random(9), dim), text };
+        const results = index instanceof CodeIndex ? index.search(query, 10, 'hybrid') : await index.search(query, 10, 'hybrid', { probes });
+        return results.map((r) => `${r.path}:${r.startLine}`);
+      };
+      expect(new Set((await search('where is parseDate used')).slice(0, 2))).toEqual(new Set(['src/server.ts:1', 'src/cli.ts:1']));
+      expect((await search('parseDate'))[0]).toBe('src/date.ts:1');
+    }
+  });
+});
