@@ -10,7 +10,8 @@ import { buildIndexData, type EmbeddedFile } from '../src/search/index-build';
 import type { IndexHeader } from '../src/search/index-file';
 import { SplitCodeIndex } from '../src/search/split-code-index';
 import { encodeManifest, MANIFEST_NAME, splitIndex } from '../src/search/split-index';
-import { usageOfQuery, usingChunks } from '../src/search/usage-query';
+import { usageOfQuery, useLine, usingChunks } from '../src/search/usage-query';
+import { excerpt } from '../src/search-box/excerpt';
 import { random, randomUnit } from './helpers/random';
 
 describe('where a symbol is used', () => {
@@ -34,7 +35,7 @@ describe('where a symbol is used', () => {
     for (const query of ['parseDate', 'where is the cache used', 'callers of the date parser', 'parse a date and call the callback', 'where is it used in the parser']) expect(usageOfQuery(query)).toBeUndefined();
   });
 
-  test('the chunks that use a name: a line of code that holds it as a word, not its definition nor a comment', () => {
+  test('the chunks that use a name: a line of code that holds it as a word, not its definition, an import nor a comment', () => {
     const chunks = [
       { id: 0, text: 'function parseDate(text) {\n  return new Date(text);\n}' },
       { id: 1, text: 'const when = parseDate(input);' },
@@ -42,9 +43,18 @@ describe('where a symbol is used', () => {
       { id: 3, text: 'const y = parseDates(input);' },
       { id: 4, text: 'def parse_date(s):\n    return parse_date(s[1:])' },
       { id: 5 },
+      { id: 6, text: 'import { parseDate } from "./date";\nconst { parseDate: p } = require("./date");\nfrom date import parse_date' },
     ];
     expect([...usingChunks('parseDate', chunks)]).toEqual([1]);
+    expect([...usingChunks('parse_date', [chunks[6]])]).toEqual([]);
     expect([...usingChunks('parse_date', chunks)]).toEqual([4]);
+    expect(useLine('parse_date', chunks[4].text!.split('\n'))).toBe(1);
+    expect(useLine('parseDate', chunks[2].text!.split('\n'))).toBe(-1);
+  });
+
+  test('the search box shows a result from the line that uses the name', () => {
+    const text = ['import { parseDate } from "./date";', '// parseDate is slow', 'export function start(env) {', '  return parseDate(env.START);', '}'].join('\n');
+    expect(excerpt(text, 'where is parseDate used').map((p) => p.text).join('').split('\n')[0]).toBe('  return parseDate(env.START);');
   });
 
   test('hybrid lists the callers first, in the split folder as in the one file; the bare name its definition', async () => {

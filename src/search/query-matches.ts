@@ -3,13 +3,14 @@
  * (lexical-tokens.ts: identifiers split at camelCase and snake_case, lowercased, a final s dropped, the
  * query's function words left out, words of one letter ignored), so "parse the headers" finds
  * `parseHeader` and not "the". The search box marks them in its excerpt; the CLI shows the line (for a
- * query that names a place, that line; for one that is a name, the line that defines it; for one that
- * quotes the code, the line that holds it).
+ * query that names a place, that line; for one that asks where a name is used, its first use; for one
+ * that is a name, the line that defines it; for one that quotes the code, the line that holds it).
  */
 import { IDENTIFIER, lexicalTokens, queryWords } from './lexical-tokens';
 import { filesNamed, placesOfQuery } from './path-query';
 import { passageLine } from './phrase-query';
 import { definitionLine, symbolOfQuery } from './symbol-query';
+import { usageOfQuery, useLine } from './usage-query';
 
 /** Whether an identifier of the text holds a word of `query`. */
 export function queryMatcher(query: string): (identifier: string) => boolean {
@@ -35,6 +36,7 @@ function placedLine(query: string, chunk: { readonly path: string; readonly star
 /**
  * The line a result is shown from for `query`: for a query that names a place in the `chunk`'s file
  * (path-query.ts: `src/mux.go:120`, a stack trace), that line where the chunk holds it; for a query that
+ * asks where a symbol is used, the first line that uses it (usage-query.ts); for a query that
  * names a symbol, the line that defines it (symbol-query.ts; a Go doc comment above it names it first);
  * for a query that quotes the code, the line that holds most of the passage (phrase-query.ts); else, or
  * where no line does, the first that holds a word of the query; -1 when none does.
@@ -42,6 +44,9 @@ function placedLine(query: string, chunk: { readonly path: string; readonly star
 export function focusLine(lines: readonly string[], query: string, matches = queryMatcher(query), chunk?: { readonly path: string; readonly startLine: number }): number {
   const placed = chunk ? placedLine(query, chunk, lines.length) : -1;
   if (placed >= 0) return placed;
+  const used = usageOfQuery(query);
+  const use = used === undefined ? -1 : useLine(used, lines);
+  if (use >= 0) return use;
   const symbol = symbolOfQuery(query);
   const definition = symbol === undefined ? -1 : definitionLine(symbol, lines);
   if (definition >= 0) return definition;

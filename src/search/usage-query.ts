@@ -3,7 +3,7 @@
  * calls urlsplit", "references to CodeGen"), as an editor's "find references" does. The definition holds
  * the name as well, and hybrid search lists it first (its words and meaning match best); what is wanted is
  * the code that calls it. Hybrid lists first the chunks among BM25's first that hold the name in code on
- * a line that does not define it (fusion.ts's USAGE_PROMOTION). Measured on the validation symbol queries
+ * a line that neither imports nor defines it (fusion.ts's USAGE_PROMOTION). Measured on the validation symbol queries
  * (docs/design.md).
  */
 
@@ -54,9 +54,22 @@ export function usageCandidates(query: string, lexicalScores: Float32Array): { r
 /** A line that is only a comment, in the languages corpus.ts knows: `//`, `#`, `/*`, `*`, `--`. */
 const COMMENT_LINE = /^\s*(?:\/\/|#(?!\s*(?:include|define|if))|\/\*|\*|--)/;
 
-/** Which of `chunks` (an id, and the text when the index keeps texts) hold `name` on a line of code that does not define it. */
-export function usingChunks(name: string, chunks: readonly { readonly id: number; readonly text?: string }[]): Set<number> {
+/** A line that brings names into a file: `import`, `from … import`, `use`, `using`, `#include`, `require(…)`. */
+const IMPORT_LINE = /^\s*(?:import\b|from\s+\S+\s+import\b|(?:pub\s+)?use\s|using\s|#\s*include\b|(?:const|let|var)\s+[^=]*=\s*require\()/;
+
+/** Whether a line uses `name`: holds it as a word, in code (not a comment nor an import), without defining it. */
+function usesOf(name: string): (line: string) => boolean {
   const word = new RegExp(String.raw`(?<![\w$])${name.replace(/\$/g, '\\$')}(?![\w$])`);
-  const uses = (line: string) => line.includes(name) && word.test(line) && !COMMENT_LINE.test(line) && definitionLine(name, [line]) < 0;
+  return (line) => line.includes(name) && word.test(line) && !COMMENT_LINE.test(line) && !IMPORT_LINE.test(line) && definitionLine(name, [line]) < 0;
+}
+
+/** Which of `chunks` (an id, and the text when the index keeps texts) hold `name` on a line of code that neither imports nor defines it. */
+export function usingChunks(name: string, chunks: readonly { readonly id: number; readonly text?: string }[]): Set<number> {
+  const uses = usesOf(name);
   return new Set(chunks.filter(({ text }) => text !== undefined && text.split('\n').some(uses)).map(({ id }) => id));
+}
+
+/** The index of the first of `lines` that uses `name`, -1 when none does. */
+export function useLine(name: string, lines: readonly string[]): number {
+  return lines.findIndex(usesOf(name));
 }
