@@ -239,7 +239,7 @@ async function main(): Promise<void> {
     report[key] = rows;
     lines.push(usageTable(title, rows));
   };
-  await usages('usageSearchValidation', 'Where a symbol is used, validation (USAGE_PROMOTION is chosen here)', nlValidation, 'validation');
+  await usages('usageSearchValidation', 'Where a symbol is used or defined, validation (USAGE_PROMOTION is chosen here)', nlValidation, 'validation');
   lines.push(table('Validation split (docstring queries)', report.validation as ModeMetrics));
   NATURAL_VALIDATION.forEach((set) => lines.push(table(set.title, report[set.key] as ModeMetrics)));
   if (values['validation-only']) {
@@ -255,7 +255,7 @@ async function main(): Promise<void> {
   await queryForms('queryFormsTest', 'Queries typed as requests and sentences, test (never tuned on)', codeSearchTest.words);
   await languageMention('languageMentionTest', 'Queries that name their language, test (never tuned on)', codeSearchTest.words);
   await places('placeSearchTest', 'Places pasted from compilers and stack traces, test (never tuned on)', codeSearchTest.words, 'test');
-  await usages('usageSearchTest', 'Where a symbol is used, test (never tuned on)', codeSearchTest.words, 'test');
+  await usages('usageSearchTest', 'Where a symbol is used or defined, test (never tuned on)', codeSearchTest.words, 'test');
 
   const testPairs = pairsOf(test);
   const testResult = await evaluate(bf16, test, testPairs.queries, testPairs.gold, testPairs.langs, [best.weight]);

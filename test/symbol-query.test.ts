@@ -11,6 +11,12 @@ describe('symbol queries', () => {
     expect(['split a url', 'os.path.join(a, b)', '', '  ', 'a..b', 'foo-bar', '2fa', 'type coercion rules', 'function of a function'].map(symbolOfQuery)).toEqual(Array(9).fill(undefined));
   });
 
+  test('a name in a frame that asks for its definition names it; the frame around words names none', () => {
+    const asked = ['where is parseDate defined?', 'Where are `Router.ServeHTTP` declared', 'where do we define CodeGen', 'where does ajv implement Ajv2020', 'definition of urlsplit', 'go to the definition of Vec::with_capacity()', 'the source of os.path.join', 'Request#head? implementation'];
+    expect(asked.map(symbolOfQuery)).toEqual(['parseDate', 'ServeHTTP', 'CodeGen', 'Ajv2020', 'urlsplit', 'with_capacity', 'join', 'head?']);
+    expect(['where is rate limiting implemented', 'definition of done', 'where is the cache defined', 'empty?', 'valid!'].map(symbolOfQuery)).toEqual([undefined, 'done', undefined, 'empty?', 'valid!']);
+  });
+
   test.each([
     ['python', 'urlsplit', 'def urlsplit(url, scheme=\'\', allow_fragments=True):'],
     ['python', 'locate', '    locate = lambda c: c.__class__.__name__ in self.allowed'],

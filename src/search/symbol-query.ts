@@ -1,6 +1,6 @@
 /**
  * Queries that name a symbol (`urlsplit`, `Router.ServeHTTP`, `os.path.join`, `Vec::with_capacity()`,
- * `class Router`)
+ * `class Router`, "where is parseDate defined", "definition of Router")
  * and the chunks that define it. People search a codebase by a name as often as by a description, and
  * want the definition before the places that call it: BM25 alone ranks a chunk that calls a function
  * three times above the one that defines it once. Hybrid search lists a defining chunk first
@@ -24,9 +24,24 @@ import { topOfScores } from './top-k';
 const SYMBOL_QUERY = /^(?:(?:def|class|fn|func|function|struct|enum|trait|interface|type|module|macro)\s+)?([A-Za-z_$][\w$]*(?:(?:\.|::|->|#|\\)[A-Za-z_$][\w$]*)*[?!]?)(?:\(\))?$/;
 const QUALIFIER = /\.|::|->|#|\\/;
 
-/** The symbol a query names (its last part), or undefined for a query that is not one name. */
+/**
+ * What people put around a name to ask for its definition, as an editor's "go to definition": "where is
+ * parseDate defined", "definition of Router", "go to the definition of urlsplit", "where do we declare
+ * CodeGen", "Router.ServeHTTP implementation". Taken off before the name is read.
+ */
+const DEFINITION_FRAMES: readonly RegExp[] = [
+  /^where\s+(?:is|are)\s+(\S+)\s+(?:defined|declared|implemented)$/i,
+  /^where\s+(?:do|does)\s+(?:\w+\s+){1,2}(?:define|declare|implement)\s+(\S+)$/i,
+  /^(?:(?:go|jump)\s+to\s+|find\s+|show\s+(?:me\s+)?)?(?:the\s+)?(?:definition|declaration|implementation|source)\s+of\s+(\S+)$/i,
+  /^(\S+)\s+(?:definition|declaration|implementation)$/i,
+];
+
+/** The symbol a query names (its last part), or undefined for a query that is not one name, bare or in a frame that asks for its definition. */
 export function symbolOfQuery(query: string): string | undefined {
-  return SYMBOL_QUERY.exec(query.trim())?.[1].split(QUALIFIER).at(-1);
+  const text = query.trim();
+  const asked = text.replace(/[?.!]+$/, '');
+  const name = SYMBOL_QUERY.test(text) ? text : DEFINITION_FRAMES.map((frame) => frame.exec(asked)?.[1]).find((framed) => framed !== undefined);
+  return name === undefined ? undefined : SYMBOL_QUERY.exec(name.replace(/^`(.*)`$/, '$1'))?.[1].split(QUALIFIER).at(-1);
 }
 
 const DEFINING_KEYWORDS = 'def|class|fn|func|function\\*?|struct|enum|trait|interface|type|typedef|module|mod|record|object|union|namespace|protocol|sub|macro_rules!|fun|val|var|const';
