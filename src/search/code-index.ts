@@ -4,7 +4,8 @@
  * indexes, dense-ranking.ts), by words (BM25 over the path and text of each chunk) or both
  * (ranking.ts; hybrid lists tests, examples, documents and headers of a source file after code,
  * file-kind.ts, and the definition of a symbol the query names, or the passage it quotes, before code
- * that mentions it, promotion.ts; the line or file a query names first, path-query.ts), top-k by a bounded heap; a filter (search-filter.ts) keeps the chunks of one
+ * that mentions it, and the code that uses a symbol a query asks the uses of, promotion.ts; the line or
+ * file a query names first, path-query.ts), top-k by a bounded heap; a filter (search-filter.ts) keeps the chunks of one
  * language or folder before they are ranked. A query typed in a search box can first be put in the index's
  * words (`correct`: a last word cut short completed, a misspelt word corrected). Indexes are made by
  * index-build.ts.
@@ -92,15 +93,16 @@ export class CodeIndex {
 
   /**
    * Which chunks come first: for a query that names a place, the chunks (those `kept`) at its line, then
-   * its files' (path-query.ts); for a query that names a symbol or quotes a passage, those that
-   * define or hold it (promotion.ts; known from the texts only).
+   * its files' (path-query.ts); for a query that names a symbol, asks for its uses or quotes a
+   * passage, those that define, use or hold it (promotion.ts; known from the texts only).
    */
   private promotedFor(text: string, lexical: LexicalScores, kept: ReturnType<typeof keptChunks> | undefined): Promoted | undefined {
     const named = namedPlace(placesOfQuery(text), this.data.files.map((f) => f.path));
     if (named) {
       const { line } = named.place;
-      const chunks = line === undefined ? [] : this.data.chunks.flatMap((c, id) => (named.files.has(c.file) && (!kept || kept.mask[id]) ? [{ id, startLine: c.startLine, endLine: c.endLine }] : []));
-      return placePromotion(named.files, (id) => this.data.chunks[id].file, line === undefined ? [] : chunksAtLine(chunks, line).map((c) => c.id));
+      const ofFiles = () => this.data.chunks.flatMap((c, id) => (named.files.has(c.file) && (!kept || kept.mask[id]) ? [{ id, startLine: c.startLine, endLine: c.endLine }] : []));
+      const atLine = line === undefined ? [] : chunksAtLine(ofFiles(), line);
+      return placePromotion(named.files, (id) => this.data.chunks[id].file, atLine.map((c) => c.id));
     }
     const wanted = promotionFor(text, lexical);
     const texts = this.data.texts;

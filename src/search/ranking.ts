@@ -9,19 +9,19 @@ import { DEFAULT_LEXICAL_WEIGHT, FUSION_CANDIDATES, fuse, type DemotedKind, type
 import { topOfScores, type Scored } from './top-k';
 
 export type SearchMode = 'hybrid' | 'dense' | 'lexical';
+export const SEARCH_MODES: readonly SearchMode[] = ['hybrid', 'dense', 'lexical'];
 
 /** What hybrid lists first (fusion.ts): why a document does, and the documents a query names by place, which are always candidates. */
 export interface Promoted {
   readonly kindOf: (id: number) => PromotedKind | undefined;
   readonly named?: readonly number[];
 }
-export const SEARCH_MODES: readonly SearchMode[] = ['hybrid', 'dense', 'lexical'];
 
 /**
  * The k best documents by `mode`, from the dense side (needed by dense and hybrid) and the lexical side
  * (every document's BM25 score, 0 where no word is shared, and coverage of the query; lexical and hybrid). `demoted` marks the documents
  * hybrid lists after the code they support or describe, `promoted` those it lists first (the line, the
- * file, the definition or the passage a query names or quotes: fusion.ts); dense and lexical stay each side's own ranking.
+ * file, the definition, the uses or the passage a query names, asks for or quotes: fusion.ts); dense and lexical stay each side's own ranking.
  */
 export function rankScores(
   mode: SearchMode,

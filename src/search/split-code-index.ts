@@ -310,8 +310,8 @@ export class SplitCodeIndex {
    * Which chunks come first: for a query that names a place, the chunks (those `kept`) at its line, then
    * its files' (path-query.ts; from the files part, which a layout written before it lacks, and the
    * records of the named file's chunks, where it has at most PLACE_RECORDS); for a query that names a
-   * symbol or quotes a passage, those that define or hold it (promotion.ts), from the records of its first
-   * lexical chunks.
+   * symbol, asks for its uses or quotes a passage, those that define, use or hold it (promotion.ts), from
+   * the records of its first lexical chunks.
    */
   private async promotedFor(text: string, lexical: LexicalScores, kept: Kept | undefined): Promise<Promoted | undefined> {
     const places = placesOfQuery(text);
