@@ -1,6 +1,6 @@
 /**
- * Queries that ask where a symbol is used (src/search/usage-query.ts): the forms read and the name they
- * ask for; queries of words or a bare name left alone; the chunks that use a name (a line of code that is
+ * Queries that ask where a symbol is used or tested (src/search/usage-query.ts): the forms read and the
+ * name they ask for; queries of words or a bare name left alone; the chunks that use a name (a line of code that is
  * neither its definition nor a comment); and hybrid search over one index file and its split folder
  * listing the callers first, while the bare name still lists its definition first.
  */
@@ -28,11 +28,21 @@ describe('where a symbol is used', () => {
     ['which function calls parseDate', 'parseDate'],
     ['parseDate usages', 'parseDate'],
   ])('%j asks for the uses of %s', (query, name) => {
-    expect(usageOfQuery(query)).toBe(name);
+    expect(usageOfQuery(query)).toEqual({ name, inTests: false });
+  });
+
+  test.each([
+    ['tests for parseDate', 'parseDate'],
+    ['the unit tests of Router.ServeHTTP', 'ServeHTTP'],
+    ['test cases for urlsplit', 'urlsplit'],
+    ['where is `CodeGen` tested?', 'CodeGen'],
+    ['parse_date tests', 'parse_date'],
+  ])('%j asks for the tests that use %s', (query, name) => {
+    expect(usageOfQuery(query)).toEqual({ name, inTests: true });
   });
 
   test('a bare name, a description, or several words in the name\'s place ask for no uses', () => {
-    for (const query of ['parseDate', 'where is the cache used', 'callers of the date parser', 'parse a date and call the callback', 'where is it used in the parser']) expect(usageOfQuery(query)).toBeUndefined();
+    for (const query of ['parseDate', 'where is the cache used', 'callers of the date parser', 'parse a date and call the callback', 'where is it used in the parser', 'tests for the parser', 'run the tests']) expect(usageOfQuery(query)).toBeUndefined();
   });
 
   test('the chunks that use a name: a line of code that holds it as a word, not its definition, an import nor a comment', () => {
@@ -57,7 +67,7 @@ describe('where a symbol is used', () => {
     expect(excerpt(text, 'where is parseDate used').map((p) => p.text).join('').split('\n')[0]).toBe('  return parseDate(env.START);');
   });
 
-  test('hybrid lists the callers first, in the split folder as in the one file; the bare name its definition', async () => {
+  test('hybrid lists the callers first (the tests, asked for tests), in the split folder as in the one file; the bare name its definition', async () => {
     const dim = 16;
     const rand = random(3);
     const header: IndexHeader = { model: { id: 'test-model', fingerprint: 'sha256:abc' }, dim, chunker: { version: 1, maxLines: 60, mergeLines: 20, overlapLines: 10 } };
@@ -70,6 +80,7 @@ describe('where a symbol is used', () => {
       file('src/date.ts', ['/** Parses a date: parseDate used everywhere. */\nexport function parseDate(text: string): Date {\n  return new Date(text);\n}', 'export function formatDate(d: Date) { return d.toISOString(); }']),
       file('src/server.ts', ['const started = parseDate(process.env.START);', 'export function serve() { listen(8080); }']),
       file('src/cli.ts', ['const until = parseDate(args.until);', 'console.log("where is it used");']),
+      file('test/date.test.ts', ['expect(parseDate("2020-01-02").getDate()).toBe(2);']),
       ...Array.from({ length: 12 }, (_, i) => file(`src/other${i}.ts`, [`export const value${i} = ${i}; // used where date is parsed`])),
     ];
     const data = buildIndexData(header, files, true);
@@ -82,7 +93,9 @@ describe('where a symbol is used', () => {
         const results = index instanceof CodeIndex ? index.search(query, 10, 'hybrid') : await index.search(query, 10, 'hybrid', { probes });
         return results.map((r) => `${r.path}:${r.startLine}`);
       };
-      expect(new Set((await search('where is parseDate used')).slice(0, 2))).toEqual(new Set(['src/server.ts:1', 'src/cli.ts:1']));
+      expect(new Set((await search('where is parseDate used')).slice(0, 3))).toEqual(new Set(['src/server.ts:1', 'src/cli.ts:1', 'test/date.test.ts:1']));
+      expect((await search('tests for parseDate'))[0]).toBe('test/date.test.ts:1');
+      expect((await search('where is parseDate tested'))[0]).toBe('test/date.test.ts:1');
       expect((await search('parseDate'))[0]).toBe('src/date.ts:1');
     }
   });

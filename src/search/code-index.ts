@@ -107,7 +107,12 @@ export class CodeIndex {
     const wanted = promotionFor(text, lexical);
     const texts = this.data.texts;
     if (!wanted || !texts) return undefined;
-    const first = wanted.pick(wanted.ids.map((id) => ({ id, language: this.data.files[this.data.chunks[id].file].language, text: texts[id] })));
+    const first = wanted.pick(
+      wanted.ids.map((id) => {
+        const { path, language } = this.data.files[this.data.chunks[id].file];
+        return { id, path, language, text: texts[id] };
+      }),
+    );
     return { kindOf: (id) => (first.has(id) ? wanted.kind : undefined) };
   }
 

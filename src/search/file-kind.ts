@@ -9,23 +9,32 @@
  */
 import { languageOf } from './corpus';
 
+/** Folders whose files are tests, compared lowercased. */
+const TEST_FOLDERS = new Set(['test', 'tests', 'testing', 'testdata', '__tests__', 'spec', 'specs']);
 /** Folders whose files are tests, examples, benchmarks or documentation, compared lowercased. */
-const SUPPORTING_FOLDERS = new Set(['test', 'tests', 'testing', 'testdata', '__tests__', 'spec', 'specs', 'example', 'examples', '_examples', 'bench', 'benches', 'benchmark', 'benchmarks', 'doc', 'docs']);
+const SUPPORTING_FOLDERS = new Set([...TEST_FOLDERS, 'example', 'examples', '_examples', 'bench', 'benches', 'benchmark', 'benchmarks', 'doc', 'docs']);
 /** Test files by name: foo_test.go, foo.test.ts, foo.spec.js, foo_spec.rb, gtest_unittest.cc, FooTest.java, test_foo.py. */
 const TEST_FILE = /(?:[._](?:tests?|spec|unittest)|Tests?)\.[A-Za-z0-9]+$|^test_/;
 /**
  * A query that asks for supporting files: "readme", "docs", "an example", "benchmarks", tests as tests
- * ("the test for …", "unit tests", "test case"), or "the header file", "the declaration of". "test" alone
+ * ("the test for …", "unit tests", "test case", "where is it tested"), or "the header file", "the declaration of". "test" alone
  * is left to mean what it says in a codebase about testing ("split tests across machines", "typed test
  * suite error" over googletest's sources), and "header" alone what it says in web code (HTTP headers).
  */
-const ASKS_FOR_SUPPORT = /\b(?:readme|docs?|documentation|examples?|benchmarks?)\b|\b(?:unit tests?|test cases?|tests? (?:for|of)|specs? (?:for|of)|header files?|declarations? (?:of|for))\b/i;
+const ASKS_FOR_SUPPORT = /\b(?:readme|docs?|documentation|examples?|benchmarks?|tested)\b|\b(?:unit tests?|test cases?|tests? (?:for|of)|specs? (?:for|of)|header files?|declarations? (?:of|for))\b/i;
 /** C and C++ headers, and the source files that define what they declare (corpus.ts's extensions of both). */
 const C_HEADER = /\.(?:h|hh|hpp)$/;
 const C_SOURCE = /\.(?:c|cc|cpp|cxx)$/;
 
 /** A file's name without its folders and its last extension: `src/gmock-spec-builders.cc` → `gmock-spec-builders`. */
 const stem = (path: string): string => path.slice(path.lastIndexOf('/') + 1).replace(/\.[^.]*$/, '');
+
+/** Whether `path` (a codebase-relative path, `/`-separated) is a test: in a test folder, or named as one. */
+export function isTestPath(path: string): boolean {
+  const parts = path.split('/');
+  const name = parts.pop() ?? '';
+  return parts.some((folder) => TEST_FOLDERS.has(folder.toLowerCase())) || TEST_FILE.test(name);
+}
 
 /**
  * Whether `path` (a codebase-relative path, `/`-separated) is a test, example, benchmark or document. The
@@ -34,7 +43,7 @@ const stem = (path: string): string => path.slice(path.lastIndexOf('/') + 1).rep
 function isSupportingByPath(path: string): boolean {
   const parts = path.split('/');
   const name = parts.pop() ?? '';
-  return parts.some((folder) => SUPPORTING_FOLDERS.has(folder.toLowerCase())) || TEST_FILE.test(name) || languageOf(name) === 'markdown';
+  return isTestPath(path) || parts.some((folder) => SUPPORTING_FOLDERS.has(folder.toLowerCase())) || languageOf(name) === 'markdown';
 }
 
 /**

@@ -8,6 +8,7 @@
  */
 import type { LexicalScores } from './bm25';
 import type { PromotedKind } from './fusion';
+import { isTestPath } from './file-kind';
 import { phraseCandidates, phraseChunks } from './phrase-query';
 import { definingChunks, definitionCandidates } from './symbol-query';
 import { usageCandidates, usingChunks } from './usage-query';
@@ -16,13 +17,13 @@ export interface Promotion {
   readonly kind: PromotedKind;
   /** The chunks to read. */
   readonly ids: readonly number[];
-  /** Which of the chunks read (an id, its file's language, and the text when the index keeps texts) come first. */
-  pick(chunks: readonly { readonly id: number; readonly language: string; readonly text?: string }[]): Set<number>;
+  /** Which of the chunks read (an id, its file's path and language, and the text when the index keeps texts) come first. */
+  pick(chunks: readonly { readonly id: number; readonly path: string; readonly language: string; readonly text?: string }[]): Set<number>;
 }
 
 export function promotionFor(query: string, lexical: LexicalScores): Promotion | undefined {
   const usage = usageCandidates(query, lexical.scores);
-  if (usage) return { kind: 'usage', ids: usage.ids, pick: (chunks) => usingChunks(usage.name, chunks) };
+  if (usage) return { kind: 'usage', ids: usage.ids, pick: (chunks) => usingChunks(usage.name, usage.inTests ? chunks.filter((c) => isTestPath(c.path)) : chunks) };
   const symbol = definitionCandidates(query, lexical.scores);
   if (symbol) return { kind: 'definition', ids: symbol.ids, pick: (chunks) => definingChunks(symbol.name, chunks) };
   const phrase = phraseCandidates(query, lexical);

@@ -45,7 +45,7 @@ export function focusLine(lines: readonly string[], query: string, matches = que
   const placed = chunk ? placedLine(query, chunk, lines.length) : -1;
   if (placed >= 0) return placed;
   const used = usageOfQuery(query);
-  const use = used === undefined ? -1 : useLine(used, lines);
+  const use = used === undefined ? -1 : useLine(used.name, lines);
   if (use >= 0) return use;
   const symbol = symbolOfQuery(query);
   const definition = symbol === undefined ? -1 : definitionLine(symbol, lines);

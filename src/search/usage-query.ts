@@ -1,6 +1,7 @@
 /**
  * Queries that ask where a symbol is used ("where is parseDate used", "callers of Router.ServeHTTP", "who
- * calls urlsplit", "references to CodeGen"), as an editor's "find references" does. The definition holds
+ * calls urlsplit", "references to CodeGen"), as an editor's "find references" does, or where it is
+ * tested ("tests for parseDate", "where is Router tested": its uses in test files, file-kind.ts). The definition holds
  * the name as well, and hybrid search lists it first (its words and meaning match best); what is wanted is
  * the code that calls it. Hybrid lists first the chunks among BM25's first that hold the name in code on
  * a line that neither imports nor defines it (fusion.ts's USAGE_PROMOTION). Measured on the validation symbol queries
@@ -29,12 +30,27 @@ const USAGE_FORMS: readonly RegExp[] = [
   new RegExp(String.raw`^${NAME}\s+(?:callers|usages|uses|references|call\s+sites)$`, 'i'),
 ];
 
-/** The name (its last part) whose uses a query asks for, or undefined for any other query. */
-export function usageOfQuery(query: string): string | undefined {
+/** The forms that ask for the tests that use a name. */
+const TEST_FORMS: readonly RegExp[] = [
+  // "tests for parseDate", "the unit tests of Router", "test cases for urlsplit", "specs for CodeGen"
+  new RegExp(String.raw`^(?:(?:find|show|list)\s+(?:me\s+)?)?(?:all\s+|the\s+)?(?:unit\s+)?(?:tests?|test\s+cases?|specs?)\s+(?:for|of)\s+${NAME}$`, 'i'),
+  // "where is parseDate tested", "how is Router tested"
+  new RegExp(String.raw`^(?:where|how)\s+(?:is|are)\s+${NAME}\s+tested$`, 'i'),
+  // "parseDate tests"
+  new RegExp(String.raw`^${NAME}\s+(?:unit\s+)?(?:tests|specs)$`, 'i'),
+];
+
+/** The name's last part, without Ruby's `?` or `!`. */
+const lastPart = (name: string): string | undefined => name.split(QUALIFIER).at(-1)!.replace(/[?!]$/, '') || undefined;
+
+/** The name (its last part) whose uses a query asks for, and whether in tests only; undefined for any other query. */
+export function usageOfQuery(query: string): { readonly name: string; readonly inTests: boolean } | undefined {
   const text = query.trim().replace(/[?.!]+$/, '');
-  for (const form of USAGE_FORMS) {
-    const name = text.match(form)?.groups?.name;
-    if (name) return name.split(QUALIFIER).at(-1)!.replace(/[?!]$/, '') || undefined;
+  for (const [forms, inTests] of [[USAGE_FORMS, false], [TEST_FORMS, true]] as const) {
+    for (const form of forms) {
+      const name = lastPart(text.match(form)?.groups?.name ?? '');
+      if (name) return { name, inTests };
+    }
   }
   return undefined;
 }
@@ -45,10 +61,10 @@ export function usageOfQuery(query: string): string | undefined {
  */
 const USAGE_CANDIDATES = 20;
 
-/** For a query that asks for a name's uses, the name and the chunks to read for them; undefined for any other query. */
-export function usageCandidates(query: string, lexicalScores: Float32Array): { readonly name: string; readonly ids: readonly number[] } | undefined {
-  const name = usageOfQuery(query);
-  return name === undefined ? undefined : { name, ids: topOfScores(lexicalScores, USAGE_CANDIDATES, matched).map(({ id }) => id) };
+/** For a query that asks for a name's uses, the name, whether in tests only, and the chunks to read for them; undefined for any other query. */
+export function usageCandidates(query: string, lexicalScores: Float32Array): { readonly name: string; readonly inTests: boolean; readonly ids: readonly number[] } | undefined {
+  const usage = usageOfQuery(query);
+  return usage === undefined ? undefined : { ...usage, ids: topOfScores(lexicalScores, USAGE_CANDIDATES, matched).map(({ id }) => id) };
 }
 
 /** A line that is only a comment, in the languages corpus.ts knows: `//`, `#`, `/*`, `*`, `--`. */
