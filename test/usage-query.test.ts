@@ -10,6 +10,7 @@ import { buildIndexData, type EmbeddedFile } from '../src/search/index-build';
 import type { IndexHeader } from '../src/search/index-file';
 import { SplitCodeIndex } from '../src/search/split-code-index';
 import { encodeManifest, MANIFEST_NAME, splitIndex } from '../src/search/split-index';
+import { symbolOfQuery } from '../src/search/symbol-query';
 import { usageOfQuery, useLine, usingChunks } from '../src/search/usage-query';
 import { excerpt } from '../src/search-box/excerpt';
 import { random, randomUnit } from './helpers/random';
@@ -43,6 +44,15 @@ describe('where a symbol is used', () => {
 
   test('a bare name, a description, or several words in the name\'s place ask for no uses', () => {
     for (const query of ['parseDate', 'where is the cache used', 'callers of the date parser', 'parse a date and call the callback', 'where is it used in the parser', 'tests for the parser', 'run the tests']) expect(usageOfQuery(query)).toBeUndefined();
+  });
+
+  test('long hostile queries are read in time', () => {
+    const started = performance.now();
+    for (const query of [`where is ${'a'.repeat(200_000)}! used`, `${'a.'.repeat(100_000)} usages`, `tests for ${'a::'.repeat(60_000)}`, `where do ${'we '.repeat(60_000)}call x`, `callers of \x60${'a'.repeat(200_000)}`]) {
+      usageOfQuery(query);
+      symbolOfQuery(query);
+    }
+    expect(performance.now() - started).toBeLessThan(2000);
   });
 
   test('the chunks that use a name: a line of code that holds it as a word, not its definition, an import nor a comment', () => {
