@@ -2,8 +2,8 @@
  * Queries that ask where a symbol is used, measured: each symbol query of a code-search set
  * (eval/data/symbol-*.jsonl: a name defined once in its codebase) asked as "where is N used", "callers of
  * N" and "who calls N", as "tests for N" and "where is N tested" (its uses in test files, file-kind.ts;
- * the names with any), beside the bare name and two frames that ask for its definition ("where is N
- * defined", "definition of N": symbol-query.ts). Its uses are the lines of the codebase's indexed files that
+ * the names with any), beside the bare name and three frames that ask for its definition ("where is N
+ * defined", "definition of N", "what does N do": symbol-query.ts). Its uses are the lines of the codebase's indexed files that
  * hold the name as a word and neither define it (symbol-query.ts) nor are a comment; names without any
  * are left out. A result is a hit when its chunk holds a use; MRR@10 dense / BM25 / hybrid, and how often
  * the first result is the definition's chunk (which hybrid lists first for the bare name).
@@ -24,6 +24,7 @@ const FORMS: readonly { readonly name: string; readonly form: (name: string) => 
   { name: 'N, the bare name (asks for its definition)', form: (name) => name },
   { name: '"where is N defined" (asks for its definition)', form: (name) => `where is ${name} defined` },
   { name: '"definition of N" (asks for its definition)', form: (name) => `definition of ${name}` },
+  { name: '"what does N do" (asks for its definition)', form: (name) => `what does ${name} do` },
 ];
 
 const MODES: readonly SearchMode[] = ['dense', 'lexical', 'hybrid'];

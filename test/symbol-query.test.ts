@@ -14,7 +14,8 @@ describe('symbol queries', () => {
   test('a name in a frame that asks for its definition names it; the frame around words names none', () => {
     const asked = ['where is parseDate defined?', 'Where are `Router.ServeHTTP` declared', 'where do we define CodeGen', 'where does ajv implement Ajv2020', 'definition of urlsplit', 'go to the definition of Vec::with_capacity()', 'the source of os.path.join', 'Request#head? implementation'];
     expect(asked.map(symbolOfQuery)).toEqual(['parseDate', 'ServeHTTP', 'CodeGen', 'Ajv2020', 'urlsplit', 'with_capacity', 'join', 'head?']);
-    expect(['where is rate limiting implemented', 'definition of done', 'where is the cache defined', 'empty?', 'valid!'].map(symbolOfQuery)).toEqual([undefined, 'done', undefined, 'empty?', 'valid!']);
+    expect(['what does parseDate do?', 'what is CodeGen', 'how does Router.ServeHTTP work', 'how is urlsplit implemented'].map(symbolOfQuery)).toEqual(['parseDate', 'CodeGen', 'ServeHTTP', 'urlsplit']);
+    expect(['where is rate limiting implemented', 'definition of done', 'where is the cache defined', 'what is a tilde range', 'how does a range work', 'empty?', 'valid!'].map(symbolOfQuery)).toEqual([undefined, 'done', undefined, undefined, undefined, 'empty?', 'valid!']);
   });
 
   test.each([

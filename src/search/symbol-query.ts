@@ -34,6 +34,11 @@ const DEFINITION_FRAMES: readonly RegExp[] = [
   /^where\s+(?:do|does)\s+(?:\w+\s+){1,2}(?:define|declare|implement)\s+(\S+)$/i,
   /^(?:(?:go|jump)\s+to\s+|find\s+|show\s+(?:me\s+)?)?(?:the\s+)?(?:definition|declaration|implementation|source)\s+of\s+(\S+)$/i,
   /^(\S+)\s+(?:definition|declaration|implementation)$/i,
+  // asked what it is or does: "what does parseDate do", "what is CodeGen", "how does Router work", "how is urlsplit implemented"
+  /^what\s+(?:does|do)\s+(\S+)\s+do$/i,
+  /^what\s+(?:is|are)\s+(\S+)$/i,
+  /^how\s+(?:does|do)\s+(\S+)\s+work$/i,
+  /^how\s+(?:is|are)\s+(\S+)\s+implemented$/i,
 ];
 
 /** The symbol a query names (its last part), or undefined for a query that is not one name, bare or in a frame that asks for its definition. */
