@@ -103,6 +103,7 @@ describe('c2llm index / search / merge', () => {
     const json = (query: string, ...flags: string[]) => {
       const { code, stdout, stderr } = c2llm(['search', '--index', index, '--query', query, '--json', '--device', 'cpu', ...flags]);
       expect(code, stderr).toBe(0);
+      expect(stderr.includes('searched in rust, as the query names'), stderr).toBe(query.endsWith('in rust') && flags.length === 0);
       return JSON.parse(stdout).results[0].map((r: { path: string }) => r.path);
     };
     expect(json('reverse a string in rust')).toEqual(['math/gcd.rs']);

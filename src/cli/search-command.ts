@@ -139,6 +139,8 @@ export async function searchCommand(argv: string[], log: (line: string) => void)
     results.push(index instanceof CodeIndex ? index.search(query, k, mode) : await index.search(query, k, mode, { probes }));
   }
   if (values.json || values.queries !== undefined) {
+    // stdout is the results alone: what a query's language name did goes to stderr.
+    searches.forEach(({ named }, i) => named && log(`${queries.length > 1 ? `query ${i + 1}: ` : ''}searched in ${named}, as the query names (--language chooses another, quotes keep the words)`));
     return JSON.stringify({ results: results.map((list) => list.map(({ path, startLine, endLine, score, anchor }) => ({ path, startLine, endLine, score, ...(anchor ? { anchor } : {}) }))) });
   }
   return queries.map((q, i) => listing(q, results[i], () => noResults(index.size, mode, searches[i].filter ?? filter), searches[i].named)).join('\n\n');
