@@ -67,6 +67,14 @@ describe('file-name queries', () => {
     expect(chunksAtLine(chunks, 900)).toEqual([chunks[2]]);
   });
 
+  test('a link to a file in a repository\'s web view names its path from the root and its first line', () => {
+    expect(placesOfQuery('https://github.com/gorilla/mux/blob/main/mux.go#L120-L130')).toEqual([{ path: 'mux.go', line: 120, rooted: true }]);
+    expect(placesOfQuery('https://gitlab.com/group/sub/project/-/blob/v1.2/src/My%20Tree.ts#L7')).toEqual([{ path: 'src/my tree.ts', line: 7, rooted: true }]);
+    expect(placesOfQuery(' https://github.com/o/r/blob/4f2a9c1/lib/Handler/Logger.php ')).toEqual([{ path: 'lib/handler/logger.php', rooted: true }]);
+    expect(named('https://github.com/o/r/blob/main/lib/Handler/Logger.php')).toEqual(['lib/Handler/Logger.php']);
+    for (const query of ['https://github.com/o/r', 'https://example.com/docs/mux.go', 'https://github.com/o/r/blob/main/%E0%A4%A.go']) expect(placesOfQuery(query).filter((p) => p.line !== undefined)).toEqual([]);
+  });
+
   test('a trace names its frames innermost first: a Python traceback its last, a JavaScript stack its first; lines of words name none', () => {
     const python = ['Traceback (most recent call last):', '  File "app/main.py", line 9, in <module>', '  File "app/config.py", line 42, in load', 'ValueError: bad'].join('\n');
     expect(placesOfQuery(python)).toEqual([{ path: 'app/config.py', line: 42, rooted: true }, { path: 'app/main.py', line: 9, rooted: true }]);
@@ -77,7 +85,7 @@ describe('file-name queries', () => {
 
   test('long hostile queries are read in time', () => {
     const started = performance.now();
-    const hostile = ['a'.repeat(200_000), `at ${'('.repeat(100_000)}`, `at ${'(a'.repeat(50_000)}`, `${'x/'.repeat(100_000)}:`, 'File "a.py", line 1\n'.repeat(20_000), `${'a:1'.repeat(60_000)}`];
+    const hostile = [`https://h/${'blob/x/'.repeat(30_000)}#x`, `https://h/${'blob/x/'.repeat(580)}#x`, 'a'.repeat(200_000), `at ${'('.repeat(100_000)}`, `at ${'(a'.repeat(50_000)}`, `${'x/'.repeat(100_000)}:`, 'File "a.py", line 1\n'.repeat(20_000), `${'a:1'.repeat(60_000)}`];
     for (const query of hostile) placesOfQuery(query);
     expect(performance.now() - started).toBeLessThan(2000);
   });

@@ -4,8 +4,8 @@
  * path's words like any others, so a file whose code says "tree" often outranks `tree.go` itself. A place
  * is pasted from a compiler, a linter, grep or a stack trace (`src/mux.go:120:5`, `tree.ts(12,5): error
  * …`, `File "/home/me/app/config.py", line 42, in load`, `at parse (/srv/app/src/date.js:42:13)`, a
- * whole traceback): the chunk that holds the line is what is wanted, and its path may begin above the
- * indexed folder. Hybrid lists the chunks that hold the line first, then the rest of the files so named
+ * whole traceback), or shared as a link to the repository's web view (`…/blob/main/src/mux.go#L120`):
+ * the chunk that holds the line is what is wanted, and its path may begin above the indexed folder. Hybrid lists the chunks that hold the line first, then the rest of the files so named
  * (fusion.ts's LINE_PROMOTION, FILE_NAME_PROMOTION). Paths are matched without regard to case, on whole
  * folder names.
  */
@@ -45,6 +45,30 @@ export interface QueryPlace {
  */
 export const asIndexPath = (typed: string): string => typed.trim().replaceAll('\\', '/').replace(/^(?:\.?\/)+/, '');
 
+/**
+ * A link to a file in a repository's web view, as people share one: GitHub's and Gitea's
+ * `https://host/owner/repo/blob/<ref>/src/mux.go#L120-L130`, GitLab's `…/group/project/-/blob/<ref>/…#L120`.
+ */
+const LINK = /^https?:\/\/[^/\s]+\/(?:[^/\s]+\/)+?(?:-\/)?(?:blob|raw|src\/branch|src\/commit)\/[^/\s]+\/(?<path>[^#?\s]+)(?:\?[^#\s]*)?(?:#L(?<line>\d+)(?:-L?\d+)?)?$/;
+
+/** The longest link read (browsers keep URLs far longer, but no link to a file in a repository is). */
+const MAX_LINK = 4096;
+
+/** The place a link to a file names: its path (from the repository's root) and the first line it marks. */
+function placeOfLink(text: string): QueryPlace | undefined {
+  // A link holds no space and is short; past that, LINK's backtracking would grow with the square of the length.
+  const groups = /\s/.test(text) || text.length > MAX_LINK ? undefined : LINK.exec(text)?.groups;
+  if (!groups) return undefined;
+  let path: string;
+  try {
+    path = decodeURIComponent(groups.path).toLowerCase();
+  } catch {
+    return undefined;
+  }
+  const line = groups.line === undefined ? undefined : Number(groups.line);
+  return line !== undefined && Number.isSafeInteger(line) && line >= 1 ? { path, line, rooted: true } : { path, rooted: true };
+}
+
 /** The place one line of tools' output names, or undefined. */
 function placeOfLine(line: string): QueryPlace | undefined {
   for (const form of PLACE_FORMS) {
@@ -63,6 +87,8 @@ function placeOfLine(line: string): QueryPlace | undefined {
  * words. A pasted trace names many: the first whose file the index holds is the one meant.
  */
 export function placesOfQuery(query: string): QueryPlace[] {
+  const link = placeOfLink(query.trim());
+  if (link) return [link];
   const path = asIndexPath(query).toLowerCase();
   if (PATH_LIKE.test(path) && path !== '' && !path.endsWith('/') && !/[:(]\d/.test(path)) return [{ path, rooted: /^\s*(?:[/\\~]|[A-Za-z]:)/.test(query) }];
   const lines = query.split('\n');
