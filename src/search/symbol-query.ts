@@ -17,12 +17,16 @@ import { matched } from './bm25';
 import { topOfScores } from './top-k';
 
 /**
- * A query that is one name, qualified or not (`.`, `::`, `->`, `#` or `\` between parts), its last part
- * perhaps ending in Ruby's `?` or `!`, with an optional `()`; it may start with the kind of definition
- * looked for, as people type it (`class Router`, `fn parse`, `def urlsplit`).
+ * A name, qualified or not (`.`, `::`, `->`, `#` or `\` between parts), its last part perhaps ending in
+ * Ruby's `?` or `!`; as a query (SYMBOL_QUERY) with an optional `()`, and perhaps after the kind of
+ * definition looked for, as people type it (`class Router`, `fn parse`, `def urlsplit`).
  */
-const SYMBOL_QUERY = /^(?:(?:def|class|fn|func|function|struct|enum|trait|interface|type|module|macro)\s+)?([A-Za-z_$][\w$]*(?:(?:\.|::|->|#|\\)[A-Za-z_$][\w$]*)*[?!]?)(?:\(\))?$/;
+export const SYMBOL_NAME = String.raw`[A-Za-z_$][\w$]*(?:(?:\.|::|->|#|\\)[A-Za-z_$][\w$]*)*[?!]?`;
+const SYMBOL_QUERY = new RegExp(String.raw`^(?:(?:def|class|fn|func|function|struct|enum|trait|interface|type|module|macro)\s+)?(${SYMBOL_NAME})(?:\(\))?$`);
 const QUALIFIER = /\.|::|->|#|\\/;
+
+/** A qualified name's last part: `Router.ServeHTTP` is `ServeHTTP`, `Vec::with_capacity` is `with_capacity`. */
+export const lastPartOf = (name: string): string => name.split(QUALIFIER).at(-1)!;
 
 /**
  * What people put around a name to ask for its definition, as an editor's "go to definition": "where is
@@ -46,7 +50,8 @@ export function symbolOfQuery(query: string): string | undefined {
   const text = query.trim();
   const asked = text.replace(/[?.!]+$/, '');
   const name = SYMBOL_QUERY.test(text) ? text : DEFINITION_FRAMES.map((frame) => frame.exec(asked)?.[1]).find((framed) => framed !== undefined);
-  return name === undefined ? undefined : SYMBOL_QUERY.exec(name.replace(/^`(.*)`$/, '$1'))?.[1].split(QUALIFIER).at(-1);
+  const symbol = name === undefined ? undefined : SYMBOL_QUERY.exec(name.replace(/^`(.*)`$/, '$1'))?.[1];
+  return symbol === undefined ? undefined : lastPartOf(symbol);
 }
 
 const DEFINING_KEYWORDS = 'def|class|fn|func|function\\*?|struct|enum|trait|interface|type|typedef|module|mod|record|object|union|namespace|protocol|sub|macro_rules!|fun|val|var|const';

@@ -9,12 +9,11 @@
  */
 
 import { matched } from './bm25';
-import { definitionLine } from './symbol-query';
+import { definitionLine, lastPartOf, SYMBOL_NAME } from './symbol-query';
 import { topOfScores } from './top-k';
 
-/** A name as symbol-query.ts reads one: qualified or not, an optional `()` or Ruby's `?`/`!`, maybe in backticks. */
-const NAME = String.raw`\x60?(?<name>[A-Za-z_$][\w$]*(?:(?:\.|::|->|#|\\)[A-Za-z_$][\w$]*)*[?!]?)(?:\(\))?\x60?`;
-const QUALIFIER = /\.|::|->|#|\\/;
+/** A name as symbol-query.ts reads one, with an optional `()`, maybe in backticks. */
+const NAME = String.raw`\x60?(?<name>${SYMBOL_NAME})(?:\(\))?\x60?`;
 
 /** The forms that ask for a name's uses. */
 const USAGE_FORMS: readonly RegExp[] = [
@@ -40,15 +39,14 @@ const TEST_FORMS: readonly RegExp[] = [
   new RegExp(String.raw`^${NAME}\s+(?:unit\s+)?(?:tests|specs)$`, 'i'),
 ];
 
-/** The name's last part, without Ruby's `?` or `!`. */
-const lastPart = (name: string): string | undefined => name.split(QUALIFIER).at(-1)!.replace(/[?!]$/, '') || undefined;
 
 /** The name (its last part) whose uses a query asks for, and whether in tests only; undefined for any other query. */
 export function usageOfQuery(query: string): { readonly name: string; readonly inTests: boolean } | undefined {
   const text = query.trim().replace(/[?.!]+$/, '');
   for (const [forms, inTests] of [[USAGE_FORMS, false], [TEST_FORMS, true]] as const) {
     for (const form of forms) {
-      const name = lastPart(text.match(form)?.groups?.name ?? '');
+      // The name's last part, without Ruby's `?` or `!`.
+      const name = lastPartOf(text.match(form)?.groups?.name ?? '').replace(/[?!]$/, '');
       if (name) return { name, inTests };
     }
   }
