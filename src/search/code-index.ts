@@ -45,8 +45,12 @@ export class CodeIndex {
   /** The last filter's chunks, kept for the next query (a search box asks with the same filter as the user types). */
   private lastKept: { readonly key: string; readonly kept: ReturnType<typeof keptChunks> } | undefined;
 
+  /** The languages of its files, sorted (read by each search, language-query.ts). */
+  readonly languages: readonly string[];
+
   constructor(readonly data: IndexData) {
     this.lexical = Bm25Index.fromFlat(data);
+    this.languages = languagesOf(data.files);
   }
 
   static decode(file: string, bytes: Uint8Array): CodeIndex {
@@ -66,10 +70,6 @@ export class CodeIndex {
     return this.data.files.length;
   }
 
-  /** The languages of its files, sorted. */
-  get languages(): readonly string[] {
-    return languagesOf(this.data.files);
-  }
 
   /** Whether a search may be filtered (search-filter.ts): an index file knows every chunk's file. */
   readonly filterable = true;
@@ -97,7 +97,8 @@ export class CodeIndex {
    * passage, those that define, use or hold it (promotion.ts; known from the texts only).
    */
   private promotedFor(text: string, lexical: LexicalScores, kept: ReturnType<typeof keptChunks> | undefined): Promoted | undefined {
-    const named = namedPlace(placesOfQuery(text), this.data.files.map((f) => f.path));
+    const places = placesOfQuery(text);
+    const named = places.length === 0 ? undefined : namedPlace(places, this.data.files.map((f) => f.path));
     if (named) {
       const { line } = named.place;
       const ofFiles = () => this.data.chunks.flatMap((c, id) => (named.files.has(c.file) && (!kept || kept.mask[id]) ? [{ id, startLine: c.startLine, endLine: c.endLine }] : []));
