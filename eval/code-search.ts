@@ -122,6 +122,14 @@ export async function withQueryList(
   return { queries, indexes: set.indexes, searches, vectors };
 }
 
+/** The modes of the eval's tables, in their column order. */
+export const TABLE_MODES: readonly SearchMode[] = ['dense', 'lexical', 'hybrid'];
+
+/** A prepared set's metrics over all its queries in each mode (hybrid with lexical weight `weight`). */
+export function overallByMode(set: PreparedSet, weight?: number): Record<SearchMode, SearchMetrics> {
+  return Object.fromEntries(TABLE_MODES.map((mode) => [mode, searchQuerySet(set, mode, weight).all])) as Record<SearchMode, SearchMetrics>;
+}
+
 /** Every query of a prepared set searched in `mode` (hybrid with lexical weight `weight`), with its metrics. */
 export function searchQuerySet(set: PreparedSet, mode: SearchMode, weight?: number): Record<string, SearchMetrics> {
   const ranks = set.queries.map((q, i) => hitRanks(q, set.indexes.get(q.codebase)!.search({ ...set.searches[i], vector: set.vectors[i], text: set.searches[i].query }, 10, mode, weight)));

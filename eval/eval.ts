@@ -39,7 +39,7 @@ import { Embedder } from '../src/embedder';
 import { type SearchMode } from '../src/search/ranking';
 import { DEFAULT_LEXICAL_WEIGHT } from '../src/search/fusion';
 import { directorySource } from '../src/node/fs-source';
-import { prepareQuerySet, searchQuerySet, withQueries, type PreparedSet, type SearchMetrics } from './code-search';
+import { prepareQuerySet, searchQuerySet, TABLE_MODES, withQueries, type PreparedSet, type SearchMetrics } from './code-search';
 import type { Metrics } from './metrics';
 import { languageMentionRows, languageMentionTable } from './language-mention';
 import { placeRows, placeTable } from './place-queries';
@@ -101,7 +101,7 @@ function codeSearchTable(title: string, results: Record<SearchMode, Record<strin
   const groups = Object.keys(results.dense).filter((g) => !g.startsWith('language:'));
   const row = (mode: SearchMode) => `| ${mode} | ${groups.map((g) => `${results[mode][g].fileMrr10.toFixed(3)} / ${results[mode][g].chunkMrr10.toFixed(3)}`).join(' | ')} | ${results[mode].all.fileRecall10.toFixed(3)} / ${results[mode].all.chunkRecall10.toFixed(3)} |`;
   const header = `| MRR@10 file / chunk | ${groups.join(' | ')} | R@10 file / chunk (all) |`;
-  return [`${title} (${results.dense.all.queries} queries)`, '', header, `|${'---|'.repeat(groups.length + 2)}`, ...(['dense', 'lexical', 'hybrid'] as SearchMode[]).map(row), ''].join('\n');
+  return [`${title} (${results.dense.all.queries} queries)`, '', header, `|${'---|'.repeat(groups.length + 2)}`, ...TABLE_MODES.map(row), ''].join('\n');
 }
 
 /** A code-search set's codebases indexed, with its queries in users' words and its queries of other kinds (names, messages). */
@@ -130,7 +130,7 @@ async function loadEmbedder(model: string, dtype: 'auto' | 'int8'): Promise<Embe
 
 function table(title: string, results: ModeMetrics): string {
   const langs = Object.keys(results.dense);
-  const rows = (['dense', 'lexical', 'hybrid'] as SearchMode[]).map((mode) => {
+  const rows = TABLE_MODES.map((mode) => {
     const m = results[mode];
     return `| ${mode} | ${langs.map((l) => m[l].mrr10.toFixed(3)).join(' | ')} | ${m.all.recall1.toFixed(3)} | ${m.all.recall10.toFixed(3)} | ${m.all.ndcg10.toFixed(3)} |`;
   });

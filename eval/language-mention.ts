@@ -10,7 +10,7 @@
 import { CodeIndex } from '../src/search/code-index';
 import { mergeIndexData } from '../src/search/index-build';
 import type { SearchMode } from '../src/search/ranking';
-import { searchQuerySet, withQueryList, type CodeSearchQuery, type PreparedSet, type QueryReading, type SearchMetrics } from './code-search';
+import { overallByMode, TABLE_MODES, withQueryList, type CodeSearchQuery, type PreparedSet, type QueryReading, type SearchMetrics } from './code-search';
 
 export interface LanguageMentionRow {
   readonly index: 'one index of every codebase' | "each codebase's own index";
@@ -18,7 +18,6 @@ export interface LanguageMentionRow {
   readonly metrics: Record<SearchMode, SearchMetrics>;
 }
 
-const MODES: readonly SearchMode[] = ['dense', 'lexical', 'hybrid'];
 const AS_WORDS: QueryReading = (query) => ({ query });
 
 /** One index of every codebase of `set`, and its queries with their targets' paths under their codebase's name. */
@@ -31,7 +30,7 @@ function oneIndex(set: PreparedSet): { indexes: Map<string, CodeIndex>; queries:
 
 export async function languageMentionRows(set: PreparedSet, model: string | undefined, weight: number, log: (line: string) => void): Promise<LanguageMentionRow[]> {
   const named = (queries: readonly CodeSearchQuery[]) => queries.map((q) => ({ ...q, query: `${q.query} in ${q.language}` }));
-  const measure = (prepared: PreparedSet) => Object.fromEntries(MODES.map((mode) => [mode, searchQuerySet(prepared, mode, weight).all])) as Record<SearchMode, SearchMetrics>;
+  const measure = (prepared: PreparedSet) => overallByMode(prepared, weight);
   const all = oneIndex(set);
   return [
     { index: 'one index of every codebase', form: 'as written', metrics: measure(await withQueryList(all, all.queries, 'queries in one index', model, log)) },
@@ -48,7 +47,7 @@ export function languageMentionTable(title: string, rows: readonly LanguageMenti
     '',
     '| index | queries typed | dense | BM25 | hybrid | hybrid chunk |',
     '|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.index} | ${r.form} | ${MODES.map((m) => r.metrics[m].fileMrr10.toFixed(3)).join(' | ')} | ${r.metrics.hybrid.chunkMrr10.toFixed(3)} |`),
+    ...rows.map((r) => `| ${r.index} | ${r.form} | ${TABLE_MODES.map((m) => r.metrics[m].fileMrr10.toFixed(3)).join(' | ')} | ${r.metrics.hybrid.chunkMrr10.toFixed(3)} |`),
     '',
   ].join('\n');
 }

@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SearchMode } from '../src/search/ranking';
-import { readQueries, searchQuerySet, withQueryList, type CodeSearchQuery, type PreparedSet, type SearchMetrics } from './code-search';
+import { overallByMode, readQueries, TABLE_MODES, withQueryList, type CodeSearchQuery, type PreparedSet, type SearchMetrics } from './code-search';
 
 const FORMS: readonly { readonly name: string; readonly form: (q: CodeSearchQuery) => string }[] = [
   { name: 'path:line (the file query\'s end of path)', form: (q) => `${q.query}:${q.lines[0]}` },
@@ -20,8 +20,6 @@ const FORMS: readonly { readonly name: string; readonly form: (q: CodeSearchQuer
   { name: 'a JavaScript stack frame', form: (q) => `    at handle (/home/dev/${q.codebase}/${q.targets[0]}:${q.lines[0]}:13)` },
   { name: 'a link to the line on GitHub', form: (q) => `https://github.com/dev/${q.codebase}/blob/main/${q.targets[0]}#L${q.lines[0]}-L${q.lines[0] + 4}` },
 ];
-
-const MODES: readonly SearchMode[] = ['dense', 'lexical', 'hybrid'];
 
 export interface PlaceRow {
   readonly form: string;
@@ -37,7 +35,7 @@ export async function placeRows(set: PreparedSet, fileQueries: string, codebases
   const rows: PlaceRow[] = [];
   for (const { name, form } of FORMS) {
     const prepared = await withQueryList(set, atLine.map((q) => ({ ...q, query: form(q) })), `places: ${name}`, model, log);
-    rows.push({ form: name, metrics: Object.fromEntries(MODES.map((mode) => [mode, searchQuerySet(prepared, mode, weight).all])) as Record<SearchMode, SearchMetrics> });
+    rows.push({ form: name, metrics: overallByMode(prepared, weight) });
   }
   return rows;
 }
@@ -48,7 +46,7 @@ export function placeTable(title: string, rows: readonly PlaceRow[]): string {
     '',
     '| place pasted | dense | BM25 | hybrid |',
     '|---|---|---|---|',
-    ...rows.map((r) => `| ${r.form} | ${MODES.map((m) => `${r.metrics[m].fileMrr10.toFixed(3)} / ${r.metrics[m].chunkMrr10.toFixed(3)}`).join(' | ')} |`),
+    ...rows.map((r) => `| ${r.form} | ${TABLE_MODES.map((m) => `${r.metrics[m].fileMrr10.toFixed(3)} / ${r.metrics[m].chunkMrr10.toFixed(3)}`).join(' | ')} |`),
     '',
   ].join('\n');
 }

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { isTestPath } from '../src/search/file-kind';
 import type { SearchMode } from '../src/search/ranking';
 import { definitionLine } from '../src/search/symbol-query';
-import { readQueries, withQueryList, type PreparedSet } from './code-search';
+import { readQueries, TABLE_MODES, withQueryList, type PreparedSet } from './code-search';
 
 const FORMS: readonly { readonly name: string; readonly form: (name: string) => string; readonly inTests?: boolean }[] = [
   { name: '"where is N used"', form: (name) => `where is ${name} used` },
@@ -26,8 +26,6 @@ const FORMS: readonly { readonly name: string; readonly form: (name: string) => 
   { name: '"definition of N" (asks for its definition)', form: (name) => `definition of ${name}` },
   { name: '"what does N do" (asks for its definition)', form: (name) => `what does ${name} do` },
 ];
-
-const MODES: readonly SearchMode[] = ['dense', 'lexical', 'hybrid'];
 
 export interface UsageRow {
   readonly form: string;
@@ -54,7 +52,7 @@ export async function usageRows(set: PreparedSet, symbolQueries: string, codebas
     const asked = inTests ? symbols.map(({ q, uses }) => ({ q, uses: uses.filter((u) => isTestPath(u.path)) })).filter(({ uses }) => uses.length > 0) : symbols;
     const prepared = await withQueryList(set, asked.map(({ q }) => ({ ...q, query: form(q.query) })), `uses: ${name}`, model, log);
     const metrics = Object.fromEntries(
-      MODES.map((mode) => {
+      TABLE_MODES.map((mode) => {
         let usesMrr10 = 0;
         let definitionFirst = 0;
         asked.forEach(({ q, uses }, i) => {
@@ -78,7 +76,7 @@ export function usageTable(title: string, rows: readonly UsageRow[]): string {
     '',
     '| asked | names | dense | BM25 | hybrid |',
     '|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.form} | ${r.queries} | ${MODES.map((m) => `${r.metrics[m].usesMrr10.toFixed(3)} / ${r.metrics[m].definitionFirst.toFixed(2)}`).join(' | ')} |`),
+    ...rows.map((r) => `| ${r.form} | ${r.queries} | ${TABLE_MODES.map((m) => `${r.metrics[m].usesMrr10.toFixed(3)} / ${r.metrics[m].definitionFirst.toFixed(2)}`).join(' | ')} |`),
     '',
   ].join('\n');
 }
