@@ -4,12 +4,14 @@
  * N" and "who calls N", as "tests for N" and "where is N tested" (its uses in test files, file-kind.ts;
  * the names with any), beside the bare name and three frames that ask for its definition ("where is N
  * defined", "definition of N", "what does N do": symbol-query.ts). Its uses are the lines of the codebase's indexed files that
- * hold the name as a word and neither define it (symbol-query.ts) nor are a comment; names without any
+ * hold the name as a word and neither define it (symbol-query.ts) nor are a comment or docstring of the
+ * file's language (chunk-kind.ts); names without any
  * are left out. A result is a hit when its chunk holds a use; MRR@10 dense / BM25 / hybrid, and how often
  * the first result is the definition's chunk (which hybrid lists first for the bare name).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { commentLines } from '../src/search/chunk-kind';
 import { isTestPath } from '../src/search/file-kind';
 import type { SearchMode } from '../src/search/ranking';
 import { definitionLine } from '../src/search/symbol-query';
@@ -34,17 +36,15 @@ export interface UsageRow {
   readonly metrics: Record<SearchMode, { readonly usesMrr10: number; readonly definitionFirst: number }>;
 }
 
-const COMMENT_LINE = /^\s*(?:\/\/|#|\/\*|\*|--)/;
-
 /** The rows: each form over `symbolQueries` (a symbol-*.jsonl) of `set`, whose codebases are under `codebases`. */
 export async function usageRows(set: PreparedSet, symbolQueries: string, codebases: string, model: string | undefined, weight: number, log: (line: string) => void): Promise<UsageRow[]> {
   const symbols = readQueries(symbolQueries).map((q) => {
     const word = new RegExp(String.raw`(?<![\w$])${q.query.replace(/\$/g, '\\$')}(?![\w$])`);
-    const uses = set.indexes.get(q.codebase)!.data.files.flatMap(({ path }) =>
-      readFileSync(join(codebases, q.codebase, path), 'utf8')
-        .split('\n')
-        .flatMap((line, i) => (word.test(line) && !COMMENT_LINE.test(line) && definitionLine(q.query, [line]) < 0 ? [{ path, line: i + 1 }] : [])),
-    );
+    const uses = set.indexes.get(q.codebase)!.data.files.flatMap(({ path, language }) => {
+      const text = readFileSync(join(codebases, q.codebase, path), 'utf8');
+      const comments = commentLines(text, language);
+      return text.split('\n').flatMap((line, i) => (comments[i] === false && word.test(line) && definitionLine(q.query, [line]) < 0 ? [{ path, line: i + 1 }] : []));
+    });
     return { q, uses };
   }).filter(({ uses }) => uses.length > 0);
   const rows: UsageRow[] = [];

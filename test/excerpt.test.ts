@@ -17,7 +17,7 @@ describe('search box excerpt', () => {
   });
 
   test('for a query that names a place in the chunk\'s file, starts at its line; elsewhere, or in another file, as before', () => {
-    const at = (query: string, path = 'src/header.ts') => excerpt(code, query, { path, startLine: 10 }).map((p) => p.text).join('').split('\n')[0];
+    const at = (query: string, path = 'src/header.ts') => excerpt(code, query, { path, language: 'typescript', startLine: 10 }).map((p) => p.text).join('').split('\n')[0];
     expect(at('src/header.ts:13')).toBe('  return line.split(":");');
     expect(at('    at parse (/srv/app/src/header.ts:11:3)')).toBe('import { x } from "y";');
     // Its words then, as for any query: "header" is in parseHeader.

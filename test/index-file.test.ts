@@ -253,6 +253,8 @@ describe('search', () => {
     expect(commentShare('# a\n# b\nputs 1', 'ruby')).toBeCloseTo(2 / 3, 6);
     expect(commentShare('#include <x.h>\nint f();', 'c')).toBe(0);
     expect(commentShare('# Title\ntext', 'markdown')).toBe(0);
+    expect(commentShare('-- Sums the orders.\nselect sum(total) from orders;', 'sql')).toBeCloseTo(1 / 2, 6);
+    expect(commentShare('--x\ny = x', 'python')).toBe(0);
     expect(isProseChunk('// a\nf()', 'go')).toBe(true);
     expect(isProseChunk('// a\nf()\ng()', 'go')).toBe(false);
   });

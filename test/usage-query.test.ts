@@ -55,26 +55,30 @@ describe('where a symbol is used', () => {
     expect(performance.now() - started).toBeLessThan(2000);
   });
 
-  test('the chunks that use a name: a line of code that holds it as a word, not its definition, an import nor a comment', () => {
+  test('the chunks that use a name: a line of code that holds it as a word, not its definition, an import nor a comment of its language', () => {
     const chunks = [
-      { id: 0, text: 'function parseDate(text) {\n  return new Date(text);\n}' },
-      { id: 1, text: 'const when = parseDate(input);' },
-      { id: 2, text: '// parseDate is slow\nconst x = 1;' },
-      { id: 3, text: 'const y = parseDates(input);' },
-      { id: 4, text: 'def parse_date(s):\n    return parse_date(s[1:])' },
-      { id: 5 },
-      { id: 6, text: 'import { parseDate } from "./date";\nconst { parseDate: p } = require("./date");\nfrom date import parse_date' },
+      { id: 0, language: 'javascript', text: 'function parseDate(text) {\n  return new Date(text);\n}' },
+      { id: 1, language: 'javascript', text: 'const when = parseDate(input);' },
+      { id: 2, language: 'javascript', text: '// parseDate is slow\nconst x = 1;' },
+      { id: 3, language: 'javascript', text: 'const y = parseDates(input);' },
+      { id: 4, language: 'python', text: 'def parse_date(s):\n    return parse_date(s[1:])' },
+      { id: 5, language: 'javascript' },
+      { id: 6, language: 'javascript', text: 'import { parseDate } from "./date";\nconst { parseDate: p } = require("./date");' },
+      { id: 7, language: 'python', text: 'from date import parse_date\ndef days(xs):\n    """Calls parse_date on each,\n    parse_date(x) for x in xs.\n    """\n    return 1' },
+      { id: 8, language: 'sql', text: '-- parse_date(text) turns text into a date\nselect 1;' },
     ];
     expect([...usingChunks('parseDate', chunks)]).toEqual([1]);
-    expect([...usingChunks('parse_date', [chunks[6]])]).toEqual([]);
     expect([...usingChunks('parse_date', chunks)]).toEqual([4]);
-    expect(useLine('parse_date', chunks[4].text!.split('\n'))).toBe(1);
-    expect(useLine('parseDate', chunks[2].text!.split('\n'))).toBe(-1);
+    expect(useLine('parse_date', chunks[4].text!.split('\n'), 'python')).toBe(1);
+    expect(useLine('parseDate', chunks[2].text!.split('\n'), 'javascript')).toBe(-1);
+    // In a language without comment rules here every line is code: `#` is Python's comment, not Go's.
+    expect(useLine('parse_date', ['# parse_date(x)'], 'python')).toBe(-1);
+    expect(useLine('parse_date', ['# parse_date(x)'], 'go')).toBe(0);
   });
 
   test('the search box shows a result from the line that uses the name', () => {
     const text = ['import { parseDate } from "./date";', '// parseDate is slow', 'export function start(env) {', '  return parseDate(env.START);', '}'].join('\n');
-    expect(excerpt(text, 'where is parseDate used').map((p) => p.text).join('').split('\n')[0]).toBe('  return parseDate(env.START);');
+    expect(excerpt(text, 'where is parseDate used', { path: 'src/start.ts', language: 'typescript', startLine: 1 }).map((p) => p.text).join('').split('\n')[0]).toBe('  return parseDate(env.START);');
   });
 
   test('hybrid lists the callers first (the tests, asked for tests), in the split folder as in the one file; the bare name its definition', async () => {

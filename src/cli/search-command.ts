@@ -23,7 +23,7 @@ import { modelFingerprint } from '../node/model-fingerprint';
 import { readIndexFile } from '../node/read-index';
 import { openSplitIndex } from '../node/split-index-folder';
 import { CodeIndex, type CodeSearchResult } from '../search/code-index';
-import { focusLine, queryMatcher } from '../search/query-matches';
+import { focusLine, queryMatcher, type ShownChunk } from '../search/query-matches';
 import { SEARCH_MODES, type SearchMode } from '../search/ranking';
 import { searchedAs } from '../search/language-query';
 import { describeFilter, narrows, type SearchFilter } from '../search/search-filter';
@@ -44,7 +44,7 @@ async function readQueries(file: string): Promise<string[]> {
 }
 
 /** A result's line to show: query-matches.ts's focusLine, else the first that is not blank; with its line number. */
-function shownLine(text: string, chunk: { readonly path: string; readonly startLine: number }, query: string, matches: (identifier: string) => boolean): string | undefined {
+function shownLine(text: string, chunk: ShownChunk, query: string, matches: (identifier: string) => boolean): string | undefined {
   const { startLine } = chunk;
   const lines = text.split('\n');
   const hit = focusLine(lines, query, matches, chunk);

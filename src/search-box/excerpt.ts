@@ -5,7 +5,7 @@
  * (query-matches.ts: "parse the headers" marks `parseHeader` and not "the").
  */
 import { IDENTIFIER } from '../search/lexical-tokens';
-import { focusLine, queryMatcher } from '../search/query-matches';
+import { focusLine, queryMatcher, type ShownChunk } from '../search/query-matches';
 
 export const EXCERPT_LINES = 8;
 
@@ -14,8 +14,8 @@ export interface ExcerptPiece {
   readonly marked: boolean;
 }
 
-/** `chunk`: the result's file and first line, so that a place the query names (`src/mux.go:120`) is shown from its line. */
-export function excerpt(text: string, query: string, chunk?: { readonly path: string; readonly startLine: number }): ExcerptPiece[] {
+/** `chunk`: the result's file, language and first line, so that a place the query names (`src/mux.go:120`) is shown from its line, and a name's use from code, not a comment. */
+export function excerpt(text: string, query: string, chunk?: ShownChunk): ExcerptPiece[] {
   const hits = queryMatcher(query);
   const lines = text.split('\n');
   const first = Math.max(0, focusLine(lines, query, hits, chunk));

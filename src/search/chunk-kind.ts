@@ -13,6 +13,8 @@ import type { DemotedKind } from './fusion';
 const SLASH_COMMENTS = new Set(['javascript', 'typescript', 'go', 'rust', 'java', 'kotlin', 'scala', 'swift', 'c', 'cpp', 'csharp', 'php', 'dart', 'wgsl', 'glsl', 'zig']);
 /** Languages whose comments start with `#`. */
 const HASH_COMMENTS = new Set(['python', 'ruby', 'shell', 'r', 'julia', 'elixir', 'php']);
+/** Languages whose comments start with `--`. */
+const DASH_COMMENTS = new Set(['sql', 'lua', 'haskell']);
 /** `//`, `/*`, or a block comment's `*` (then a space, `/` or the end: `*ptr = 0` is code). */
 const SLASH_LINE = /^(?:\/\/|\/\*|\*(?:\s|\/|$))/;
 const DOCSTRING_QUOTES = /^[rRbBuU]?("""|''')/;
@@ -24,6 +26,7 @@ const DOCSTRING_QUOTES = /^[rRbBuU]?("""|''')/;
 export function commentLines(text: string, language: string): (boolean | undefined)[] {
   const slash = SLASH_COMMENTS.has(language);
   const hash = HASH_COMMENTS.has(language);
+  const dash = DASH_COMMENTS.has(language);
   let docstring: string | undefined;
   return text.split('\n').map((raw) => {
     const line = raw.trim();
@@ -37,7 +40,7 @@ export function commentLines(text: string, language: string): (boolean | undefin
       if (!line.slice(line.indexOf(quotes) + 3).includes(quotes)) docstring = quotes;
       return true;
     }
-    return (slash && SLASH_LINE.test(line)) || (hash && line.startsWith('#'));
+    return (slash && SLASH_LINE.test(line)) || (hash && line.startsWith('#')) || (dash && line.startsWith('--'));
   });
 }
 

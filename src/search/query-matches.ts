@@ -23,6 +23,13 @@ function firstMatchingLine(lines: readonly string[], matches: (identifier: strin
   return lines.findIndex((line) => [...line.matchAll(IDENTIFIER)].some(([word]) => matches(word)));
 }
 
+/** The chunk a result shows: its file's path and language, and its first line. */
+export interface ShownChunk {
+  readonly path: string;
+  readonly language: string;
+  readonly startLine: number;
+}
+
 /** The index in a chunk (its file's `path`, from `startLine`, `count` lines) of the line a place of `query` names in it; -1 when none does. */
 function placedLine(query: string, chunk: { readonly path: string; readonly startLine: number }, count: number): number {
   for (const place of placesOfQuery(query)) {
@@ -36,16 +43,16 @@ function placedLine(query: string, chunk: { readonly path: string; readonly star
 /**
  * The line a result is shown from for `query`: for a query that names a place in the `chunk`'s file
  * (path-query.ts: `src/mux.go:120`, a stack trace), that line where the chunk holds it; for a query that
- * asks where a symbol is used, the first line that uses it (usage-query.ts); for a query that
+ * asks where a symbol is used, the first line that uses it in code (usage-query.ts; comments known by the chunk's language); for a query that
  * names a symbol, the line that defines it (symbol-query.ts; a Go doc comment above it names it first);
  * for a query that quotes the code, the line that holds most of the passage (phrase-query.ts); else, or
  * where no line does, the first that holds a word of the query; -1 when none does.
  */
-export function focusLine(lines: readonly string[], query: string, matches = queryMatcher(query), chunk?: { readonly path: string; readonly startLine: number }): number {
+export function focusLine(lines: readonly string[], query: string, matches = queryMatcher(query), chunk?: ShownChunk): number {
   const placed = chunk ? placedLine(query, chunk, lines.length) : -1;
   if (placed >= 0) return placed;
   const used = usageOfQuery(query);
-  const use = used === undefined ? -1 : useLine(used.name, lines);
+  const use = used === undefined ? -1 : useLine(used.name, lines, chunk?.language ?? '');
   if (use >= 0) return use;
   const symbol = symbolOfQuery(query);
   const definition = symbol === undefined ? -1 : definitionLine(symbol, lines);

@@ -9,6 +9,7 @@
  */
 
 import { matched } from './bm25';
+import { commentLines } from './chunk-kind';
 import { definitionLine, lastPartOf, SYMBOL_NAME } from './symbol-query';
 import { topOfScores } from './top-k';
 
@@ -65,25 +66,27 @@ export function usageCandidates(query: string, lexicalScores: Float32Array): { r
   return usage === undefined ? undefined : { ...usage, ids: topOfScores(lexicalScores, USAGE_CANDIDATES, matched).map(({ id }) => id) };
 }
 
-/** A line that is only a comment, in the languages corpus.ts knows: `//`, `#`, `/*`, `*`, `--`. */
-const COMMENT_LINE = /^\s*(?:\/\/|#(?!\s*(?:include|define|if))|\/\*|\*|--)/;
-
 /** A line that brings names into a file: `import`, `from … import`, `use`, `using`, `#include`, `require(…)`. */
 const IMPORT_LINE = /^\s*(?:import\b|from\s+\S+\s+import\b|(?:pub\s+)?use\s|using\s|#\s*include\b|(?:const|let|var)\s+[^=]*=\s*require\()/;
 
-/** Whether a line uses `name`: holds it as a word, in code (not a comment nor an import), without defining it. */
+/** Whether a line of code uses `name`: holds it as a word without importing or defining it. */
 function usesOf(name: string): (line: string) => boolean {
   const word = new RegExp(String.raw`(?<![\w$])${name.replace(/\$/g, '\\$')}(?![\w$])`);
-  return (line) => line.includes(name) && word.test(line) && !COMMENT_LINE.test(line) && !IMPORT_LINE.test(line) && definitionLine(name, [line]) < 0;
+  return (line) => line.includes(name) && word.test(line) && !IMPORT_LINE.test(line) && definitionLine(name, [line]) < 0;
 }
 
-/** Which of `chunks` (an id, and the text when the index keeps texts) hold `name` on a line of code that neither imports nor defines it. */
-export function usingChunks(name: string, chunks: readonly { readonly id: number; readonly text?: string }[]): Set<number> {
+/**
+ * The index of the first of `lines` (code in `language`) that uses `name`: holds it in code, not in a
+ * comment or docstring of that language (chunk-kind.ts), nor in an import or its definition; -1 when none does.
+ */
+export function useLine(name: string, lines: readonly string[], language: string): number {
+  if (!lines.some((line) => line.includes(name))) return -1;
+  const comments = commentLines(lines.join('\n'), language);
   const uses = usesOf(name);
-  return new Set(chunks.filter(({ text }) => text !== undefined && text.split('\n').some(uses)).map(({ id }) => id));
+  return lines.findIndex((line, i) => comments[i] === false && uses(line));
 }
 
-/** The index of the first of `lines` that uses `name`, -1 when none does. */
-export function useLine(name: string, lines: readonly string[]): number {
-  return lines.findIndex(usesOf(name));
+/** Which of `chunks` (an id, its language, and the text when the index keeps texts) use `name` (useLine). */
+export function usingChunks(name: string, chunks: readonly { readonly id: number; readonly language: string; readonly text?: string }[]): Set<number> {
+  return new Set(chunks.filter(({ text, language }) => text !== undefined && useLine(name, text.split('\n'), language) >= 0).map(({ id }) => id));
 }
