@@ -37,7 +37,7 @@ async function runGolden(checkpoint: string, oneByOne: boolean, device: 'webgpu'
 }
 
 /** Embeds `text` (as a query) `runs` times with a warm model; returns its token count and each run's milliseconds. */
-async function timeQuery(modelUrl: string, text: string, runs: number, device: 'webgpu' | 'cpu'): Promise<{ tokens: number; ms: number[]; adapter: string }> {
+async function timeQuery(modelUrl: string, text: string, runs: number, device: 'webgpu' | 'cpu' | 'reference'): Promise<{ tokens: number; ms: number[]; adapter: string }> {
   const ort = async () => ({ module: await import('onnxruntime-web/wasm'), runtime: 'onnxruntime-web WASM' });
   const embedder = await Embedder.load(urlSource(modelUrl), { device, gpu: navigator.gpu, ort });
   try {
