@@ -69,6 +69,10 @@ describe('c2llm index / search / merge', () => {
     }
     const readable = c2llm(['search', '--index', index, '--query', 'reverse a string', '--k', '1', '--device', 'cpu']);
     expect(readable.stdout).toMatch(/^reverse a string\n {2}1\. strings\/reverse\.go:1-9/);
+    // The short form, as `c2llm index <folder>` takes its folder.
+    const short = c2llm(['search', index, 'reverse a string', '--k', '1', '--device', 'cpu']);
+    expect(short.code, short.stderr).toBe(0);
+    expect(short.stdout).toBe(readable.stdout);
     const shown = c2llm(['search', '--index', index, '--query', 'move to the end', '--k', '1', '--mode', 'lexical']);
     expect(shown.stdout, shown.stderr).toMatch(/^move to the end\n {2}1\. cache\/lru\.py:1-8 .*\n {7}7: self\.items\.move_to_end\(key\)\n$/);
     // A place pasted from a stack trace, its path from elsewhere: that file's chunk, shown from that line.
@@ -238,6 +242,8 @@ describe('c2llm index / search / merge', () => {
     [['search', '--index', 'x', '--query', ' '], /--query is empty: give the words to search for/],
     [['search', '--index', 'x.c2idx', 'parse a', 'duration'], /the words to search for go after --query, in quotes: c2llm search --index x\.c2idx --query "parse a duration"/],
     [['search', '--index', 'x.c2idx', '--query', 'parse', 'a', 'duration'], /in quotes: c2llm search --index x\.c2idx --query "parse a duration"/],
+    [['search', 'x.c2idx', 'parse', 'a', 'duration'], /in quotes: c2llm search --index x\.c2idx --query "parse a duration"/],
+    [['search', 'x.c2idx'], /--index and one of --query or --queries are required/],
     [['search', '--index', 'x', '--queries', join(work, 'blank-queries.json')], /blank-queries\.json: element 1 is empty/],
     [['merge', '--output', 'x'], /shard files and --output are required/],
     [['index', folder, '--output', join(work, 'no-such-folder', 'x.c2idx'), '--device', 'cpu'], /x\.c2idx: cannot be written/],

@@ -30,7 +30,7 @@ import { describeFilter, narrows, type SearchFilter } from '../search/search-fil
 import { loadEmbedder, MODEL_FLAGS, modelChoice } from './load-model';
 import { printable } from '../text/control-characters';
 
-export const SEARCH_USAGE = 'usage: c2llm search --index <file|folder> (--query <text> | --queries <file.json>) [--k 10] [--mode hybrid|dense|lexical] [--language <name>] [--folder <path>] [--probes N] [--json] [--model <dir>] [--device ...] [--dtype ...]';
+export const SEARCH_USAGE = 'usage: c2llm search --index <file|folder> (--query <text> | --queries <file.json>) (or c2llm search <file|folder> "<text>") [--k 10] [--mode hybrid|dense|lexical] [--language <name>] [--folder <path>] [--probes N] [--json] [--model <dir>] [--device ...] [--dtype ...]';
 
 async function readQueries(file: string): Promise<string[]> {
   let parsed: unknown;
@@ -94,9 +94,13 @@ export async function searchCommand(argv: string[], log: (line: string) => void)
     },
     strict: true,
   });
-  if (positionals.length > 0) {
-    const words = JSON.stringify([values.query ?? [], positionals].flat().join(' '));
-    throw new InputError(`the words to search for go after --query, in quotes: c2llm search --index ${values.index ?? '<index>'} --query ${words}`);
+  // The short form, as `c2llm index <folder>` takes its folder: c2llm search <index> "<query>".
+  const flagless = values.index === undefined && values.query === undefined && values.queries === undefined;
+  if (flagless && positionals.length === 2) [values.index, values.query] = positionals;
+  else if (positionals.length > (flagless ? 1 : 0)) {
+    // Unquoted words: the shell may have expanded any of them (a `?` or `*` matching files), so they are not searched as given.
+    const [index, words] = flagless && positionals.length > 2 ? [positionals[0], positionals.slice(1)] : [values.index ?? '<index>', [values.query ?? [], positionals].flat()];
+    throw new InputError(`the words to search for go after --query, in quotes: c2llm search --index ${index} --query ${JSON.stringify(words.join(' '))}`);
   }
   if (!values.index || (values.query === undefined) === (values.queries === undefined)) throw new InputError(`--index and one of --query or --queries are required\n${SEARCH_USAGE}`);
   const k = Number(values.k);
