@@ -137,9 +137,8 @@ export function matmulReference(x: Float32Array, w: Float32Array, m: number, n: 
     return y;
   }
   const y = epilogue.into ?? new Float32Array(m * n);
-  const paddedRows = Math.ceil(m / REFERENCE_ROWS) * REFERENCE_ROWS;
-  const rows = paddedRows === m ? x : new Float32Array(paddedRows * k);
-  if (rows !== x) rows.set(x.subarray(0, m * k));
+  const rows = new Float32Array(Math.ceil(m / REFERENCE_ROWS) * REFERENCE_ROWS * k);
+  rows.set(x.subarray(0, m * k));
   const sums = new Float64Array(REFERENCE_ROWS);
   for (let j = 0; j < n; j++) {
     for (let r = 0; r < m; r += REFERENCE_ROWS) {
