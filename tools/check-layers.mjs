@@ -18,6 +18,7 @@ export const LAYERS = [
   ['onnx'],
   ['kernels'],
   ['gpu'],
+  ['wasm'],
   ['text'],
   ['tensor'],
   ['retry.ts'],

@@ -97,8 +97,7 @@ const REFERENCE_ROWS = 4;
 /**
  * x's rows r to r + 3 (x [_, k]) against w's row from wAt, into sums: the weight row is read once for
  * four rows, and the four running sums do not wait on each other, where one sum runs at a multiply-add
- * per add's latency. Each sum adds in the order of a plain dot product. The `reference` device spends
- * its time here (a query embedded in the search box).
+ * per add's latency. Each sum adds in the order of a plain dot product.
  */
 function dotFourRows(x: Float32Array, r: number, w: Float32Array, wAt: number, k: number, sums: Float64Array): void {
   const a0 = r * k;
@@ -122,34 +121,57 @@ function dotFourRows(x: Float32Array, r: number, w: Float32Array, wAt: number, k
   sums[3] = s3;
 }
 
+/** x [m, k] w^T ([n, k]) as [m, n] float64 sums, each in a plain dot product's order. */
+function productsReference(x: Float32Array, w: Float32Array, m: number, n: number, k: number): Float64Array {
+  const rows = new Float32Array(Math.ceil(m / REFERENCE_ROWS) * REFERENCE_ROWS * k);
+  rows.set(x.subarray(0, m * k));
+  const products = new Float64Array(m * n);
+  const sums = new Float64Array(REFERENCE_ROWS);
+  for (let j = 0; j < n; j++) {
+    for (let r = 0; r < m; r += REFERENCE_ROWS) {
+      dotFourRows(rows, r, w, j * k, k, sums);
+      for (let i = r; i < Math.min(r + REFERENCE_ROWS, m); i++) products[i * n + j] = sums[i - r];
+    }
+  }
+  return products;
+}
+
+/** What the CPU linear layers take besides x and w: the epilogue, with the bias's values and the output to accumulate into. */
+export type CpuEpilogue = MatmulEpilogue & { biasValues?: Float32Array; into?: Float32Array };
+
 /**
- * CPU reference: x [m, k], w [n, k] -> y [m, n] = act(x w^T + bias) (+ y when accumulating); with
- * swiglu, w's rows alternate gate and up and y is [m, n / 2] = silu(gate) * up.
+ * The epilogue over x w^T's [m, n] `products`: act(products + bias) (+ y when accumulating); with swiglu,
+ * the columns alternate gate and up (each rounded to f32, as a stored product is) and y is [m, n / 2] =
+ * silu(gate) * up.
  */
-export function matmulReference(x: Float32Array, w: Float32Array, m: number, n: number, k: number, epilogue: MatmulEpilogue & { biasValues?: Float32Array; into?: Float32Array }): Float32Array {
+export function withEpilogue(products: Float64Array | Float32Array, m: number, n: number, epilogue: CpuEpilogue): Float32Array {
   if (epilogue.swiglu) {
-    const products = matmulReference(x, w, m, n, k, { bias: false, relu: false, accumulate: false });
     const y = new Float32Array((m * n) / 2);
     for (let i = 0; i < y.length; i++) {
-      const [gate, up] = [products[2 * i], products[2 * i + 1]];
+      const [gate, up] = [Math.fround(products[2 * i]), Math.fround(products[2 * i + 1])];
       y[i] = (gate / (1 + Math.exp(-gate))) * up;
     }
     return y;
   }
   const y = epilogue.into ?? new Float32Array(m * n);
-  const rows = new Float32Array(Math.ceil(m / REFERENCE_ROWS) * REFERENCE_ROWS * k);
-  rows.set(x.subarray(0, m * k));
-  const sums = new Float64Array(REFERENCE_ROWS);
-  for (let j = 0; j < n; j++) {
-    for (let r = 0; r < m; r += REFERENCE_ROWS) {
-      dotFourRows(rows, r, w, j * k, k, sums);
-      for (let i = r; i < Math.min(r + REFERENCE_ROWS, m); i++) {
-        let sum = sums[i - r];
-        if (epilogue.bias && epilogue.biasValues) sum += epilogue.biasValues[j];
-        if (epilogue.relu) sum = Math.max(sum, 0);
-        y[i * n + j] = epilogue.accumulate ? y[i * n + j] + sum : sum;
-      }
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let sum = products[i * n + j];
+      if (epilogue.bias && epilogue.biasValues) sum += epilogue.biasValues[j];
+      if (epilogue.relu) sum = Math.max(sum, 0);
+      y[i * n + j] = epilogue.accumulate ? y[i * n + j] + sum : sum;
     }
   }
   return y;
 }
+
+/**
+ * CPU reference: x [m, k], w [n, k] -> y [m, n] = act(x w^T + bias) (+ y when accumulating); with
+ * swiglu, w's rows alternate gate and up and y is [m, n / 2] = silu(gate) * up.
+ */
+export function matmulReference(x: Float32Array, w: Float32Array, m: number, n: number, k: number, epilogue: CpuEpilogue): Float32Array {
+  return withEpilogue(productsReference(x, w, m, n, k), m, n, epilogue);
+}
+
+/** A CPU linear layer with matmulReference's arguments: the reference itself, or matmul-wasm.ts's. */
+export type CpuMatmul = typeof matmulReference;

@@ -1,11 +1,14 @@
 /**
  * The plain TypeScript forward pass (the `reference` device): the same math as the GPU path, composed from each kernel
  * module's CPU reference, one sequence at a time, with weights widened to f32. It is the oracle of the
- * kernel tests and the fallback where no WebGPU adapter exists; it is readable, not fast.
+ * kernel tests and the fallback where no WebGPU adapter exists; it is readable, not fast. Its linear
+ * layers, 90% of its time, run in WebAssembly SIMD where the runtime has it (matmul-wasm.ts, the search
+ * box's queries), else in matmulReference's loops (`plainLoops` asks for those).
  */
 import { attentionReference } from '../kernels/attention';
 import { embeddingReference } from '../kernels/embedding';
-import { matmulReference } from '../kernels/matmul';
+import { matmulReference, type CpuMatmul } from '../kernels/matmul';
+import { wasmMatmul } from '../kernels/matmul-wasm';
 import { layerNormReference, rmsNormReference } from '../kernels/norms';
 import { pmaAttentionReference } from '../kernels/pma-attention';
 import { ropeReference, ropeTable } from './rope';
@@ -43,7 +46,9 @@ interface CpuLayer {
 
 export class ReferenceModel implements EmbeddingBackend {
   readonly device = 'reference' as const;
-  readonly description = 'TypeScript reference (CPU)';
+  readonly description: string;
+  /** The linear layers: WASM SIMD, or matmulReference's loops. */
+  private readonly matmul: CpuMatmul;
   readonly dim: number;
   private readonly table: Float32Array;
   private readonly layers: readonly CpuLayer[];
@@ -54,9 +59,12 @@ export class ReferenceModel implements EmbeddingBackend {
 
   private readonly config: ModelConfig;
 
-  constructor(checkpoint: Checkpoint) {
+  constructor(checkpoint: Checkpoint, { plainLoops = false }: { plainLoops?: boolean } = {}) {
     const { weights, config } = checkpoint;
     this.config = config;
+    const simd = plainLoops ? undefined : wasmMatmul();
+    this.matmul = simd ?? matmulReference;
+    this.description = simd ? 'TypeScript reference (CPU; linear layers in WASM SIMD)' : 'TypeScript reference (CPU)';
     this.dim = config.compressedDim;
     this.table = f32(weights.embedTokens);
     this.layers = weights.layers.map((l) => ({
@@ -111,23 +119,23 @@ export class ReferenceModel implements EmbeddingBackend {
     for (const [i, layer] of this.layers.entries()) {
       let x = rmsNormReference(hidden, layer.inputNorm, t, h, eps);
       step(`layer${i}.input_norm`, h, x);
-      const qkv = matmulReference(x, layer.qkvWeight, t, qkvCols, h, { bias: true, relu: false, accumulate: false, biasValues: layer.qkvBias });
+      const qkv = this.matmul(x, layer.qkvWeight, t, qkvCols, h, { bias: true, relu: false, accumulate: false, biasValues: layer.qkvBias });
       ropeReference(qkv, positions, table, { tokens: t, rotatedHeads: numHeads + numKvHeads, headDim, rowStride: qkvCols });
       step(`layer${i}.qkv`, qkvCols, qkv);
       const attn = attentionReference(qkv, seqStart, { tokens: t, heads: numHeads, kvHeads: numKvHeads, headDim });
       step(`layer${i}.attention`, numHeads * headDim, attn);
-      matmulReference(attn, layer.oWeight, t, h, numHeads * headDim, { bias: false, relu: false, accumulate: true, into: hidden });
+      this.matmul(attn, layer.oWeight, t, h, numHeads * headDim, { bias: false, relu: false, accumulate: true, into: hidden });
       step(`layer${i}.o`, h, hidden);
       x = rmsNormReference(hidden, layer.postNorm, t, h, eps);
       step(`layer${i}.post_norm`, h, x);
-      const gated = matmulReference(x, layer.gateUp, t, 2 * inter, h, { bias: false, relu: false, accumulate: false, swiglu: true });
+      const gated = this.matmul(x, layer.gateUp, t, 2 * inter, h, { bias: false, relu: false, accumulate: false, swiglu: true });
       step(`layer${i}.gate_up`, inter, gated);
-      matmulReference(gated, layer.down, t, h, inter, { bias: false, relu: false, accumulate: true, into: hidden });
+      this.matmul(gated, layer.down, t, h, inter, { bias: false, relu: false, accumulate: true, into: hidden });
       step(`layer${i}.down`, h, hidden);
     }
     const final = rmsNormReference(hidden, this.finalNorm, t, h, eps);
     step('final_norm', h, final);
-    return pmaHead(this.pma, this.config, final, t, onStep);
+    return pmaHead(this.pma, this.config, final, t, onStep, this.matmul);
   }
 }
 
@@ -152,15 +160,15 @@ export function widenPmaWeights(pma: PmaWeights, config: ModelConfig): CpuPmaWei
 }
 
 /** The PMA head over the t final hidden states of one sequence (t = 0 for an empty text: the seed alone). */
-export function pmaHead(p: CpuPmaWeights, config: ModelConfig, final: Float32Array, t: number, onStep?: OnStep): Float32Array {
+export function pmaHead(p: CpuPmaWeights, config: ModelConfig, final: Float32Array, t: number, onStep?: OnStep, matmul: CpuMatmul = matmulReference): Float32Array {
   const { hiddenSize: h, compressedDim: d, pmaHeads } = config;
-  const kv = matmulReference(final, p.kvWeight, t, 2 * d, h, { bias: true, relu: false, accumulate: false, biasValues: p.kvBias });
+  const kv = matmul(final, p.kvWeight, t, 2 * d, h, { bias: true, relu: false, accumulate: false, biasValues: p.kvBias });
   if (t > 0) onStep?.({ name: 'pma.kv', rows: t, cols: 2 * d, values: kv });
   const attended = pmaAttentionReference(p.query, p.seed, kv, [0], [t], { sequences: 1, heads: pmaHeads, dim: d });
   onStep?.({ name: 'pma.attention', rows: 1, cols: d, values: attended });
   const o = layerNormReference(attended, p.ln0Weight, p.ln0Bias, 1, d, PMA_LAYER_NORM_EPS, false);
   onStep?.({ name: 'pma.ln0', rows: 1, cols: d, values: o });
-  const withFeedForward = matmulReference(o, p.oWeight, 1, d, d, { bias: true, relu: true, accumulate: true, biasValues: p.oBias, into: o.slice() });
+  const withFeedForward = matmul(o, p.oWeight, 1, d, d, { bias: true, relu: true, accumulate: true, biasValues: p.oBias, into: o.slice() });
   onStep?.({ name: 'pma.fc_o', rows: 1, cols: d, values: withFeedForward });
   const embedding = layerNormReference(withFeedForward, p.ln1Weight, p.ln1Bias, 1, d, PMA_LAYER_NORM_EPS, true);
   onStep?.({ name: 'pma.ln1', rows: 1, cols: d, values: embedding });

@@ -15,7 +15,7 @@
  *   bytes, a multiple of 16) differs from `query`: popcnt(xor), widened to i16 lanes each step (a lane
  *   counts at most 16 bits a step) and to i32 once a row.
  */
-import { forLoop, op, sumLanes, wasmModule, type WasmFunction } from './wasm-encoding';
+import { forLoop, instantiated, op, sumLanes, wasmModule, type WasmFunction } from '../wasm/wasm-encoding';
 
 const { get, set, i32 } = op;
 
@@ -115,8 +115,7 @@ export interface SearchKernels {
   hamming(bits: number, n: number, stride: number, query: number, out: number): void;
 }
 
-/** The kernels, or undefined where WebAssembly or its SIMD is missing. */
+/** The kernels, or undefined where they cannot run (no WebAssembly or SIMD, or a page that forbids compiling it: wasm-encoding.ts). */
 export function instantiateSearchKernels(): SearchKernels | undefined {
-  if (typeof WebAssembly === 'undefined' || !WebAssembly.validate(SEARCH_KERNELS)) return undefined;
-  return new WebAssembly.Instance(new WebAssembly.Module(SEARCH_KERNELS)).exports as unknown as SearchKernels;
+  return instantiated<SearchKernels>(SEARCH_KERNELS);
 }

@@ -1,7 +1,8 @@
 /**
- * The part of the WebAssembly binary format that the search kernels (search-kernels.ts) are written in,
- * with no toolchain: LEB128 numbers, a module of functions over one exported memory, and the opcodes
- * the kernels use, named as in the specification (SIMD opcodes after the 0xfd prefix).
+ * The part of the WebAssembly binary format that this project's WASM kernels are written in (the dense
+ * search's, search/search-kernels.ts; the reference's linear layers, kernels/matmul-wasm.ts), with no
+ * toolchain: LEB128 numbers, a module of functions over one exported memory, and the opcodes the
+ * kernels use, named as in the specification (SIMD opcodes after the 0xfd prefix).
  */
 
 export const uleb = (n: number): number[] => {
@@ -42,6 +43,8 @@ export const op = {
   i32Load: (offset = 0) => [0x28, ...memarg(2, offset)],
   i32Store: (offset = 0) => [0x36, ...memarg(2, offset)],
   i32Store16: (offset = 0) => [0x3b, ...memarg(1, offset)],
+  f32Store: (offset = 0) => [0x38, ...memarg(2, offset)],
+  f32Add: [0x92],
   v128Load: (offset = 0) => [...simd(0x00), ...memarg(0, offset)],
   v128Zero: [...simd(0x0c), ...new Array<number>(16).fill(0)],
   v128Xor: simd(0x51),
@@ -55,6 +58,9 @@ export const op = {
   i32x4Add: simd(0xae),
   i32x4DotI16x8S: simd(0xba),
   i32x4ExtractLane: (lane: number) => [...simd(0x1b), lane],
+  f32x4ExtractLane: (lane: number) => [...simd(0x1f), lane],
+  f32x4Add: simd(0xe4),
+  f32x4Mul: simd(0xe6),
 };
 
 /** `for (; counter < limit; counter += step) body`, the counter and limit being locals. */
@@ -104,4 +110,18 @@ export function wasmModule(functions: readonly WasmFunction[]): Uint8Array<Array
     ...section(7, vector([[...name('memory'), 0x02, 0], ...functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)])])),
     ...section(10, vector(bodies)),
   ]);
+}
+
+/**
+ * The exports of `module`, or undefined where the runtime cannot run it: no WebAssembly, no SIMD (the
+ * module does not validate), or a page whose Content-Security-Policy forbids compiling it (no
+ * 'wasm-unsafe-eval'). Callers then take their plain loops.
+ */
+export function instantiated<T>(module: Uint8Array<ArrayBuffer>): T | undefined {
+  if (typeof WebAssembly === 'undefined' || !WebAssembly.validate(module)) return undefined;
+  try {
+    return new WebAssembly.Instance(new WebAssembly.Module(module)).exports as unknown as T;
+  } catch {
+    return undefined;
+  }
 }
