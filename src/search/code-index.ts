@@ -42,6 +42,8 @@ export class CodeIndex {
   private readonly lexical: Bm25Index;
   private scorer: DenseScorer | undefined;
   private kinds: (DemotedKind | undefined)[] | undefined;
+  /** Each file's chunks (ids, in order), made on the first query that names a place. */
+  private byFile: (readonly number[])[] | undefined;
   /** The last filter's chunks, kept for the next query (a search box asks with the same filter as the user types). */
   private lastKept: { readonly key: string; readonly kept: ReturnType<typeof keptChunks> } | undefined;
 
@@ -101,7 +103,8 @@ export class CodeIndex {
     const named = places.length === 0 ? undefined : namedPlace(places, this.data.files.map((f) => f.path));
     if (named) {
       const { line } = named.place;
-      const ofFiles = () => this.data.chunks.flatMap((c, id) => (named.files.has(c.file) && (!kept || kept.mask[id]) ? [{ id, startLine: c.startLine, endLine: c.endLine }] : []));
+      const byFile = (this.byFile ??= this.chunksByFile());
+      const ofFiles = () => [...named.files].flatMap((file) => byFile[file].flatMap((id) => (!kept || kept.mask[id] ? [{ id, ...this.data.chunks[id] }] : [])));
       const atLine = line === undefined ? [] : chunksAtLine(ofFiles(), line);
       return placePromotion(named.files, (id) => this.data.chunks[id].file, atLine.map((c) => c.id));
     }
@@ -115,6 +118,12 @@ export class CodeIndex {
       }),
     );
     return { kindOf: (id) => (first.has(id) ? wanted.kind : undefined) };
+  }
+
+  private chunksByFile(): number[][] {
+    const byFile = this.data.files.map((): number[] => []);
+    this.data.chunks.forEach((c, id) => byFile[c.file].push(id));
+    return byFile;
   }
 
   /** The chunks `filter` keeps (search-filter.ts). */
