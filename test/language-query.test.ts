@@ -1,7 +1,7 @@
 /**
  * Queries that name their code's language (src/search/language-query.ts): the forms read as a filter and
  * what is left of the query; the words left as words (a language the index lacks, one named mid-sentence
- * or with a version, a verb "go", "in sql" where SQL's files are not named, quoted words); an explicit filter before the query's; a
+ * before words that do not describe the code, or as one letter, or with a version, a verb "go", "in sql" where SQL's files are not named, quoted words); an explicit filter before the query's; a
  * search of an index of two languages returning what the filtered search of the rest returns; and long
  * hostile queries read in time.
  */
@@ -42,6 +42,10 @@ describe('a language named in a query', () => {
     ['markdown files about installing', 'markdown', 'about installing'],
     ['rust: parse a date\nwith a time zone', 'rust', 'parse a date\nwith a time zone'],
     ['parse a date\nwith a time zone in rust', 'rust', 'parse a date\nwith a time zone'],
+    ['parse a date in rust without allocating', 'rust', 'parse a date without allocating'],
+    ['read a file in Go, a line at a time', 'go', 'read a file, a line at a time'],
+    ['how do I retry in python code when the server times out', 'python', 'how do I retry when the server times out'],
+    ['sort the rows in javascript by their date', 'javascript', 'sort the rows by their date'],
   ])('%j names %s; %j is searched', (query, language, rest) => {
     expect(namedLanguage(query, HELD)).toEqual({ language, query: rest });
   });
@@ -54,7 +58,9 @@ describe('a language named in a query', () => {
     ['the verb "go", last', 'let it go'],
     ['a language code works on more than it is written in', 'escape a value for use in sql'],
     ['one such, before a noun other than its files\'', 'the sql code that builds a query'],
-    ['mid-sentence', "a keyword which doesn't exist in C though"],
+    ['mid-sentence, before words that do not go on describing the code', "a keyword which doesn't exist in C though"],
+    ['one letter mid-sentence (a variable as often)', 'store the sum in c for the next pass'],
+    ['"ts" mid-sentence', 'keep the offset in ts for later'],
     ['with a version', 'change unicode output into bytestrings in Python 2'],
     ['part of a longer word', 'write it in pythonic style'],
     ['in quotes', 'parse "in rust"'],
@@ -96,7 +102,7 @@ describe('a language named in a query', () => {
 
   test('long hostile queries are read in time', () => {
     const started = performance.now();
-    for (const query of ['a in '.repeat(40_000), `${'x'.repeat(100_000)}${' '.repeat(100_000)}in rust`, `in rust ${' ,'.repeat(100_000)}`, `rust ${'code '.repeat(40_000)}`, '('.repeat(200_000)]) namedLanguage(query, HELD);
+    for (const query of ['a in '.repeat(40_000), `${'x'.repeat(100_000)}${' '.repeat(100_000)}in rust`, `in rust ${' ,'.repeat(100_000)}`, `rust ${'code '.repeat(40_000)}`, '('.repeat(200_000), 'x in go '.repeat(30_000), `x${' in rust'.repeat(30_000)} with`]) namedLanguage(query, HELD);
     expect(performance.now() - started).toBeLessThan(2000);
   });
 });

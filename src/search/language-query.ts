@@ -1,13 +1,16 @@
 /**
  * Queries that name the language of the code they describe ("parse a date in rust", "the python code that
- * reads the config", "go: retry with backoff"), as people search a codebase of several. Read as words,
+ * reads the config", "go: retry with backoff", "read a file in go without loading it whole"), as people
+ * search a codebase of several. Read as words,
  * the name finds little: BM25 matches it in comments and strings anywhere, and chunks in other languages
  * that do the same thing still outrank the answer. In one index of the eight validation codebases (eight
  * languages), the validation queries with their answer's language after them ("… in rust") gave hybrid
  * file MRR@10 0.710, and searched in that language only, without the words, 0.784 (docs/design.md).
  * So where a search has no language filter of its own and the index holds the language named, the name
  * becomes the filter (search-filter.ts) and leaves the query for both sides.
- * Only a name in one of the forms above is read so. A language code works on more often than it is
+ * Only a name in one of the forms below is read so; mid-sentence, only before words that go on describing
+ * the code ("with", "without", "that", a comma …), and not a one-letter name, "ts" or "py", which are
+ * variables as often ("store it in c for later"). A language code works on more often than it is
  * written in ("in sql", "in html", "in bash": escaping a value for SQL) is read only before its files'
  * noun: "the bash script that runs the tests", "sql files". A query holding a quotation mark or backtick
  * is left as typed: that is how to search for the words themselves.
@@ -65,8 +68,13 @@ export const isLanguageName = (word: string): boolean => LANGUAGE_OF_NAME.has(wo
 
 const escaped = (name: string) => name.replace(/[.+]/g, (c) => `\\${c}`);
 /** Any name of `table`, longest first ("c++" before "c"), followed by neither a letter, a digit nor a sign that would make it another word. */
-const nameOf = (table: typeof NAMES) => `(?<name>${byName(table).map(([name]) => name).sort((a, b) => b.length - a.length).map(escaped).join('|')})(?![\\p{L}\\p{N}_+#])`;
+const nameOf = (table: typeof NAMES, read = (_name: string) => true) =>
+  `(?<name>${byName(table).map(([name]) => name).filter(read).sort((a, b) => b.length - a.length).map(escaped).join('|')})(?![\\p{L}\\p{N}_+#])`;
 const NAME = nameOf(NAMES);
+/** The names read mid-sentence: not one letter, nor "ts" or "py" ("store it in ts for later" holds a variable). */
+const MID_NAME = nameOf(NAMES, (name) => name.length > 1 && name !== 'ts' && name !== 'py');
+/** The words after a language named mid-sentence that go on describing the code: "… in rust without allocating". */
+const GOES_ON = '(?:with|without|using|that|which|so|for|when|while|by|via|but|and|given|from|into)';
 /** What follows a language's name when it names the language of some code: "rust code", "the go function", "python files". */
 const CODE = '(?:code|functions?|methods?|class(?:es)?|files?|sources?|implementations?|versions?|modules?|packages?|crates?|structs?|traits?|interfaces?|scripts?|librar(?:y|ies)|side|port)';
 const END = '[?.!]*$';
@@ -74,10 +82,12 @@ const END = '[?.!]*$';
 /** A request's start that a name before the code's noun may follow ("find", "where is"), kept. */
 const LEAD = `(?<lead>(?:find|search\\s+for|look\\s+for|show|get|where\\s+is|where's)\\s+)?(?:(?:the|a|an|our|some|any)\\s+)?`;
 
-/** The forms that name a language: group `name` holds the name, `lead` and `rest` the words kept (of every line). */
+/** The forms that name a language: group `name` holds the name, `lead`, `rest` and `tail` the words kept (of every line). */
 const FORMS: readonly RegExp[] = [
   // "parse a date in rust", "… written in rust code", "…, in rust?"
   new RegExp(`^(?<rest>.*?[\\p{L}\\p{N})\\]'])[\\s,]+(?:written\\s+)?in\\s+${NAME}(?:\\s+${CODE})?${END}`, 'isu'),
+  // "parse a date in rust without allocating", "read a file in go, a line at a time": the words after the name stay
+  new RegExp(`^(?<rest>.*?[\\p{L}\\p{N})\\]'])\\s+(?:written\\s+)?in\\s+${MID_NAME}(?:\\s+${CODE})?(?<tail>,\\s*\\S.*|\\s+${GOES_ON}\\s+\\S.*)$`, 'isu'),
   // "parse a date (rust)"
   new RegExp(`^(?<rest>.*?\\S)\\s*\\(${NAME}\\)${END}`, 'isu'),
   // "in rust, parse a date"
@@ -102,7 +112,7 @@ export function namedLanguage(query: string, languages: readonly string[]): { la
     for (const form of FORMS) {
       const groups = text.match(form)?.groups;
       const language = groups && LANGUAGE_OF_NAME.get(groups.name.toLowerCase());
-      if (language && languages.includes(language)) return { language, query: `${groups.lead ?? ''}${groups.rest}` };
+      if (language && languages.includes(language)) return { language, query: `${groups.lead ?? ''}${groups.rest}${groups.tail ?? ''}` };
     }
   }
   return undefined;
