@@ -120,6 +120,7 @@ export class CodeIndex {
     return { kindOf: (id) => (first.has(id) ? wanted.kind : undefined) };
   }
 
+  /** Each file's chunk ids, from one pass over the chunks. */
   private chunksByFile(): number[][] {
     const byFile = this.data.files.map((): number[] => []);
     this.data.chunks.forEach((c, id) => byFile[c.file].push(id));

@@ -1,9 +1,8 @@
 /**
  * Queries that name the language of the code they describe ("parse a date in rust", "the python code that
  * reads the config", "go: retry with backoff", "read a file in go without loading it whole"), as people
- * search a codebase of several. Read as words,
- * the name finds little: BM25 matches it in comments and strings anywhere, and chunks in other languages
- * that do the same thing still outrank the answer. In one index of the eight validation codebases (eight
+ * search a codebase of several. Read as words, the name finds little: BM25 matches it in comments and
+ * strings anywhere, and chunks in other languages that do the same thing still outrank the answer. In one index of the eight validation codebases (eight
  * languages), the validation queries with their answer's language after them ("… in rust") gave hybrid
  * file MRR@10 0.710, and searched in that language only, without the words, 0.784 (docs/design.md).
  * So where a search has no language filter of its own and the index holds the language named, the name
