@@ -103,25 +103,42 @@ export function placesOfQuery(query: string): QueryPlace[] {
  * '/' (it began above the indexed folder), the longest only.
  */
 export function filesNamed(end: string, paths: readonly string[], rooted = false): Set<number> {
-  const named = new Set<number>();
+  return namingLookup(paths)(end, rooted);
+}
+
+/** A path's last part, its file's name. */
+const fileName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+
+/**
+ * filesNamed for `paths`, made once for the several places of a trace: every file an end names has the
+ * end's file name, so each end is compared with the paths of that name only (the paths grouped by it).
+ */
+function namingLookup(paths: readonly string[]): (end: string, rooted: boolean) => Set<number> {
   const lower = paths.map((path) => path.toLowerCase());
-  const exact = rooted ? lower.indexOf(end) : -1;
-  if (exact >= 0) return new Set([exact]);
+  const byName = new Map<string, number[]>();
   lower.forEach((path, i) => {
-    if (path === end || path.endsWith(`/${end}`)) named.add(i);
+    const name = fileName(path);
+    const same = byName.get(name);
+    if (same) same.push(i);
+    else byName.set(name, [i]);
   });
-  if (named.size > 0 || !rooted) return named;
-  const longest = Math.max(0, ...lower.map((path) => (end.endsWith(`/${path}`) ? path.length : 0)));
-  lower.forEach((path, i) => {
-    if (longest > 0 && path.length === longest && end.endsWith(`/${path}`)) named.add(i);
-  });
-  return named;
+  return (end, rooted) => {
+    const ids = byName.get(fileName(end)) ?? [];
+    const exact = rooted ? ids.find((i) => lower[i] === end) : undefined;
+    if (exact !== undefined) return new Set([exact]);
+    const named = new Set(ids.filter((i) => lower[i] === end || lower[i].endsWith(`/${end}`)));
+    if (named.size > 0 || !rooted) return named;
+    const above = ids.filter((i) => end.endsWith(`/${lower[i]}`));
+    const longest = Math.max(0, ...above.map((i) => lower[i].length));
+    return new Set(above.filter((i) => lower[i].length === longest));
+  };
 }
 
 /** The first of `places` whose file `paths` holds (the one a trace means), with the files it names. */
 export function namedPlace(places: readonly QueryPlace[], paths: readonly string[]): { place: QueryPlace; files: Set<number> } | undefined {
+  const named = namingLookup(paths);
   for (const place of places) {
-    const files = filesNamed(place.path, paths, place.rooted);
+    const files = named(place.path, place.rooted === true);
     if (files.size > 0) return { place, files };
   }
   return undefined;
