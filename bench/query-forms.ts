@@ -2,8 +2,8 @@
  * `npm run bench:query-forms`: what each way of asking costs a hybrid search, on real code. The 8 NL
  * validation codebases in one index (validation-index.ts), copied to --chunks chunks (replicate.ts),
  * searched in Node with k = 10 by each form a user types: a description, the same naming its language,
- * a symbol, its definition, its uses, its tests, a place from a compiler or a stack trace, a link to a
- * line, a quoted message, and the search box's correction of a misspelt query. Each query is embedded
+ * a symbol, its definition, its uses, its tests, a place from a compiler or a stack trace (a Go panic's,
+ * a Python traceback of 30 frames whose innermost indexed one is the answer), a link to a line, a quoted message, and the search box's correction of a misspelt query. Each query is embedded
  * once by the bundled model (cpu) beforehand, so the times are the search alone: reading the query's form
  * (language-query.ts searchedAs; CodeIndex.search's promotions) and ranking. --runs timed searches per
  * form after one warm-up, p50 and p90, and each form's p50 against the description's, measured in the
@@ -31,6 +31,18 @@ const FORMS: readonly { readonly form: string; readonly query: string }[] = [
   { form: 'tests', query: 'tests for Walk' },
   { form: 'compiler place', query: 'copy0/go-chi/mux.go:120:5: undefined: methodMap' },
   { form: 'stack trace', query: 'panic: chi: all middlewares must be defined before routes on a mux\n\ngoroutine 1 [running]:\ngithub.com/go-chi/chi.(*Mux).Use(...)\n\t/home/me/go/src/copy0/go-chi/mux.go:100 +0x1d' },
+  {
+    form: 'a Python traceback of 30 frames',
+    query: [
+      'Traceback (most recent call last):',
+      '  File "/home/me/site/build.py", line 12, in <module>',
+      '  File "/home/me/venv/lib/copy0/docutils/core.py", line 450, in publish_string',
+      '  File "/home/me/venv/lib/copy0/docutils/core.py", line 236, in publish',
+      '  File "/home/me/venv/lib/copy0/docutils/parsers/rst/__init__.py", line 184, in parse',
+      ...Array.from({ length: 26 }, (_, i) => `  File "/usr/lib/python3.12/lib${i}/step${i}.py", line ${10 + i}, in step${i}`),
+      'ValueError: unexpected section title',
+    ].join('\n'),
+  },
   { form: 'link to a line', query: 'https://github.com/go-chi/chi/blob/master/copy0/go-chi/tree.go#L827' },
   { form: 'quoted message', query: '"all middlewares must be defined before routes"' },
 ];

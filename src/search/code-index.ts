@@ -100,7 +100,7 @@ export class CodeIndex {
    */
   private promotedFor(text: string, lexical: LexicalScores, kept: ReturnType<typeof keptChunks> | undefined): Promoted | undefined {
     const places = placesOfQuery(text);
-    const named = places.length === 0 ? undefined : namedPlace(places, this.data.files.map((f) => f.path));
+    const named = places.length === 0 ? undefined : namedPlace(places, this.data.files);
     if (named) {
       const { line } = named.place;
       const byFile = (this.byFile ??= this.chunksByFile());

@@ -134,9 +134,13 @@ function namingLookup(paths: readonly string[]): (end: string, rooted: boolean) 
   };
 }
 
-/** The first of `places` whose file `paths` holds (the one a trace means), with the files it names. */
-export function namedPlace(places: readonly QueryPlace[], paths: readonly string[]): { place: QueryPlace; files: Set<number> } | undefined {
-  const named = namingLookup(paths);
+/** Each index's lookup (namingLookup), by its files' list, made on its first query that names a place. */
+const lookups = new WeakMap<readonly { readonly path: string }[], ReturnType<typeof namingLookup>>();
+
+/** The first of `places` whose file an index's `files` holds (the one a trace means), with the files it names. */
+export function namedPlace(places: readonly QueryPlace[], files: readonly { readonly path: string }[]): { place: QueryPlace; files: Set<number> } | undefined {
+  let named = lookups.get(files);
+  if (!named) lookups.set(files, (named = namingLookup(files.map((f) => f.path))));
   for (const place of places) {
     const files = named(place.path, place.rooted === true);
     if (files.size > 0) return { place, files };

@@ -317,7 +317,7 @@ export class SplitCodeIndex {
     const places = placesOfQuery(text);
     if (places.length > 0 && this.manifest.files !== undefined) {
       const { files, fileOf } = await this.fileTable(this.manifest.files);
-      const named = namedPlace(places, files.map((f) => f.path));
+      const named = namedPlace(places, files);
       if (named) {
         const { line } = named.place;
         const chunks = line === undefined ? [] : Array.from(fileOf.keys()).filter((id) => named.files.has(fileOf[id]) && (!kept || kept.mask[id]));
