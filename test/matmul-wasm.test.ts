@@ -1,7 +1,8 @@
 /**
  * The reference's linear layers in WebAssembly SIMD (kernels/matmul-wasm.ts) against matmulReference's
- * loops, on every epilogue and on row counts that are and are not multiples of four; the whole model on
- * them against the same model in plain loops and against the float64 goldens.
+ * loops, on every epilogue and on row counts that are and are not multiples of four; a page that forbids
+ * compiling WebAssembly getting the loops (here and in the dense search); the whole model on them against
+ * the same model in plain loops and against the float64 goldens.
  */
 import { describe, expect, test, vi } from 'vitest';
 import { Embedder } from '../src/embedder';
