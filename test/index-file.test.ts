@@ -12,7 +12,7 @@ import { decodeIndex, encodeIndex, type IndexHeader } from '../src/search/index-
 import { lexicalTokens, queryWords } from '../src/search/lexical-tokens';
 import { TopK } from '../src/search/top-k';
 import { asksForSupportingFiles, supportingFiles } from '../src/search/file-kind';
-import { chunkKinds, commentShare, isProseChunk } from '../src/search/chunk-kind';
+import { chunkKinds, commentLines, commentShare, docstringsOpenAt, isProseChunk } from '../src/search/chunk-kind';
 import { FULL_COVERAGE, SUPPORTING_FILE_DEMOTION, fuse } from '../src/search/fusion';
 import { shardOf } from '../src/search/indexer';
 import { Embedder } from '../src/embedder';
@@ -240,7 +240,7 @@ describe('search', () => {
       { path: 'blog/news.html', language: 'html' },
       { path: 'tests/retry.test.js', language: 'javascript' },
     ];
-    const chunks = files.map((_, file) => ({ file }));
+    const chunks = files.map((_, file) => ({ file, startLine: 1, endLine: 10 }));
     expect(chunkKinds({ chunks, files, chunker: { htmlPages: true } })).toEqual([undefined, undefined, 'supporting']);
     expect(chunkKinds({ chunks, files })).toEqual(['supporting', undefined, 'supporting']); // HTML read as source: docs/ is documentation
   });
@@ -257,6 +257,23 @@ describe('search', () => {
     expect(commentShare('--x\ny = x', 'python')).toBe(0);
     expect(isProseChunk('// a\nf()', 'go')).toBe(true);
     expect(isProseChunk('// a\nf()\ng()', 'go')).toBe(false);
+  });
+
+  test('a Python chunk that begins inside a docstring is read from the chunk before it, not as its text alone would be', () => {
+    const file = ['def parse(text):', '    """Parse a date.', '', '    Accepts ISO 8601 and the', '    forms that email headers use.', '    """', '    value = text.strip()', '    return value'];
+    // Lines 1-5, then 4-8 (overlapping), then a second file's chunk that begins at its own line 1.
+    const data = {
+      files: [{ language: 'python' }, { language: 'python' }],
+      chunks: [{ file: 0, startLine: 4, endLine: 8 }, { file: 0, startLine: 1, endLine: 5 }, { file: 1, startLine: 1, endLine: 3 }],
+      texts: [file.slice(3, 8).join('\n'), file.slice(0, 5).join('\n'), '"""\nx = 1\n"""'],
+    };
+    const open = docstringsOpenAt(data);
+    expect(open).toEqual(['"""', undefined, undefined]);
+    // Read alone, the second chunk is code, then a docstring over the code; known to begin inside one, it is prose then code.
+    expect(commentLines(data.texts[0], 'python')).toEqual([false, false, true, true, true]);
+    expect(commentLines(data.texts[0], 'python', open[0])).toEqual([true, true, true, false, false]);
+    expect(isProseChunk(data.texts[0], 'python')).toBe(true);
+    expect(isProseChunk(data.texts[0], 'python', open[0])).toBe(true);
   });
 
   /**

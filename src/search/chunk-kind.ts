@@ -22,13 +22,19 @@ const DOCSTRING_QUOTES = /^[rRbBuU]?("""|''')/;
 /**
  * For each of `text`'s lines, whether it is blank (undefined), a comment in `language` (true: doc and
  * block comments, Python docstrings) or code (false); a language without rules here has no comments.
+ * `docstring`: the quotes of a Python docstring `text` begins inside (docstringsOpenAt).
  */
-export function commentLines(text: string, language: string): (boolean | undefined)[] {
+export function commentLines(text: string, language: string, docstring?: string): (boolean | undefined)[] {
+  return readComments(text.split('\n'), language, docstring).comments;
+}
+
+/** commentLines over `lines`, and the quotes of the docstring still open after them. */
+function readComments(lines: readonly string[], language: string, open: string | undefined): { comments: (boolean | undefined)[]; docstring: string | undefined } {
   const slash = SLASH_COMMENTS.has(language);
   const hash = HASH_COMMENTS.has(language);
   const dash = DASH_COMMENTS.has(language);
-  let docstring: string | undefined;
-  return text.split('\n').map((raw) => {
+  let docstring = language === 'python' ? open : undefined;
+  const comments = lines.map((raw) => {
     const line = raw.trim();
     if (line === '') return undefined;
     if (docstring) {
@@ -42,11 +48,38 @@ export function commentLines(text: string, language: string): (boolean | undefin
     }
     return (slash && SLASH_LINE.test(line)) || (hash && line.startsWith('#')) || (dash && line.startsWith('--'));
   });
+  return { comments, docstring };
+}
+
+/**
+ * For each chunk of an index, the quotes of the Python docstring it begins inside, if it does: read from
+ * the chunk before it in its file (chunks overlap or abut; a file's first chunk begins outside any),
+ * which a chunk's text alone cannot tell: read alone, the docstring's rest looks like code and its
+ * closing quotes open one over the code after them.
+ */
+export function docstringsOpenAt(data: {
+  readonly chunks: readonly { readonly file: number; readonly startLine: number; readonly endLine: number }[];
+  readonly files: readonly { readonly language: string }[];
+  readonly texts?: readonly string[];
+}): (string | undefined)[] {
+  const open: (string | undefined)[] = new Array(data.chunks.length).fill(undefined);
+  const texts = data.texts;
+  if (!texts) return open;
+  const ids = data.chunks.map((_, id) => id).filter((id) => data.files[data.chunks[id].file].language === 'python');
+  ids.sort((a, b) => data.chunks[a].file - data.chunks[b].file || data.chunks[a].startLine - data.chunks[b].startLine);
+  ids.forEach((id, i) => {
+    const before = i > 0 ? ids[i - 1] : undefined;
+    const [chunk, previous] = [data.chunks[id], before === undefined ? undefined : data.chunks[before]];
+    if (before === undefined || !previous || previous.file !== chunk.file || chunk.startLine > previous.endLine + 1) return;
+    const read = texts[before].split('\n').slice(0, chunk.startLine - previous.startLine);
+    open[id] = readComments(read, 'python', open[before]).docstring;
+  });
+  return open;
 }
 
 /** The share of `text`'s non-blank lines that are comments in `language` (0 for a language without rules here). */
-export function commentShare(text: string, language: string): number {
-  const lines = commentLines(text, language).filter((kind) => kind !== undefined);
+export function commentShare(text: string, language: string, docstring?: string): number {
+  const lines = commentLines(text, language, docstring).filter((kind) => kind !== undefined);
   return lines.length === 0 ? 0 : lines.filter(Boolean).length / lines.length;
 }
 
@@ -59,8 +92,8 @@ export function codeOf(text: string, language: string): string {
     .join('\n');
 }
 
-/** Whether a chunk of `language` is mostly prose: comments are at least half of its non-blank lines. */
-export const isProseChunk = (text: string, language: string): boolean => commentShare(text, language) >= 0.5;
+/** Whether a chunk of `language` (beginning inside a docstring of these quotes, if any) is mostly prose: comments are at least half of its non-blank lines. */
+export const isProseChunk = (text: string, language: string, docstring?: string): boolean => commentShare(text, language, docstring) >= 0.5;
 
 /**
  * Why each chunk of an index ranks after code in hybrid search, if it does: it belongs to a supporting
@@ -69,7 +102,7 @@ export const isProseChunk = (text: string, language: string): boolean => comment
  * `docs/` is never demoted as documentation.
  */
 export function chunkKinds(data: {
-  readonly chunks: readonly { readonly file: number }[];
+  readonly chunks: readonly { readonly file: number; readonly startLine: number; readonly endLine: number }[];
   readonly files: readonly { readonly path: string; readonly language: string }[];
   readonly texts?: readonly string[];
   readonly chunker?: { readonly htmlPages?: true };
@@ -77,5 +110,6 @@ export function chunkKinds(data: {
   const pages = data.chunker?.htmlPages === true;
   const supporting = supportingFiles(data.files.map((f) => f.path)).map((s, i) => s && !(pages && data.files[i].language === 'html'));
   const texts = data.texts;
-  return data.chunks.map(({ file }, id) => (supporting[file] ? 'supporting' : texts && isProseChunk(texts[id], data.files[file].language) ? 'prose' : undefined));
+  const open = docstringsOpenAt(data);
+  return data.chunks.map(({ file }, id) => (supporting[file] ? 'supporting' : texts && isProseChunk(texts[id], data.files[file].language, open[id]) ? 'prose' : undefined));
 }

@@ -14,7 +14,7 @@ import { IndexFileError } from '../errors';
 import { Bm25Index, type LexicalScores } from './bm25';
 import { denseRanking } from './dense-ranking';
 import { DenseScorer } from './dense-scorer';
-import { chunkKinds } from './chunk-kind';
+import { chunkKinds, docstringsOpenAt } from './chunk-kind';
 import { asksForSupportingFiles } from './file-kind';
 import type { DemotedKind } from './fusion';
 import { decodeIndex, languagesOf, type IndexData } from './index-file';
@@ -42,6 +42,8 @@ export class CodeIndex {
   private readonly lexical: Bm25Index;
   private scorer: DenseScorer | undefined;
   private kinds: (DemotedKind | undefined)[] | undefined;
+  /** The docstring each chunk begins inside, if any (chunk-kind.ts), made on the first query that asks for uses or names. */
+  private openDocstrings: (string | undefined)[] | undefined;
   /** Each file's chunks (ids, in order), made on the first query that names a place. */
   private byFile: (readonly number[])[] | undefined;
   /** The last filter's chunks, kept for the next query (a search box asks with the same filter as the user types). */
@@ -111,10 +113,11 @@ export class CodeIndex {
     const wanted = promotionFor(text, lexical);
     const texts = this.data.texts;
     if (!wanted || !texts) return undefined;
+    const open = (this.openDocstrings ??= docstringsOpenAt(this.data));
     const first = wanted.pick(
       wanted.ids.map((id) => {
         const { path, language } = this.data.files[this.data.chunks[id].file];
-        return { id, path, language, text: texts[id] };
+        return { id, path, language, text: texts[id], docstring: open[id] };
       }),
     );
     return { kindOf: (id) => (first.has(id) ? wanted.kind : undefined) };

@@ -18,7 +18,8 @@ export interface Promotion {
   /** The chunks to read. */
   readonly ids: readonly number[];
   /** Which of the chunks read (an id, its file's path and language, and the text when the index keeps texts) come first. */
-  pick(chunks: readonly { readonly id: number; readonly path: string; readonly language: string; readonly text?: string }[]): Set<number>;
+  /** `docstring`: the quotes of a Python docstring the chunk begins inside, where the index can tell (chunk-kind.ts docstringsOpenAt). */
+  pick(chunks: readonly { readonly id: number; readonly path: string; readonly language: string; readonly text?: string; readonly docstring?: string }[]): Set<number>;
 }
 
 export function promotionFor(query: string, lexical: LexicalScores): Promotion | undefined {

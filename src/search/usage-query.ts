@@ -79,14 +79,14 @@ function usesOf(name: string): (line: string) => boolean {
  * The index of the first of `lines` (code in `language`) that uses `name`: holds it in code, not in a
  * comment or docstring of that language (chunk-kind.ts), nor in an import or its definition; -1 when none does.
  */
-export function useLine(name: string, lines: readonly string[], language: string): number {
+export function useLine(name: string, lines: readonly string[], language: string, docstring?: string): number {
   if (!lines.some((line) => line.includes(name))) return -1;
-  const comments = commentLines(lines.join('\n'), language);
+  const comments = commentLines(lines.join('\n'), language, docstring);
   const uses = usesOf(name);
   return lines.findIndex((line, i) => comments[i] === false && uses(line));
 }
 
-/** Which of `chunks` (an id, its language, and the text when the index keeps texts) use `name` (useLine). */
-export function usingChunks(name: string, chunks: readonly { readonly id: number; readonly language: string; readonly text?: string }[]): Set<number> {
-  return new Set(chunks.filter(({ text, language }) => text !== undefined && useLine(name, text.split('\n'), language) >= 0).map(({ id }) => id));
+/** Which of `chunks` (an id, its language, the text when the index keeps texts, and the docstring it begins inside) use `name` (useLine). */
+export function usingChunks(name: string, chunks: readonly { readonly id: number; readonly language: string; readonly text?: string; readonly docstring?: string }[]): Set<number> {
+  return new Set(chunks.filter(({ text, language, docstring }) => text !== undefined && useLine(name, text.split('\n'), language, docstring) >= 0).map(({ id }) => id));
 }
