@@ -68,9 +68,10 @@ export function docstringsOpenAt(data: {
   const ids = data.chunks.map((_, id) => id).filter((id) => data.files[data.chunks[id].file].language === 'python');
   ids.sort((a, b) => data.chunks[a].file - data.chunks[b].file || data.chunks[a].startLine - data.chunks[b].startLine);
   ids.forEach((id, i) => {
-    const before = i > 0 ? ids[i - 1] : undefined;
-    const [chunk, previous] = [data.chunks[id], before === undefined ? undefined : data.chunks[before]];
-    if (before === undefined || !previous || previous.file !== chunk.file || chunk.startLine > previous.endLine + 1) return;
+    if (i === 0) return;
+    const before = ids[i - 1];
+    const [chunk, previous] = [data.chunks[id], data.chunks[before]];
+    if (previous.file !== chunk.file || chunk.startLine > previous.endLine + 1) return;
     const read = texts[before].split('\n').slice(0, chunk.startLine - previous.startLine);
     open[id] = readComments(read, 'python', open[before]).docstring;
   });
@@ -99,17 +100,19 @@ export const isProseChunk = (text: string, language: string, docstring?: string)
  * Why each chunk of an index ranks after code in hybrid search, if it does: it belongs to a supporting
  * file (file-kind.ts), or, with the chunks' texts at hand, it is code that is mostly prose. In an index of
  * a site's pages (`c2llm index --html`) the pages are what is searched, wherever they sit: a page under
- * `docs/` is never demoted as documentation.
+ * `docs/` is never demoted as documentation. `open`: docstringsOpenAt(data), where the caller has it.
  */
-export function chunkKinds(data: {
-  readonly chunks: readonly { readonly file: number; readonly startLine: number; readonly endLine: number }[];
-  readonly files: readonly { readonly path: string; readonly language: string }[];
-  readonly texts?: readonly string[];
-  readonly chunker?: { readonly htmlPages?: true };
-}): (DemotedKind | undefined)[] {
+export function chunkKinds(
+  data: {
+    readonly chunks: readonly { readonly file: number; readonly startLine: number; readonly endLine: number }[];
+    readonly files: readonly { readonly path: string; readonly language: string }[];
+    readonly texts?: readonly string[];
+    readonly chunker?: { readonly htmlPages?: true };
+  },
+  open: readonly (string | undefined)[] = docstringsOpenAt(data),
+): (DemotedKind | undefined)[] {
   const pages = data.chunker?.htmlPages === true;
   const supporting = supportingFiles(data.files.map((f) => f.path)).map((s, i) => s && !(pages && data.files[i].language === 'html'));
   const texts = data.texts;
-  const open = docstringsOpenAt(data);
   return data.chunks.map(({ file }, id) => (supporting[file] ? 'supporting' : texts && isProseChunk(texts[id], data.files[file].language, open[id]) ? 'prose' : undefined));
 }

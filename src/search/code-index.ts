@@ -42,7 +42,7 @@ export class CodeIndex {
   private readonly lexical: Bm25Index;
   private scorer: DenseScorer | undefined;
   private kinds: (DemotedKind | undefined)[] | undefined;
-  /** The docstring each chunk begins inside, if any (chunk-kind.ts), made on the first query that asks for uses or names. */
+  /** The docstring each chunk begins inside, if any (chunk-kind.ts), made on the first query that demotes prose or reads uses. */
   private openDocstrings: (string | undefined)[] | undefined;
   /** Each file's chunks (ids, in order), made on the first query that names a place. */
   private byFile: (readonly number[])[] | undefined;
@@ -74,7 +74,6 @@ export class CodeIndex {
     return this.data.files.length;
   }
 
-
   /** Whether a search may be filtered (search-filter.ts): an index file knows every chunk's file. */
   readonly filterable = true;
 
@@ -88,10 +87,14 @@ export class CodeIndex {
     return (this.scorer ??= new DenseScorer(this.data.vectors, this.data.scales, this.data.dim));
   }
 
+  private get docstrings(): (string | undefined)[] {
+    return (this.openDocstrings ??= docstringsOpenAt(this.data));
+  }
+
   /** For a query that does not ask for tests, examples, documents or headers, why a chunk ranks after code, if it does. */
   private demotedFor(text: string): ((id: number) => DemotedKind | undefined) | undefined {
     if (asksForSupportingFiles(text)) return undefined;
-    const kinds = (this.kinds ??= chunkKinds(this.data));
+    const kinds = (this.kinds ??= chunkKinds(this.data, this.docstrings));
     return (id) => kinds[id];
   }
 
@@ -113,7 +116,7 @@ export class CodeIndex {
     const wanted = promotionFor(text, lexical);
     const texts = this.data.texts;
     if (!wanted || !texts) return undefined;
-    const open = (this.openDocstrings ??= docstringsOpenAt(this.data));
+    const open = this.docstrings;
     const first = wanted.pick(
       wanted.ids.map((id) => {
         const { path, language } = this.data.files[this.data.chunks[id].file];

@@ -17,8 +17,11 @@ export interface Promotion {
   readonly kind: PromotedKind;
   /** The chunks to read. */
   readonly ids: readonly number[];
-  /** Which of the chunks read (an id, its file's path and language, and the text when the index keeps texts) come first. */
-  /** `docstring`: the quotes of a Python docstring the chunk begins inside, where the index can tell (chunk-kind.ts docstringsOpenAt). */
+  /**
+   * Which of the chunks read (an id, its file's path and language, the text when the index keeps texts,
+   * and the quotes of a Python docstring it begins inside where the index can tell: chunk-kind.ts
+   * docstringsOpenAt) come first.
+   */
   pick(chunks: readonly { readonly id: number; readonly path: string; readonly language: string; readonly text?: string; readonly docstring?: string }[]): Set<number>;
 }
 
