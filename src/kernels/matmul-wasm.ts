@@ -14,14 +14,13 @@
  * the runtime gives WebAssembly), a k that is not a multiple of 4, or a runtime that cannot run the
  * module takes matmulReference.
  */
-import { forLoop, instantiated, op, wasmModule, type WasmFunction } from '../wasm/wasm-encoding';
+import { forLoop, instantiated, op, reserved, wasmModule, type WasmFunction } from '../wasm/wasm-encoding';
 import { matmulReference, withEpilogue, type CpuEpilogue, type CpuMatmul } from './matmul';
 
 const { get, set, i32 } = op;
 
 /** The most weight bytes copied into the module's memory: a larger model's reference stays in plain loops. */
 const WEIGHT_BYTES_LIMIT = 512 * 2 ** 20;
-const PAGE_BYTES = 65536;
 
 /** Locals: params x 0, w 1, y 2, rows 3, n 4, k 5; j 6, r 7, p 8, wRow 9, x0 10, kBytes 11, yAt 12, nBytes 13; v128 acc0-3 14-17, weight 18. */
 const [X, W, Y, ROWS, N, K, J, R, P, W_ROW, X0, K_BYTES, Y_AT, N_BYTES] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
@@ -68,17 +67,6 @@ export const MATMUL_KERNELS = wasmModule([productsKernel()]);
 interface MatmulExports {
   readonly memory: WebAssembly.Memory;
   products(x: number, w: number, y: number, rows: number, n: number, k: number): void;
-}
-
-/** Whether the memory holds at least `bytes`, grown if need be; false past what the runtime gives WebAssembly. */
-function reserved(memory: WebAssembly.Memory, bytes: number): boolean {
-  const missing = bytes - memory.buffer.byteLength;
-  try {
-    if (missing > 0) memory.grow(Math.ceil(missing / PAGE_BYTES));
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -11,9 +11,9 @@
  * plain loops serve.
  */
 import { quantizeSymmetric } from '../tensor/quantize';
+import { reserved } from '../wasm/wasm-encoding';
 import { instantiateSearchKernels, type SearchKernels } from './search-kernels';
 
-const PAGE = 65536;
 const align16 = (n: number) => Math.ceil(n / 16) * 16;
 const POPCOUNT = Uint8Array.from({ length: 256 }, (_, b) => {
   let c = 0;
@@ -58,12 +58,7 @@ export class DenseScorer {
     this.at.out = this.at.ids + 4 * n;
     this.at.bits = align16(this.at.out + 4 * n);
     const bytes = this.at.bits + n * this.signStride;
-    const missing = bytes - kernels.memory.buffer.byteLength;
-    try {
-      if (missing > 0) kernels.memory.grow(Math.ceil(missing / PAGE));
-    } catch {
-      return; // past WebAssembly's 4 GiB (or the browser's limit): the plain loops, same results
-    }
+    if (!reserved(kernels.memory, bytes)) return; // past WebAssembly's 4 GiB (or the browser's limit): the plain loops, same results
     new Int8Array(kernels.memory.buffer, 0, n * dim).set(vectors);
     this.kernels = kernels;
   }

@@ -112,6 +112,19 @@ export function wasmModule(functions: readonly WasmFunction[]): Uint8Array<Array
   ]);
 }
 
+const PAGE_BYTES = 65536;
+
+/** Whether `memory` holds at least `bytes`, grown if need be; false past what the runtime gives WebAssembly (4 GiB, or a browser's limit). */
+export function reserved(memory: WebAssembly.Memory, bytes: number): boolean {
+  const missing = bytes - memory.buffer.byteLength;
+  try {
+    if (missing > 0) memory.grow(Math.ceil(missing / PAGE_BYTES));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The exports of `module`, or undefined where the runtime cannot run it: no WebAssembly, no SIMD (the
  * module does not validate), or a page whose Content-Security-Policy forbids compiling it (no
