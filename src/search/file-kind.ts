@@ -11,8 +11,8 @@ import { languageOf } from './corpus';
 
 /** Folders whose files are tests, compared lowercased. */
 const TEST_FOLDERS = new Set(['test', 'tests', 'testing', 'testdata', '__tests__', 'spec', 'specs']);
-/** Folders whose files are tests, examples, benchmarks or documentation, compared lowercased. */
-const SUPPORTING_FOLDERS = new Set([...TEST_FOLDERS, 'example', 'examples', '_examples', 'bench', 'benches', 'benchmark', 'benchmarks', 'doc', 'docs']);
+/** Folders whose files are examples, benchmarks or documentation (beside the tests' folders), compared lowercased. */
+const OTHER_SUPPORTING_FOLDERS = new Set(['example', 'examples', '_examples', 'bench', 'benches', 'benchmark', 'benchmarks', 'doc', 'docs']);
 /** Test files by name: foo_test.go, foo.test.ts, foo.spec.js, foo_spec.rb, gtest_unittest.cc, FooTest.java, test_foo.py. */
 const TEST_FILE = /(?:[._](?:tests?|spec|unittest)|Tests?)\.[A-Za-z0-9]+$|^test_/;
 /**
@@ -43,7 +43,7 @@ export function isTestPath(path: string): boolean {
 function isSupportingByPath(path: string): boolean {
   const parts = path.split('/');
   const name = parts.pop() ?? '';
-  return isTestPath(path) || parts.some((folder) => SUPPORTING_FOLDERS.has(folder.toLowerCase())) || languageOf(name) === 'markdown';
+  return isTestPath(path) || parts.some((folder) => OTHER_SUPPORTING_FOLDERS.has(folder.toLowerCase())) || languageOf(name) === 'markdown';
 }
 
 /**
