@@ -3,8 +3,9 @@
  * validation codebases in one index (validation-index.ts), copied to --chunks chunks (replicate.ts),
  * searched in Node with k = 10 by each form a user types: a description, the same naming its language,
  * a symbol, its definition, its uses, its tests, a place from a compiler or a stack trace (a Go panic's,
- * a Python traceback of 30 frames whose innermost indexed one is the answer), a link to a line, a quoted message, and the search box's correction of a misspelt query. Each query is embedded
- * once by the bundled model (cpu) beforehand, so the times are the search alone: reading the query's form
+ * a Python traceback of 30 frames whose innermost indexed one is the answer), a link to a line, a quoted
+ * message, and the search box's correction of a misspelt query. Each query is embedded once by the
+ * bundled model (cpu) beforehand, so the times are the search alone: reading the query's form
  * (language-query.ts searchedAs; CodeIndex.search's promotions) and ranking. --runs timed searches per
  * form after one warm-up, p50 and p90, and each form's p50 against the description's, measured in the
  * same run. Writes bench/results/query-forms.json.

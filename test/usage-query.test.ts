@@ -81,6 +81,20 @@ describe('where a symbol is used', () => {
     expect(excerpt(text, 'where is parseDate used', { path: 'src/start.ts', language: 'typescript', startLine: 1 }).map((p) => p.text).join('').split('\n')[0]).toBe('  return parseDate(env.START);');
   });
 
+  test('a Python chunk that begins inside a docstring is shown from its use in code, not from the docstring that names it', () => {
+    const dim = 8;
+    const header: IndexHeader = { model: { id: 'test-model', fingerprint: 'sha256:abc' }, dim, chunker: { version: 1, maxLines: 60, mergeLines: 20, overlapLines: 10 } };
+    const texts = ['def days(xs):\n    """Counts the days.', '    Each is read by parse_date(x).\n    """\n    return [parse_date(x) for x in xs]'];
+    const vectors = new Float32Array(texts.length * dim);
+    texts.forEach((_, i) => vectors.set(randomUnit(random(i), dim), i * dim));
+    const files: EmbeddedFile[] = [{ path: 'days.py', language: 'python', hash: 'a'.repeat(64), chunks: [{ startLine: 1, endLine: 2, text: texts[0] }, { startLine: 3, endLine: 5, text: texts[1] }], vectors }];
+    const query = 'where is parse_date used';
+    const [result] = new CodeIndex(buildIndexData(header, files, true)).search({ vector: randomUnit(random(5), dim), text: query }, 1, 'hybrid');
+    expect(result).toMatchObject({ startLine: 3, docstring: '"""' });
+    expect(excerpt(result.text!, query, result).map((p) => p.text).join('').split('\n')[0]).toBe('    return [parse_date(x) for x in xs]');
+    expect(excerpt(result.text!, query, { ...result, docstring: undefined }).map((p) => p.text).join('').split('\n')[0]).toBe('    Each is read by parse_date(x).');
+  });
+
   test('hybrid lists the callers first (the tests, asked for tests), in the split folder as in the one file; the bare name its definition', async () => {
     const dim = 16;
     const rand = random(3);

@@ -36,6 +36,8 @@ export interface CodeSearchResult {
   readonly text?: string;
   /** An HTML page's nearest heading id (`c2llm index --html`), when it has one. */
   readonly anchor?: string;
+  /** The quotes of the Python docstring the chunk's text begins inside (chunk-kind.ts docstringsOpenAt), when it does: its first lines are prose. */
+  readonly docstring?: string;
 }
 
 export class CodeIndex {
@@ -187,7 +189,8 @@ export class CodeIndex {
       const chunk = this.data.chunks[id];
       const file = this.data.files[chunk.file];
       const anchor = this.data.anchors?.[id];
-      return { path: file.path, language: file.language, startLine: chunk.startLine, endLine: chunk.endLine, score, text: this.data.texts?.[id], ...(anchor ? { anchor } : {}) };
+      const docstring = this.docstrings[id];
+      return { path: file.path, language: file.language, startLine: chunk.startLine, endLine: chunk.endLine, score, text: this.data.texts?.[id], ...(anchor ? { anchor } : {}), ...(docstring ? { docstring } : {}) };
     });
   }
 }
