@@ -221,6 +221,23 @@ describe('command-line conventions', () => {
     expect(stderr.split('\n')[1]).toMatch(new RegExp(`^usage: c2llm ${command} `));
   });
 
+  test.each([
+    ['index', '--out', '--output'],
+    ['search', '--lang', '--language'],
+    ['search', '--languages', '--language'],
+    ['embed', '--ouptut', '--output'],
+    ['index', '--no-text', '--no-texts'],
+  ])('`c2llm %s %s`: the flag it most likely meant is named beside it', (command, flag, meant) => {
+    const { code, stderr } = c2llm([command, flag, 'x']);
+    expect(code).toBe(1);
+    expect(stderr.split('\n')[0]).toBe(`c2llm: unknown option '${flag}' (did you mean ${meant}?)`);
+  });
+
+  test('an unknown flag that could mean several, or none, is named alone', () => {
+    expect(c2llm(['index', '--s', 'x']).stderr.split('\n')[0]).toBe("c2llm: unknown option '--s'");
+    expect(c2llm(['search', '--query-file', 'x']).stderr.split('\n')[0]).toBe("c2llm: unknown option '--query-file'");
+  });
+
   test('a flag given a value that starts with a dash says in one line how to write it, then the usage', () => {
     const { code, stderr } = c2llm(['search', '--index', 'x.c2idx', '--query', 'x', '--k', '-1']);
     expect(code).toBe(1);

@@ -14,6 +14,7 @@ import { embedWithProgress, loadEmbedder, MODEL_FLAGS, modelChoice } from './loa
 import { ProgressLine } from './progress';
 import { INDEX_USAGE, indexCommand, MERGE_USAGE, mergeCommand, SPLIT_USAGE, splitCommand } from './index-command';
 import { QUANTIZE_USAGE, quantizeCommand } from './quantize';
+import { oneEditAway } from '../search/query-correction';
 import { SEARCH_USAGE, searchCommand } from './search-command';
 import { version } from '../../package.json';
 
@@ -118,6 +119,17 @@ const COMMANDS: Record<string, { readonly usage: string; run(argv: string[]): Pr
 
 const HELP = new Set(['--help', '-h']);
 
+/**
+ * The flag of a command's `usage` that an unknown `flag` most likely meant, where just one fits: the one
+ * it begins (`--out`: `--output`), else the one a typo away (`--ouptut`, `--languages`).
+ */
+function meantFlag(flag: string, usage: string): string | undefined {
+  const flags = [...new Set(usage.match(/--[a-z][a-z-]*/g))];
+  const only = (found: string[]) => (found.length === 1 ? found[0] : undefined);
+  const near = oneEditAway(flag.slice(2));
+  return only(flags.filter((f) => f.startsWith(flag))) ?? only(flags.filter((f) => near.has(f.slice(2))));
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined) {
@@ -148,7 +160,10 @@ async function main(argv: string[]): Promise<number> {
     // Node's messages for an unknown flag (which also explains '--') and for a value that starts with '-'
     // (three lines) say what matters in one.
     const message = (error as Error).message
-      .replace(/^Unknown option '([^']+)'.*$/s, "unknown option '$1'")
+      .replace(/^Unknown option '([^']+)'.*$/s, (_, flag: string) => {
+        const meant = chosen && flag.startsWith('--') ? meantFlag(flag, chosen.usage) : undefined;
+        return `unknown option '${flag}'${meant ? ` (did you mean ${meant}?)` : ''}`;
+      })
       .replace(/^Option '([^']+)' argument is ambiguous\..*$/s, "$1: a value that starts with '-' is written $1=<value>");
     process.stderr.write(`c2llm: ${known ? message : (error as Error).stack}\n${parseError && chosen ? `${chosen.usage}\n` : ''}`);
     return 1;
