@@ -12,7 +12,7 @@ import { decodeIndex, encodeIndex, type IndexHeader } from '../src/search/index-
 import { lexicalTokens, queryWords } from '../src/search/lexical-tokens';
 import { TopK } from '../src/search/top-k';
 import { asksForSupportingFiles, supportingFiles } from '../src/search/file-kind';
-import { chunkKinds, commentLines, commentShare, docstringsOpenAt, isProseChunk } from '../src/search/chunk-kind';
+import { chunkKinds, commentLines, commentShare, commentsOpenAt, isProseChunk } from '../src/search/chunk-kind';
 import { FULL_COVERAGE, SUPPORTING_FILE_DEMOTION, fuse } from '../src/search/fusion';
 import { shardOf } from '../src/search/indexer';
 import { Embedder } from '../src/embedder';
@@ -267,13 +267,35 @@ describe('search', () => {
       chunks: [{ file: 0, startLine: 4, endLine: 8 }, { file: 0, startLine: 1, endLine: 5 }, { file: 1, startLine: 1, endLine: 3 }],
       texts: [file.slice(3, 8).join('\n'), file.slice(0, 5).join('\n'), '"""\nx = 1\n"""'],
     };
-    const open = docstringsOpenAt(data);
+    const open = commentsOpenAt(data);
     expect(open).toEqual(['"""', undefined, undefined]);
     // Read alone, the second chunk is code, then a docstring over the code; known to begin inside one, it is prose then code.
     expect(commentLines(data.texts[0], 'python')).toEqual([false, false, true, true, true]);
     expect(commentLines(data.texts[0], 'python', open[0])).toEqual([true, true, true, false, false]);
     expect(isProseChunk(data.texts[0], 'python')).toBe(true);
     expect(isProseChunk(data.texts[0], 'python', open[0])).toBe(true);
+  });
+
+  test("a block comment's lines are comments whether or not each begins with a star, and a chunk that begins inside one is read from the chunk before it", () => {
+    // Go's package documentation, one /* */ block without stars (gorilla/mux's doc.go), then code.
+    const file = ['/*', 'Package mux implements a request router.', '', '\tr := mux.NewRouter()', '\tr.HandleFunc("/", HomeHandler)', '*/', 'package mux', '', 'var ErrNotFound = errors.New("no route")'];
+    expect(commentLines(file.join('\n'), 'go')).toEqual([true, true, undefined, true, true, true, false, undefined, false]);
+    expect(commentLines('/* one line */\nx := 1\n/** JSDoc\n * more\n */\nf()', 'javascript')).toEqual([true, false, true, true, true, false]);
+    // A glob in code is not a comment; a line that begins with * is a comment only after /* or with a space, as before.
+    expect(commentLines('const glob = "src/**/*.ts";\n*ptr = 0;', 'javascript')).toEqual([false, false]);
+    // Where there are no block comments, /* is not one (Python, Ruby).
+    expect(commentLines('/*\nx = 1', 'python')).toEqual([false, false]);
+    const data = {
+      files: [{ language: 'go' }],
+      // Lines 1-2, then 4-9: the blank line 3 between them is in neither.
+      chunks: [{ file: 0, startLine: 1, endLine: 2 }, { file: 0, startLine: 4, endLine: 9 }],
+      texts: [file.slice(0, 2).join('\n'), file.slice(3, 9).join('\n')],
+    };
+    const open = commentsOpenAt(data);
+    expect(open).toEqual([undefined, '*/']);
+    expect(commentLines(data.texts[1], 'go', open[1])).toEqual([true, true, true, false, undefined, false]);
+    expect(isProseChunk(data.texts[1], 'go')).toBe(false);
+    expect(isProseChunk(data.texts[1], 'go', open[1])).toBe(true);
   });
 
   /**

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { chunkFile, searchedText } from '../src/search/chunker';
 import { decodeText, isMinified, MINIFIED_MEAN_LINE, skipByPath } from '../src/search/corpus';
@@ -81,6 +83,23 @@ describe('chunkFile', () => {
     const long = Array.from({ length: 130 }, (_, i) => `line ${i}`).join('\n');
     const chunks = chunkFile('notes.md', long, { maxLines: 60, overlapLines: 10 });
     expect(chunks.map((c) => [c.startLine, c.endLine])).toEqual([[1, 60], [51, 110], [101, 130]]);
+  });
+
+  test("every line that is not blank is in a chunk (chunk-kind.ts reads a comment's state across the blank lines between chunks)", () => {
+    const goDoc = '// Copyright.\n\n/*\nPackage mux routes.\n\nIt matches:\n\n\tr := mux.NewRouter()\n*/\npackage mux\n\nfunc A() {}\n';
+    const files: [string, string][] = [
+      ['m.py', python],
+      ['m.ts', typescript],
+      ['doc.go', goDoc],
+      ...['src/search', 'tools/train', 'shaders'].flatMap((dir) => readdirSync(dir).filter((f) => /\.(ts|py|wgsl)$/.test(f)).map((f): [string, string] => [f, readFileSync(join(dir, f), 'utf8')])),
+    ];
+    for (const options of [{}, { mergeLines: 1, maxLines: 25, overlapLines: 5 }]) {
+      for (const [path, content] of files) {
+        const covered = new Set(chunkFile(path, content, options).flatMap((c) => Array.from({ length: c.endLine - c.startLine + 1 }, (_, i) => c.startLine + i)));
+        const missed = content.split('\n').flatMap((line, i) => (line.trim() !== '' && !covered.has(i + 1) ? [i + 1] : []));
+        expect(missed, path).toEqual([]);
+      }
+    }
   });
 
   test('empty and whitespace-only files give no chunks; CRLF is handled', () => {

@@ -90,9 +90,9 @@ describe('where a symbol is used', () => {
     const files: EmbeddedFile[] = [{ path: 'days.py', language: 'python', hash: 'a'.repeat(64), chunks: [{ startLine: 1, endLine: 2, text: texts[0] }, { startLine: 3, endLine: 5, text: texts[1] }], vectors }];
     const query = 'where is parse_date used';
     const [result] = new CodeIndex(buildIndexData(header, files, true)).search({ vector: randomUnit(random(5), dim), text: query }, 1, 'hybrid');
-    expect(result).toMatchObject({ startLine: 3, docstring: '"""' });
+    expect(result).toMatchObject({ startLine: 3, openComment: '"""' });
     expect(excerpt(result.text!, query, result).map((p) => p.text).join('').split('\n')[0]).toBe('    return [parse_date(x) for x in xs]');
-    expect(excerpt(result.text!, query, { ...result, docstring: undefined }).map((p) => p.text).join('').split('\n')[0]).toBe('    Each is read by parse_date(x).');
+    expect(excerpt(result.text!, query, { ...result, openComment: undefined }).map((p) => p.text).join('').split('\n')[0]).toBe('    Each is read by parse_date(x).');
   });
 
   test('hybrid lists the callers first (the tests, asked for tests), in the split folder as in the one file; the bare name its definition', async () => {

@@ -22,42 +22,52 @@ const DOCSTRING_QUOTES = /^[rRbBuU]?("""|''')/;
 /**
  * For each of `text`'s lines, whether it is blank (undefined), a comment in `language` (true: doc and
  * block comments, Python docstrings) or code (false); a language without rules here has no comments.
- * `docstring`: the quotes of a Python docstring `text` begins inside (docstringsOpenAt).
+ * `open`: how the comment `text` begins inside ends, if it does (commentsOpenAt).
  */
-export function commentLines(text: string, language: string, docstring?: string): (boolean | undefined)[] {
-  return readComments(text.split('\n'), language, docstring).comments;
+export function commentLines(text: string, language: string, open?: string): (boolean | undefined)[] {
+  return readComments(text.split('\n'), language, open).comments;
 }
 
-/** commentLines over `lines`, and the quotes of the docstring still open after them. */
-function readComments(lines: readonly string[], language: string, open: string | undefined): { comments: (boolean | undefined)[]; docstring: string | undefined } {
+/** The comment a `line` begins, by how it starts and ends: a block comment (a line that begins `/*`), a Python docstring. */
+function commentBegun(line: string, slash: boolean, python: boolean): { start: string; end: string } | undefined {
+  const quotes = python ? DOCSTRING_QUOTES.exec(line)?.[1] : undefined;
+  if (quotes) return { start: quotes, end: quotes };
+  return slash && line.startsWith('/*') ? { start: '/*', end: '*/' } : undefined;
+}
+
+/** commentLines over `lines`, and how the comment still open after them ends. */
+function readComments(lines: readonly string[], language: string, open: string | undefined): { comments: (boolean | undefined)[]; open: string | undefined } {
   const slash = SLASH_COMMENTS.has(language);
   const hash = HASH_COMMENTS.has(language);
   const dash = DASH_COMMENTS.has(language);
-  let docstring = language === 'python' ? open : undefined;
+  const python = language === 'python';
+  let inside = slash || python ? open : undefined;
   const comments = lines.map((raw) => {
     const line = raw.trim();
     if (line === '') return undefined;
-    if (docstring) {
-      if (line.includes(docstring)) docstring = undefined;
+    if (inside) {
+      if (line.includes(inside)) inside = undefined;
       return true;
     }
-    const quotes = language === 'python' ? DOCSTRING_QUOTES.exec(line)?.[1] : undefined;
-    if (quotes) {
-      if (!line.slice(line.indexOf(quotes) + 3).includes(quotes)) docstring = quotes;
+    const begun = commentBegun(line, slash, python);
+    if (begun) {
+      if (!line.slice(line.indexOf(begun.start) + begun.start.length).includes(begun.end)) inside = begun.end;
       return true;
     }
     return (slash && SLASH_LINE.test(line)) || (hash && line.startsWith('#')) || (dash && line.startsWith('--'));
   });
-  return { comments, docstring };
+  return { comments, open: inside };
 }
 
 /**
- * For each chunk of an index, the quotes of the Python docstring it begins inside, if it does: read from
- * the chunk before it in its file (chunks overlap or abut; a file's first chunk begins outside any),
- * which a chunk's text alone cannot tell: read alone, the docstring's rest looks like code and its
- * closing quotes open one over the code after them.
+ * For each chunk of an index, how the comment it begins inside ends, if it does (a block comment's star
+ * and slash, a Python docstring's quotes), which a chunk's text alone cannot tell: read alone, the
+ * comment's rest looks like code (Go's package documentation in one `/*` block, a docstring's second
+ * half), and a docstring's closing quotes open one over the code after them. Read from the chunk before
+ * it in its file: chunks overlap, abut, or leave blank lines between them (chunker.ts cuts at blank
+ * lines and keeps every other line), and a file's first chunk begins outside any comment.
  */
-export function docstringsOpenAt(data: {
+export function commentsOpenAt(data: {
   readonly chunks: readonly { readonly file: number; readonly startLine: number; readonly endLine: number }[];
   readonly files: readonly { readonly language: string }[];
   readonly texts?: readonly string[];
@@ -65,22 +75,23 @@ export function docstringsOpenAt(data: {
   const open: (string | undefined)[] = new Array(data.chunks.length).fill(undefined);
   const texts = data.texts;
   if (!texts) return open;
-  const ids = data.chunks.map((_, id) => id).filter((id) => data.files[data.chunks[id].file].language === 'python');
+  const languageOf = (id: number) => data.files[data.chunks[id].file].language;
+  const ids = data.chunks.map((_, id) => id).filter((id) => languageOf(id) === 'python' || SLASH_COMMENTS.has(languageOf(id)));
   ids.sort((a, b) => data.chunks[a].file - data.chunks[b].file || data.chunks[a].startLine - data.chunks[b].startLine);
   ids.forEach((id, i) => {
     if (i === 0) return;
     const before = ids[i - 1];
     const [chunk, previous] = [data.chunks[id], data.chunks[before]];
-    if (previous.file !== chunk.file || chunk.startLine > previous.endLine + 1) return;
+    if (previous.file !== chunk.file) return;
     const read = texts[before].split('\n').slice(0, chunk.startLine - previous.startLine);
-    open[id] = readComments(read, 'python', open[before]).docstring;
+    open[id] = readComments(read, languageOf(id), open[before]).open;
   });
   return open;
 }
 
 /** The share of `text`'s non-blank lines that are comments in `language` (0 for a language without rules here). */
-export function commentShare(text: string, language: string, docstring?: string): number {
-  const lines = commentLines(text, language, docstring).filter((kind) => kind !== undefined);
+export function commentShare(text: string, language: string, open?: string): number {
+  const lines = commentLines(text, language, open).filter((kind) => kind !== undefined);
   return lines.length === 0 ? 0 : lines.filter(Boolean).length / lines.length;
 }
 
@@ -93,14 +104,14 @@ export function codeOf(text: string, language: string): string {
     .join('\n');
 }
 
-/** Whether a chunk of `language` (beginning inside a docstring of these quotes, if any) is mostly prose: comments are at least half of its non-blank lines. */
-export const isProseChunk = (text: string, language: string, docstring?: string): boolean => commentShare(text, language, docstring) >= 0.5;
+/** Whether a chunk of `language` (beginning inside a comment that ends so, if `open`) is mostly prose: comments are at least half of its non-blank lines. */
+export const isProseChunk = (text: string, language: string, open?: string): boolean => commentShare(text, language, open) >= 0.5;
 
 /**
  * Why each chunk of an index ranks after code in hybrid search, if it does: it belongs to a supporting
  * file (file-kind.ts), or, with the chunks' texts at hand, it is code that is mostly prose. In an index of
  * a site's pages (`c2llm index --html`) the pages are what is searched, wherever they sit: a page under
- * `docs/` is never demoted as documentation. `open`: docstringsOpenAt(data), where the caller has it.
+ * `docs/` is never demoted as documentation. `open`: commentsOpenAt(data), where the caller has it.
  */
 export function chunkKinds(
   data: {
@@ -109,7 +120,7 @@ export function chunkKinds(
     readonly texts?: readonly string[];
     readonly chunker?: { readonly htmlPages?: true };
   },
-  open: readonly (string | undefined)[] = docstringsOpenAt(data),
+  open: readonly (string | undefined)[] = commentsOpenAt(data),
 ): (DemotedKind | undefined)[] {
   const pages = data.chunker?.htmlPages === true;
   const supporting = supportingFiles(data.files.map((f) => f.path)).map((s, i) => s && !(pages && data.files[i].language === 'html'));

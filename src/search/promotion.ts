@@ -19,10 +19,10 @@ export interface Promotion {
   readonly ids: readonly number[];
   /**
    * Which of the chunks read (an id, its file's path and language, the text when the index keeps texts,
-   * and the quotes of a Python docstring it begins inside where the index can tell: chunk-kind.ts
-   * docstringsOpenAt) come first.
+   * and how the comment it begins inside ends where the index can tell: chunk-kind.ts commentsOpenAt)
+   * come first.
    */
-  pick(chunks: readonly { readonly id: number; readonly path: string; readonly language: string; readonly text?: string; readonly docstring?: string }[]): Set<number>;
+  pick(chunks: readonly { readonly id: number; readonly path: string; readonly language: string; readonly text?: string; readonly openComment?: string }[]): Set<number>;
 }
 
 export function promotionFor(query: string, lexical: LexicalScores): Promotion | undefined {

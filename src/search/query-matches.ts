@@ -23,12 +23,12 @@ function firstMatchingLine(lines: readonly string[], matches: (identifier: strin
   return lines.findIndex((line) => [...line.matchAll(IDENTIFIER)].some(([word]) => matches(word)));
 }
 
-/** The chunk a result shows: its file's path and language, its first line, and the docstring it begins inside, if it does. */
+/** The chunk a result shows: its file's path and language, its first line, and how the comment it begins inside ends, if it does. */
 export interface ShownChunk {
   readonly path: string;
   readonly language: string;
   readonly startLine: number;
-  readonly docstring?: string;
+  readonly openComment?: string;
 }
 
 /** The index in a chunk (its file's `path`, from `startLine`, `count` lines) of the line a place of `query` names in it; -1 when none does. */
@@ -44,7 +44,7 @@ function placedLine(query: string, chunk: { readonly path: string; readonly star
 /**
  * The line a result is shown from for `query`: for a query that names a place in the `chunk`'s file
  * (path-query.ts: `src/mux.go:120`, a stack trace), that line where the chunk holds it; for a query that
- * asks where a symbol is used, the first line that uses it in code (usage-query.ts; comments known by the chunk's language and the docstring it begins inside); for a query that
+ * asks where a symbol is used, the first line that uses it in code (usage-query.ts; comments known by the chunk's language and the comment it begins inside); for a query that
  * names a symbol, the line that defines it (symbol-query.ts; a Go doc comment above it names it first);
  * for a query that quotes the code, the line that holds most of the passage (phrase-query.ts); else, or
  * where no line does, the first that holds a word of the query; -1 when none does.
@@ -53,7 +53,7 @@ export function focusLine(lines: readonly string[], query: string, matches = que
   const placed = chunk ? placedLine(query, chunk, lines.length) : -1;
   if (placed >= 0) return placed;
   const used = usageOfQuery(query);
-  const use = used === undefined ? -1 : useLine(used.name, lines, chunk?.language ?? '', chunk?.docstring);
+  const use = used === undefined ? -1 : useLine(used.name, lines, chunk?.language ?? '', chunk?.openComment);
   if (use >= 0) return use;
   const symbol = symbolOfQuery(query);
   const definition = symbol === undefined ? -1 : definitionLine(symbol, lines);

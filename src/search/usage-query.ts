@@ -77,16 +77,17 @@ function usesOf(name: string): (line: string) => boolean {
 
 /**
  * The index of the first of `lines` (code in `language`) that uses `name`: holds it in code, not in a
- * comment or docstring of that language (chunk-kind.ts), nor in an import or its definition; -1 when none does.
+ * comment or docstring of that language (chunk-kind.ts; `openComment`: how the comment the lines begin
+ * inside ends, if they do), nor in an import or its definition; -1 when none does.
  */
-export function useLine(name: string, lines: readonly string[], language: string, docstring?: string): number {
+export function useLine(name: string, lines: readonly string[], language: string, openComment?: string): number {
   if (!lines.some((line) => line.includes(name))) return -1;
-  const comments = commentLines(lines.join('\n'), language, docstring);
+  const comments = commentLines(lines.join('\n'), language, openComment);
   const uses = usesOf(name);
   return lines.findIndex((line, i) => comments[i] === false && uses(line));
 }
 
-/** Which of `chunks` (an id, its language, the text when the index keeps texts, and the docstring it begins inside) use `name` (useLine). */
-export function usingChunks(name: string, chunks: readonly { readonly id: number; readonly language: string; readonly text?: string; readonly docstring?: string }[]): Set<number> {
-  return new Set(chunks.filter(({ text, language, docstring }) => text !== undefined && useLine(name, text.split('\n'), language, docstring) >= 0).map(({ id }) => id));
+/** Which of `chunks` (an id, its language, the text when the index keeps texts, and how the comment it begins inside ends) use `name` (useLine). */
+export function usingChunks(name: string, chunks: readonly { readonly id: number; readonly language: string; readonly text?: string; readonly openComment?: string }[]): Set<number> {
+  return new Set(chunks.filter(({ text, language, openComment }) => text !== undefined && useLine(name, text.split('\n'), language, openComment) >= 0).map(({ id }) => id));
 }
