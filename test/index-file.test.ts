@@ -283,8 +283,13 @@ describe('search', () => {
     expect(commentLines('/* one line */\nx := 1\n/** JSDoc\n * more\n */\nf()', 'javascript')).toEqual([true, false, true, true, true, false]);
     // A glob in code is not a comment; a line that begins with * is a comment only after /* or with a space, as before.
     expect(commentLines('const glob = "src/**/*.ts";\n*ptr = 0;', 'javascript')).toEqual([false, false]);
-    // Where there are no block comments, /* is not one (Python, Ruby).
+    // Where there are no such block comments, /* is not one (Python, Ruby); other languages' blocks are.
     expect(commentLines('/*\nx = 1', 'python')).toEqual([false, false]);
+    expect(commentLines('/*\nx = 1', 'ruby')).toEqual([false, false]);
+    expect(commentLines('=begin\nParses x.\n=end\nx = 1', 'ruby')).toEqual([true, true, true, false]);
+    expect(commentLines('--[[\nParses x.\n]]\nlocal x = 1', 'lua')).toEqual([true, true, true, false]);
+    expect(commentLines('{-\nParses x.\n-}\nx = 1', 'haskell')).toEqual([true, true, true, false]);
+    expect(commentLines('/*\nTotals by day.\n*/\nselect 1;', 'sql')).toEqual([true, true, true, false]);
     const data = {
       files: [{ language: 'go' }],
       // Lines 1-2, then 4-9: the blank line 3 between them is in neither.

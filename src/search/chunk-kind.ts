@@ -18,6 +18,13 @@ const DASH_COMMENTS = new Set(['sql', 'lua', 'haskell']);
 /** `//`, `/*`, or a block comment's `*` (then a space, `/` or the end: `*ptr = 0` is code). */
 const SLASH_LINE = /^(?:\/\/|\/\*|\*(?:\s|\/|$))/;
 const DOCSTRING_QUOTES = /^[rRbBuU]?("""|''')/;
+/** The block comments of the languages that have them (besides Python's docstrings): how one begins, at a line's beginning, and ends. */
+const BLOCK_COMMENTS: ReadonlyMap<string, { readonly start: string; readonly end: string }> = new Map([
+  ...[...SLASH_COMMENTS, 'sql'].map((language) => [language, { start: '/*', end: '*/' }] as const),
+  ['lua', { start: '--[[', end: ']]' }],
+  ['haskell', { start: '{-', end: '-}' }],
+  ['ruby', { start: '=begin', end: '=end' }],
+]);
 
 /**
  * For each of `text`'s lines, whether it is blank (undefined), a comment in `language` (true: doc and
@@ -28,11 +35,12 @@ export function commentLines(text: string, language: string, open?: string): (bo
   return readComments(text.split('\n'), language, open).comments;
 }
 
-/** The comment a `line` begins, by how it starts and ends: a block comment (a line that begins `/*`), a Python docstring. */
-function commentBegun(line: string, slash: boolean, python: boolean): { start: string; end: string } | undefined {
-  const quotes = python ? DOCSTRING_QUOTES.exec(line)?.[1] : undefined;
+/** The comment a `line` of `language` begins, by how it starts and ends: a block comment (BLOCK_COMMENTS), a Python docstring. */
+function commentBegun(line: string, language: string): { readonly start: string; readonly end: string } | undefined {
+  const quotes = language === 'python' ? DOCSTRING_QUOTES.exec(line)?.[1] : undefined;
   if (quotes) return { start: quotes, end: quotes };
-  return slash && line.startsWith('/*') ? { start: '/*', end: '*/' } : undefined;
+  const block = BLOCK_COMMENTS.get(language);
+  return block && line.startsWith(block.start) ? block : undefined;
 }
 
 /** commentLines over `lines`, and how the comment still open after them ends. */
@@ -40,8 +48,7 @@ function readComments(lines: readonly string[], language: string, open: string |
   const slash = SLASH_COMMENTS.has(language);
   const hash = HASH_COMMENTS.has(language);
   const dash = DASH_COMMENTS.has(language);
-  const python = language === 'python';
-  let inside = slash || python ? open : undefined;
+  let inside = language === 'python' || BLOCK_COMMENTS.has(language) ? open : undefined;
   const comments = lines.map((raw) => {
     const line = raw.trim();
     if (line === '') return undefined;
@@ -49,7 +56,7 @@ function readComments(lines: readonly string[], language: string, open: string |
       if (line.includes(inside)) inside = undefined;
       return true;
     }
-    const begun = commentBegun(line, slash, python);
+    const begun = commentBegun(line, language);
     if (begun) {
       if (!line.slice(line.indexOf(begun.start) + begun.start.length).includes(begun.end)) inside = begun.end;
       return true;
@@ -76,7 +83,7 @@ export function commentsOpenAt(data: {
   const texts = data.texts;
   if (!texts) return open;
   const languageOf = (id: number) => data.files[data.chunks[id].file].language;
-  const ids = data.chunks.map((_, id) => id).filter((id) => languageOf(id) === 'python' || SLASH_COMMENTS.has(languageOf(id)));
+  const ids = data.chunks.map((_, id) => id).filter((id) => languageOf(id) === 'python' || BLOCK_COMMENTS.has(languageOf(id)));
   ids.sort((a, b) => data.chunks[a].file - data.chunks[b].file || data.chunks[a].startLine - data.chunks[b].startLine);
   ids.forEach((id, i) => {
     if (i === 0) return;
