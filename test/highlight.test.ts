@@ -38,6 +38,18 @@ describe('highlight', () => {
     expect(parts.filter((p) => p.className === 'tok-keyword').map((p) => p.textContent)).toEqual(['def', 'return']);
   });
 
+  test("a snippet that begins inside a comment is that comment up to its end, then code; a docstring's rest a string", () => {
+    const partsOf = (code: string, open?: string) => (highlight(code, open) as unknown as { parts: { className: string; textContent: string }[] }).parts;
+    const go = 'if the route matches, the handler\nfor it is called.\n*/\npackage mux';
+    expect(partsOf(go, '*/').filter((p) => p.className).map((p) => [p.className, p.textContent])).toEqual([
+      ['tok-comment', 'if the route matches, the handler\nfor it is called.\n*/'], ['tok-keyword', 'package'],
+    ]);
+    expect(partsOf(go).filter((p) => p.className === 'tok-keyword').map((p) => p.textContent)).toEqual(['if', 'for', 'is', 'package']);
+    expect(partsOf('    forms of it.\n    """\n    return 1', '"""')[0]).toEqual({ className: 'tok-string', textContent: '    forms of it.\n    """' });
+    expect(partsOf('never closed\nhere', '*/').map((p) => [p.className, p.textContent])).toEqual([['tok-comment', 'never closed\nhere']]);
+    expect(textOf(highlight(go, '*/'))).toBe(go);
+  });
+
   test('comments, strings, numbers and keywords are still told apart', () => {
     const parts = (highlight('const s = "a"; // done\nreturn 42') as unknown as { parts: { className: string; textContent: string }[] }).parts;
     expect(parts.filter((p) => p.className).map((p) => [p.className, p.textContent])).toEqual([

@@ -4,7 +4,8 @@
  * Python's triple-quoted strings (docstrings) are strings across their lines. Linear in the text: a
  * comment or string that is never closed ends at the end of its line (strings)
  * or of the text (block comments, template strings) instead of being searched for again from every
- * later quote; past HIGHLIGHTED_CHARS the rest is plain text.
+ * later quote; past HIGHLIGHTED_CHARS the rest is plain text. A snippet that begins inside a comment
+ * (a result's `openComment`: how that comment ends) is that comment up to its end, a docstring's rest a string.
  */
 const KEYWORDS = new Set(
   ('abstract async await break case catch class const continue def default defer del do elif else enum export extends ' +
@@ -16,7 +17,7 @@ const KEYWORDS = new Set(
 const TOKEN = /(\/\/[^\n]*|#[^\n]*|\/\*[\s\S]*?(?:\*\/|$))|("""[\s\S]*?(?:"""|$)|'''[\s\S]*?(?:'''|$)|"(?:\\.|[^"\\\n])*"?|'(?:\\.|[^'\\\n])*'?|`(?:\\.|[^`\\])*`?)|(\b\d[\d_.xXa-fA-F]*\b)|([A-Za-z_]\w*)/g;
 export const HIGHLIGHTED_CHARS = 100_000;
 
-export function highlight(code: string): DocumentFragment {
+export function highlight(code: string, openComment?: string): DocumentFragment {
   const fragment = document.createDocumentFragment();
   let last = 0;
   const push = (text: string, className?: string) => {
@@ -31,14 +32,21 @@ export function highlight(code: string): DocumentFragment {
     fragment.append(span);
   };
   const coloured = code.slice(0, HIGHLIGHTED_CHARS);
-  for (const match of coloured.matchAll(TOKEN)) {
+  if (openComment) {
+    const end = coloured.indexOf(openComment);
+    last = end < 0 ? coloured.length : end + openComment.length;
+    push(code.slice(0, last), /^["']/.test(openComment) ? 'tok-string' : 'tok-comment');
+  }
+  const start = last;
+  for (const match of coloured.slice(start).matchAll(TOKEN)) {
     const [text, comment, string, number, word] = match;
-    push(code.slice(last, match.index));
+    const at = start + match.index;
+    push(code.slice(last, at));
     if (comment) push(text, 'tok-comment');
     else if (string) push(text, 'tok-string');
     else if (number) push(text, 'tok-number');
     else push(word, KEYWORDS.has(word) ? 'tok-keyword' : undefined);
-    last = match.index + text.length;
+    last = at + text.length;
   }
   push(code.slice(last));
   return fragment;

@@ -32,7 +32,7 @@ export function renderResults(list: HTMLElement, results: readonly CodeSearchRes
       head.append(path, scoreText);
       const pre = document.createElement('pre');
       const code = document.createElement('code');
-      code.append(highlight(result.text ?? ''));
+      code.append(highlight(result.text ?? '', result.openComment));
       pre.append(code);
       item.append(head, pre);
       return item;
