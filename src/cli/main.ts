@@ -10,11 +10,11 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { C2llmError, InputError } from '../errors';
 import { checkWritable, writeFileAtomic } from '../node/atomic-write';
+import { oneEditAway } from '../search/query-correction';
 import { embedWithProgress, loadEmbedder, MODEL_FLAGS, modelChoice } from './load-model';
 import { ProgressLine } from './progress';
 import { INDEX_USAGE, indexCommand, MERGE_USAGE, mergeCommand, SPLIT_USAGE, splitCommand } from './index-command';
 import { QUANTIZE_USAGE, quantizeCommand } from './quantize';
-import { oneEditAway } from '../search/query-correction';
 import { SEARCH_USAGE, searchCommand } from './search-command';
 import { version } from '../../package.json';
 
