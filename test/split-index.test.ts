@@ -397,6 +397,34 @@ describe('split index', () => {
     await expect(damaged.search({ vector: unit(random(4)), text: WORDS.join(' ') }, 600, 'lexical')).rejects.toThrow(new RegExp(`site/${records}: chunk 0's anchor "two words" is longer than 256 characters or holds whitespace`));
   });
 
+  test("the comment a chunk begins inside travels in the records to the results, as the one file gives it; a record with another openComment is refused", async () => {
+    const go: EmbeddedFile = {
+      path: 'mux/doc.go',
+      language: 'go',
+      hash: 'e'.repeat(64),
+      chunks: [
+        { startLine: 1, endLine: 2, text: '/*\nPackage mux routes requests.' },
+        { startLine: 4, endLine: 7, text: 'Call retry on each route.\n*/\npackage mux\nvar retry = 1' },
+      ],
+      vectors: new Float32Array([...unit(random(8)), ...unit(random(9))]),
+    };
+    const withGo = buildIndexData(header, [...corpus(), go], true);
+    const cut = splitIndex(withGo);
+    const parts = new Map([...cut.files, [MANIFEST_NAME, encodeManifest(cut.manifest)]]);
+    const split = await SplitCodeIndex.open('site', inMemory(parts));
+    const query = { vector: unit(random(4)), text: 'retry' };
+    const openOf = (results: readonly { path: string; startLine: number; openComment?: string }[]) => new Map(results.filter((r) => r.openComment).map((r) => [`${r.path}:${r.startLine}`, r.openComment]));
+    expect(openOf(await split.search(query, 700, 'lexical'))).toEqual(new Map([['mux/doc.go:4', '*/']]));
+    expect(openOf(new CodeIndex(withGo).search(query, 700, 'lexical'))).toEqual(new Map([['mux/doc.go:4', '*/']]));
+    const name = [...cut.files.keys()].find((n) => n.startsWith('r') && JSON.parse(new TextDecoder().decode(cut.files.get(n)!)).some((r: { openComment?: string }) => r.openComment))!;
+    const bad = JSON.parse(new TextDecoder().decode(cut.files.get(name)!));
+    const at = bad.findIndex((r: { openComment?: string }) => r.openComment);
+    bad[at].openComment = 'x';
+    parts.set(name, new TextEncoder().encode(JSON.stringify(bad)));
+    const damaged = await SplitCodeIndex.open('site', inMemory(parts));
+    await expect(damaged.search(query, 700, 'lexical')).rejects.toThrow(new RegExp(`site/${name}: chunk ${at}'s openComment "x" is not how a comment ends`));
+  });
+
   test('the folder: written whole, rewritten in place with stale parts removed, never into a foreign folder', async () => {
     const work = mkdtempSync(join(tmpdir(), 'c2llm-split-'));
     const folder = join(work, 'code-index');

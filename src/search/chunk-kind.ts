@@ -26,6 +26,9 @@ const BLOCK_COMMENTS: ReadonlyMap<string, { readonly start: string; readonly end
   ['ruby', { start: '=begin', end: '=end' }],
 ]);
 
+/** Every way a comment that a chunk begins inside may end (commentsOpenAt): a block comment's, a Python docstring's quotes. */
+export const COMMENT_ENDS: ReadonlySet<string> = new Set(['"""', "'''", ...[...BLOCK_COMMENTS.values()].map((block) => block.end)]);
+
 /**
  * For each of `text`'s lines, whether it is blank (undefined), a comment in `language` (true: doc and
  * block comments, Python docstrings) or code (false); a language without rules here has no comments.

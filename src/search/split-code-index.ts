@@ -329,7 +329,7 @@ export class SplitCodeIndex {
     const wanted = promotionFor(text, lexical);
     if (!wanted || !this.manifest.hasTexts) return undefined;
     const views = await this.records(wanted.ids);
-    const first = wanted.pick(wanted.ids.map((id, i) => ({ id, path: views[i].path, language: views[i].language, text: views[i].text })));
+    const first = wanted.pick(wanted.ids.map((id, i) => ({ id, path: views[i].path, language: views[i].language, text: views[i].text, openComment: views[i].openComment })));
     return { kindOf: (id) => (first.has(id) ? wanted.kind : undefined) };
   }
 

@@ -30,9 +30,11 @@
  *                      postings, 1], version 2) stores that bitmap instead (bit c of byte c >> 3: chunk c),
  *                      then its weights
  *   r<i>-H.json        chunks [i * perShard, (i + 1) * perShard): [{path, language, startLine, endLine, text?,
- *                      anchor?}] (anchor: an HTML page's heading id, index-file.ts's rules, never empty);
- *                      one hash H for all record files (their count would make per-file hashes the
- *                      largest part of the manifest)
+ *                      anchor?, openComment?}] (anchor: an HTML page's heading id, index-file.ts's rules,
+ *                      never empty; openComment: how the comment the chunk's text begins inside ends,
+ *                      chunk-kind.ts COMMENT_ENDS, added within version 2: a record without it begins
+ *                      outside any); one hash H for all record files (their count would make per-file
+ *                      hashes the largest part of the manifest)
  *   files-H.bin        the files and each chunk's file, for a search filtered by language or folder
  *                      (search-filter.ts; fetched with the first such query): u32 JSON length, JSON
  *                      [[path, language], ...] (the files, in the one file's order), then u32 [chunks]:
@@ -59,7 +61,7 @@ import { bytesOf } from '../tensor/tensor-values';
 import { floatVectors, quantizeVector } from './index-build';
 import type { IndexData, IndexHeader } from './index-file';
 import { anchorProblem, checkUnitVectors, languagesOf, readIndexHeader } from './index-file';
-import { chunkKinds } from './chunk-kind';
+import { chunkKinds, COMMENT_ENDS, commentsOpenAt } from './chunk-kind';
 import { indexPathProblem } from './index-trust';
 import { kmeans } from './kmeans';
 import { CONTROL } from '../text/control-characters';
@@ -121,6 +123,8 @@ export interface ChunkView {
   readonly endLine: number;
   readonly text?: string;
   readonly anchor?: string;
+  /** How the comment the chunk's text begins inside ends, when it does (chunk-kind.ts commentsOpenAt). */
+  readonly openComment?: string;
 }
 
 export interface VectorBlock {
@@ -245,7 +249,8 @@ export function splitIndex(data: IndexData): { manifest: SplitManifest; files: M
   // In each partition, code first, then code that is mostly comments (chunk-kind.ts), then tests, examples,
   // documents and headers (file-kind.ts), so that two ids per partition (partitions.proseFrom and
   // supportingFrom) tell them apart.
-  const kinds = chunkKinds(data);
+  const open = commentsOpenAt(data);
+  const kinds = chunkKinds(data, open);
   const counts = members.map((rows, i) => {
     const [code, prose, supporting] = [undefined, 'prose', 'supporting'].map((kind) => rows.filter((row) => kinds[row] === kind));
     members[i] = [...code, ...prose, ...supporting];
@@ -305,7 +310,8 @@ export function splitIndex(data: IndexData): { manifest: SplitManifest; files: M
     const c = data.chunks[id];
     const file = data.files[c.file];
     const anchor = data.anchors?.[id];
-    return { path: file.path, language: file.language, startLine: c.startLine, endLine: c.endLine, ...(data.texts ? { text: data.texts[id] } : {}), ...(anchor ? { anchor } : {}) };
+    const openComment = open[id];
+    return { path: file.path, language: file.language, startLine: c.startLine, endLine: c.endLine, ...(data.texts ? { text: data.texts[id] } : {}), ...(anchor ? { anchor } : {}), ...(openComment ? { openComment } : {}) };
   };
   const recordsHash = addGroup('r', '.json', runsOf(order, RECORDS_PER_SHARD).map((ids) => utf8.encode(JSON.stringify(ids.map(view)))));
 
@@ -571,7 +577,7 @@ export function decodeRecords(file: string, bytes: Uint8Array, manifest: SplitMa
   const expected = Math.min(manifest.records.perShard, manifest.counts.chunks - shard * manifest.records.perShard);
   if (!Array.isArray(list) || list.length !== expected) fail(`must be an array of ${expected} chunks`);
   return (list as unknown[]).map((entry, i): ChunkView => {
-    const { path, language, startLine, endLine, text, anchor } = (entry ?? {}) as Record<string, unknown>;
+    const { path, language, startLine, endLine, text, anchor, openComment } = (entry ?? {}) as Record<string, unknown>;
     if (typeof path !== 'string' || typeof language !== 'string' || CONTROL.test(language)) fail(`chunk ${i} needs string "path" and "language"`);
     const problem = indexPathProblem(path as string);
     if (problem) fail(`chunk ${i}'s path ${JSON.stringify(path)} ${problem}`);
@@ -579,7 +585,8 @@ export function decodeRecords(file: string, bytes: Uint8Array, manifest: SplitMa
     if (manifest.hasTexts !== (typeof text === 'string')) fail(`chunk ${i} ${manifest.hasTexts ? 'lacks its text' : 'has a text the manifest does not announce'}`);
     const anchorWrong = anchor === undefined ? undefined : anchor === '' ? 'is empty' : anchorProblem(anchor);
     if (anchorWrong) fail(`chunk ${i}'s anchor ${JSON.stringify(anchor).slice(0, 80)} ${anchorWrong}`);
-    return { path: path as string, language: language as string, startLine: startLine as number, endLine: endLine as number, ...(typeof text === 'string' ? { text } : {}), ...(anchor ? { anchor: anchor as string } : {}) };
+    if (openComment !== undefined && !(typeof text === 'string' && COMMENT_ENDS.has(openComment as string))) fail(`chunk ${i}'s openComment ${JSON.stringify(openComment).slice(0, 80)} is not how a comment ends (${[...COMMENT_ENDS].join(' ')}), or the chunk has no text`);
+    return { path: path as string, language: language as string, startLine: startLine as number, endLine: endLine as number, ...(typeof text === 'string' ? { text } : {}), ...(anchor ? { anchor: anchor as string } : {}), ...(openComment ? { openComment: openComment as string } : {}) };
   });
 }
 
