@@ -31,13 +31,15 @@ def paths(codebase):
 
 
 def shortest_name(path, everything):
-    """The shortest end of `path`, whole folder names, that no other file's path ends with."""
+    """The shortest end of `path`, whole folder names, that no other file's path ends with; where every end
+    is another's too (`languages/cs.py` beside `parsers/rst/languages/cs.py`), the path typed from the
+    root, `/languages/cs.py`."""
     parts = path.split('/')
     for n in range(1, len(parts) + 1):
         end = '/'.join(parts[-n:])
         if sum(1 for p in everything if p == end or p.endswith('/' + end)) == 1:
             return end
-    return path
+    return '/' + path
 
 
 def queries(codebase, per):

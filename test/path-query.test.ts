@@ -54,11 +54,13 @@ describe('file-name queries', () => {
     expect(placesOfQuery(query)).toEqual([{ path, line, rooted: true }]);
   });
 
-  test('a place names the file whose path is all of it, where one is; the chunks at its line, else the nearest', () => {
+  test('a place, or a path with a folder typed whole (as git prints it), names the file whose path is all of it, where one is; the chunks at its line, else the nearest', () => {
     const paths = ['languages/it.py', 'parsers/rst/languages/it.py'];
     const [place] = placesOfQuery('languages/it.py:36');
     expect([...filesNamed(place.path, paths, place.rooted)]).toEqual([0]);
-    expect([...filesNamed('languages/it.py', paths)]).toEqual([0, 1]);
+    expect([...filesNamed('languages/it.py', paths)]).toEqual([0]);
+    expect([...filesNamed('rst/languages/it.py', paths)]).toEqual([1]);
+    expect([...filesNamed('it.py', paths)]).toEqual([0, 1]);
     const chunks = [{ startLine: 1, endLine: 15 }, { startLine: 10, endLine: 30 }, { startLine: 40, endLine: 60 }];
     expect(chunksAtLine(chunks, 12)).toEqual(chunks.slice(0, 2));
     expect(chunksAtLine(chunks, 34)).toEqual([chunks[1]]);

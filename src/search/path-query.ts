@@ -98,9 +98,11 @@ export function placesOfQuery(query: string): QueryPlace[] {
 
 /**
  * The places in `paths` of the files `end` names (placesOfQuery's form): those whose path is `end` or ends
- * with '/' + `end`. Where the path is `rooted` (printed by a tool, or typed from the root), the file whose
- * path is `end` alone if there is one; else, if none ends with it, those whose path it ends with after a
- * '/' (it began above the indexed folder), the longest only.
+ * with '/' + `end`. Where the path is `rooted` (printed by a tool, or typed from the root), or holds a
+ * folder and is a file's whole path (`languages/cs.py`, as git and grep print paths from the root, beside
+ * `parsers/rst/languages/cs.py`), that file alone; else, if none ends with a rooted path, those whose path
+ * it ends with after a '/' (it began above the indexed folder), the longest only. A bare file name
+ * (`index.js`) names every file of that name.
  */
 export function filesNamed(end: string, paths: readonly string[], rooted = false): Set<number> {
   return namingLookup(paths)(end, rooted);
@@ -124,7 +126,7 @@ function namingLookup(paths: readonly string[]): (end: string, rooted: boolean) 
   });
   return (end, rooted) => {
     const ids = byName.get(fileName(end)) ?? [];
-    const exact = rooted ? ids.find((i) => lower[i] === end) : undefined;
+    const exact = rooted || end.includes('/') ? ids.find((i) => lower[i] === end) : undefined;
     if (exact !== undefined) return new Set([exact]);
     const named = new Set(ids.filter((i) => lower[i] === end || lower[i].endsWith(`/${end}`)));
     if (named.size > 0 || !rooted) return named;
