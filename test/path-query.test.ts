@@ -27,6 +27,8 @@ describe('file-name queries', () => {
   test('words, a cut folder name, a folder, or a qualified name that is no file name none', () => {
     for (const query of ['tree go', 'ux.go', 'andler/Logger.php', 'src/', 'os.path.join', 'mux', '']) expect(named(query)).toEqual([]);
     expect(placesOfQuery('how does mux.go route')).toEqual([]);
+    // A line number beside words, not a file: no place.
+    for (const query of ['line 3 of the parser', 'parser line 3', 'the router, line 12', 'read line 4 in order']) expect(placesOfQuery(query)).toEqual([]);
   });
 
   test('a path from the root, above the indexed folder, names the file whose path it ends with, the longest only', () => {
@@ -50,6 +52,12 @@ describe('file-name queries', () => {
     ['at com.example.Router.route(Router.java:88)', 'router.java', 88],
     ['at file:///srv/app/src/date.js:42:13', 'srv/app/src/date.js', 42],
     ['C:\\work\\app\\src\\tree.ts:12:5', 'work/app/src/tree.ts', 12],
+    ['src/mux.go#L120', 'src/mux.go', 120],
+    ['src/mux.go#L120-L130', 'src/mux.go', 120],
+    ['mux.go line 120', 'mux.go', 120],
+    ['src/Mux.go, Line 120', 'src/mux.go', 120],
+    ['line 120 of mux.go', 'mux.go', 120],
+    ['line 7 in src/tree.ts', 'src/tree.ts', 7],
   ])('%j names %s, line %d', (query, path, line) => {
     expect(placesOfQuery(query)).toEqual([{ path, line, rooted: true }]);
   });
@@ -87,7 +95,7 @@ describe('file-name queries', () => {
 
   test('long hostile queries are read in time', () => {
     const started = performance.now();
-    const hostile = [`https://h/${'blob/x/'.repeat(30_000)}#x`, `https://h/${'blob/x/'.repeat(580)}#x`, 'a'.repeat(200_000), `at ${'('.repeat(100_000)}`, `at ${'(a'.repeat(50_000)}`, `${'x/'.repeat(100_000)}:`, 'File "a.py", line 1\n'.repeat(20_000), `${'a:1'.repeat(60_000)}`];
+    const hostile = [`https://h/${'blob/x/'.repeat(30_000)}#x`, `https://h/${'blob/x/'.repeat(580)}#x`, 'a'.repeat(200_000), `at ${'('.repeat(100_000)}`, `at ${'(a'.repeat(50_000)}`, `${'x/'.repeat(100_000)}:`, 'File "a.py", line 1\n'.repeat(20_000), `${'a:1'.repeat(60_000)}`, `${'a.'.repeat(50_000)} line`, `line 1 of ${'a.'.repeat(50_000)} x`, `${'a.'.repeat(50_000)}#L`];
     for (const query of hostile) placesOfQuery(query);
     expect(performance.now() - started).toBeLessThan(2000);
   });

@@ -4,7 +4,8 @@
  * path's words like any others, so a file whose code says "tree" often outranks `tree.go` itself. A place
  * is pasted from a compiler, a linter, grep or a stack trace (`src/mux.go:120:5`, `tree.ts(12,5): error
  * …`, `File "/home/me/app/config.py", line 42, in load`, `at parse (/srv/app/src/date.js:42:13)`, a
- * whole traceback), or shared as a link to the repository's web view (`…/blob/main/src/mux.go#L120`):
+ * whole traceback), shared as a link to the repository's web view (`…/blob/main/src/mux.go#L120`, or
+ * its `src/mux.go#L120` alone), or typed (`mux.go line 120`, `line 120 of mux.go`):
  * the chunk that holds the line is what is wanted, and its path may begin above the indexed folder. Hybrid lists the chunks that hold the line first, then the rest of the files so named
  * (fusion.ts's LINE_PROMOTION, FILE_NAME_PROMOTION). Paths are matched without regard to case, on whole
  * folder names.
@@ -12,11 +13,19 @@
 
 import type { Promoted } from './ranking';
 
-/** One token holding a '.' or a '/', as a file's name or path does (and a qualified name, which names no file). */
-const PATH_LIKE = /^[^\s]*[./][^\s]*$/;
+/**
+ * Whether `text` is one token holding a '.' or a '/', as a file's name or path is (and a qualified name,
+ * which names no file); two tests, not one pattern, which would read a long text of many dots once for each.
+ */
+const isPathLike = (text: string): boolean => !/\s/.test(text) && /[./]/.test(text);
 
 /** A path in a place as tools print it: a Windows drive allowed, then no space, colon, bracket or quote. */
 const PLACE_PATH = String.raw`(?:file:\/\/)?(?<path>(?:[A-Za-z]:)?[^\s:()"'\x60]+)`;
+/**
+ * A path as a person types it beside a line number: a file's name or path (a '.' or '/' in it, checked
+ * ahead so that a long token is read once, not once for each dot), no comma.
+ */
+const TYPED_PATH = String.raw`(?=[^\s,:()"'\x60]*[./])(?<path>[^\s,:()"'\x60]+)`;
 
 /** One line of what tools print that names a place, with its path and line. */
 const PLACE_FORMS: readonly RegExp[] = [
@@ -28,6 +37,11 @@ const PLACE_FORMS: readonly RegExp[] = [
   /^File\s+"(?<path>[^"]+)",\s+line\s+(?<line>\d+)/,
   // a JavaScript or Java stack frame: `at parse (src/date.js:42:13)`, `at com.x.Y.run(Y.java:42)`
   new RegExp(String.raw`^at\s+\S+?\s*\(${PLACE_PATH}:(?<line>\d+)(?::\d+)?\)$`),
+  // a web view's line fragment without its link: `src/mux.go#L120`, `src/mux.go#L120-L130`
+  new RegExp(String.raw`^${TYPED_PATH}#L(?<line>\d+)(?:-L?\d+)?$`),
+  // typed: `mux.go line 120`, `src/mux.go, line 120`, `line 120 of mux.go`, `line 120 in src/mux.go`
+  new RegExp(String.raw`^${TYPED_PATH},?\s+line\s+(?<line>\d+)$`, 'i'),
+  new RegExp(String.raw`^line\s+(?<line>\d+)\s+(?:of|in)\s+${TYPED_PATH}$`, 'i'),
 ];
 
 /** A place a query names: the end of a file's path (asIndexPath's form, lower-cased) and, when given, a line. */
@@ -90,7 +104,7 @@ export function placesOfQuery(query: string): QueryPlace[] {
   const link = placeOfLink(query.trim());
   if (link) return [link];
   const path = asIndexPath(query).toLowerCase();
-  if (PATH_LIKE.test(path) && path !== '' && !path.endsWith('/') && !/[:(]\d/.test(path)) return [{ path, rooted: /^\s*(?:[/\\~]|[A-Za-z]:)/.test(query) }];
+  if (isPathLike(path) && path !== '' && !path.endsWith('/') && !/[:(]\d|#l\d/.test(path)) return [{ path, rooted: /^\s*(?:[/\\~]|[A-Za-z]:)/.test(query) }];
   const lines = query.split('\n');
   const places = lines.map(placeOfLine).filter((place): place is QueryPlace => place !== undefined);
   return lines.some((line) => /^\s*File\s+"/.test(line)) ? places.reverse() : places;
