@@ -1,8 +1,8 @@
 /**
  * Places pasted from tools' output, measured: each file query of a code-search set (eval/data/file-*.jsonl,
  * a file by the shortest end of its path) given the line 60% of the way down its file, in the forms
- * compilers, linters and stack traces print, and as a link to the line on GitHub (src/search/path-query.ts
- * reads them). File MRR@10 and
+ * compilers, linters and stack traces print, as a link to the line on GitHub or its fragment alone, and
+ * typed (`mux.go line 120`) (src/search/path-query.ts reads them). File MRR@10 and
  * chunk MRR@10, where a chunk is a hit when it holds the line; dense / BM25 / hybrid (hybrid lists the
  * chunks at the line first). A line between two chunks (a blank one) is held by neither: the nearest
  * come first, and count as misses here.
@@ -19,6 +19,8 @@ const FORMS: readonly { readonly name: string; readonly form: (q: CodeSearchQuer
   { name: 'a Python traceback\'s frame', form: (q) => `File "/home/dev/${q.codebase}/${q.targets[0]}", line ${q.lines[0]}, in handle` },
   { name: 'a JavaScript stack frame', form: (q) => `    at handle (/home/dev/${q.codebase}/${q.targets[0]}:${q.lines[0]}:13)` },
   { name: 'a link to the line on GitHub', form: (q) => `https://github.com/dev/${q.codebase}/blob/main/${q.targets[0]}#L${q.lines[0]}-L${q.lines[0] + 4}` },
+  { name: 'typed: path line N (the file query\'s end of path)', form: (q) => `${q.query} line ${q.lines[0]}` },
+  { name: 'a link\'s fragment alone: path#LN', form: (q) => `${q.targets[0]}#L${q.lines[0]}` },
 ];
 
 export interface PlaceRow {
