@@ -69,6 +69,12 @@ function readComments(lines: readonly string[], language: string, open: string |
   return { comments, open: inside };
 }
 
+/** Whether `text` of `language` may begin a comment that runs on past a line (it holds how one begins): else none it leaves open. */
+function mayBeginComment(text: string, language: string): boolean {
+  const block = BLOCK_COMMENTS.get(language);
+  return language === 'python' ? text.includes('"""') || text.includes("'''") : block !== undefined && text.includes(block.start);
+}
+
 /**
  * For each chunk of an index, how the comment it begins inside ends, if it does (a block comment's star
  * and slash, a Python docstring's quotes), which a chunk's text alone cannot tell: read alone, the
@@ -92,7 +98,7 @@ export function commentsOpenAt(data: {
     if (i === 0) return;
     const before = ids[i - 1];
     const [chunk, previous] = [data.chunks[id], data.chunks[before]];
-    if (previous.file !== chunk.file) return;
+    if (previous.file !== chunk.file || (open[before] === undefined && !mayBeginComment(texts[before], languageOf(id)))) return;
     const read = texts[before].split('\n').slice(0, chunk.startLine - previous.startLine);
     open[id] = readComments(read, languageOf(id), open[before]).open;
   });
