@@ -263,7 +263,7 @@ describe('search', () => {
     const file = ['def parse(text):', '    """Parse a date.', '', '    Accepts ISO 8601 and the', '    forms that email headers use.', '    """', '    value = text.strip()', '    return value'];
     // Lines 1-5, then 4-8 (overlapping), then a second file's chunk that begins at its own line 1.
     const data = {
-      files: [{ language: 'python' }, { language: 'python' }],
+      files: [{ path: 'parse.py', language: 'python' }, { path: 'other.py', language: 'python' }],
       chunks: [{ file: 0, startLine: 4, endLine: 8 }, { file: 0, startLine: 1, endLine: 5 }, { file: 1, startLine: 1, endLine: 3 }],
       texts: [file.slice(3, 8).join('\n'), file.slice(0, 5).join('\n'), '"""\nx = 1\n"""'],
     };
@@ -291,7 +291,7 @@ describe('search', () => {
     expect(commentLines('{-\nParses x.\n-}\nx = 1', 'haskell')).toEqual([true, true, true, false]);
     expect(commentLines('/*\nTotals by day.\n*/\nselect 1;', 'sql')).toEqual([true, true, true, false]);
     const data = {
-      files: [{ language: 'go' }],
+      files: [{ path: 'mux/doc.go', language: 'go' }],
       // Lines 1-2, then 4-9: the blank line 3 between them is in neither.
       chunks: [{ file: 0, startLine: 1, endLine: 2 }, { file: 0, startLine: 4, endLine: 9 }],
       texts: [file.slice(0, 2).join('\n'), file.slice(3, 9).join('\n')],

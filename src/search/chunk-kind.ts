@@ -75,36 +75,6 @@ function mayBeginComment(text: string, language: string): boolean {
   return language === 'python' ? text.includes('"""') || text.includes("'''") : block !== undefined && text.includes(block.start);
 }
 
-/**
- * For each chunk of an index, how the comment it begins inside ends, if it does (a block comment's star
- * and slash, a Python docstring's quotes), which a chunk's text alone cannot tell: read alone, the
- * comment's rest looks like code (Go's package documentation in one `/*` block, a docstring's second
- * half), and a docstring's closing quotes open one over the code after them. Read from the chunk before
- * it in its file: chunks overlap, abut, or leave blank lines between them (chunker.ts cuts at blank
- * lines and keeps every other line), and a file's first chunk begins outside any comment.
- */
-export function commentsOpenAt(data: {
-  readonly chunks: readonly { readonly file: number; readonly startLine: number; readonly endLine: number }[];
-  readonly files: readonly { readonly language: string }[];
-  readonly texts?: readonly string[];
-}): (string | undefined)[] {
-  const open: (string | undefined)[] = new Array(data.chunks.length).fill(undefined);
-  const texts = data.texts;
-  if (!texts) return open;
-  const languageOf = (id: number) => data.files[data.chunks[id].file].language;
-  const ids = data.chunks.map((_, id) => id).filter((id) => languageOf(id) === 'python' || BLOCK_COMMENTS.has(languageOf(id)));
-  ids.sort((a, b) => data.chunks[a].file - data.chunks[b].file || data.chunks[a].startLine - data.chunks[b].startLine);
-  ids.forEach((id, i) => {
-    if (i === 0) return;
-    const before = ids[i - 1];
-    const [chunk, previous] = [data.chunks[id], data.chunks[before]];
-    if (previous.file !== chunk.file || (open[before] === undefined && !mayBeginComment(texts[before], languageOf(id)))) return;
-    const read = texts[before].split('\n').slice(0, chunk.startLine - previous.startLine);
-    open[id] = readComments(read, languageOf(id), open[before]).open;
-  });
-  return open;
-}
-
 /** The share of `text`'s non-blank lines that are comments in `language` (0 for a language without rules here). */
 export function commentShare(text: string, language: string, open?: string): number {
   const lines = commentLines(text, language, open).filter((kind) => kind !== undefined);
@@ -123,23 +93,101 @@ export function codeOf(text: string, language: string): string {
 /** Whether a chunk of `language` (beginning inside a comment that ends so, if `open`) is mostly prose: comments are at least half of its non-blank lines. */
 export const isProseChunk = (text: string, language: string, open?: string): boolean => commentShare(text, language, open) >= 0.5;
 
+/** What ChunkReading reads of an index. */
+export interface IndexChunks {
+  readonly chunks: readonly { readonly file: number; readonly startLine: number; readonly endLine: number }[];
+  readonly files: readonly { readonly path: string; readonly language: string }[];
+  readonly texts?: readonly string[];
+  readonly chunker?: { readonly htmlPages?: true };
+}
+
+/** Not read yet (ChunkReading's memo). */
+const UNREAD = null;
+
 /**
- * Why each chunk of an index ranks after code in hybrid search, if it does: it belongs to a supporting
- * file (file-kind.ts), or, with the chunks' texts at hand, it is code that is mostly prose. In an index of
- * a site's pages (`c2llm index --html`) the pages are what is searched, wherever they sit: a page under
- * `docs/` is never demoted as documentation. `open`: commentsOpenAt(data), where the caller has it.
+ * What an index's chunks are, each read when first asked for and once: an index's first query reads only
+ * its candidates' (reading all of 100k chunks took 0.4 s).
+ *
+ * `openAt`: how the comment a chunk begins inside ends, if it does (a block comment's star and slash, a
+ * Python docstring's quotes), which a chunk's text alone cannot tell: read alone, the comment's rest looks
+ * like code (Go's package documentation in one `/*` block, a docstring's second half), and a docstring's
+ * closing quotes open one over the code after them. Read from the chunk before it in its file: chunks
+ * overlap, abut, or leave blank lines between them (chunker.ts cuts at blank lines and keeps every other
+ * line), and a file's first chunk begins outside any comment.
+ *
+ * `kindOf`: why a chunk ranks after code in hybrid search, if it does: it belongs to a supporting file
+ * (file-kind.ts), or, with the chunks' texts at hand, it is code that is mostly prose. In an index of a
+ * site's pages (`c2llm index --html`) the pages are what is searched, wherever they sit: a page under
+ * `docs/` is never demoted as documentation.
  */
-export function chunkKinds(
-  data: {
-    readonly chunks: readonly { readonly file: number; readonly startLine: number; readonly endLine: number }[];
-    readonly files: readonly { readonly path: string; readonly language: string }[];
-    readonly texts?: readonly string[];
-    readonly chunker?: { readonly htmlPages?: true };
-  },
-  open: readonly (string | undefined)[] = commentsOpenAt(data),
-): (DemotedKind | undefined)[] {
-  const pages = data.chunker?.htmlPages === true;
-  const supporting = supportingFiles(data.files.map((f) => f.path)).map((s, i) => s && !(pages && data.files[i].language === 'html'));
-  const texts = data.texts;
-  return data.chunks.map(({ file }, id) => (supporting[file] ? 'supporting' : texts && isProseChunk(texts[id], data.files[file].language, open[id]) ? 'prose' : undefined));
+export class ChunkReading {
+  private readonly supporting: readonly boolean[];
+  private readonly open: (string | undefined | typeof UNREAD)[];
+  private readonly kinds: (DemotedKind | undefined | typeof UNREAD)[];
+  /** Each chunk's predecessor in its file (-1 for a file's first), made on the first comment read. */
+  private before: Int32Array | undefined;
+
+  constructor(private readonly data: IndexChunks) {
+    const pages = data.chunker?.htmlPages === true;
+    this.supporting = supportingFiles(data.files.map((f) => f.path)).map((s, i) => s && !(pages && data.files[i].language === 'html'));
+    this.open = new Array(data.chunks.length).fill(UNREAD);
+    this.kinds = new Array(data.chunks.length).fill(UNREAD);
+  }
+
+  openAt(id: number): string | undefined {
+    const { texts, chunks } = this.data;
+    const language = this.languageOf(id);
+    if (!texts || (language !== 'python' && !BLOCK_COMMENTS.has(language))) return undefined;
+    const before = (this.before ??= predecessors(chunks));
+    // Back to a chunk read or a file's first, then forward, each from the one before it.
+    const unread: number[] = [];
+    for (let at = id; at >= 0 && this.open[at] === UNREAD; at = before[at]) unread.push(at);
+    for (const at of unread.reverse()) {
+      const previous = before[at];
+      const entering = previous < 0 ? undefined : this.open[previous] ?? undefined;
+      this.open[at] =
+        previous < 0 || (entering === undefined && !mayBeginComment(texts[previous], language))
+          ? undefined
+          : readComments(texts[previous].split('\n').slice(0, chunks[at].startLine - chunks[previous].startLine), language, entering).open;
+    }
+    return this.open[id] ?? undefined;
+  }
+
+  kindOf(id: number): DemotedKind | undefined {
+    const known = this.kinds[id];
+    if (known !== UNREAD) return known;
+    const file = this.data.chunks[id].file;
+    const texts = this.data.texts;
+    const kind = this.supporting[file] ? 'supporting' : texts && isProseChunk(texts[id], this.languageOf(id), this.openAt(id)) ? 'prose' : undefined;
+    this.kinds[id] = kind;
+    return kind;
+  }
+
+  private languageOf(id: number): string {
+    return this.data.files[this.data.chunks[id].file].language;
+  }
+}
+
+/** Each chunk's predecessor in its file, the chunk that begins before it (-1 for a file's first). */
+function predecessors(chunks: IndexChunks['chunks']): Int32Array {
+  const order = chunks.map((_, id) => id);
+  const ordered = order.every((id) => id === 0 || chunks[id - 1].file < chunks[id].file || (chunks[id - 1].file === chunks[id].file && chunks[id - 1].startLine <= chunks[id].startLine));
+  if (!ordered) order.sort((a, b) => chunks[a].file - chunks[b].file || chunks[a].startLine - chunks[b].startLine);
+  const before = new Int32Array(chunks.length).fill(-1);
+  order.forEach((id, i) => {
+    if (i > 0 && chunks[order[i - 1]].file === chunks[id].file) before[id] = order[i - 1];
+  });
+  return before;
+}
+
+/** ChunkReading's openAt for every chunk of an index. */
+export function commentsOpenAt(data: IndexChunks): (string | undefined)[] {
+  const reading = new ChunkReading(data);
+  return data.chunks.map((_, id) => reading.openAt(id));
+}
+
+/** ChunkReading's kindOf for every chunk of an index. */
+export function chunkKinds(data: IndexChunks): (DemotedKind | undefined)[] {
+  const reading = new ChunkReading(data);
+  return data.chunks.map((_, id) => reading.kindOf(id));
 }

@@ -14,7 +14,7 @@ import { IndexFileError } from '../errors';
 import { Bm25Index, type LexicalScores } from './bm25';
 import { denseRanking } from './dense-ranking';
 import { DenseScorer } from './dense-scorer';
-import { chunkKinds, commentsOpenAt } from './chunk-kind';
+import { ChunkReading } from './chunk-kind';
 import { asksForSupportingFiles } from './file-kind';
 import type { DemotedKind } from './fusion';
 import { decodeIndex, languagesOf, type IndexData } from './index-file';
@@ -36,16 +36,15 @@ export interface CodeSearchResult {
   readonly text?: string;
   /** An HTML page's nearest heading id (`c2llm index --html`), when it has one. */
   readonly anchor?: string;
-  /** How the comment the chunk's text begins inside ends (a block comment's end, a Python docstring's quotes: chunk-kind.ts commentsOpenAt), when it does: its first lines are prose. */
+  /** How the comment the chunk's text begins inside ends (a block comment's end, a Python docstring's quotes: chunk-kind.ts ChunkReading), when it does: its first lines are prose. */
   readonly openComment?: string;
 }
 
 export class CodeIndex {
   private readonly lexical: Bm25Index;
   private scorer: DenseScorer | undefined;
-  private kinds: (DemotedKind | undefined)[] | undefined;
-  /** How the comment each chunk begins inside ends, if it does (chunk-kind.ts), made on the first query that needs it. */
-  private openComments: (string | undefined)[] | undefined;
+  /** What each chunk is (a comment it begins inside, prose, a supporting file's), read as queries ask (chunk-kind.ts). */
+  private reading: ChunkReading | undefined;
   /** Each file's chunks (ids, in order), made on the first query that names a place. */
   private byFile: (readonly number[])[] | undefined;
   /** The last filter's chunks, kept for the next query (a search box asks with the same filter as the user types). */
@@ -89,15 +88,15 @@ export class CodeIndex {
     return (this.scorer ??= new DenseScorer(this.data.vectors, this.data.scales, this.data.dim));
   }
 
-  private get commentsOpen(): (string | undefined)[] {
-    return (this.openComments ??= commentsOpenAt(this.data));
+  private get chunkReading(): ChunkReading {
+    return (this.reading ??= new ChunkReading(this.data));
   }
 
   /** For a query that does not ask for tests, examples, documents or headers, why a chunk ranks after code, if it does. */
   private demotedFor(text: string): ((id: number) => DemotedKind | undefined) | undefined {
     if (asksForSupportingFiles(text)) return undefined;
-    const kinds = (this.kinds ??= chunkKinds(this.data, this.commentsOpen));
-    return (id) => kinds[id];
+    const reading = this.chunkReading;
+    return (id) => reading.kindOf(id);
   }
 
   /**
@@ -118,11 +117,11 @@ export class CodeIndex {
     const wanted = promotionFor(text, lexical);
     const texts = this.data.texts;
     if (!wanted || !texts) return undefined;
-    const open = this.commentsOpen;
+    const reading = this.chunkReading;
     const first = wanted.pick(
       wanted.ids.map((id) => {
         const { path, language } = this.data.files[this.data.chunks[id].file];
-        return { id, path, language, text: texts[id], openComment: open[id] };
+        return { id, path, language, text: texts[id], openComment: reading.openAt(id) };
       }),
     );
     return { kindOf: (id) => (first.has(id) ? wanted.kind : undefined) };
@@ -189,7 +188,7 @@ export class CodeIndex {
       const chunk = this.data.chunks[id];
       const file = this.data.files[chunk.file];
       const anchor = this.data.anchors?.[id];
-      const openComment = this.commentsOpen[id];
+      const openComment = this.chunkReading.openAt(id);
       return { path: file.path, language: file.language, startLine: chunk.startLine, endLine: chunk.endLine, score, text: this.data.texts?.[id], ...(anchor ? { anchor } : {}), ...(openComment ? { openComment } : {}) };
     });
   }

@@ -19,7 +19,7 @@ export interface Promotion {
   readonly ids: readonly number[];
   /**
    * Which of the chunks read (an id, its file's path and language, the text when the index keeps texts,
-   * and how the comment it begins inside ends where the index can tell: chunk-kind.ts commentsOpenAt)
+   * and how the comment it begins inside ends where the index can tell: chunk-kind.ts ChunkReading)
    * come first.
    */
   pick(chunks: readonly { readonly id: number; readonly path: string; readonly language: string; readonly text?: string; readonly openComment?: string }[]): Set<number>;

@@ -61,7 +61,7 @@ import { bytesOf } from '../tensor/tensor-values';
 import { floatVectors, quantizeVector } from './index-build';
 import type { IndexData, IndexHeader } from './index-file';
 import { anchorProblem, checkUnitVectors, languagesOf, readIndexHeader } from './index-file';
-import { chunkKinds, COMMENT_ENDS, commentsOpenAt } from './chunk-kind';
+import { ChunkReading, COMMENT_ENDS } from './chunk-kind';
 import { indexPathProblem } from './index-trust';
 import { kmeans } from './kmeans';
 import { CONTROL } from '../text/control-characters';
@@ -123,7 +123,7 @@ export interface ChunkView {
   readonly endLine: number;
   readonly text?: string;
   readonly anchor?: string;
-  /** How the comment the chunk's text begins inside ends, when it does (chunk-kind.ts commentsOpenAt). */
+  /** How the comment the chunk's text begins inside ends, when it does (chunk-kind.ts ChunkReading). */
   readonly openComment?: string;
 }
 
@@ -249,10 +249,9 @@ export function splitIndex(data: IndexData): { manifest: SplitManifest; files: M
   // In each partition, code first, then code that is mostly comments (chunk-kind.ts), then tests, examples,
   // documents and headers (file-kind.ts), so that two ids per partition (partitions.proseFrom and
   // supportingFrom) tell them apart.
-  const open = commentsOpenAt(data);
-  const kinds = chunkKinds(data, open);
+  const reading = new ChunkReading(data);
   const counts = members.map((rows, i) => {
-    const [code, prose, supporting] = [undefined, 'prose', 'supporting'].map((kind) => rows.filter((row) => kinds[row] === kind));
+    const [code, prose, supporting] = [undefined, 'prose', 'supporting'].map((kind) => rows.filter((row) => reading.kindOf(row) === kind));
     members[i] = [...code, ...prose, ...supporting];
     return { code: code.length, prose: prose.length };
   });
@@ -310,7 +309,7 @@ export function splitIndex(data: IndexData): { manifest: SplitManifest; files: M
     const c = data.chunks[id];
     const file = data.files[c.file];
     const anchor = data.anchors?.[id];
-    const openComment = open[id];
+    const openComment = reading.openAt(id);
     return { path: file.path, language: file.language, startLine: c.startLine, endLine: c.endLine, ...(data.texts ? { text: data.texts[id] } : {}), ...(anchor ? { anchor } : {}), ...(openComment ? { openComment } : {}) };
   };
   const recordsHash = addGroup('r', '.json', runsOf(order, RECORDS_PER_SHARD).map((ids) => utf8.encode(JSON.stringify(ids.map(view)))));
