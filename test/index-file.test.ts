@@ -12,7 +12,17 @@ import { decodeIndex, encodeIndex, type IndexHeader } from '../src/search/index-
 import { lexicalTokens, queryWords } from '../src/search/lexical-tokens';
 import { TopK } from '../src/search/top-k';
 import { asksForSupportingFiles, supportingFiles } from '../src/search/file-kind';
-import { chunkKinds, commentLines, commentShare, commentsOpenAt, isProseChunk } from '../src/search/chunk-kind';
+import { ChunkReading, commentLines, commentShare, isProseChunk, type IndexChunks } from '../src/search/chunk-kind';
+
+/** ChunkReading's answers for every chunk of `data`, read in order or from the last chunk back. */
+function everyChunk<T>(data: IndexChunks, read: (reading: ChunkReading, id: number) => T, backwards = false): T[] {
+  const reading = new ChunkReading(data);
+  const ids = data.chunks.map((_, id) => id);
+  const answers = new Map((backwards ? ids.reverse() : ids).map((id) => [id, read(reading, id)]));
+  return data.chunks.map((_, id) => answers.get(id)!);
+}
+const chunkKinds = (data: IndexChunks) => everyChunk(data, (r, id) => r.kindOf(id));
+const commentsOpenAt = (data: IndexChunks, backwards = false) => everyChunk(data, (r, id) => r.openAt(id), backwards);
 import { FULL_COVERAGE, SUPPORTING_FILE_DEMOTION, fuse } from '../src/search/fusion';
 import { shardOf } from '../src/search/indexer';
 import { Embedder } from '../src/embedder';
@@ -269,6 +279,8 @@ describe('search', () => {
     };
     const open = commentsOpenAt(data);
     expect(open).toEqual(['"""', undefined, undefined]);
+    // Asked for out of order (as a query asks for its candidates), each chunk reads the same.
+    expect(commentsOpenAt(data, true)).toEqual(open);
     // Read alone, the second chunk is code, then a docstring over the code; known to begin inside one, it is prose then code.
     expect(commentLines(data.texts[0], 'python')).toEqual([false, false, true, true, true]);
     expect(commentLines(data.texts[0], 'python', open[0])).toEqual([true, true, true, false, false]);
@@ -298,6 +310,7 @@ describe('search', () => {
     };
     const open = commentsOpenAt(data);
     expect(open).toEqual([undefined, '*/']);
+    expect(commentsOpenAt(data, true)).toEqual(open);
     expect(commentLines(data.texts[1], 'go', open[1])).toEqual([true, true, true, false, undefined, false]);
     expect(isProseChunk(data.texts[1], 'go')).toBe(false);
     expect(isProseChunk(data.texts[1], 'go', open[1])).toBe(true);

@@ -26,13 +26,13 @@ const BLOCK_COMMENTS: ReadonlyMap<string, { readonly start: string; readonly end
   ['ruby', { start: '=begin', end: '=end' }],
 ]);
 
-/** Every way a comment that a chunk begins inside may end (commentsOpenAt): a block comment's, a Python docstring's quotes. */
+/** Every way a comment that a chunk begins inside may end (ChunkReading.openAt): a block comment's, a Python docstring's quotes. */
 export const COMMENT_ENDS: ReadonlySet<string> = new Set(['"""', "'''", ...[...BLOCK_COMMENTS.values()].map((block) => block.end)]);
 
 /**
  * For each of `text`'s lines, whether it is blank (undefined), a comment in `language` (true: doc and
  * block comments, Python docstrings) or code (false); a language without rules here has no comments.
- * `open`: how the comment `text` begins inside ends, if it does (commentsOpenAt).
+ * `open`: how the comment `text` begins inside ends, if it does (ChunkReading.openAt).
  */
 export function commentLines(text: string, language: string, open?: string): (boolean | undefined)[] {
   return readComments(text.split('\n'), language, open).comments;
@@ -178,16 +178,4 @@ function predecessors(chunks: IndexChunks['chunks']): Int32Array {
     if (i > 0 && chunks[order[i - 1]].file === chunks[id].file) before[id] = order[i - 1];
   });
   return before;
-}
-
-/** ChunkReading's openAt for every chunk of an index. */
-export function commentsOpenAt(data: IndexChunks): (string | undefined)[] {
-  const reading = new ChunkReading(data);
-  return data.chunks.map((_, id) => reading.openAt(id));
-}
-
-/** ChunkReading's kindOf for every chunk of an index. */
-export function chunkKinds(data: IndexChunks): (DemotedKind | undefined)[] {
-  const reading = new ChunkReading(data);
-  return data.chunks.map((_, id) => reading.kindOf(id));
 }
