@@ -14,7 +14,7 @@
  * the runtime gives WebAssembly), a k that is not a multiple of 4, or a runtime that cannot run the
  * module takes matmulReference.
  */
-import { forLoop, instantiated, op, reserved, wasmModule, type WasmFunction } from '../wasm/wasm-encoding';
+import { forLoop, instantiated, op, reserved, sumLanes, wasmModule, type WasmFunction } from '../wasm/wasm-encoding';
 import { matmulReference, withEpilogue, type CpuEpilogue, type CpuMatmul } from './matmul';
 
 const { get, set, i32 } = op;
@@ -29,9 +29,6 @@ const WEIGHT = 18;
 
 /** The address of x's row r + i at byte p: x0 + i * kBytes + p. */
 const xAt = (i: number) => [...get(X0), ...get(K_BYTES), ...i32(i), ...op.i32Mul, ...op.i32Add, ...get(P), ...op.i32Add];
-
-/** f32 sum of the four lanes of the v128 in local `v`. */
-const sumF32Lanes = (v: number) => [...get(v), ...op.f32x4ExtractLane(0), ...get(v), ...op.f32x4ExtractLane(1), ...op.f32Add, ...get(v), ...op.f32x4ExtractLane(2), ...op.f32Add, ...get(v), ...op.f32x4ExtractLane(3), ...op.f32Add];
 
 function productsKernel(): WasmFunction {
   return {
@@ -55,7 +52,7 @@ function productsKernel(): WasmFunction {
             ...ACC.flatMap((acc, i) => [...get(acc), ...xAt(i), ...op.v128Load(), ...get(WEIGHT), ...op.f32x4Mul, ...op.f32x4Add, ...set(acc)]),
           ]),
           ...get(Y), ...get(R), ...get(N_BYTES), ...op.i32Mul, ...op.i32Add, ...get(J), ...i32(2), ...op.i32Shl, ...op.i32Add, ...set(Y_AT),
-          ...ACC.flatMap((acc, i) => [...get(Y_AT), ...get(N_BYTES), ...i32(i), ...op.i32Mul, ...op.i32Add, ...sumF32Lanes(acc), ...op.f32Store()]),
+          ...ACC.flatMap((acc, i) => [...get(Y_AT), ...get(N_BYTES), ...i32(i), ...op.i32Mul, ...op.i32Add, ...sumLanes(acc, 'f32'), ...op.f32Store()]),
         ]),
       ]),
     ],

@@ -74,9 +74,16 @@ export function forLoop(counter: number, limit: number[], step: number[], body: 
   ];
 }
 
-/** The sum of an i32x4's four lanes, the vector taken from local `v`. */
-export function sumLanes(v: number): number[] {
-  return [...op.get(v), ...op.i32x4ExtractLane(0), ...op.get(v), ...op.i32x4ExtractLane(1), ...op.i32Add, ...op.get(v), ...op.i32x4ExtractLane(2), ...op.i32Add, ...op.get(v), ...op.i32x4ExtractLane(3), ...op.i32Add];
+/** The lane reads and the add of each four-lane vector type whose lanes sumLanes sums. */
+const LANES = {
+  i32: { extract: op.i32x4ExtractLane, add: op.i32Add },
+  f32: { extract: op.f32x4ExtractLane, add: op.f32Add },
+};
+
+/** The sum of a four-lane vector's lanes (an i32x4's, or an f32x4's in f32), the vector taken from local `v`. */
+export function sumLanes(v: number, type: keyof typeof LANES = 'i32'): number[] {
+  const { extract, add } = LANES[type];
+  return [...op.get(v), ...extract(0), ...op.get(v), ...extract(1), ...add, ...op.get(v), ...extract(2), ...add, ...op.get(v), ...extract(3), ...add];
 }
 
 export interface WasmFunction {
