@@ -8,6 +8,7 @@
  */
 import { supportingFiles } from './file-kind';
 import type { DemotedKind } from './fusion';
+import { chunksByFile } from './index-file';
 
 /** Languages whose comments start with `//` or `/*` (continued by `*`), by corpus.ts's names. */
 const SLASH_COMMENTS = new Set(['javascript', 'typescript', 'go', 'rust', 'java', 'kotlin', 'scala', 'swift', 'c', 'cpp', 'csharp', 'php', 'dart', 'wgsl', 'glsl', 'zig']);
@@ -138,7 +139,7 @@ export class ChunkReading {
     const { texts, chunks } = this.data;
     const language = this.languageOf(id);
     if (!texts || (language !== 'python' && !BLOCK_COMMENTS.has(language))) return undefined;
-    const before = (this.before ??= predecessors(chunks));
+    const before = (this.before ??= predecessors(this.data));
     // Back to a chunk read or a file's first, then forward, each from the one before it.
     const unread: number[] = [];
     for (let at = id; at >= 0 && this.open[at] === UNREAD; at = before[at]) unread.push(at);
@@ -169,13 +170,10 @@ export class ChunkReading {
 }
 
 /** Each chunk's predecessor in its file, the chunk that begins before it (-1 for a file's first). */
-function predecessors(chunks: IndexChunks['chunks']): Int32Array {
-  const order = chunks.map((_, id) => id);
-  const ordered = order.every((id) => id === 0 || chunks[id - 1].file < chunks[id].file || (chunks[id - 1].file === chunks[id].file && chunks[id - 1].startLine <= chunks[id].startLine));
-  if (!ordered) order.sort((a, b) => chunks[a].file - chunks[b].file || chunks[a].startLine - chunks[b].startLine);
-  const before = new Int32Array(chunks.length).fill(-1);
-  order.forEach((id, i) => {
-    if (i > 0 && chunks[order[i - 1]].file === chunks[id].file) before[id] = order[i - 1];
-  });
+function predecessors(data: IndexChunks): Int32Array {
+  const before = new Int32Array(data.chunks.length).fill(-1);
+  for (const ids of chunksByFile(data)) {
+    for (let i = 1; i < ids.length; i++) before[ids[i]] = ids[i - 1];
+  }
   return before;
 }

@@ -17,7 +17,7 @@ import { DenseScorer } from './dense-scorer';
 import { ChunkReading } from './chunk-kind';
 import { asksForSupportingFiles } from './file-kind';
 import type { DemotedKind } from './fusion';
-import { decodeIndex, languagesOf, type IndexData } from './index-file';
+import { chunksByFile, decodeIndex, languagesOf, type IndexData } from './index-file';
 import { rankScores, type Promoted, type SearchMode } from './ranking';
 import { filterKey, keptChunks, keptScores, narrows, type SearchFilter } from './search-filter';
 import { chunksAtLine, namedPlace, placePromotion, placesOfQuery } from './path-query';
@@ -109,7 +109,7 @@ export class CodeIndex {
     const named = places.length === 0 ? undefined : namedPlace(places, this.data.files);
     if (named) {
       const { line } = named.place;
-      const byFile = (this.byFile ??= this.chunksByFile());
+      const byFile = (this.byFile ??= chunksByFile(this.data));
       const ofFiles = () => [...named.files].flatMap((file) => byFile[file].flatMap((id) => (!kept || kept.mask[id] ? [{ id, ...this.data.chunks[id] }] : [])));
       const atLine = line === undefined ? [] : chunksAtLine(ofFiles(), line);
       return placePromotion(named.files, (id) => this.data.chunks[id].file, atLine.map((c) => c.id));
@@ -125,13 +125,6 @@ export class CodeIndex {
       }),
     );
     return { kindOf: (id) => (first.has(id) ? wanted.kind : undefined) };
-  }
-
-  /** Each file's chunk ids, from one pass over the chunks. */
-  private chunksByFile(): number[][] {
-    const byFile = this.data.files.map((): number[] => []);
-    this.data.chunks.forEach((c, id) => byFile[c.file].push(id));
-    return byFile;
   }
 
   /** The chunks `filter` keeps (search-filter.ts). */

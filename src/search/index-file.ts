@@ -163,6 +163,14 @@ export function encodeIndex(data: IndexData): Uint8Array {
 /** The languages of an index's files, each once, sorted (what a search box offers to filter by). */
 export const languagesOf = (files: readonly IndexedFile[]): string[] => [...new Set(files.map((f) => f.language))].sort();
 
+/** Each file's chunk ids (by place in `files`), in the order they begin in the file. */
+export function chunksByFile(data: { readonly chunks: readonly { readonly file: number; readonly startLine: number }[]; readonly files: readonly unknown[] }): number[][] {
+  const byFile = data.files.map((): number[] => []);
+  data.chunks.forEach((c, id) => byFile[c.file].push(id));
+  for (const ids of byFile) ids.sort((a, b) => data.chunks[a].startLine - data.chunks[b].startLine);
+  return byFile;
+}
+
 type Fail = (detail: string) => never;
 
 /**
