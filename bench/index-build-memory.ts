@@ -40,7 +40,7 @@ function embeddedFiles(path: string): { header: IndexHeader; files: EmbeddedFile
   const ranges = fileChunkRanges(data);
   const files = data.files.map((f, i) => {
     const { from, to } = ranges[i];
-    const chunks = data.chunks.slice(from, to).map((c, j) => ({ startLine: c.startLine, endLine: c.endLine, text: texts[from + j] }));
+    const chunks = data.chunks.slice(from, to).map((c, j) => ({ startLine: c.startLine, endLine: c.endLine, text: texts.at(from + j) }));
     return { ...f, chunks, vectors: floatVectors(data, from, to) };
   });
   return { header: { model: data.model, dim: data.dim, chunker: data.chunker }, files };

@@ -34,7 +34,7 @@ const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '
 /** One HTML page per file of the index (its chunks' texts in order), as a docs site would render source. */
 export function writePages(data: IndexData, dir: string): void {
   const texts = new Map<number, string[]>();
-  data.chunks.forEach((c, i) => texts.set(c.file, [...(texts.get(c.file) ?? []), data.texts?.[i] ?? '']));
+  data.chunks.forEach((c, i) => texts.set(c.file, [...(texts.get(c.file) ?? []), data.texts?.at(i) ?? '']));
   data.files.forEach((f, i) => {
     const file = join(dir, `${f.path}.html`);
     mkdirSync(join(file, '..'), { recursive: true });

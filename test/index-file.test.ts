@@ -4,15 +4,21 @@
  * bounded top-k, hybrid fusion, and merging shards into what one build makes.
  */
 import { describe, expect, test } from 'vitest';
-import { IndexFileError } from '../src/errors';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { IndexFileError, InputError } from '../src/errors';
 import { Bm25Index, bm25Postings, collectPostings, idfOf } from '../src/search/bm25';
 import { CodeIndex } from '../src/search/code-index';
 import { buildIndexData, mergeIndexData, type EmbeddedFile } from '../src/search/index-build';
-import { decodeIndex, encodeIndex, type IndexHeader } from '../src/search/index-file';
+import { INDEX_FORMAT_VERSION, decodeIndex, encodeIndex, type IndexHeader } from '../src/search/index-file';
+import { textsOf, type ChunkTexts } from '../src/search/chunk-texts';
 import { lexicalTokens, queryWords } from '../src/search/lexical-tokens';
 import { TopK } from '../src/search/top-k';
 import { asksForSupportingFiles, supportingFiles } from '../src/search/file-kind';
 import { ChunkReading, commentLines, commentShare, isProseChunk, type IndexChunks } from '../src/search/chunk-kind';
+
+/** Every chunk text, in order (undefined without texts). */
+const textList = (texts: ChunkTexts | undefined) => texts && Array.from({ length: texts.length }, (_, id) => texts.at(id));
 
 /** ChunkReading's answers for every chunk of `data`, read in order or from the last chunk back. */
 function everyChunk<T>(data: IndexChunks, read: (reading: ChunkReading, id: number) => T, backwards = false): T[] {
@@ -29,7 +35,7 @@ import { Embedder } from '../src/embedder';
 import { fingerprintingSource } from '../src/model/fingerprint';
 import { directorySource } from '../src/node/fs-source';
 import { modelFingerprint } from '../src/node/model-fingerprint';
-import { checkpointDir } from './helpers/fixtures';
+import { FIXTURES, checkpointDir } from './helpers/fixtures';
 import { exactTopIds } from './helpers/exact-search';
 import { random } from './helpers/random';
 
@@ -71,7 +77,7 @@ describe('index file', () => {
     const data = buildIndexData(header, sampleFiles(), true);
     const decoded = decodeIndex('x.c2idx', encodeIndex(data));
     expect(decoded.files.map((f) => f.path)).toEqual(['README.md', 'lib/date_parse.py', 'src/cache/lru.ts', 'src/text/reverse.go']);
-    expect(decoded).toEqual({ ...data, vectors: data.vectors, texts: data.texts });
+    expect({ ...decoded, texts: textList(decoded.texts) }).toEqual({ ...data, texts: textList(data.texts) });
     const withoutTexts = decodeIndex('x.c2idx', encodeIndex(buildIndexData(header, sampleFiles(), false)));
     expect(withoutTexts.texts).toBeUndefined();
   });
@@ -92,7 +98,7 @@ describe('index file', () => {
   const damaged: [string, () => Uint8Array, RegExp][] = [
     ['empty file', () => new Uint8Array(0), /no "C2LLMIDX" magic/],
     ['wrong magic', () => Object.assign(good.slice(), { 0: 0x41 }), /no "C2LLMIDX" magic/],
-    ['another version', () => { const b = good.slice(); new DataView(b.buffer).setUint32(8, 2, true); return b; }, /format version 2/],
+    ['another version', () => { const b = good.slice(); new DataView(b.buffer).setUint32(8, 3, true); return b; }, /format version 3; this reader reads versions 1 and 2/],
     ['header length past the end', () => { const b = good.slice(); new DataView(b.buffer).setUint32(12, 1 << 30, true); return b; }, /runs past the end of the file/],
     ['header length not aligned', () => { const b = good.slice(); new DataView(b.buffer).setUint32(12, new DataView(b.buffer).getUint32(12, true) - 1, true); return b; }, /multiple of 8/],
     ['truncated by one byte', () => good.slice(0, good.byteLength - 1), /runs past the end of the data|section "texts"/],
@@ -114,6 +120,52 @@ describe('index file', () => {
     expect(error).toBeInstanceOf(IndexFileError);
     expect((error as Error).message).toMatch(/^bad\.c2idx: /);
     expect((error as Error).message).toMatch(message);
+  });
+
+  test('an index written in format version 1 (texts as JSON, by the writer of commit 803d8fe) reads as the data it was made from, and is written again as version 2', () => {
+    const { header: fixtureHeader, files } = JSON.parse(readFileSync(join(FIXTURES, 'index-v1/data.json'), 'utf8'));
+    const built = buildIndexData(fixtureHeader, files.map((f: EmbeddedFile & { vectors: number[] }) => ({ ...f, vectors: Float32Array.from(f.vectors) })), true);
+    const bytes = new Uint8Array(readFileSync(join(FIXTURES, 'index-v1/index.c2idx')));
+    expect(new DataView(bytes.buffer).getUint32(8, true)).toBe(1);
+    const decoded = decodeIndex('v1.c2idx', bytes);
+    // Escapes, characters outside ASCII and the BMP, a leading byte-order mark and an empty text.
+    expect(textList(decoded.texts)).toEqual(textList(built.texts));
+    expect(textList(decoded.texts)).toEqual(expect.arrayContaining(files.flatMap((f: EmbeddedFile) => f.chunks.map((c) => c.text))));
+    expect({ ...decoded, texts: undefined }).toEqual({ ...built, texts: undefined });
+    const rewritten = encodeIndex(decoded);
+    expect(new DataView(rewritten.buffer).getUint32(8, true)).toBe(INDEX_FORMAT_VERSION);
+    expect(rewritten).toEqual(encodeIndex(built));
+    expect(textList(decodeIndex('v2.c2idx', rewritten).texts)).toEqual(textList(decoded.texts));
+  });
+
+  /** An index whose first text is "é" (two bytes), with the bytes of section `name` changed by `edit`. */
+  const withSection = (name: string, edit: (section: Uint8Array, view: DataView) => void): Uint8Array => {
+    const data = buildIndexData(header, sampleFiles(), true);
+    const out = encodeIndex({ ...data, texts: textsOf(textList(data.texts)!.map((t, i) => (i === 0 ? 'é' : t))) });
+    const headerLength = new DataView(out.buffer).getUint32(12, true);
+    const { offset, length } = JSON.parse(new TextDecoder().decode(out.subarray(16, 16 + headerLength))).sections[name];
+    const section = out.subarray(16 + headerLength + offset, 16 + headerLength + offset + length);
+    edit(section, new DataView(out.buffer, section.byteOffset, length));
+    return out;
+  };
+  test.each([
+    ['a byte that is not UTF-8', () => withSection('texts', (texts) => (texts[4] = 0xff)), /section "texts" is not well-formed UTF-8 at byte 4/],
+    ['a character cut short', () => withSection('texts', (texts) => (texts[texts.length - 1] = 0xe2)), /section "texts" is not well-formed UTF-8 at byte/],
+    ['a text that begins inside a character', () => withSection('textStarts', (_, view) => view.setUint32(4, 1, true)), /textStarts\[1\] \(1\) is inside a UTF-8 character/],
+    ['texts out of order', () => withSection('textStarts', (_, view) => view.setUint32(2 * 4, view.getUint32(3 * 4, true) + 1, true)), /textStarts\[3\] is before textStarts\[2\]/],
+    ['starts that end before the texts do', () => withSection('textStarts', (_, view) => view.setUint32(view.byteLength - 4, view.getUint32(view.byteLength - 4, true) - 1, true)), /textStarts must run from 0 to \d+ \(the length of section "texts"\)/],
+  ])('the reader refuses chunk texts that are not what textStarts and UTF-8 promise: %s', (_, bytes, message) => {
+    expect(() => decodeIndex('texts.c2idx', bytes())).toThrow(message);
+  });
+
+  test('chunk texts are kept as written: a text that UTF-8 cannot hold is refused when the index is written, not changed', () => {
+    const data = buildIndexData(header, sampleFiles(), true);
+    const texts = textList(data.texts)!;
+    const written = (list: string[]) => textList(decodeIndex('t.c2idx', encodeIndex({ ...data, texts: textsOf(list) })).texts)!;
+    const unusual = ['\ufeffBOM first', '', 'tab\tand \u0000 NUL', '😀 \ud83d\ude00 a pair', 'ÿ € 日本'];
+    expect(written(unusual)).toEqual(unusual);
+    expect(() => encodeIndex({ ...data, texts: textsOf(texts.map((t, i) => (i === 2 ? `${t}\ud800` : t))) })).toThrow(InputError);
+    expect(() => encodeIndex({ ...data, texts: textsOf(texts.map((t, i) => (i === 2 ? `\udc00${t}` : t))) })).toThrow(/chunk text 2 holds a lone UTF-16 surrogate/);
   });
 
   test('a non-finite scale and unsorted postings are refused', () => {
@@ -275,17 +327,17 @@ describe('search', () => {
     const data = {
       files: [{ path: 'parse.py', language: 'python' }, { path: 'other.py', language: 'python' }],
       chunks: [{ file: 0, startLine: 4, endLine: 8 }, { file: 0, startLine: 1, endLine: 5 }, { file: 1, startLine: 1, endLine: 3 }],
-      texts: [file.slice(3, 8).join('\n'), file.slice(0, 5).join('\n'), '"""\nx = 1\n"""'],
+      texts: textsOf([file.slice(3, 8).join('\n'), file.slice(0, 5).join('\n'), '"""\nx = 1\n"""']),
     };
     const open = commentsOpenAt(data);
     expect(open).toEqual(['"""', undefined, undefined]);
     // Asked for out of order (as a query asks for its candidates), each chunk reads the same.
     expect(commentsOpenAt(data, true)).toEqual(open);
     // Read alone, the second chunk is code, then a docstring over the code; known to begin inside one, it is prose then code.
-    expect(commentLines(data.texts[0], 'python')).toEqual([false, false, true, true, true]);
-    expect(commentLines(data.texts[0], 'python', open[0])).toEqual([true, true, true, false, false]);
-    expect(isProseChunk(data.texts[0], 'python')).toBe(true);
-    expect(isProseChunk(data.texts[0], 'python', open[0])).toBe(true);
+    expect(commentLines(data.texts.at(0), 'python')).toEqual([false, false, true, true, true]);
+    expect(commentLines(data.texts.at(0), 'python', open[0])).toEqual([true, true, true, false, false]);
+    expect(isProseChunk(data.texts.at(0), 'python')).toBe(true);
+    expect(isProseChunk(data.texts.at(0), 'python', open[0])).toBe(true);
   });
 
   test("a block comment's lines are comments whether or not each begins with a star, and a chunk that begins inside one is read from the chunk before it", () => {
@@ -306,14 +358,14 @@ describe('search', () => {
       files: [{ path: 'mux/doc.go', language: 'go' }],
       // Lines 1-2, then 4-9: the blank line 3 between them is in neither.
       chunks: [{ file: 0, startLine: 1, endLine: 2 }, { file: 0, startLine: 4, endLine: 9 }],
-      texts: [file.slice(0, 2).join('\n'), file.slice(3, 9).join('\n')],
+      texts: textsOf([file.slice(0, 2).join('\n'), file.slice(3, 9).join('\n')]),
     };
     const open = commentsOpenAt(data);
     expect(open).toEqual([undefined, '*/']);
     expect(commentsOpenAt(data, true)).toEqual(open);
-    expect(commentLines(data.texts[1], 'go', open[1])).toEqual([true, true, true, false, undefined, false]);
-    expect(isProseChunk(data.texts[1], 'go')).toBe(false);
-    expect(isProseChunk(data.texts[1], 'go', open[1])).toBe(true);
+    expect(commentLines(data.texts.at(1), 'go', open[1])).toEqual([true, true, true, false, undefined, false]);
+    expect(isProseChunk(data.texts.at(1), 'go')).toBe(false);
+    expect(isProseChunk(data.texts.at(1), 'go', open[1])).toBe(true);
   });
 
   /**

@@ -6,6 +6,7 @@
  * that implements what a query asks about. Hybrid search lists them after code that stands as high
  * (fusion.ts's PROSE_CHUNK_DEMOTION), as it lists tests and documents after code (file-kind.ts).
  */
+import type { ChunkTexts } from './chunk-texts';
 import { supportingFiles } from './file-kind';
 import type { DemotedKind } from './fusion';
 import { chunksByFile } from './index-file';
@@ -98,7 +99,7 @@ export const isProseChunk = (text: string, language: string, open?: string): boo
 export interface IndexChunks {
   readonly chunks: readonly { readonly file: number; readonly startLine: number; readonly endLine: number }[];
   readonly files: readonly { readonly path: string; readonly language: string }[];
-  readonly texts?: readonly string[];
+  readonly texts?: ChunkTexts;
   readonly chunker?: { readonly htmlPages?: true };
 }
 
@@ -147,9 +148,9 @@ export class ChunkReading {
       const previous = before[at];
       const entering = previous < 0 ? undefined : this.open[previous] ?? undefined;
       this.open[at] =
-        previous < 0 || (entering === undefined && !mayBeginComment(texts[previous], language))
+        previous < 0 || (entering === undefined && !mayBeginComment(texts.at(previous), language))
           ? undefined
-          : readComments(texts[previous].split('\n').slice(0, chunks[at].startLine - chunks[previous].startLine), language, entering).open;
+          : readComments(texts.at(previous).split('\n').slice(0, chunks[at].startLine - chunks[previous].startLine), language, entering).open;
     }
     return this.open[id] ?? undefined;
   }
@@ -159,7 +160,7 @@ export class ChunkReading {
     if (known !== UNREAD) return known;
     const file = this.data.chunks[id].file;
     const texts = this.data.texts;
-    const kind = this.supporting[file] ? 'supporting' : texts && isProseChunk(texts[id], this.languageOf(id), this.openAt(id)) ? 'prose' : undefined;
+    const kind = this.supporting[file] ? 'supporting' : texts && isProseChunk(texts.at(id), this.languageOf(id), this.openAt(id)) ? 'prose' : undefined;
     this.kinds[id] = kind;
     return kind;
   }

@@ -121,7 +121,7 @@ export class CodeIndex {
     const first = wanted.pick(
       wanted.ids.map((id) => {
         const { path, language } = this.data.files[this.data.chunks[id].file];
-        return { id, path, language, text: texts[id], openComment: reading.openAt(id) };
+        return { id, path, language, text: texts.at(id), openComment: reading.openAt(id) };
       }),
     );
     return { kindOf: (id) => (first.has(id) ? wanted.kind : undefined) };
@@ -182,7 +182,7 @@ export class CodeIndex {
       const file = this.data.files[chunk.file];
       const anchor = this.data.anchors?.[id];
       const openComment = this.chunkReading.openAt(id);
-      return { path: file.path, language: file.language, startLine: chunk.startLine, endLine: chunk.endLine, score, text: this.data.texts?.[id], ...(anchor ? { anchor } : {}), ...(openComment ? { openComment } : {}) };
+      return { path: file.path, language: file.language, startLine: chunk.startLine, endLine: chunk.endLine, score, text: this.data.texts?.at(id), ...(anchor ? { anchor } : {}), ...(openComment ? { openComment } : {}) };
     });
   }
 }

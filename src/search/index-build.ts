@@ -7,6 +7,7 @@ import { IndexFileError } from '../errors';
 import { quantizeSymmetric } from '../tensor/quantize';
 import { bm25Postings, collectPostings } from './bm25';
 import { searchedText, type Chunk } from './chunker';
+import { textsOf } from './chunk-texts';
 import type { ChunkerSettings, IndexData, IndexedFile, IndexHeader } from './index-file';
 
 /** One file's chunks and their unit vectors (chunks.length x dim), ready to index. */
@@ -68,7 +69,7 @@ export function buildIndexData(header: IndexHeader, files: readonly EmbeddedFile
     vectors,
     scales,
     ...bm25Postings(lexical),
-    texts: keepTexts ? texts : undefined,
+    texts: keepTexts ? textsOf(texts) : undefined,
     ...(anchors.some(Boolean) ? { anchors } : {}),
   };
 }
@@ -129,7 +130,7 @@ export function mergeIndexData(parts: readonly { name: string; data: IndexData }
       scales[target] = data.scales[id];
       chunkLengths[target] = data.chunkLengths[id];
       chunks.push({ ...data.chunks[id], file: fileIndex });
-      if (data.texts) texts.push(data.texts[id]);
+      if (data.texts) texts.push(data.texts.at(id));
       anchors.push(data.anchors?.[id] ?? '');
     }
   });
@@ -153,7 +154,7 @@ export function mergeIndexData(parts: readonly { name: string; data: IndexData }
     postingDocs,
     postingFreqs,
     chunkLengths,
-    texts: first.texts ? texts : undefined,
+    texts: first.texts ? textsOf(texts) : undefined,
     ...(anchors.some(Boolean) ? { anchors } : {}),
   };
 }

@@ -310,7 +310,7 @@ export function splitIndex(data: IndexData): { manifest: SplitManifest; files: M
     const file = data.files[c.file];
     const anchor = data.anchors?.[id];
     const openComment = reading.openAt(id);
-    return { path: file.path, language: file.language, startLine: c.startLine, endLine: c.endLine, ...(data.texts ? { text: data.texts[id] } : {}), ...(anchor ? { anchor } : {}), ...(openComment ? { openComment } : {}) };
+    return { path: file.path, language: file.language, startLine: c.startLine, endLine: c.endLine, ...(data.texts ? { text: data.texts.at(id) } : {}), ...(anchor ? { anchor } : {}), ...(openComment ? { openComment } : {}) };
   };
   const recordsHash = addGroup('r', '.json', runsOf(order, RECORDS_PER_SHARD).map((ids) => utf8.encode(JSON.stringify(ids.map(view)))));
 
