@@ -78,6 +78,13 @@ describe('index file', () => {
     const decoded = decodeIndex('x.c2idx', encodeIndex(data));
     expect(decoded.files.map((f) => f.path)).toEqual(['README.md', 'lib/date_parse.py', 'src/cache/lru.ts', 'src/text/reverse.go']);
     expect({ ...decoded, texts: textList(decoded.texts) }).toEqual({ ...data, texts: textList(data.texts) });
+    // Read where the file's bytes lie in memory (a view of them, not a copy), or at an odd offset (copied to align them).
+    const bytes = encodeIndex(data);
+    expect(decodeIndex('x.c2idx', bytes).postingDocs.buffer).toBe(bytes.buffer);
+    const odd = new Uint8Array(bytes.byteLength + 1).subarray(1);
+    odd.set(bytes);
+    const fromOdd = decodeIndex('x.c2idx', odd);
+    expect({ ...fromOdd, texts: textList(fromOdd.texts) }).toEqual({ ...data, texts: textList(data.texts) });
     const withoutTexts = decodeIndex('x.c2idx', encodeIndex(buildIndexData(header, sampleFiles(), false)));
     expect(withoutTexts.texts).toBeUndefined();
   });

@@ -231,7 +231,11 @@ export function checkUnitVectors(vectors: Int8Array, scales: Float32Array, dim: 
   }
 }
 
-/** Parses and checks a whole index file; `file` names it in every error. */
+/**
+ * Parses and checks a whole index file; `file` names it in every error. The data's vectors, postings and
+ * texts are views of `bytes` (a copy would double what a large index holds in memory): `bytes` must not
+ * change afterwards.
+ */
 export function decodeIndex(file: string, bytes: Uint8Array): IndexData {
   const fail = (detail: string): never => {
     throw new IndexFileError(file, detail);
@@ -278,11 +282,13 @@ export function decodeIndex(file: string, bytes: Uint8Array): IndexData {
     end = offset + length;
     return bytes.subarray(dataStart + offset, dataStart + offset + length);
   };
-  const typed = <T>(name: SectionName, elementBytes: number, elements: number, make: (buffer: ArrayBuffer, offset: number, length: number) => T): T => {
+  const typed = <T>(name: SectionName, elementBytes: number, elements: number, make: (buffer: ArrayBufferLike, offset: number, length: number) => T): T => {
     const raw = section(name);
     if (raw.byteLength !== elements * elementBytes) fail(`section "${name}" is ${raw.byteLength} bytes; the counts make it ${elements * elementBytes}`);
-    const copy = new Uint8Array(raw); // a copy, aligned (a Node Buffer's slice() would be a view of its pool)
-    return make(copy.buffer, 0, elements);
+    // A view of `bytes` where the section is aligned for its elements (it always is when `bytes` starts at
+    // a multiple of 8 in its buffer, as a file read whole does), else an aligned copy.
+    const source = raw.byteOffset % elementBytes === 0 ? raw : new Uint8Array(raw);
+    return make(source.buffer, source.byteOffset, elements);
   };
   const json = (name: SectionName): unknown => {
     try {
@@ -303,7 +309,7 @@ export function decodeIndex(file: string, bytes: Uint8Array): IndexData {
   const postingFreqs = typed('postingFreqs', 4, nPostings, (b, o, l) => new Uint32Array(b, o, l));
   const chunkLengths = typed('chunkLengths', 4, n, (b, o, l) => new Uint32Array(b, o, l));
   const textStarts = header.hasTexts && version > 1 ? typed('textStarts', 4, n + 1, (b, o, l) => new Uint32Array(b, o, l)) : undefined;
-  const textsRaw = !header.hasTexts ? undefined : textStarts ? new Uint8Array(section('texts')) : json('texts');
+  const textsRaw = !header.hasTexts ? undefined : textStarts ? section('texts') : json('texts');
   const anchorsRaw = header.hasAnchors === true ? json('anchors') : undefined;
   if (end !== dataLength) fail(`${dataLength - end} bytes after the last section: the sections must end where the file does`);
 
