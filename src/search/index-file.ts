@@ -34,7 +34,7 @@
  *
  * Version 1 differs in the texts alone: no textStarts, and texts is JSON, [chunk text]. Version 2 keeps
  * them as bytes so that a reader decodes only the texts it shows (chunk-texts.ts): opening an index of
- * 100k chunks took 0.6 s more in version 1, most of it decoding texts that no search reads.
+ * 100k chunks took about half a second more in version 1, decoding texts that no search reads.
  *
  * The reader is strict, like the checkpoint loader: every field, count, offset and length is checked
  * before use, sections must tile the data exactly, and any failure is an IndexFileError naming the field.
@@ -49,7 +49,7 @@ import { indexPathProblem } from './index-trust';
 
 export const INDEX_MAGIC = 'C2LLMIDX';
 export const INDEX_FORMAT_VERSION = 2;
-/** The versions this reader reads: what each one's sections are. */
+/** The versions this reader reads (how they differ: above). */
 const READABLE_VERSIONS = [1, 2];
 export const INDEX_FILE_EXTENSION = '.c2idx';
 
@@ -309,7 +309,8 @@ export function decodeIndex(file: string, bytes: Uint8Array): IndexData {
   const postingFreqs = typed('postingFreqs', 4, nPostings, (b, o, l) => new Uint32Array(b, o, l));
   const chunkLengths = typed('chunkLengths', 4, n, (b, o, l) => new Uint32Array(b, o, l));
   const textStarts = header.hasTexts && version > 1 ? typed('textStarts', 4, n + 1, (b, o, l) => new Uint32Array(b, o, l)) : undefined;
-  const textsRaw = !header.hasTexts ? undefined : textStarts ? section('texts') : json('texts');
+  const textBytes = textStarts ? section('texts') : undefined;
+  const textsJson = header.hasTexts && !textStarts ? json('texts') : undefined;
   const anchorsRaw = header.hasAnchors === true ? json('anchors') : undefined;
   if (end !== dataLength) fail(`${dataLength - end} bytes after the last section: the sections must end where the file does`);
 
@@ -346,19 +347,18 @@ export function decodeIndex(file: string, bytes: Uint8Array): IndexData {
     }
   }
   let texts: ChunkTexts | undefined;
-  if (textStarts) {
-    const bytes = textsRaw as Uint8Array;
-    if (textStarts[0] !== 0 || textStarts[n] !== bytes.byteLength) fail(`textStarts must run from 0 to ${bytes.byteLength} (the length of section "texts")`);
+  if (textStarts && textBytes) {
+    if (textStarts[0] !== 0 || textStarts[n] !== textBytes.byteLength) fail(`textStarts must run from 0 to ${textBytes.byteLength} (the length of section "texts")`);
     for (let i = 0; i < n; i++) {
       if (textStarts[i + 1] < textStarts[i]) fail(`textStarts[${i + 1}] is before textStarts[${i}]`);
-      if (!beginsCharacter(bytes, textStarts[i])) fail(`textStarts[${i}] (${textStarts[i]}) is inside a UTF-8 character`);
+      if (!beginsCharacter(textBytes, textStarts[i])) fail(`textStarts[${i}] (${textStarts[i]}) is inside a UTF-8 character`);
     }
-    const problem = utf8ProblemAt(bytes);
+    const problem = utf8ProblemAt(textBytes);
     if (problem >= 0) fail(`section "texts" is not well-formed UTF-8 at byte ${problem}`);
-    texts = new EncodedTexts(textStarts, bytes);
-  } else if (textsRaw !== undefined) {
-    if (!Array.isArray(textsRaw) || textsRaw.length !== n || textsRaw.some((t) => typeof t !== 'string')) fail(`section "texts" must be an array of ${n} strings`);
-    texts = textsOf(textsRaw as string[]);
+    texts = new EncodedTexts(textStarts, textBytes);
+  } else if (textsJson !== undefined) {
+    if (!Array.isArray(textsJson) || textsJson.length !== n || textsJson.some((t) => typeof t !== 'string')) fail(`section "texts" must be an array of ${n} strings`);
+    texts = textsOf(textsJson as string[]);
   }
   if (anchorsRaw !== undefined) {
     if (!Array.isArray(anchorsRaw) || anchorsRaw.length !== n) fail(`section "anchors" must be an array of ${n} strings`);
