@@ -10,5 +10,6 @@ export { urlSource } from '../load/url-source';
 export { CodeIndex, type CodeSearchResult } from '../search/code-index';
 export { searchedAs } from '../search/language-query';
 export { decodeIndex, encodeIndex, type IndexData } from '../search/index-file';
+export { textsOf, type ChunkTexts } from '../search/chunk-texts';
 export { Bm25Index } from '../search/bm25';
 export { lexicalTokens } from '../search/lexical-tokens';
