@@ -128,6 +128,7 @@ export class ChunkReading {
   private readonly kinds: (DemotedKind | undefined | typeof UNREAD)[];
   /** Each chunk's predecessor in its file (-1 for a file's first), made on the first comment read. */
   private before: Int32Array | undefined;
+  private filesChunks: readonly (readonly number[])[] | undefined;
 
   constructor(private readonly data: IndexChunks) {
     const pages = data.chunker?.htmlPages === true;
@@ -140,7 +141,7 @@ export class ChunkReading {
     const { texts, chunks } = this.data;
     const language = this.languageOf(id);
     if (!texts || (language !== 'python' && !BLOCK_COMMENTS.has(language))) return undefined;
-    const before = (this.before ??= predecessors(this.data));
+    const before = (this.before ??= predecessors(this.byFile, chunks.length));
     // Back to a chunk read or a file's first, then forward, each from the one before it.
     const unread: number[] = [];
     for (let at = id; at >= 0 && this.open[at] === UNREAD; at = before[at]) unread.push(at);
@@ -153,6 +154,11 @@ export class ChunkReading {
           : readComments(texts.at(previous).split('\n').slice(0, chunks[at].startLine - chunks[previous].startLine), language, entering).open;
     }
     return this.open[id] ?? undefined;
+  }
+
+  /** Each file's chunk ids (by place in the index's files), in the order they begin in the file; made when first asked for. */
+  get byFile(): readonly (readonly number[])[] {
+    return (this.filesChunks ??= chunksByFile(this.data));
   }
 
   kindOf(id: number): DemotedKind | undefined {
@@ -171,9 +177,9 @@ export class ChunkReading {
 }
 
 /** Each chunk's predecessor in its file, the chunk that begins before it (-1 for a file's first). */
-function predecessors(data: IndexChunks): Int32Array {
-  const before = new Int32Array(data.chunks.length).fill(-1);
-  for (const ids of chunksByFile(data)) {
+function predecessors(byFile: readonly (readonly number[])[], chunkCount: number): Int32Array {
+  const before = new Int32Array(chunkCount).fill(-1);
+  for (const ids of byFile) {
     for (let i = 1; i < ids.length; i++) before[ids[i]] = ids[i - 1];
   }
   return before;

@@ -17,7 +17,7 @@ import { DenseScorer } from './dense-scorer';
 import { ChunkReading } from './chunk-kind';
 import { asksForSupportingFiles } from './file-kind';
 import type { DemotedKind } from './fusion';
-import { chunksByFile, decodeIndex, languagesOf, type IndexData } from './index-file';
+import { decodeIndex, languagesOf, type IndexData } from './index-file';
 import { rankScores, type Promoted, type SearchMode } from './ranking';
 import { filterKey, keptChunks, keptScores, narrows, type SearchFilter } from './search-filter';
 import { chunksAtLine, namedPlace, placePromotion, placesOfQuery } from './path-query';
@@ -45,8 +45,6 @@ export class CodeIndex {
   private scorer: DenseScorer | undefined;
   /** What each chunk is (a comment it begins inside, prose, a supporting file's), read as queries ask (chunk-kind.ts). */
   private reading: ChunkReading | undefined;
-  /** Each file's chunks (ids, in order), made on the first query that names a place. */
-  private byFile: (readonly number[])[] | undefined;
   /** The last filter's chunks, kept for the next query (a search box asks with the same filter as the user types). */
   private lastKept: { readonly key: string; readonly kept: ReturnType<typeof keptChunks> } | undefined;
 
@@ -109,7 +107,7 @@ export class CodeIndex {
     const named = places.length === 0 ? undefined : namedPlace(places, this.data.files);
     if (named) {
       const { line } = named.place;
-      const byFile = (this.byFile ??= chunksByFile(this.data));
+      const byFile = this.chunkReading.byFile;
       const ofFiles = () => [...named.files].flatMap((file) => byFile[file].flatMap((id) => (!kept || kept.mask[id] ? [{ id, ...this.data.chunks[id] }] : [])));
       const atLine = line === undefined ? [] : chunksAtLine(ofFiles(), line);
       return placePromotion(named.files, (id) => this.data.chunks[id].file, atLine.map((c) => c.id));
