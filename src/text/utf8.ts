@@ -1,7 +1,7 @@
 /**
  * Checks that bytes are well-formed UTF-8 without decoding them: what an index file's chunk texts must
  * be before any of them is read (index-file.ts). TextDecoder's fatal mode checks the same, but only by
- * building the whole text as a string, four to six times slower on a large index (130 MB: 40-70 ms
+ * building the whole text as a string, six times slower on a large index (130 MB: 36-44 ms
  * here against 260 ms), and most of those texts are never read. test/utf8.test.ts holds it equal to
  * TextDecoder's verdict.
  *
