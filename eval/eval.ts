@@ -15,6 +15,7 @@
  *     file's name (eval/data/file-*.jsonl, eval/file-queries.py; FILE_NAME_PROMOTION likewise);
  *   - search as you type: the queries in users' words with their last word cut short or a typo, as typed,
  *     corrected from the index (eval/typing.ts) and as written;
+ *   - the line each result is shown from, in the result that holds the answer (eval/shown-lines.ts);
  *   - the same queries typed as requests ("how do I …") and as sentences (eval/query-forms.ts), and naming
  *     their language, in one index of all a set's codebases and in each's own (eval/language-mention.ts);
  *   - places pasted from compilers and stack traces (`src/mux.go:120:5`, a traceback's frame) over the
@@ -44,6 +45,7 @@ import type { Metrics } from './metrics';
 import { languageMentionRows, languageMentionTable } from './language-mention';
 import { placeRows, placeTable } from './place-queries';
 import { queryFormRows, queryFormTable } from './query-forms';
+import { shownLineRow, shownLineTable } from './shown-lines';
 import { usageRows, usageTable } from './usage-queries';
 import { typingRows, typingTable } from './typing';
 import { oneTokenOf } from '../src/search/query-correction';
@@ -219,6 +221,13 @@ async function main(): Promise<void> {
     lines.push(queryFormTable(title, rows));
   };
   await queryForms('queryFormsValidation', 'Queries typed as requests and sentences, validation (query-form.ts\'s rules are chosen here)', nlValidation);
+  /** The line each result is shown from (eval/shown-lines.ts) for a code-search set's queries in users' words. */
+  const shownLines = (key: string, title: string, set: PreparedSet) => {
+    const row = shownLineRow(set, best.weight);
+    report[key] = row;
+    lines.push(shownLineTable(title, row));
+  };
+  shownLines('shownLinesValidation', 'The line a result is shown from, validation (query-matches.ts\'s focusLine is chosen here)', nlValidation);
   /** Queries that name their code's language (eval/language-mention.ts), in one index of a set's codebases and in each's own. */
   const languageMention = async (key: string, title: string, set: PreparedSet) => {
     const rows = await languageMentionRows(set, queryModel(values.model), best.weight, log);
@@ -253,6 +262,7 @@ async function main(): Promise<void> {
   kindTables('test', codeSearchTest.kinds);
   await typing('typingTest', 'Search as you type, test (never tuned on)', codeSearchTest.words);
   await queryForms('queryFormsTest', 'Queries typed as requests and sentences, test (never tuned on)', codeSearchTest.words);
+  shownLines('shownLinesTest', 'The line a result is shown from, test (never tuned on)', codeSearchTest.words);
   await languageMention('languageMentionTest', 'Queries that name their language, test (never tuned on)', codeSearchTest.words);
   await places('placeSearchTest', 'Places pasted from compilers and stack traces, test (never tuned on)', codeSearchTest.words, 'test');
   await usages('usageSearchTest', 'Where a symbol is used or defined, test (never tuned on)', codeSearchTest.words, 'test');

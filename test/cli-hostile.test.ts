@@ -72,10 +72,10 @@ describe('the CLI against hostile inputs', () => {
   });
 
   test('search: control characters in chunk texts and queries are shown as escapes, never sent to the terminal', () => {
-    const { code, stdout, stderr } = c2llm(['search', '--index', index, '--query', `retry ${ESC}[2J`, '--mode', 'lexical']);
+    const { code, stdout, stderr } = c2llm(['search', '--index', index, '--query', `owned ${ESC}[2J`, '--mode', 'lexical']);
     expect(code, stderr).toBe(0);
     expect(stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
-    expect(stdout).toContain('retry \\x1b[2J');
+    expect(stdout).toContain('owned \\x1b[2J');
     expect(stdout).toContain('\\x1b]0;owned\\x07\\x1b[2J = 1');
   });
 

@@ -1,6 +1,6 @@
 /**
- * The search box's excerpt (src/search-box/excerpt.ts): it starts at the first line holding a word of the
- * query (the definition, for a query that is a name; the line, for a place in the chunk's file), marks the query's words as lexical search matches them, and leaves function words unmarked.
+ * The search box's excerpt (src/search-box/excerpt.ts): it starts at the definition holding the most of the
+ * query's words, else the line holding the most (the definition, for a query that is a name; the line, for a place in the chunk's file), marks the query's words as lexical search matches them, and leaves function words unmarked.
  */
 import { describe, expect, test } from 'vitest';
 import { EXCERPT_LINES, excerpt } from '../src/search-box/excerpt';
@@ -34,7 +34,25 @@ describe('search box excerpt', () => {
     const go = ['// Reverse returns s with its runes in reverse order.', '// Reverse("abc") is "cba".', 'func Reverse(s string) string {', '\tr := []rune(s)', '}'].join('\n');
     expect(excerpt(go, 'Reverse')[0].text).toBe('func ');
     expect(excerpt(go, 'strings.Reverse()').map((p) => p.text).join('')).toBe(go.split('\n').slice(2).join('\n'));
-    expect(excerpt(go, 'reverse a string')[0]).toEqual({ text: '// ', marked: false }); // words, not a name: the first line with one
+    expect(excerpt(go, 'reverse a string')[0]).toEqual({ text: 'func ', marked: false }); // words, not a name: the definition that holds them
+  });
+
+  test('for a description, starts at the definition that holds most of its words, past comments and calls that hold them too', () => {
+    const python = [
+      '# retry with a growing delay between attempts',
+      'def get_retry_after(self, response):',
+      '    return response.headers.get("Retry-After")',
+      '',
+      'def get_backoff_time(self):',
+      '    """How long to sleep before the next retry, growing with each attempt."""',
+      '    backoff_value = self.backoff_factor * (2 ** (self.retries - 1))',
+    ].join('\n');
+    const first = (query: string) => excerpt(python, query).map((p) => p.text).join('').split('\n')[0];
+    expect(first('backoff time of a retry')).toBe('def get_backoff_time(self):');
+    expect(first('retry after the response header')).toBe('def get_retry_after(self, response):');
+    // No definition holds a word of the query: the line that holds the most, the first of equals.
+    expect(first('sleep until the next attempt')).toBe('    """How long to sleep before the next retry, growing with each attempt."""');
+    expect(first('growing delay')).toBe('# retry with a growing delay between attempts');
   });
 
   test(`at most ${EXCERPT_LINES} lines, from the top when no word matches`, () => {

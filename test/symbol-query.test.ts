@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { definingChunks, symbolOfQuery } from '../src/search/symbol-query';
+import { definesAName, definingChunks, symbolOfQuery } from '../src/search/symbol-query';
 
 /** Whether `line` defines `name`. */
 const defines = (name: string, line: string) => definingChunks(name, [{ id: 0, text: line }]).has(0);
@@ -68,6 +68,18 @@ describe('symbol queries', () => {
       const started = performance.now();
       expect(definingChunks('foo', [{ id: 0, text }]).size).toBeLessThanOrEqual(1);
       expect(performance.now() - started, text.slice(0, 20)).toBeLessThan(500); // a few ms; quadratic backtracking took minutes
+    }
+  });
+
+  test('a line that defines any name, in the same forms; a statement, a call or a comment defines none', () => {
+    const definitions = ['export function parseHeader(line: string) {', '    def get_backoff_time(self):', 'func (mx *Mux) Use(middlewares ...func(http.Handler) http.Handler) {', 'pub(crate) fn new(width: usize) -> Self {', 'bool ShouldShard(const char* total_shards_env, const char* shard_index_env,', '  const hyphenReplace = incPr => ($0,', 'class Router:'];
+    expect(definitions.filter((line) => !definesAName(line))).toEqual([]);
+    const others = ['  if (ty === "object" && properties) {', '  } catch (e) {', '    return parse(line)', '    while (next(it)) {', '// func Reverse returns s reversed', 'x := Reverse(s)', '  for (const key in schema) {', '  switch (truncation) {'];
+    expect(others.filter(definesAName)).toEqual([]);
+    for (const text of ['int ' + 'a '.repeat(250_000) + 'foo(', 'a '.repeat(250_000), 'int foo(' + ') const '.repeat(60_000) + 'x']) {
+      const started = performance.now();
+      definesAName(text);
+      expect(performance.now() - started, text.slice(0, 20)).toBeLessThan(500); // about 20 ms for half a megabyte
     }
   });
 

@@ -9,8 +9,8 @@
  * is loaded, read or downloaded (the model it names is only compared). With --queries or --json, stdout
  * is exactly {"results": [[{"path", "startLine", "endLine", "score"}, ...], ...]} (and "anchor", an HTML
  * page's heading id, on the results of an index made with --html that have one): one list per query,
- * best first; otherwise a readable listing (each result with the first of its lines that holds a word of
- * the query, else its first line that is not blank, and that line's number; no results said so, with why),
+ * best first; otherwise a readable listing (each result with the line of it that best shows the query,
+ * query-matches.ts's focusLine, else its first line that is not blank, and that line's number; no results said so, with why),
  * its control characters (from paths, texts or queries) shown as escapes so that an index cannot move the
  * cursor or rewrite the terminal.
  */
@@ -23,7 +23,7 @@ import { modelFingerprint } from '../node/model-fingerprint';
 import { readIndexFile } from '../node/read-index';
 import { openSplitIndex } from '../node/split-index-folder';
 import { CodeIndex, type CodeSearchResult } from '../search/code-index';
-import { focusLine, queryMatcher, type ShownChunk } from '../search/query-matches';
+import { focusLine, type ShownChunk } from '../search/query-matches';
 import { SEARCH_MODES, type SearchMode } from '../search/ranking';
 import { searchedAs } from '../search/language-query';
 import { describeFilter, narrows, type SearchFilter } from '../search/search-filter';
@@ -44,10 +44,10 @@ async function readQueries(file: string): Promise<string[]> {
 }
 
 /** A result's line to show: query-matches.ts's focusLine, else the first that is not blank; with its line number. */
-function shownLine(text: string, chunk: ShownChunk, query: string, matches: (identifier: string) => boolean): string | undefined {
+function shownLine(text: string, chunk: ShownChunk, query: string): string | undefined {
   const { startLine } = chunk;
   const lines = text.split('\n');
-  const hit = focusLine(lines, query, matches, chunk);
+  const hit = focusLine(lines, query, chunk);
   const at = hit >= 0 ? hit : lines.findIndex((l) => l.trim() !== '');
   return at < 0 ? undefined : `${startLine + at}: ${lines[at].trim().slice(0, 100)}`;
 }
@@ -67,10 +67,9 @@ function listing(query: string, results: readonly CodeSearchResult[], why: () =>
   const lines = [printable(query)];
   if (named) lines.push(`  (searched in ${named}, as the query names; --language chooses another, quotes keep the words)`);
   if (results.length === 0) lines.push(printable(why()));
-  const matches = queryMatcher(query);
   results.forEach((r, i) => {
     lines.push(`${String(i + 1).padStart(3)}. ${printable(r.path)}${r.anchor ? `#${printable(r.anchor)}` : ''}:${r.startLine}-${r.endLine}  (${r.score.toFixed(3)})`);
-    const shown = r.text === undefined ? undefined : shownLine(r.text, r, query, matches);
+    const shown = r.text === undefined ? undefined : shownLine(r.text, r, query);
     if (shown) lines.push(`       ${printable(shown)}`);
   });
   return lines.join('\n');

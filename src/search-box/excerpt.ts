@@ -1,7 +1,7 @@
 /**
  * A result's excerpt for the search box: at most EXCERPT_LINES lines of the chunk, from the line
- * query-matches.ts's focusLine gives (the line of a place the query names, the definition of a name the query is, else the first line that
- * holds a word of the query, else the top), cut into pieces with the query's words marked
+ * query-matches.ts's focusLine gives (the line of a place the query names, the definition of a name the query is, else the
+ * definition that holds most of the query's words, else the top), cut into pieces with the query's words marked
  * (query-matches.ts: "parse the headers" marks `parseHeader` and not "the").
  */
 import { IDENTIFIER } from '../search/lexical-tokens';
@@ -18,7 +18,7 @@ export interface ExcerptPiece {
 export function excerpt(text: string, query: string, chunk?: ShownChunk): ExcerptPiece[] {
   const hits = queryMatcher(query);
   const lines = text.split('\n');
-  const first = Math.max(0, focusLine(lines, query, hits, chunk));
+  const first = Math.max(0, focusLine(lines, query, chunk));
   const shown = lines.slice(first, first + EXCERPT_LINES).join('\n');
   const pieces: ExcerptPiece[] = [];
   let at = 0;

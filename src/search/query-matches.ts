@@ -4,23 +4,41 @@
  * query's function words left out, words of one letter ignored), so "parse the headers" finds
  * `parseHeader` and not "the". The search box marks them in its excerpt; the CLI shows the line (for a
  * query that names a place, that line; for one that asks where a name is used, its first use; for one
- * that is a name, the line that defines it; for one that quotes the code, the line that holds it).
+ * that is a name, the line that defines it; for one that quotes the code, the line that holds it; for a
+ * description, the definition that holds most of its words).
  */
-import { IDENTIFIER, lexicalTokens, queryWords } from './lexical-tokens';
+import { lexicalTokens, queryWords } from './lexical-tokens';
 import { filesNamed, placesOfQuery } from './path-query';
 import { passageLine } from './phrase-query';
-import { definitionLine, symbolOfQuery } from './symbol-query';
+import { definesAName, definitionLine, symbolOfQuery } from './symbol-query';
 import { usageOfQuery, useLine } from './usage-query';
+
+/** The words of `query` a text is searched for. */
+const wordsSought = (query: string): Set<string> => new Set(queryWords(query).filter((word) => word.length > 1));
 
 /** Whether an identifier of the text holds a word of `query`. */
 export function queryMatcher(query: string): (identifier: string) => boolean {
-  const wanted = new Set(queryWords(query).filter((word) => word.length > 1));
+  const wanted = wordsSought(query);
   return (identifier) => lexicalTokens(identifier).some((t) => wanted.has(t));
 }
 
-/** The index of the first of `lines` that holds a word of the query (`matches`), -1 when none does. */
-function firstMatchingLine(lines: readonly string[], matches: (identifier: string) => boolean): number {
-  return lines.findIndex((line) => [...line.matchAll(IDENTIFIER)].some(([word]) => matches(word)));
+/**
+ * The index of the line of `lines` that best shows what a description asks for: of the lines that define
+ * a name (symbol-query.ts), the one that holds the most of the query's words; where none holds one, the
+ * line that holds the most; the first of equals; -1 when no line holds a word of the query. A function's
+ * comment and body restate the query's words, but its signature says what it is. Chosen on the
+ * validation queries in users' words (`npm run eval`, "The line a result is shown from"; docs/design.md).
+ */
+function bestMatchingLine(lines: readonly string[], query: string): number {
+  const wanted = wordsSought(query);
+  let best = -1;
+  let bestScore = 0;
+  lines.forEach((line, i) => {
+    const held = new Set(lexicalTokens(line).filter((t) => wanted.has(t))).size;
+    const score = held > 0 && definesAName(line) ? held + wanted.size : held;
+    if (score > bestScore) [best, bestScore] = [i, score];
+  });
+  return best;
 }
 
 /** The chunk a result shows: its file's path and language, its first line, and how the comment it begins inside ends, if it does. */
@@ -47,9 +65,9 @@ function placedLine(query: string, chunk: { readonly path: string; readonly star
  * asks where a symbol is used, the first line that uses it in code (usage-query.ts; comments known by the chunk's language and the comment it begins inside); for a query that
  * names a symbol, the line that defines it (symbol-query.ts; a Go doc comment above it names it first);
  * for a query that quotes the code, the line that holds most of the passage (phrase-query.ts); else, or
- * where no line does, the first that holds a word of the query; -1 when none does.
+ * where no line does, bestMatchingLine; -1 when no line holds a word of the query.
  */
-export function focusLine(lines: readonly string[], query: string, matches = queryMatcher(query), chunk?: ShownChunk): number {
+export function focusLine(lines: readonly string[], query: string, chunk?: ShownChunk): number {
   const placed = chunk ? placedLine(query, chunk, lines.length) : -1;
   if (placed >= 0) return placed;
   const used = usageOfQuery(query);
@@ -59,5 +77,5 @@ export function focusLine(lines: readonly string[], query: string, matches = que
   const definition = symbol === undefined ? -1 : definitionLine(symbol, lines);
   if (definition >= 0) return definition;
   const passage = passageLine(query, lines);
-  return passage >= 0 ? passage : firstMatchingLine(lines, matches);
+  return passage >= 0 ? passage : bestMatchingLine(lines, query);
 }

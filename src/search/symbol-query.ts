@@ -10,7 +10,8 @@
  * JavaScript binding of a function (`const name = (…) =>`), a method whose line opens its body
  * (`name(args) {`), or a C-family declaration (types before the name, then a parameter list and what
  * may end a declaration's line). Lines that only call or mention the name (a statement, a condition, a
- * local `let`, prose in a comment) are not definitions.
+ * local `let`, prose in a comment) are not definitions. The same forms, for any name, tell the line a
+ * description's result is shown from (query-matches.ts, definesAName).
  */
 
 import { matched } from './bm25';
@@ -54,6 +55,9 @@ export function symbolOfQuery(query: string): string | undefined {
   return symbol === undefined ? undefined : lastPartOf(symbol);
 }
 
+/** `name` as a pattern that matches it alone (a symbol's characters: `$` and Ruby's `?` need escapes). */
+const asPattern = (name: string): string => name.replace(/[$?]/g, '\\$&');
+
 const DEFINING_KEYWORDS = 'def|class|fn|func|function\\*?|struct|enum|trait|interface|type|typedef|module|mod|record|object|union|namespace|protocol|sub|macro_rules!|fun|val|var|const';
 /** Words that can stand before a call on its line, which a C-family declaration's types cannot be. */
 const STATEMENT_WORDS = 'return|await|new|throw|yield|else|case|not|and|or|if|elif|while|for|in|of|echo|print|puts|go|defer|raise|assert|del|with|lambda|typeof|delete|goto|sizeof|do|try|catch|unless|until|when|then|match|switch|range|select';
@@ -67,12 +71,11 @@ const C_PARAMETERS_TO_END =
   '(?:[^;{\\n]*\\)(?:[ \\t]*(?:const|noexcept|override|final|volatile))*[ \\t]*(?:throws[\\w., \\t]*|->[\\w:<>,.*& \\t]*)?(?:[{:][^\\n]*)?|[^()\\n]*,[ \\t]*|[ \\t]*)$';
 
 /**
- * The pattern of a line that defines `name`. Every part stays on its line (no class that crosses a
+ * The pattern of a line that defines a name matched by the pattern `n`. Every part stays on its line (no class that crosses a
  * newline) and at most one part of a line is searched backwards from its end, so that a long line, or a
  * chunk of many, costs time in proportion to its length.
  */
-function definitionPattern(name: string): RegExp {
-  const n = name.replace(/[$?]/g, '\\$&');
+function definitionPattern(n: string): RegExp {
   const modifiers = `(?:(?!(?:${STATEMENT_WORDS})(?![\\w$]))[\\w@$]+(?:\\([\\w, ]*\\))?[ \\t]+)*?`; // `pub(crate) `, `export default `, `@inline `
   return new RegExp(
     '^[ \\t]*(?:' +
@@ -105,12 +108,19 @@ export function definitionCandidates(query: string, lexicalScores: Float32Array)
 
 /** The index of the first of `lines` that defines `name`, -1 when none does. */
 export function definitionLine(name: string, lines: readonly string[]): number {
-  const pattern = definitionPattern(name);
+  const pattern = definitionPattern(asPattern(name));
   return lines.findIndex((line) => line.includes(name) && pattern.test(line));
 }
 
+/** Words whose line reads as a definition's (`if (x) {`, `catch (e) {`) but that name nothing. */
+const CONTROL_WORDS = 'if|elif|else|while|for|foreach|switch|catch|return|sizeof|typeof|with|match|unless|until|do|try';
+const ANY_DEFINITION = definitionPattern(`(?!(?:${CONTROL_WORDS})(?![\\w$]))[A-Za-z_$][\\w$]*`);
+
+/** Whether `line` defines a name (a function, a method, a type, …), in the forms definitionLine knows. */
+export const definesAName = (line: string): boolean => ANY_DEFINITION.test(line);
+
 /** Which of `chunks` (an id, and the text when the index keeps texts) define `name`. */
 export function definingChunks(name: string, chunks: readonly { readonly id: number; readonly text?: string }[]): Set<number> {
-  const pattern = definitionPattern(name);
+  const pattern = definitionPattern(asPattern(name));
   return new Set(chunks.filter(({ text }) => text !== undefined && text.includes(name) && pattern.test(text)).map(({ id }) => id));
 }
