@@ -17,7 +17,15 @@ const XSS_NAME = '<img src=x onerror=window.__xssName=1>.js';
 
 /** The sample folder "sample-project": code, and what indexing leaves out (a dependency folder, a .gitignore'd one, a lock file, an image). */
 const SAMPLE_FILES: Record<string, string | Buffer> = {
-  'math/fib.py': 'def fibonacci(n):\n    a, b = 0, 1\n    for _ in range(n):\n        a, b = b, a + b\n    return a\n\n\ndef factorial(n):\n    return 1 if n < 2 else n * factorial(n - 1)\n',
+  // A class of 26 lines is a chunk taller than a result's box, its last method the one a fibonacci query finds.
+  'math/fib.py':
+    'def fibonacci(n):\n    a, b = 0, 1\n    for _ in range(n):\n        a, b = b, a + b\n    return a\n\n\ndef factorial(n):\n    return 1 if n < 2 else n * factorial(n - 1)\n\n\n' +
+    'class Sequences:\n    """Integer sequences, one method each, for the tables of the docs."""\n\n' +
+    ['squares: i * i', 'cubes: i * i * i', 'triangles: i * (i + 1) // 2', 'evens: 2 * i', 'odds: 2 * i + 1', 'powers_of_two: 2 ** i', 'pentagonals: i * (3 * i - 1) // 2']
+      .map((method) => method.split(': '))
+      .map(([name, term]) => `    def ${name}(self, n):\n        return [${term} for i in range(n)]\n\n`)
+      .join('') +
+    '    def fibonacci_table(self, n):\n        return [fibonacci(i) for i in range(n)]\n',
   'web/server.ts': 'import { createServer } from "node:http";\n\nexport function start(port: number) {\n  return createServer((req, res) => res.end("ok")).listen(port);\n}\n',
   'tools/util.go': 'package tools\n\nfunc Reverse(s string) string {\n\tr := []rune(s)\n\tfor i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {\n\t\tr[i], r[j] = r[j], r[i]\n\t}\n\treturn string(r)\n}\n',
   'README.md': '# Sample project\n\nA few functions to search.\n',
@@ -95,6 +103,16 @@ test('load from the Hub layout, index a folder, search, reload restores the inde
   expect(await results.count()).toBeGreaterThanOrEqual(5);
   const listed = await page.locator('.result-path').allTextContents();
   expect(listed.some((p) => p.startsWith('math/fib.py:'))).toBe(true);
+  // Each result's code is scrolled to the line that best shows the query: the class to its fibonacci method, the function not at all.
+  const view = (path: string) =>
+    page.locator('#results li', { hasText: path }).locator('pre').evaluate((pre) => {
+      const lineHeight = parseFloat(getComputedStyle(pre).lineHeight);
+      const methodTop = parseFloat(getComputedStyle(pre).paddingTop) + pre.textContent!.split('\n').findIndex((line) => line.includes('def fibonacci')) * lineHeight;
+      return { scrollTop: pre.scrollTop, methodShown: methodTop >= pre.scrollTop && methodTop + lineHeight <= pre.scrollTop + pre.clientHeight };
+    });
+  expect(await view('math/fib.py:12–37')).toEqual({ scrollTop: expect.any(Number), methodShown: true });
+  expect((await view('math/fib.py:12–37')).scrollTop).toBeGreaterThan(0);
+  expect(await view('math/fib.py:1–9')).toEqual({ scrollTop: 0, methodShown: true });
   expect(listed.some((p) => p.startsWith(`${XSS_NAME}:1–2`))).toBe(true);
   expect(listed.some((p) => p.includes('node_modules'))).toBe(false);
   await expect(page.locator('#results')).toContainText('<script>window.__xssScript = 1</script>');

@@ -250,7 +250,7 @@ async function search(query: string): Promise<void> {
     return;
   }
   if (generation !== searchGeneration) return;
-  renderResults(ui.results, results, mode);
+  renderResults(ui.results, results, mode, searched);
   const total = performance.now() - started;
   const kept = narrows(filter) ? ` (those ${describeFilter(filter)}${plan.named ? ', as the query names' : ''})` : '';
   const asked = searched === query ? '' : ` for “${searched.trim()}”`;

@@ -1,10 +1,12 @@
 /**
  * The demo's results list: each result as its path and lines, its score and its code (highlighted,
- * through textContent only), and the keyboard: arrows move between the search box and the results,
- * "/" focuses the search box.
+ * through textContent only), scrolled to the line that best shows the query (query-matches.ts's
+ * focusLine, as `c2llm search` prints and the search box's excerpt starts), and the keyboard: arrows move
+ * between the search box and the results, "/" focuses the search box.
  */
 import type { CodeSearchResult } from '../search/code-index';
 import { DEFAULT_LEXICAL_WEIGHT, FULL_COVERAGE, PROSE_CHUNK_DEMOTION, SUPPORTING_FILE_DEMOTION } from '../search/fusion';
+import { focusLine } from '../search/query-matches';
 import type { SearchMode } from '../search/ranking';
 import { highlight } from './highlight';
 
@@ -15,7 +17,12 @@ const SCORE_MEANING: Record<SearchMode, string> = {
   lexical: 'word score: BM25 over the words of the code and its path, less words like "the" and "of" (0 shares no word)',
 };
 
-export function renderResults(list: HTMLElement, results: readonly CodeSearchResult[], mode: SearchMode): void {
+/** Lines shown above a result's focus line, so that a definition's comment or a call's context stays in view. */
+const LINES_ABOVE_FOCUS = 2;
+
+/** `query`: the query searched (as corrected from the index's words), for the line each result is scrolled to. */
+export function renderResults(list: HTMLElement, results: readonly CodeSearchResult[], mode: SearchMode, query: string): void {
+  const scrolls: { readonly pre: HTMLElement; readonly line: number }[] = [];
   list.replaceChildren(
     ...results.map((result) => {
       const item = document.createElement('li');
@@ -35,9 +42,13 @@ export function renderResults(list: HTMLElement, results: readonly CodeSearchRes
       code.append(highlight(result.text ?? '', result.openComment));
       pre.append(code);
       item.append(head, pre);
+      const focus = result.text === undefined ? -1 : focusLine(result.text.split('\n'), query, result);
+      if (focus > LINES_ABOVE_FOCUS) scrolls.push({ pre, line: focus - LINES_ABOVE_FOCUS });
       return item;
     }),
   );
+  // Lines of a <pre> that does not wrap are all one height: its computed line-height.
+  for (const { pre, line } of scrolls) pre.scrollTop = line * parseFloat(getComputedStyle(pre).lineHeight);
 }
 
 export function installKeyboardNavigation(search: HTMLInputElement, list: HTMLElement, run: (query: string) => void): void {
