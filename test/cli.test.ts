@@ -204,13 +204,22 @@ describe('command-line conventions', () => {
     expect(stdout.trim()).toBe(`c2llm ${version}`);
   });
 
-  test.each(['embed', 'quantize', 'index', 'merge', 'search'])('`c2llm %s --help` (and `-h`, and `help` before it) prints that command\'s usage, exit 0', (command) => {
-    for (const args of [[command, '--help'], [command, '-h'], ['help', command], [command, '--output', 'x', '--help']]) {
+  test.each(['embed', 'quantize', 'index', 'merge', 'split', 'search'])('`c2llm %s --help` (and `-h`, and `help` before it) prints that command\'s usage, what it does and every flag it takes; exit 0', (command) => {
+    const helps = [[command, '--help'], [command, '-h'], ['help', command], [command, '--output', 'x', '--help']].map((args) => {
       const { code, stdout, stderr } = c2llm(args);
       expect(code, `${args.join(' ')}: ${stderr}`).toBe(0);
-      expect(stdout.trim()).toMatch(new RegExp(`^usage: c2llm ${command} `));
-      expect(stdout.trim().split('\n')).toHaveLength(1);
+      return stdout;
+    });
+    expect(new Set(helps).size).toBe(1);
+    const [usage, blank, ...rest] = helps[0].trimEnd().split('\n');
+    expect([usage, blank]).toEqual([expect.stringMatching(new RegExp(`^usage: c2llm ${command} `)), '']);
+    const described = rest.filter((line) => /^ {2}(--|<)/.test(line)).map((line) => line.trim().split(/ {2,}/));
+    // Each flag of the usage line is described, on its line or the next.
+    for (const flag of new Set(usage.match(/--[a-z][a-z-]*/g))) expect(described.some(([name]) => name.split(' ')[0] === flag), `${command} ${flag}`).toBe(true);
+    if (command !== 'merge' && command !== 'split' && command !== 'quantize') {
+      for (const flag of ['--revision', '--host', '--offline']) expect(described.some(([name]) => name.startsWith(flag)), `${command} ${flag}`).toBe(true);
     }
+    expect(rest.every((line) => line.length <= 100), 'lines of at most 100 characters').toBe(true);
   });
 
   test.each(['embed', 'index', 'search'])('an unknown flag of `c2llm %s` is named, then that command\'s usage; exit 1', (command) => {
@@ -227,6 +236,7 @@ describe('command-line conventions', () => {
     ['search', '--languages', '--language'],
     ['embed', '--ouptut', '--output'],
     ['index', '--no-text', '--no-texts'],
+    ['search', '--ofline', '--offline'],
   ])('`c2llm %s %s`: the flag it most likely meant is named beside it', (command, flag, meant) => {
     const { code, stderr } = c2llm([command, flag, 'x']);
     expect(code).toBe(1);

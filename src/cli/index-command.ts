@@ -34,13 +34,65 @@ import { MANIFEST_NAME } from '../search/split-index';
 import { decodeText, MAX_FILE_BYTES, summariseSkipped, type SkippedSummary, type SkipReason } from '../search/corpus';
 import { walkFolder, type FolderEntry, type FolderSource } from '../search/folder-walk';
 import { indexCorpus, type CorpusFile, type DocumentEmbedder, type IndexStoreLike } from '../search/indexer';
-import { loadEmbedder, MODEL_FLAGS, modelChoice } from './load-model';
+import type { CommandHelp, FlagHelp } from './command-help';
+import { loadEmbedder, MODEL_FLAG_HELP, MODEL_FLAGS, modelChoice } from './load-model';
 import { ProgressLine } from './progress';
 import { printable } from '../text/control-characters';
 
 export const INDEX_USAGE = 'usage: c2llm index <folder> --output <file> [--model <dir>] [--device webgpu|cpu|reference|auto] [--dtype auto|int8] [--update] [--shard i/N] [--no-texts] [--split] [--html] [--max-file-kb 512] [--progress]';
 export const MERGE_USAGE = 'usage: c2llm merge <shard files...> --output <file> [--split]';
 export const SPLIT_USAGE = 'usage: c2llm split <index.c2idx> --output <folder>';
+
+const SPLIT_FLAG: FlagHelp = ['--split', "write the split layout instead of one file: a folder of small files, of which a static site's visitors fetch what a query needs"];
+
+export const INDEX_OPTIONS = {
+  ...MODEL_FLAGS,
+  output: { type: 'string' },
+  update: { type: 'boolean' },
+  shard: { type: 'string' },
+  'no-texts': { type: 'boolean' },
+  split: { type: 'boolean' },
+  html: { type: 'boolean' },
+  'max-file-kb': { type: 'string' },
+  progress: { type: 'boolean' },
+} as const;
+export const MERGE_OPTIONS = { output: { type: 'string' }, split: { type: 'boolean' } } as const;
+export const SPLIT_OPTIONS = { output: { type: 'string' } } as const;
+
+export const INDEX_HELP: CommandHelp = {
+  usage: INDEX_USAGE,
+  does:
+    "Chunks a folder's code into functions and classes where the language allows, embeds the chunks and writes one index file for `c2llm search`, " +
+    "a web page or the demo: int8 vectors, BM25 over the chunks' words and paths, and the chunks' texts. " +
+    "The folder is walked as the demo walks it: dependency and build folders, lock files, binary and minified files and what its .gitignore files leave out are skipped, and each is named on stderr.",
+  flags: [
+    ['<folder>', 'the folder to index'],
+    ['--output <file>', 'the index file, written whole or not at all (a folder with --split)'],
+    ['--update', 're-embed only the files that changed since the index at --output was written'],
+    ['--shard i/N', 'only the files whose path hashes to i (0 <= i < N), for N parallel jobs; `c2llm merge` joins the shards'],
+    ['--no-texts', "leave the chunks' texts out: a smaller file, but hybrid search can no longer tell a definition, a quoted message or code that is mostly comments"],
+    SPLIT_FLAG,
+    ['--html', "index a built site's .html pages as a reader sees them, cut at their headings, each chunk with its heading's anchor for links"],
+    ['--max-file-kb N', `skip files larger than N KiB (default ${MAX_FILE_BYTES / 1024})`],
+    ['--progress', 'a progress line on stderr (always on a terminal)'],
+    ...MODEL_FLAG_HELP,
+  ],
+  examples: ['c2llm index ./my-project --output code.c2idx', 'c2llm index ./my-project --output code.c2idx --update', 'c2llm index dist/ --html --split --output dist/code-index'],
+};
+
+export const MERGE_HELP: CommandHelp = {
+  usage: MERGE_USAGE,
+  does: 'Joins the shards that `c2llm index --shard i/N` wrote into the index one job would have written, byte for byte.',
+  flags: [['<shard files...>', 'the shards, index files of one model and chunker'], ['--output <file>', 'the index file, written whole or not at all (a folder with --split)'], SPLIT_FLAG],
+  examples: ['c2llm merge shard-*.c2idx --output code.c2idx'],
+};
+
+export const SPLIT_HELP: CommandHelp = {
+  usage: SPLIT_USAGE,
+  does: "Writes an index file again in the split layout: a folder of small content-hashed files, of which a static site's visitors fetch only what a query needs.",
+  flags: [['<index.c2idx>', 'the index file'], ['--output <folder>', 'the folder to write (empty, or a split index written before)']],
+  examples: ['c2llm split code.c2idx --output site/code-index'],
+};
 
 type Log = (line: string) => void;
 
@@ -133,7 +185,7 @@ export async function indexCommand(argv: string[], log: Log): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { ...MODEL_FLAGS, output: { type: 'string' }, update: { type: 'boolean' }, shard: { type: 'string' }, 'no-texts': { type: 'boolean' }, split: { type: 'boolean' }, html: { type: 'boolean' }, 'max-file-kb': { type: 'string' }, progress: { type: 'boolean' } },
+    options: INDEX_OPTIONS,
     strict: true,
   });
   if (positionals.length !== 1 || !values.output) throw new InputError(`one folder and --output are required\n${INDEX_USAGE}`);
@@ -211,7 +263,7 @@ async function writeIndex(output: string, data: IndexData, split: boolean, log: 
 }
 
 export async function mergeCommand(argv: string[], log: Log): Promise<void> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { output: { type: 'string' }, split: { type: 'boolean' } }, strict: true });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: MERGE_OPTIONS, strict: true });
   if (positionals.length === 0 || !values.output) throw new InputError(`shard files and --output are required\n${MERGE_USAGE}`);
   await checkOutput(values.output, values.split === true);
   const parts = [];
@@ -220,7 +272,7 @@ export async function mergeCommand(argv: string[], log: Log): Promise<void> {
 }
 
 export async function splitCommand(argv: string[], log: Log): Promise<void> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { output: { type: 'string' } }, strict: true });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: SPLIT_OPTIONS, strict: true });
   if (positionals.length !== 1 || !values.output) throw new InputError(`one index file and --output are required\n${SPLIT_USAGE}`);
   await checkOutput(values.output, true);
   await writeIndex(values.output, await readIndexFile(positionals[0]), true, log);

@@ -11,6 +11,7 @@ import { BUNDLED_MODEL_DIR, BUNDLED_MODEL_NAME, BUNDLED_MODEL_PACKAGE } from '..
 import { nodeModelParts } from '../node/node-model';
 import { DEFAULT_HUB } from '../load/hub-source';
 import { modelFolder } from '../node/hub-download';
+import type { FlagHelp } from './command-help';
 import { DownloadLine, type ProgressLine } from './progress';
 
 
@@ -34,6 +35,16 @@ export const MODEL_FLAGS = {
   device: { type: 'string', default: 'auto' },
   dtype: { type: 'string', default: 'auto' },
 } as const;
+
+/** What each of MODEL_FLAGS means, for a command's --help. */
+export const MODEL_FLAG_HELP: readonly FlagHelp[] = [
+  ['--model <dir|repo id>', `a checkpoint's folder, or a Hugging Face repo id (codefuse-ai/C2LLM-0.5B) downloaded once into the Hugging Face cache; default: the bundled ${BUNDLED_MODEL_NAME}`],
+  ['--revision <ref>', "the repo's branch, tag or commit (default: main)"],
+  ['--host <url>', `a mirror of the Hub (default: ${DEFAULT_HUB})`],
+  ['--offline', 'read the model from the cache alone, never the network'],
+  ['--device <name>', 'webgpu, cpu (onnxruntime), reference (plain TypeScript, slow) or auto (default: WebGPU on a hardware adapter, else the CPU)'],
+  ['--dtype auto|int8', 'int8 (or q8): weights quantized per row at load, cosine >= 0.999 against the stored ones (default: as stored)'],
+];
 
 export interface ModelChoice {
   /** The folder the checkpoint is read from. */

@@ -27,10 +27,46 @@ import { focusLine, type ShownChunk } from '../search/query-matches';
 import { SEARCH_MODES, type SearchMode } from '../search/ranking';
 import { searchedAs } from '../search/language-query';
 import { describeFilter, narrows, type SearchFilter } from '../search/search-filter';
-import { loadEmbedder, MODEL_FLAGS, modelChoice } from './load-model';
+import type { CommandHelp, FlagHelp } from './command-help';
+import { loadEmbedder, MODEL_FLAG_HELP, MODEL_FLAGS, modelChoice } from './load-model';
+import { DEFAULT_PROBES } from '../search/split-index';
 import { printable } from '../text/control-characters';
 
 export const SEARCH_USAGE = 'usage: c2llm search --index <file|folder> (--query <text> | --queries <file.json>) (or c2llm search <file|folder> "<text>") [--k 10] [--mode hybrid|dense|lexical] [--language <name>] [--folder <path>] [--probes N] [--json] [--model <dir>] [--device ...] [--dtype ...]';
+
+export const SEARCH_OPTIONS = {
+  ...MODEL_FLAGS,
+  index: { type: 'string' },
+  query: { type: 'string' },
+  queries: { type: 'string' },
+  k: { type: 'string', default: '10' },
+  mode: { type: 'string', default: 'hybrid' },
+  language: { type: 'string' },
+  folder: { type: 'string' },
+  probes: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+export const SEARCH_HELP: CommandHelp = {
+  usage: SEARCH_USAGE,
+  does:
+    'Ranks the chunks of an index made by `c2llm index` for each query, and lists the best with the line of each that best shows the query. ' +
+    'A query may describe what the code does, be a name (urlsplit, Router.ServeHTTP), ask where a name is used or tested, quote a message the code prints, ' +
+    "or be a file's name or a place pasted from a compiler or a stack trace (src/mux.go:120).",
+  flags: [
+    ['--index <file|folder>', 'an index file, or the folder of a split index (--split); the same as the first of two arguments'],
+    ['--query <text>', 'what to look for; the same as the second argument'],
+    ['--queries <file.json>', 'a JSON array of queries, answered in turn (stdout as with --json)'],
+    ['--k N', 'how many results (default 10); the first ten are the same whatever N is'],
+    ['--mode <mode>', 'hybrid: by meaning and words (default); dense: by meaning alone; lexical: by words alone (BM25)'],
+    ['--language <name>', 'rank only the files in that language; without it, a language the query names ("parse a date in rust") is read so'],
+    ['--folder <path>', 'rank only the files whose path starts so (src/parser/)'],
+    ['--probes N', `a split index's partitions scored for each query (default: its manifest's, ${DEFAULT_PROBES})`],
+    ['--json', 'stdout is {"results": [[{"path", "startLine", "endLine", "score"}, ...]]}, one list per query'],
+    ...MODEL_FLAG_HELP.map(([flag, meaning]): FlagHelp => [flag, flag.startsWith('--model') ? `${meaning}; it must be the model the index was made with` : meaning]),
+  ],
+  examples: ['c2llm search code.c2idx "retry a request with exponential backoff"', 'c2llm search code.c2idx "where is parseDate used" --k 20', 'c2llm search --index site/code-index/ --query "mux.go:120" --json'],
+};
 
 async function readQueries(file: string): Promise<string[]> {
   let parsed: unknown;
@@ -79,18 +115,7 @@ export async function searchCommand(argv: string[], log: (line: string) => void)
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: {
-      ...MODEL_FLAGS,
-      index: { type: 'string' },
-      query: { type: 'string' },
-      queries: { type: 'string' },
-      k: { type: 'string', default: '10' },
-      mode: { type: 'string', default: 'hybrid' },
-      language: { type: 'string' },
-      folder: { type: 'string' },
-      probes: { type: 'string' },
-      json: { type: 'boolean' },
-    },
+    options: SEARCH_OPTIONS,
     strict: true,
   });
   // The short form, as `c2llm index <folder>` takes its folder: c2llm search <index> "<query>".
