@@ -53,6 +53,11 @@ describe('search box excerpt', () => {
     // No definition holds a word of the query: the line that holds the most, the first of equals.
     expect(first('sleep until the next attempt')).toBe('    """How long to sleep before the next retry, growing with each attempt."""');
     expect(first('growing delay')).toBe('# retry with a growing delay between attempts');
+    // Words are found in any case, through underscores and camelCase, a plural's s dropped.
+    const constants = ['x = 1', 'MAX_BACKOFF_TIMES = 3', 'maxBackoffTimes = 3'].join('\n');
+    expect(excerpt(constants, 'backoff times').map((p) => p.text).join('').split('\n')[0]).toBe('MAX_BACKOFF_TIMES = 3');
+    expect(marked(excerpt(constants, 'backoff times'))).toEqual(['MAX_BACKOFF_TIMES', 'maxBackoffTimes']);
+    expect(excerpt(constants, 'maxbackofftime').map((p) => p.text).join('').split('\n')[0]).toBe('MAX_BACKOFF_TIMES = 3');
   });
 
   test(`at most ${EXCERPT_LINES} lines, from the top when no word matches`, () => {
