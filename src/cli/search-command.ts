@@ -59,7 +59,7 @@ export const SEARCH_HELP: CommandHelp = {
     ['--queries <file.json>', 'a JSON array of queries, answered in turn (stdout as with --json)'],
     ['--k N', 'how many results (default 10); the first ten are the same whatever N is'],
     ['--mode <mode>', 'hybrid: by meaning and words (default); dense: by meaning alone; lexical: by words alone (BM25)'],
-    ['--language <name>', 'rank only the files in that language; without it, a language the query names ("parse a date in rust") is read so'],
+    ['--language <name>', 'rank only the files in that language; without it, a language the query names ("parse a date in rust") is taken as this filter'],
     ['--folder <path>', 'rank only the files whose path starts so (src/parser/)'],
     ['--probes N', `a split index's partitions scored for each query (default: its manifest's, ${DEFAULT_PROBES})`],
     ['--json', 'stdout is {"results": [[{"path", "startLine", "endLine", "score"}, ...]]}, one list per query'],
