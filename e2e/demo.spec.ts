@@ -113,6 +113,8 @@ test('load from the Hub layout, index a folder, search, reload restores the inde
   expect(await view('math/fib.py:12–37')).toEqual({ scrollTop: expect.any(Number), methodShown: true });
   expect((await view('math/fib.py:12–37')).scrollTop).toBeGreaterThan(0);
   expect(await view('math/fib.py:1–9')).toEqual({ scrollTop: 0, methodShown: true });
+  // The query's words are marked in the code, as the search box marks them.
+  expect(await page.locator('#results li', { hasText: 'math/fib.py:1–9' }).locator('mark').allTextContents()).toEqual(['fibonacci']);
   expect(listed.some((p) => p.startsWith(`${XSS_NAME}:1–2`))).toBe(true);
   expect(listed.some((p) => p.includes('node_modules'))).toBe(false);
   await expect(page.locator('#results')).toContainText('<script>window.__xssScript = 1</script>');

@@ -3,7 +3,8 @@
  * comments and quotes (a 450 KB chunk once froze the page for 12-16 s), and the text kept whole.
  */
 import { beforeAll, describe, expect, test } from 'vitest';
-import { highlight } from '../src/demo/highlight';
+import { highlight, HIGHLIGHTED_CHARS } from '../src/demo/highlight';
+import { queryMatcher } from '../src/search/query-matches';
 
 /** Just enough of the DOM for highlight(): nodes that keep their text and class. */
 beforeAll(() => {
@@ -12,7 +13,7 @@ beforeAll(() => {
     document: {
       createDocumentFragment: () => ({ parts: [] as { className: string; textContent: string }[], append(...n: { className: string; textContent: string }[]) { this.parts.push(...n); } }),
       createTextNode: (text: string) => ({ ...node(), textContent: text }),
-      createElement: () => node(),
+      createElement: (tag: string) => (tag === 'mark' ? { ...node(), tag } : node()),
     },
   });
 });
@@ -48,6 +49,21 @@ describe('highlight', () => {
     expect(partsOf('    forms of it.\n    """\n    return 1', '"""')[0]).toEqual({ className: 'tok-string', textContent: '    forms of it.\n    """' });
     expect(partsOf('never closed\nhere', '*/').map((p) => [p.className, p.textContent])).toEqual([['tok-comment', 'never closed\nhere']]);
     expect(textOf(highlight(go, '*/'))).toBe(go);
+  });
+
+  test("the query's words are marked in code, comments and strings, keeping each piece's class; the text whole", () => {
+    const code = '# parse the header\ndef parseHeader(line):\n    return "header: " + line';
+    const fragment = highlight(code, undefined, queryMatcher('parse headers'));
+    const parts = (fragment as unknown as { parts: { className: string; textContent: string; tag?: string }[] }).parts;
+    expect(parts.filter((p) => p.tag === 'mark').map((p) => [p.className, p.textContent])).toEqual([
+      ['tok-comment', 'parse'], ['tok-comment', 'header'], ['', 'parseHeader'], ['tok-string', 'header'],
+    ]);
+    expect(textOf(fragment)).toBe(code);
+    const long = 'parse '.repeat(HIGHLIGHTED_CHARS / 5);
+    const started = performance.now();
+    const marked = (highlight(long, undefined, queryMatcher('parse')) as unknown as { parts: { tag?: string }[] }).parts.filter((p) => p.tag === 'mark');
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(marked).toHaveLength(Math.floor(HIGHLIGHTED_CHARS / 6)); // within HIGHLIGHTED_CHARS only
   });
 
   test('comments, strings, numbers and keywords are still told apart', () => {

@@ -6,7 +6,11 @@
  * or of the text (block comments, template strings) instead of being searched for again from every
  * later quote; past HIGHLIGHTED_CHARS the rest is plain text. A snippet that begins inside a comment
  * (a result's `openComment`: how that comment ends) is that comment up to its end, a docstring's rest a string.
+ * Identifiers that `marks` accepts (the query's words, query-matches.ts) are <mark>ed, in code, comments
+ * and strings alike, within HIGHLIGHTED_CHARS.
  */
+import { IDENTIFIER } from '../search/lexical-tokens';
+
 const KEYWORDS = new Set(
   ('abstract async await break case catch class const continue def default defer del do elif else enum export extends ' +
     'false final finally fn for from func function go if impl import in interface is lambda let loop match mod mut new nil ' +
@@ -17,19 +21,31 @@ const KEYWORDS = new Set(
 const TOKEN = /(\/\/[^\n]*|#[^\n]*|\/\*[\s\S]*?(?:\*\/|$))|("""[\s\S]*?(?:"""|$)|'''[\s\S]*?(?:'''|$)|"(?:\\.|[^"\\\n])*"?|'(?:\\.|[^'\\\n])*'?|`(?:\\.|[^`\\])*`?)|(\b\d[\d_.xXa-fA-F]*\b)|([A-Za-z_]\w*)/g;
 export const HIGHLIGHTED_CHARS = 100_000;
 
-export function highlight(code: string, openComment?: string): DocumentFragment {
+export function highlight(code: string, openComment?: string, marks?: (identifier: string) => boolean): DocumentFragment {
   const fragment = document.createDocumentFragment();
   let last = 0;
-  const push = (text: string, className?: string) => {
+  const node = (text: string, className: string | undefined, tag: 'span' | 'mark') => {
+    if (!className && tag === 'span') return document.createTextNode(text);
+    const element = document.createElement(tag);
+    if (className) element.className = className;
+    element.textContent = text;
+    return element;
+  };
+  /** `text` as a node of `className`, its identifiers that `marks` accepts <mark>ed where `markable`. */
+  const push = (text: string, className?: string, markable = true) => {
     if (!text) return;
-    if (!className) {
-      fragment.append(document.createTextNode(text));
+    if (!marks || !markable) {
+      fragment.append(node(text, className, 'span'));
       return;
     }
-    const span = document.createElement('span');
-    span.className = className;
-    span.textContent = text;
-    fragment.append(span);
+    let at = 0;
+    for (const match of text.matchAll(IDENTIFIER)) {
+      if (!marks(match[0])) continue;
+      if (match.index > at) fragment.append(node(text.slice(at, match.index), className, 'span'));
+      fragment.append(node(match[0], className, 'mark'));
+      at = match.index + match[0].length;
+    }
+    if (at < text.length) fragment.append(node(text.slice(at), className, 'span'));
   };
   const coloured = code.slice(0, HIGHLIGHTED_CHARS);
   if (openComment) {
@@ -48,6 +64,7 @@ export function highlight(code: string, openComment?: string): DocumentFragment 
     else push(word, KEYWORDS.has(word) ? 'tok-keyword' : undefined);
     last = at + text.length;
   }
-  push(code.slice(last));
+  push(code.slice(last, Math.max(last, coloured.length)));
+  push(code.slice(Math.max(last, coloured.length)), undefined, false);
   return fragment;
 }

@@ -1,12 +1,12 @@
 /**
  * The demo's results list: each result as its path and lines, its score and its code (highlighted,
- * through textContent only), scrolled to the line that best shows the query (query-matches.ts's
+ * the query's words marked, through textContent only), scrolled to the line that best shows the query (query-matches.ts's
  * focusLine, as `c2llm search` prints and the search box's excerpt starts), and the keyboard: arrows move
  * between the search box and the results, "/" focuses the search box.
  */
 import type { CodeSearchResult } from '../search/code-index';
 import { DEFAULT_LEXICAL_WEIGHT, FULL_COVERAGE, PROSE_CHUNK_DEMOTION, SUPPORTING_FILE_DEMOTION } from '../search/fusion';
-import { focusLine } from '../search/query-matches';
+import { focusLine, queryMatcher } from '../search/query-matches';
 import type { SearchMode } from '../search/ranking';
 import { highlight } from './highlight';
 
@@ -23,6 +23,7 @@ const LINES_ABOVE_FOCUS = 2;
 /** `query`: the query searched (as corrected from the index's words), for the line each result is scrolled to. */
 export function renderResults(list: HTMLElement, results: readonly CodeSearchResult[], mode: SearchMode, query: string): void {
   const scrolls: { readonly pre: HTMLElement; readonly line: number }[] = [];
+  const marks = queryMatcher(query);
   list.replaceChildren(
     ...results.map((result) => {
       const item = document.createElement('li');
@@ -39,7 +40,7 @@ export function renderResults(list: HTMLElement, results: readonly CodeSearchRes
       head.append(path, scoreText);
       const pre = document.createElement('pre');
       const code = document.createElement('code');
-      code.append(highlight(result.text ?? '', result.openComment));
+      code.append(highlight(result.text ?? '', result.openComment, marks));
       pre.append(code);
       item.append(head, pre);
       const focus = result.text === undefined ? -1 : focusLine(result.text.split('\n'), query, result);
