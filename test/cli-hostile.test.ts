@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { searchCommand } from '../src/cli/search-command';
 import { decodeIndex, encodeIndex } from '../src/search/index-file';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -77,6 +78,13 @@ describe('the CLI against hostile inputs', () => {
     expect(stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
     expect(stdout).toContain('owned \\x1b[2J');
     expect(stdout).toContain('\\x1b]0;owned\\x07\\x1b[2J = 1');
+  });
+
+  test('search on a terminal marks the query\'s words, and those marks are the only escapes it writes', async () => {
+    const plain = c2llm(['search', '--index', index, '--query', `owned ${ESC}[2J`, '--mode', 'lexical']).stdout;
+    const marked = await searchCommand(['--index', index, '--query', `owned ${ESC}[2J`, '--mode', 'lexical'], () => undefined, { marked: true });
+    expect(marked).toContain(`\\x1b]0;${ESC}[1;31mowned${ESC}[0m\\x07`);
+    expect(marked.replace(/\u001b\[(1;31|0)m/g, '')).toBe(plain.trimEnd());
   });
 
   test('search: an index naming another model is refused without --model; nothing is downloaded or read for it', () => {

@@ -12,6 +12,7 @@ import { EMBED_HELP, embedCommand } from './embed-command';
 import { INDEX_HELP, indexCommand, MERGE_HELP, mergeCommand, SPLIT_HELP, splitCommand } from './index-command';
 import { QUANTIZE_HELP, quantizeCommand } from './quantize';
 import { SEARCH_HELP, searchCommand } from './search-command';
+import { marksWanted } from './terminal-marks';
 import { version } from '../../package.json';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -26,7 +27,7 @@ const COMMANDS: Record<string, { readonly help: CommandHelp; run(argv: string[])
   index: { help: INDEX_HELP, run: (argv) => indexCommand(argv, log) },
   merge: { help: MERGE_HELP, run: (argv) => mergeCommand(argv, log) },
   split: { help: SPLIT_HELP, run: (argv) => splitCommand(argv, log) },
-  search: { help: SEARCH_HELP, run: async (argv) => writeStdout(`${await searchCommand(argv, log)}\n`) },
+  search: { help: SEARCH_HELP, run: async (argv) => writeStdout(`${await searchCommand(argv, log, { marked: marksWanted(process.stdout) })}\n`) },
 };
 
 /** Every command's usage line, as `c2llm --help` and a mistaken command print them. */

@@ -12,7 +12,7 @@
  * best first; otherwise a readable listing (each result with the line of it that best shows the query,
  * query-matches.ts's focusLine, else its first line that is not blank, and that line's number; no results said so, with why),
  * its control characters (from paths, texts or queries) shown as escapes so that an index cannot move the
- * cursor or rewrite the terminal.
+ * cursor or rewrite the terminal; on a terminal, the query's words in the lines shown are marked (terminal-marks.ts).
  */
 import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -23,7 +23,7 @@ import { modelFingerprint } from '../node/model-fingerprint';
 import { readIndexFile } from '../node/read-index';
 import { openSplitIndex } from '../node/split-index-folder';
 import { CodeIndex, type CodeSearchResult } from '../search/code-index';
-import { focusLine, type ShownChunk } from '../search/query-matches';
+import { focusLine, queryMatcher, type ShownChunk } from '../search/query-matches';
 import { SEARCH_MODES, type SearchMode } from '../search/ranking';
 import { searchedAs } from '../search/language-query';
 import { describeFilter, narrows, type SearchFilter } from '../search/search-filter';
@@ -31,6 +31,7 @@ import type { CommandHelp, FlagHelp } from './command-help';
 import { loadEmbedder, MODEL_FLAG_HELP, MODEL_FLAGS, modelChoice } from './load-model';
 import { DEFAULT_PROBES } from '../search/split-index';
 import { printable } from '../text/control-characters';
+import { withMarks } from './terminal-marks';
 
 export const SEARCH_USAGE = 'usage: c2llm search --index <file|folder> (--query <text> | --queries <file.json>) (or c2llm search <file|folder> "<text>") [--k 10] [--mode hybrid|dense|lexical] [--language <name>] [--folder <path>] [--probes N] [--json] [--model <dir>] [--device ...] [--dtype ...]';
 
@@ -98,20 +99,22 @@ function noResults(indexSize: number, mode: SearchMode, filter: SearchFilter): s
   return mode === 'lexical' ? `  no results: no chunk${where} holds a word of the query` : `  no results: no file of the index is${where}`;
 }
 
-/** `named`: the language the query names, which the search kept to (language-query.ts). */
-function listing(query: string, results: readonly CodeSearchResult[], why: () => string, named?: string): string {
+/** `named`: the language the query names, which the search kept to (language-query.ts); `marked`: the query's words marked in each line shown (terminal-marks.ts). */
+function listing(query: string, results: readonly CodeSearchResult[], why: () => string, named: string | undefined, marked: boolean): string {
   const lines = [printable(query)];
   if (named) lines.push(`  (searched in ${named}, as the query names; --language chooses another, quotes keep the words)`);
   if (results.length === 0) lines.push(printable(why()));
+  const matches = queryMatcher(query);
   results.forEach((r, i) => {
     lines.push(`${String(i + 1).padStart(3)}. ${printable(r.path)}${r.anchor ? `#${printable(r.anchor)}` : ''}:${r.startLine}-${r.endLine}  (${r.score.toFixed(3)})`);
     const shown = r.text === undefined ? undefined : shownLine(r.text, r, query);
-    if (shown) lines.push(`       ${printable(shown)}`);
+    if (shown) lines.push(`       ${marked ? withMarks(printable(shown), matches) : printable(shown)}`);
   });
   return lines.join('\n');
 }
 
-export async function searchCommand(argv: string[], log: (line: string) => void): Promise<string> {
+/** `output.marked`: the readable listing goes to a terminal that shows marks (terminal-marks.ts's marksWanted). */
+export async function searchCommand(argv: string[], log: (line: string) => void, output: { readonly marked: boolean } = { marked: false }): Promise<string> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -171,5 +174,5 @@ export async function searchCommand(argv: string[], log: (line: string) => void)
     searches.forEach(({ named }, i) => named && log(`${queries.length > 1 ? `query ${i + 1}: ` : ''}searched in ${named}, as the query names (--language chooses another, quotes keep the words)`));
     return JSON.stringify({ results: results.map((list) => list.map(({ path, startLine, endLine, score, anchor }) => ({ path, startLine, endLine, score, ...(anchor ? { anchor } : {}) }))) });
   }
-  return queries.map((q, i) => listing(q, results[i], () => noResults(index.size, mode, searches[i].filter ?? filter), searches[i].named)).join('\n\n');
+  return queries.map((q, i) => listing(q, results[i], () => noResults(index.size, mode, searches[i].filter ?? filter), searches[i].named, output.marked)).join('\n\n');
 }
