@@ -4,7 +4,7 @@
  * output and files stay plain text. The text marked is already printable (text/control-characters.ts):
  * the only escapes in the output are these.
  */
-import { IDENTIFIER } from '../search/lexical-tokens';
+import { markedPieces } from '../search/query-matches';
 
 const MARK_ON = '\u001b[1;31m';
 const MARK_OFF = '\u001b[0m';
@@ -14,5 +14,5 @@ export const marksWanted = (stream: { readonly isTTY?: boolean }, env: NodeJS.Pr
 
 /** `text` with each identifier that `matches` accepts between the terminal's bold red and its reset. */
 export function withMarks(text: string, matches: (identifier: string) => boolean): string {
-  return text.replace(IDENTIFIER, (identifier) => (matches(identifier) ? `${MARK_ON}${identifier}${MARK_OFF}` : identifier));
+  return markedPieces(text, matches).map((piece) => (piece.marked ? `${MARK_ON}${piece.text}${MARK_OFF}` : piece.text)).join('');
 }

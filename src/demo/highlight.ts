@@ -9,7 +9,7 @@
  * Identifiers that `marks` accepts (the query's words, query-matches.ts) are <mark>ed, in code, comments
  * and strings alike, within HIGHLIGHTED_CHARS.
  */
-import { IDENTIFIER } from '../search/lexical-tokens';
+import { markedPieces } from '../search/query-matches';
 
 const KEYWORDS = new Set(
   ('abstract async await break case catch class const continue def default defer del do elif else enum export extends ' +
@@ -38,14 +38,7 @@ export function highlight(code: string, openComment?: string, marks?: (identifie
       fragment.append(node(text, className, 'span'));
       return;
     }
-    let at = 0;
-    for (const match of text.matchAll(IDENTIFIER)) {
-      if (!marks(match[0])) continue;
-      if (match.index > at) fragment.append(node(text.slice(at, match.index), className, 'span'));
-      fragment.append(node(match[0], className, 'mark'));
-      at = match.index + match[0].length;
-    }
-    if (at < text.length) fragment.append(node(text.slice(at), className, 'span'));
+    for (const piece of markedPieces(text, marks)) fragment.append(node(piece.text, className, piece.marked ? 'mark' : 'span'));
   };
   const coloured = code.slice(0, HIGHLIGHTED_CHARS);
   if (openComment) {

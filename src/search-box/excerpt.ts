@@ -4,30 +4,13 @@
  * definition that holds most of the query's words, else the top), cut into pieces with the query's words marked
  * (query-matches.ts: "parse the headers" marks `parseHeader` and not "the").
  */
-import { IDENTIFIER } from '../search/lexical-tokens';
-import { focusLine, queryMatcher, type ShownChunk } from '../search/query-matches';
+import { focusLine, markedPieces, queryMatcher, type MarkedPiece, type ShownChunk } from '../search/query-matches';
 
 export const EXCERPT_LINES = 8;
 
-export interface ExcerptPiece {
-  readonly text: string;
-  readonly marked: boolean;
-}
-
 /** `chunk`: the result's file, language and first line, so that a place the query names (`src/mux.go:120`) is shown from its line, and a name's use from code, not a comment. */
-export function excerpt(text: string, query: string, chunk?: ShownChunk): ExcerptPiece[] {
-  const hits = queryMatcher(query);
+export function excerpt(text: string, query: string, chunk?: ShownChunk): MarkedPiece[] {
   const lines = text.split('\n');
   const first = Math.max(0, focusLine(lines, query, chunk));
-  const shown = lines.slice(first, first + EXCERPT_LINES).join('\n');
-  const pieces: ExcerptPiece[] = [];
-  let at = 0;
-  for (const match of shown.matchAll(IDENTIFIER)) {
-    if (!hits(match[0])) continue;
-    if (match.index > at) pieces.push({ text: shown.slice(at, match.index), marked: false });
-    pieces.push({ text: match[0], marked: true });
-    at = match.index + match[0].length;
-  }
-  if (at < shown.length) pieces.push({ text: shown.slice(at), marked: false });
-  return pieces;
+  return markedPieces(lines.slice(first, first + EXCERPT_LINES).join('\n'), queryMatcher(query));
 }

@@ -2,12 +2,13 @@
  * Where a query's words appear in a chunk's text, compared as lexical search compares them
  * (lexical-tokens.ts: identifiers split at camelCase and snake_case, lowercased, a final s dropped, the
  * query's function words left out, words of one letter ignored), so "parse the headers" finds
- * `parseHeader` and not "the". The search box marks them in its excerpt; the CLI shows the line (for a
+ * `parseHeader` and not "the". The search box and the demo mark them (markedPieces), as the CLI does on a
+ * terminal; the CLI shows the line (for a
  * query that names a place, that line; for one that asks where a name is used, its first use; for one
  * that is a name, the line that defines it; for one that quotes the code, the line that holds it; for a
  * description, the definition that holds most of its words).
  */
-import { lexicalTokens, queryWords } from './lexical-tokens';
+import { IDENTIFIER, lexicalTokens, queryWords } from './lexical-tokens';
 import { filesNamed, placesOfQuery } from './path-query';
 import { passageLine } from './phrase-query';
 import { definesAName, definitionLine, symbolOfQuery } from './symbol-query';
@@ -20,6 +21,26 @@ const wordsSought = (query: string): Set<string> => new Set(queryWords(query).fi
 export function queryMatcher(query: string): (identifier: string) => boolean {
   const wanted = wordsSought(query);
   return (identifier) => lexicalTokens(identifier).some((t) => wanted.has(t));
+}
+
+/** A piece of a text, and whether it is an identifier that holds a word of the query. */
+export interface MarkedPiece {
+  readonly text: string;
+  readonly marked: boolean;
+}
+
+/** `text` cut into pieces, each identifier that `matches` accepts (queryMatcher) a marked piece of its own; the pieces make up the text. */
+export function markedPieces(text: string, matches: (identifier: string) => boolean): MarkedPiece[] {
+  const pieces: MarkedPiece[] = [];
+  let at = 0;
+  for (const match of text.matchAll(IDENTIFIER)) {
+    if (!matches(match[0])) continue;
+    if (match.index > at) pieces.push({ text: text.slice(at, match.index), marked: false });
+    pieces.push({ text: match[0], marked: true });
+    at = match.index + match[0].length;
+  }
+  if (at < text.length) pieces.push({ text: text.slice(at), marked: false });
+  return pieces;
 }
 
 /**
