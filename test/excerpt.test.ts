@@ -3,7 +3,10 @@
  * query's words, else the line holding the most (the definition, for a query that is a name; the line, for a place in the chunk's file), marks the query's words as lexical search matches them, and leaves function words unmarked.
  */
 import { describe, expect, test } from 'vitest';
-import { EXCERPT_LINES, excerpt } from '../src/search-box/excerpt';
+import { EXCERPT_LINES, excerpt as excerptOf } from '../src/search-box/excerpt';
+
+/** The excerpt's pieces. */
+const excerpt = (...args: Parameters<typeof excerptOf>) => excerptOf(...args).pieces;
 
 const marked = (pieces: ReturnType<typeof excerpt>) => pieces.filter((p) => p.marked).map((p) => p.text);
 
@@ -58,6 +61,11 @@ describe('search box excerpt', () => {
     expect(excerpt(constants, 'backoff times').map((p) => p.text).join('').split('\n')[0]).toBe('MAX_BACKOFF_TIMES = 3');
     expect(marked(excerpt(constants, 'backoff times'))).toEqual(['MAX_BACKOFF_TIMES', 'maxBackoffTimes']);
     expect(excerpt(constants, 'maxbackofftime').map((p) => p.text).join('').split('\n')[0]).toBe('MAX_BACKOFF_TIMES = 3');
+  });
+
+  test("where the excerpt starts, for the result's link ({line})", () => {
+    expect(excerptOf(code, 'parse the headers').first).toBe(2);
+    expect(excerptOf(code, 'nothing here').first).toBe(0);
   });
 
   test(`at most ${EXCERPT_LINES} lines, from the top when no word matches`, () => {

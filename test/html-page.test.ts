@@ -46,9 +46,11 @@ describe('an HTML page as its reader sees it', () => {
 
 describe("the search box's link template", () => {
   const result = { path: 'docs/a b/guide.html', startLine: 3, endLine: 8 };
-  test('{path} encoded part by part, {start}, {end}, and {anchor} encoded (empty when the result has none)', () => {
+  test('{path} encoded part by part, {start}, {end}, {line} (the excerpt\'s first, else {start}), and {anchor} encoded (empty when the result has none)', () => {
     expect(resultLink('https://x.dev/{path}#L{start}-L{end}', result)).toBe('https://x.dev/docs/a%20b/guide.html#L3-L8');
     expect(resultLink('/{path}#{anchor}', { ...result, anchor: 'install "x"' })).toBe('/docs/a%20b/guide.html#install%20%22x%22');
     expect(resultLink('/{path}#{anchor}', result)).toBe('/docs/a%20b/guide.html#');
+    expect(resultLink('https://x.dev/{path}#L{line}', result, 6)).toBe('https://x.dev/docs/a%20b/guide.html#L6');
+    expect(resultLink('https://x.dev/{path}#L{line}', result)).toBe('https://x.dev/docs/a%20b/guide.html#L3');
   });
 });

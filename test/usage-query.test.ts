@@ -78,7 +78,7 @@ describe('where a symbol is used', () => {
 
   test('the search box shows a result from the line that uses the name', () => {
     const text = ['import { parseDate } from "./date";', '// parseDate is slow', 'export function start(env) {', '  return parseDate(env.START);', '}'].join('\n');
-    expect(excerpt(text, 'where is parseDate used', { path: 'src/start.ts', language: 'typescript', startLine: 1 }).map((p) => p.text).join('').split('\n')[0]).toBe('  return parseDate(env.START);');
+    expect(excerpt(text, 'where is parseDate used', { path: 'src/start.ts', language: 'typescript', startLine: 1 }).pieces.map((p) => p.text).join('').split('\n')[0]).toBe('  return parseDate(env.START);');
   });
 
   test('a Python chunk that begins inside a docstring is shown from its use in code, not from the docstring that names it', () => {
@@ -91,8 +91,8 @@ describe('where a symbol is used', () => {
     const query = 'where is parse_date used';
     const [result] = new CodeIndex(buildIndexData(header, files, true)).search({ vector: randomUnit(random(5), dim), text: query }, 1, 'hybrid');
     expect(result).toMatchObject({ startLine: 3, openComment: '"""' });
-    expect(excerpt(result.text!, query, result).map((p) => p.text).join('').split('\n')[0]).toBe('    return [parse_date(x) for x in xs]');
-    expect(excerpt(result.text!, query, { ...result, openComment: undefined }).map((p) => p.text).join('').split('\n')[0]).toBe('    Each is read by parse_date(x).');
+    expect(excerpt(result.text!, query, result).pieces.map((p) => p.text).join('').split('\n')[0]).toBe('    return [parse_date(x) for x in xs]');
+    expect(excerpt(result.text!, query, { ...result, openComment: undefined }).pieces.map((p) => p.text).join('').split('\n')[0]).toBe('    Each is read by parse_date(x).');
   });
 
   test('hybrid lists the callers first (the tests, asked for tests), in the split folder as in the one file; the bare name its definition', async () => {

@@ -109,11 +109,12 @@ export function mountSearchBox(host: HTMLElement, options: SearchBoxOptions): Se
     list.replaceChildren(
       ...results.map((r, i) => {
         const item = element('li', 'c2s-result', { id: `${id}-r${i}`, role: 'option', 'aria-selected': 'false' });
-        const target = options.link ? element('a', 'c2s-link', { href: resultLink(options.link, r) }) : element('div', 'c2s-link');
+        const shown = excerpt(r.text ?? '', query, r);
+        const target = options.link ? element('a', 'c2s-link', { href: resultLink(options.link, r, r.startLine + shown.first) }) : element('div', 'c2s-link');
         const where = element('span', 'c2s-path');
         where.textContent = `${r.path}:${r.startLine}-${r.endLine}`;
         const code = element('pre', 'c2s-excerpt');
-        for (const piece of excerpt(r.text ?? '', query, r)) {
+        for (const piece of shown.pieces) {
           const node = piece.marked ? element('mark', 'c2s-mark') : document.createTextNode('');
           node.textContent = piece.text;
           code.append(node);
