@@ -57,7 +57,8 @@ export function highlight(code: string, openComment?: string, marks?: (identifie
     else push(word, KEYWORDS.has(word) ? 'tok-keyword' : undefined);
     last = at + text.length;
   }
-  push(code.slice(last, Math.max(last, coloured.length)));
-  push(code.slice(Math.max(last, coloured.length)), undefined, false);
+  // Every token ends within the coloured part: its rest is marked, what lies past it is plain text.
+  push(code.slice(last, coloured.length));
+  push(code.slice(coloured.length), undefined, false);
   return fragment;
 }

@@ -52,13 +52,14 @@ export function markedPieces(text: string, matches: (identifier: string) => bool
  */
 function bestMatchingLine(lines: readonly string[], query: string): number {
   const wanted = wordsSought(query);
+  const words = [...wanted];
   let best = -1;
   let bestScore = 0;
   lines.forEach((line, i) => {
     // Every lexical token is a piece of its line, lowercased without underscores: a line without any
     // of the words as a piece holds none of them, and is not split into tokens.
     const pieces = line.toLowerCase().replaceAll('_', '');
-    if (![...wanted].some((word) => pieces.includes(word))) return;
+    if (!words.some((word) => pieces.includes(word))) return;
     const held = new Set(lexicalTokens(line).filter((t) => wanted.has(t))).size;
     const score = held > 0 && definesAName(line) ? held + wanted.size : held;
     if (score > bestScore) [best, bestScore] = [i, score];
