@@ -361,6 +361,10 @@ describe('search', () => {
     expect(commentLines('--[[\nParses x.\n]]\nlocal x = 1', 'lua')).toEqual([true, true, true, false]);
     expect(commentLines('{-\nParses x.\n-}\nx = 1', 'haskell')).toEqual([true, true, true, false]);
     expect(commentLines('/*\nTotals by day.\n*/\nselect 1;', 'sql')).toEqual([true, true, true, false]);
+    expect(commentLines('<#\n.SYNOPSIS\nGets x.\n#>\n# and\n$x = 1', 'powershell')).toEqual([true, true, true, true, true, false]);
+    expect(commentLines('# a bucket\n// for logs\n/* kept\n30 days */\nbucket = "logs"', 'hcl')).toEqual([true, true, true, true, false]);
+    expect(commentLines('# Parses x.\nsub parse { }', 'perl')).toEqual([true, false]);
+    expect(commentLines('# Build the image.\nRUN make', 'dockerfile')).toEqual([true, false]);
     const data = {
       files: [{ path: 'mux/doc.go', language: 'go' }],
       // Lines 1-2, then 4-9: the blank line 3 between them is in neither.

@@ -13,7 +13,7 @@ import type { IndexHeader } from '../src/search/index-file';
 import { NAMEABLE_LANGUAGES, namedLanguage, searchedAs } from '../src/search/language-query';
 import { random, randomUnit } from './helpers/random';
 
-const HELD = ['c', 'cpp', 'csharp', 'go', 'javascript', 'markdown', 'python', 'rust', 'shell', 'sql', 'typescript'];
+const HELD = ['c', 'cpp', 'csharp', 'go', 'hcl', 'javascript', 'markdown', 'perl', 'protobuf', 'python', 'rust', 'shell', 'sql', 'typescript'];
 
 describe('a language named in a query', () => {
   test('every language a query may name is one the corpus reads files as', () => {
@@ -40,6 +40,9 @@ describe('a language named in a query', () => {
     ['the bash script that runs the training', 'shell', 'runs the training'],
     ['find sql files for the schema', 'sql', 'find the schema'],
     ['markdown files about installing', 'markdown', 'about installing'],
+    ['the terraform code that creates the log bucket', 'hcl', 'code that creates the log bucket'],
+    ['proto files for the user service', 'protobuf', 'the user service'],
+    ['rotate the logs in perl', 'perl', 'rotate the logs'],
     ['rust: parse a date\nwith a time zone', 'rust', 'parse a date\nwith a time zone'],
     ['parse a date\nwith a time zone in rust', 'rust', 'parse a date\nwith a time zone'],
     ['parse a date in rust without allocating', 'rust', 'parse a date without allocating'],

@@ -66,9 +66,10 @@ describe('search filters', () => {
     expect([undefined, {}, { language: '', folder: ' / ' }, { folder: 'a' }, { language: 'go' }].map(narrows)).toEqual([false, false, false, true, true]);
   });
 
-  test("C++ keeps the .h headers a C++ codebase names so (read as C); C keeps them too; other files stay in their language", () => {
+  test("C++ and Objective-C keep the .h headers their codebases name so (read as C); C keeps them too; other files stay in their language", () => {
     const files = [
       { path: 'src/re2.cc', language: 'cpp' },
+      { path: 'ios/View.mm', language: 'objective-c' },
       { path: 'src/re2.h', language: 'c' },
       { path: 'src/UTIL.H', language: 'c' },
       { path: 'src/util.c', language: 'c' },
@@ -76,6 +77,7 @@ describe('search filters', () => {
     ];
     const kept = (language: string) => [...keptChunks({ language }, files, files.length, (id) => id).ids].map((id) => files[id].path);
     expect(kept('cpp')).toEqual(['src/re2.cc', 'src/re2.h', 'src/UTIL.H']);
+    expect(kept('objective-c')).toEqual(['ios/View.mm', 'src/re2.h', 'src/UTIL.H']);
     expect(kept('c')).toEqual(['src/re2.h', 'src/UTIL.H', 'src/util.c']);
     expect(kept('python')).toEqual(['src/gen.py']);
   });

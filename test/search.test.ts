@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { chunkFile, searchedText } from '../src/search/chunker';
-import { decodeText, isMinified, MINIFIED_MEAN_LINE, skipByPath } from '../src/search/corpus';
+import { decodeText, isMinified, languageOf, MINIFIED_MEAN_LINE, skipByPath } from '../src/search/corpus';
 
 const python = `import os
 
@@ -54,6 +54,17 @@ describe('chunkFile', () => {
     expect(chunkFile('a.go', go, { mergeLines: 1 }).map((c) => c.startLine)).toEqual([1, 3, 7]);
     const rust = 'fn a() -> u32 {\n    1\n}\n\nimpl S {\n    fn b(&self) {}\n}\n';
     expect(chunkFile('a.rs', rust, { mergeLines: 1 }).map((c) => [c.startLine, c.endLine])).toEqual([[1, 3], [5, 7]]);
+  });
+
+  test('Perl, Terraform and Protocol Buffers by brace depth; Bazel files by indentation, as Python', () => {
+    const perl = 'package Foo;\nuse strict;\n\nsub parse {\n    my ($text) = @_;\n    return { date => $text };\n}\n\nsub dump {\n}\n1;\n';
+    expect(chunkFile('lib/Foo.pm', perl, { mergeLines: 1 }).map((c) => [c.startLine, c.endLine])).toEqual([[1, 1], [2, 2], [4, 7], [9, 10], [11, 11]]);
+    const terraform = 'resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n\nvariable "region" {\n  default = "eu-west-1"\n}\n';
+    expect(chunkFile('main.tf', terraform, { mergeLines: 1 }).map((c) => [c.startLine, c.endLine])).toEqual([[1, 3], [5, 7]]);
+    const proto = 'syntax = "proto3";\n\nmessage User {\n  string name = 1;\n}\n\nservice Users {\n  rpc Get(User) returns (User);\n}\n';
+    expect(chunkFile('user.proto', proto, { mergeLines: 1 }).map((c) => c.startLine)).toEqual([1, 3, 7]);
+    const bazel = 'load("//:defs.bzl", "x")\n\ndef _impl(ctx):\n    return []\n\ncc_library(\n    name = "re",\n)\n';
+    expect(chunkFile('BUILD.bazel', bazel, { mergeLines: 1 }).map((c) => c.startLine)).toEqual([1, 3, 6]);
   });
 
   test('Markdown and MDX: a section per heading, headings inside fenced code not counted', () => {
@@ -118,16 +129,45 @@ describe('corpus filters', () => {
     ['package-lock.json', 100, 'lock file'],
     ['web/app.min.js', 100, 'minified'],
     ['logo.png', 100, 'not code'],
-    ['Makefile', 100, 'not code'],
+    ['Makefile', 100, undefined],
+    ['docker/Dockerfile.dev', 100, undefined],
+    ['CMakeLists.txt', 100, undefined],
+    ['notes.txt', 100, 'not code'],
+    ['Makefile.am', 100, 'not code'],
+    ['infra/main.tf', 100, undefined],
     ['big.py', 10_000_000, 'too large'],
     ['src/bell\u0007.py', 100, 'unusual name'], // an index may not hold it: a page's file input hands it over
     ['src/lossy-\uFFFD.py', 100, 'unusual name'],
   ])('%s', (path, bytes, reason) => expect(skipByPath(path, bytes)).toBe(reason));
 
-  test('binary content is detected', () => {
+  test.each([
+    ['src/app.ts', 'typescript'],
+    ['lib/Foo/Bar.pm', 'perl'],
+    ['infra/main.tf', 'hcl'],
+    ['api/user.proto', 'protobuf'],
+    ['ios/View.mm', 'objective-c'],
+    ['Makefile', 'make'],
+    ['rules.mk', 'make'],
+    ['docker/Dockerfile.dev', 'dockerfile'],
+    ['CMakeLists.txt', 'cmake'],
+    ['BUILD.bazel', 'starlark'],
+    ['Rakefile', 'ruby'],
+    ['README', ''],
+    ['notes.txt', ''],
+    ['.bashrc', ''],
+  ])('%s is read as %j', (path, language) => expect(languageOf(path)).toBe(language));
+
+  test('binary content is detected; text in UTF-16 or a legacy encoding is read', () => {
     expect(decodeText(new TextEncoder().encode('const x = "é";'))).toBe('const x = "é";');
     expect(decodeText(Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0, 1]))).toBeUndefined();
-    expect(decodeText(Uint8Array.from([0x61, 0xff, 0xfe, 0x62]))).toBeUndefined();
+    // Not UTF-8: text in a legacy encoding (a Latin-1 comment) is read as Windows-1252; bytes that no text holds are binary.
+    expect(decodeText(Uint8Array.from([...new TextEncoder().encode('# Auteur : Fran'), 0xe7, ...new TextEncoder().encode('ois\nx = 1\n')]))).toBe('# Auteur : François\nx = 1\n');
+    expect(decodeText(Uint8Array.from([0x61, 0xff, 0x03, 0x62]))).toBeUndefined();
+    // UTF-16 with its byte order mark, as Windows editors save it, either way round.
+    const utf16le = Uint8Array.from([0xff, 0xfe, ...[...'int x;'].flatMap((c) => [c.charCodeAt(0), 0])]);
+    expect(decodeText(utf16le)).toBe('int x;');
+    expect(decodeText(Uint8Array.from([0xfe, 0xff, ...[...'int x;'].flatMap((c) => [0, c.charCodeAt(0)])]))).toBe('int x;');
+    expect(decodeText(utf16le.subarray(0, 5))).toBeUndefined(); // cut mid-character
   });
 
   test('JavaScript and CSS are minified by content when their lines average over MINIFIED_MEAN_LINE characters', () => {

@@ -12,9 +12,14 @@ import type { DemotedKind } from './fusion';
 import { chunksByFile } from './index-file';
 
 /** Languages whose comments start with `//` or `/*` (continued by `*`), by corpus.ts's names. */
-const SLASH_COMMENTS = new Set(['javascript', 'typescript', 'go', 'rust', 'java', 'kotlin', 'scala', 'swift', 'c', 'cpp', 'csharp', 'php', 'dart', 'wgsl', 'glsl', 'zig']);
+const SLASH_COMMENTS = new Set([
+  'javascript', 'typescript', 'go', 'rust', 'java', 'kotlin', 'scala', 'swift', 'c', 'cpp', 'objective-c', 'csharp', 'php', 'dart', 'wgsl',
+  'glsl', 'zig', 'groovy', 'solidity', 'protobuf', 'hcl',
+]);
 /** Languages whose comments start with `#`. */
-const HASH_COMMENTS = new Set(['python', 'ruby', 'shell', 'r', 'julia', 'elixir', 'php']);
+const HASH_COMMENTS = new Set([
+  'python', 'ruby', 'shell', 'r', 'julia', 'elixir', 'php', 'perl', 'powershell', 'hcl', 'graphql', 'nix', 'starlark', 'make', 'cmake', 'dockerfile',
+]);
 /** Languages whose comments start with `--`. */
 const DASH_COMMENTS = new Set(['sql', 'lua', 'haskell']);
 /** `//`, `/*`, or a block comment's `*` (then a space, `/` or the end: `*ptr = 0` is code). */
@@ -26,6 +31,7 @@ const BLOCK_COMMENTS: ReadonlyMap<string, { readonly start: string; readonly end
   ['lua', { start: '--[[', end: ']]' }],
   ['haskell', { start: '{-', end: '-}' }],
   ['ruby', { start: '=begin', end: '=end' }],
+  ['powershell', { start: '<#', end: '#>' }],
 ]);
 
 /** Every way a comment that a chunk begins inside may end (ChunkReading.openAt): a block comment's, a Python docstring's quotes. */

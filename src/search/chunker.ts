@@ -6,6 +6,8 @@
  * oversized ones cut into overlapping line windows; other files become overlapping line windows. Line
  * numbers are 1-based and inclusive.
  */
+import { languageOf } from './corpus';
+
 export interface Chunk {
   readonly startLine: number;
   readonly endLine: number;
@@ -30,17 +32,15 @@ export interface ChunkOptions {
   readonly overlapLines?: number;
 }
 
-const BRACE_LANGUAGES = new Set(['js', 'jsx', 'mjs', 'cjs', 'ts', 'tsx', 'mts', 'cts', 'go', 'rs', 'java', 'kt', 'kts', 'scala', 'swift', 'c', 'h', 'cc', 'cpp', 'cxx', 'hpp', 'hh', 'cs', 'php', 'dart', 'wgsl', 'glsl', 'zig']);
-const INDENT_LANGUAGES = new Set(['py', 'pyi']);
-const HEADING_LANGUAGES = new Set(['md', 'mdx', 'markdown']);
+/** Languages (corpus.ts's names) cut at top-level braces, at indentation, and at Markdown's headings. */
+const BRACE_LANGUAGES = new Set([
+  'javascript', 'typescript', 'go', 'rust', 'java', 'kotlin', 'scala', 'swift', 'c', 'cpp', 'objective-c', 'csharp', 'php', 'dart',
+  'wgsl', 'glsl', 'zig', 'groovy', 'perl', 'powershell', 'solidity', 'protobuf', 'hcl',
+]);
+const INDENT_LANGUAGES = new Set(['python', 'starlark']);
+const HEADING_LANGUAGES = new Set(['markdown']);
 
 type Span = [start: number, end: number];
-
-function extension(path: string): string {
-  const name = path.slice(path.lastIndexOf('/') + 1);
-  const dot = name.lastIndexOf('.');
-  return dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
-}
 
 /** Top-level spans of a brace language: a span ends where brace depth returns to zero. */
 function braceSpans(lines: readonly string[]): Span[] {
@@ -163,23 +163,23 @@ export const DEFAULT_CHUNK_OPTIONS = { maxLines: 60, mergeLines: 20, overlapLine
 export const DEFAULT_CHUNKER = { version: CHUNKER_VERSION, ...DEFAULT_CHUNK_OPTIONS } as const;
 
 export function chunkFile(path: string, content: string, options: ChunkOptions = {}): Chunk[] {
-  return chunkAs(extension(path), content, options);
+  return chunkAs(languageOf(path), content, options);
 }
 
 /** `content` chunked as Markdown, whatever its file is called (an HTML page's text, html-page.ts). */
 export function chunkMarkdown(content: string, options: ChunkOptions = {}): Chunk[] {
-  return chunkAs('md', content, options);
+  return chunkAs('markdown', content, options);
 }
 
-function chunkAs(ext: string, content: string, options: ChunkOptions): Chunk[] {
+function chunkAs(language: string, content: string, options: ChunkOptions): Chunk[] {
   const maxLines = options.maxLines ?? DEFAULT_CHUNK_OPTIONS.maxLines;
   const mergeLines = options.mergeLines ?? DEFAULT_CHUNK_OPTIONS.mergeLines;
   const overlap = options.overlapLines ?? DEFAULT_CHUNK_OPTIONS.overlapLines;
   const lines = content.replace(/\r\n?/g, '\n').split('\n');
   if (lines.at(-1) === '') lines.pop();
   if (lines.every((l) => l.trim() === '')) return [];
-  const markdown = HEADING_LANGUAGES.has(ext) ? headings(lines) : undefined;
-  const structural = BRACE_LANGUAGES.has(ext) ? braceSpans(lines) : INDENT_LANGUAGES.has(ext) ? indentSpans(lines) : markdown ? headingSpans(lines, markdown) : [[0, lines.length - 1] as Span];
+  const markdown = HEADING_LANGUAGES.has(language) ? headings(lines) : undefined;
+  const structural = BRACE_LANGUAGES.has(language) ? braceSpans(lines) : INDENT_LANGUAGES.has(language) ? indentSpans(lines) : markdown ? headingSpans(lines, markdown) : [[0, lines.length - 1] as Span];
   const spans = merge(structural, mergeLines).flatMap((span) => windows(span, maxLines, overlap));
   const contexts = markdown ? headingContexts(markdown, spans) : [];
   return spans

@@ -1,7 +1,7 @@
 /**
  * Which files of a picked folder are code worth indexing: not in dependency, VCS, build or vendored
  * folders; not lock files, minified bundles, images or other binaries; not above a size limit; and
- * not binary by content (a NUL byte, or text that is not valid UTF-8) nor minified by content (JavaScript
+ * not binary by content (a NUL byte or another control byte that text does not hold) nor minified by content (JavaScript
  * or CSS whose lines are long on average, as GitHub's linguist tells generated files).
  */
 import { indexPathProblem } from './index-trust';
@@ -17,27 +17,37 @@ const SKIPPED_DIRECTORIES = new Set([
 
 const LOCK_FILES = new Set(['package-lock.json', 'yarn.lock', 'pnpm-lock.yaml', 'Cargo.lock', 'poetry.lock', 'Pipfile.lock', 'composer.lock', 'Gemfile.lock', 'go.sum', 'bun.lockb', 'flake.lock', 'uv.lock']);
 
-const CODE_EXTENSIONS = new Set([
-  'js', 'jsx', 'mjs', 'cjs', 'ts', 'tsx', 'mts', 'cts', 'py', 'pyi', 'go', 'rs', 'java', 'kt', 'kts', 'scala', 'swift',
-  'c', 'h', 'cc', 'cpp', 'cxx', 'hpp', 'hh', 'cs', 'php', 'rb', 'dart', 'lua', 'r', 'jl', 'ex', 'exs', 'erl', 'hs',
-  'ml', 'clj', 'sh', 'bash', 'zsh', 'sql', 'wgsl', 'glsl', 'zig', 'vue', 'svelte', 'html', 'css', 'scss', 'md', 'mdx',
-]);
-
-const LANGUAGES: Record<string, string> = {
+/** The language of each file extension an index reads, by the name an index records (lower case). */
+const LANGUAGES: Readonly<Record<string, string>> = {
   js: 'javascript', jsx: 'javascript', mjs: 'javascript', cjs: 'javascript', ts: 'typescript', tsx: 'typescript', mts: 'typescript',
-  cts: 'typescript', py: 'python', pyi: 'python', go: 'go', rs: 'rust', java: 'java', kt: 'kotlin', kts: 'kotlin', scala: 'scala',
-  swift: 'swift', c: 'c', h: 'c', cc: 'cpp', cpp: 'cpp', cxx: 'cpp', hpp: 'cpp', hh: 'cpp', cs: 'csharp', php: 'php', rb: 'ruby',
-  dart: 'dart', lua: 'lua', r: 'r', jl: 'julia', ex: 'elixir', exs: 'elixir', erl: 'erlang', hs: 'haskell', ml: 'ocaml',
-  clj: 'clojure', sh: 'shell', bash: 'shell', zsh: 'shell', sql: 'sql', wgsl: 'wgsl', glsl: 'glsl', zig: 'zig', vue: 'vue',
-  svelte: 'svelte', html: 'html', css: 'css', scss: 'scss', md: 'markdown', mdx: 'markdown',
+  cts: 'typescript', py: 'python', pyi: 'python', pyw: 'python', go: 'go', rs: 'rust', java: 'java', kt: 'kotlin', kts: 'kotlin',
+  scala: 'scala', swift: 'swift', c: 'c', h: 'c', cc: 'cpp', cpp: 'cpp', cxx: 'cpp', hpp: 'cpp', hh: 'cpp', hxx: 'cpp', ipp: 'cpp',
+  inl: 'cpp', mm: 'objective-c', cs: 'csharp', php: 'php', rb: 'ruby', rake: 'ruby', gemspec: 'ruby', dart: 'dart', lua: 'lua',
+  r: 'r', jl: 'julia', ex: 'elixir', exs: 'elixir', erl: 'erlang', hrl: 'erlang', hs: 'haskell', ml: 'ocaml', mli: 'ocaml',
+  clj: 'clojure', cljs: 'clojure', cljc: 'clojure', groovy: 'groovy', gradle: 'groovy', pl: 'perl', pm: 'perl',
+  ps1: 'powershell', psm1: 'powershell', sol: 'solidity', proto: 'protobuf', tf: 'hcl', hcl: 'hcl', graphql: 'graphql',
+  gql: 'graphql', nix: 'nix', bzl: 'starlark', mk: 'make', cmake: 'cmake', dockerfile: 'dockerfile', sh: 'shell', bash: 'shell', zsh: 'shell', sql: 'sql',
+  wgsl: 'wgsl', glsl: 'glsl', zig: 'zig', vue: 'vue', svelte: 'svelte', html: 'html', css: 'css', scss: 'scss', md: 'markdown',
+  mdx: 'markdown', markdown: 'markdown',
 };
 
-/** Every language a file is read as. */
-export const CODE_LANGUAGES: ReadonlySet<string> = new Set(Object.values(LANGUAGES));
+/** The language of code files known by their whole name rather than an extension (`Makefile`, `Dockerfile.dev`). */
+const NAMED_FILES: readonly (readonly [name: RegExp, language: string])[] = [
+  [/^(?:GNUmakefile|[Mm]akefile)$/, 'make'],
+  [/^(?:Dockerfile|Containerfile)(?:\.[\w.-]+)?$/, 'dockerfile'],
+  [/^CMakeLists\.txt$/, 'cmake'],
+  [/^(?:Rakefile|Vagrantfile)$/, 'ruby'],
+  [/^(?:BUILD|WORKSPACE)(?:\.bazel)?$/, 'starlark'],
+];
 
-/** The language of a code file, from its extension ('' when unknown). */
+/** Every language a file is read as. */
+export const CODE_LANGUAGES: ReadonlySet<string> = new Set([...Object.values(LANGUAGES), ...NAMED_FILES.map(([, language]) => language)]);
+
+/** The language of a code file, from its name or extension ('' when it is not code). */
 export function languageOf(path: string): string {
   const name = path.slice(path.lastIndexOf('/') + 1);
+  const named = NAMED_FILES.find(([pattern]) => pattern.test(name));
+  if (named) return named[1];
   const dot = name.lastIndexOf('.');
   return dot > 0 ? (LANGUAGES[name.slice(dot + 1).toLowerCase()] ?? '') : '';
 }
@@ -60,8 +70,7 @@ export function skipByPath(path: string, bytes: number, maxBytes = MAX_FILE_BYTE
   if (parts.slice(0, -1).some((p) => SKIPPED_DIRECTORIES.has(p))) return 'folder';
   if (LOCK_FILES.has(name)) return 'lock file';
   if (/\.min\.(js|css)$/.test(name) || /[.-]bundle\.js$/.test(name)) return 'minified';
-  const dot = name.lastIndexOf('.');
-  if (dot <= 0 || !CODE_EXTENSIONS.has(name.slice(dot + 1).toLowerCase())) return 'not code';
+  if (languageOf(name) === '') return 'not code';
   if (bytes > maxBytes) return 'too large';
   return undefined;
 }
@@ -81,11 +90,29 @@ export function isMinified(path: string, text: string): boolean {
   return (body.length - (lines - 1)) / lines > MINIFIED_MEAN_LINE;
 }
 
-/** Decodes file bytes as UTF-8 text, or returns undefined for binary content. */
+/** C0 control bytes that text in a legacy encoding does not hold (all but tab, line feed, vertical tab, form feed, carriage return, DOS's end of file and escape). */
+const BINARY_CONTROLS = /[\x00-\x08\x0e-\x19\x1c-\x1f]/;
+
+/**
+ * Decodes a file's bytes as text, or returns undefined for binary content: UTF-16 where it begins with
+ * that byte order mark (as Windows editors save it), else UTF-8 (a UTF-8 mark dropped) unless a NUL is in
+ * its first 8 KiB; text that is not valid UTF-8 is in a legacy encoding (`é` as the one byte 0xE9 in a
+ * Latin-1 comment), read as Windows-1252, which keeps every ASCII byte of its code, unless it holds a
+ * control byte that text never does.
+ */
 export function decodeText(bytes: Uint8Array): string | undefined {
+  const utf16 = bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le' : bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : undefined;
+  if (utf16) return decodedOrUndefined(utf16, bytes);
   if (bytes.subarray(0, 8192).includes(0)) return undefined;
+  const utf8 = decodedOrUndefined('utf-8', bytes);
+  if (utf8 !== undefined) return utf8;
+  const legacy = new TextDecoder('windows-1252').decode(bytes);
+  return BINARY_CONTROLS.test(legacy) ? undefined : legacy;
+}
+
+function decodedOrUndefined(encoding: string, bytes: Uint8Array): string | undefined {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return new TextDecoder(encoding, { fatal: true }).decode(bytes);
   } catch {
     return undefined;
   }

@@ -22,9 +22,9 @@ const TEST_FILE = /(?:[._](?:tests?|spec|unittest)|Tests?)\.[A-Za-z0-9]+$|^test_
  * suite error" over googletest's sources), and "header" alone what it says in web code (HTTP headers).
  */
 const ASKS_FOR_SUPPORT = /\b(?:readme|docs?|documentation|examples?|benchmarks?|tested)\b|\b(?:unit tests?|test cases?|tests? (?:for|of)|specs? (?:for|of)|header files?|declarations? (?:of|for))\b/i;
-/** C and C++ headers, and the source files that define what they declare (corpus.ts's extensions of both). */
-const C_HEADER = /\.(?:h|hh|hpp)$/;
-const C_SOURCE = /\.(?:c|cc|cpp|cxx)$/;
+/** C, C++ and Objective-C headers, and the source files that define what they declare (corpus.ts's extensions of both). */
+const C_HEADER = /\.(?:h|hh|hpp|hxx)$/;
+const C_SOURCE = /\.(?:c|cc|cpp|cxx|mm)$/;
 
 /** A file's name without its folders and its last extension: `src/gmock-spec-builders.cc` → `gmock-spec-builders`. */
 const stem = (path: string): string => path.slice(path.lastIndexOf('/') + 1).replace(/\.[^.]*$/, '');

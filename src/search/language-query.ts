@@ -30,6 +30,7 @@ const NAMES: Readonly<Record<string, readonly string[]>> = {
   swift: ['swift'],
   c: ['c'],
   cpp: ['c++', 'cpp'],
+  'objective-c': ['objective-c', 'objc', 'obj-c'],
   csharp: ['c#', 'csharp'],
   php: ['php'],
   ruby: ['ruby'],
@@ -43,6 +44,11 @@ const NAMES: Readonly<Record<string, readonly string[]>> = {
   ocaml: ['ocaml'],
   clojure: ['clojure'],
   zig: ['zig'],
+  groovy: ['groovy'],
+  perl: ['perl'],
+  powershell: ['powershell', 'pwsh'],
+  solidity: ['solidity'],
+  hcl: ['terraform', 'hcl'],
   vue: ['vue'],
   svelte: ['svelte'],
 };
@@ -55,6 +61,9 @@ const FILE_NAMES: Readonly<Record<string, readonly string[]>> = {
   css: ['css'],
   scss: ['scss'],
   markdown: ['markdown', 'md'],
+  protobuf: ['protobuf', 'proto'],
+  graphql: ['graphql'],
+  cmake: ['cmake'],
 };
 
 /** The languages a query may name, for a test against corpus.ts. */

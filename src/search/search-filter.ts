@@ -1,5 +1,5 @@
 /**
- * What a search may return: the chunks of files in one language (C++'s with the `.h` headers), or under one folder (the CLI's
+ * What a search may return: the chunks of files in one language (C++'s and Objective-C's with the `.h` headers), or under one folder (the CLI's
  * --language and --folder, the search box's two filters). A filter narrows the candidates before they are
  * ranked, so the results are the best of the chunks it keeps however far below other chunks they stand:
  * filtering a search's first results instead leaves a query with none where the best chunk in Rust ranks
@@ -15,11 +15,13 @@ export interface SearchFilter {
 }
 
 /**
- * Whether a file is in `language`: of that language, or a `.h` header when it is C++. corpus.ts reads a
- * `.h` as C, but C++ codebases name their headers so too (googletest's and re2's, beside their `.cc`).
+ * Whether a file is in `language`: of that language, or a `.h` header when it is C++ or Objective-C. corpus.ts
+ * reads a `.h` as C, but C++ codebases name their headers so too (googletest's and re2's, beside their `.cc`),
+ * as Objective-C's do beside their `.mm`.
  */
+const HEADED_LANGUAGES = new Set(['cpp', 'objective-c']);
 const inLanguage = (file: { readonly path: string; readonly language: string }, language: string): boolean =>
-  file.language === language || (language === 'cpp' && file.language === 'c' && file.path.toLowerCase().endsWith('.h'));
+  file.language === language || (HEADED_LANGUAGES.has(language) && file.language === 'c' && file.path.toLowerCase().endsWith('.h'));
 
 /** The folder as paths are matched against it (path-query.ts's asIndexPath). */
 const folderOf = (filter: SearchFilter): string => asIndexPath(filter.folder ?? '');
