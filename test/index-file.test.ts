@@ -287,14 +287,14 @@ describe('search', () => {
     expect(() => index.search({ vector }, 2.5, 'dense')).toThrow('k must be a whole number >= 0, not 2.5');
   });
 
-  test('tests, examples, benchmarks and documents are told from code by their path; a query that names them asks for them', () => {
-    const supporting = ['tests/test_dates.py', 'pkg/router_test.go', 'src/parse.test.ts', 'src/parse.spec.js', 'spec/rack/utils_spec.rb', 'src/main/java/FooTest.java', 'googletest/test/gtest_unittest.cc', '_examples/limits/main.go', 'benches/parse.rs', 'README.md', 'docs/guide.rst', 'Doc/howto.txt', 'src/__tests__/x.js'];
-    const code = ['src/parse.rs', 'googletest/src/gtest-death-test.cc', 'lib/rack/utils.rb', 'src/latest.ts', 'contest/solve.go', 'docutils/nodes.py', 'src/testament.py', 'lib/spec_helpers.rb', 'index.html'];
+  test('tests, examples, benchmarks, documents and build files are told from code by their path; a query that names them asks for them', () => {
+    const supporting = ['Makefile', 'src/CMakeLists.txt', 'docker/Dockerfile.dev', 'python/BUILD.bazel', 'tools/rules.bzl', 'tests/test_dates.py', 'pkg/router_test.go', 'src/parse.test.ts', 'src/parse.spec.js', 'spec/rack/utils_spec.rb', 'src/main/java/FooTest.java', 'googletest/test/gtest_unittest.cc', '_examples/limits/main.go', 'benches/parse.rs', 'README.md', 'docs/guide.rst', 'Doc/howto.txt', 'src/__tests__/x.js'];
+    const code = ['src/parse.rs', 'googletest/src/gtest-death-test.cc', 'lib/rack/utils.rb', 'src/latest.ts', 'contest/solve.go', 'docutils/nodes.py', 'src/testament.py', 'lib/spec_helpers.rb', 'index.html', 'src/build.rs', 'lib/Rakefile'];
     const kinds = supportingFiles([...supporting, ...code]);
     expect(supporting.filter((_, i) => !kinds[i])).toEqual([]);
     expect(code.filter((_, i) => kinds[supporting.length + i])).toEqual([]);
-    expect(['the test for parse_hash', 'unit tests of the router', 'a test case with a timeout', 'an example of a nested router', 'README install steps', 'benchmarks of sorting', 'docs', 'the header file of the matcher'].filter((q) => !asksForSupportingFiles(q))).toEqual([]);
-    expect(['parse a date', 'pick the latest version', 'attest a signature', 'split tests across machines', 'typed test suite error', 'testing a regex', 'parse the Range request header', 'option value does not match its declared type'].filter(asksForSupportingFiles)).toEqual([]);
+    expect(['the test for parse_hash', 'unit tests of the router', 'a test case with a timeout', 'an example of a nested router', 'README install steps', 'benchmarks of sorting', 'docs', 'the header file of the matcher', 'the makefile target that runs lint', 'which Dockerfile builds the server', 'cmake option for shared libraries', 'the build file of the python wrapper'].filter((q) => !asksForSupportingFiles(q))).toEqual([]);
+    expect(['parse a date', 'pick the latest version', 'attest a signature', 'split tests across machines', 'typed test suite error', 'testing a regex', 'parse the Range request header', 'option value does not match its declared type', 'build the query string', 'rebuild the file index'].filter(asksForSupportingFiles)).toEqual([]);
   });
 
   test('a C or C++ header supports the source file of its name, wherever that is in the index; a header alone is code', () => {

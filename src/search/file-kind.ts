@@ -1,8 +1,9 @@
 /**
- * Which files of a codebase support its code rather than implement it: tests, examples, benchmarks and
- * documentation, and C and C++ headers whose definitions are in a source file of the same name. Hybrid
- * search lists the code a query describes before them (fusion.ts's demotion) unless the query names them
- * ("the test for ...", "an example of ...", "the header file"): tests and READMEs restate the words and the
+ * Which files of a codebase support its code rather than implement it: tests, examples, benchmarks,
+ * documentation and build files (Makefile, CMake, Dockerfile, Bazel), and C and C++ headers whose
+ * definitions are in a source file of the same name. Hybrid search lists the code a query describes before
+ * them (fusion.ts's demotion) unless the query names them ("the test for ...", "an example of ...", "the
+ * header file", "the makefile"): tests and READMEs restate the words and the
  * meaning of the code they exercise or explain, and took the first place from it in 13 of the 67
  * validation queries in users' words whose answer was not first; a header restates, in declarations and
  * their comments, what its source file does (docs/design.md).
@@ -13,15 +14,19 @@ import { languageOf } from './corpus';
 const TEST_FOLDERS = new Set(['test', 'tests', 'testing', 'testdata', '__tests__', 'spec', 'specs']);
 /** Folders whose files are examples, benchmarks or documentation (beside the tests' folders), compared lowercased. */
 const OTHER_SUPPORTING_FOLDERS = new Set(['example', 'examples', '_examples', 'bench', 'benches', 'benchmark', 'benchmarks', 'doc', 'docs']);
+/** The languages of build files (corpus.ts's names): they say how the code is built, not what it does. */
+const BUILD_LANGUAGES = new Set(['make', 'cmake', 'dockerfile', 'starlark']);
 /** Test files by name: foo_test.go, foo.test.ts, foo.spec.js, foo_spec.rb, gtest_unittest.cc, FooTest.java, test_foo.py. */
 const TEST_FILE = /(?:[._](?:tests?|spec|unittest)|Tests?)\.[A-Za-z0-9]+$|^test_/;
 /**
  * A query that asks for supporting files: "readme", "docs", "an example", "benchmarks", tests as tests
- * ("the test for …", "unit tests", "test case", "where is it tested"), or "the header file", "the declaration of". "test" alone
+ * ("the test for …", "unit tests", "test case", "where is it tested"), "the header file", "the declaration of", or build files
+ * ("the makefile", "Dockerfile", "cmake", "the build script"). "test" alone
  * is left to mean what it says in a codebase about testing ("split tests across machines", "typed test
  * suite error" over googletest's sources), and "header" alone what it says in web code (HTTP headers).
  */
-const ASKS_FOR_SUPPORT = /\b(?:readme|docs?|documentation|examples?|benchmarks?|tested)\b|\b(?:unit tests?|test cases?|tests? (?:for|of)|specs? (?:for|of)|header files?|declarations? (?:of|for))\b/i;
+const ASKS_FOR_SUPPORT =
+  /\b(?:readme|docs?|documentation|examples?|benchmarks?|tested|makefiles?|dockerfiles?|cmake(?:lists)?|bazel)\b|\b(?:unit tests?|test cases?|tests? (?:for|of)|specs? (?:for|of)|header files?|declarations? (?:of|for)|build (?:files?|scripts?|rules?|targets?))\b/i;
 /** C, C++ and Objective-C headers, and the source files that define what they declare (corpus.ts's extensions of both). */
 const C_HEADER = /\.(?:h|hh|hpp|hxx)$/;
 const C_SOURCE = /\.(?:c|cc|cpp|cxx|mm)$/;
@@ -37,18 +42,18 @@ export function isTestPath(path: string): boolean {
 }
 
 /**
- * Whether `path` (a codebase-relative path, `/`-separated) is a test, example, benchmark or document. The
- * documents an index holds are Markdown (corpus.ts indexes no other prose files, and names their language).
+ * Whether `path` (a codebase-relative path, `/`-separated) is a test, example, benchmark, document or build
+ * file. The documents an index holds are Markdown (corpus.ts indexes no other prose files, and names their language).
  */
 function isSupportingByPath(path: string): boolean {
   const parts = path.split('/');
-  const name = parts.pop() ?? '';
-  return isTestPath(path) || parts.some((folder) => OTHER_SUPPORTING_FOLDERS.has(folder.toLowerCase())) || languageOf(name) === 'markdown';
+  const language = languageOf(parts.pop() ?? '');
+  return isTestPath(path) || parts.some((folder) => OTHER_SUPPORTING_FOLDERS.has(folder.toLowerCase())) || language === 'markdown' || BUILD_LANGUAGES.has(language);
 }
 
 /**
- * For each of an index's files (codebase-relative paths), whether it is a test, example, benchmark or
- * document, or a C or C++ header with a source file of the same name anywhere in the index
+ * For each of an index's files (codebase-relative paths), whether it is a test, example, benchmark,
+ * document or build file, or a C or C++ header with a source file of the same name anywhere in the index
  * (`include/gmock/gmock-spec-builders.h` beside `src/gmock-spec-builders.cc`; a header alone, or
  * `walker-inl.h`, whose definitions are its own, stays code).
  */
@@ -57,5 +62,5 @@ export function supportingFiles(paths: readonly string[]): boolean[] {
   return paths.map((p) => isSupportingByPath(p) || (C_HEADER.test(p) && defined.has(stem(p))));
 }
 
-/** Whether the query names tests, examples, benchmarks, documentation or header files, so they are not demoted. */
+/** Whether the query names tests, examples, benchmarks, documentation, header or build files, so they are not demoted. */
 export const asksForSupportingFiles = (query: string): boolean => ASKS_FOR_SUPPORT.test(query);
