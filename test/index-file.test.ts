@@ -364,6 +364,11 @@ describe('search', () => {
     expect(commentLines('<#\n.SYNOPSIS\nGets x.\n#>\n# and\n$x = 1', 'powershell')).toEqual([true, true, true, true, true, false]);
     expect(commentLines('# a bucket\n// for logs\n/* kept\n30 days */\nbucket = "logs"', 'hcl')).toEqual([true, true, true, true, false]);
     expect(commentLines('# Parses x.\nsub parse { }', 'perl')).toEqual([true, false]);
+    // Perl's POD runs from a line that begins with = and a word to =cut; a statement's = on a line of its own, indented, is code.
+    expect(commentLines('my $x\n  = 1;\n\n=head1 NAME\n\nFoo - bar\n\n=cut\n\nsub g { }\n=cut', 'perl')).toEqual([false, false, undefined, true, undefined, true, undefined, true, undefined, false, false]);
+    const pod = ['sub f { 1 }', '=head1 NAME', 'Foo - bar', '', 'Parses dates.', 'More prose.', '=cut', 'sub g { 2 }'];
+    const perl = { files: [{ path: 'lib/Foo.pm', language: 'perl' }], chunks: [{ file: 0, startLine: 1, endLine: 3 }, { file: 0, startLine: 5, endLine: 8 }], texts: textsOf([pod.slice(0, 3).join('\n'), pod.slice(4).join('\n')]) };
+    expect(commentsOpenAt(perl)).toEqual([undefined, '=cut']);
     expect(commentLines('# Build the image.\nRUN make', 'dockerfile')).toEqual([true, false]);
     const data = {
       files: [{ path: 'mux/doc.go', language: 'go' }],

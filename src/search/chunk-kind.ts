@@ -25,13 +25,22 @@ const DASH_COMMENTS = new Set(['sql', 'lua', 'haskell']);
 /** `//`, `/*`, or a block comment's `*` (then a space, `/` or the end: `*ptr = 0` is code). */
 const SLASH_LINE = /^(?:\/\/|\/\*|\*(?:\s|\/|$))/;
 const DOCSTRING_QUOTES = /^[rRbBuU]?("""|''')/;
-/** The block comments of the languages that have them (besides Python's docstrings): how one begins, at a line's beginning, and ends. */
-const BLOCK_COMMENTS: ReadonlyMap<string, { readonly start: string; readonly end: string }> = new Map([
+/** A block comment: how it begins, at a line's beginning once trimmed, and ends. */
+interface BlockComment {
+  readonly start: string;
+  readonly end: string;
+  /** Where one begins only at a line's very first character, the lines that begin it (matched untrimmed, `m`: any line of a text) instead of `start`. */
+  readonly opens?: RegExp;
+}
+/** The block comments of the languages that have them (besides Python's docstrings). */
+const BLOCK_COMMENTS: ReadonlyMap<string, BlockComment> = new Map([
   ...[...SLASH_COMMENTS, 'sql'].map((language) => [language, { start: '/*', end: '*/' }] as const),
   ['lua', { start: '--[[', end: ']]' }],
   ['haskell', { start: '{-', end: '-}' }],
   ['ruby', { start: '=begin', end: '=end' }],
   ['powershell', { start: '<#', end: '#>' }],
+  // Perl's documentation (POD): from a line that begins with `=` and a word (`=head1`, `=pod`, `=item`) to `=cut`.
+  ['perl', { start: '=', end: '=cut', opens: /^=(?!cut\b)[A-Za-z]/m }],
 ]);
 
 /** Every way a comment that a chunk begins inside may end (ChunkReading.openAt): a block comment's, a Python docstring's quotes. */
@@ -46,12 +55,12 @@ export function commentLines(text: string, language: string, open?: string): (bo
   return readComments(text.split('\n'), language, open).comments;
 }
 
-/** The comment a `line` of `language` begins, by how it starts and ends: a block comment (BLOCK_COMMENTS), a Python docstring. */
-function commentBegun(line: string, language: string): { readonly start: string; readonly end: string } | undefined {
+/** The comment a line of `language` begins (`line` trimmed, `raw` as written), by how it starts and ends: a block comment (BLOCK_COMMENTS), a Python docstring. */
+function commentBegun(line: string, raw: string, language: string): BlockComment | undefined {
   const quotes = language === 'python' ? DOCSTRING_QUOTES.exec(line)?.[1] : undefined;
   if (quotes) return { start: quotes, end: quotes };
   const block = BLOCK_COMMENTS.get(language);
-  return block && line.startsWith(block.start) ? block : undefined;
+  return block && (block.opens ? block.opens.test(raw) : line.startsWith(block.start)) ? block : undefined;
 }
 
 /** commentLines over `lines`, and how the comment still open after them ends. */
@@ -67,7 +76,7 @@ function readComments(lines: readonly string[], language: string, open: string |
       if (line.includes(inside)) inside = undefined;
       return true;
     }
-    const begun = commentBegun(line, language);
+    const begun = commentBegun(line, raw, language);
     if (begun) {
       if (!line.slice(line.indexOf(begun.start) + begun.start.length).includes(begun.end)) inside = begun.end;
       return true;
@@ -80,7 +89,7 @@ function readComments(lines: readonly string[], language: string, open: string |
 /** Whether `text` of `language` may begin a comment that runs on past a line (it holds how one begins): else none it leaves open. */
 function mayBeginComment(text: string, language: string): boolean {
   const block = BLOCK_COMMENTS.get(language);
-  return language === 'python' ? text.includes('"""') || text.includes("'''") : block !== undefined && text.includes(block.start);
+  return language === 'python' ? text.includes('"""') || text.includes("'''") : block !== undefined && (block.opens ? block.opens.test(text) : text.includes(block.start));
 }
 
 /** The share of `text`'s non-blank lines that are comments in `language` (0 for a language without rules here). */
