@@ -67,6 +67,32 @@ describe('chunkFile', () => {
     expect(chunkFile('BUILD.bazel', bazel, { mergeLines: 1 }).map((c) => c.startLine)).toEqual([1, 3, 6]);
   });
 
+  test("a Jupyter notebook: its code cells cut as Python, at the notebook file's own lines; outputs, metadata and Markdown cells not read", () => {
+    const cell = (type: string, source: string[], outputs: unknown[] = []) => ({ cell_type: type, metadata: {}, ...(type === 'code' ? { execution_count: 1, outputs } : {}), source });
+    const png = { data: { 'image/png': 'iVBORw0KGgo=' }, metadata: {}, output_type: 'display_data' };
+    const notebook = {
+      cells: [
+        cell('markdown', ['# Sales\n', 'Load the data.']),
+        cell('code', ['import pandas as pd\n', 'df = pd.read_csv("sales.csv")']),
+        cell('code', ['def monthly_totals(frame):\n', '    """Sum sales by month."""\n', '    return frame.groupby("month").total.sum()\n', '\n', 'monthly_totals(df).plot()'], [png]),
+        cell('code', []),
+      ],
+      metadata: { kernelspec: { language: 'python', name: 'python3' } },
+      nbformat: 4,
+      nbformat_minor: 5,
+    };
+    const file = `${JSON.stringify(notebook, null, 1)}\n`; // as Jupyter writes it: one item a line
+    const lineOf = (text: string) => file.split('\n').findIndex((line) => line.includes(text)) + 1;
+    const chunks = chunkFile('analysis/sales.ipynb', file);
+    expect(chunks.map((c) => [c.startLine, c.endLine])).toEqual([[lineOf('import pandas'), lineOf('read_csv')], [lineOf('def monthly_totals'), lineOf('.plot()')]]);
+    expect(chunks[1].text).toBe('def monthly_totals(frame):\n    """Sum sales by month."""\n    return frame.groupby("month").total.sum()\n\nmonthly_totals(df).plot()');
+    expect(chunks.some((c) => /iVBOR|Load the data|"cells"/.test(c.text))).toBe(false);
+    // A notebook whose cells cannot all be placed (a source written as one string) is read as its text.
+    const oneString = JSON.stringify({ ...notebook, cells: [{ ...notebook.cells[1], source: 'import pandas as pd\ndf = 1' }] }, null, 1);
+    expect(chunkFile('a.ipynb', oneString)[0].text.startsWith('{')).toBe(true);
+    expect(chunkFile('a.ipynb', 'not json')[0].text).toBe('not json');
+  });
+
   test('Markdown and MDX: a section per heading, headings inside fenced code not counted', () => {
     const doc = '# Title\nIntro.\n\n## Install\n```sh\n# not a heading\nnpm i x\n```\n\n## Use\n~~~\n## neither\n~~~\nText.\n';
     expect(chunkFile('README.md', doc, { mergeLines: 1 }).map((c) => [c.startLine, c.endLine])).toEqual([[1, 2], [4, 8], [10, 14]]);
@@ -135,6 +161,8 @@ describe('corpus filters', () => {
     ['notes.txt', 100, 'not code'],
     ['Makefile.am', 100, 'not code'],
     ['infra/main.tf', 100, undefined],
+    ['notebooks/eda.ipynb', 3 * 1024 * 1024, undefined], // a notebook's outputs are most of its bytes
+    ['notebooks/eda.ipynb', 5 * 1024 * 1024, 'too large'],
     ['big.py', 10_000_000, 'too large'],
     ['src/bell\u0007.py', 100, 'unusual name'], // an index may not hold it: a page's file input hands it over
     ['src/lossy-\uFFFD.py', 100, 'unusual name'],
@@ -152,6 +180,7 @@ describe('corpus filters', () => {
     ['CMakeLists.txt', 'cmake'],
     ['BUILD.bazel', 'starlark'],
     ['Rakefile', 'ruby'],
+    ['notebooks/eda.ipynb', 'python'],
     ['README', ''],
     ['notes.txt', ''],
     ['.bashrc', ''],

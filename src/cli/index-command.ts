@@ -31,7 +31,8 @@ import { chunkPage } from '../search/html-page';
 import { fileChunkRanges, floatVectors, mergeIndexData } from '../search/index-build';
 import { encodeIndex, type ChunkerSettings, type IndexData, type IndexHeader } from '../search/index-file';
 import { MANIFEST_NAME } from '../search/split-index';
-import { decodeText, MAX_FILE_BYTES, summariseSkipped, type SkippedSummary, type SkipReason } from '../search/corpus';
+import { decodeText, MAX_FILE_BYTES, NOTEBOOK_SIZE_FACTOR, sizeLimitOf, summariseSkipped, type SkippedSummary, type SkipReason } from '../search/corpus';
+import { isNotebook } from '../search/notebook';
 import { walkFolder, type FolderEntry, type FolderSource } from '../search/folder-walk';
 import { indexCorpus, type CorpusFile, type DocumentEmbedder, type IndexStoreLike } from '../search/indexer';
 import type { CommandHelp, FlagHelp } from './command-help';
@@ -73,7 +74,7 @@ export const INDEX_HELP: CommandHelp = {
     ['--no-texts', "leave the chunks' texts out: a smaller file, but hybrid search can no longer tell a definition, a quoted message or code that is mostly comments"],
     SPLIT_FLAG,
     ['--html', "index a built site's .html pages as a reader sees them, cut at their headings, each chunk with its heading's anchor for links"],
-    ['--max-file-kb N', `skip files larger than N KiB (default ${MAX_FILE_BYTES / 1024})`],
+    ['--max-file-kb N', `skip files larger than N KiB (default ${MAX_FILE_BYTES / 1024}; a Jupyter notebook may be ${NOTEBOOK_SIZE_FACTOR} times that, its outputs not read)`],
     ['--progress', 'a progress line on stderr (always on a terminal)'],
     ...MODEL_FLAG_HELP,
   ],
@@ -133,11 +134,18 @@ function logSkipped(summary: SkippedSummary, maxFileBytes: number, log: Log): vo
   for (const [path, reason] of summary.files) byReason.set(reason, [...(byReason.get(reason) ?? []), path]);
   for (const [reason, paths] of byReason) {
     if (reason === 'not code') log(`c2llm: skipped ${paths.length} file(s) that are not code`);
-    else log(`c2llm: skipped (${reason}${reason === 'too large' ? `, over ${maxFileBytes / 1024} KiB: --max-file-kb raises the limit` : ''}): ${list(paths)}`);
+    else log(`c2llm: skipped (${reason}${reason === 'too large' ? `, over ${sizeLimits(paths, maxFileBytes)}: --max-file-kb raises the limit` : ''}): ${list(paths)}`);
   }
 }
 
 const SKIPPED_SHOWN = 20;
+
+/** The size limits `paths` went over, in words: '512 KiB', or with notebooks among them, '512 KiB (a notebook 4096 KiB)'. */
+function sizeLimits(paths: readonly string[], maxFileBytes: number): string {
+  const kib = (path: string) => sizeLimitOf(path, maxFileBytes) / 1024;
+  const notebook = paths.find(isNotebook);
+  return `${maxFileBytes / 1024} KiB${notebook ? ` (a notebook ${kib(notebook)} KiB)` : ''}`;
+}
 /** What `--html` reads as a page. */
 const HTML_PAGE = /\.html$/i;
 

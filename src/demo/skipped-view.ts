@@ -3,7 +3,7 @@
  * summariseSkipped): folders not entered, then each skipped file with why. Text is set with
  * textContent, so a file name is never parsed as HTML.
  */
-import { MAX_FILE_BYTES, summariseSkipped, type SkipReason } from '../search/corpus';
+import { MAX_FILE_BYTES, sizeLimitOf, summariseSkipped, type SkipReason } from '../search/corpus';
 import { plural } from '../text/plural';
 
 const WHY: Record<SkipReason, string> = {
@@ -12,7 +12,7 @@ const WHY: Record<SkipReason, string> = {
   'lock file': 'lock file',
   'not code': 'not code',
   minified: 'minified',
-  'too large': `over ${MAX_FILE_BYTES / 1024} KiB`,
+  'too large': 'too large',
   binary: 'binary',
   unreadable: 'could not be read (moved or deleted?)',
   'unusual name': 'a name with control characters',
@@ -31,7 +31,7 @@ export function renderSkipped(details: HTMLDetailsElement, skipped: ReadonlyMap<
   }
   for (const [path, reason] of files) {
     const item = document.createElement('li');
-    item.textContent = `${path} (${WHY[reason]})`;
+    item.textContent = `${path} (${reason === 'too large' ? `over ${sizeLimitOf(path, MAX_FILE_BYTES) / 1024} KiB` : WHY[reason]})`;
     list.append(item);
   }
   details.replaceChildren(summary, list);

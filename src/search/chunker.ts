@@ -2,11 +2,13 @@
  * Splits a source file into the pieces a person wants as search results: whole top-level functions
  * and classes where the language's shape allows (indentation for Python, brace depth for C-family
  * languages), Markdown's sections (a heading and what follows it, headings inside fenced code not
- * counted; each chunk knows the path of headings it sits under, its `context`), small neighbours merged,
- * oversized ones cut into overlapping line windows; other files become overlapping line windows. Line
+ * counted; each chunk knows the path of headings it sits under, its `context`), a Jupyter notebook's code
+ * cells as Python (notebook.ts), small neighbours merged, oversized ones cut into overlapping line windows;
+ * other files become overlapping line windows. Line
  * numbers are 1-based and inclusive.
  */
 import { languageOf } from './corpus';
+import { isNotebook, notebookLines } from './notebook';
 
 export interface Chunk {
   readonly startLine: number;
@@ -163,20 +165,26 @@ export const DEFAULT_CHUNK_OPTIONS = { maxLines: 60, mergeLines: 20, overlapLine
 export const DEFAULT_CHUNKER = { version: CHUNKER_VERSION, ...DEFAULT_CHUNK_OPTIONS } as const;
 
 export function chunkFile(path: string, content: string, options: ChunkOptions = {}): Chunk[] {
-  return chunkAs(languageOf(path), content, options);
+  const lines = (isNotebook(path) && notebookLines(content)) || linesOf(content);
+  return chunkLines(languageOf(path), lines, options);
 }
 
 /** `content` chunked as Markdown, whatever its file is called (an HTML page's text, html-page.ts). */
 export function chunkMarkdown(content: string, options: ChunkOptions = {}): Chunk[] {
-  return chunkAs('markdown', content, options);
+  return chunkLines('markdown', linesOf(content), options);
 }
 
-function chunkAs(language: string, content: string, options: ChunkOptions): Chunk[] {
+/** A file's lines (CRLF and CR ending lines as LF does), without the empty one after a final newline. */
+function linesOf(content: string): string[] {
+  const lines = content.replace(/\r\n?/g, '\n').split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  return lines;
+}
+
+function chunkLines(language: string, lines: readonly string[], options: ChunkOptions): Chunk[] {
   const maxLines = options.maxLines ?? DEFAULT_CHUNK_OPTIONS.maxLines;
   const mergeLines = options.mergeLines ?? DEFAULT_CHUNK_OPTIONS.mergeLines;
   const overlap = options.overlapLines ?? DEFAULT_CHUNK_OPTIONS.overlapLines;
-  const lines = content.replace(/\r\n?/g, '\n').split('\n');
-  if (lines.at(-1) === '') lines.pop();
   if (lines.every((l) => l.trim() === '')) return [];
   const markdown = HEADING_LANGUAGES.has(language) ? headings(lines) : undefined;
   const structural = BRACE_LANGUAGES.has(language) ? braceSpans(lines) : INDENT_LANGUAGES.has(language) ? indentSpans(lines) : markdown ? headingSpans(lines, markdown) : [[0, lines.length - 1] as Span];

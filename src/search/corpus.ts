@@ -5,9 +5,15 @@
  * or CSS whose lines are long on average, as GitHub's linguist tells generated files).
  */
 import { indexPathProblem } from './index-trust';
+import { isNotebook } from './notebook';
 
 /** The default size limit of a file to index (`c2llm index --max-file-kb` changes it). */
 export const MAX_FILE_BYTES = 512 * 1024;
+/** A Jupyter notebook may be this many times the limit: its outputs (images as base64) are most of its bytes, and are not read (notebook.ts). */
+export const NOTEBOOK_SIZE_FACTOR = 8;
+
+/** The size limit of the file at `path`, where files are limited to `maxBytes`. */
+export const sizeLimitOf = (path: string, maxBytes: number): number => (isNotebook(path) ? NOTEBOOK_SIZE_FACTOR * maxBytes : maxBytes);
 
 const SKIPPED_DIRECTORIES = new Set([
   'node_modules', '.git', '.hg', '.svn', 'dist', 'build', 'out', 'target', 'vendor', 'third_party', 'third-party',
@@ -20,7 +26,7 @@ const LOCK_FILES = new Set(['package-lock.json', 'yarn.lock', 'pnpm-lock.yaml', 
 /** The language of each file extension an index reads, by the name an index records (lower case). */
 const LANGUAGES: Readonly<Record<string, string>> = {
   js: 'javascript', jsx: 'javascript', mjs: 'javascript', cjs: 'javascript', ts: 'typescript', tsx: 'typescript', mts: 'typescript',
-  cts: 'typescript', py: 'python', pyi: 'python', pyw: 'python', go: 'go', rs: 'rust', java: 'java', kt: 'kotlin', kts: 'kotlin',
+  cts: 'typescript', py: 'python', pyi: 'python', pyw: 'python', ipynb: 'python', go: 'go', rs: 'rust', java: 'java', kt: 'kotlin', kts: 'kotlin',
   scala: 'scala', swift: 'swift', c: 'c', h: 'c', cc: 'cpp', cpp: 'cpp', cxx: 'cpp', hpp: 'cpp', hh: 'cpp', hxx: 'cpp', ipp: 'cpp',
   inl: 'cpp', mm: 'objective-c', cs: 'csharp', php: 'php', rb: 'ruby', rake: 'ruby', gemspec: 'ruby', dart: 'dart', lua: 'lua',
   r: 'r', jl: 'julia', ex: 'elixir', exs: 'elixir', erl: 'erlang', hrl: 'erlang', hs: 'haskell', ml: 'ocaml', mli: 'ocaml',
@@ -71,7 +77,7 @@ export function skipByPath(path: string, bytes: number, maxBytes = MAX_FILE_BYTE
   if (LOCK_FILES.has(name)) return 'lock file';
   if (/\.min\.(js|css)$/.test(name) || /[.-]bundle\.js$/.test(name)) return 'minified';
   if (languageOf(name) === '') return 'not code';
-  if (bytes > maxBytes) return 'too large';
+  if (bytes > sizeLimitOf(path, maxBytes)) return 'too large';
   return undefined;
 }
 
