@@ -80,6 +80,14 @@ describe('c2llm index / search / merge', () => {
     expect(placed.stdout, placed.stderr).toMatch(/^File .*\n {2}1\. cache\/lru\.py:1-8 .*\n {7}7: self\.items\.move_to_end\(key\)\n$/);
     const none = c2llm(['search', '--index', index, '--query', 'zebra quartz', '--mode', 'lexical']);
     expect(none.stdout).toBe('zebra quartz\n  no results: no chunk holds a word of the query\n');
+    // --vimgrep: one line a result, as grep -n and ripgrep's --vimgrep print a match (the line shown, the column where its code begins).
+    const grep = c2llm(['search', '--index', index, '--query', 'move to the end', '--k', '2', '--mode', 'lexical', '--vimgrep']);
+    expect(grep.code, grep.stderr).toBe(0);
+    expect(grep.stdout).toBe('cache/lru.py:7:9:        self.items.move_to_end(key)\n');
+    const grepNone = c2llm(['search', '--index', index, '--query', 'zebra quartz', '--mode', 'lexical', '--vimgrep']);
+    expect([grepNone.code, grepNone.stdout, grepNone.stderr]).toEqual([0, '', 'no results: no chunk holds a word of the query\n']);
+    const both = c2llm(['search', '--index', index, '--queries', queries, '--vimgrep']);
+    expect([both.code, both.stderr]).toEqual([1, "c2llm: --vimgrep lists one query's results; --queries writes JSON: choose one\n"]);
   });
 
   test('--language and --folder keep one language or folder before ranking, the split folder as the file; a language the index lacks is a one-line error', () => {

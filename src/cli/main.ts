@@ -21,13 +21,16 @@ function writeStdout(text: string): Promise<void> {
   return new Promise<void>((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
 }
 
+/** Output as lines: each ended by a newline, and nothing where there is none (`--vimgrep` without results). */
+const lines = (text: string): string => (text === '' ? '' : `${text}\n`);
+
 const COMMANDS: Record<string, { readonly help: CommandHelp; run(argv: string[]): Promise<void> }> = {
   embed: { help: EMBED_HELP, run: (argv) => embedCommand(argv, log, writeStdout) },
   quantize: { help: QUANTIZE_HELP, run: (argv) => quantizeCommand(argv, log) },
   index: { help: INDEX_HELP, run: (argv) => indexCommand(argv, log) },
   merge: { help: MERGE_HELP, run: (argv) => mergeCommand(argv, log) },
   split: { help: SPLIT_HELP, run: (argv) => splitCommand(argv, log) },
-  search: { help: SEARCH_HELP, run: async (argv) => writeStdout(`${await searchCommand(argv, log, { marked: marksWanted(process.stdout) })}\n`) },
+  search: { help: SEARCH_HELP, run: async (argv) => writeStdout(lines(await searchCommand(argv, log, { marked: marksWanted(process.stdout) }))) },
 };
 
 /** Every command's usage line, as `c2llm --help` and a mistaken command print them. */

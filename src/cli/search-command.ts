@@ -1,6 +1,6 @@
 /**
  * `c2llm search --index <file|split folder> (--query <text> | --queries <file.json>) [--k 10] [--mode hybrid|dense|lexical]
- *  [--language <name>] [--folder <path>] [--probes N] [--json] [--model <dir>] [--device ...] [--dtype ...]`: ranks an index's chunks for each query
+ *  [--language <name>] [--folder <path>] [--probes N] [--json | --vimgrep] [--model <dir>] [--device ...] [--dtype ...]`: ranks an index's chunks for each query
  * (`--language`, `--folder`: only the chunks of files in that language, or whose path starts so,
  * search-filter.ts; without --language, a language the query names in so many words, "parse a date in
  * rust", is its filter and leaves the query: language-query.ts; `--probes`: a split index's partitions scored per query, default its manifest's). Queries
@@ -11,6 +11,7 @@
  * page's heading id, on the results of an index made with --html that have one): one list per query,
  * best first; otherwise a readable listing (each result with the line of it that best shows the query,
  * query-matches.ts's focusLine, else its first line that is not blank, and that line's number; no results said so, with why),
+ * or with --vimgrep one line per result as grep -n prints a match (path:line:column:text),
  * its control characters (from paths, texts or queries) shown as escapes so that an index cannot move the
  * cursor or rewrite the terminal; on a terminal, the query's words in the lines shown are marked (terminal-marks.ts).
  */
@@ -33,7 +34,7 @@ import { DEFAULT_PROBES } from '../search/split-index';
 import { printable } from '../text/control-characters';
 import { withMarks } from './terminal-marks';
 
-export const SEARCH_USAGE = 'usage: c2llm search --index <file|folder> (--query <text> | --queries <file.json>) (or c2llm search <file|folder> "<text>") [--k 10] [--mode hybrid|dense|lexical] [--language <name>] [--folder <path>] [--probes N] [--json] [--model <dir>] [--device ...] [--dtype ...]';
+export const SEARCH_USAGE = 'usage: c2llm search --index <file|folder> (--query <text> | --queries <file.json>) (or c2llm search <file|folder> "<text>") [--k 10] [--mode hybrid|dense|lexical] [--language <name>] [--folder <path>] [--probes N] [--json | --vimgrep] [--model <dir>] [--device ...] [--dtype ...]';
 
 export const SEARCH_OPTIONS = {
   ...MODEL_FLAGS,
@@ -46,6 +47,7 @@ export const SEARCH_OPTIONS = {
   folder: { type: 'string' },
   probes: { type: 'string' },
   json: { type: 'boolean' },
+  vimgrep: { type: 'boolean' },
 } as const;
 
 export const SEARCH_HELP: CommandHelp = {
@@ -64,9 +66,10 @@ export const SEARCH_HELP: CommandHelp = {
     ['--folder <path>', 'rank only the files whose path starts so (src/parser/)'],
     ['--probes N', `a split index's partitions scored for each query (default: its manifest's, ${DEFAULT_PROBES})`],
     ['--json', 'stdout is {"results": [[{"path", "startLine", "endLine", "score"}, ...]]}, one list per query'],
+    ['--vimgrep', "stdout is one line per result, best first, as grep -n and ripgrep's --vimgrep print a match (path:line:column:text, the line that best shows the query), for an editor's list of places (vim's :cexpr, Emacs's grep-mode) run from the indexed folder"],
     ...MODEL_FLAG_HELP.map(([flag, meaning]): FlagHelp => [flag, flag.startsWith('--model') ? `${meaning}; it must be the model the index was made with` : meaning]),
   ],
-  examples: ['c2llm search code.c2idx "retry a request with exponential backoff"', 'c2llm search code.c2idx "where is parseDate used" --k 20', 'c2llm search --index site/code-index/ --query "mux.go:120" --json'],
+  examples: ['c2llm search code.c2idx "retry a request with exponential backoff"', 'c2llm search code.c2idx "where is parseDate used" --k 20', 'c2llm search --index site/code-index/ --query "mux.go:120" --json', 'vim -q <(c2llm search code.c2idx "parse the retry header" --vimgrep)'],
 };
 
 async function readQueries(file: string): Promise<string[]> {
@@ -80,13 +83,23 @@ async function readQueries(file: string): Promise<string[]> {
   return parsed as string[];
 }
 
-/** A result's line to show: query-matches.ts's focusLine, else the first that is not blank; with its line number. */
-function shownLine(text: string, chunk: ShownChunk, query: string): string | undefined {
-  const { startLine } = chunk;
+/** A result's line to show: query-matches.ts's focusLine, else the first that is not blank; its number in the file and its text. */
+function shownLine(text: string, chunk: ShownChunk, query: string): { readonly line: number; readonly text: string } | undefined {
   const lines = text.split('\n');
   const hit = focusLine(lines, query, chunk);
   const at = hit >= 0 ? hit : lines.findIndex((l) => l.trim() !== '');
-  return at < 0 ? undefined : `${startLine + at}: ${lines[at].trim().slice(0, 100)}`;
+  return at < 0 ? undefined : { line: chunk.startLine + at, text: lines[at] };
+}
+
+/**
+ * One result as grep -n and ripgrep's --vimgrep print a match: path, the number of its line that best shows
+ * the query (its first without the chunk's text), the column where that line's code begins, and the line
+ * (control characters shown as escapes).
+ */
+function grepLine(r: CodeSearchResult, query: string): string {
+  const shown = r.text === undefined ? undefined : shownLine(r.text, r, query);
+  const column = shown ? shown.text.length - shown.text.trimStart().length + 1 : 1;
+  return `${printable(r.path)}:${shown?.line ?? r.startLine}:${column}:${printable(shown?.text ?? '')}`;
 }
 
 /**
@@ -108,7 +121,8 @@ function listing(query: string, results: readonly CodeSearchResult[], why: () =>
   results.forEach((r, i) => {
     lines.push(`${String(i + 1).padStart(3)}. ${printable(r.path)}${r.anchor ? `#${printable(r.anchor)}` : ''}:${r.startLine}-${r.endLine}  (${r.score.toFixed(3)})`);
     const shown = r.text === undefined ? undefined : shownLine(r.text, r, query);
-    if (shown) lines.push(`       ${marked ? withMarks(printable(shown), matches) : printable(shown)}`);
+    const line = shown && printable(`${shown.line}: ${shown.text.trim().slice(0, 100)}`);
+    if (line) lines.push(`       ${marked ? withMarks(line, matches) : line}`);
   });
   return lines.join('\n');
 }
@@ -130,6 +144,7 @@ export async function searchCommand(argv: string[], log: (line: string) => void,
     throw new InputError(`the words to search for go after --query, in quotes: c2llm search --index ${index} --query ${JSON.stringify(words.join(' '))}`);
   }
   if (!values.index || (values.query === undefined) === (values.queries === undefined)) throw new InputError(`--index and one of --query or --queries are required\n${SEARCH_USAGE}`);
+  if (values.vimgrep && (values.json || values.queries !== undefined)) throw new InputError(`--vimgrep lists one query's results; ${values.json ? '--json' : '--queries'} writes JSON: choose one`);
   const k = Number(values.k);
   if (!Number.isInteger(k) || k < 1) throw new InputError(`--k must be a positive integer, got "${values.k}"`);
   const mode = values.mode as SearchMode;
@@ -173,6 +188,12 @@ export async function searchCommand(argv: string[], log: (line: string) => void,
     // stdout is the results alone: what a query's language name did goes to stderr.
     searches.forEach(({ named }, i) => named && log(`${queries.length > 1 ? `query ${i + 1}: ` : ''}searched in ${named}, as the query names (--language chooses another, quotes keep the words)`));
     return JSON.stringify({ results: results.map((list) => list.map(({ path, startLine, endLine, score, anchor }) => ({ path, startLine, endLine, score, ...(anchor ? { anchor } : {}) }))) });
+  }
+  if (values.vimgrep) {
+    const [{ named }] = searches;
+    if (named) log(`searched in ${named}, as the query names (--language chooses another, quotes keep the words)`);
+    if (results[0].length === 0) log(noResults(index.size, mode, searches[0].filter ?? filter).trim());
+    return results[0].map((r) => grepLine(r, queries[0])).join('\n');
   }
   return queries.map((q, i) => listing(q, results[i], () => noResults(index.size, mode, searches[i].filter ?? filter), searches[i].named, output.marked)).join('\n\n');
 }
