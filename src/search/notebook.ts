@@ -24,8 +24,9 @@ export function notebookLines(content: string): string[] | undefined {
   let next = 0;
   for (const source of sources) {
     const encoded = source.map((line) => JSON.stringify(line));
-    const first = raw.findIndex((line, i) => i >= next && holds(line, encoded[0]));
-    if (first < 0 || !encoded.every((line, k) => holds(raw[first + k] ?? '', line))) return undefined;
+    let first = next;
+    while (first < raw.length && !holds(raw[first], encoded[0])) first++;
+    if (first === raw.length || !encoded.every((line, k) => holds(raw[first + k] ?? '', line))) return undefined;
     source.forEach((line, k) => (lines[first + k] = line.replace(/\r?\n$/, '')));
     next = first + source.length;
   }
