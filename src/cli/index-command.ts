@@ -142,10 +142,10 @@ const SKIPPED_SHOWN = 20;
 
 /** The size limits `paths` went over, in words: '512 KiB', or with notebooks among them, '512 KiB (a notebook 4096 KiB)'. */
 function sizeLimits(paths: readonly string[], maxFileBytes: number): string {
-  const kib = (path: string) => sizeLimitOf(path, maxFileBytes) / 1024;
   const notebook = paths.find(isNotebook);
-  return `${maxFileBytes / 1024} KiB${notebook ? ` (a notebook ${kib(notebook)} KiB)` : ''}`;
+  return `${maxFileBytes / 1024} KiB${notebook ? ` (a notebook ${sizeLimitOf(notebook, maxFileBytes) / 1024} KiB)` : ''}`;
 }
+
 /** What `--html` reads as a page. */
 const HTML_PAGE = /\.html$/i;
 

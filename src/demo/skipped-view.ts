@@ -6,17 +6,19 @@
 import { MAX_FILE_BYTES, sizeLimitOf, summariseSkipped, type SkipReason } from '../search/corpus';
 import { plural } from '../text/plural';
 
-const WHY: Record<SkipReason, string> = {
+const WHY: Record<Exclude<SkipReason, 'too large'>, string> = {
   folder: 'dependency, VCS or build folder',
   gitignored: 'left out by a .gitignore',
   'lock file': 'lock file',
   'not code': 'not code',
   minified: 'minified',
-  'too large': 'too large',
   binary: 'binary',
   unreadable: 'could not be read (moved or deleted?)',
   'unusual name': 'a name with control characters',
 };
+
+/** Why a file was skipped, in words; a file too large says over what (its size limit). */
+const why = (path: string, reason: SkipReason): string => (reason === 'too large' ? `over ${sizeLimitOf(path, MAX_FILE_BYTES) / 1024} KiB` : WHY[reason]);
 
 /** Fills `details` (its summary, then a list) and returns the number of files skipped (folders aside). */
 export function renderSkipped(details: HTMLDetailsElement, skipped: ReadonlyMap<string, SkipReason>): number {
@@ -31,7 +33,7 @@ export function renderSkipped(details: HTMLDetailsElement, skipped: ReadonlyMap<
   }
   for (const [path, reason] of files) {
     const item = document.createElement('li');
-    item.textContent = `${path} (${reason === 'too large' ? `over ${sizeLimitOf(path, MAX_FILE_BYTES) / 1024} KiB` : WHY[reason]})`;
+    item.textContent = `${path} (${why(path, reason)})`;
     list.append(item);
   }
   details.replaceChildren(summary, list);
