@@ -58,17 +58,23 @@ describe('the CLI against hostile inputs', () => {
     expect(decodeIndex(index, readFileSync(index)).files.map((f) => f.path)).toEqual(['src/ok.ts', 'src/retry.py']);
   });
 
-  test('a file over the size limit is named as too large; --max-file-kb raises the limit and it is indexed', () => {
+  test('a file over the size limit is named as too large (a notebook may be 8 times it); --max-file-kb raises the limit and it is indexed', () => {
     const big = join(work, 'big');
     mkdirSync(big);
     writeFileSync(join(big, 'generated.js'), `${'export const value = 1;\n'.repeat(30_000)}`); // about 700 KB
+    // A notebook of the same size, its bytes mostly an image's output, is read: it may be 8 times the limit.
+    const cell = { cell_type: 'code', execution_count: 1, metadata: {}, outputs: [{ data: { 'image/png': 'A'.repeat(700_000) }, output_type: 'display_data' }], source: ['plot(sales)'] };
+    writeFileSync(join(big, 'plots.ipynb'), JSON.stringify({ cells: [cell], metadata: {}, nbformat: 4, nbformat_minor: 5 }, null, 1));
     const output = join(work, 'big.c2idx');
     const limited = c2llm(['index', big, '--output', output, '--device', 'cpu']);
     expect(limited.code, limited.stderr).toBe(0);
-    expect(limited.stderr).toMatch(/skipped \(too large, over 512 KiB: --max-file-kb raises the limit\): generated\.js/);
+    expect(limited.stderr).toMatch(/skipped \(too large, over 512 KiB: --max-file-kb raises the limit\): generated\.js\n/);
+    expect(decodeIndex(output, readFileSync(output)).files.map((f) => f.path)).toEqual(['plots.ipynb']);
+    const both = c2llm(['index', big, '--output', output, '--device', 'cpu', '--max-file-kb', '64']);
+    expect(both.stderr).toMatch(/skipped \(too large, over 64 KiB \(a notebook 512 KiB\): --max-file-kb raises the limit\): generated\.js, plots\.ipynb\n/);
     const raised = c2llm(['index', big, '--output', output, '--device', 'cpu', '--max-file-kb', '1024']);
     expect(raised.code, raised.stderr).toBe(0);
-    expect(decodeIndex(output, readFileSync(output)).files.map((f) => f.path)).toEqual(['generated.js']);
+    expect(decodeIndex(output, readFileSync(output)).files.map((f) => f.path)).toEqual(['generated.js', 'plots.ipynb']);
     expect(c2llm(['index', big, '--output', output, '--max-file-kb', 'lots']).stderr).toMatch(/--max-file-kb must be a positive integer \(KiB\), got "lots"/);
   });
 
