@@ -124,6 +124,19 @@ describe('c2llm index / search / merge', () => {
     expect(json('reverse a string in kotlin')[0]).toBe('strings/reverse.go');
   });
 
+  test("a misspelt word is searched as the index's word one typo from it, and the listing says so; quotes keep the words, and lexical search matches words as typed", () => {
+    const search = (query: string, ...flags: string[]) => c2llm(['search', '--index', index, '--query', query, '--k', '1', '--device', 'cpu', ...flags]);
+    const note = '(searched as "reverse a string and return it", each misspelt word as the index\'s commonest word one typo away; quotes keep the words)';
+    const typo = search('reverse a string and retrun it');
+    expect(typo.code, typo.stderr).toBe(0);
+    expect(typo.stdout.split('\n').slice(0, 3)).toEqual(['reverse a string and retrun it', `  ${note}`, expect.stringMatching(/^ {2}1\. strings\/reverse\.go:/)]);
+    expect(search('reverse a string and "retrun" it').stdout).not.toMatch(/searched as/);
+    expect(search('reverse a string and retrun it', '--mode', 'lexical').stdout).not.toMatch(/searched as/);
+    const json = search('reverse a string and retrun it', '--json');
+    expect(json.stderr).toContain(note.slice(1, -1));
+    expect(JSON.parse(json.stdout).results[0][0].path).toBe('strings/reverse.go');
+  });
+
   test('an empty folder gives an empty index, which says so when searched', () => {
     const empty = join(work, 'empty-folder');
     mkdirSync(empty);

@@ -98,6 +98,10 @@ describe('one index file and its split layout', () => {
     const completed = queries.map((q) => single.correct(q, noWord));
     expect(completed).toEqual(['retry after retaa', 'retry after retba', 'retca', 'retain', 'reverse', 'version', 'a fragment nothing begins with: xyz', 'ends in a space ret ', 'parse', 'retdf']);
     for (const [i, query] of queries.entries()) expect(await split.correct(query, noWord)).toBe(completed[i]);
+    // A query given whole (the CLI's) has no word cut short: only misspelt words change ("retdf" is one typo from none).
+    const whole = queries.map((q) => single.correct(q, noWord, false));
+    expect(whole).toEqual(['retry after ret', 'retry after retb', 'retc', 'retain', 'rev', 'ver', 'a fragment nothing begins with: xyz', 'ends in a space ret ', 'pars', 'retdf']);
+    for (const [i, query] of queries.entries()) expect(await split.correct(query, noWord, false)).toBe(whole[i]);
     const shards = manifest.terms.firsts.map((_, s) => termShardName(manifest, s)).filter((name) => split.fetched.has(name));
     expect(manifest.terms.firsts.length).toBeGreaterThanOrEqual(3);
     expect(shards.length).toBeGreaterThanOrEqual(2);

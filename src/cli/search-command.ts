@@ -3,8 +3,9 @@
  *  [--language <name>] [--folder <path>] [--probes N] [--json | --vimgrep] [--model <dir>] [--device ...] [--dtype ...]`: ranks an index's chunks for each query
  * (`--language`, `--folder`: only the chunks of files in that language, or whose path starts so,
  * search-filter.ts; without --language, a language the query names in so many words, "parse a date in
- * rust", is its filter and leaves the query: language-query.ts; `--probes`: a split index's partitions scored per query, default its manifest's). Queries
- * are embedded as queries (the code-search instruction) with --model, else the bundled C2LLM-nano; its
+ * rust", is its filter and leaves the query: language-query.ts; `--probes`: a split index's partitions scored per query, default its manifest's). In
+ * dense and hybrid modes a misspelt word is searched as the index's word one typo from it (query-correction.ts; the listing, or
+ * stderr, says so), a query given whole having no last word to complete. Queries are embedded as queries (the code-search instruction) with --model, else the bundled C2LLM-nano; its
  * fingerprint must match the index's. An index is a file people get from others: it never chooses what
  * is loaded, read or downloaded (the model it names is only compared). With --queries or --json, stdout
  * is exactly {"results": [[{"path", "startLine", "endLine", "score"}, ...], ...]} (and "anchor", an HTML
@@ -25,6 +26,7 @@ import { readIndexFile } from '../node/read-index';
 import { openSplitIndex } from '../node/split-index-folder';
 import { CodeIndex, type CodeSearchResult } from '../search/code-index';
 import { focusLine, queryMatcher, type ShownChunk } from '../search/query-matches';
+import { oneTokenOf } from '../search/query-correction';
 import { SEARCH_MODES, type SearchMode } from '../search/ranking';
 import { searchedAs } from '../search/language-query';
 import { describeFilter, narrows, type SearchFilter } from '../search/search-filter';
@@ -55,7 +57,8 @@ export const SEARCH_HELP: CommandHelp = {
   does:
     'Ranks the chunks of an index made by `c2llm index` for each query, and lists the best with the line of each that best shows the query. ' +
     'A query may describe what the code does, be a name (urlsplit, Router.ServeHTTP), ask where a name is used or tested, quote a message the code prints, ' +
-    "or be a file's name or a place pasted from a compiler or a stack trace (src/mux.go:120).",
+    "or be a file's name or a place pasted from a compiler or a stack trace (src/mux.go:120). " +
+    "By meaning (dense and hybrid), a misspelt word is searched as the index's commonest word one typo from it, and the listing says so; quotes keep the words as typed.",
   flags: [
     ['--index <file|folder>', 'an index file, or the folder of a split index (--split); the same as the first of two arguments'],
     ['--query <text>', 'what to look for; the same as the second argument'],
@@ -112,15 +115,29 @@ function noResults(indexSize: number, mode: SearchMode, filter: SearchFilter): s
   return mode === 'lexical' ? `  no results: no chunk${where} holds a word of the query` : `  no results: no file of the index is${where}`;
 }
 
-/** `named`: the language the query names, which the search kept to (language-query.ts); `marked`: the query's words marked in each line shown (terminal-marks.ts). */
-function listing(query: string, results: readonly CodeSearchResult[], why: () => string, named: string | undefined, marked: boolean): string {
-  const lines = [printable(query)];
-  if (named) lines.push(`  (searched in ${named}, as the query names; --language chooses another, quotes keep the words)`);
+/** A query as it was searched: the language it names, which the search kept to (language-query.ts), and its words corrected from the index's, where they were. */
+type Searched = ReturnType<typeof searchedAs> & { readonly corrected?: string };
+
+/** The words a query was searched for: as typed, less a language's name it named, misspelt words corrected. */
+const wordsSearched = (searched: Searched): string => searched.corrected ?? searched.query;
+
+/** What a search did to the query as typed, each in words: searched in the language it names, searched with misspelt words corrected. */
+function searchNotes({ named, query, corrected }: Searched): string[] {
+  return [
+    ...(named ? [`searched in ${named}, as the query names; --language chooses another, quotes keep the words`] : []),
+    ...(corrected !== undefined && corrected !== query ? [`searched as "${printable(corrected)}", each misspelt word as the index's commonest word one typo away; quotes keep the words`] : []),
+  ];
+}
+
+/** `searched`: how the query was searched (searchNotes); `marked`: the query's words marked in each line shown (terminal-marks.ts). */
+function listing(query: string, results: readonly CodeSearchResult[], why: () => string, searched: Searched, marked: boolean): string {
+  const lines = [printable(query), ...searchNotes(searched).map((note) => `  (${note})`)];
   if (results.length === 0) lines.push(printable(why()));
-  const matches = queryMatcher(query);
+  const words = wordsSearched(searched);
+  const matches = queryMatcher(words);
   results.forEach((r, i) => {
     lines.push(`${String(i + 1).padStart(3)}. ${printable(r.path)}${r.anchor ? `#${printable(r.anchor)}` : ''}:${r.startLine}-${r.endLine}  (${r.score.toFixed(3)})`);
-    const shown = r.text === undefined ? undefined : shownLine(r.text, r, query);
+    const shown = r.text === undefined ? undefined : shownLine(r.text, r, words);
     const line = shown && printable(`${shown.line}: ${shown.text.trim().slice(0, 100)}`);
     if (line) lines.push(`       ${marked ? withMarks(line, matches) : line}`);
   });
@@ -166,7 +183,7 @@ export async function searchCommand(argv: string[], log: (line: string) => void,
     throw new InputError(`--language ${filter.language}: the index holds no such files; its languages are ${index.languages.join(', ') || 'none'}`);
   }
 
-  const searches = queries.map((q) => searchedAs(q, filter, index));
+  let searches: Searched[] = queries.map((q) => searchedAs(q, filter, index));
   let vectors: (Float32Array | undefined)[] = queries.map(() => undefined);
   if (mode !== 'lexical') {
     const choice = await modelChoice(values);
@@ -174,26 +191,28 @@ export async function searchCommand(argv: string[], log: (line: string) => void,
     requireSameModel(values.index, index.model, { fingerprint: await modelFingerprint(choice.dir), name: values.model === undefined ? `the bundled ${BUNDLED_MODEL_NAME}` : choice.dir }, advice);
     const embedder = await loadEmbedder(choice, log);
     try {
-      vectors = await embedder.embed(searches.map((s) => s.query), { kind: 'query' });
+      // A misspelt word is searched as the index's word one edit from it (query-correction.ts); a query given whole has no word cut short.
+      const oneToken = oneTokenOf((text) => embedder.tokenize(text));
+      searches = await Promise.all(searches.map(async (s) => ({ ...s, corrected: await index.correct(s.query, oneToken, false) })));
+      vectors = await embedder.embed(searches.map(wordsSearched), { kind: 'query' });
     } finally {
       embedder.dispose();
     }
   }
   const results: CodeSearchResult[][] = [];
   for (const [i, searched] of searches.entries()) {
-    const query = { vector: vectors[i], text: searched.query, filter: searched.filter };
+    const query = { vector: vectors[i], text: wordsSearched(searched), filter: searched.filter };
     results.push(index instanceof CodeIndex ? index.search(query, k, mode) : await index.search(query, k, mode, { probes }));
   }
   if (values.json || values.queries !== undefined) {
     // stdout is the results alone: what a query's language name did goes to stderr.
-    searches.forEach(({ named }, i) => named && log(`${queries.length > 1 ? `query ${i + 1}: ` : ''}searched in ${named}, as the query names (--language chooses another, quotes keep the words)`));
+    searches.forEach((searched, i) => searchNotes(searched).forEach((note) => log(`${queries.length > 1 ? `query ${i + 1}: ` : ''}${note}`)));
     return JSON.stringify({ results: results.map((list) => list.map(({ path, startLine, endLine, score, anchor }) => ({ path, startLine, endLine, score, ...(anchor ? { anchor } : {}) }))) });
   }
   if (values.vimgrep) {
-    const [{ named }] = searches;
-    if (named) log(`searched in ${named}, as the query names (--language chooses another, quotes keep the words)`);
+    searchNotes(searches[0]).forEach(log);
     if (results[0].length === 0) log(noResults(index.size, mode, searches[0].filter ?? filter).trim());
-    return results[0].map((r) => grepLine(r, queries[0])).join('\n');
+    return results[0].map((r) => grepLine(r, wordsSearched(searches[0]))).join('\n');
   }
-  return queries.map((q, i) => listing(q, results[i], () => noResults(index.size, mode, searches[i].filter ?? filter), searches[i].named, output.marked)).join('\n\n');
+  return queries.map((q, i) => listing(q, results[i], () => noResults(index.size, mode, searches[i].filter ?? filter), searches[i], output.marked)).join('\n\n');
 }

@@ -133,13 +133,13 @@ export class CodeIndex {
   }
 
   /**
-   * The query in this index's words, for a search as the user types: its last word, if cut short,
-   * completed by the commonest word that begins with it (query-completion.ts); then each misspelt word
-   * corrected to the commonest word one edit away (query-correction.ts); `oneToken` as Lexicon's.
+   * The query in this index's words: where it is being `typed` (a search at a pause in typing), its last
+   * word, if cut short, completed by the commonest word that begins with it (query-completion.ts); then each
+   * misspelt word corrected to the commonest word one edit away (query-correction.ts); `oneToken` as Lexicon's.
    */
-  correct(query: string, oneToken: Lexicon['oneToken']): string {
-    const typed = wordBeingTyped(query);
-    const completed = typed ? completeWith(query, typed, this.lexical.termsFrom(typed.term)) : query;
+  correct(query: string, oneToken: Lexicon['oneToken'], typed = true): string {
+    const typing = typed ? wordBeingTyped(query) : undefined;
+    const completed = typing ? completeWith(query, typing, this.lexical.termsFrom(typing.term)) : query;
     const chunks = (term: string) => this.lexical.chunksHolding(term);
     const targetChunks = (term: string) => {
       const holding = chunks(term);

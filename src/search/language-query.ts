@@ -14,7 +14,7 @@
  * noun: "the bash script that runs the tests", "sql files". A query holding a quotation mark or backtick
  * is left as typed: that is how to search for the words themselves.
  */
-import { withoutRequestFrame } from '../text/query-form';
+import { quotesItsWords, withoutRequestFrame } from '../text/query-form';
 import type { SearchFilter } from './search-filter';
 
 /** What people call each language an index lists (corpus.ts's names), as they type it. */
@@ -114,7 +114,7 @@ const FORMS: readonly RegExp[] = [
  * The forms that begin a query are also read after a request's frame ("show me the rust code that …").
  */
 export function namedLanguage(query: string, languages: readonly string[]): { language: string; query: string } | undefined {
-  if (/["`\u201C\u201D]/.test(query)) return undefined;
+  if (quotesItsWords(query)) return undefined;
   const trimmed = query.trim();
   for (const text of new Set([trimmed, withoutRequestFrame(trimmed).trim()])) {
     for (const form of FORMS) {

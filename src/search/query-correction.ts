@@ -10,6 +10,7 @@
  */
 import { lexicalTokens } from './lexical-tokens';
 import { isLanguageName } from './language-query';
+import { quotesItsWords } from '../text/query-form';
 
 /** The fewest letters a word needs to be corrected: shorter words are one edit from too many others. */
 export const CORRECTION_MIN_LETTERS = 5;
@@ -104,8 +105,9 @@ export function correctionOf(word: string, { isWord, targetChunks, oneToken }: L
   return best?.near;
 }
 
-/** The query with each checked word that has a correction (correctionOf) corrected. */
+/** The query with each checked word that has a correction (correctionOf) corrected; as typed where it quotes its words (a quotation mark or backtick). */
 export function correctWords(query: string, lexicon: Lexicon): string {
+  if (quotesItsWords(query)) return query;
   const corrections = new Map(checkedWords(query).map((word) => [word, correctionOf(word, lexicon)]));
   return query.replace(CHECKED_WORD, (word) => corrections.get(word) ?? word);
 }

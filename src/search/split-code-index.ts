@@ -249,13 +249,13 @@ export class SplitCodeIndex {
   }
 
   /**
-   * As CodeIndex.correct: a last word cut short completed from the term shards that hold it and the terms
-   * it may become; then a word no term shard holds corrected from the words part of its first letter (a
-   * layout written before the words parts corrects none). A word the model knows (modelKnows) is never
-   * corrected, so nothing is fetched for it.
+   * As CodeIndex.correct: where the query is being `typed`, a last word cut short completed from the term
+   * shards that hold it and the terms it may become; then a word no term shard holds corrected from the
+   * words part of its first letter (a layout written before the words parts corrects none). A word the
+   * model knows (modelKnows) is never corrected, so nothing is fetched for it.
    */
-  async correct(query: string, oneToken: Lexicon['oneToken']): Promise<string> {
-    const completed = await this.completeLastWord(query);
+  async correct(query: string, oneToken: Lexicon['oneToken'], typed = true): Promise<string> {
+    const completed = typed ? await this.completeLastWord(query) : query;
     const formsOf = new Map(checkedWords(completed).flatMap((word) => (modelKnows(word, oneToken) ? [] : [[word, knownForms(word)] as const])));
     const forms = [...new Set([...formsOf.values()].flat())];
     const held = new Set((await this.termsHolding(forms)).flatMap((shard) => forms.filter((form) => shard.has(form))));

@@ -85,3 +85,9 @@ export function asDescription(query: string): string {
   const parts = described.split(/(\s+)/);
   return inTitleCase(parts.filter((part) => /\S/.test(part))) ? parts.map((part) => (CAPITALISED.test(part) ? part.toLowerCase() : part)).join('') : described;
 }
+
+/**
+ * Whether a query holds a quotation mark or a backtick: how a user asks for words as typed, which a search
+ * then neither reads as a language's name (language-query.ts) nor corrects (query-correction.ts).
+ */
+export const quotesItsWords = (query: string): boolean => /["`\u201C\u201D]/.test(query);
