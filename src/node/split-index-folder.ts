@@ -43,7 +43,9 @@ export async function writeSplitIndex(folder: string, data: IndexData): Promise<
 
 /** Opens a split index folder for search; a part that cannot be read is an IndexFileError naming it. */
 export async function openSplitIndex(folder: string): Promise<SplitCodeIndex> {
-  if (!existsSync(join(folder, MANIFEST_NAME))) throw new IndexFileError(folder, `is a folder but not a split index (no ${MANIFEST_NAME}); an index is a file or a folder written by c2llm index`);
+  if (!existsSync(join(folder, MANIFEST_NAME))) {
+    throw new IndexFileError(folder, `is a folder but not a split index (no ${MANIFEST_NAME}); an index is a file or a folder written by c2llm index (to search the code in this folder, index it first: c2llm index ${JSON.stringify(folder)} --output code.c2idx)`);
+  }
   return SplitCodeIndex.open(folder, async (name) => {
     try {
       return new Uint8Array(await readFile(join(folder, name)));
