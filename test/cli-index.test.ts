@@ -124,6 +124,17 @@ describe('c2llm index / search / merge', () => {
     expect(json('reverse a string in kotlin')[0]).toBe('strings/reverse.go');
   });
 
+  test('--files lists each file once, by its best chunk, k files whatever their chunks', () => {
+    const body = (name: string) => [`def ${name}(text):`, '    """Parse a date."""', ...Array.from({ length: 16 }, (_, i) => `    step_${i} = text  # parse date`), '    return text', ''];
+    const folder = makeFolder('files-corpus', { 'dates/parse.py': [...body('parse_iso'), '', ...body('parse_rfc')].join('\n'), 'other/date.py': body('parse_date').join('\n'), 'other/unrelated.py': 'def add(a, b):\n    return a + b\n' });
+    const out = join(work, 'files.c2idx');
+    expect(c2llm(['index', folder, '--output', out, '--device', 'cpu']).code).toBe(0);
+    const paths = (...flags: string[]) => JSON.parse(c2llm(['search', '--index', out, '--query', 'parse date', '--mode', 'lexical', '--json', ...flags]).stdout).results[0].map((r: { path: string }) => r.path);
+    expect(paths('--k', '3')).toEqual(['dates/parse.py', 'dates/parse.py', 'other/date.py']);
+    expect(paths('--k', '3', '--files')).toEqual(['dates/parse.py', 'other/date.py']);
+    expect(paths('--k', '1', '--files')).toEqual(['dates/parse.py']);
+  });
+
   test("a misspelt word is searched as the index's word one typo from it, and the listing says so; quotes keep the words, and lexical search matches words as typed", () => {
     const search = (query: string, ...flags: string[]) => c2llm(['search', '--index', index, '--query', query, '--k', '1', '--device', 'cpu', ...flags]);
     const note = '(searched as "reverse a string and return it", each misspelt word as the index\'s commonest word one typo away; quotes keep the words)';

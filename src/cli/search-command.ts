@@ -1,6 +1,7 @@
 /**
  * `c2llm search --index <file|split folder> (--query <text> | --queries <file.json>) [--k 10] [--mode hybrid|dense|lexical]
- *  [--language <name>] [--folder <path>] [--probes N] [--json | --vimgrep] [--model <dir>] [--device ...] [--dtype ...]`: ranks an index's chunks for each query
+ *  [--language <name>] [--folder <path>] [--probes N] [--files] [--json | --vimgrep] [--model <dir>] [--device ...] [--dtype ...]`: ranks an index's chunks for each query
+ * (`--files`: only each file's best chunk, k files)
  * (`--language`, `--folder`: only the chunks of files in that language, or whose path starts so,
  * search-filter.ts; without --language, a language the query names in so many words, "parse a date in
  * rust", is its filter and leaves the query: language-query.ts; `--probes`: a split index's partitions scored per query, default its manifest's). In
@@ -36,7 +37,7 @@ import { DEFAULT_PROBES } from '../search/split-index';
 import { printable } from '../text/control-characters';
 import { withMarks } from './terminal-marks';
 
-export const SEARCH_USAGE = 'usage: c2llm search --index <file|folder> (--query <text> | --queries <file.json>) (or c2llm search <file|folder> "<text>") [--k 10] [--mode hybrid|dense|lexical] [--language <name>] [--folder <path>] [--probes N] [--json | --vimgrep] [--model <dir>] [--device ...] [--dtype ...]';
+export const SEARCH_USAGE = 'usage: c2llm search --index <file|folder> (--query <text> | --queries <file.json>) (or c2llm search <file|folder> "<text>") [--k 10] [--mode hybrid|dense|lexical] [--language <name>] [--folder <path>] [--probes N] [--files] [--json | --vimgrep] [--model <dir>] [--device ...] [--dtype ...]';
 
 export const SEARCH_OPTIONS = {
   ...MODEL_FLAGS,
@@ -50,6 +51,7 @@ export const SEARCH_OPTIONS = {
   probes: { type: 'string' },
   json: { type: 'boolean' },
   vimgrep: { type: 'boolean' },
+  files: { type: 'boolean' },
 } as const;
 
 export const SEARCH_HELP: CommandHelp = {
@@ -68,11 +70,21 @@ export const SEARCH_HELP: CommandHelp = {
     ['--language <name>', 'rank only the files in that language; without it, a language the query names ("parse a date in rust") is taken as this filter'],
     ['--folder <path>', 'rank only the files whose path starts so (src/parser/)'],
     ['--probes N', `a split index's partitions scored for each query (default: its manifest's, ${DEFAULT_PROBES})`],
+    ['--files', "one result for each file, its best chunk: the k files that best answer the query, best first (the listing, --json and --vimgrep alike)"],
     ['--json', 'stdout is {"results": [[{"path", "startLine", "endLine", "score"}, ...]]}, one list per query'],
     ['--vimgrep', "stdout is one line per result, best first, as grep -n and ripgrep's --vimgrep print a match (path:line:column:text, the line that best shows the query), for an editor's list of places (vim's :cexpr, Emacs's grep-mode) run from the indexed folder"],
     ...MODEL_FLAG_HELP.map(([flag, meaning]): FlagHelp => [flag, flag.startsWith('--model') ? `${meaning}; it must be the model the index was made with` : meaning]),
   ],
   examples: ['c2llm search code.c2idx "retry a request with exponential backoff"', 'c2llm search code.c2idx "where is parseDate used" --k 20', 'c2llm search --index site/code-index/ --query "mux.go:120" --json', 'vim -q <(c2llm search code.c2idx "parse the retry header" --vimgrep)'],
+};
+
+/** With --files, how many chunks are ranked for each file asked for: each file's best chunk is among them (a file's chunks rarely fill more). */
+const CHUNKS_PER_FILE = 10;
+
+/** `results` (best first) with each file's best alone. */
+const bestOfEachFile = (results: readonly CodeSearchResult[]): CodeSearchResult[] => {
+  const seen = new Set<string>();
+  return results.filter((r) => !seen.has(r.path) && seen.add(r.path));
 };
 
 async function readQueries(file: string): Promise<string[]> {
@@ -200,9 +212,11 @@ export async function searchCommand(argv: string[], log: (line: string) => void,
     }
   }
   const results: CodeSearchResult[][] = [];
+  const ranked = values.files ? k * CHUNKS_PER_FILE : k;
   for (const [i, searched] of searches.entries()) {
     const query = { vector: vectors[i], text: wordsSearched(searched), filter: searched.filter };
-    results.push(index instanceof CodeIndex ? index.search(query, k, mode) : await index.search(query, k, mode, { probes }));
+    const found = index instanceof CodeIndex ? index.search(query, ranked, mode) : await index.search(query, ranked, mode, { probes });
+    results.push(values.files ? bestOfEachFile(found).slice(0, k) : found);
   }
   if (values.json || values.queries !== undefined) {
     // stdout is the results alone: what a query's language name did goes to stderr.
