@@ -15,7 +15,7 @@ test.use({ baseURL: `http://127.0.0.1:${DEMO_PORT}` });
 
 const XSS_NAME = '<img src=x onerror=window.__xssName=1>.js';
 
-/** The sample folder "sample-project": code, and what indexing leaves out (a dependency folder, a .gitignore'd one, a lock file, an image). */
+/** The sample folder "sample-project": code (a notebook among it), and what indexing leaves out (a dependency folder, a .gitignore'd one, a lock file, an image). */
 const SAMPLE_FILES: Record<string, string | Buffer> = {
   // A class of 26 lines is a chunk taller than a result's box, its last method the one a fibonacci query finds.
   'math/fib.py':
@@ -29,6 +29,20 @@ const SAMPLE_FILES: Record<string, string | Buffer> = {
   'web/server.ts': 'import { createServer } from "node:http";\n\nexport function start(port: number) {\n  return createServer((req, res) => res.end("ok")).listen(port);\n}\n',
   'tools/util.go': 'package tools\n\nfunc Reverse(s string) string {\n\tr := []rune(s)\n\tfor i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {\n\t\tr[i], r[j] = r[j], r[i]\n\t}\n\treturn string(r)\n}\n',
   'README.md': '# Sample project\n\nA few functions to search.\n',
+  // A Jupyter notebook as Jupyter writes it: its code cell read at the notebook file's own lines, its output image not.
+  'analysis/sales.ipynb': `${JSON.stringify(
+    {
+      cells: [
+        { cell_type: 'markdown', metadata: {}, source: ['# Sales'] },
+        { cell_type: 'code', execution_count: 1, metadata: {}, outputs: [{ data: { 'image/png': 'iVBORw0KGgo=' }, metadata: {}, output_type: 'display_data' }], source: ['def monthly_totals(frame):\n', '    return frame.groupby("month").total.sum()'] },
+      ],
+      metadata: {},
+      nbformat: 4,
+      nbformat_minor: 5,
+    },
+    null,
+    1,
+  )}\n`,
   [XSS_NAME]: '<script>window.__xssScript = 1</script>\nconst html = "<img src=x onerror=window.__xssContent=1>";\n',
   'node_modules/junk/index.js': 'module.exports = "should be skipped";\n',
   '.gitignore': 'proto/\n',
@@ -37,6 +51,9 @@ const SAMPLE_FILES: Record<string, string | Buffer> = {
   'package-lock.json': '{"lockfileVersion": 3}\n',
   'logo.png': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]),
 };
+
+/** The line of the sample notebook's file where its code cell's source begins. */
+const SALES_CELL_LINE = (SAMPLE_FILES['analysis/sales.ipynb'] as string).split('\n').findIndex((line) => line.includes('def monthly_totals')) + 1;
 
 /** The sample folder on disk, for the folder input. */
 function makeCorpus(): string {
@@ -89,7 +106,7 @@ test('load from the Hub layout, index a folder, search, reload restores the inde
   expect(afterFirstLoad['/test-org/tiny/resolve/main/model.safetensors']).toBe(1);
 
   await indexSample(page);
-  await expect(page.locator('#corpus-status')).toContainText('5 files');
+  await expect(page.locator('#corpus-status')).toContainText('6 files');
   // The same rules and count as `c2llm index`: a dependency folder is not entered (and not counted as files), and
   // what the folder's .gitignore leaves out is skipped.
   await expectSampleSkipped(page);
@@ -121,6 +138,11 @@ test('load from the Hub layout, index a folder, search, reload restores the inde
   await expect(page.locator('#results img, #results script')).toHaveCount(0);
   expect(await page.evaluate(() => Object.keys(window).filter((k) => k.startsWith('__xss')))).toEqual([]);
   await expect(page.locator('#search-status')).toContainText(/results of \d+ chunks of “.+”, ranked by meaning and words, in \d+ ms/);
+  // The notebook's code cell is found, at the notebook file's lines, its output left out.
+  await search.fill('monthly totals of a frame');
+  await search.press('Enter');
+  await expect(page.locator('.result-path', { hasText: 'analysis/sales.ipynb' })).toHaveText(`analysis/sales.ipynb:${SALES_CELL_LINE}–${SALES_CELL_LINE + 1}`);
+  await expect(page.locator('#results')).not.toContainText('iVBOR');
   // A last word cut short (as at a pause in typing) is searched completed from the index's words, a misspelt word corrected.
   await search.fill('compute the fibonacci numb');
   await search.press('Enter');
@@ -302,9 +324,9 @@ test('a folder opened with the directory picker is walked as `c2llm index` walks
   await page.goto('/?device=cpu');
   await waitForModel(page);
   await page.getByRole('button', { name: 'Open folder…' }).click();
-  await expect(page.locator('#corpus-status')).toContainText('Indexed “sample-project”: 5 files', { timeout: 120_000 });
+  await expect(page.locator('#corpus-status')).toContainText('Indexed “sample-project”: 6 files', { timeout: 120_000 });
   await expectSampleSkipped(page);
-  expect((await page.evaluate(() => (window as unknown as { __listed: string[] }).__listed)).sort()).toEqual(['', 'math', 'tools', 'web']);
+  expect((await page.evaluate(() => (window as unknown as { __listed: string[] }).__listed)).sort()).toEqual(['', 'analysis', 'math', 'tools', 'web']);
 });
 
 test('the demo saves its index as a file that the CLI searches, and opens one to search it in the worker', async ({ page }, testInfo) => {
@@ -328,7 +350,7 @@ test('the demo saves its index as a file that the CLI searches, and opens one to
   await page.reload();
   await waitForModel(page);
   await page.getByLabel('Open an index file').setInputFiles(file);
-  await expect(page.locator('#corpus-status')).toContainText(/Opened code\.c2idx: \d+ chunks of 5 files, searched in the engine's worker/);
+  await expect(page.locator('#corpus-status')).toContainText(/Opened code\.c2idx: \d+ chunks of 6 files, searched in the engine's worker/);
   await page.getByRole('searchbox', { name: 'Search' }).fill('reverse the characters of a string');
   await page.getByRole('searchbox', { name: 'Search' }).press('Enter');
   await expect(page.locator('#search-status')).toContainText('chunks of code.c2idx');
