@@ -90,7 +90,7 @@ describe('c2llm index / search / merge', () => {
     expect([both.code, both.stderr]).toEqual([1, "c2llm: --vimgrep lists one query's results; --queries writes JSON: choose one\n"]);
   });
 
-  test('--language and --folder keep one language or folder before ranking, the split folder as the file; a language the index lacks is a one-line error', () => {
+  test('--language (as the index lists it or as people call it) and --folder keep one language or folder before ranking, the split folder as the file; a language the index lacks is a one-line error', () => {
     const split = join(work, 'corpus-split');
     expect(c2llm(['split', index, '--output', split]).code).toBe(0);
     for (const source of [index, split]) {
@@ -102,6 +102,11 @@ describe('c2llm index / search / merge', () => {
       }
       const none = c2llm(['search', '--index', source, '--query', 'reverse a string', '--folder', 'vendor/', '--language', 'go', '--device', 'cpu']);
       expect(none.stdout).toBe('reverse a string\n  no results: no file of the index is in go under vendor/\n');
+      const called = c2llm(['search', '--index', source, '--query', 'gcd', '--json', '--mode', 'lexical', '--language', 'golang']);
+      expect([called.code, JSON.parse(called.stdout).results[0].map((r: { path: string }) => r.path)]).toEqual([0, []]);
+      expect(c2llm(['search', '--index', source, '--query', 'gcd', '--language', 'TS', '--mode', 'lexical']).stdout).toBe('gcd\n  no results: no chunk in typescript holds a word of the query\n');
+      const lacking = c2llm(['search', '--index', source, '--query', 'gcd', '--language', 'c++']);
+      expect(lacking.stderr).toBe('c2llm: --language c++ (cpp): the index holds no such files; its languages are go, python, rust, typescript\n');
       const wrong = c2llm(['search', '--index', source, '--query', 'reverse a string', '--language', 'kotlin']);
       expect(wrong.code).toBe(1);
       expect(wrong.stderr).toBe('c2llm: --language kotlin: the index holds no such files; its languages are go, python, rust, typescript\n');

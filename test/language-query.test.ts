@@ -10,7 +10,7 @@ import { CodeIndex } from '../src/search/code-index';
 import { CODE_LANGUAGES } from '../src/search/corpus';
 import { buildIndexData, type EmbeddedFile } from '../src/search/index-build';
 import type { IndexHeader } from '../src/search/index-file';
-import { NAMEABLE_LANGUAGES, namedLanguage, searchedAs } from '../src/search/language-query';
+import { languageCalled, NAMEABLE_LANGUAGES, namedLanguage, searchedAs } from '../src/search/language-query';
 import { random, randomUnit } from './helpers/random';
 
 const HELD = ['c', 'cpp', 'csharp', 'go', 'hcl', 'javascript', 'markdown', 'perl', 'protobuf', 'python', 'rust', 'shell', 'sql', 'typescript'];
@@ -18,6 +18,10 @@ const HELD = ['c', 'cpp', 'csharp', 'go', 'hcl', 'javascript', 'markdown', 'perl
 describe('a language named in a query', () => {
   test('every language a query may name is one the corpus reads files as', () => {
     expect(NAMEABLE_LANGUAGES.filter((language) => !CODE_LANGUAGES.has(language))).toEqual([]);
+  });
+
+  test('a language as people call it is the language an index lists; any other name stays itself, lowercased', () => {
+    expect(['golang', 'C++', 'Terraform', 'nodejs', 'objc', 'python', 'Rust', 'wgsl'].map(languageCalled)).toEqual(['go', 'cpp', 'hcl', 'javascript', 'objective-c', 'python', 'rust', 'wgsl']);
   });
 
   test.each([

@@ -29,7 +29,7 @@ import { CodeIndex, type CodeSearchResult } from '../search/code-index';
 import { focusLine, queryMatcher, type ShownChunk } from '../search/query-matches';
 import { oneTokenOf } from '../search/query-correction';
 import { SEARCH_MODES, type SearchMode } from '../search/ranking';
-import { searchedAs } from '../search/language-query';
+import { languageCalled, searchedAs } from '../search/language-query';
 import { describeFilter, narrows, type SearchFilter } from '../search/search-filter';
 import type { CommandHelp, FlagHelp } from './command-help';
 import { loadEmbedder, MODEL_FLAG_HELP, MODEL_FLAGS, modelChoice } from './load-model';
@@ -67,7 +67,7 @@ export const SEARCH_HELP: CommandHelp = {
     ['--queries <file.json>', 'a JSON array of queries, answered in turn (stdout as with --json)'],
     ['--k N', 'how many results (default 10); the first ten are the same whatever N is'],
     ['--mode <mode>', 'hybrid: by meaning and words (default); dense: by meaning alone; lexical: by words alone (BM25)'],
-    ['--language <name>', 'rank only the files in that language; without it, a language the query names ("parse a date in rust") is taken as this filter'],
+    ['--language <name>', 'rank only the files in that language (as the index lists them, or as people call it: golang, c++, terraform); without it, a language the query names ("parse a date in rust") is taken as this filter'],
     ['--folder <path>', 'rank only the files whose path starts so (src/parser/)'],
     ['--probes N', `a split index's partitions scored for each query (default: its manifest's, ${DEFAULT_PROBES})`],
     ['--files', "one result for each file, its best chunk: the k files that best answer the query, best first (the listing, --json and --vimgrep alike)"],
@@ -189,10 +189,11 @@ export async function searchCommand(argv: string[], log: (line: string) => void,
   const split = (await stat(values.index).catch(() => undefined))?.isDirectory() === true;
   if (probes !== undefined && !split) throw new InputError(`--probes is for a split index's folder; ${values.index} is one file, which every search reads whole`);
   const index = split ? await openSplitIndex(values.index) : new CodeIndex(await readIndexFile(values.index));
-  const filter: SearchFilter = { language: values.language?.toLowerCase(), folder: values.folder };
+  const filter: SearchFilter = { language: values.language === undefined ? undefined : languageCalled(values.language), folder: values.folder };
   if (narrows(filter) && !index.filterable) throw new InputError(`${values.index}: this split index was written before search filters; write it again (c2llm split, or c2llm index --split) to use --language or --folder`);
   if (filter.language !== undefined && !index.languages.includes(filter.language)) {
-    throw new InputError(`--language ${filter.language}: the index holds no such files; its languages are ${index.languages.join(', ') || 'none'}`);
+    const asked = values.language!.toLowerCase() === filter.language ? filter.language : `${values.language} (${filter.language})`;
+    throw new InputError(`--language ${asked}: the index holds no such files; its languages are ${index.languages.join(', ') || 'none'}`);
   }
 
   let searches: Searched[] = queries.map((q) => searchedAs(q, filter, index));

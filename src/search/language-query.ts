@@ -73,6 +73,8 @@ const byName = (table: typeof NAMES) => Object.entries(table).flatMap(([language
 const LANGUAGE_OF_NAME = new Map([...byName(NAMES), ...byName(FILE_NAMES)]);
 /** Whether `word` is a language's name as people type it ("scala", "nodejs"): a word, never a typo to correct. */
 export const isLanguageName = (word: string): boolean => LANGUAGE_OF_NAME.has(word.toLowerCase());
+/** The language (corpus.ts's name) that `name` names as people type it ("golang", "c++", "terraform"), in any case; the name itself, lowercased, where it names none. */
+export const languageCalled = (name: string): string => LANGUAGE_OF_NAME.get(name.toLowerCase()) ?? name.toLowerCase();
 
 const escaped = (name: string) => name.replace(/[.+]/g, (c) => `\\${c}`);
 /** Any name of `table`, longest first ("c++" before "c"), followed by neither a letter, a digit nor a sign that would make it another word. */
