@@ -1,8 +1,10 @@
 /**
- * Which files of a picked folder are code worth indexing: not in dependency, VCS, build or vendored
- * folders; not lock files, minified bundles, images or other binaries; not above a size limit; and
- * not binary by content (a NUL byte or another control byte that text does not hold) nor minified by content (JavaScript
- * or CSS whose lines are long on average, as GitHub's linguist tells generated files).
+ * Which files of a picked folder are code worth indexing, and in which language (by extension, or by
+ * whole name: `Makefile`, `Dockerfile`; the one table the chunker, comment rules and filters read): not
+ * in dependency, VCS, build or vendored folders; not lock files, minified bundles, images or other
+ * binaries; not above a size limit; and not binary by content (a NUL byte or another control byte that
+ * text does not hold) nor minified by content (JavaScript or CSS whose lines are long on average, as
+ * GitHub's linguist tells generated files).
  */
 import { indexPathProblem } from './index-trust';
 import { isNotebook } from './notebook';
