@@ -293,7 +293,7 @@ describe('search', () => {
     const kinds = supportingFiles([...supporting, ...code]);
     expect(supporting.filter((_, i) => !kinds[i])).toEqual([]);
     expect(code.filter((_, i) => kinds[supporting.length + i])).toEqual([]);
-    expect(['the test for parse_hash', 'unit tests of the router', 'a test case with a timeout', 'an example of a nested router', 'README install steps', 'benchmarks of sorting', 'docs', 'the header file of the matcher', 'the makefile target that runs lint', 'which Dockerfile builds the server', 'cmake option for shared libraries', 'the build file of the python wrapper'].filter((q) => !asksForSupportingFiles(q))).toEqual([]);
+    expect(['the test for parse_hash', 'unit tests of the router', 'a test case with a timeout', 'an example of a nested router', 'README install steps', 'benchmarks of sorting', 'docs', 'the header file of the matcher', 'the makefile target that runs lint', 'which Dockerfile builds the server', 'where is the docker image built', 'cmake option for shared libraries', 'the build file of the python wrapper'].filter((q) => !asksForSupportingFiles(q))).toEqual([]);
     expect(['parse a date', 'pick the latest version', 'attest a signature', 'split tests across machines', 'typed test suite error', 'testing a regex', 'parse the Range request header', 'option value does not match its declared type', 'build the query string', 'rebuild the file index'].filter(asksForSupportingFiles)).toEqual([]);
   });
 

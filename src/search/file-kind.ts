@@ -21,12 +21,12 @@ const TEST_FILE = /(?:[._](?:tests?|spec|unittest)|Tests?)\.[A-Za-z0-9]+$|^test_
 /**
  * A query that asks for supporting files: "readme", "docs", "an example", "benchmarks", tests as tests
  * ("the test for …", "unit tests", "test case", "where is it tested"), "the header file", "the declaration of", or build files
- * ("the makefile", "Dockerfile", "cmake", "the build script"). "test" alone
+ * ("the makefile", "Dockerfile", "the docker image", "cmake", "the build script"). "test" alone
  * is left to mean what it says in a codebase about testing ("split tests across machines", "typed test
  * suite error" over googletest's sources), and "header" alone what it says in web code (HTTP headers).
  */
 const ASKS_FOR_SUPPORT =
-  /\b(?:readme|docs?|documentation|examples?|benchmarks?|tested|makefiles?|dockerfiles?|cmake(?:lists)?|bazel)\b|\b(?:unit tests?|test cases?|tests? (?:for|of)|specs? (?:for|of)|header files?|declarations? (?:of|for)|build (?:files?|scripts?|rules?|targets?))\b/i;
+  /\b(?:readme|docs?|documentation|examples?|benchmarks?|tested|makefiles?|docker(?:files?)?|cmake(?:lists)?|bazel)\b|\b(?:unit tests?|test cases?|tests? (?:for|of)|specs? (?:for|of)|header files?|declarations? (?:of|for)|build (?:files?|scripts?|rules?|targets?))\b/i;
 /** C, C++ and Objective-C headers, and the source files that define what they declare (corpus.ts's extensions of both). */
 const C_HEADER = /\.(?:h|hh|hpp|hxx)$/;
 const C_SOURCE = /\.(?:c|cc|cpp|cxx|mm)$/;
