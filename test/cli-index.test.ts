@@ -237,7 +237,7 @@ describe('c2llm index / search / merge', () => {
     const folderOut = join(work, 'split-index');
     const built = c2llm(['index', folder, '--split', '--output', folderOut, '--device', 'cpu']);
     expect(built.code, built.stderr).toBe(0);
-    expect(built.stderr).toMatch(/wrote .*split-index\/ \(split\): 4 files, \d+ chunks, \d+ files, \d+ KiB in all/);
+    expect(built.stderr).toMatch(/wrote .*split-index\/ \(split\): 4 files \(go 1, python 1, rust 1, typescript 1\), \d+ chunks, \d+ files, \d+ KiB in all/);
     expect(readdirSync(folderOut)).toContain('manifest.json');
     const queries = join(work, 'split-queries.json');
     writeFileSync(queries, JSON.stringify(['reverse a string', 'gcd of two numbers', 'debounce a function']));

@@ -256,10 +256,17 @@ async function checkOutput(output: string, split: boolean): Promise<void> {
   await checkWritable(split && existsSync(output) ? join(output, MANIFEST_NAME) : output);
 }
 
+/** How many of `files` each language has, most first: 'python 27, markdown 1'. */
+function languageCounts(files: IndexData['files']): string {
+  const counts = new Map<string, number>();
+  for (const { language } of files) counts.set(language, (counts.get(language) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([language, n]) => `${language} ${n}`).join(', ');
+}
+
 /** The index as one file, or with `split` as a folder in the split layout; what was written on stderr. */
 async function writeIndex(output: string, data: IndexData, split: boolean, log: Log): Promise<void> {
   const perChunk = (bytes: number) => (data.chunks.length === 0 ? '' : ` (${(bytes / data.chunks.length).toFixed(0)} bytes per chunk)`);
-  const what = `${data.files.length} files, ${data.chunks.length} chunks`;
+  const what = `${data.files.length} files${data.files.length ? ` (${languageCounts(data.files)})` : ''}, ${data.chunks.length} chunks`;
   if (split) {
     const written = await writeSplitIndex(output, data);
     log(`c2llm: wrote ${output}/ (split): ${what}, ${written.files} files, ${(written.bytes / 1024).toFixed(0)} KiB in all${perChunk(written.bytes)}, manifest ${(written.manifest / 1024).toFixed(1)} KiB`);
