@@ -117,6 +117,10 @@ describe('one index file and its split layout', () => {
     const wordsParts = [...all.keys()].filter((name) => /^w\d+-/.test(name));
     expect(wordsParts.length).toBe(manifest.words!.letters.length);
     expect([...split.fetched.keys()].filter((name) => wordsParts.includes(name)).sort()).toEqual(['p', 'r', 'v'].map((letter) => wordsName(manifest.words!, letter)).sort());
+    // A query that quotes its words is searched as typed, and nothing is fetched to correct it.
+    const quoting = await SplitCodeIndex.open('split', async (name) => all.get(name)!);
+    expect(await quoting.correct('"revrese" the verison', noWord, false)).toBe('"revrese" the verison');
+    expect([...quoting.fetched.keys()].filter((name) => wordsParts.includes(name))).toEqual([]);
   });
 
   test('a word the model knows is kept, and the split layout fetches nothing to correct it', async () => {

@@ -66,6 +66,9 @@ describe('misspelt words', () => {
     expect(correctWords('Verison of the cahce, verison_2 and parsre.py verison', lexicon)).toBe('Verison of the cache, verison_2 and parser.py version');
     expect(correctWords('catch the version', lexicon)).toBe('catch the version');
     // A quotation mark or backtick asks for the words as typed: nothing is corrected.
-    for (const quoted of ['the "cahce" verison', 'the `cahce` verison', 'the \u201Ccahce\u201D verison']) expect(correctWords(quoted, lexicon)).toBe(quoted);
+    for (const quoted of ['the "cahce" verison', 'the `cahce` verison', 'the \u201Ccahce\u201D verison']) {
+      expect(checkedWords(quoted)).toEqual([]);
+      expect(correctWords(quoted, lexicon)).toBe(quoted);
+    }
   });
 });

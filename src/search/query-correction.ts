@@ -53,9 +53,9 @@ export function modelKnows(word: string, oneToken: Lexicon['oneToken']): boolean
   return [word, ...stems(word).filter((stem) => stem.length >= CORRECTION_MIN_LETTERS)].some(oneToken);
 }
 
-/** The query's words that are checked for misspelling (lowercase letters, CORRECTION_MIN_LETTERS or more), each once. */
+/** The query's words that are checked for misspelling (lowercase letters, CORRECTION_MIN_LETTERS or more), each once; none where it quotes its words (a quotation mark or backtick). */
 export function checkedWords(query: string): string[] {
-  return [...new Set(query.match(CHECKED_WORD) ?? [])];
+  return quotesItsWords(query) ? [] : [...new Set(query.match(CHECKED_WORD) ?? [])];
 }
 
 /** Every word one edit from `word` (a letter swapped with the next, left out, added or changed) that keeps its first letter. */
@@ -105,9 +105,8 @@ export function correctionOf(word: string, { isWord, targetChunks, oneToken }: L
   return best?.near;
 }
 
-/** The query with each checked word that has a correction (correctionOf) corrected; as typed where it quotes its words (a quotation mark or backtick). */
+/** The query with each checked word (checkedWords) that has a correction (correctionOf) corrected. */
 export function correctWords(query: string, lexicon: Lexicon): string {
-  if (quotesItsWords(query)) return query;
   const corrections = new Map(checkedWords(query).map((word) => [word, correctionOf(word, lexicon)]));
   return query.replace(CHECKED_WORD, (word) => corrections.get(word) ?? word);
 }
