@@ -157,13 +157,13 @@ export async function searchCommand(argv: string[], log: (line: string) => void,
     results.push(values.files ? bestOfEachFile(found).slice(0, k) : found);
   }
   if (values.json || values.queries !== undefined) {
-    // stdout is the results alone: what a query's language name did goes to stderr.
+    // stdout is the results alone: how a query was searched (its language, its corrected words) goes to stderr.
     searches.forEach((searched, i) => searchNotes(searched).forEach((note) => log(`${queries.length > 1 ? `query ${i + 1}: ` : ''}${note}`)));
     return JSON.stringify({ results: results.map((list) => list.map(({ path, startLine, endLine, score, anchor }) => ({ path, startLine, endLine, score, ...(anchor ? { anchor } : {}) }))) });
   }
   if (values.vimgrep) {
     searchNotes(searches[0]).forEach(log);
-    if (results[0].length === 0) log(noResults(index.size, mode, searches[0].filter ?? filter).trim());
+    if (results[0].length === 0) log(noResults(index.size, mode, searches[0].filter ?? filter));
     return results[0].map((r) => grepLine(r, wordsSearched(searches[0]))).join('\n');
   }
   return queries.map((q, i) => listing(q, results[i], () => noResults(index.size, mode, searches[i].filter ?? filter), searches[i], output.marked)).join('\n\n');

@@ -40,8 +40,8 @@ export function grepLine(r: CodeSearchResult, query: string): string {
  */
 export function noResults(indexSize: number, mode: SearchMode, filter: SearchFilter): string {
   const where = narrows(filter) ? ` ${describeFilter(filter)}` : '';
-  if (indexSize === 0) return '  no results: the index holds no chunks';
-  return mode === 'lexical' ? `  no results: no chunk${where} holds a word of the query` : `  no results: no file of the index is${where}`;
+  if (indexSize === 0) return 'no results: the index holds no chunks';
+  return mode === 'lexical' ? `no results: no chunk${where} holds a word of the query` : `no results: no file of the index is${where}`;
 }
 
 /** A query as it was searched: the language it names, which the search kept to (language-query.ts), and its words corrected from the index's, where they were. */
@@ -61,7 +61,7 @@ export function searchNotes({ named, query, corrected }: Searched): string[] {
 /** `searched`: how the query was searched (searchNotes); `marked`: the query's words marked in each line shown (terminal-marks.ts). */
 export function listing(query: string, results: readonly CodeSearchResult[], why: () => string, searched: Searched, marked: boolean): string {
   const lines = [printable(query), ...searchNotes(searched).map((note) => `  (${note})`)];
-  if (results.length === 0) lines.push(printable(why()));
+  if (results.length === 0) lines.push(`  ${printable(why())}`);
   const words = wordsSearched(searched);
   const matches = queryMatcher(words);
   results.forEach((r, i) => {
