@@ -11,6 +11,7 @@ import { DEFAULT_MAX_LENGTH } from '../embedder';
 import { InputError } from '../errors';
 import { checkWritable, writeFileAtomic } from '../node/atomic-write';
 import type { CommandHelp } from './command-help';
+import { positiveInt } from './flag-values';
 import { embedWithProgress, loadEmbedder, MODEL_FLAG_HELP, MODEL_FLAGS, modelChoice } from './load-model';
 import { ProgressLine } from './progress';
 
@@ -39,13 +40,6 @@ export const EMBED_OPTIONS = {
   'batch-size': { type: 'string' },
   progress: { type: 'boolean' },
 } as const;
-
-function positiveInt(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InputError(`--${name} must be a positive integer, got "${value}"`);
-  return n;
-}
 
 async function readTexts(file: string): Promise<string[]> {
   let raw: string;

@@ -36,6 +36,7 @@ import { isNotebook } from '../search/notebook';
 import { walkFolder, type FolderEntry, type FolderSource } from '../search/folder-walk';
 import { indexCorpus, type CorpusFile, type DocumentEmbedder, type IndexStoreLike } from '../search/indexer';
 import type { CommandHelp, FlagHelp } from './command-help';
+import { positiveInt } from './flag-values';
 import { loadEmbedder, MODEL_FLAG_HELP, MODEL_FLAGS, modelChoice } from './load-model';
 import { ProgressLine } from './progress';
 import { printable } from '../text/control-characters';
@@ -202,8 +203,7 @@ export async function indexCommand(argv: string[], log: Log): Promise<void> {
   if (!found) throw new InputError(`${folder}: no such folder`);
   if (!found.isDirectory()) throw new InputError(`${folder}: not a folder`);
   const shard = parseShard(values.shard);
-  const maxFileKb = values['max-file-kb'] === undefined ? MAX_FILE_BYTES / 1024 : Number(values['max-file-kb']);
-  if (!Number.isInteger(maxFileKb) || maxFileKb < 1) throw new InputError(`--max-file-kb must be a positive integer (KiB), got "${values['max-file-kb']}"`);
+  const maxFileKb = positiveInt('max-file-kb', values['max-file-kb'], 'KiB') ?? MAX_FILE_BYTES / 1024;
   const choice = await modelChoice(values);
   if (values.split && values.update) throw new InputError('--update reads an index file: build with --update, then `c2llm split` it');
   await checkOutput(values.output, values.split === true);

@@ -28,6 +28,7 @@ import { SEARCH_MODES, type SearchMode } from '../search/ranking';
 import { languageCalled, searchedAs } from '../search/language-query';
 import { narrows, type SearchFilter } from '../search/search-filter';
 import type { CommandHelp, FlagHelp } from './command-help';
+import { positiveInt } from './flag-values';
 import { loadEmbedder, MODEL_FLAG_HELP, MODEL_FLAGS, modelChoice } from './load-model';
 import { DEFAULT_PROBES } from '../search/split-index';
 import { grepLine, listing, noResults, searchNotes, wordsSearched, type Searched } from './search-output';
@@ -111,12 +112,10 @@ export async function searchCommand(argv: string[], log: (line: string) => void,
   }
   if (!values.index || (values.query === undefined) === (values.queries === undefined)) throw new InputError(`--index and one of --query or --queries are required\n${SEARCH_USAGE}`);
   if (values.vimgrep && (values.json || values.queries !== undefined)) throw new InputError(`--vimgrep lists one query's results; ${values.json ? '--json' : '--queries'} writes JSON: choose one`);
-  const k = Number(values.k);
-  if (!Number.isInteger(k) || k < 1) throw new InputError(`--k must be a positive integer, got "${values.k}"`);
+  const k = positiveInt('k', values.k);
   const mode = values.mode as SearchMode;
   if (!SEARCH_MODES.includes(mode)) throw new InputError(`--mode must be ${SEARCH_MODES.join(', ')}, got "${values.mode}"`);
-  const probes = values.probes === undefined ? undefined : Number(values.probes);
-  if (probes !== undefined && (!Number.isInteger(probes) || probes < 1)) throw new InputError(`--probes must be a positive integer, got "${values.probes}"`);
+  const probes = positiveInt('probes', values.probes);
   const queries = values.queries !== undefined ? await readQueries(values.queries) : [values.query as string];
   const blank = queries.findIndex((q) => q.trim() === '');
   if (blank >= 0) {
