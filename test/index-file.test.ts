@@ -15,7 +15,7 @@ import { textsOf, type ChunkTexts } from '../src/search/chunk-texts';
 import { lexicalTokens, queryWords } from '../src/search/lexical-tokens';
 import { TopK } from '../src/search/top-k';
 import { asksForSupportingFiles, supportingFiles } from '../src/search/file-kind';
-import { ChunkReading, commentLines, commentShare, isProseChunk, type IndexChunks } from '../src/search/chunk-kind';
+import { ChunkReading, DATA_MIN_LINES, commentLines, commentShare, contentKind, isProseChunk, type IndexChunks } from '../src/search/chunk-kind';
 
 /** Every chunk text, in order (undefined without texts). */
 const textList = (texts: ChunkTexts | undefined) => texts && Array.from({ length: texts.length }, (_, id) => texts.at(id));
@@ -328,6 +328,28 @@ describe('search', () => {
     expect(isProseChunk('// a\nf()\ng()', 'go')).toBe(false);
   });
 
+  test(`a chunk is mostly data when items of a list or table are at least half of its ${DATA_MIN_LINES} or more lines of code; imports, messages and calls are code`, () => {
+    const lines = (n: number, line: (i: number) => string) => Array.from({ length: n }, (_, i) => line(i)).join('\n');
+    const builtins = `MYSQL_FUNCTIONS = (\n${lines(12, (i) => `    'abs${i}', 'acos${i}', 'adddate${i}',`)}\n)`;
+    expect(contentKind(builtins, 'python')).toBe('data');
+    expect(contentKind(`static const unsigned crc[] = {\n${lines(12, (i) => `  0x${i}0, 0x77073096UL, -1, 2.5e-3,`)}\n};`, 'c')).toBe('data');
+    expect(contentKind(`module Mime\n  MIME_TYPES = {\n${lines(12, (i) => `    ".ext${i}" => "application/x-${i}",`)}\n  }`, 'ruby')).toBe('data');
+    expect(contentKind(`const types = {\n${lines(12, (i) => `  "t${i}": [true, null, "x"],`)}\n}`, 'javascript')).toBe('data');
+    // A list in fewer lines of code is part of its code; comments above a list do not make it data.
+    expect(contentKind(`RELEASES = [\n${lines(DATA_MIN_LINES - 3, (i) => `  'r${i}',`)}\n]`, 'python')).toBeUndefined();
+    expect(contentKind(`RELEASES = [\n${lines(DATA_MIN_LINES - 2, (i) => `  'r${i}',`)}\n]`, 'python')).toBe('data');
+    expect(contentKind(`${lines(14, (i) => `// note ${i}`)}\nX = [\n${lines(11, (i) => `  'r${i}',`)}\n]`, 'go')).toBe('prose');
+    // Strings alone on their lines (imports, a message's continuation) and calls with literal arguments are code.
+    expect(contentKind(`import (\n${lines(12, (i) => `\t"pkg${i}/io"`)}\n)`, 'go')).toBeUndefined();
+    expect(contentKind(`FLAG(x,\n${lines(12, (i) => `    "help text line ${i} "`)});`, 'cpp')).toBeUndefined();
+    expect(contentKind(`parser.add(\n${lines(12, (i) => `    name='n${i}', default=${i},`)}\n)`, 'python')).toBeUndefined();
+    expect(contentKind(lines(12, (i) => `  run("step", ${i}),`), 'javascript')).toBeUndefined();
+    // Half of the lines of code make it data; fewer do not.
+    const half = (items: number) => lines(12, (i) => (i < items ? `  "w${i}",` : `  w${i} := f(${i})`));
+    expect(contentKind(half(6), 'go')).toBe('data');
+    expect(contentKind(half(5), 'go')).toBeUndefined();
+  });
+
   test('a Python chunk that begins inside a docstring is read from the chunk before it, not as its text alone would be', () => {
     const file = ['def parse(text):', '    """Parse a date.', '', '    Accepts ISO 8601 and the', '    forms that email headers use.', '    """', '    value = text.strip()', '    return value'];
     // Lines 1-5, then 4-8 (overlapping), then a second file's chunk that begins at its own line 1.
@@ -429,6 +451,18 @@ describe('search', () => {
     expect(first('value from an environment variable', 'hybrid')[0]).toBe('src/parser.rs');
     expect(first('value from an environment variable', 'dense')[0]).toBe('src/arg.rs');
     expect(first('value from an environment variable', 'hybrid', false)[0]).toBe('src/arg.rs');
+  });
+
+  test('hybrid lists code before a chunk of code that is mostly data unless that stands out; an index without texts cannot tell them', () => {
+    // A table of a language's builtins holds the query's words and sits nearer it than the function that does the work.
+    const table = `var builtins = []string{\n\t"find", "lexer", "file", "name",\n\t"lexer", "file",\n\t"find", "add",\n${Array.from({ length: 9 }, (_, i) => `\t"abs${i}", "acos${i}", "add${i}",`).join('\n')}\n}`;
+    const first = topicIndex(9, [
+      ['lexers/lookup.go', 'func ByName(path string) Lexer {\n\tfor _, l := range all {\n\t\tif l.Matches(path) {\n\t\t\treturn l\n\t\t}\n\t}\n\treturn nil\n}', 0.3],
+      ['lexers/builtins.go', table, 0.05],
+    ]);
+    expect(first('find a lexer by file name', 'hybrid')[0]).toBe('lexers/lookup.go');
+    expect(first('find a lexer by file name', 'dense')[0]).toBe('lexers/builtins.go');
+    expect(first('find a lexer by file name', 'hybrid', false)[0]).toBe('lexers/builtins.go');
   });
 
   test('hybrid lists a C++ source file before the header that declares it, unless the query asks for the header file', () => {

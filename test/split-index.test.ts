@@ -14,7 +14,8 @@ import { buildIndexData, quantizeVector, type EmbeddedFile } from '../src/search
 import type { IndexHeader } from '../src/search/index-file';
 import { kmeans } from '../src/search/kmeans';
 import { SplitCodeIndex } from '../src/search/split-code-index';
-import { encodeManifest, MANIFEST_NAME, splitIndex } from '../src/search/split-index';
+import { encodeManifest, MANIFEST_NAME, splitIndex, type SplitManifest } from '../src/search/split-index';
+import { DATA_MIN_LINES } from '../src/search/chunk-kind';
 import { openSplitIndex, writeSplitIndex } from '../src/node/split-index-folder';
 import { random, randomUnit } from './helpers/random';
 
@@ -169,24 +170,31 @@ describe('split index', () => {
     expect(counts.split).toBeLessThan(counts.asked);
   });
 
-  test('code that is mostly comments: after the other code of its partition, demoted in hybrid as the one file demotes it; none without texts or without proseFrom', async () => {
-    // The corpus again, every third chunk's words written as comments in its file's language.
+  // Every third chunk's words written as comments in its file's language, or as the items of a list (ten lines at least, chunk-kind.ts's DATA_MIN_LINES).
+  const asComments = (words: string[], language: string) => words.map((w) => `${language === 'python' ? '#' : '//'} ${w}`).join('\n');
+  const asList = (words: string[]) => Array.from({ length: Math.max(words.length, DATA_MIN_LINES) }, (_, i) => `    "${words[i % words.length]}",`).join('\n');
+  test.each([
+    // A layout written before the field: one before proseFrom had no dataFrom either.
+    { kind: 'comments', field: 'proseFrom', before: ['dataFrom', 'proseFrom'], write: asComments, written: /^(#|\/\/) /, end: (p: SplitManifest['partitions'], i: number) => p.supportingFrom![i] },
+    { kind: 'data', field: 'dataFrom', before: ['dataFrom'], write: asList, written: /^ {4}"/, end: (p: SplitManifest['partitions'], i: number) => p.proseFrom![i] },
+  ] as const)('code that is mostly $kind: after the other code of its partition, demoted in hybrid as the one file demotes it; none without texts or without $field', async ({ kind, field, before, write, written, end }) => {
     const commented = corpus().map((f, i) => ({
       ...f,
-      chunks: f.chunks.map((c, j) => ((i + j) % 3 ? c : { ...c, text: c.text.split(' ').map((w) => `${f.language === 'python' ? '#' : '//'} ${w}`).join('\n') })),
+      chunks: f.chunks.map((c, j) => ((i + j) % 3 ? c : { ...c, text: write(c.text.split(' '), f.language) })),
     }));
     const commentedData = buildIndexData(header, commented, true);
-    const isProse = (r: { text?: string }) => /^(#|\/\/) /.test(r.text ?? '');
+    const isProse = (r: { text?: string }) => written.test(r.text ?? '');
     const cut = splitIndex(commentedData);
-    const { starts, proseFrom, supportingFrom } = cut.manifest.partitions;
-    expect(proseFrom).toHaveLength(starts.length - 1);
-    expect(proseFrom!.reduce((n, from, i) => n + supportingFrom![i] - from, 0)).toBe(commented.reduce((n, f, i) => n + f.chunks.filter((_, j) => (i + j) % 3 === 0).length, 0));
-    expect(splitIndex({ ...commentedData, texts: undefined }).manifest.partitions.proseFrom).toBeUndefined();
+    const { starts } = cut.manifest.partitions;
+    const from = cut.manifest.partitions[field];
+    expect(from).toHaveLength(starts.length - 1);
+    expect(from!.reduce((n, first, i) => n + end(cut.manifest.partitions, i) - first, 0)).toBe(commented.reduce((n, f, i) => n + f.chunks.filter((_, j) => (i + j) % 3 === 0).length, 0));
+    expect(splitIndex({ ...commentedData, texts: undefined }).manifest.partitions[field]).toBeUndefined();
 
     const parts = new Map([...cut.files, [MANIFEST_NAME, encodeManifest(cut.manifest)]]);
     const single = new CodeIndex(commentedData);
     const split = await SplitCodeIndex.open('x', inMemory(parts));
-    const old = await SplitCodeIndex.open('old', inMemory(withManifest(parts, (m) => delete m.partitions.proseFrom)));
+    const old = await SplitCodeIndex.open('old', inMemory(withManifest(parts, (m) => before.forEach((name) => delete m.partitions[name]))));
     const rand = random(8);
     const counts = { one: 0, split: 0, old: 0 };
     for (let q = 0; q < 12; q++) {
@@ -201,11 +209,11 @@ describe('split index', () => {
       counts.split += got;
       counts.old += (await search(old)).filter(isProse).length;
     }
-    console.log(`chunks of comments in the top 10 of 12 queries: one file ${counts.one}, split ${counts.split}, split without proseFrom ${counts.old}`);
+    console.log(`chunks of ${kind} in the top 10 of 12 queries: one file ${counts.one}, split ${counts.split}, split without ${field} ${counts.old}`);
     expect(Math.abs(counts.split - counts.one)).toBeLessThanOrEqual(1);
     expect(counts.split).toBeLessThan(counts.old);
-    await expect(SplitCodeIndex.open('site', inMemory(withManifest(parts, (m) => (m.partitions.proseFrom[0] = m.partitions.supportingFrom[0] + 1))))).rejects.toThrow(/partitions.proseFrom/);
-    await expect(SplitCodeIndex.open('site', inMemory(withManifest(parts, (m) => m.partitions.proseFrom.pop())))).rejects.toThrow(/partitions.proseFrom/);
+    await expect(SplitCodeIndex.open('site', inMemory(withManifest(parts, (m) => (m.partitions[field][0] = end(m.partitions, 0) + 1))))).rejects.toThrow(new RegExp(`partitions.${field}`));
+    await expect(SplitCodeIndex.open('site', inMemory(withManifest(parts, (m) => m.partitions[field].pop())))).rejects.toThrow(new RegExp(`partitions.${field}`));
   });
 
   test('a query that is one name: the chunk that defines it first, as in the one file, read from the records of its first lexical chunks; none without texts', async () => {

@@ -5,6 +5,12 @@
  * clap's builder methods carry pages of documentation over a line of code, and outranked the parser
  * that implements what a query asks about. Hybrid search lists them after code that stands as high
  * (fusion.ts's PROSE_CHUNK_DEMOTION), as it lists tests and documents after code (file-kind.ts).
+ *
+ * And which are mostly data: at least half of their lines of code (of DATA_MIN_LINES or more) are items
+ * of a list or table written out, literals and the commas between them (`'ABS', 'ACOS',`, `"json":
+ * "application/json",`, `0x1f, 0x8b,`). Tables of keywords, names or codes hold every word of their
+ * domain, so a query's words find them by chance: Pygments' lexers keep their languages' builtins in
+ * such lists, and one outranked the function that finds a lexer by file name (DATA_CHUNK_DEMOTION).
  */
 import type { ChunkTexts } from './chunk-texts';
 import { supportingFiles } from './file-kind';
@@ -93,10 +99,13 @@ function mayBeginComment(text: string, language: string): boolean {
 }
 
 /** The share of `text`'s non-blank lines that are comments in `language` (0 for a language without rules here). */
-export function commentShare(text: string, language: string, open?: string): number {
-  const lines = commentLines(text, language, open).filter((kind) => kind !== undefined);
-  return lines.length === 0 ? 0 : lines.filter(Boolean).length / lines.length;
-}
+export const commentShare = (text: string, language: string, open?: string): number => shareOf(commentLines(text, language, open).filter((kind) => kind !== undefined));
+
+/** The share of `flags` that are true (0 of none). */
+const shareOf = (flags: readonly boolean[]): number => (flags.length === 0 ? 0 : flags.filter(Boolean).length / flags.length);
+
+/** The share of a chunk's lines that makes it prose (of its non-blank lines, comments) or data (of its lines of code, items of a list or table). */
+const MOSTLY = 0.5;
 
 /** `text` without its comment lines in `language` (blank lines kept): the code, and the strings it holds. */
 export function codeOf(text: string, language: string): string {
@@ -108,7 +117,29 @@ export function codeOf(text: string, language: string): string {
 }
 
 /** Whether a chunk of `language` (beginning inside a comment that ends so, if `open`) is mostly prose: comments are at least half of its non-blank lines. */
-export const isProseChunk = (text: string, language: string, open?: string): boolean => commentShare(text, language, open) >= 0.5;
+export const isProseChunk = (text: string, language: string, open?: string): boolean => contentKind(text, language, open) === 'prose';
+
+/** The fewest lines of code a chunk of data has: a short list (`'use strict'`, three release types) is part of its code. */
+export const DATA_MIN_LINES = 10;
+/** Literals: a quoted string on one line (with Python's prefixes), a number, a boolean or null. */
+const LITERALS = /[rRbBuUfF]{0,2}(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|-?\b(?:0[xX][0-9a-fA-F_]+|\d[\d_]*(?:\.\d+)?(?:[eE][-+]?\d+)?)[a-zA-Z]*\b|\b(?:true|false|null|None|nil|True|False)\b/g;
+/** What may stand between the literals of an item (each literal replaced by NUL): brackets, commas, a key's colon or arrow. */
+const BETWEEN_LITERALS = /^[\s\0,;:=>\-[\](){}]*$/;
+
+/** Whether a line of code (trimmed) is items of a list or table: literals and what stands between them, ending in a comma (a string alone, as an import or a message's continuation is, is not). */
+function isDataLine(line: string): boolean {
+  const rest = line.replace(LITERALS, '\0');
+  return rest.includes('\0') && BETWEEN_LITERALS.test(rest) && rest.replace(/[\s\])};]*$/, '').endsWith(',');
+}
+
+/** What a chunk of `language` mostly is when it is not code: 'prose' (comments) or 'data' (items of a list or table), else undefined. */
+export function contentKind(text: string, language: string, open?: string): 'prose' | 'data' | undefined {
+  const lines = text.split('\n');
+  const comments = readComments(lines, language, open).comments;
+  if (shareOf(comments.filter((kind) => kind !== undefined)) >= MOSTLY) return 'prose';
+  const code = lines.filter((_, i) => comments[i] === false);
+  return code.length >= DATA_MIN_LINES && shareOf(code.map((line) => isDataLine(line.trim()))) >= MOSTLY ? 'data' : undefined;
+}
 
 /** What ChunkReading reads of an index. */
 export interface IndexChunks {
@@ -133,7 +164,7 @@ const UNREAD = null;
  * line), and a file's first chunk begins outside any comment.
  *
  * `kindOf`: why a chunk ranks after code in hybrid search, if it does: it belongs to a supporting file
- * (file-kind.ts), or, with the chunks' texts at hand, it is code that is mostly prose. In an index of a
+ * (file-kind.ts), or, with the chunks' texts at hand, it is code that is mostly prose or mostly data. In an index of a
  * site's pages (`c2llm index --html`) the pages are what is searched, wherever they sit: a page under
  * `docs/` is never demoted as documentation.
  */
@@ -181,7 +212,7 @@ export class ChunkReading {
     if (known !== UNREAD) return known;
     const file = this.data.chunks[id].file;
     const texts = this.data.texts;
-    const kind = this.supporting[file] ? 'supporting' : texts && isProseChunk(texts.at(id), this.languageOf(id), this.openAt(id)) ? 'prose' : undefined;
+    const kind = this.supporting[file] ? 'supporting' : texts ? contentKind(texts.at(id), this.languageOf(id), this.openAt(id)) : undefined;
     this.kinds[id] = kind;
     return kind;
   }

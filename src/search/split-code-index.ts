@@ -11,7 +11,7 @@
  * A filter (search-filter.ts) fetches the files part once and keeps its chunks before ranking: the probes
  * are the nearest partitions that hold a chunk it keeps.
  * Ranking is ranking.ts's, as for one index file (tests, examples, documents and headers of a source
- * file known from the manifest's partitions.supportingFrom, code that is mostly comments from proseFrom). A chunk outside the probed partitions that comes in
+ * file known from the manifest's partitions.supportingFrom, code that is mostly comments from proseFrom, mostly data from dataFrom). A chunk outside the probed partitions that comes in
  * by its words has its exact dense score when it is among the first EXACT_LEXICAL of the lexical side
  * (its vector fetched in a small slice); past those, it is given its partition's mean score (cohesion x
  * the query's score with the centroid): its expected score, which lets the fusion standardise the
@@ -298,11 +298,11 @@ export class SplitCodeIndex {
 
   /** For a query that does not ask for tests, examples, documents or headers, why a chunk ranks after code, if it does (from the manifest alone). */
   private demotedFor(text: string): ((id: number) => DemotedKind | undefined) | undefined {
-    const { starts, supportingFrom, proseFrom } = this.manifest.partitions;
-    if ((!supportingFrom && !proseFrom) || asksForSupportingFiles(text)) return undefined;
+    const { starts, supportingFrom, proseFrom, dataFrom } = this.manifest.partitions;
+    if ((!supportingFrom && !proseFrom && !dataFrom) || asksForSupportingFiles(text)) return undefined;
     return (id) => {
       const p = lastAtMost(starts, id);
-      return supportingFrom && id >= supportingFrom[p] ? 'supporting' : proseFrom && id >= proseFrom[p] ? 'prose' : undefined;
+      return supportingFrom && id >= supportingFrom[p] ? 'supporting' : proseFrom && id >= proseFrom[p] ? 'prose' : dataFrom && id >= dataFrom[p] ? 'data' : undefined;
     };
   }
 

@@ -5,7 +5,7 @@
  *
  *   manifest.json      fetched first: the header fields of index-file.ts (model, dim, chunker, counts,
  *                      hasTexts) and {format: "c2llm-split-index", version: 2, languages, averageLength,
- *                      centroids: hash, partitions: {starts, proseFrom, supportingFrom, hashes, probes}, terms: {firsts, hashes},
+ *                      centroids: hash, partitions: {starts, dataFrom, proseFrom, supportingFrom, hashes, probes}, terms: {firsts, hashes},
  *                      records: {perShard, hash}}; each `hashes` is the files' 8-hex content hashes
  *                      concatenated, in file order
  *   centroids-H.bin    the partitions' centroids, a vector block, then f32 [partitions]: each
@@ -16,7 +16,8 @@
  *                      (not as in the one file), so that a chunk's partition is known from its id; in
  *                      each, the chunks of tests, examples, documents and headers of a source file
  *                      (file-kind.ts) come last, from supportingFrom[i], and before them, from
- *                      proseFrom[i], its chunks of code that are mostly comments (chunk-kind.ts; known
+ *                      proseFrom[i], its chunks of code that are mostly comments, and before those, from
+ *                      dataFrom[i], its chunks of code that are mostly data (chunk-kind.ts; both known
  *                      only from the texts, absent without them); fields added within version 2: a
  *                      reader takes a manifest without one as having none of those chunks
  *   v<i>-H.bin         chunks [i * VECTOR_SLICE_ROWS, (i + 1) * VECTOR_SLICE_ROWS) as a vector block: the
@@ -98,8 +99,17 @@ export interface SplitManifest extends IndexHeader {
    * they follow its code), its end where it has none; absent in a layout written before it (none then).
    * proseFrom[i]: the first of partition i's chunks of code that are mostly comments (chunk-kind.ts; they follow the
    * other code and precede the supporting chunks); absent without texts, or in a layout written before it (none then).
+   * dataFrom[i]: the first of partition i's chunks of code that are mostly data (chunk-kind.ts; they follow the other
+   * code and precede those of comments); absent without texts, or in a layout written before it (none then).
    */
-  readonly partitions: { readonly starts: readonly number[]; readonly proseFrom?: readonly number[]; readonly supportingFrom?: readonly number[]; readonly hashes: string; readonly probes: number };
+  readonly partitions: {
+    readonly starts: readonly number[];
+    readonly dataFrom?: readonly number[];
+    readonly proseFrom?: readonly number[];
+    readonly supportingFrom?: readonly number[];
+    readonly hashes: string;
+    readonly probes: number;
+  };
   readonly terms: { readonly firsts: readonly string[]; readonly hashes: string };
   readonly records: { readonly perShard: number; readonly hash: string };
   readonly vectorSlices: { readonly rows: number; readonly hash: string };
@@ -246,14 +256,14 @@ export function splitIndex(data: IndexData): { manifest: SplitManifest; files: M
   const centroidScales = Float32Array.from({ length: count }, (_, c) => quantizeVector(centroids.subarray(c * dim, (c + 1) * dim), centroidValues.subarray(c * dim, (c + 1) * dim)));
   const members: number[][] = Array.from({ length: count }, () => []);
   assignment.forEach((c, row) => members[c].push(row));
-  // In each partition, code first, then code that is mostly comments (chunk-kind.ts), then tests, examples,
-  // documents and headers (file-kind.ts), so that two ids per partition (partitions.proseFrom and
-  // supportingFrom) tell them apart.
+  // In each partition, code first, then code that is mostly data, then code that is mostly comments
+  // (chunk-kind.ts), then tests, examples, documents and headers (file-kind.ts), so that three ids per
+  // partition (partitions.dataFrom, proseFrom and supportingFrom) tell them apart.
   const reading = new ChunkReading(data);
   const counts = members.map((rows, i) => {
-    const [code, prose, supporting] = [undefined, 'prose', 'supporting'].map((kind) => rows.filter((row) => reading.kindOf(row) === kind));
-    members[i] = [...code, ...prose, ...supporting];
-    return { code: code.length, prose: prose.length };
+    const [code, dataRows, prose, supporting] = [undefined, 'data', 'prose', 'supporting'].map((kind) => rows.filter((row) => reading.kindOf(row) === kind));
+    members[i] = [...code, ...dataRows, ...prose, ...supporting];
+    return { code: code.length, data: dataRows.length, prose: prose.length };
   });
   const cohesion = Float32Array.from(members, (rows) => {
     const mean = new Float64Array(dim);
@@ -268,8 +278,9 @@ export function splitIndex(data: IndexData): { manifest: SplitManifest; files: M
   members.forEach((rows) => starts.push(starts.at(-1)! + rows.length));
   const newId = new Uint32Array(n);
   order.forEach((old, id) => (newId[old] = id));
-  const proseFrom = counts.map(({ code }, i) => starts[i] + code);
-  const supportingFrom = counts.map(({ code, prose }, i) => starts[i] + code + prose);
+  const dataFrom = counts.map(({ code }, i) => starts[i] + code);
+  const proseFrom = counts.map(({ code, data }, i) => starts[i] + code + data);
+  const supportingFrom = counts.map(({ code, data, prose }, i) => starts[i] + code + data + prose);
   const partitionHashes = members.map((ids, i) => add(`p${i}`, '.bin', blockOf(ids)));
   const slicesHash = addGroup('v', '.bin', runsOf(order, VECTOR_SLICE_ROWS).map(blockOf));
 
@@ -338,7 +349,7 @@ export function splitIndex(data: IndexData): { manifest: SplitManifest; files: M
     languages: languagesOf(data.files),
     averageLength,
     centroids: centroidsHash,
-    partitions: { starts, ...(data.texts ? { proseFrom } : {}), supportingFrom, hashes: partitionHashes.join(''), probes: Math.min(DEFAULT_PROBES, count) },
+    partitions: { starts, ...(data.texts ? { dataFrom, proseFrom } : {}), supportingFrom, hashes: partitionHashes.join(''), probes: Math.min(DEFAULT_PROBES, count) },
     terms: { firsts, hashes: termHashes.join('') },
     records: { perShard: RECORDS_PER_SHARD, hash: recordsHash },
     vectorSlices: { rows: VECTOR_SLICE_ROWS, hash: slicesHash },
@@ -392,7 +403,7 @@ export function decodeManifest(file: string, bytes: Uint8Array): SplitManifest {
   if (!Array.isArray(starts) || starts.length !== partitionTotal + 1 || starts[0] !== 0 || starts.at(-1) !== n || starts.some((v, i) => !Number.isSafeInteger(v) || (i > 0 && v < starts[i - 1]))) fail(`field "partitions.starts" must be ${partitionTotal + 1} increasing chunk ids from 0 to ${n}`);
   const startIds = starts as number[];
   /** An optional field of one chunk id per partition, each from its partition's start to `end(i)`. */
-  const firstIds = (field: 'supportingFrom' | 'proseFrom', end: (i: number) => number, bound = ''): number[] | undefined => {
+  const firstIds = (field: 'supportingFrom' | 'proseFrom' | 'dataFrom', end: (i: number) => number, bound = ''): number[] | undefined => {
     const value = partitions[field];
     if (value !== undefined && (!Array.isArray(value) || value.length !== partitionTotal || value.some((v, i) => !Number.isSafeInteger(v) || v < startIds[i] || v > end(i))))
       fail(`field "partitions.${field}" must be ${partitionTotal} chunk ids, each within its partition's range${bound}`);
@@ -400,6 +411,7 @@ export function decodeManifest(file: string, bytes: Uint8Array): SplitManifest {
   };
   const supportingFrom = firstIds('supportingFrom', (i) => startIds[i + 1]);
   const proseFrom = firstIds('proseFrom', (i) => supportingFrom?.[i] ?? startIds[i + 1], ' and before its supporting chunks');
+  const dataFrom = firstIds('dataFrom', (i) => proseFrom?.[i] ?? supportingFrom?.[i] ?? startIds[i + 1], ' and before its chunks of comments and supporting chunks');
   const wordsField = (words: Record<string, unknown>) => {
     if (typeof words.letters !== 'string' || !/^[a-z]*$/.test(words.letters) || [...words.letters].some((l, i, all) => i > 0 && !(all[i - 1] < l))) fail('field "words.letters" must be lowercase letters, each once, in order');
     return { letters: words.letters as string, hash: hashes(words.hash, 'words.hash', 1) };
@@ -414,6 +426,7 @@ export function decodeManifest(file: string, bytes: Uint8Array): SplitManifest {
     centroids,
     partitions: {
       starts: startIds,
+      ...(dataFrom ? { dataFrom } : {}),
       ...(proseFrom ? { proseFrom } : {}),
       ...(supportingFrom ? { supportingFrom } : {}),
       hashes: hashes(partitionHashes, 'partitions.hashes', partitionTotal),
