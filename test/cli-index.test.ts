@@ -165,9 +165,11 @@ describe('c2llm index / search / merge', () => {
     expect(found.stdout).toBe('anything at all\n  no results: the index holds no chunks\n');
   });
 
-  test("a folder the .gitignore leaves out is not entered and is named once; an ignored file is named", () => {
+  test("a folder the .gitignore or .ignore leaves out is not entered and is named once; an ignored file is named", () => {
     const ignoring = makeFolder('ignoring', {
       '.gitignore': 'artifacts/\n*.tmp.py\n',
+      '.ignore': 'src/vendored/\n',
+      'src/vendored/copy.py': 'def copy():\n    return 6\n',
       'src/keep.py': 'def keep():\n    return 1\n',
       'src/scratch.tmp.py': 'def scratch():\n    return 2\n',
       'artifacts/a.py': 'def a():\n    return 3\n',
@@ -176,8 +178,8 @@ describe('c2llm index / search / merge', () => {
     });
     const built = c2llm(['index', ignoring, '--output', join(work, 'ignoring.c2idx'), '--device', 'cpu']);
     expect(built.code, built.stderr).toBe(0);
-    expect(built.stderr).toMatch(/c2llm: skipped \(gitignored\): artifacts\/, src\/scratch\.tmp\.py\n/);
-    expect(built.stderr).toMatch(/c2llm: 1 files \(3 skipped\)/);
+    expect(built.stderr).toMatch(/c2llm: skipped \(ignored\): artifacts\/, src\/scratch\.tmp\.py, src\/vendored\/\n/);
+    expect(built.stderr).toMatch(/c2llm: 1 files \(5 skipped\)/);
     expect(built.stderr).not.toMatch(/unusual name/);
   });
 

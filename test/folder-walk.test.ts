@@ -40,7 +40,7 @@ describe('walkFolder (the CLI and the demo enter the same folders)', () => {
       'run.log': 'a file rule is the indexer\'s to apply',
     });
     expect(paths).toEqual(['.gitignore', 'fixtures/kept.py', 'run.log', 'src/.gitignore', 'src/main.py']);
-    expect(skipped).toEqual({ 'artifacts/': 'gitignored', 'node_modules/': 'folder', 'src/fixtures/': 'gitignored' });
+    expect(skipped).toEqual({ 'artifacts/': 'ignored', 'node_modules/': 'folder', 'src/fixtures/': 'ignored' });
     expect(listed.sort()).toEqual(['', 'fixtures', 'src']);
   });
 
@@ -50,7 +50,19 @@ describe('walkFolder (the CLI and the demo enter the same folders)', () => {
       lib: { '.gitignore': '!generators/\n', generators: { 'make.py': '' }, gender: { 'out.py': '' } },
     });
     expect(paths).toEqual(['.gitignore', 'lib/.gitignore', 'lib/generators/make.py']);
-    expect(skipped).toEqual({ 'lib/gender/': 'gitignored' });
+    expect(skipped).toEqual({ 'lib/gender/': 'ignored' });
+  });
+
+  test("a .ignore leaves out folders git keeps, and takes back in one its folder's .gitignore leaves out", async () => {
+    const { paths, skipped } = await walk({
+      '.gitignore': 'api-out/\n',
+      '.ignore': 'vendor-copy/\n!api-out/\n',
+      'vendor-copy': { 'lib.py': '' },
+      'api-out': { 'api.py': '' },
+      src: { '.ignore': 'fixtures/\n', fixtures: { 'big.py': '' }, 'main.py': '' },
+    });
+    expect(paths).toEqual(['.gitignore', '.ignore', 'api-out/api.py', 'src/.ignore', 'src/main.py']);
+    expect(skipped).toEqual({ 'vendor-copy/': 'ignored', 'src/fixtures/': 'ignored' });
   });
 
   test('a folder that cannot be listed, and names an index cannot hold, are named and the walk goes on', async () => {

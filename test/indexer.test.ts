@@ -85,12 +85,12 @@ describe('indexCorpus', () => {
     const run = async (shard?: { index: number; count: number }) =>
       indexCorpus({ folder: 'p', files, model: 'm', dim: DIM, store: memoryStore(), embedder: fakeEmbedder().embedder, shard });
     const whole = await run();
-    expect([...whole.skipped].filter(([, why]) => why === 'gitignored').map(([path]) => path)).toEqual(['api/user.pb.go', 'gen/']);
+    expect([...whole.skipped].filter(([, why]) => why === 'ignored').map(([path]) => path)).toEqual(['api/user.pb.go', 'gen/']);
     expect(whole.files).toBe(3);
     const shards = [0, 1, 2].map((index) => ({ index, count: 3 }));
     expect(['api/user.pb.go', 'gen/types.ts'].some((path) => shardOf(path, 3) !== shardOf('.gitignore', 3))).toBe(true); // so a shard without it must still read it
     const parts = await Promise.all(shards.map((sh) => run(sh)));
-    expect(parts.flatMap((r) => [...r.skipped].filter(([, why]) => why === 'gitignored').map(([path]) => path)).sort()).toEqual(['api/user.pb.go', 'gen/']);
+    expect(parts.flatMap((r) => [...r.skipped].filter(([, why]) => why === 'ignored').map(([path]) => path)).sort()).toEqual(['api/user.pb.go', 'gen/']);
     expect(parts.reduce((n, r) => n + r.files, 0)).toBe(3);
   });
 

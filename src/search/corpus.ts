@@ -60,7 +60,7 @@ export function languageOf(path: string): string {
   return dot > 0 ? (LANGUAGES[name.slice(dot + 1).toLowerCase()] ?? '') : '';
 }
 
-export type SkipReason = 'folder' | 'gitignored' | 'lock file' | 'not code' | 'minified' | 'too large' | 'binary' | 'unreadable' | 'unusual name';
+export type SkipReason = 'folder' | 'ignored' | 'lock file' | 'not code' | 'minified' | 'too large' | 'binary' | 'unreadable' | 'unusual name';
 
 /**
  * Whether a path is skipped for its name: a name that was not valid UTF-8 where it was listed (decoded

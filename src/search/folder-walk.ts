@@ -1,15 +1,15 @@
 /**
  * Walks a folder the user named, wherever its listing comes from (Node's file system for `c2llm index`,
  * a dropped folder's entries or the File System Access API's handles in the demo), so that the CLI and
- * the page enter the same folders: dependency, VCS and build folders, and folders the .gitignore files
- * met on the way leave out, are not entered and are named once; a folder that cannot be listed and a
+ * the page enter the same folders: dependency, VCS and build folders, and folders the .gitignore and
+ * .ignore files met on the way leave out, are not entered and are named once; a folder that cannot be listed and a
  * name that could not be joined to a folder or printed on one line (not valid UTF-8, a control
- * character) are named and skipped, never the end of the walk. The indexer applies the same .gitignore
- * files to the files listed, so a caller that cannot walk (a directory file input hands every file
+ * character) are named and skipped, never the end of the walk. The indexer applies the same
+ * .gitignore and .ignore files to the files listed, so a caller that cannot walk (a directory file input hands every file
  * over) gets the same index.
  */
 import { skipByPath, unusualName, type SkipReason } from './corpus';
-import { GITIGNORE, GitIgnore } from './git-ignore';
+import { IGNORE_FILES, IgnoreFiles } from './ignore-files';
 
 /** One entry of a folder's listing: a subfolder (`folder`) or a file (`file`), by its own name. */
 export type FolderEntry<Folder, File> = { readonly name: string } & ({ readonly folder: Folder } | { readonly file: File });
@@ -17,7 +17,7 @@ export type FolderEntry<Folder, File> = { readonly name: string } & ({ readonly 
 export interface FolderSource<Folder, File> {
   /** A folder's entries, or undefined when it cannot be listed. */
   list(folder: Folder): Promise<readonly FolderEntry<Folder, File>[] | undefined>;
-  /** A file's text, or undefined when it cannot be read or is not text (a .gitignore then leaves nothing out). */
+  /** A file's text, or undefined when it cannot be read or is not text (a .gitignore or .ignore then leaves nothing out). */
   readText(file: File): Promise<string | undefined>;
 }
 
@@ -30,22 +30,24 @@ export interface WalkedEntry<File> {
 /** Every file under `root` that is entered, sorted by path; what is left out goes to `skipped` ('dir/' for a folder not entered). */
 export async function walkFolder<Folder, File>(root: Folder, source: FolderSource<Folder, File>, skipped: Map<string, SkipReason>): Promise<WalkedEntry<File>[]> {
   const out: WalkedEntry<File>[] = [];
-  const gitIgnore = new GitIgnore();
+  const ignoreFiles = new IgnoreFiles();
   const visit = async (folder: Folder, relativePath: string): Promise<void> => {
     const entries = await source.list(folder);
     if (!entries) {
       skipped.set(relativePath || '.', 'unreadable');
       return;
     }
-    const ownIgnore = entries.find((entry) => 'file' in entry && entry.name === GITIGNORE);
-    const ignoreText = ownIgnore && 'file' in ownIgnore ? await source.readText(ownIgnore.file) : undefined;
-    if (ignoreText !== undefined) gitIgnore.add(relativePath ? `${relativePath}/${GITIGNORE}` : GITIGNORE, ignoreText);
+    for (const name of IGNORE_FILES) {
+      const own = entries.find((entry) => 'file' in entry && entry.name === name);
+      const text = own && 'file' in own ? await source.readText(own.file) : undefined;
+      if (text !== undefined) ignoreFiles.add(relativePath ? `${relativePath}/${name}` : name, text);
+    }
     for (const entry of entries) {
       const path = relativePath ? `${relativePath}/${entry.name}` : entry.name;
       if (unusualName(path)) skipped.set(path, 'unusual name');
       else if (!('folder' in entry)) out.push({ path, file: entry.file });
       else if (skipByPath(`${path}/x.js`, 0) === 'folder') skipped.set(`${path}/`, 'folder');
-      else if (gitIgnore.ignoresFolder(path)) skipped.set(`${path}/`, 'gitignored');
+      else if (ignoreFiles.ignoresFolder(path)) skipped.set(`${path}/`, 'ignored');
       else await visit(entry.folder, path);
     }
   };

@@ -3,8 +3,8 @@
  * and embedder): filter and read the files, chunk them, reuse what the store already holds for the
  * same model and content (the demo's IndexedDB, the CLI's earlier index with --update), embed the rest
  * as documents in batches (cancellable between batches), store each file as soon as all its chunks are
- * embedded, and record the corpus for a later restore. Files the folder's .gitignore files leave out are
- * skipped (git-ignore.ts). `shardOf` splits a folder for `--shard i/N`.
+ * embedded, and record the corpus for a later restore. Files the folder's .gitignore and .ignore files
+ * leave out are skipped (ignore-files.ts). `shardOf` splits a folder for `--shard i/N`.
  * A file that cannot be read any more is skipped and named; a store that fails (a full quota) leaves
  * the index in memory, and the report says which files were not saved.
  */
@@ -13,7 +13,7 @@ import { sha256Hex } from '../hash';
 import { chunkFile, searchedText, type Chunk } from './chunker';
 import { decodeText, isMinified, skipByPath, type SkipReason } from './corpus';
 import { CorpusVectors } from './corpus-vectors';
-import { GITIGNORE, GitIgnore } from './git-ignore';
+import { IgnoreFiles, isIgnoreFile } from './ignore-files';
 
 /** FNV-1a of the path's UTF-8 bytes: the same shard for the same path on every machine. */
 export function shardOf(path: string, shards: number): number {
@@ -81,15 +81,15 @@ export interface IndexReport {
   readonly storageError?: string;
 }
 
-/** The folder's .gitignore files, read (one that cannot be read or decoded leaves nothing out). */
-async function readGitIgnore(files: readonly CorpusFile[]): Promise<GitIgnore> {
-  const gitIgnore = new GitIgnore();
+/** The folder's .gitignore and .ignore files, read (one that cannot be read or decoded leaves nothing out). */
+async function readIgnoreFiles(files: readonly CorpusFile[]): Promise<IgnoreFiles> {
+  const ignoreFiles = new IgnoreFiles();
   for (const file of files) {
-    if (file.path !== GITIGNORE && !file.path.endsWith(`/${GITIGNORE}`)) continue;
+    if (!isIgnoreFile(file.path)) continue;
     const text = await file.read().then(decodeText, () => undefined);
-    if (text !== undefined) gitIgnore.add(file.path, text);
+    if (text !== undefined) ignoreFiles.add(file.path, text);
   }
-  return gitIgnore;
+  return ignoreFiles;
 }
 
 interface PendingFile {
@@ -115,7 +115,7 @@ export async function indexCorpus(args: {
   maxFileBytes?: number;
   /** How a file is cut into chunks (default chunker.ts's chunkFile; `c2llm index --html` cuts pages otherwise). */
   chunk?: (path: string, text: string) => Chunk[];
-  /** Only the files of shard `index` of `count` (shardOf); every shard reads all the .gitignore files. */
+  /** Only the files of shard `index` of `count` (shardOf); every shard reads all the .gitignore and .ignore files. */
   shard?: { readonly index: number; readonly count: number };
 }): Promise<IndexReport> {
   const started = performance.now();
@@ -124,13 +124,13 @@ export async function indexCorpus(args: {
   const listing: Array<{ path: string; hash: string }> = [];
   const pending: PendingFile[] = [];
   let reusedFiles = 0;
-  const gitIgnore = await readGitIgnore(args.files);
+  const ignoreFiles = await readIgnoreFiles(args.files);
   for (const file of args.files) {
     if (args.shard && shardOf(file.path, args.shard.count) !== args.shard.index) continue;
-    if (gitIgnore.ignores(file.path)) {
+    if (ignoreFiles.ignores(file.path)) {
       // A folder left out is named once, as `c2llm index`, which does not enter it, names it.
-      const folder = gitIgnore.ignoredFolderOf(file.path);
-      skipped.set(folder === undefined ? file.path : `${folder}/`, 'gitignored');
+      const folder = ignoreFiles.ignoredFolderOf(file.path);
+      skipped.set(folder === undefined ? file.path : `${folder}/`, 'ignored');
       continue;
     }
     const reason = skipByPath(file.path, file.bytes, args.maxFileBytes);

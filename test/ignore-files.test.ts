@@ -1,14 +1,14 @@
 /**
- * .gitignore as git reads it (search/git-ignore.ts): where each file's patterns apply, which file wins,
- * and that nothing under an ignored folder comes back in.
+ * .gitignore as git reads it, and .ignore beside it (search/ignore-files.ts): where each file's patterns
+ * apply, which file wins, and that nothing under an ignored folder comes back in.
  */
 import { expect, test } from 'vitest';
-import { GitIgnore } from '../src/search/git-ignore';
+import { IgnoreFiles, isIgnoreFile } from '../src/search/ignore-files';
 
 const rules = (files: Record<string, string>) => {
-  const gitIgnore = new GitIgnore();
-  for (const [path, text] of Object.entries(files)) gitIgnore.add(path, text);
-  return gitIgnore;
+  const ignoreFiles = new IgnoreFiles();
+  for (const [path, text] of Object.entries(files)) ignoreFiles.add(path, text);
+  return ignoreFiles;
 };
 
 test('patterns apply below their own folder: a name anywhere, an anchored path at that folder only, a folder pattern to all inside it', () => {
@@ -32,6 +32,18 @@ test('a deeper .gitignore wins, a `!` takes a file back in, but nothing under an
   expect(ignore.ignoredFolderOf('build/sub/main.ts')).toBe('build');
   expect(ignore.ignoredFolderOf('src/api.generated.ts')).toBeUndefined();
   expect([ignore.ignoresFolder('build'), ignore.ignoresFolder('src')]).toEqual([true, false]);
+});
+
+test("in one folder a .ignore's rules win over its .gitignore's, whichever is read first; a deeper .gitignore wins over both", () => {
+  for (const order of [['.gitignore', '.ignore'], ['.ignore', '.gitignore']]) {
+    const texts: Record<string, string> = { '.gitignore': 'gen/\n*.log\n', '.ignore': '!gen/\nfixtures/\n', 'src/.gitignore': '!fixtures/\n' };
+    const ignore = rules(Object.fromEntries(order.map((name) => [name, texts[name]]).concat([['src/.gitignore', texts['src/.gitignore']]])));
+    expect(ignore.ignoresFolder('gen')).toBe(false);
+    expect(ignore.ignores('app.log')).toBe(true);
+    expect(ignore.ignoresFolder('fixtures')).toBe(true);
+    expect(ignore.ignoresFolder('src/fixtures')).toBe(false);
+  }
+  expect(['.ignore', 'src/.gitignore', 'a/.ignore', '.ignored', 'src/x.gitignore'].map(isIgnoreFile)).toEqual([true, true, true, false, false]);
 });
 
 test('no .gitignore leaves everything in', () => {

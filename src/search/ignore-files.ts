@@ -1,0 +1,64 @@
+/**
+ * What a folder's own .gitignore and .ignore files leave out, read as git reads .gitignore: each file's
+ * patterns apply to the paths below its folder, a deeper file's rule (a `!` that takes a path back in,
+ * too) wins over a shallower one's, and nothing under an ignored folder comes back in. In one folder a
+ * .ignore's rules win over its .gitignore's, as in ripgrep, fd and the silver searcher: it leaves out
+ * what a project keeps in git but no one means to search (vendored code, fixtures), or takes back in
+ * what git leaves out. Patterns are matched by the `ignore` package (the gitignore matcher eslint and
+ * prettier use). Generated code, build output and data a project keeps out of git are what people do
+ * not mean to search.
+ */
+import ignore, { type Ignore } from 'ignore';
+
+/** The files that leave paths out, in the order their rules apply within one folder (the later wins). */
+export const IGNORE_FILES: readonly string[] = ['.gitignore', '.ignore'];
+
+/** Whether a '/'-separated path names one of IGNORE_FILES. */
+export const isIgnoreFile = (path: string): boolean => IGNORE_FILES.includes(path.slice(path.lastIndexOf('/') + 1));
+
+export class IgnoreFiles {
+  /** Each folder's IGNORE_FILES texts, by the folder they sit in ('' for the top) and then by name. */
+  private readonly texts = new Map<string, Map<string, string>>();
+  /** Each folder's patterns, its files' in IGNORE_FILES order. */
+  private readonly rules = new Map<string, Ignore>();
+
+  /** Takes in one of the folder's IGNORE_FILES: its path ('.gitignore', 'src/.ignore') and text. */
+  add(path: string, text: string): void {
+    const slash = path.lastIndexOf('/');
+    const folder = slash < 0 ? '' : path.slice(0, slash);
+    const texts = this.texts.get(folder) ?? new Map<string, string>();
+    texts.set(path.slice(slash + 1), text);
+    this.texts.set(folder, texts);
+    this.rules.set(folder, ignore().add(IGNORE_FILES.map((name) => texts.get(name) ?? '').join('\n')));
+  }
+
+  /** Whether a file (a '/'-separated path relative to the folder) is left out, by a folder of its or itself. */
+  ignores(path: string): boolean {
+    return this.ignoredFolderOf(path) !== undefined || this.decides(path.split('/'), false);
+  }
+
+  /** Whether a folder (a '/'-separated path relative to the folder, no trailing '/') is left out, with all inside it. */
+  ignoresFolder(path: string): boolean {
+    return this.ignoredFolderOf(`${path}/`) !== undefined;
+  }
+
+  /** The outermost folder of a file's path that is left out (no trailing '/'), if one is. */
+  ignoredFolderOf(path: string): string | undefined {
+    const parts = path.split('/');
+    for (let n = 1; n < parts.length; n++) {
+      if (this.decides(parts.slice(0, n), true)) return parts.slice(0, n).join('/');
+    }
+    return undefined;
+  }
+
+  /** Whether the deepest folder whose files have a rule for this path ignores it (false where none has one). */
+  private decides(parts: readonly string[], folder: boolean): boolean {
+    for (let depth = parts.length - 1; depth >= 0; depth--) {
+      const rules = this.rules.get(parts.slice(0, depth).join('/'));
+      if (!rules) continue;
+      const { ignored, unignored } = rules.test(parts.slice(depth).join('/') + (folder ? '/' : ''));
+      if (ignored || unignored) return ignored;
+    }
+    return false;
+  }
+}
