@@ -88,6 +88,12 @@ describe('c2llm index / search / merge', () => {
     expect([grepNone.code, grepNone.stdout, grepNone.stderr]).toEqual([0, '', 'no results: no chunk holds a word of the query\n']);
     const both = c2llm(['search', '--index', index, '--queries', queries, '--vimgrep']);
     expect([both.code, both.stderr]).toEqual([1, "c2llm: --vimgrep lists one query's results; --queries writes JSON: choose one\n"]);
+    // --context: lines of the chunk around the line shown, numbered as grep -C numbers them, the chunk's indentation taken off; never past the chunk.
+    const around = c2llm(['search', '--index', index, '--query', 'move to the end', '--k', '1', '--mode', 'lexical', '--context', '2']);
+    expect(around.stdout, around.stderr).toBe('move to the end\n  1. cache/lru.py:1-8  (' + shown.stdout.split('(')[1].split(')')[0] + ')\n       5-\n       6- def get(self, key):\n       7:     self.items.move_to_end(key)\n       8-     return self.items[key]\n');
+    const noContext = c2llm(['search', '--index', index, '--query', 'move to the end', '--k', '2', '--mode', 'lexical', '--context', '2', '--vimgrep']);
+    expect([noContext.code, noContext.stderr]).toEqual([1, 'c2llm: --context shows lines in the listing; --vimgrep prints none: choose one\n']);
+    expect(c2llm(['search', '--index', index, '--query', 'x', '--context', '0']).stderr).toBe('c2llm: --context must be a positive integer (lines), got "0"\n');
   });
 
   test('--language (as the index lists it or as people call it) and --folder keep one language or folder before ranking, the split folder as the file; a language the index lacks is a one-line error', () => {

@@ -1,7 +1,7 @@
 /**
  * `c2llm search --index <file|split folder> (--query <text> | --queries <file.json>) [--k 10] [--mode hybrid|dense|lexical]
- *  [--language <name>] [--folder <path>] [--probes N] [--files] [--json | --vimgrep] [--model <dir>] [--device ...] [--dtype ...]`: ranks an index's chunks for each query
- * (`--files`: only each file's best chunk, k files)
+ *  [--language <name>] [--folder <path>] [--probes N] [--files] [--context N] [--json | --vimgrep] [--model <dir>] [--device ...] [--dtype ...]`: ranks an index's chunks for each query
+ * (`--files`: only each file's best chunk, k files; `--context`: lines of the chunk shown around each result's line)
  * (`--language`, `--folder`: only the chunks of files in that language, or whose path starts so,
  * search-filter.ts; without --language, a language the query names in so many words, "parse a date in
  * rust", is its filter and leaves the query: language-query.ts; `--probes`: a split index's partitions scored per query, default its manifest's). In
@@ -33,7 +33,7 @@ import { loadEmbedder, MODEL_FLAG_HELP, MODEL_FLAGS, modelChoice } from './load-
 import { DEFAULT_PROBES } from '../search/split-index';
 import { grepLine, listing, noResults, searchNotes, wordsSearched, type Searched } from './search-output';
 
-export const SEARCH_USAGE = 'usage: c2llm search --index <file|folder> (--query <text> | --queries <file.json>) (or c2llm search <file|folder> "<text>") [--k 10] [--mode hybrid|dense|lexical] [--language <name>] [--folder <path>] [--probes N] [--files] [--json | --vimgrep] [--model <dir>] [--device ...] [--dtype ...]';
+export const SEARCH_USAGE = 'usage: c2llm search --index <file|folder> (--query <text> | --queries <file.json>) (or c2llm search <file|folder> "<text>") [--k 10] [--mode hybrid|dense|lexical] [--language <name>] [--folder <path>] [--probes N] [--files] [--context N] [--json | --vimgrep] [--model <dir>] [--device ...] [--dtype ...]';
 
 export const SEARCH_OPTIONS = {
   ...MODEL_FLAGS,
@@ -48,6 +48,7 @@ export const SEARCH_OPTIONS = {
   json: { type: 'boolean' },
   vimgrep: { type: 'boolean' },
   files: { type: 'boolean' },
+  context: { type: 'string' },
 } as const;
 
 export const SEARCH_HELP: CommandHelp = {
@@ -67,6 +68,7 @@ export const SEARCH_HELP: CommandHelp = {
     ['--folder <path>', 'rank only the files whose path starts so (src/parser/)'],
     ['--probes N', `a split index's partitions scored for each query (default: its manifest's, ${DEFAULT_PROBES})`],
     ['--files', "one result for each file, its best chunk: the k files that best answer the query, best first (the listing, --json and --vimgrep alike)"],
+    ['--context N', "the listing shows N lines of each result's chunk before and after its line (numbered N- as grep -C numbers them; the line itself N:)"],
     ['--json', 'stdout is {"results": [[{"path", "startLine", "endLine", "score"}, ...]]}, one list per query'],
     ['--vimgrep', "stdout is one line per result, best first, as grep -n and ripgrep's --vimgrep print a match (path:line:column:text, the line that best shows the query), for an editor's list of places (vim's :cexpr, Emacs's grep-mode) run from the indexed folder"],
     ...MODEL_FLAG_HELP.map(([flag, meaning]): FlagHelp => [flag, flag.startsWith('--model') ? `${meaning}; it must be the model the index was made with` : meaning]),
@@ -112,6 +114,10 @@ export async function searchCommand(argv: string[], log: (line: string) => void,
   }
   if (!values.index || (values.query === undefined) === (values.queries === undefined)) throw new InputError(`--index and one of --query or --queries are required\n${SEARCH_USAGE}`);
   if (values.vimgrep && (values.json || values.queries !== undefined)) throw new InputError(`--vimgrep lists one query's results; ${values.json ? '--json' : '--queries'} writes JSON: choose one`);
+  const context = positiveInt('context', values.context, 'lines');
+  if (context !== undefined && (values.json || values.vimgrep || values.queries !== undefined)) {
+    throw new InputError(`--context shows lines in the listing; ${values.json ? '--json' : values.vimgrep ? '--vimgrep' : '--queries'} prints none: choose one`);
+  }
   const k = positiveInt('k', values.k);
   const mode = values.mode as SearchMode;
   if (!SEARCH_MODES.includes(mode)) throw new InputError(`--mode must be ${SEARCH_MODES.join(', ')}, got "${values.mode}"`);
@@ -165,5 +171,5 @@ export async function searchCommand(argv: string[], log: (line: string) => void,
     if (results[0].length === 0) log(noResults(index.size, mode, searches[0].filter ?? filter));
     return results[0].map((r) => grepLine(r, wordsSearched(searches[0]))).join('\n');
   }
-  return queries.map((q, i) => listing(q, results[i], () => noResults(index.size, mode, searches[i].filter ?? filter), searches[i], output.marked)).join('\n\n');
+  return queries.map((q, i) => listing(q, results[i], () => noResults(index.size, mode, searches[i].filter ?? filter), searches[i], output.marked, context)).join('\n\n');
 }

@@ -1,8 +1,8 @@
 /**
  * What `c2llm search` prints of its results (search-command.ts ranks them): the readable listing (each
  * result with the line of it that best shows the query, query-matches.ts's focusLine, else its first line
- * that is not blank, and that line's number; what the search did to the query; no results said so, with
- * why), one line per result as grep -n prints a match (--vimgrep), and the notes that say how a query was
+ * that is not blank, and that line's number, with as many lines of the chunk around it as --context asks,
+ * numbered as grep -C numbers them; what the search did to the query; no results said so, with why), one line per result as grep -n prints a match (--vimgrep), and the notes that say how a query was
  * searched. Control characters from paths, texts or queries are shown as escapes, so that an index cannot
  * move the cursor or rewrite the terminal; on a terminal, the query's words in the lines shown are marked
  * (terminal-marks.ts).
@@ -15,12 +15,30 @@ import { describeFilter, narrows, type SearchFilter } from '../search/search-fil
 import { printable } from '../text/control-characters';
 import { withMarks } from './terminal-marks';
 
-/** A result's line to show: query-matches.ts's focusLine, else the first that is not blank; its number in the file and its text. */
-function shownLine(text: string, chunk: ShownChunk, query: string): { readonly line: number; readonly text: string } | undefined {
+/** How much of a line the listing shows, from its code's first character. */
+const SHOWN_WIDTH = 100;
+
+/** A result's line to show: query-matches.ts's focusLine, else the first that is not blank; its number in the file, its text and its place among the chunk's `lines`. */
+function shownLine(text: string, chunk: ShownChunk, query: string): { readonly line: number; readonly text: string; readonly at: number; readonly lines: readonly string[] } | undefined {
   const lines = text.split('\n');
   const hit = focusLine(lines, query, chunk);
   const at = hit >= 0 ? hit : lines.findIndex((l) => l.trim() !== '');
-  return at < 0 ? undefined : { line: chunk.startLine + at, text: lines[at] };
+  return at < 0 ? undefined : { line: chunk.startLine + at, text: lines[at], at, lines };
+}
+
+/**
+ * The shown line (`94: code`) with up to `context` lines of its chunk before and after it (`93- code`, as
+ * grep -C marks them), their common indentation taken off, each cut at SHOWN_WIDTH characters.
+ */
+function shownLines(shown: NonNullable<ReturnType<typeof shownLine>>, context: number): string[] {
+  const first = Math.max(0, shown.at - context);
+  const window = shown.lines.slice(first, shown.at + context + 1);
+  const indent = Math.min(...window.filter((l) => l.trim() !== '').map((l) => l.length - l.trimStart().length));
+  return window.map((l, i) => {
+    const line = shown.line - shown.at + first + i;
+    const code = (context === 0 ? l.trim() : l.slice(indent).trimEnd()).slice(0, SHOWN_WIDTH);
+    return `${line}${line === shown.line ? ':' : '-'}${code ? ` ${code}` : ''}`;
+  });
 }
 
 /**
@@ -58,8 +76,8 @@ export function searchNotes({ named, query, corrected }: Searched): string[] {
   ];
 }
 
-/** `searched`: how the query was searched (searchNotes); `marked`: the query's words marked in each line shown (terminal-marks.ts). */
-export function listing(query: string, results: readonly CodeSearchResult[], why: () => string, searched: Searched, marked: boolean): string {
+/** `searched`: how the query was searched (searchNotes); `marked`: the query's words marked in each line shown (terminal-marks.ts); `context`: the lines shown before and after each result's line. */
+export function listing(query: string, results: readonly CodeSearchResult[], why: () => string, searched: Searched, marked: boolean, context = 0): string {
   const lines = [printable(query), ...searchNotes(searched).map((note) => `  (${note})`)];
   if (results.length === 0) lines.push(`  ${printable(why())}`);
   const words = wordsSearched(searched);
@@ -67,8 +85,7 @@ export function listing(query: string, results: readonly CodeSearchResult[], why
   results.forEach((r, i) => {
     lines.push(`${String(i + 1).padStart(3)}. ${printable(r.path)}${r.anchor ? `#${printable(r.anchor)}` : ''}:${r.startLine}-${r.endLine}  (${r.score.toFixed(3)})`);
     const shown = r.text === undefined ? undefined : shownLine(r.text, r, words);
-    const line = shown && printable(`${shown.line}: ${shown.text.trim().slice(0, 100)}`);
-    if (line) lines.push(`       ${marked ? withMarks(line, matches) : line}`);
+    for (const line of shown ? shownLines(shown, context).map(printable) : []) lines.push(`       ${marked ? withMarks(line, matches) : line}`);
   });
   return lines.join('\n');
 }
