@@ -15,7 +15,7 @@ import { textsOf, type ChunkTexts } from '../src/search/chunk-texts';
 import { lexicalTokens, queryWords } from '../src/search/lexical-tokens';
 import { TopK } from '../src/search/top-k';
 import { asksForSupportingFiles, supportingFiles } from '../src/search/file-kind';
-import { ChunkReading, DATA_MIN_LINES, commentLines, commentShare, contentKind, isProseChunk, type IndexChunks } from '../src/search/chunk-kind';
+import { ChunkReading, DATA_MIN_LINES, commentLines, contentKind, type IndexChunks } from '../src/search/chunk-kind';
 
 /** Every chunk text, in order (undefined without texts). */
 const textList = (texts: ChunkTexts | undefined) => texts && Array.from({ length: texts.length }, (_, id) => texts.at(id));
@@ -315,17 +315,18 @@ describe('search', () => {
   });
 
   test("a chunk is mostly prose when comments in its language are at least half of its non-blank lines", () => {
-    expect(commentShare('/**\n * Parses a date.\n */\nfunction parse(s) {\n  return new Date(s);\n}', 'javascript')).toBeCloseTo(3 / 6, 6);
-    expect(commentShare('/// Docs.\n/// More.\n#[inline]\npub fn f() {}', 'rust')).toBeCloseTo(2 / 4, 6);
-    expect(commentShare('def f(x):\n    """Return x.\n\n    Twice.\n    """\n    return x  # x\n', 'python')).toBeCloseTo(3 / 5, 6);
-    expect(commentShare('def f(x):\n    """One line."""\n    return x\n', 'python')).toBeCloseTo(1 / 3, 6);
-    expect(commentShare('# a\n# b\nputs 1', 'ruby')).toBeCloseTo(2 / 3, 6);
-    expect(commentShare('#include <x.h>\nint f();', 'c')).toBe(0);
-    expect(commentShare('# Title\ntext', 'markdown')).toBe(0);
-    expect(commentShare('-- Sums the orders.\nselect sum(total) from orders;', 'sql')).toBeCloseTo(1 / 2, 6);
-    expect(commentShare('--x\ny = x', 'python')).toBe(0);
-    expect(isProseChunk('// a\nf()', 'go')).toBe(true);
-    expect(isProseChunk('// a\nf()\ng()', 'go')).toBe(false);
+    const prose = (text: string, language: string) => contentKind(text, language) === 'prose';
+    expect(prose('/**\n * Parses a date.\n */\nfunction parse(s) {\n  return new Date(s);\n}', 'javascript')).toBe(true); // 3 of 6
+    expect(prose('/// Docs.\n/// More.\n#[inline]\npub fn f() {}', 'rust')).toBe(true); // 2 of 4
+    expect(prose('def f(x):\n    """Return x.\n\n    Twice.\n    """\n    return x  # x\n', 'python')).toBe(true); // 3 of 5
+    expect(prose('def f(x):\n    """One line."""\n    return x\n', 'python')).toBe(false); // 1 of 3
+    expect(prose('# a\n# b\nputs 1', 'ruby')).toBe(true);
+    expect(prose('#include <x.h>\nint f();', 'c')).toBe(false); // a directive, not a comment
+    expect(prose('# Title\ntext', 'markdown')).toBe(false); // no comments in Markdown
+    expect(prose('-- Sums the orders.\nselect sum(total) from orders;', 'sql')).toBe(true); // 1 of 2
+    expect(prose('--x\ny = x', 'python')).toBe(false);
+    expect(prose('// a\nf()', 'go')).toBe(true);
+    expect(prose('// a\nf()\ng()', 'go')).toBe(false);
   });
 
   test(`a chunk is mostly data when items of a list or table are at least half of its ${DATA_MIN_LINES} or more lines of code; imports, messages and calls are code`, () => {
@@ -365,8 +366,8 @@ describe('search', () => {
     // Read alone, the second chunk is code, then a docstring over the code; known to begin inside one, it is prose then code.
     expect(commentLines(data.texts.at(0), 'python')).toEqual([false, false, true, true, true]);
     expect(commentLines(data.texts.at(0), 'python', open[0])).toEqual([true, true, true, false, false]);
-    expect(isProseChunk(data.texts.at(0), 'python')).toBe(true);
-    expect(isProseChunk(data.texts.at(0), 'python', open[0])).toBe(true);
+    expect(contentKind(data.texts.at(0), 'python')).toBe('prose');
+    expect(contentKind(data.texts.at(0), 'python', open[0])).toBe('prose');
   });
 
   test("a block comment's lines are comments whether or not each begins with a star, and a chunk that begins inside one is read from the chunk before it", () => {
@@ -402,8 +403,8 @@ describe('search', () => {
     expect(open).toEqual([undefined, '*/']);
     expect(commentsOpenAt(data, true)).toEqual(open);
     expect(commentLines(data.texts.at(1), 'go', open[1])).toEqual([true, true, true, false, undefined, false]);
-    expect(isProseChunk(data.texts.at(1), 'go')).toBe(false);
-    expect(isProseChunk(data.texts.at(1), 'go', open[1])).toBe(true);
+    expect(contentKind(data.texts.at(1), 'go')).toBeUndefined();
+    expect(contentKind(data.texts.at(1), 'go', open[1])).toBe('prose');
   });
 
   /**

@@ -2,9 +2,10 @@
  * What `c2llm search` prints of its results (search-command.ts ranks them): the readable listing (each
  * result with the line of it that best shows the query, query-matches.ts's focusLine, else its first line
  * that is not blank, and that line's number, with as many lines of the chunk around it as --context asks,
- * numbered as grep -C numbers them; what the search did to the query; no results said so, with why), one line per result as grep -n prints a match (--vimgrep), and the notes that say how a query was
- * searched. Control characters from paths, texts or queries are shown as escapes, so that an index cannot
- * move the cursor or rewrite the terminal; on a terminal, the query's words in the lines shown are marked
+ * numbered as grep -C numbers them; what the search did to the query; no results said so, with why), one
+ * line per result as grep -n prints a match (--vimgrep), and the notes that say how a query was searched.
+ * Control characters from paths, texts or queries are shown as escapes, so that an index cannot move the
+ * cursor or rewrite the terminal; on a terminal, the query's words in the lines shown are marked
  * (terminal-marks.ts).
  */
 import type { CodeSearchResult } from '../search/code-index';

@@ -98,9 +98,6 @@ function mayBeginComment(text: string, language: string): boolean {
   return language === 'python' ? text.includes('"""') || text.includes("'''") : block !== undefined && (block.opens ? block.opens.test(text) : text.includes(block.start));
 }
 
-/** The share of `text`'s non-blank lines that are comments in `language` (0 for a language without rules here). */
-export const commentShare = (text: string, language: string, open?: string): number => shareOf(commentLines(text, language, open).filter((kind) => kind !== undefined));
-
 /** The share of `flags` that are true (0 of none). */
 const shareOf = (flags: readonly boolean[]): number => (flags.length === 0 ? 0 : flags.filter(Boolean).length / flags.length);
 
@@ -116,9 +113,6 @@ export function codeOf(text: string, language: string): string {
     .join('\n');
 }
 
-/** Whether a chunk of `language` (beginning inside a comment that ends so, if `open`) is mostly prose: comments are at least half of its non-blank lines. */
-export const isProseChunk = (text: string, language: string, open?: string): boolean => contentKind(text, language, open) === 'prose';
-
 /** The fewest lines of code a chunk of data has: a short list (`'use strict'`, three release types) is part of its code. */
 export const DATA_MIN_LINES = 10;
 /** Literals: a quoted string on one line (with Python's prefixes), a number, a boolean or null. */
@@ -132,7 +126,11 @@ function isDataLine(line: string): boolean {
   return rest.includes('\0') && BETWEEN_LITERALS.test(rest) && rest.replace(/[\s\])};]*$/, '').endsWith(',');
 }
 
-/** What a chunk of `language` mostly is when it is not code: 'prose' (comments) or 'data' (items of a list or table), else undefined. */
+/**
+ * What a chunk of `language` (beginning inside a comment that ends so, if `open`) mostly is when it is not
+ * code: 'prose' where comments are at least half of its non-blank lines, else 'data' where items of a list
+ * or table are at least half of its DATA_MIN_LINES or more lines of code; undefined for code.
+ */
 export function contentKind(text: string, language: string, open?: string): 'prose' | 'data' | undefined {
   const lines = text.split('\n');
   const comments = readComments(lines, language, open).comments;
