@@ -349,6 +349,10 @@ describe('search', () => {
     const half = (items: number) => lines(12, (i) => (i < items ? `  "w${i}",` : `  w${i} := f(${i})`));
     expect(contentKind(half(6), 'go')).toBe('data');
     expect(contentKind(half(5), 'go')).toBeUndefined();
+    // A hostile index's texts: quotes left open on long lines are read once (a pattern tried from each quote took 25 s here).
+    const started = performance.now();
+    expect(contentKind(lines(60, () => "'\\".repeat(16_000)), 'python')).toBeUndefined();
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   test('a Python chunk that begins inside a docstring is read from the chunk before it, not as its text alone would be', () => {

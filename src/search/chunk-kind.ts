@@ -115,15 +115,30 @@ export function codeOf(text: string, language: string): string {
 
 /** The fewest lines of code a chunk of data has: a short list (`'use strict'`, three release types) is part of its code. */
 export const DATA_MIN_LINES = 10;
-/** Literals: a quoted string on one line (with Python's prefixes), a number, a boolean or null. */
-const LITERALS = /[rRbBuUfF]{0,2}(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|-?\b(?:0[xX][0-9a-fA-F_]+|\d[\d_]*(?:\.\d+)?(?:[eE][-+]?\d+)?)[a-zA-Z]*\b|\b(?:true|false|null|None|nil|True|False)\b/g;
-/** What may stand between the literals of an item (each literal replaced by NUL): brackets, commas, a key's colon or arrow. */
-const BETWEEN_LITERALS = /^[\s\0,;:=>\-[\](){}]*$/;
+/**
+ * The pieces a line of items is made of, read from where the last one ended (sticky): blanks; a quoted
+ * string on one line (with Python's prefixes), a number, a boolean or null (`literal`); the brackets,
+ * commas, colons and arrows between them (`separator`). A line that holds anything else is not data,
+ * and reading stops there: a quote left open ends the line's reading at once, so that no line is read
+ * more than once (a global pattern tried from each quote of a long hostile line took seconds).
+ */
+const ITEM_PIECES =
+  /(?<blank>\s+)|(?<literal>[rRbBuUfF]{0,2}(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|-?(?:0[xX][0-9a-fA-F_]+|\d[\d_]*(?:\.\d+)?(?:[eE][-+]?\d+)?)[a-zA-Z]*(?!\w)|(?:true|false|null|None|nil|True|False)(?!\w))|(?<separator>=>|->|[,;:[\](){}])/y;
+/** The separators that may follow an item's comma at a line's end. */
+const CLOSING = new Set([')', ']', '}', ';']);
 
 /** Whether a line of code (trimmed) is items of a list or table: literals and what stands between them, ending in a comma (a string alone, as an import or a message's continuation is, is not). */
 function isDataLine(line: string): boolean {
-  const rest = line.replace(LITERALS, '\0');
-  return rest.includes('\0') && BETWEEN_LITERALS.test(rest) && rest.replace(/[\s\])};]*$/, '').endsWith(',');
+  let literals = 0;
+  let last = '';
+  ITEM_PIECES.lastIndex = 0;
+  while (ITEM_PIECES.lastIndex < line.length) {
+    const piece = ITEM_PIECES.exec(line)?.groups;
+    if (!piece) return false;
+    if (piece.literal !== undefined) [literals, last] = [literals + 1, 'literal'];
+    else if (piece.separator !== undefined && !CLOSING.has(piece.separator)) last = piece.separator;
+  }
+  return literals > 0 && last === ',';
 }
 
 /**
