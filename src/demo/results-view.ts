@@ -12,7 +12,7 @@ import { highlight } from './highlight';
 
 /** What a score means in each mode, shown on hover: each mode has its own scale. */
 const SCORE_MEANING: Record<SearchMode, string> = {
-  hybrid: `hybrid score: standardised meaning score + up to ${DEFAULT_LEXICAL_WEIGHT} x standardised word score (less where the best word match holds under ${FULL_COVERAGE * 100}% of the query; 0 is average among the candidates), ${SUPPORTING_FILE_DEMOTION} less for tests, examples, documents and C/C++ headers of a source file, ${PROSE_CHUNK_DEMOTION} less for code that is mostly comments, ${DATA_CHUNK_DEMOTION} less for code that is mostly lists or tables of literals, unless the query names them`,
+  hybrid: `hybrid score: standardised meaning score + up to ${DEFAULT_LEXICAL_WEIGHT} x standardised word score (less where the best word match holds under ${FULL_COVERAGE * 100}% of the query; 0 is average among the candidates), ${SUPPORTING_FILE_DEMOTION} less for tests, examples, documents, C/C++ headers of a source file and generated code, ${PROSE_CHUNK_DEMOTION} less for code that is mostly comments, ${DATA_CHUNK_DEMOTION} less for code that is mostly lists or tables of literals, unless the query names them`,
   dense: 'meaning score: cosine similarity of the query and the code (-1 to 1)',
   lexical: 'word score: BM25 over the words of the code and its path, less words like "the" and "of" (0 shares no word)',
 };

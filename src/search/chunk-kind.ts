@@ -13,7 +13,7 @@
  * such lists, and one outranked the function that finds a lexer by file name (DATA_CHUNK_DEMOTION).
  */
 import type { ChunkTexts } from './chunk-texts';
-import { supportingFiles } from './file-kind';
+import { GENERATED_HEADER_LINES, isGenerated, supportingFiles } from './file-kind';
 import type { DemotedKind } from './fusion';
 import { chunksByFile } from './index-file';
 
@@ -177,12 +177,14 @@ const UNREAD = null;
  * line), and a file's first chunk begins outside any comment.
  *
  * `kindOf`: why a chunk ranks after code in hybrid search, if it does: it belongs to a supporting file
- * (file-kind.ts), or, with the chunks' texts at hand, it is code that is mostly prose or mostly data. In an index of a
+ * (file-kind.ts; generated code known from its file's first lines), or, with the chunks' texts at hand, it is code that is mostly prose or mostly data. In an index of a
  * site's pages (`c2llm index --html`) the pages are what is searched, wherever they sit: a page under
  * `docs/` is never demoted as documentation.
  */
 export class ChunkReading {
   private readonly supporting: readonly boolean[];
+  /** Each file's verdict of isGenerated, read from its chunks that begin within its header lines when first asked for. */
+  private readonly generated: (boolean | typeof UNREAD)[];
   private readonly open: (string | undefined | typeof UNREAD)[];
   private readonly kinds: (DemotedKind | undefined | typeof UNREAD)[];
   /** Each chunk's predecessor in its file (-1 for a file's first), made on the first comment read. */
@@ -192,6 +194,7 @@ export class ChunkReading {
   constructor(private readonly data: IndexChunks) {
     const pages = data.chunker?.htmlPages === true;
     this.supporting = supportingFiles(data.files.map((f) => f.path)).map((s, i) => s && !(pages && data.files[i].language === 'html'));
+    this.generated = new Array(data.files.length).fill(UNREAD);
     this.open = new Array(data.chunks.length).fill(UNREAD);
     this.kinds = new Array(data.chunks.length).fill(UNREAD);
   }
@@ -225,9 +228,18 @@ export class ChunkReading {
     if (known !== UNREAD) return known;
     const file = this.data.chunks[id].file;
     const texts = this.data.texts;
-    const kind = this.supporting[file] ? 'supporting' : texts ? contentKind(texts.at(id), this.languageOf(id), this.openAt(id)) : undefined;
+    const kind = this.supporting[file] || (texts && this.isGeneratedFile(file)) ? 'supporting' : texts ? contentKind(texts.at(id), this.languageOf(id), this.openAt(id)) : undefined;
     this.kinds[id] = kind;
     return kind;
+  }
+
+  /** Whether file `file` (by place in the index's files) says a tool generated it, read from the texts of its chunks that begin within its header lines. */
+  private isGeneratedFile(file: number): boolean {
+    const known = this.generated[file];
+    if (known !== UNREAD) return known;
+    const { chunks, texts } = this.data;
+    const header = this.byFile[file].filter((id) => chunks[id].startLine <= GENERATED_HEADER_LINES);
+    return (this.generated[file] = texts !== undefined && header.some((id) => isGenerated(texts.at(id), chunks[id].startLine)));
   }
 
   private languageOf(id: number): string {
