@@ -187,6 +187,13 @@ describe('c2llm index / search / merge', () => {
     expect(built.stderr).toMatch(/c2llm: skipped \(ignored\): artifacts\/, src\/scratch\.tmp\.py, src\/vendored\/\n/);
     expect(built.stderr).toMatch(/c2llm: 1 files \(5 skipped\)/);
     expect(built.stderr).not.toMatch(/unusual name/);
+    // --exclude: patterns as in a .gitignore, relative to the folder, given on the command line; they win over the folder's files.
+    const excluded = c2llm(['index', ignoring, '--output', join(work, 'excluded.c2idx'), '--device', 'cpu', '--exclude', 'keep.py', '--exclude', '!artifacts/']);
+    expect(excluded.code, excluded.stderr).toBe(0);
+    expect(excluded.stderr).toMatch(/c2llm: skipped \(ignored\): src\/keep\.py, src\/scratch\.tmp\.py, src\/vendored\/\n/);
+    expect(excluded.stderr).toMatch(/unusual name/); // artifacts/, taken back in, is entered now
+    expect(excluded.stderr).toMatch(/c2llm: 2 files \(\d+ skipped\)/);
+    expect(c2llm(['index', ignoring, '--output', join(work, 'none.c2idx'), '--exclude', ' ']).stderr).toBe('c2llm: --exclude " ": give a pattern of files to leave out (tests/, \'*.pb.go\')\n');
   });
 
   test('--shard i/N builds that share the files merge into the bytes of the single build', () => {

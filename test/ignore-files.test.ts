@@ -46,6 +46,17 @@ test("in one folder a .ignore's rules win over its .gitignore's, whichever is re
   expect(['.ignore', 'src/.gitignore', 'a/.ignore', '.ignored', 'src/x.gitignore'].map(isIgnoreFile)).toEqual([true, true, true, false, false]);
 });
 
+test("patterns the user gives apply at the top after its files, so they win there; a deeper folder's file still wins below it", () => {
+  const ignore = new IgnoreFiles(['tests/', '*.pb.go', '!keep.pb.go']);
+  ignore.add('.gitignore', '!tests/\n');
+  ignore.add('api/.gitignore', '!user.pb.go\n');
+  expect(ignore.ignoresFolder('tests')).toBe(true);
+  expect(ignore.ignores('src/tests/a.py')).toBe(true);
+  expect([ignore.ignores('gen/msg.pb.go'), ignore.ignores('gen/keep.pb.go'), ignore.ignores('api/user.pb.go')]).toEqual([true, false, false]);
+  expect(new IgnoreFiles(['docs/']).ignoresFolder('docs')).toBe(true); // with no file of the folder's at all
+  expect(new IgnoreFiles().ignores('docs/a.md')).toBe(false);
+});
+
 test('no .gitignore leaves everything in', () => {
   expect(rules({}).ignores('src/a.ts')).toBe(false);
 });

@@ -41,7 +41,7 @@ import { loadEmbedder, MODEL_FLAG_HELP, MODEL_FLAGS, modelChoice } from './load-
 import { ProgressLine } from './progress';
 import { printable } from '../text/control-characters';
 
-export const INDEX_USAGE = 'usage: c2llm index <folder> --output <file> [--model <dir>] [--device webgpu|cpu|reference|auto] [--dtype auto|int8] [--update] [--shard i/N] [--no-texts] [--split] [--html] [--max-file-kb 512] [--progress]';
+export const INDEX_USAGE = 'usage: c2llm index <folder> --output <file> [--model <dir>] [--device webgpu|cpu|reference|auto] [--dtype auto|int8] [--update] [--shard i/N] [--no-texts] [--split] [--html] [--max-file-kb 512] [--exclude <pattern>]... [--progress]';
 export const MERGE_USAGE = 'usage: c2llm merge <shard files...> --output <file> [--split]';
 export const SPLIT_USAGE = 'usage: c2llm split <index.c2idx> --output <folder>';
 
@@ -56,6 +56,7 @@ export const INDEX_OPTIONS = {
   split: { type: 'boolean' },
   html: { type: 'boolean' },
   'max-file-kb': { type: 'string' },
+  exclude: { type: 'string', multiple: true },
   progress: { type: 'boolean' },
 } as const;
 export const MERGE_OPTIONS = { output: { type: 'string' }, split: { type: 'boolean' } } as const;
@@ -76,10 +77,11 @@ export const INDEX_HELP: CommandHelp = {
     SPLIT_FLAG,
     ['--html', "index a built site's .html pages as a reader sees them, cut at their headings, each chunk with its heading's anchor for links"],
     ['--max-file-kb N', `skip files larger than N KiB (default ${MAX_FILE_BYTES / 1024}; a Jupyter notebook may be ${NOTEBOOK_SIZE_FACTOR} times that, its outputs not read)`],
+    ['--exclude <pattern>', "leave out what a pattern matches, written as in a .gitignore and relative to the folder (tests/, '*.pb.go', /vendor); may be given several times; wins over the folder's .gitignore and .ignore files; named on stderr as ignored"],
     ['--progress', 'a progress line on stderr (always on a terminal)'],
     ...MODEL_FLAG_HELP,
   ],
-  examples: ['c2llm index ./my-project --output code.c2idx', 'c2llm index ./my-project --output code.c2idx --update', 'c2llm index dist/ --html --split --output dist/code-index'],
+  examples: ['c2llm index ./my-project --output code.c2idx', 'c2llm index ./my-project --output code.c2idx --update', "c2llm index . --output code.c2idx --exclude tests/ --exclude '*.pb.go'", 'c2llm index dist/ --html --split --output dist/code-index'],
 };
 
 export const MERGE_HELP: CommandHelp = {
@@ -114,12 +116,12 @@ const NODE_FOLDERS: FolderSource<string, string> = {
 };
 
 /**
- * Every file under `root` that search/folder-walk.ts enters, with its size; what cannot be listed or
- * read is skipped and named, never the end of the run.
+ * Every file under `root` that search/folder-walk.ts enters (`excluded`: the --exclude patterns), with its
+ * size; what cannot be listed or read is skipped and named, never the end of the run.
  */
-async function walk(root: string, skipped: Map<string, SkipReason>): Promise<CorpusFile[]> {
+async function walk(root: string, skipped: Map<string, SkipReason>, excluded: readonly string[]): Promise<CorpusFile[]> {
   const files: CorpusFile[] = [];
-  for (const { path, file } of await walkFolder(root, NODE_FOLDERS, skipped)) {
+  for (const { path, file } of await walkFolder(root, NODE_FOLDERS, skipped, excluded)) {
     const info = await stat(file).catch(() => undefined);
     if (info) files.push({ path, bytes: info.size, read: async () => new Uint8Array(await readFile(file)) });
     else skipped.set(path, 'unreadable');
@@ -212,8 +214,11 @@ export async function indexCommand(argv: string[], log: Log): Promise<void> {
     if (existsSync(values.output)) previous = await readIndexFile(values.output);
     else log(`c2llm: --update: ${values.output} does not exist yet; building it`);
   }
+  const excluded = values.exclude ?? [];
+  const blank = excluded.find((pattern) => pattern.trim() === '' || pattern.trim().startsWith('#'));
+  if (blank !== undefined) throw new InputError(`--exclude "${blank}": give a pattern of files to leave out (tests/, '*.pb.go')`);
   const walked = new Map<string, SkipReason>();
-  const files = await walk(folder, walked);
+  const files = await walk(folder, walked, excluded);
 
   const embedder = await loadEmbedder(choice, log);
   try {
@@ -231,6 +236,7 @@ export async function indexCommand(argv: string[], log: Log): Promise<void> {
       batchSize: TEXTS_PER_REPORT.terminal,
       skipped: walked,
       shard,
+      excluded,
       maxFileBytes: maxFileKb * 1024,
       chunk: values.html ? (path, text) => (HTML_PAGE.test(path) ? chunkPage(text) : chunkFile(path, text)) : undefined,
       onProgress: (p) => {

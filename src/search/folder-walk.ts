@@ -27,10 +27,13 @@ export interface WalkedEntry<File> {
   readonly file: File;
 }
 
-/** Every file under `root` that is entered, sorted by path; what is left out goes to `skipped` ('dir/' for a folder not entered). */
-export async function walkFolder<Folder, File>(root: Folder, source: FolderSource<Folder, File>, skipped: Map<string, SkipReason>): Promise<WalkedEntry<File>[]> {
+/**
+ * Every file under `root` that is entered, sorted by path; what is left out goes to `skipped` ('dir/' for a
+ * folder not entered). `excluded`: patterns the user gives, as ignore-files.ts reads them.
+ */
+export async function walkFolder<Folder, File>(root: Folder, source: FolderSource<Folder, File>, skipped: Map<string, SkipReason>, excluded: readonly string[] = []): Promise<WalkedEntry<File>[]> {
   const out: WalkedEntry<File>[] = [];
-  const ignoreFiles = new IgnoreFiles();
+  const ignoreFiles = new IgnoreFiles(excluded);
   const visit = async (folder: Folder, relativePath: string): Promise<void> => {
     const entries = await source.list(folder);
     if (!entries) {

@@ -4,7 +4,8 @@
  * too) wins over a shallower one's, and nothing under an ignored folder comes back in. In one folder a
  * .ignore's rules win over its .gitignore's, as in ripgrep, fd and the silver searcher: it leaves out
  * what a project keeps in git but no one means to search (vendored code, fixtures), or takes back in
- * what git leaves out. Patterns are matched by the `ignore` package (the gitignore matcher eslint and
+ * what git leaves out. Patterns the user gives (`c2llm index --exclude`) apply at the top, after its
+ * files, and so win over them there. Patterns are matched by the `ignore` package (the gitignore matcher eslint and
  * prettier use). Generated code, build output and data a project keeps out of git are what people do
  * not mean to search.
  */
@@ -19,8 +20,13 @@ export const isIgnoreFile = (path: string): boolean => IGNORE_FILES.includes(pat
 export class IgnoreFiles {
   /** Each folder's IGNORE_FILES texts, by the folder they sit in ('' for the top) and then by name. */
   private readonly texts = new Map<string, Map<string, string>>();
-  /** Each folder's patterns, its files' in IGNORE_FILES order. */
+  /** Each folder's patterns, its files' in IGNORE_FILES order (the top's then `excluded`). */
   private readonly rules = new Map<string, Ignore>();
+
+  /** `excluded`: patterns the user gives, read as the last lines of the top folder's .ignore. */
+  constructor(private readonly excluded: readonly string[] = []) {
+    if (excluded.length > 0) this.rules.set('', ignore().add([...excluded]));
+  }
 
   /** Takes in one of the folder's IGNORE_FILES: its path ('.gitignore', 'src/.ignore') and text. */
   add(path: string, text: string): void {
@@ -29,7 +35,7 @@ export class IgnoreFiles {
     const texts = this.texts.get(folder) ?? new Map<string, string>();
     texts.set(path.slice(slash + 1), text);
     this.texts.set(folder, texts);
-    this.rules.set(folder, ignore().add(IGNORE_FILES.map((name) => texts.get(name) ?? '').join('\n')));
+    this.rules.set(folder, ignore().add([...IGNORE_FILES.map((name) => texts.get(name) ?? ''), ...(folder === '' ? this.excluded : [])].join('\n')));
   }
 
   /** Whether a file (a '/'-separated path relative to the folder) is left out, by a folder of its or itself. */

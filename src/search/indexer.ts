@@ -81,9 +81,9 @@ export interface IndexReport {
   readonly storageError?: string;
 }
 
-/** The folder's .gitignore and .ignore files, read (one that cannot be read or decoded leaves nothing out). */
-async function readIgnoreFiles(files: readonly CorpusFile[]): Promise<IgnoreFiles> {
-  const ignoreFiles = new IgnoreFiles();
+/** The folder's .gitignore and .ignore files, read (one that cannot be read or decoded leaves nothing out), and the patterns the user gives. */
+async function readIgnoreFiles(files: readonly CorpusFile[], excluded: readonly string[]): Promise<IgnoreFiles> {
+  const ignoreFiles = new IgnoreFiles(excluded);
   for (const file of files) {
     if (!isIgnoreFile(file.path)) continue;
     const text = await file.read().then(decodeText, () => undefined);
@@ -117,6 +117,8 @@ export async function indexCorpus(args: {
   chunk?: (path: string, text: string) => Chunk[];
   /** Only the files of shard `index` of `count` (shardOf); every shard reads all the .gitignore and .ignore files. */
   shard?: { readonly index: number; readonly count: number };
+  /** Patterns of the files to leave out, beside the folder's .gitignore and .ignore files (ignore-files.ts; `c2llm index --exclude`). */
+  excluded?: readonly string[];
 }): Promise<IndexReport> {
   const started = performance.now();
   const corpus = new CorpusVectors(args.dim);
@@ -124,7 +126,7 @@ export async function indexCorpus(args: {
   const listing: Array<{ path: string; hash: string }> = [];
   const pending: PendingFile[] = [];
   let reusedFiles = 0;
-  const ignoreFiles = await readIgnoreFiles(args.files);
+  const ignoreFiles = await readIgnoreFiles(args.files, args.excluded ?? []);
   for (const file of args.files) {
     if (args.shard && shardOf(file.path, args.shard.count) !== args.shard.index) continue;
     if (ignoreFiles.ignores(file.path)) {
