@@ -5,9 +5,9 @@
  * .ignore's rules win over its .gitignore's, as in ripgrep, fd and the silver searcher: it leaves out
  * what a project keeps in git but no one means to search (vendored code, fixtures), or takes back in
  * what git leaves out. Patterns the user gives (`c2llm index --exclude`) apply at the top, after its
- * files, and so win over them there. Patterns are matched by the `ignore` package (the gitignore matcher eslint and
- * prettier use). Generated code, build output and data a project keeps out of git are what people do
- * not mean to search.
+ * files, and so win over them there. Patterns are matched by the `ignore` package (the gitignore matcher
+ * eslint and prettier use). Generated code, build output and data a project keeps out of git are what
+ * people do not mean to search.
  */
 import ignore, { type Ignore } from 'ignore';
 
@@ -25,7 +25,7 @@ export class IgnoreFiles {
 
   /** `excluded`: patterns the user gives, read as the last lines of the top folder's .ignore. */
   constructor(private readonly excluded: readonly string[] = []) {
-    if (excluded.length > 0) this.rules.set('', ignore().add([...excluded]));
+    if (excluded.length > 0) this.compile('');
   }
 
   /** Takes in one of the folder's IGNORE_FILES: its path ('.gitignore', 'src/.ignore') and text. */
@@ -35,7 +35,13 @@ export class IgnoreFiles {
     const texts = this.texts.get(folder) ?? new Map<string, string>();
     texts.set(path.slice(slash + 1), text);
     this.texts.set(folder, texts);
-    this.rules.set(folder, ignore().add([...IGNORE_FILES.map((name) => texts.get(name) ?? ''), ...(folder === '' ? this.excluded : [])].join('\n')));
+    this.compile(folder);
+  }
+
+  /** A folder's patterns made again from its files' texts (and, at the top, `excluded`). */
+  private compile(folder: string): void {
+    const texts = this.texts.get(folder);
+    this.rules.set(folder, ignore().add([...IGNORE_FILES.map((name) => texts?.get(name) ?? ''), ...(folder === '' ? this.excluded : [])].join('\n')));
   }
 
   /** Whether a file (a '/'-separated path relative to the folder) is left out, by a folder of its or itself. */
