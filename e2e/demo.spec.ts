@@ -81,7 +81,7 @@ async function expectSampleSkipped(page: Page): Promise<void> {
     'bell\u0007.py (a name with control characters)',
     'logo.png (not code)',
     'package-lock.json (lock file)',
-    'proto/ (left out by a .gitignore or .ignore)',
+    'proto/ (left out by a .gitignore, .ignore or .git/info/exclude)',
   ]);
 }
 

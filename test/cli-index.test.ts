@@ -171,10 +171,12 @@ describe('c2llm index / search / merge', () => {
     expect(found.stdout).toBe('anything at all\n  no results: the index holds no chunks\n');
   });
 
-  test("a folder the .gitignore or .ignore leaves out is not entered and is named once; an ignored file is named", () => {
+  test("a folder the .gitignore, .ignore or the repository's .git/info/exclude leaves out is not entered and is named once; an ignored file is named", () => {
     const ignoring = makeFolder('ignoring', {
       '.gitignore': 'artifacts/\n*.tmp.py\n',
       '.ignore': 'src/vendored/\n',
+      '.git/info/exclude': '*.local.py\n',
+      'src/db.local.py': 'def local():\n    return 7\n',
       'src/vendored/copy.py': 'def copy():\n    return 6\n',
       'src/keep.py': 'def keep():\n    return 1\n',
       'src/scratch.tmp.py': 'def scratch():\n    return 2\n',
@@ -184,13 +186,14 @@ describe('c2llm index / search / merge', () => {
     });
     const built = c2llm(['index', ignoring, '--output', join(work, 'ignoring.c2idx'), '--device', 'cpu']);
     expect(built.code, built.stderr).toBe(0);
-    expect(built.stderr).toMatch(/c2llm: skipped \(ignored\): artifacts\/, src\/scratch\.tmp\.py, src\/vendored\/\n/);
-    expect(built.stderr).toMatch(/c2llm: 1 files \(5 skipped\)/);
+    expect(built.stderr).toMatch(/c2llm: skipped \(ignored\): artifacts\/, src\/db\.local\.py, src\/scratch\.tmp\.py, src\/vendored\/\n/);
+    expect(built.stderr).toMatch(/c2llm: not entered \(dependency, VCS or build folders\): \.git\/\n/);
+    expect(built.stderr).toMatch(/c2llm: 1 files \(6 skipped\)/);
     expect(built.stderr).not.toMatch(/unusual name/);
     // --exclude: patterns as in a .gitignore, relative to the folder, given on the command line; they win over the folder's files.
     const excluded = c2llm(['index', ignoring, '--output', join(work, 'excluded.c2idx'), '--device', 'cpu', '--exclude', 'keep.py', '--exclude', '!artifacts/']);
     expect(excluded.code, excluded.stderr).toBe(0);
-    expect(excluded.stderr).toMatch(/c2llm: skipped \(ignored\): src\/keep\.py, src\/scratch\.tmp\.py, src\/vendored\/\n/);
+    expect(excluded.stderr).toMatch(/c2llm: skipped \(ignored\): src\/db\.local\.py, src\/keep\.py, src\/scratch\.tmp\.py, src\/vendored\/\n/);
     expect(excluded.stderr).toMatch(/unusual name/); // artifacts/, taken back in, is entered now
     expect(excluded.stderr).toMatch(/c2llm: 2 files \(\d+ skipped\)/);
     expect(c2llm(['index', ignoring, '--output', join(work, 'none.c2idx'), '--exclude', ' ']).stderr).toBe('c2llm: --exclude " ": give a pattern of files to leave out (tests/, \'*.pb.go\')\n');

@@ -65,6 +65,18 @@ describe('walkFolder (the CLI and the demo enter the same folders)', () => {
     expect(skipped).toEqual({ 'vendor-copy/': 'ignored', 'src/fixtures/': 'ignored' });
   });
 
+  test("the repository's .git/info/exclude leaves out what only this clone holds; .git itself is never entered", async () => {
+    const { paths, skipped, listed } = await walk({
+      '.git': { info: { exclude: 'scratch/\n*.local.py\n' }, objects: { ab: { cdef: '' } } },
+      scratch: { 'try.py': '' },
+      src: { 'main.py': '', 'db.local.py': '', '.git': { info: { exclude: 'main.py\n' } } },
+    });
+    // Its file rules are the indexer's to apply, as a .gitignore's are: the walk hands the file over.
+    expect(paths).toEqual(['.git/info/exclude', 'src/db.local.py', 'src/main.py']);
+    expect(skipped).toEqual({ '.git/': 'folder', 'scratch/': 'ignored', 'src/.git/': 'folder' });
+    expect(listed.sort()).toEqual(['', '.git', '.git/info', 'src']);
+  });
+
   test('a folder that cannot be listed, and names an index cannot hold, are named and the walk goes on', async () => {
     const { paths, skipped } = await walk({
       locked: null,

@@ -3,7 +3,7 @@
  * apply, which file wins, and that nothing under an ignored folder comes back in.
  */
 import { expect, test } from 'vitest';
-import { IgnoreFiles, isIgnoreFile } from '../src/search/ignore-files';
+import { GIT_EXCLUDE, IgnoreFiles, isIgnoreFile } from '../src/search/ignore-files';
 
 const rules = (files: Record<string, string>) => {
   const ignoreFiles = new IgnoreFiles();
@@ -55,6 +55,16 @@ test("patterns the user gives apply at the top after its files, so they win ther
   expect([ignore.ignores('gen/msg.pb.go'), ignore.ignores('gen/keep.pb.go'), ignore.ignores('api/user.pb.go')]).toEqual([true, false, false]);
   expect(new IgnoreFiles(['docs/']).ignoresFolder('docs')).toBe(true); // with no file of the folder's at all
   expect(new IgnoreFiles().ignores('docs/a.md')).toBe(false);
+});
+
+test("the repository's .git/info/exclude applies to the whole folder, below its .gitignore's rules", () => {
+  for (const order of [[GIT_EXCLUDE, '.gitignore'], ['.gitignore', GIT_EXCLUDE]]) {
+    const texts: Record<string, string> = { [GIT_EXCLUDE]: 'scratch/\nnotes.py\n', '.gitignore': '!notes.py\n' };
+    const ignore = rules(Object.fromEntries(order.map((name) => [name, texts[name]])));
+    expect([ignore.ignoresFolder('scratch'), ignore.ignores('src/scratch/a.py'), ignore.ignores('notes.py')]).toEqual([true, true, false]);
+  }
+  expect(isIgnoreFile(GIT_EXCLUDE)).toBe(true);
+  expect(isIgnoreFile('src/.git/info/exclude')).toBe(false); // a nested repository's, which git does not read for this one
 });
 
 test('no .gitignore leaves everything in', () => {

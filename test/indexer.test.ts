@@ -72,8 +72,10 @@ describe('indexCorpus', () => {
     expect(top.path).toBe('src/b.ts');
   });
 
-  test("files the folder's .gitignore files leave out are skipped, in every shard, wherever the .gitignore itself falls", async () => {
+  test("files the folder's .gitignore files and its .git/info/exclude leave out are skipped, in every shard, wherever the files themselves fall", async () => {
     const files = [
+      file('.git/info/exclude', '*.local.ts\n'),
+      file('src/db.local.ts', 'export const db = 1;\n'),
       file('.gitignore', '*.pb.go\n/gen/\n'),
       file('api/.gitignore', '!keep.pb.go\n'),
       file('api/user.go', 'package api\n'),
@@ -85,12 +87,12 @@ describe('indexCorpus', () => {
     const run = async (shard?: { index: number; count: number }) =>
       indexCorpus({ folder: 'p', files, model: 'm', dim: DIM, store: memoryStore(), embedder: fakeEmbedder().embedder, shard });
     const whole = await run();
-    expect([...whole.skipped].filter(([, why]) => why === 'ignored').map(([path]) => path)).toEqual(['api/user.pb.go', 'gen/']);
+    expect([...whole.skipped].filter(([, why]) => why === 'ignored').map(([path]) => path).sort()).toEqual(['api/user.pb.go', 'gen/', 'src/db.local.ts']);
     expect(whole.files).toBe(3);
     const shards = [0, 1, 2].map((index) => ({ index, count: 3 }));
     expect(['api/user.pb.go', 'gen/types.ts'].some((path) => shardOf(path, 3) !== shardOf('.gitignore', 3))).toBe(true); // so a shard without it must still read it
     const parts = await Promise.all(shards.map((sh) => run(sh)));
-    expect(parts.flatMap((r) => [...r.skipped].filter(([, why]) => why === 'ignored').map(([path]) => path)).sort()).toEqual(['api/user.pb.go', 'gen/']);
+    expect(parts.flatMap((r) => [...r.skipped].filter(([, why]) => why === 'ignored').map(([path]) => path)).sort()).toEqual(['api/user.pb.go', 'gen/', 'src/db.local.ts']);
     expect(parts.reduce((n, r) => n + r.files, 0)).toBe(3);
   });
 

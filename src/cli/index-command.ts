@@ -67,7 +67,7 @@ export const INDEX_HELP: CommandHelp = {
   does:
     "Chunks a folder's code into functions and classes where the language allows, embeds the chunks and writes one index file for `c2llm search`, " +
     "a web page or the demo: int8 vectors, BM25 over the chunks' words and paths, and the chunks' texts. " +
-    "The folder is walked as the demo walks it: dependency and build folders, lock files, binary and minified files and what its .gitignore and .ignore files leave out are skipped, and each is named on stderr.",
+    "The folder is walked as the demo walks it: dependency and build folders, lock files, binary and minified files and what its .gitignore and .ignore files and its .git/info/exclude leave out are skipped, and each is named on stderr.",
   flags: [
     ['<folder>', 'the folder to index'],
     ['--output <file>', 'the index file, written whole or not at all (a folder with --split)'],

@@ -8,7 +8,7 @@ import { plural } from '../text/plural';
 
 const WHY: Record<Exclude<SkipReason, 'too large'>, string> = {
   folder: 'dependency, VCS or build folder',
-  ignored: 'left out by a .gitignore or .ignore',
+  ignored: 'left out by a .gitignore, .ignore or .git/info/exclude',
   'lock file': 'lock file',
   'not code': 'not code',
   minified: 'minified',

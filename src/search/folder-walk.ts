@@ -2,14 +2,14 @@
  * Walks a folder the user named, wherever its listing comes from (Node's file system for `c2llm index`,
  * a dropped folder's entries or the File System Access API's handles in the demo), so that the CLI and
  * the page enter the same folders: dependency, VCS and build folders, and folders the .gitignore and
- * .ignore files met on the way leave out, are not entered and are named once; a folder that cannot be listed and a
- * name that could not be joined to a folder or printed on one line (not valid UTF-8, a control
- * character) are named and skipped, never the end of the walk. The indexer applies the same
- * .gitignore and .ignore files to the files listed, so a caller that cannot walk (a directory file input hands every file
- * over) gets the same index.
+ * .ignore files met on the way (and the top's .git/info/exclude) leave out, are not entered and are
+ * named once; a folder that cannot be listed and a name that could not be joined to a folder or printed
+ * on one line (not valid UTF-8, a control character) are named and skipped, never the end of the walk.
+ * The indexer applies the same files to the files listed, so a caller that cannot walk (a directory file
+ * input hands every file over) gets the same index.
  */
 import { skipByPath, unusualName, type SkipReason } from './corpus';
-import { IGNORE_FILES, IgnoreFiles } from './ignore-files';
+import { GIT_EXCLUDE, IGNORE_FILES, IgnoreFiles } from './ignore-files';
 
 /** One entry of a folder's listing: a subfolder (`folder`) or a file (`file`), by its own name. */
 export type FolderEntry<Folder, File> = { readonly name: string } & ({ readonly folder: Folder } | { readonly file: File });
@@ -27,6 +27,16 @@ export interface WalkedEntry<File> {
   readonly file: File;
 }
 
+/** The file at `path` ('/'-separated) below a folder whose `entries` are listed, if there is one. */
+async function fileBelow<Folder, File>(entries: readonly FolderEntry<Folder, File>[], path: string, source: FolderSource<Folder, File>): Promise<File | undefined> {
+  const [name, ...rest] = path.split('/');
+  const entry = entries.find((e) => e.name === name);
+  if (!entry) return undefined;
+  if (rest.length === 0) return 'file' in entry ? entry.file : undefined;
+  const inside = 'folder' in entry ? await source.list(entry.folder) : undefined;
+  return inside && fileBelow(inside, rest.join('/'), source);
+}
+
 /**
  * Every file under `root` that is entered, sorted by path; what is left out goes to `skipped` ('dir/' for a
  * folder not entered). `excluded`: patterns the user gives, as ignore-files.ts reads them.
@@ -40,10 +50,13 @@ export async function walkFolder<Folder, File>(root: Folder, source: FolderSourc
       skipped.set(relativePath || '.', 'unreadable');
       return;
     }
-    for (const name of IGNORE_FILES) {
-      const own = entries.find((entry) => 'file' in entry && entry.name === name);
-      const text = own && 'file' in own ? await source.readText(own.file) : undefined;
-      if (text !== undefined) ignoreFiles.add(relativePath ? `${relativePath}/${name}` : name, text);
+    for (const name of relativePath ? IGNORE_FILES : [GIT_EXCLUDE, ...IGNORE_FILES]) {
+      const file = await fileBelow(entries, name, source);
+      const text = file === undefined ? undefined : await source.readText(file);
+      if (text === undefined) continue;
+      ignoreFiles.add(relativePath ? `${relativePath}/${name}` : name, text);
+      // Inside .git, which is not entered: handed over so that the indexer applies its file rules too.
+      if (name === GIT_EXCLUDE) out.push({ path: name, file: file! });
     }
     for (const entry of entries) {
       const path = relativePath ? `${relativePath}/${entry.name}` : entry.name;

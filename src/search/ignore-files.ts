@@ -1,10 +1,12 @@
 /**
- * What a folder's own .gitignore and .ignore files leave out, read as git reads .gitignore: each file's
+ * What a folder's own .gitignore and .ignore files, and its repository's .git/info/exclude, leave out,
+ * read as git reads .gitignore: each file's
  * patterns apply to the paths below its folder, a deeper file's rule (a `!` that takes a path back in,
  * too) wins over a shallower one's, and nothing under an ignored folder comes back in. In one folder a
  * .ignore's rules win over its .gitignore's, as in ripgrep, fd and the silver searcher: it leaves out
  * what a project keeps in git but no one means to search (vendored code, fixtures), or takes back in
- * what git leaves out. Patterns the user gives (`c2llm index --exclude`) apply at the top, after its
+ * what git leaves out. The repository's .git/info/exclude (where a person keeps what only their clone
+ * holds: scratch files, notes) applies at the top before its .gitignore, as git reads it. Patterns the user gives (`c2llm index --exclude`) apply at the top, after its
  * files, and so win over them there. Patterns are matched by the `ignore` package (the gitignore matcher
  * eslint and prettier use). Generated code, build output and data a project keeps out of git are what
  * people do not mean to search.
@@ -14,13 +16,16 @@ import ignore, { type Ignore } from 'ignore';
 /** The files that leave paths out, in the order their rules apply within one folder (the later wins). */
 export const IGNORE_FILES: readonly string[] = ['.gitignore', '.ignore'];
 
-/** Whether a '/'-separated path names one of IGNORE_FILES. */
-export const isIgnoreFile = (path: string): boolean => IGNORE_FILES.includes(path.slice(path.lastIndexOf('/') + 1));
+/** The repository's own excludes, read for the whole folder before its top .gitignore (git's order), by its path from the top. */
+export const GIT_EXCLUDE = '.git/info/exclude';
+
+/** Whether a '/'-separated path names one of IGNORE_FILES, or is the top folder's GIT_EXCLUDE. */
+export const isIgnoreFile = (path: string): boolean => path === GIT_EXCLUDE || IGNORE_FILES.includes(path.slice(path.lastIndexOf('/') + 1));
 
 export class IgnoreFiles {
   /** Each folder's IGNORE_FILES texts, by the folder they sit in ('' for the top) and then by name. */
   private readonly texts = new Map<string, Map<string, string>>();
-  /** Each folder's patterns, its files' in IGNORE_FILES order (the top's then `excluded`). */
+  /** Each folder's patterns, its files' in IGNORE_FILES order (the top's after GIT_EXCLUDE's, then `excluded`). */
   private readonly rules = new Map<string, Ignore>();
 
   /** `excluded`: patterns the user gives, read as the last lines of the top folder's .ignore. */
@@ -28,9 +33,9 @@ export class IgnoreFiles {
     if (excluded.length > 0) this.compile('');
   }
 
-  /** Takes in one of the folder's IGNORE_FILES: its path ('.gitignore', 'src/.ignore') and text. */
+  /** Takes in one of the folder's IGNORE_FILES, or its GIT_EXCLUDE: its path ('.gitignore', 'src/.ignore', '.git/info/exclude') and text. */
   add(path: string, text: string): void {
-    const slash = path.lastIndexOf('/');
+    const slash = path === GIT_EXCLUDE ? -1 : path.lastIndexOf('/');
     const folder = slash < 0 ? '' : path.slice(0, slash);
     const texts = this.texts.get(folder) ?? new Map<string, string>();
     texts.set(path.slice(slash + 1), text);
@@ -38,10 +43,11 @@ export class IgnoreFiles {
     this.compile(folder);
   }
 
-  /** A folder's patterns made again from its files' texts (and, at the top, `excluded`). */
+  /** A folder's patterns made again from its files' texts (at the top, GIT_EXCLUDE's first and `excluded` last). */
   private compile(folder: string): void {
     const texts = this.texts.get(folder);
-    this.rules.set(folder, ignore().add([...IGNORE_FILES.map((name) => texts?.get(name) ?? ''), ...(folder === '' ? this.excluded : [])].join('\n')));
+    const names = folder === '' ? [GIT_EXCLUDE, ...IGNORE_FILES] : IGNORE_FILES;
+    this.rules.set(folder, ignore().add([...names.map((name) => texts?.get(name) ?? ''), ...(folder === '' ? this.excluded : [])].join('\n')));
   }
 
   /** Whether a file (a '/'-separated path relative to the folder) is left out, by a folder of its or itself. */
