@@ -1,15 +1,15 @@
 /**
  * What a folder's own .gitignore and .ignore files, and its repository's .git/info/exclude, leave out,
- * read as git reads .gitignore: each file's
- * patterns apply to the paths below its folder, a deeper file's rule (a `!` that takes a path back in,
- * too) wins over a shallower one's, and nothing under an ignored folder comes back in. In one folder a
- * .ignore's rules win over its .gitignore's, as in ripgrep, fd and the silver searcher: it leaves out
- * what a project keeps in git but no one means to search (vendored code, fixtures), or takes back in
- * what git leaves out. The repository's .git/info/exclude (where a person keeps what only their clone
- * holds: scratch files, notes) applies at the top before its .gitignore, as git reads it. Patterns the user gives (`c2llm index --exclude`) apply at the top, after its
- * files, and so win over them there. Patterns are matched by the `ignore` package (the gitignore matcher
- * eslint and prettier use). Generated code, build output and data a project keeps out of git are what
- * people do not mean to search.
+ * read as git reads .gitignore: each file's patterns apply to the paths below its folder, a deeper file's
+ * rule (a `!` that takes a path back in, too) wins over a shallower one's, and nothing under an ignored
+ * folder comes back in. In one folder a .ignore's rules win over its .gitignore's, as in ripgrep, fd and
+ * the silver searcher: it leaves out what a project keeps in git but no one means to search (vendored
+ * code, fixtures), or takes back in what git leaves out. The repository's .git/info/exclude (where a
+ * person keeps what only their clone holds: scratch files, notes) applies at the top before its
+ * .gitignore, as git reads it. Patterns the user gives (`c2llm index --exclude`) apply at the top, after
+ * its files, and so win over them there. Patterns are matched by the `ignore` package (the gitignore
+ * matcher eslint and prettier use). Generated code, build output and data a project keeps out of git
+ * are what people do not mean to search.
  */
 import ignore, { type Ignore } from 'ignore';
 
