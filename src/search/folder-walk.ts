@@ -9,7 +9,7 @@
  * input hands every file over) gets the same index.
  */
 import { skipByPath, unusualName, type SkipReason } from './corpus';
-import { GIT_EXCLUDE, IGNORE_FILES, IgnoreFiles } from './ignore-files';
+import { GIT_EXCLUDE, IgnoreFiles, ignoreFilesIn } from './ignore-files';
 
 /** One entry of a folder's listing: a subfolder (`folder`) or a file (`file`), by its own name. */
 export type FolderEntry<Folder, File> = { readonly name: string } & ({ readonly folder: Folder } | { readonly file: File });
@@ -50,7 +50,7 @@ export async function walkFolder<Folder, File>(root: Folder, source: FolderSourc
       skipped.set(relativePath || '.', 'unreadable');
       return;
     }
-    for (const name of relativePath ? IGNORE_FILES : [GIT_EXCLUDE, ...IGNORE_FILES]) {
+    for (const name of ignoreFilesIn(relativePath)) {
       const file = await fileBelow(entries, name, source);
       const text = file === undefined ? undefined : await source.readText(file);
       if (text === undefined) continue;

@@ -14,13 +14,25 @@
 import ignore, { type Ignore } from 'ignore';
 
 /** The files that leave paths out, in the order their rules apply within one folder (the later wins). */
-export const IGNORE_FILES: readonly string[] = ['.gitignore', '.ignore'];
+const IGNORE_FILES: readonly string[] = ['.gitignore', '.ignore'];
 
 /** The repository's own excludes, read for the whole folder before its top .gitignore (git's order), by its path from the top. */
 export const GIT_EXCLUDE = '.git/info/exclude';
 
-/** Whether a '/'-separated path names one of IGNORE_FILES, or is the top folder's GIT_EXCLUDE. */
-export const isIgnoreFile = (path: string): boolean => path === GIT_EXCLUDE || IGNORE_FILES.includes(path.slice(path.lastIndexOf('/') + 1));
+/** The files whose rules apply in `folder` ('' for the top: GIT_EXCLUDE there too), in the order they apply (the later wins). */
+export const ignoreFilesIn = (folder: string): readonly string[] => (folder === '' ? [GIT_EXCLUDE, ...IGNORE_FILES] : IGNORE_FILES);
+
+/** The folder a rules file's rules apply in, and its name there: GIT_EXCLUDE's are the top's. */
+function placeOf(path: string): { readonly folder: string; readonly name: string } {
+  const slash = path === GIT_EXCLUDE ? -1 : path.lastIndexOf('/');
+  return { folder: slash < 0 ? '' : path.slice(0, slash), name: path.slice(slash + 1) };
+}
+
+/** Whether a '/'-separated path names a file whose rules apply in its folder (ignoreFilesIn). */
+export const isIgnoreFile = (path: string): boolean => {
+  const { folder, name } = placeOf(path);
+  return ignoreFilesIn(folder).includes(name);
+};
 
 export class IgnoreFiles {
   /** Each folder's IGNORE_FILES texts, by the folder they sit in ('' for the top) and then by name. */
@@ -35,10 +47,9 @@ export class IgnoreFiles {
 
   /** Takes in one of the folder's IGNORE_FILES, or its GIT_EXCLUDE: its path ('.gitignore', 'src/.ignore', '.git/info/exclude') and text. */
   add(path: string, text: string): void {
-    const slash = path === GIT_EXCLUDE ? -1 : path.lastIndexOf('/');
-    const folder = slash < 0 ? '' : path.slice(0, slash);
+    const { folder, name } = placeOf(path);
     const texts = this.texts.get(folder) ?? new Map<string, string>();
-    texts.set(path.slice(slash + 1), text);
+    texts.set(name, text);
     this.texts.set(folder, texts);
     this.compile(folder);
   }
@@ -46,8 +57,7 @@ export class IgnoreFiles {
   /** A folder's patterns made again from its files' texts (at the top, GIT_EXCLUDE's first and `excluded` last). */
   private compile(folder: string): void {
     const texts = this.texts.get(folder);
-    const names = folder === '' ? [GIT_EXCLUDE, ...IGNORE_FILES] : IGNORE_FILES;
-    this.rules.set(folder, ignore().add([...names.map((name) => texts?.get(name) ?? ''), ...(folder === '' ? this.excluded : [])].join('\n')));
+    this.rules.set(folder, ignore().add([...ignoreFilesIn(folder).map((name) => texts?.get(name) ?? ''), ...(folder === '' ? this.excluded : [])].join('\n')));
   }
 
   /** Whether a file (a '/'-separated path relative to the folder) is left out, by a folder of its or itself. */
