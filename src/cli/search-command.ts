@@ -113,11 +113,12 @@ export async function searchCommand(argv: string[], log: (line: string) => void,
     throw new InputError(`the words to search for go after --query, in quotes: c2llm search --index ${index} --query ${JSON.stringify(words.join(' '))}`);
   }
   if (!values.index || (values.query === undefined) === (values.queries === undefined)) throw new InputError(`--index and one of --query or --queries are required\n${SEARCH_USAGE}`);
-  if (values.vimgrep && (values.json || values.queries !== undefined)) throw new InputError(`--vimgrep lists one query's results; ${values.json ? '--json' : '--queries'} writes JSON: choose one`);
+  // The flag that makes stdout JSON instead of the listing, if one does.
+  const json = values.json ? '--json' : values.queries !== undefined ? '--queries' : undefined;
+  if (values.vimgrep && json) throw new InputError(`--vimgrep lists one query's results; ${json} writes JSON: choose one`);
   const context = positiveInt('context', values.context, 'lines');
-  if (context !== undefined && (values.json || values.vimgrep || values.queries !== undefined)) {
-    throw new InputError(`--context shows lines in the listing; ${values.json ? '--json' : values.vimgrep ? '--vimgrep' : '--queries'} prints none: choose one`);
-  }
+  const unlisted = json ?? (values.vimgrep ? '--vimgrep' : undefined);
+  if (context !== undefined && unlisted) throw new InputError(`--context shows lines in the listing; ${unlisted} prints none: choose one`);
   const k = positiveInt('k', values.k);
   const mode = values.mode as SearchMode;
   if (!SEARCH_MODES.includes(mode)) throw new InputError(`--mode must be ${SEARCH_MODES.join(', ')}, got "${values.mode}"`);
@@ -161,7 +162,7 @@ export async function searchCommand(argv: string[], log: (line: string) => void,
     const found = index instanceof CodeIndex ? index.search(query, ranked, mode) : await index.search(query, ranked, mode, { probes });
     results.push(values.files ? bestOfEachFile(found).slice(0, k) : found);
   }
-  if (values.json || values.queries !== undefined) {
+  if (json) {
     // stdout is the results alone: how a query was searched (its language, its corrected words) goes to stderr.
     searches.forEach((searched, i) => searchNotes(searched).forEach((note) => log(`${queries.length > 1 ? `query ${i + 1}: ` : ''}${note}`)));
     return JSON.stringify({ results: results.map((list) => list.map(({ path, startLine, endLine, score, anchor }) => ({ path, startLine, endLine, score, ...(anchor ? { anchor } : {}) }))) });
