@@ -116,7 +116,7 @@ describe('the CLI against hostile inputs', () => {
   test.each([
     ['a FIFO', () => (execFileSync('mkfifo', [join(work, 'fifo.c2idx')]), join(work, 'fifo.c2idx')), /is not a regular file/],
     ['/dev/zero', () => '/dev/zero', /is not a regular file/],
-    ['a folder that is not a split index', () => work, /is a folder but not a split index \(no manifest\.json\); .*\(to search the code in this folder, index it first: c2llm index ".*" --output code\.c2idx\)$/],
+    ['a split index whose manifest.json is not JSON', () => (mkdirSync(join(work, 'torn-split')), writeFileSync(join(work, 'torn-split', 'manifest.json'), '{"format'), join(work, 'torn-split')), /torn-split\/manifest\.json: not valid UTF-8 JSON/],
   ])('search --index %s is one line, at once', (_, make, message) => {
     const started = performance.now();
     const { code, stderr } = c2llm(['search', '--index', make(), '--query', 'x']);

@@ -279,7 +279,36 @@ describe('c2llm index / search / merge', () => {
     expect(readdirSync(converted).sort()).toEqual(readdirSync(folderOut).sort());
     const refused = c2llm(['index', folder, '--split', '--output', join(ROOT, 'src'), '--device', 'cpu']);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/src: not empty and not a split index \(no manifest\.json\); name a new or empty folder\n$/);
+    expect(refused.stderr).toMatch(/src: not empty and not a split index \(no manifest\.json of c2llm's\); name a new or empty folder\n$/);
+  });
+
+  test("a folder of code given to search is indexed in memory, nothing written, and ranks as its index file; another tool's manifest.json does not make it an index", () => {
+    const queries = join(work, 'folder-queries.json');
+    writeFileSync(queries, JSON.stringify(['reverse a string', 'gcd of two numbers', 'debounce a function']));
+    const before = readdirSync(folder, { recursive: true }).sort();
+    for (const mode of ['hybrid', 'dense', 'lexical']) {
+      const fromCode = c2llm(['search', '--index', folder, '--queries', queries, '--k', '3', '--mode', mode, '--device', 'cpu']);
+      expect(fromCode.code, fromCode.stderr).toBe(0);
+      expect(fromCode.stderr).toMatch(/corpus: a folder of code, not an index: indexing it in memory, nothing written \(to search it again at once: c2llm index ".*corpus" --output code\.c2idx\)\n/);
+      expect(fromCode.stdout).toBe(c2llm(['search', '--index', index, '--queries', queries, '--k', '3', '--mode', mode, '--device', 'cpu']).stdout);
+    }
+    expect(c2llm(['search', folder, 'reverse a string', '--k', '1', '--device', 'cpu']).stdout).toMatch(/^reverse a string\n {2}1\. strings\/reverse\.go:1-9 /);
+    expect(readdirSync(folder, { recursive: true }).sort()).toEqual(before);
+    expect(c2llm(['search', folder, 'reverse a string', '--probes', '2']).stderr).toMatch(/--probes is for a split index's folder; .*corpus is a folder of code, indexed whole\n$/);
+
+    const extension = makeFolder('extension', { 'manifest.json': '{"manifest_version": 3, "name": "reverser"}\n', 'reverse.js': FILES['web/debounce.ts'].replace('debounce', 'reverseWords') });
+    const searched = c2llm(['search', extension, 'reverseWords', '--json', '--device', 'cpu']);
+    expect(searched.code, searched.stderr).toBe(0);
+    expect(JSON.parse(searched.stdout).results[0][0]).toMatchObject({ path: 'reverse.js', startLine: 1 });
+    const written = c2llm(['index', folder, '--split', '--output', extension, '--device', 'cpu']);
+    expect(written.stderr).toMatch(/extension: not empty and not a split index \(no manifest\.json of c2llm's\); name a new or empty folder\n$/);
+    expect(readFileSync(join(extension, 'manifest.json'), 'utf8')).toContain('manifest_version');
+
+    const nothing = makeFolder('no-code', { 'notes.bin': '\u0000\u0001' });
+    const none = c2llm(['search', nothing, 'anything', '--device', 'cpu']);
+    expect([none.code, none.stderr.split('\n').at(-2)]).toEqual([1, `c2llm: ${nothing}: no code to search in this folder, and it is not a split index (no manifest.json of c2llm's)`]);
+    const damaged = makeFolder('damaged-split', { 'manifest.json': '{"format": "c2llm-split-in' });
+    expect(c2llm(['search', damaged, 'anything']).stderr).toMatch(/damaged-split\/manifest\.json: not valid UTF-8 JSON/);
   });
 
   test.each([

@@ -1,8 +1,7 @@
 /**
  * `c2llm index <folder> --output <file> [--model <dir>] [--device ...] [--dtype ...] [--update] [--shard i/N]
- *  [--no-texts] [--progress]`: walks the folder (Node's file system; dependency and build folders not
- * entered) and hands its files to the indexing path the demo uses too (search/indexer.ts: the same
- * filters, chunks, reuse and embedding), then writes one index file (search/index-file.ts).
+ *  [--no-texts] [--progress]`: indexes the folder as the demo does (folder-index.ts), then writes one
+ * index file (search/index-file.ts).
  * `--update` re-embeds only files whose content changed since the index at --output was written (same
  * model and chunker). `--shard i/N` (0 <= i < N) indexes only the files whose path hashes to i, so that N
  * jobs of a CI matrix or a Kubernetes Indexed Job (i = $JOB_COMPLETION_INDEX) each build a shard;
@@ -14,32 +13,24 @@
  * heading's anchor for its link), not as source; the index records it, so `--update` re-cuts them when it
  * changes.
  */
-import { TEXTS_PER_REPORT } from '../batching';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
-import type { Dirent } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Embedder } from '../embedder';
 import { InputError } from '../errors';
 import { checkWritable, writeFileAtomic } from '../node/atomic-write';
 import { checkSplitFolder, writeSplitIndex } from '../node/split-index-folder';
 import { modelFingerprint } from '../node/model-fingerprint';
 import { readIndexFile } from '../node/read-index';
-import { chunkFile, DEFAULT_CHUNKER } from '../search/chunker';
-import { chunkPage } from '../search/html-page';
 import { fileChunkRanges, floatVectors, mergeIndexData } from '../search/index-build';
-import { encodeIndex, type ChunkerSettings, type IndexData, type IndexHeader } from '../search/index-file';
+import { encodeIndex, type IndexData, type IndexHeader } from '../search/index-file';
 import { MANIFEST_NAME } from '../search/split-index';
-import { decodeText, MAX_FILE_BYTES, NOTEBOOK_SIZE_FACTOR, sizeLimitOf, summariseSkipped, type SkippedSummary, type SkipReason } from '../search/corpus';
-import { isNotebook } from '../search/notebook';
-import { walkFolder, type FolderEntry, type FolderSource } from '../search/folder-walk';
-import { indexCorpus, type CorpusFile, type DocumentEmbedder, type IndexStoreLike } from '../search/indexer';
+import { MAX_FILE_BYTES, NOTEBOOK_SIZE_FACTOR } from '../search/corpus';
+import type { IndexStoreLike } from '../search/indexer';
 import type { CommandHelp, FlagHelp } from './command-help';
 import { positiveInt } from './flag-values';
+import { indexFolder } from './folder-index';
 import { loadEmbedder, MODEL_FLAG_HELP, MODEL_FLAGS, modelChoice } from './load-model';
-import { ProgressLine } from './progress';
-import { printable } from '../text/control-characters';
 
 export const INDEX_USAGE = 'usage: c2llm index <folder> --output <file> [--model <dir>] [--device webgpu|cpu|reference|auto] [--dtype auto|int8] [--update] [--shard i/N] [--no-texts] [--split] [--html] [--max-file-kb 512] [--exclude <pattern>]... [--progress]';
 export const MERGE_USAGE = 'usage: c2llm merge <shard files...> --output <file> [--split]';
@@ -100,58 +91,6 @@ export const SPLIT_HELP: CommandHelp = {
 
 type Log = (line: string) => void;
 
-/** The file system under a folder for search/folder-walk.ts: entries by full path, as Node lists them. */
-const NODE_FOLDERS: FolderSource<string, string> = {
-  async list(folder) {
-    const entries = await readdir(folder, { withFileTypes: true }).catch(() => undefined);
-    return entries?.flatMap((entry: Dirent): FolderEntry<string, string>[] => {
-      const full = join(folder, entry.name);
-      return entry.isDirectory() ? [{ name: entry.name, folder: full }] : entry.isFile() ? [{ name: entry.name, file: full }] : [];
-    });
-  },
-  readText: async (file) => {
-    const bytes = await readFile(file).catch(() => undefined);
-    return bytes && decodeText(bytes);
-  },
-};
-
-/**
- * Every file under `root` that search/folder-walk.ts enters (`excluded`: the --exclude patterns), with its
- * size; what cannot be listed or read is skipped and named, never the end of the run.
- */
-async function walk(root: string, skipped: Map<string, SkipReason>, excluded: readonly string[]): Promise<CorpusFile[]> {
-  const files: CorpusFile[] = [];
-  for (const { path, file } of await walkFolder(root, NODE_FOLDERS, skipped, excluded)) {
-    const info = await stat(file).catch(() => undefined);
-    if (info) files.push({ path, bytes: info.size, read: async () => new Uint8Array(await readFile(file)) });
-    else skipped.set(path, 'unreadable');
-  }
-  return files;
-}
-
-/** The folders not entered, and each skipped file with why, on stderr (files that are not code are counted). */
-function logSkipped(summary: SkippedSummary, maxFileBytes: number, log: Log): void {
-  const list = (paths: readonly string[]) => `${paths.slice(0, SKIPPED_SHOWN).map(printable).join(', ')}${paths.length > SKIPPED_SHOWN ? ` and ${paths.length - SKIPPED_SHOWN} more` : ''}`;
-  if (summary.folders.length) log(`c2llm: not entered (dependency, VCS or build folders): ${list(summary.folders)}`);
-  const byReason = new Map<SkipReason, string[]>();
-  for (const [path, reason] of summary.files) byReason.set(reason, [...(byReason.get(reason) ?? []), path]);
-  for (const [reason, paths] of byReason) {
-    if (reason === 'not code') log(`c2llm: skipped ${paths.length} file(s) that are not code`);
-    else log(`c2llm: skipped (${reason}${reason === 'too large' ? `, over ${sizeLimits(paths, maxFileBytes)}: --max-file-kb raises the limit` : ''}): ${list(paths)}`);
-  }
-}
-
-const SKIPPED_SHOWN = 20;
-
-/** The size limits `paths` went over, in words: '512 KiB', or with notebooks among them, '512 KiB (a notebook 4096 KiB)'. */
-function sizeLimits(paths: readonly string[], maxFileBytes: number): string {
-  const notebook = paths.find(isNotebook);
-  return `${maxFileBytes / 1024} KiB${notebook ? ` (a notebook ${sizeLimitOf(notebook, maxFileBytes) / 1024} KiB)` : ''}`;
-}
-
-/** What `--html` reads as a page. */
-const HTML_PAGE = /\.html$/i;
-
 function parseShard(value: string | undefined): { index: number; count: number } | undefined {
   if (value === undefined) return undefined;
   const match = /^(\d+)\/(\d+)$/.exec(value);
@@ -181,17 +120,6 @@ function previousIndexStore(previous: IndexData | undefined, header: IndexHeader
   };
 }
 
-/** The engine as the indexer's document embedder, in the CLI's batches, its progress on the terminal's line. */
-function documentEmbedder(embedder: Embedder, progress: () => ProgressLine): DocumentEmbedder {
-  return {
-    async embed(texts, options) {
-      const { vectors, tokens } = await embedder.embedCounting(texts, { kind: options.kind });
-      progress().advance(vectors.length, tokens);
-      return vectors;
-    },
-  };
-}
-
 export async function indexCommand(argv: string[], log: Log): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -217,39 +145,12 @@ export async function indexCommand(argv: string[], log: Log): Promise<void> {
   const excluded = values.exclude ?? [];
   const blank = excluded.find((pattern) => pattern.trim() === '' || pattern.trim().startsWith('#'));
   if (blank !== undefined) throw new InputError(`--exclude "${blank}": give a pattern of files to leave out (tests/, '*.pb.go')`);
-  const walked = new Map<string, SkipReason>();
-  const files = await walk(folder, walked, excluded);
-
   const embedder = await loadEmbedder(choice, log);
   try {
     const model = { id: choice.id, fingerprint: await modelFingerprint(choice.dir) };
-    const chunker: ChunkerSettings = values.html ? { ...DEFAULT_CHUNKER, htmlPages: true } : DEFAULT_CHUNKER;
-    const store = previousIndexStore(previous, { model, dim: embedder.dim, chunker }, log);
-    let progress: ProgressLine | undefined;
-    const report = await indexCorpus({
-      folder,
-      files,
-      model: model.id,
-      dim: embedder.dim,
-      store,
-      embedder: documentEmbedder(embedder, () => progress!),
-      batchSize: TEXTS_PER_REPORT.terminal,
-      skipped: walked,
-      shard,
-      excluded,
-      maxFileBytes: maxFileKb * 1024,
-      chunk: values.html ? (path, text) => (HTML_PAGE.test(path) ? chunkPage(text) : chunkFile(path, text)) : undefined,
-      onProgress: (p) => {
-        if (progress) return;
-        // The first report, before any embedding: what was found, then the progress line.
-        const summary = summariseSkipped(p.skipped);
-        logSkipped(summary, maxFileKb * 1024, log);
-        log(`c2llm: ${p.files} files (${summary.files.length} skipped${shard ? `, shard ${shard.index}/${shard.count}` : ''}), ${p.chunksTotal} chunks to embed, ${p.reusedFiles} files unchanged`);
-        progress = new ProgressLine(p.chunksTotal, 'chunks', values.progress === true);
-      },
-    });
-    progress?.done();
-    await writeIndex(values.output, report.corpus.toIndexData(model, values['no-texts'] !== true, chunker), values.split === true, log);
+    const indexing = { folder, excluded, maxFileBytes: maxFileKb * 1024, html: values.html === true, shard, progress: values.progress === true, texts: values['no-texts'] !== true };
+    const data = await indexFolder({ ...indexing, reuse: (header) => previousIndexStore(previous, header, log) }, embedder, model, log);
+    await writeIndex(values.output, data, values.split === true, log);
   } finally {
     embedder.dispose();
   }

@@ -7,7 +7,8 @@
  * rust", is its filter and leaves the query: language-query.ts; `--probes`: a split index's partitions scored per query, default its manifest's). In
  * dense and hybrid modes a misspelt word is searched as the index's word one typo from it (query-correction.ts; the listing, or
  * stderr, says so), a query given whole having no last word to complete. Queries are embedded as queries (the code-search instruction) with --model, else the bundled C2LLM-nano; its
- * fingerprint must match the index's. An index is a file people get from others: it never chooses what
+ * fingerprint must match the index's. A folder of code given as the index is indexed in memory first
+ * (folder-index.ts, as `c2llm index` with its defaults; nothing written). An index is a file people get from others: it never chooses what
  * is loaded, read or downloaded (the model it names is only compared). With --queries or --json, stdout
  * is exactly {"results": [[{"path", "startLine", "endLine", "score"}, ...], ...]} (and "anchor", an HTML
  * page's heading id, on the results of an index made with --html that have one): one list per query,
@@ -16,12 +17,13 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import type { Embedder } from '../embedder';
 import { InputError } from '../errors';
 import { requireSameModel } from '../search/index-trust';
 import { BUNDLED_MODEL_NAME } from '../node/bundled-model';
 import { modelFingerprint } from '../node/model-fingerprint';
 import { readIndexFile } from '../node/read-index';
-import { openSplitIndex } from '../node/split-index-folder';
+import { holdsSplitIndex, openSplitIndex } from '../node/split-index-folder';
 import { CodeIndex, type CodeSearchResult } from '../search/code-index';
 import { oneTokenOf } from '../search/query-correction';
 import { SEARCH_MODES, type SearchMode } from '../search/ranking';
@@ -29,8 +31,11 @@ import { languageCalled, searchedAs } from '../search/language-query';
 import { narrows, type SearchFilter } from '../search/search-filter';
 import type { CommandHelp, FlagHelp } from './command-help';
 import { positiveInt } from './flag-values';
-import { loadEmbedder, MODEL_FLAG_HELP, MODEL_FLAGS, modelChoice } from './load-model';
-import { DEFAULT_PROBES } from '../search/split-index';
+import { loadEmbedder, MODEL_FLAG_HELP, MODEL_FLAGS, modelChoice, type ModelChoice } from './load-model';
+import { indexFolder } from './folder-index';
+import { MAX_FILE_BYTES } from '../search/corpus';
+import type { SplitCodeIndex } from '../search/split-code-index';
+import { DEFAULT_PROBES, MANIFEST_NAME } from '../search/split-index';
 import { grepLine, listing, noResults, searchNotes, wordsSearched, type Searched } from './search-output';
 
 export const SEARCH_USAGE = 'usage: c2llm search --index <file|folder> (--query <text> | --queries <file.json>) (or c2llm search <file|folder> "<text>") [--k 10] [--mode hybrid|dense|lexical] [--language <name>] [--folder <path>] [--probes N] [--files] [--context N] [--json | --vimgrep] [--model <dir>] [--device ...] [--dtype ...]';
@@ -59,7 +64,7 @@ export const SEARCH_HELP: CommandHelp = {
     "or be a file's name or a place pasted from a compiler or a stack trace (src/mux.go:120). " +
     "By meaning (dense and hybrid), a misspelt word is searched as the index's commonest word one typo from it, and the listing says so; quotes keep the words as typed.",
   flags: [
-    ['--index <file|folder>', 'an index file, or the folder of a split index (--split); the same as the first of two arguments'],
+    ['--index <file|folder>', 'an index file, the folder of a split index (--split), or a folder of code, indexed in memory as c2llm index would (nothing written); the same as the first of two arguments'],
     ['--query <text>', 'what to look for; the same as the second argument'],
     ['--queries <file.json>', 'a JSON array of queries, answered in turn (stdout as with --json)'],
     ['--k N', 'how many results (default 10); the first ten are the same whatever N is'],
@@ -73,7 +78,7 @@ export const SEARCH_HELP: CommandHelp = {
     ['--vimgrep', "stdout is one line per result, best first, as grep -n and ripgrep's --vimgrep print a match (path:line:column:text, the line that best shows the query), for an editor's list of places (vim's :cexpr, Emacs's grep-mode) run from the indexed folder"],
     ...MODEL_FLAG_HELP.map(([flag, meaning]): FlagHelp => [flag, flag.startsWith('--model') ? `${meaning}; it must be the model the index was made with` : meaning]),
   ],
-  examples: ['c2llm search code.c2idx "retry a request with exponential backoff"', 'c2llm search code.c2idx "where is parseDate used" --k 20', 'c2llm search --index site/code-index/ --query "mux.go:120" --json', 'vim -q <(c2llm search code.c2idx "parse the retry header" --vimgrep)'],
+  examples: ['c2llm search code.c2idx "retry a request with exponential backoff"', 'c2llm search ./my-project "retry a request with exponential backoff"', 'c2llm search code.c2idx "where is parseDate used" --k 20', 'c2llm search --index site/code-index/ --query "mux.go:120" --json', 'vim -q <(c2llm search code.c2idx "parse the retry header" --vimgrep)'],
 };
 
 /** With --files, how many chunks are ranked for each file asked for: each file's best chunk is among them (a file's chunks rarely fill more). */
@@ -94,6 +99,48 @@ async function readQueries(file: string): Promise<string[]> {
   }
   if (!Array.isArray(parsed) || parsed.some((q) => typeof q !== 'string')) throw new InputError(`${file}: must be a JSON array of strings`);
   return parsed as string[];
+}
+
+/** The model the flags choose and its embedder, each made when first needed and then kept; `dispose` frees the embedder. */
+class ModelOnDemand {
+  private choice?: Promise<ModelChoice>;
+  private embedder?: Promise<Embedder>;
+
+  constructor(
+    private readonly flags: Parameters<typeof modelChoice>[0],
+    private readonly log: (line: string) => void,
+  ) {}
+
+  choose(): Promise<ModelChoice> {
+    return (this.choice ??= modelChoice(this.flags));
+  }
+
+  load(): Promise<Embedder> {
+    return (this.embedder ??= this.choose().then((choice) => loadEmbedder(choice, this.log)));
+  }
+
+  async dispose(): Promise<void> {
+    (await this.embedder?.catch(() => undefined))?.dispose();
+  }
+}
+
+/**
+ * What --index names, opened: an index file, a split index's folder (c2llm index --split), or a folder of
+ * code, indexed in memory as `c2llm index` would index it (nothing is written) by the model that then
+ * embeds the queries.
+ */
+async function openIndex(name: string, model: ModelOnDemand, probes: number | undefined, log: (line: string) => void): Promise<CodeIndex | SplitCodeIndex> {
+  const folder = (await stat(name).catch(() => undefined))?.isDirectory() === true;
+  const split = folder && (await holdsSplitIndex(name));
+  if (probes !== undefined && !split) throw new InputError(`--probes is for a split index's folder; ${name} is ${folder ? 'a folder of code, indexed whole' : 'one file, which every search reads whole'}`);
+  if (split) return openSplitIndex(name);
+  if (!folder) return new CodeIndex(await readIndexFile(name));
+  log(`c2llm: ${name}: a folder of code, not an index: indexing it in memory, nothing written (to search it again at once: c2llm index ${JSON.stringify(name)} --output code.c2idx)`);
+  const choice = await model.choose();
+  const indexing = { folder: name, excluded: [], maxFileBytes: MAX_FILE_BYTES, html: false, progress: false, texts: true };
+  const data = await indexFolder(indexing, await model.load(), { id: choice.id, fingerprint: await modelFingerprint(choice.dir) }, log);
+  if (data.files.length === 0) throw new InputError(`${name}: no code to search in this folder, and it is not a split index (no ${MANIFEST_NAME} of c2llm's)`);
+  return new CodeIndex(data);
 }
 
 /** `output.marked`: the readable listing goes to a terminal that shows marks (terminal-marks.ts's marksWanted). */
@@ -128,49 +175,47 @@ export async function searchCommand(argv: string[], log: (line: string) => void,
   if (blank >= 0) {
     throw new InputError(values.queries !== undefined ? `${values.queries}: element ${blank} is empty; every query needs words to search for` : '--query is empty: give the words to search for');
   }
-  // A folder is a split index (c2llm index --split); anything else must be an index file.
-  const split = (await stat(values.index).catch(() => undefined))?.isDirectory() === true;
-  if (probes !== undefined && !split) throw new InputError(`--probes is for a split index's folder; ${values.index} is one file, which every search reads whole`);
-  const index = split ? await openSplitIndex(values.index) : new CodeIndex(await readIndexFile(values.index));
-  const filter: SearchFilter = { language: values.language === undefined ? undefined : languageCalled(values.language), folder: values.folder };
-  if (narrows(filter) && !index.filterable) throw new InputError(`${values.index}: this split index was written before search filters; write it again (c2llm split, or c2llm index --split) to use --language or --folder`);
-  if (filter.language !== undefined && !index.languages.includes(filter.language)) {
-    const asked = values.language!.toLowerCase() === filter.language ? filter.language : `${values.language} (${filter.language})`;
-    throw new InputError(`--language ${asked}: the index holds no such files; its languages are ${index.languages.join(', ') || 'none'}`);
-  }
+  const model = new ModelOnDemand(values, log);
+  try {
+    const index = await openIndex(values.index, model, probes, log);
+    const filter: SearchFilter = { language: values.language === undefined ? undefined : languageCalled(values.language), folder: values.folder };
+    if (narrows(filter) && !index.filterable) throw new InputError(`${values.index}: this split index was written before search filters; write it again (c2llm split, or c2llm index --split) to use --language or --folder`);
+    if (filter.language !== undefined && !index.languages.includes(filter.language)) {
+      const asked = values.language!.toLowerCase() === filter.language ? filter.language : `${values.language} (${filter.language})`;
+      throw new InputError(`--language ${asked}: the index holds no such files; its languages are ${index.languages.join(', ') || 'none'}`);
+    }
 
-  let searches: Searched[] = queries.map((q) => searchedAs(q, filter, index));
-  let vectors: (Float32Array | undefined)[] = queries.map(() => undefined);
-  if (mode !== 'lexical') {
-    const choice = await modelChoice(values);
-    const advice = values.model === undefined ? `: pass --model <that model's folder or Hub repo id> to search it (an index never chooses which model is loaded)` : '';
-    requireSameModel(values.index, index.model, { fingerprint: await modelFingerprint(choice.dir), name: values.model === undefined ? `the bundled ${BUNDLED_MODEL_NAME}` : choice.dir }, advice);
-    const embedder = await loadEmbedder(choice, log);
-    try {
+    let searches: Searched[] = queries.map((q) => searchedAs(q, filter, index));
+    let vectors: (Float32Array | undefined)[] = queries.map(() => undefined);
+    if (mode !== 'lexical') {
+      const choice = await model.choose();
+      const advice = values.model === undefined ? `: pass --model <that model's folder or Hub repo id> to search it (an index never chooses which model is loaded)` : '';
+      requireSameModel(values.index, index.model, { fingerprint: await modelFingerprint(choice.dir), name: values.model === undefined ? `the bundled ${BUNDLED_MODEL_NAME}` : choice.dir }, advice);
+      const embedder = await model.load();
       // A misspelt word is searched as the index's word one edit from it (query-correction.ts); a query given whole has no word cut short.
       const oneToken = oneTokenOf((text) => embedder.tokenize(text));
       searches = await Promise.all(searches.map(async (s) => ({ ...s, corrected: await index.correct(s.query, oneToken, false) })));
       vectors = await embedder.embed(searches.map(wordsSearched), { kind: 'query' });
-    } finally {
-      embedder.dispose();
     }
+    const results: CodeSearchResult[][] = [];
+    const ranked = values.files ? k * CHUNKS_PER_FILE : k;
+    for (const [i, searched] of searches.entries()) {
+      const query = { vector: vectors[i], text: wordsSearched(searched), filter: searched.filter };
+      const found = index instanceof CodeIndex ? index.search(query, ranked, mode) : await index.search(query, ranked, mode, { probes });
+      results.push(values.files ? bestOfEachFile(found).slice(0, k) : found);
+    }
+    if (json) {
+      // stdout is the results alone: how a query was searched (its language, its corrected words) goes to stderr.
+      searches.forEach((searched, i) => searchNotes(searched).forEach((note) => log(`${queries.length > 1 ? `query ${i + 1}: ` : ''}${note}`)));
+      return JSON.stringify({ results: results.map((list) => list.map(({ path, startLine, endLine, score, anchor }) => ({ path, startLine, endLine, score, ...(anchor ? { anchor } : {}) }))) });
+    }
+    if (values.vimgrep) {
+      searchNotes(searches[0]).forEach(log);
+      if (results[0].length === 0) log(noResults(index.size, mode, searches[0].filter ?? filter));
+      return results[0].map((r) => grepLine(r, wordsSearched(searches[0]))).join('\n');
+    }
+    return queries.map((q, i) => listing(q, results[i], () => noResults(index.size, mode, searches[i].filter ?? filter), searches[i], output.marked, context)).join('\n\n');
+  } finally {
+    await model.dispose();
   }
-  const results: CodeSearchResult[][] = [];
-  const ranked = values.files ? k * CHUNKS_PER_FILE : k;
-  for (const [i, searched] of searches.entries()) {
-    const query = { vector: vectors[i], text: wordsSearched(searched), filter: searched.filter };
-    const found = index instanceof CodeIndex ? index.search(query, ranked, mode) : await index.search(query, ranked, mode, { probes });
-    results.push(values.files ? bestOfEachFile(found).slice(0, k) : found);
-  }
-  if (json) {
-    // stdout is the results alone: how a query was searched (its language, its corrected words) goes to stderr.
-    searches.forEach((searched, i) => searchNotes(searched).forEach((note) => log(`${queries.length > 1 ? `query ${i + 1}: ` : ''}${note}`)));
-    return JSON.stringify({ results: results.map((list) => list.map(({ path, startLine, endLine, score, anchor }) => ({ path, startLine, endLine, score, ...(anchor ? { anchor } : {}) }))) });
-  }
-  if (values.vimgrep) {
-    searchNotes(searches[0]).forEach(log);
-    if (results[0].length === 0) log(noResults(index.size, mode, searches[0].filter ?? filter));
-    return results[0].map((r) => grepLine(r, wordsSearched(searches[0]))).join('\n');
-  }
-  return queries.map((q, i) => listing(q, results[i], () => noResults(index.size, mode, searches[i].filter ?? filter), searches[i], output.marked, context)).join('\n\n');
 }

@@ -20,7 +20,23 @@ export async function checkSplitFolder(folder: string): Promise<void> {
   if (!info) return;
   if (!info.isDirectory()) throw new InputError(`${folder}: a split index is written as a folder, and this is a file`);
   const names = await readdir(folder);
-  if (names.length > 0 && !names.includes(MANIFEST_NAME)) throw new InputError(`${folder}: not empty and not a split index (no ${MANIFEST_NAME}); name a new or empty folder`);
+  if (names.length > 0 && !(await holdsSplitIndex(folder))) throw new InputError(`${folder}: not empty and not a split index (no ${MANIFEST_NAME} of c2llm's); name a new or empty folder`);
+}
+
+/**
+ * Whether `folder` holds a split index: a manifest.json of c2llm's. One that reads as a JSON object without
+ * the "format" field is another tool's (a web app's, a browser extension's), and its folder is no index;
+ * one that does not read as JSON is a damaged index's, which opening it names.
+ */
+export async function holdsSplitIndex(folder: string): Promise<boolean> {
+  const text = await readFile(join(folder, MANIFEST_NAME), 'utf8').catch(() => undefined);
+  if (text === undefined) return false;
+  try {
+    const raw: unknown = JSON.parse(text);
+    return !(typeof raw === 'object' && raw !== null && !Array.isArray(raw) && !('format' in raw));
+  } catch {
+    return true;
+  }
 }
 
 /** Writes `data`'s split layout into `folder`; returns the bytes written in all and the number of files. */
@@ -43,9 +59,7 @@ export async function writeSplitIndex(folder: string, data: IndexData): Promise<
 
 /** Opens a split index folder for search; a part that cannot be read is an IndexFileError naming it. */
 export async function openSplitIndex(folder: string): Promise<SplitCodeIndex> {
-  if (!existsSync(join(folder, MANIFEST_NAME))) {
-    throw new IndexFileError(folder, `is a folder but not a split index (no ${MANIFEST_NAME}); an index is a file or a folder written by c2llm index (to search the code in this folder, index it first: c2llm index ${JSON.stringify(folder)} --output code.c2idx)`);
-  }
+  if (!existsSync(join(folder, MANIFEST_NAME))) throw new IndexFileError(folder, `is a folder but not a split index (no ${MANIFEST_NAME})`);
   return SplitCodeIndex.open(folder, async (name) => {
     try {
       return new Uint8Array(await readFile(join(folder, name)));

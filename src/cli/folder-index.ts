@@ -1,0 +1,144 @@
+/**
+ * A folder of code made into index data, as `c2llm index` writes it and `c2llm search` searches a folder
+ * given in place of an index: walked with Node's file system by search/folder-walk.ts (the demo's
+ * filters, .gitignore and .ignore files, --exclude) and handed to the indexing path the demo uses too
+ * (search/indexer.ts: the same chunks, reuse and embedding). What was skipped, and why, goes to `log`
+ * (stderr), then a progress line.
+ */
+import { TEXTS_PER_REPORT } from '../batching';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import { join } from 'node:path';
+import type { Embedder } from '../embedder';
+import { chunkFile, DEFAULT_CHUNKER } from '../search/chunker';
+import { chunkPage } from '../search/html-page';
+import type { ChunkerSettings, IndexData, IndexHeader } from '../search/index-file';
+import { decodeText, sizeLimitOf, summariseSkipped, type SkippedSummary, type SkipReason } from '../search/corpus';
+import { isNotebook } from '../search/notebook';
+import { walkFolder, type FolderEntry, type FolderSource } from '../search/folder-walk';
+import { indexCorpus, type CorpusFile, type DocumentEmbedder, type IndexStoreLike } from '../search/indexer';
+import { ProgressLine } from './progress';
+import { printable } from '../text/control-characters';
+
+type Log = (line: string) => void;
+
+export interface FolderIndexing {
+  readonly folder: string;
+  /** The --exclude patterns. */
+  readonly excluded: readonly string[];
+  readonly maxFileBytes: number;
+  /** --html: a built site's .html pages read as pages. */
+  readonly html: boolean;
+  /** --shard i/N: only the files whose path hashes to i. */
+  readonly shard?: { readonly index: number; readonly count: number };
+  /** --progress: the progress line even off a terminal. */
+  readonly progress: boolean;
+  /** Whether the chunks' texts are kept (not --no-texts). */
+  readonly texts: boolean;
+  /** Each unchanged file's vectors from an earlier index (--update); none by default. */
+  readonly reuse?: (header: IndexHeader) => IndexStoreLike;
+}
+
+/** The file system under a folder for search/folder-walk.ts: entries by full path, as Node lists them. */
+const NODE_FOLDERS: FolderSource<string, string> = {
+  async list(folder) {
+    const entries = await readdir(folder, { withFileTypes: true }).catch(() => undefined);
+    return entries?.flatMap((entry: Dirent): FolderEntry<string, string>[] => {
+      const full = join(folder, entry.name);
+      return entry.isDirectory() ? [{ name: entry.name, folder: full }] : entry.isFile() ? [{ name: entry.name, file: full }] : [];
+    });
+  },
+  readText: async (file) => {
+    const bytes = await readFile(file).catch(() => undefined);
+    return bytes && decodeText(bytes);
+  },
+};
+
+/**
+ * Every file under `root` that search/folder-walk.ts enters (`excluded`: the --exclude patterns), with its
+ * size; what cannot be listed or read is skipped and named, never the end of the run.
+ */
+async function walk(root: string, skipped: Map<string, SkipReason>, excluded: readonly string[]): Promise<CorpusFile[]> {
+  const files: CorpusFile[] = [];
+  for (const { path, file } of await walkFolder(root, NODE_FOLDERS, skipped, excluded)) {
+    const info = await stat(file).catch(() => undefined);
+    if (info) files.push({ path, bytes: info.size, read: async () => new Uint8Array(await readFile(file)) });
+    else skipped.set(path, 'unreadable');
+  }
+  return files;
+}
+
+/** The folders not entered, and each skipped file with why, on stderr (files that are not code are counted). */
+function logSkipped(summary: SkippedSummary, maxFileBytes: number, log: Log): void {
+  const list = (paths: readonly string[]) => `${paths.slice(0, SKIPPED_SHOWN).map(printable).join(', ')}${paths.length > SKIPPED_SHOWN ? ` and ${paths.length - SKIPPED_SHOWN} more` : ''}`;
+  if (summary.folders.length) log(`c2llm: not entered (dependency, VCS or build folders): ${list(summary.folders)}`);
+  const byReason = new Map<SkipReason, string[]>();
+  for (const [path, reason] of summary.files) byReason.set(reason, [...(byReason.get(reason) ?? []), path]);
+  for (const [reason, paths] of byReason) {
+    if (reason === 'not code') log(`c2llm: skipped ${paths.length} file(s) that are not code`);
+    else log(`c2llm: skipped (${reason}${reason === 'too large' ? `, over ${sizeLimits(paths, maxFileBytes)}: --max-file-kb raises the limit` : ''}): ${list(paths)}`);
+  }
+}
+
+const SKIPPED_SHOWN = 20;
+
+/** The size limits `paths` went over, in words: '512 KiB', or with notebooks among them, '512 KiB (a notebook 4096 KiB)'. */
+function sizeLimits(paths: readonly string[], maxFileBytes: number): string {
+  const notebook = paths.find(isNotebook);
+  return `${maxFileBytes / 1024} KiB${notebook ? ` (a notebook ${sizeLimitOf(notebook, maxFileBytes) / 1024} KiB)` : ''}`;
+}
+
+/** What `--html` reads as a page. */
+const HTML_PAGE = /\.html$/i;
+
+/** Nothing to reuse: every file is embedded. */
+const NO_REUSE: IndexStoreLike = {
+  getFile: async () => undefined,
+  putFile: async () => undefined,
+  getCorpus: async () => undefined,
+  putCorpus: async () => undefined,
+};
+
+/** The engine as the indexer's document embedder, in the CLI's batches, its progress on the terminal's line. */
+function documentEmbedder(embedder: Embedder, progress: () => ProgressLine): DocumentEmbedder {
+  return {
+    async embed(texts, options) {
+      const { vectors, tokens } = await embedder.embedCounting(texts, { kind: options.kind });
+      progress().advance(vectors.length, tokens);
+      return vectors;
+    },
+  };
+}
+
+/** The folder's index data, embedded by `embedder` (the model `model` names). */
+export async function indexFolder(options: FolderIndexing, embedder: Embedder, model: IndexHeader['model'], log: Log): Promise<IndexData> {
+  const { folder, excluded, maxFileBytes, shard } = options;
+  const walked = new Map<string, SkipReason>();
+  const files = await walk(folder, walked, excluded);
+  const chunker: ChunkerSettings = options.html ? { ...DEFAULT_CHUNKER, htmlPages: true } : DEFAULT_CHUNKER;
+  let progress: ProgressLine | undefined;
+  const report = await indexCorpus({
+    folder,
+    files,
+    model: model.id,
+    dim: embedder.dim,
+    store: options.reuse?.({ model, dim: embedder.dim, chunker }) ?? NO_REUSE,
+    embedder: documentEmbedder(embedder, () => progress!),
+    batchSize: TEXTS_PER_REPORT.terminal,
+    skipped: walked,
+    shard,
+    excluded,
+    maxFileBytes,
+    chunk: options.html ? (path, text) => (HTML_PAGE.test(path) ? chunkPage(text) : chunkFile(path, text)) : undefined,
+    onProgress: (p) => {
+      if (progress) return;
+      // The first report, before any embedding: what was found, then the progress line.
+      const summary = summariseSkipped(p.skipped);
+      logSkipped(summary, maxFileBytes, log);
+      log(`c2llm: ${p.files} files (${summary.files.length} skipped${shard ? `, shard ${shard.index}/${shard.count}` : ''}), ${p.chunksTotal} chunks to embed, ${p.reusedFiles} files unchanged`);
+      progress = new ProgressLine(p.chunksTotal, 'chunks', options.progress);
+    },
+  });
+  progress?.done();
+  return report.corpus.toIndexData(model, options.texts, chunker);
+}
