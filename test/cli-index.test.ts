@@ -47,7 +47,7 @@ describe('c2llm index / search / merge', () => {
   writeFileSync(join(work, 'blank-queries.json'), JSON.stringify(['reverse a string', '  ']));
 
   test('index then search --queries prints exactly {"results": [[{path, startLine, endLine, score}]]}', () => {
-    const built = c2llm(['index', folder, '--output', index, '--device', 'cpu']);
+    const built = c2llm(['index', folder, '-o', index, '--device', 'cpu']);
     expect(built.code, built.stderr).toBe(0);
     expect(built.stderr).toMatch(/4 files \(0 skipped\), \d+ chunks to embed, 0 files unchanged/);
     const queries = join(work, 'queries.json');
@@ -91,6 +91,7 @@ describe('c2llm index / search / merge', () => {
     // --context: lines of the chunk around the line shown, numbered as grep -C numbers them, the chunk's indentation taken off; never past the chunk.
     const around = c2llm(['search', '--index', index, '--query', 'move to the end', '--k', '1', '--mode', 'lexical', '--context', '2']);
     expect(around.stdout, around.stderr).toBe('move to the end\n  1. cache/lru.py:1-8  (' + shown.stdout.split('(')[1].split(')')[0] + ')\n       5-\n       6- def get(self, key):\n       7:     self.items.move_to_end(key)\n       8-     return self.items[key]\n');
+    expect(c2llm(['search', index, 'move to the end', '-k', '1', '--mode', 'lexical', '-C', '2']).stdout).toBe(around.stdout);
     const noContext = c2llm(['search', '--index', index, '--query', 'move to the end', '--k', '2', '--mode', 'lexical', '--context', '2', '--vimgrep']);
     expect([noContext.code, noContext.stderr]).toEqual([1, 'c2llm: --context shows lines in the listing; --vimgrep prints none: choose one\n']);
     expect(c2llm(['search', '--index', index, '--query', 'x', '--context', '0']).stderr).toBe('c2llm: --context must be a positive integer (lines), got "0"\n');

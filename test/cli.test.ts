@@ -213,7 +213,8 @@ describe('command-line conventions', () => {
     expect(new Set(helps).size).toBe(1);
     const [usage, blank, ...rest] = helps[0].trimEnd().split('\n');
     expect([usage, blank]).toEqual([expect.stringMatching(new RegExp(`^usage: c2llm ${command} `)), '']);
-    const described = rest.filter((line) => /^ {2}(--|<)/.test(line)).map((line) => line.trim().split(/ {2,}/));
+    // A flag's line: `  --flag <value>  meaning`, or with its short form first, `  -o, --flag <value>  meaning`.
+    const described = rest.filter((line) => /^ {2}(-\w, )?(--|<)/.test(line)).map((line) => line.trim().replace(/^-\w, /, '').split(/ {2,}/));
     // Each flag of the usage line is described, on its line or the next.
     for (const flag of new Set(usage.match(/--[a-z][a-z-]*/g))) expect(described.some(([name]) => name.split(' ')[0] === flag), `${command} ${flag}`).toBe(true);
     if (command !== 'merge' && command !== 'split' && command !== 'quantize') {

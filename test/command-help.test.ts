@@ -23,6 +23,11 @@ describe('command help', () => {
     expect(flagsOf(help).sort()).toEqual(Object.keys(options).map((name) => `--${name}`).sort());
   });
 
+  test.each(COMMANDS)('`c2llm %s --help` shows each short flag its parser takes beside the long one', (_, help, options) => {
+    const shorts = Object.entries(options).flatMap(([name, option]: [string, { short?: string }]) => (option.short ? [`-${option.short}, --${name}`] : []));
+    expect(help.flags.map(([flag]) => flag.split(' ').slice(0, 2).join(' ')).filter((flag) => /^-\w,/.test(flag))).toEqual(shorts);
+  });
+
   test.each(COMMANDS)('`c2llm %s --help`: its usage first, lines of at most 100 characters', (_, help) => {
     const lines = helpText(help).split('\n');
     expect(lines[0]).toBe(help.usage);

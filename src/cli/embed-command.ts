@@ -11,7 +11,7 @@ import { DEFAULT_MAX_LENGTH } from '../embedder';
 import { InputError } from '../errors';
 import { checkWritable, writeFileAtomic } from '../node/atomic-write';
 import type { CommandHelp } from './command-help';
-import { positiveInt } from './flag-values';
+import { OUTPUT_OPTION, positiveInt } from './flag-values';
 import { embedWithProgress, loadEmbedder, MODEL_FLAG_HELP, MODEL_FLAGS, modelChoice } from './load-model';
 import { ProgressLine } from './progress';
 
@@ -23,7 +23,7 @@ export const EMBED_HELP: CommandHelp = {
   does: 'Embeds texts exactly as given (no instruction or prefix added) and writes {"dim": D, "embeddings": [[...], ...]}: one L2-normalised vector per text, in their order.',
   flags: [
     ['--input <texts.json>', 'a JSON array of strings'],
-    ['--output <file>', 'where the JSON goes, written whole or not at all (default: stdout)'],
+    ['-o, --output <file>', 'where the JSON goes, written whole or not at all (default: stdout)'],
     ['--max-length N', `the tokens of each text that are read (default ${DEFAULT_MAX_LENGTH}, at most ${MAX_LENGTH_LIMIT})`],
     ['--batch-size N', `texts embedded together (default ${TEXTS_PER_PASS})`],
     ['--progress', 'a progress line on stderr (always on a terminal)'],
@@ -35,7 +35,7 @@ export const EMBED_HELP: CommandHelp = {
 export const EMBED_OPTIONS = {
   ...MODEL_FLAGS,
   input: { type: 'string' },
-  output: { type: 'string' },
+  output: OUTPUT_OPTION,
   'max-length': { type: 'string' },
   'batch-size': { type: 'string' },
   progress: { type: 'boolean' },

@@ -28,7 +28,7 @@ import { MANIFEST_NAME } from '../search/split-index';
 import { MAX_FILE_BYTES, NOTEBOOK_SIZE_FACTOR } from '../search/corpus';
 import type { IndexStoreLike } from '../search/indexer';
 import type { CommandHelp, FlagHelp } from './command-help';
-import { positiveInt } from './flag-values';
+import { OUTPUT_OPTION, positiveInt } from './flag-values';
 import { indexFolder } from './folder-index';
 import { loadEmbedder, MODEL_FLAG_HELP, MODEL_FLAGS, modelChoice } from './load-model';
 
@@ -40,7 +40,7 @@ const SPLIT_FLAG: FlagHelp = ['--split', "write the split layout instead of one 
 
 export const INDEX_OPTIONS = {
   ...MODEL_FLAGS,
-  output: { type: 'string' },
+  output: OUTPUT_OPTION,
   update: { type: 'boolean' },
   shard: { type: 'string' },
   'no-texts': { type: 'boolean' },
@@ -50,8 +50,8 @@ export const INDEX_OPTIONS = {
   exclude: { type: 'string', multiple: true },
   progress: { type: 'boolean' },
 } as const;
-export const MERGE_OPTIONS = { output: { type: 'string' }, split: { type: 'boolean' } } as const;
-export const SPLIT_OPTIONS = { output: { type: 'string' } } as const;
+export const MERGE_OPTIONS = { output: OUTPUT_OPTION, split: { type: 'boolean' } } as const;
+export const SPLIT_OPTIONS = { output: OUTPUT_OPTION } as const;
 
 export const INDEX_HELP: CommandHelp = {
   usage: INDEX_USAGE,
@@ -61,7 +61,7 @@ export const INDEX_HELP: CommandHelp = {
     "The folder is walked as the demo walks it: dependency and build folders, lock files, binary and minified files and what its .gitignore and .ignore files and its .git/info/exclude leave out are skipped, and each is named on stderr.",
   flags: [
     ['<folder>', 'the folder to index'],
-    ['--output <file>', 'the index file, written whole or not at all (a folder with --split)'],
+    ['-o, --output <file>', 'the index file, written whole or not at all (a folder with --split)'],
     ['--update', 're-embed only the files that changed since the index at --output was written'],
     ['--shard i/N', 'only the files whose path hashes to i (0 <= i < N), for N parallel jobs; `c2llm merge` joins the shards'],
     ['--no-texts', "leave the chunks' texts out: a smaller file, but hybrid search can no longer tell a definition, a quoted message or code that is mostly comments"],
@@ -78,14 +78,14 @@ export const INDEX_HELP: CommandHelp = {
 export const MERGE_HELP: CommandHelp = {
   usage: MERGE_USAGE,
   does: 'Joins the shards that `c2llm index --shard i/N` wrote into the index one job would have written, byte for byte.',
-  flags: [['<shard files...>', 'the shards, index files of one model and chunker'], ['--output <file>', 'the index file, written whole or not at all (a folder with --split)'], SPLIT_FLAG],
+  flags: [['<shard files...>', 'the shards, index files of one model and chunker'], ['-o, --output <file>', 'the index file, written whole or not at all (a folder with --split)'], SPLIT_FLAG],
   examples: ['c2llm merge shard-*.c2idx --output code.c2idx'],
 };
 
 export const SPLIT_HELP: CommandHelp = {
   usage: SPLIT_USAGE,
   does: "Writes an index file again in the split layout: a folder of small content-hashed files, of which a static site's visitors fetch only what a query needs.",
-  flags: [['<index.c2idx>', 'the index file'], ['--output <folder>', 'the folder to write (empty, or a split index written before)']],
+  flags: [['<index.c2idx>', 'the index file'], ['-o, --output <folder>', 'the folder to write (empty, or a split index written before)']],
   examples: ['c2llm split code.c2idx --output site/code-index'],
 };
 

@@ -20,11 +20,12 @@ import { readJson, type CheckpointSource } from '../model/source';
 import { writeAll } from '../node/atomic-write';
 import { directorySource } from '../node/fs-source';
 import { refuseModelFile } from './load-model';
+import { OUTPUT_OPTION } from './flag-values';
 
 export const QUANTIZE_USAGE = 'usage: c2llm quantize --model <dir> --output <dir> [--max-shard-mb N]';
 const DEFAULT_MAX_SHARD_MB = 2048;
 
-export const QUANTIZE_OPTIONS = { model: { type: 'string' }, output: { type: 'string' }, 'max-shard-mb': { type: 'string', default: String(DEFAULT_MAX_SHARD_MB) } } as const;
+export const QUANTIZE_OPTIONS = { model: { type: 'string' }, output: OUTPUT_OPTION, 'max-shard-mb': { type: 'string', default: String(DEFAULT_MAX_SHARD_MB) } } as const;
 
 export const QUANTIZE_HELP: CommandHelp = {
   usage: QUANTIZE_USAGE,
@@ -33,7 +34,7 @@ export const QUANTIZE_HELP: CommandHelp = {
     'About half the download of bf16; every device reads it, and its embeddings are those of --dtype int8.',
   flags: [
     ['--model <dir>', "the checkpoint's folder (config.json, model.safetensors or its shards, tokenizer files)"],
-    ['--output <dir>', 'the folder to write, new or empty; written whole or not at all'],
+    ['-o, --output <dir>', 'the folder to write, new or empty; written whole or not at all'],
     ['--max-shard-mb N', `the largest weight file, past which the weights are sharded (default ${DEFAULT_MAX_SHARD_MB})`],
   ],
   examples: ['c2llm quantize --model models/c2llm-nano --output models/c2llm-nano-int8'],

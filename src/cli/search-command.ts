@@ -53,7 +53,7 @@ export const SEARCH_OPTIONS = {
   json: { type: 'boolean' },
   vimgrep: { type: 'boolean' },
   files: { type: 'boolean' },
-  context: { type: 'string' },
+  context: { type: 'string', short: 'C' },
 } as const;
 
 export const SEARCH_HELP: CommandHelp = {
@@ -73,7 +73,7 @@ export const SEARCH_HELP: CommandHelp = {
     ['--folder <path>', 'rank only the files whose path starts so (src/parser/)'],
     ['--probes N', `a split index's partitions scored for each query (default: its manifest's, ${DEFAULT_PROBES})`],
     ['--files', "one result for each file, its best chunk: the k files that best answer the query, best first (the listing, --json and --vimgrep alike)"],
-    ['--context N', "the listing shows N lines of each result's chunk before and after its line (numbered N- as grep -C numbers them; the line itself N:)"],
+    ['-C, --context N', "the listing shows N lines of each result's chunk before and after its line (numbered N- as grep -C numbers them; the line itself N:)"],
     ['--json', 'stdout is {"results": [[{"path", "startLine", "endLine", "score"}, ...]]}, one list per query'],
     ['--vimgrep', "stdout is one line per result, best first, as grep -n and ripgrep's --vimgrep print a match (path:line:column:text, the line that best shows the query), for an editor's list of places (vim's :cexpr, Emacs's grep-mode) run from the indexed folder"],
     ...MODEL_FLAG_HELP.map(([flag, meaning]): FlagHelp => [flag, flag.startsWith('--model') ? `${meaning}; it must be the model the index was made with` : meaning]),
