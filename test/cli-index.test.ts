@@ -283,7 +283,7 @@ describe('c2llm index / search / merge', () => {
     expect(refused.stderr).toMatch(/src: not empty and not a split index \(no manifest\.json of c2llm's\); name a new or empty folder\n$/);
   });
 
-  test("a folder of code given to search is indexed in memory, nothing written, and ranks as its index file; another tool's manifest.json does not make it an index", () => {
+  test("a folder of code given to search is indexed in memory, nothing written, and ranks as its index file, paths shown under the folder as typed; another tool's manifest.json does not make it an index", () => {
     const queries = join(work, 'folder-queries.json');
     writeFileSync(queries, JSON.stringify(['reverse a string', 'gcd of two numbers', 'debounce a function']));
     const before = readdirSync(folder, { recursive: true }).sort();
@@ -291,16 +291,20 @@ describe('c2llm index / search / merge', () => {
       const fromCode = c2llm(['search', '--index', folder, '--queries', queries, '--k', '3', '--mode', mode, '--device', 'cpu']);
       expect(fromCode.code, fromCode.stderr).toBe(0);
       expect(fromCode.stderr).toMatch(/corpus: a folder of code, not an index: indexing it in memory, nothing written \(to search it again at once: c2llm index ".*corpus" --output code\.c2idx\)\n/);
-      expect(fromCode.stdout).toBe(c2llm(['search', '--index', index, '--queries', queries, '--k', '3', '--mode', mode, '--device', 'cpu']).stdout);
+      // The same results, each path under the folder as typed, as grep -r shows them.
+      const fromFile = JSON.parse(c2llm(['search', '--index', index, '--queries', queries, '--k', '3', '--mode', mode, '--device', 'cpu']).stdout);
+      expect(JSON.parse(fromCode.stdout).results).toEqual(fromFile.results.map((list: { path: string }[]) => list.map((r) => ({ ...r, path: `${folder}/${r.path}` }))));
     }
-    expect(c2llm(['search', folder, 'reverse a string', '--k', '1', '--device', 'cpu']).stdout).toMatch(/^reverse a string\n {2}1\. strings\/reverse\.go:1-9 /);
+    expect(c2llm(['search', `${folder}/`, 'reverse a string', '--k', '1', '--device', 'cpu']).stdout).toMatch(new RegExp(`^reverse a string\n {2}1\\. ${folder}/strings/reverse\\.go:1-9 `));
+    const relative = spawnSync('node', [join(ROOT, 'bin', 'c2llm.js'), 'search', 'corpus', 'reverse a string', '--k', '1', '--vimgrep', '--device', 'cpu'], { cwd: work, encoding: 'utf8' });
+    expect(relative.stdout).toBe('corpus/strings/reverse.go:3:1:func Reverse(s string) string {\n');
     expect(readdirSync(folder, { recursive: true }).sort()).toEqual(before);
     expect(c2llm(['search', folder, 'reverse a string', '--probes', '2']).stderr).toMatch(/--probes is for a split index's folder; .*corpus is a folder of code, indexed whole\n$/);
 
     const extension = makeFolder('extension', { 'manifest.json': '{"manifest_version": 3, "name": "reverser"}\n', 'reverse.js': FILES['web/debounce.ts'].replace('debounce', 'reverseWords') });
     const searched = c2llm(['search', extension, 'reverseWords', '--json', '--device', 'cpu']);
     expect(searched.code, searched.stderr).toBe(0);
-    expect(JSON.parse(searched.stdout).results[0][0]).toMatchObject({ path: 'reverse.js', startLine: 1 });
+    expect(JSON.parse(searched.stdout).results[0][0]).toMatchObject({ path: `${extension}/reverse.js`, startLine: 1 });
     const written = c2llm(['index', folder, '--split', '--output', extension, '--device', 'cpu']);
     expect(written.stderr).toMatch(/extension: not empty and not a split index \(no manifest\.json of c2llm's\); name a new or empty folder\n$/);
     expect(readFileSync(join(extension, 'manifest.json'), 'utf8')).toContain('manifest_version');

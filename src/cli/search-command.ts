@@ -8,7 +8,8 @@
  * dense and hybrid modes a misspelt word is searched as the index's word one typo from it (query-correction.ts; the listing, or
  * stderr, says so), a query given whole having no last word to complete. Queries are embedded as queries (the code-search instruction) with --model, else the bundled C2LLM-nano; its
  * fingerprint must match the index's. A folder of code given as the index is indexed in memory first
- * (folder-index.ts, as `c2llm index` with its defaults; nothing written). An index is a file people get from others: it never chooses what
+ * (folder-index.ts, as `c2llm index` with its defaults; nothing written), and results name their files
+ * under it as typed. An index is a file people get from others: it never chooses what
  * is loaded, read or downloaded (the model it names is only compared). With --queries or --json, stdout
  * is exactly {"results": [[{"path", "startLine", "endLine", "score"}, ...], ...]} (and "anchor", an HTML
  * page's heading id, on the results of an index made with --html that have one): one list per query,
@@ -124,23 +125,29 @@ class ModelOnDemand {
   }
 }
 
+interface OpenedIndex {
+  readonly index: CodeIndex | SplitCodeIndex;
+  /** For a folder of code, the folder as typed, which results' paths are shown under, as grep -r and ripgrep show them, so that they open from where the command ran. */
+  readonly pathsUnder?: string;
+}
+
 /**
  * What --index names, opened: an index file, a split index's folder (c2llm index --split), or a folder of
  * code, indexed in memory as `c2llm index` would index it (nothing is written) by the model that then
  * embeds the queries.
  */
-async function openIndex(name: string, model: ModelOnDemand, probes: number | undefined, log: (line: string) => void): Promise<CodeIndex | SplitCodeIndex> {
+async function openIndex(name: string, model: ModelOnDemand, probes: number | undefined, log: (line: string) => void): Promise<OpenedIndex> {
   const folder = (await stat(name).catch(() => undefined))?.isDirectory() === true;
   const split = folder && (await holdsSplitIndex(name));
   if (probes !== undefined && !split) throw new InputError(`--probes is for a split index's folder; ${name} is ${folder ? 'a folder of code, indexed whole' : 'one file, which every search reads whole'}`);
-  if (split) return openSplitIndex(name);
-  if (!folder) return new CodeIndex(await readIndexFile(name));
+  if (split) return { index: await openSplitIndex(name) };
+  if (!folder) return { index: new CodeIndex(await readIndexFile(name)) };
   log(`c2llm: ${name}: a folder of code, not an index: indexing it in memory, nothing written (to search it again at once: c2llm index ${JSON.stringify(name)} --output code.c2idx)`);
   const choice = await model.choose();
   const indexing = { folder: name, excluded: [], maxFileBytes: MAX_FILE_BYTES, html: false, progress: false, texts: true };
   const data = await indexFolder(indexing, await model.load(), { id: choice.id, fingerprint: await modelFingerprint(choice.dir) }, log);
   if (data.files.length === 0) throw new InputError(`${name}: no code to search in this folder, and it is not a split index (no ${MANIFEST_NAME} of c2llm's)`);
-  return new CodeIndex(data);
+  return { index: new CodeIndex(data), pathsUnder: name.replace(/\/+$/, '') };
 }
 
 /** `output.marked`: the readable listing goes to a terminal that shows marks (terminal-marks.ts's marksWanted). */
@@ -177,7 +184,8 @@ export async function searchCommand(argv: string[], log: (line: string) => void,
   }
   const model = new ModelOnDemand(values, log);
   try {
-    const index = await openIndex(values.index, model, probes, log);
+    const { index, pathsUnder } = await openIndex(values.index, model, probes, log);
+    const shown = (r: CodeSearchResult): CodeSearchResult => (pathsUnder === undefined ? r : { ...r, path: `${pathsUnder}/${r.path}` });
     const filter: SearchFilter = { language: values.language === undefined ? undefined : languageCalled(values.language), folder: values.folder };
     if (narrows(filter) && !index.filterable) throw new InputError(`${values.index}: this split index was written before search filters; write it again (c2llm split, or c2llm index --split) to use --language or --folder`);
     if (filter.language !== undefined && !index.languages.includes(filter.language)) {
@@ -202,7 +210,7 @@ export async function searchCommand(argv: string[], log: (line: string) => void,
     for (const [i, searched] of searches.entries()) {
       const query = { vector: vectors[i], text: wordsSearched(searched), filter: searched.filter };
       const found = index instanceof CodeIndex ? index.search(query, ranked, mode) : await index.search(query, ranked, mode, { probes });
-      results.push(values.files ? bestOfEachFile(found).slice(0, k) : found);
+      results.push((values.files ? bestOfEachFile(found).slice(0, k) : found).map(shown));
     }
     if (json) {
       // stdout is the results alone: how a query was searched (its language, its corrected words) goes to stderr.
