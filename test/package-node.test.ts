@@ -1,14 +1,16 @@
 /**
  * The package's Node entry (src/package/node.ts): the same handle as in a browser, its load progress in
- * phases, `q8` as int8, an AbortSignal that stops the loading, and a Hub repo id through the disk cache
- * (against the local Hub stand-in, e2e/hub-server.mjs).
+ * phases, `q8` as int8, an AbortSignal that stops the loading, a Hub repo id through the disk cache
+ * (against the local Hub stand-in, e2e/hub-server.mjs), and `indexFolder`, which makes the index `c2llm
+ * index` makes.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { AbortError } from '../src/errors';
-import { createEmbedder } from '../src/package/node';
+import { indexCommand } from '../src/cli/index-command';
+import { AbortError, InputError } from '../src/errors';
+import { createEmbedder, decodeIndex, indexFolder, type IndexProgress } from '../src/package/node';
 import type { LoadProgress } from '../src/progress';
 import { expectEmbeddingsMatch } from './helpers/compare';
 import { checkpointDir, golden, TEXTS } from './helpers/fixtures';
@@ -63,5 +65,45 @@ describe("the package's Node entry", () => {
     const controller = new AbortController();
     const loading = createEmbedder({ model: 'test-org/flaky', host: HOST, device: 'reference', signal: controller.signal, onProgress: () => controller.abort('stop') });
     await expect(loading).rejects.toBeInstanceOf(AbortError);
+  });
+
+  test("indexFolder: a folder's code as the bytes c2llm index writes for it on the same device (the same walk, chunks and vectors), searchable at once; a missing folder and an abort are typed errors", async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'c2llm-index-folder-'));
+    const files: Record<string, string> = {
+      'strings/reverse.go': 'package strings\n\nfunc Reverse(s string) string {\n\tr := []rune(s)\n\tfor i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {\n\t\tr[i], r[j] = r[j], r[i]\n\t}\n\treturn string(r)\n}\n',
+      'math/gcd.rs': 'pub fn gcd(mut a: u64, mut b: u64) -> u64 {\n    while b != 0 {\n        let t = b;\n        b = a % b;\n        a = t;\n    }\n    a\n}\n',
+      'legacy/old.py': 'def old():\n    return 1\n',
+      'node_modules/dep/index.js': 'module.exports = 1;\n',
+      'scratch/try.js': 'module.exports = 2;\n',
+      '.gitignore': 'scratch/\n',
+    };
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(join(folder, path, '..'), { recursive: true });
+      writeFileSync(join(folder, path), text);
+    }
+    const embedder = await createEmbedder({ device: 'cpu' });
+    try {
+      const reports: IndexProgress[] = [];
+      const bytes = await indexFolder(embedder, folder, { exclude: ['legacy/'], onProgress: (p) => reports.push(p) });
+      const data = decodeIndex('made', bytes);
+      expect(data.files.map((f) => f.path).sort()).toEqual(['math/gcd.rs', 'strings/reverse.go']);
+      expect(data.model).toEqual({ id: 'C2LLM-nano', fingerprint: (await embedder.info()).fingerprint });
+      expect([...reports[0].skipped].sort()).toEqual([['.gitignore', 'not code'], ['legacy/', 'ignored'], ['node_modules/', 'folder'], ['scratch/', 'ignored']]);
+
+      const cli = join(folder, '..', `${folder.split('/').at(-1)}.c2idx`);
+      await indexCommand([folder, '--output', cli, '--exclude', 'legacy/', '--device', 'cpu'], () => undefined);
+      const written = new Uint8Array(readFileSync(cli));
+      rmSync(cli);
+      expect(bytes).toEqual(written);
+
+      const index = await embedder.loadIndex(bytes);
+      expect((await embedder.search(index, 'reverse a string', { k: 1 }))[0]).toMatchObject({ path: 'strings/reverse.go', startLine: 1, endLine: 9 });
+
+      await expect(indexFolder(embedder, join(folder, 'missing'))).rejects.toThrow(InputError);
+      await expect(indexFolder(embedder, folder, { signal: AbortSignal.abort('stop') })).rejects.toBeInstanceOf(AbortError);
+    } finally {
+      embedder.dispose();
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

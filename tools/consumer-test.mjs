@@ -7,7 +7,7 @@
 //     added for @webgpu/types, and Vite (its default settings) builds it;
 //   - the built page, served cross-origin isolated, embeds in headless Chromium on the auto, webgpu
 //     and cpu devices, and worker errors arrive as `instanceof ModelNotFoundError` / `CheckpointError`;
-//   - a plain Node script embeds with the same import, and `npx c2llm embed` runs from the install;
+//   - a plain Node script embeds with the same import (the README's, which also indexes and searches its own folder), and `npx c2llm embed` runs from the install;
 //   - all of them give the same vector for the same text (cosine >= 0.9999);
 //   - the static-site kit (examples/static-site), set up as its README says with the same tarballs (and
 //     the optional onnxruntime-node): `npx c2llm index --split` of this project's src/search, the model
@@ -163,7 +163,7 @@ async function main() {
   sh('npm', ['install', '--no-audit', '--no-fund', '--silent', tarball, modelTarball], plain);
   writeFileSync(join(plain, 'embed.mjs'), readmeExample('## Use in Node', 'js'));
   const readmeNode = sh('node', ['embed.mjs'], plain);
-  check(/\b256\s*$/.test(readmeNode.trim()), `the README's Node example runs as written from an npm init -y folder (it printed "${readmeNode.trim()}")`);
+  check(/\b256\nembed\.mjs \d+$/.test(readmeNode.trim()), `the README's Node example runs as written from an npm init -y folder, indexing and searching that folder (it printed "${readmeNode.trim()}")`);
   sh('node', ['node-check.mjs'], app);
   const node = JSON.parse(readFileSync(join(app, 'node-result.json'), 'utf8'));
   check(node.vector.length === 256 && node.vector.every(Number.isFinite) && node.info.device === 'reference', `Node: createEmbedder embeds with the bundled model, device auto without the optional packages: ${node.info.adapter}, because ${node.info.deviceReason}`);

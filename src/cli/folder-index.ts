@@ -1,22 +1,19 @@
 /**
  * A folder of code made into index data, as `c2llm index` writes it and `c2llm search` searches a folder
- * given in place of an index: walked with Node's file system by search/folder-walk.ts (the demo's
- * filters, .gitignore and .ignore files, --exclude) and handed to the indexing path the demo uses too
+ * given in place of an index: its files as node/folder-files.ts walks them (the demo's filters,
+ * .gitignore and .ignore files, --exclude), handed to the indexing path the demo uses too
  * (search/indexer.ts: the same chunks, reuse and embedding). What was skipped, and why, goes to `log`
  * (stderr), then a progress line.
  */
 import { TEXTS_PER_REPORT } from '../batching';
-import { readdir, readFile, stat } from 'node:fs/promises';
-import type { Dirent } from 'node:fs';
-import { join } from 'node:path';
 import type { Embedder } from '../embedder';
+import { folderFiles } from '../node/folder-files';
 import { chunkFile, DEFAULT_CHUNKER } from '../search/chunker';
 import { chunkPage } from '../search/html-page';
 import type { ChunkerSettings, IndexData, IndexHeader } from '../search/index-file';
-import { decodeText, sizeLimitOf, summariseSkipped, type SkippedSummary, type SkipReason } from '../search/corpus';
+import { sizeLimitOf, summariseSkipped, type SkippedSummary, type SkipReason } from '../search/corpus';
 import { isNotebook } from '../search/notebook';
-import { walkFolder, type FolderEntry, type FolderSource } from '../search/folder-walk';
-import { indexCorpus, type CorpusFile, type DocumentEmbedder, type IndexStoreLike } from '../search/indexer';
+import { indexCorpus, type DocumentEmbedder, type IndexStoreLike } from '../search/indexer';
 import { ProgressLine } from './progress';
 import { printable } from '../text/control-characters';
 
@@ -35,37 +32,8 @@ export interface FolderIndexing {
   readonly progress: boolean;
   /** Whether the chunks' texts are kept (not --no-texts). */
   readonly texts: boolean;
-  /** Each unchanged file's vectors from an earlier index (--update); none by default. */
-  readonly reuse?: (header: IndexHeader) => IndexStoreLike;
-}
-
-/** The file system under a folder for search/folder-walk.ts: entries by full path, as Node lists them. */
-const NODE_FOLDERS: FolderSource<string, string> = {
-  async list(folder) {
-    const entries = await readdir(folder, { withFileTypes: true }).catch(() => undefined);
-    return entries?.flatMap((entry: Dirent): FolderEntry<string, string>[] => {
-      const full = join(folder, entry.name);
-      return entry.isDirectory() ? [{ name: entry.name, folder: full }] : entry.isFile() ? [{ name: entry.name, file: full }] : [];
-    });
-  },
-  readText: async (file) => {
-    const bytes = await readFile(file).catch(() => undefined);
-    return bytes && decodeText(bytes);
-  },
-};
-
-/**
- * Every file under `root` that search/folder-walk.ts enters (`excluded`: the --exclude patterns), with its
- * size; what cannot be listed or read is skipped and named, never the end of the run.
- */
-async function walk(root: string, skipped: Map<string, SkipReason>, excluded: readonly string[]): Promise<CorpusFile[]> {
-  const files: CorpusFile[] = [];
-  for (const { path, file } of await walkFolder(root, NODE_FOLDERS, skipped, excluded)) {
-    const info = await stat(file).catch(() => undefined);
-    if (info) files.push({ path, bytes: info.size, read: async () => new Uint8Array(await readFile(file)) });
-    else skipped.set(path, 'unreadable');
-  }
-  return files;
+  /** Each unchanged file's vectors from an earlier index made with the header's model and chunker (--update); none by default. */
+  readonly reuse?: (header: IndexHeader) => IndexStoreLike | undefined;
 }
 
 /** The folders not entered, and each skipped file with why, on stderr (files that are not code are counted). */
@@ -91,14 +59,6 @@ function sizeLimits(paths: readonly string[], maxFileBytes: number): string {
 /** What `--html` reads as a page. */
 const HTML_PAGE = /\.html$/i;
 
-/** Nothing to reuse: every file is embedded. */
-const NO_REUSE: IndexStoreLike = {
-  getFile: async () => undefined,
-  putFile: async () => undefined,
-  getCorpus: async () => undefined,
-  putCorpus: async () => undefined,
-};
-
 /** The engine as the indexer's document embedder, in the CLI's batches, its progress on the terminal's line. */
 function documentEmbedder(embedder: Embedder, progress: () => ProgressLine): DocumentEmbedder {
   return {
@@ -114,7 +74,7 @@ function documentEmbedder(embedder: Embedder, progress: () => ProgressLine): Doc
 export async function indexFolder(options: FolderIndexing, embedder: Embedder, model: IndexHeader['model'], log: Log): Promise<IndexData> {
   const { folder, excluded, maxFileBytes, shard } = options;
   const walked = new Map<string, SkipReason>();
-  const files = await walk(folder, walked, excluded);
+  const files = await folderFiles(folder, walked, excluded);
   const chunker: ChunkerSettings = options.html ? { ...DEFAULT_CHUNKER, htmlPages: true } : DEFAULT_CHUNKER;
   let progress: ProgressLine | undefined;
   const report = await indexCorpus({
@@ -122,7 +82,7 @@ export async function indexFolder(options: FolderIndexing, embedder: Embedder, m
     files,
     model: model.id,
     dim: embedder.dim,
-    store: options.reuse?.({ model, dim: embedder.dim, chunker }) ?? NO_REUSE,
+    store: options.reuse?.({ model, dim: embedder.dim, chunker }),
     embedder: documentEmbedder(embedder, () => progress!),
     batchSize: TEXTS_PER_REPORT.terminal,
     skipped: walked,

@@ -101,17 +101,17 @@ function parseShard(value: string | undefined): { index: number; count: number }
 }
 
 /**
- * What an earlier index holds, as the indexer's store: each file's vectors by content hash, when it was
- * made with this model and chunker (`--update`); nothing is stored back (the index file is the output).
+ * What an earlier index holds, as the indexer's store: each file's vectors by content hash (`--update`);
+ * none where it was made with another model or chunker. Nothing is stored back (the index file is the output).
  */
-function previousIndexStore(previous: IndexData | undefined, header: IndexHeader, log: Log): IndexStoreLike {
-  const byHash = new Map<string, Float32Array>();
-  if (previous && (previous.model.fingerprint !== header.model.fingerprint || JSON.stringify(previous.chunker) !== JSON.stringify(header.chunker))) {
+function previousIndexStore(previous: IndexData, header: IndexHeader, log: Log): IndexStoreLike | undefined {
+  if (previous.model.fingerprint !== header.model.fingerprint || JSON.stringify(previous.chunker) !== JSON.stringify(header.chunker)) {
     log('c2llm: --update: the existing index was made with another model or chunker; embedding everything');
-  } else if (previous) {
-    const ranges = fileChunkRanges(previous);
-    previous.files.forEach((f, i) => byHash.set(f.hash, floatVectors(previous, ranges[i].from, ranges[i].to)));
+    return undefined;
   }
+  const byHash = new Map<string, Float32Array>();
+  const ranges = fileChunkRanges(previous);
+  previous.files.forEach((f, i) => byHash.set(f.hash, floatVectors(previous, ranges[i].from, ranges[i].to)));
   return {
     getFile: async (_model, hash) => (byHash.has(hash) ? { chunks: [], vectors: byHash.get(hash)! } : undefined),
     putFile: async () => undefined,
@@ -149,7 +149,8 @@ export async function indexCommand(argv: string[], log: Log): Promise<void> {
   try {
     const model = { id: choice.id, fingerprint: await modelFingerprint(choice.dir) };
     const indexing = { folder, excluded, maxFileBytes: maxFileKb * 1024, html: values.html === true, shard, progress: values.progress === true, texts: values['no-texts'] !== true };
-    const data = await indexFolder({ ...indexing, reuse: (header) => previousIndexStore(previous, header, log) }, embedder, model, log);
+    const reuse = previous && ((header: IndexHeader) => previousIndexStore(previous, header, log));
+    const data = await indexFolder({ ...indexing, reuse }, embedder, model, log);
     await writeIndex(values.output, data, values.split === true, log);
   } finally {
     embedder.dispose();

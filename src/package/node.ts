@@ -4,19 +4,25 @@
  * the Hub cache on disk, node/hub-download.ts, as the CLI keeps it) or a base URL in the Hub layout;
  * without one, the bundled C2LLM-nano (package c2llm-nano). WebGPU comes from
  * Dawn (the optional package `webgpu`) where it loads, the `cpu` device from the optional package
- * onnxruntime-node.
+ * onnxruntime-node. `indexFolder` makes a folder's code into an index file's bytes, as `c2llm index` does.
  */
+import { stat } from 'node:fs/promises';
 import { AbortError, InputError } from '../errors';
 import { DEFAULT_HUB, hubSource } from '../load/hub-source';
-import { BUNDLED_MODEL_DIR, BUNDLED_MODEL_PACKAGE } from '../node/bundled-model';
+import { BUNDLED_MODEL_DIR, BUNDLED_MODEL_NAME, BUNDLED_MODEL_PACKAGE } from '../node/bundled-model';
 import { nodeModelParts } from '../node/node-model';
 import { modelFolder } from '../node/hub-download';
+import { folderFiles } from '../node/folder-files';
+import { MAX_FILE_BYTES, type SkipReason } from '../search/corpus';
+import { encodeIndex } from '../search/index-file';
+import { indexCorpus, type IndexProgress } from '../search/indexer';
 import { Engine } from '../worker/engine';
 import { throwIfAborted } from '../worker/job-queue';
 import { loadRequest, textEmbedder, type CreateEmbedderOptions, type EngineApi, type TextEmbedder } from '../worker/text-embedder';
 
 export * from '../worker/text-embedder';
 export * from './shared';
+export type { IndexProgress } from '../search/indexer';
 
 /** The engine's methods, each answering a promise, as the handle calls a worker's through Comlink. */
 function inProcess(engine: Engine): EngineApi {
@@ -55,3 +61,41 @@ export async function createEmbedder(options: CreateEmbedderOptions = {}): Promi
   const loaded = engine;
   return textEmbedder(inProcess(loaded), () => loaded.dispose());
 }
+
+export interface IndexFolderOptions {
+  /** Files to leave out, as patterns written in a .gitignore, relative to the folder (`c2llm index --exclude`). */
+  readonly exclude?: readonly string[];
+  /** Files larger than this many KiB are skipped (default 512, as `c2llm index --max-file-kb`). */
+  readonly maxFileKb?: number;
+  /** After each batch of chunks embedded; the first report names what was skipped. */
+  readonly onProgress?: (progress: IndexProgress) => void;
+  /** Stops between batches with an AbortError. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * A folder's code as the bytes of an index file, made by `embedder`'s model as `c2llm index` makes it: the
+ * same walk (dependency and build folders, .gitignore and .ignore files left out), chunks and embedding.
+ * Search it with `embedder.loadIndex(bytes)`, or write it to a file for `c2llm search` and web pages.
+ */
+export async function indexFolder(embedder: TextEmbedder, folder: string, options: IndexFolderOptions = {}): Promise<Uint8Array> {
+  const found = await stat(folder).catch(() => undefined);
+  if (!found?.isDirectory()) throw new InputError(`${folder}: ${found ? 'not a folder' : 'no such folder'}`);
+  const info = await embedder.info();
+  const skipped = new Map<string, SkipReason>();
+  const excluded = options.exclude ?? [];
+  const report = await indexCorpus({
+    folder,
+    files: await folderFiles(folder, skipped, excluded),
+    skipped,
+    excluded,
+    maxFileBytes: (options.maxFileKb ?? MAX_FILE_BYTES / 1024) * 1024,
+    model: info.model,
+    dim: info.dim,
+    embedder: { embed: (texts, embedOptions) => embedder.embed(texts, embedOptions) },
+    signal: options.signal,
+    onProgress: options.onProgress,
+  });
+  return encodeIndex(report.corpus.toIndexData({ id: info.model === BUNDLED_MODEL_DIR ? BUNDLED_MODEL_NAME : info.model, fingerprint: info.fingerprint }));
+}
+

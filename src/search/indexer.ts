@@ -98,12 +98,21 @@ interface PendingFile {
   readonly chunks: readonly Chunk[];
 }
 
+/** A store that holds nothing. */
+const NOTHING_STORED: IndexStoreLike = {
+  getFile: async () => undefined,
+  putFile: async () => undefined,
+  getCorpus: async () => undefined,
+  putCorpus: async () => undefined,
+};
+
 export async function indexCorpus(args: {
   folder: string;
   files: readonly CorpusFile[];
   model: string;
   dim: number;
-  store: IndexStoreLike;
+  /** Where files' vectors are reused from and kept; none by default (every file embedded, nothing kept). */
+  store?: IndexStoreLike;
   embedder: DocumentEmbedder;
   signal?: AbortSignal;
   onProgress?: (progress: IndexProgress) => void;
@@ -121,6 +130,7 @@ export async function indexCorpus(args: {
   excluded?: readonly string[];
 }): Promise<IndexReport> {
   const started = performance.now();
+  const store = args.store ?? NOTHING_STORED;
   const corpus = new CorpusVectors(args.dim);
   const skipped = new Map<string, SkipReason>(args.skipped);
   const listing: Array<{ path: string; hash: string }> = [];
@@ -160,7 +170,7 @@ export async function indexCorpus(args: {
     if (chunks.length === 0) continue; // blank: nothing in it to find
     const hash = await sha256Hex(text);
     listing.push({ path: file.path, hash });
-    const stored = await args.store.getFile(args.model, hash);
+    const stored = await store.getFile(args.model, hash);
     if (stored && stored.vectors.length === chunks.length * args.dim) {
       corpus.add(file.path, chunks, stored.vectors, hash);
       reusedFiles++;
@@ -183,7 +193,7 @@ export async function indexCorpus(args: {
       const file = pending[filesStored];
       const matrix = new Float32Array(file.chunks.length * args.dim);
       file.chunks.forEach((_, i) => matrix.set(vectors[stored + i], i * args.dim));
-      await args.store.putFile(args.model, file.hash, { chunks: file.chunks, vectors: matrix }).catch((error: unknown) => {
+      await store.putFile(args.model, file.hash, { chunks: file.chunks, vectors: matrix }).catch((error: unknown) => {
         unsaved.push(file.path);
         storageError ??= (error as Error).message || String(error);
       });
@@ -207,7 +217,7 @@ export async function indexCorpus(args: {
     report(vectors.length);
   }
   if (unsaved.length === 0) {
-    await args.store.putCorpus(args.model, { folder: args.folder, files: listing, updated: Date.now() }).catch((error: unknown) => {
+    await store.putCorpus(args.model, { folder: args.folder, files: listing, updated: Date.now() }).catch((error: unknown) => {
       storageError ??= (error as Error).message || String(error);
     });
   }
