@@ -229,6 +229,11 @@ async function staticSite(tarball, modelTarball) {
     const box = page.getByRole('combobox', { name: 'Search the code' });
     await box.waitFor();
     await page.waitForFunction(() => /pieces of code from/.test(document.querySelector('c2llm-search [role=status]')?.textContent ?? ''), undefined, { timeout: 120_000 });
+    // shortcut="/": the key moves the focus to the box from the page, and is not typed into it.
+    await page.locator('h1').click();
+    await page.keyboard.press('/');
+    const focused = await page.evaluate(() => [document.activeElement?.getAttribute('role'), document.activeElement instanceof HTMLInputElement ? document.activeElement.value : undefined]);
+    check(focused[0] === 'combobox' && focused[1] === '', `static-site kit: "/" moves the focus to the search box, as the shortcut attribute says (${focused.join(', ')})`);
     // Searched at each pause in typing, in the index's words: a last word cut short completed, a misspelt word
     // corrected, and the status says what was searched.
     const status = () => page.evaluate(() => document.querySelector('c2llm-search [role=status]')?.textContent ?? '');

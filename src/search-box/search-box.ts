@@ -36,6 +36,8 @@ export interface SearchBoxOptions {
   readonly results?: number;
   readonly placeholder?: string;
   readonly label?: string;
+  /** A key that moves the focus to the box from anywhere on the page but a text field ('/', as GitHub and MDN take it); none by default. */
+  readonly shortcut?: string;
 }
 
 export interface SearchBox {
@@ -53,6 +55,13 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: strin
   node.className = className;
   for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
   return node;
+}
+
+/** Whether typing into `target` writes text: an input that takes text, a textarea, a select or editable content. */
+function isTextField(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target instanceof HTMLInputElement) return !['button', 'checkbox', 'radio', 'submit', 'reset', 'range', 'color', 'file', 'image'].includes(target.type);
+  return target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement || target.isContentEditable;
 }
 
 export function mountSearchBox(host: HTMLElement, options: SearchBoxOptions): SearchBox {
@@ -154,6 +163,13 @@ export function mountSearchBox(host: HTMLElement, options: SearchBoxOptions): Se
   input.addEventListener('input', schedule);
   language.addEventListener('change', schedule);
   folder.addEventListener('input', schedule);
+  const onShortcut = (event: KeyboardEvent) => {
+    if (event.key !== options.shortcut || event.ctrlKey || event.metaKey || event.altKey || isTextField(event.target) || input.disabled) return;
+    event.preventDefault();
+    input.focus();
+    input.select();
+  };
+  if (options.shortcut) host.ownerDocument.addEventListener('keydown', onShortcut);
   input.addEventListener('keydown', (event) => {
     if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
       event.preventDefault();
@@ -195,13 +211,14 @@ export function mountSearchBox(host: HTMLElement, options: SearchBoxOptions): Se
     dispose() {
       disposed = true;
       clearTimeout(timer);
+      host.ownerDocument.removeEventListener('keydown', onShortcut);
       embedder?.dispose();
       host.replaceChildren();
     },
   };
 }
 
-/** `<c2llm-search index=… model=… link=… results=… placeholder=… label=…>`: mountSearchBox when connected. */
+/** `<c2llm-search index=… model=… link=… results=… placeholder=… label=… shortcut=…>`: mountSearchBox when connected. */
 export class SearchElement extends HTMLElement {
   private box?: SearchBox;
 
@@ -213,7 +230,7 @@ export class SearchElement extends HTMLElement {
       return;
     }
     const results = attribute('results');
-    this.box = mountSearchBox(this, { index, model, link: attribute('link'), results: results ? Number(results) : undefined, placeholder: attribute('placeholder'), label: attribute('label') });
+    this.box = mountSearchBox(this, { index, model, link: attribute('link'), results: results ? Number(results) : undefined, placeholder: attribute('placeholder'), label: attribute('label'), shortcut: attribute('shortcut') });
   }
 
   disconnectedCallback(): void {
