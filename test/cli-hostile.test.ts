@@ -7,7 +7,7 @@
  * Every failure is one line on stderr, never a stack trace.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -116,6 +116,8 @@ describe('the CLI against hostile inputs', () => {
   test.each([
     ['a FIFO', () => (execFileSync('mkfifo', [join(work, 'fifo.c2idx')]), join(work, 'fifo.c2idx')), /is not a regular file/],
     ['/dev/zero', () => '/dev/zero', /is not a regular file/],
+    ['a split index whose manifest.json is a FIFO', () => (mkdirSync(join(work, 'piped-split')), execFileSync('mkfifo', [join(work, 'piped-split', 'manifest.json')]), join(work, 'piped-split')), /piped-split\/manifest\.json: is not a regular file \(a folder, device or pipe\)/],
+    ['a sparse file of 1 TiB', () => (writeFileSync(join(work, 'sparse.c2idx'), ''), truncateSync(join(work, 'sparse.c2idx'), 2 ** 40), join(work, 'sparse.c2idx')), /sparse\.c2idx: is 1099511627776 bytes, more than this process can hold$/],
     ['a split index whose manifest.json is not JSON', () => (mkdirSync(join(work, 'torn-split')), writeFileSync(join(work, 'torn-split', 'manifest.json'), '{"format'), join(work, 'torn-split')), /torn-split\/manifest\.json: not valid UTF-8 JSON/],
   ])('search --index %s is one line, at once', (_, make, message) => {
     const started = performance.now();

@@ -6,13 +6,14 @@
  * with the split layout's names are ever removed. Read back through the same names, each part checked.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { IndexFileError, InputError } from '../errors';
 import type { IndexData } from '../search/index-file';
 import { SplitCodeIndex } from '../search/split-code-index';
 import { encodeManifest, MANIFEST_NAME, PART_NAME, splitIndex } from '../search/split-index';
 import { writeFileAtomic } from './atomic-write';
+import { readRegularFile } from './read-index';
 
 /** Refuses, before any work, a folder that holds something other than a split index. */
 export async function checkSplitFolder(folder: string): Promise<void> {
@@ -26,13 +27,13 @@ export async function checkSplitFolder(folder: string): Promise<void> {
 /**
  * Whether `folder` holds a split index: a manifest.json of c2llm's. One that reads as a JSON object without
  * the "format" field is another tool's (a web app's, a browser extension's), and its folder is no index;
- * one that does not read as JSON is a damaged index's, which opening it names.
+ * one that does not read as JSON, or is no regular file, is a damaged index's, which opening it names.
  */
 export async function holdsSplitIndex(folder: string): Promise<boolean> {
-  const text = await readFile(join(folder, MANIFEST_NAME), 'utf8').catch(() => undefined);
-  if (text === undefined) return false;
+  const path = join(folder, MANIFEST_NAME);
+  if (!(await lstat(path).catch(() => undefined))) return false;
   try {
-    const raw: unknown = JSON.parse(text);
+    const raw: unknown = JSON.parse(new TextDecoder().decode(await readRegularFile(path, 'a split index is a folder written by c2llm index --split')));
     return !(typeof raw === 'object' && raw !== null && !Array.isArray(raw) && !('format' in raw));
   } catch {
     return true;
@@ -57,14 +58,8 @@ export async function writeSplitIndex(folder: string, data: IndexData): Promise<
   return { bytes: bytes + manifestBytes.byteLength, files: files.size + 1, manifest: manifestBytes.byteLength };
 }
 
-/** Opens a split index folder for search; a part that cannot be read is an IndexFileError naming it. */
+/** Opens a split index folder for search; a part that cannot be read, or is no regular file, is an IndexFileError naming it. */
 export async function openSplitIndex(folder: string): Promise<SplitCodeIndex> {
   if (!existsSync(join(folder, MANIFEST_NAME))) throw new IndexFileError(folder, `is a folder but not a split index (no ${MANIFEST_NAME})`);
-  return SplitCodeIndex.open(folder, async (name) => {
-    try {
-      return new Uint8Array(await readFile(join(folder, name)));
-    } catch (cause) {
-      throw new IndexFileError(join(folder, name), `cannot be read (${(cause as Error).message})`, { cause });
-    }
-  });
+  return SplitCodeIndex.open(folder, (name) => readRegularFile(join(folder, name), 'a split index is a folder written by c2llm index --split'));
 }
