@@ -1,4 +1,5 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { Embedder } from '../src/embedder';
@@ -113,6 +114,17 @@ describe('loadCheckpoint', () => {
     rmSync(join(dir, 'model.safetensors'));
     const error = await loadError(dir);
     expect(error.message).toMatch(/model\.safetensors: file not found/);
+  });
+
+  test('a config.json that is a FIFO or a folder is named at once, not waited on', async () => {
+    for (const make of [(path: string) => execFileSync('mkfifo', [path]), (path: string) => mkdirSync(path)]) {
+      const dir = copyCheckpoint('tiny-f32-gqa1');
+      rmSync(join(dir, 'config.json'));
+      make(join(dir, 'config.json'));
+      const error = await loadError(dir);
+      expect(error).toBeInstanceOf(CheckpointError);
+      expect(error.message).toMatch(/config\.json: is not a regular file \(a folder, device or pipe\); a checkpoint is a folder of regular files/);
+    }
   });
 
   test('a missing tensor is named, with what was found', async () => {

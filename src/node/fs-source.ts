@@ -2,10 +2,11 @@
  * A checkpoint directory on the local disk (Node). Besides whole files it reads ranges, so that a
  * single-file checkpoint is read tensor by tensor (model/shard-reader.ts's RangeReader).
  */
-import { access, open, readFile, stat } from 'node:fs/promises';
+import { access, open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CheckpointError } from '../errors';
 import type { CheckpointSource } from '../model/source';
+import { readRegularFile } from './regular-file';
 
 /** A checkpoint file that could not be read, as one line: a missing file says so plainly. */
 export function unreadable(path: string, cause: unknown): CheckpointError {
@@ -24,12 +25,9 @@ export function directorySource(dir: string): CheckpointSource {
       );
     },
     async readBytes(file) {
-      try {
-        const buffer = await readFile(join(dir, file));
-        return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-      } catch (cause) {
-        throw unreadable(join(dir, file), cause);
-      }
+      const path = join(dir, file);
+      // A missing file is named as unreadable names it; anything else as the reader says.
+      return readRegularFile(path, 'a checkpoint is a folder of regular files', (detail, cause) => ((cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT' ? unreadable(path, cause) : new CheckpointError(path, detail, { cause })));
     },
     ranges: {
       async size(file) {

@@ -13,7 +13,7 @@ import type { IndexData } from '../search/index-file';
 import { SplitCodeIndex } from '../search/split-code-index';
 import { encodeManifest, MANIFEST_NAME, PART_NAME, splitIndex } from '../search/split-index';
 import { writeFileAtomic } from './atomic-write';
-import { readRegularFile } from './read-index';
+import { readRegularFile } from './regular-file';
 
 /** Refuses, before any work, a folder that holds something other than a split index. */
 export async function checkSplitFolder(folder: string): Promise<void> {
@@ -33,7 +33,7 @@ export async function holdsSplitIndex(folder: string): Promise<boolean> {
   const path = join(folder, MANIFEST_NAME);
   if (!(await lstat(path).catch(() => undefined))) return false;
   try {
-    const raw: unknown = JSON.parse(new TextDecoder().decode(await readRegularFile(path, 'a split index is a folder written by c2llm index --split')));
+    const raw: unknown = JSON.parse(new TextDecoder().decode(await readSplitPart(path)));
     return !(typeof raw === 'object' && raw !== null && !Array.isArray(raw) && !('format' in raw));
   } catch {
     return true;
@@ -61,5 +61,8 @@ export async function writeSplitIndex(folder: string, data: IndexData): Promise<
 /** Opens a split index folder for search; a part that cannot be read, or is no regular file, is an IndexFileError naming it. */
 export async function openSplitIndex(folder: string): Promise<SplitCodeIndex> {
   if (!existsSync(join(folder, MANIFEST_NAME))) throw new IndexFileError(folder, `is a folder but not a split index (no ${MANIFEST_NAME})`);
-  return SplitCodeIndex.open(folder, (name) => readRegularFile(join(folder, name), 'a split index is a folder written by c2llm index --split'));
+  return SplitCodeIndex.open(folder, (name) => readSplitPart(join(folder, name)));
 }
+
+/** One file of a split index, read whole; an IndexFileError names it where it cannot be. */
+const readSplitPart = (path: string) => readRegularFile(path, 'a split index is a folder written by c2llm index --split', (detail, cause) => new IndexFileError(path, detail, { cause }));
