@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { Embedder } from '../src/embedder';
@@ -7,6 +8,7 @@ import { CheckpointError } from '../src/errors';
 import { createNodeGpu } from '../src/node/dawn';
 import { loadCheckpoint } from '../src/model/checkpoint';
 import { directorySource } from '../src/node/fs-source';
+import { modelFingerprint } from '../src/node/model-fingerprint';
 import { checkpointDir, copyCheckpoint } from './helpers/fixtures';
 
 async function loadError(dir: string): Promise<CheckpointError> {
@@ -116,7 +118,7 @@ describe('loadCheckpoint', () => {
     expect(error.message).toMatch(/model\.safetensors: file not found/);
   });
 
-  test('a config.json that is a FIFO or a folder is named at once, not waited on', async () => {
+  test('a config.json that is a FIFO or a folder is named at once, by the loader and by the fingerprint, not waited on', async () => {
     for (const make of [(path: string) => execFileSync('mkfifo', [path]), (path: string) => mkdirSync(path)]) {
       const dir = copyCheckpoint('tiny-f32-gqa1');
       rmSync(join(dir, 'config.json'));
@@ -124,6 +126,8 @@ describe('loadCheckpoint', () => {
       const error = await loadError(dir);
       expect(error).toBeInstanceOf(CheckpointError);
       expect(error.message).toMatch(/config\.json: is not a regular file \(a folder, device or pipe\); a checkpoint is a folder of regular files/);
+      // Its fingerprint, which search reads before loading, says the same.
+      await expect(modelFingerprint(dir, mkdtempSync(join(tmpdir(), 'c2llm-digests-')))).rejects.toThrow(/config\.json: is not a regular file/);
     }
   });
 

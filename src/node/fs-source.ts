@@ -15,6 +15,9 @@ export function unreadable(path: string, cause: unknown): CheckpointError {
   return new CheckpointError(path, why, { cause });
 }
 
+/** What a checkpoint's files must be, said where one is not. */
+export const CHECKPOINT_FILES = 'a checkpoint is a folder of regular files';
+
 export function directorySource(dir: string): CheckpointSource {
   return {
     label: dir,
@@ -27,7 +30,7 @@ export function directorySource(dir: string): CheckpointSource {
     async readBytes(file) {
       const path = join(dir, file);
       // A missing file is named as unreadable names it; anything else as the reader says.
-      return readRegularFile(path, 'a checkpoint is a folder of regular files', (detail, cause) => ((cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT' ? unreadable(path, cause) : new CheckpointError(path, detail, { cause })));
+      return readRegularFile(path, CHECKPOINT_FILES, (detail, cause) => ((cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT' ? unreadable(path, cause) : new CheckpointError(path, detail, { cause })));
     },
     ranges: {
       async size(file) {

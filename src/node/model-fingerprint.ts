@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { combineFileDigests } from '../model/fingerprint';
 import { writeFileAtomic } from './atomic-write';
 import { cacheRoot } from './cache-root';
-import { unreadable } from './fs-source';
+import { CHECKPOINT_FILES, unreadable } from './fs-source';
+import { notRegularFile } from './regular-file';
+import { CheckpointError } from '../errors';
 import { checkpointFiles, fileSha256 } from './checkpoint-files';
 
 const MEMO_FILE = 'file-digests.json';
@@ -52,8 +54,10 @@ export async function modelFingerprint(dir: string, root: string = cacheRoot()):
       real = realpathSync(path);
       const stat = statSync(real);
       identity = `${stat.size}:${stat.mtimeMs}:${stat.ino}`;
+      // A FIFO would keep the digest waiting for ever.
+      if (!stat.isFile()) throw new CheckpointError(path, notRegularFile(CHECKPOINT_FILES));
     } catch (cause) {
-      throw unreadable(path, cause);
+      throw cause instanceof CheckpointError ? cause : unreadable(path, cause);
     }
     const known = memo.files[real];
     if (known?.identity === identity) {

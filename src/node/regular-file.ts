@@ -9,6 +9,9 @@ import { open } from 'node:fs/promises';
 /** The caller's error for `path`: `detail` says what went wrong ("cannot be read (…)", "is not a regular file …"). */
 export type ReadFailure = (detail: string, cause?: unknown) => Error;
 
+/** What is said of a path that is no regular file; `what` says what such a file should be. */
+export const notRegularFile = (what: string) => `is not a regular file (a folder, device or pipe); ${what}`;
+
 /** A regular file's bytes, whole; `what` says what such a file is, for the error a folder, device or pipe gets. */
 export async function readRegularFile(path: string, what: string, fail: ReadFailure): Promise<Uint8Array> {
   const cannot = (cause: Error): never => {
@@ -18,7 +21,7 @@ export async function readRegularFile(path: string, what: string, fail: ReadFail
   const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK).catch(cannot);
   try {
     const info = await handle.stat();
-    if (!info.isFile()) throw fail(`is not a regular file (a folder, device or pipe); ${what}`);
+    if (!info.isFile()) throw fail(notRegularFile(what));
     let bytes: Uint8Array;
     try {
       bytes = new Uint8Array(info.size);
