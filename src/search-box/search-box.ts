@@ -12,6 +12,7 @@
  * announces the result count. Styles are the site's to override through CSS custom properties
  * (--c2s-*, search-box-style.ts). Every text from the index reaches the page through textContent.
  */
+import { isTextField } from '../text/text-field';
 import { searchedAs } from '../search/language-query';
 import { describeFilter, narrows } from '../search/search-filter';
 import { plural } from '../text/plural';
@@ -55,13 +56,6 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: strin
   node.className = className;
   for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
   return node;
-}
-
-/** Whether typing into `target` writes text: an input that takes text, a textarea, a select or editable content. */
-function isTextField(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  if (target instanceof HTMLInputElement) return !['button', 'checkbox', 'radio', 'submit', 'reset', 'range', 'color', 'file', 'image'].includes(target.type);
-  return target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement || target.isContentEditable;
 }
 
 export function mountSearchBox(host: HTMLElement, options: SearchBoxOptions): SearchBox {
