@@ -299,6 +299,9 @@ describe('c2llm index / search / merge', () => {
     const relative = spawnSync('node', [join(ROOT, 'bin', 'c2llm.js'), 'search', 'corpus', 'reverse a string', '--k', '1', '--vimgrep', '--device', 'cpu'], { cwd: work, encoding: 'utf8' });
     expect(relative.stdout).toBe('corpus/strings/reverse.go:3:1:func Reverse(s string) string {\n');
     expect(readdirSync(folder, { recursive: true }).sort()).toEqual(before);
+    const excluding = c2llm(['search', folder, 'reverse a string', '--exclude', 'strings/', '--exclude', '*.ts', '--json', '--device', 'cpu']);
+    expect(JSON.parse(excluding.stdout).results[0].map((r: { path: string }) => r.path.slice(folder.length + 1)).sort()).toEqual(['cache/lru.py', 'math/gcd.rs']);
+    expect(c2llm(['search', index, 'reverse a string', '--exclude', 'strings/']).stderr).toMatch(/--exclude is for a folder of code; the files of the index .*corpus\.c2idx were chosen when it was made \(c2llm index --exclude\)\n$/);
     expect(c2llm(['search', folder, 'reverse a string', '--probes', '2']).stderr).toMatch(/--probes is for a split index's folder; .*corpus is a folder of code, indexed whole\n$/);
 
     const extension = makeFolder('extension', { 'manifest.json': '{"manifest_version": 3, "name": "reverser"}\n', 'reverse.js': FILES['web/debounce.ts'].replace('debounce', 'reverseWords') });

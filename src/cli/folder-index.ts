@@ -14,10 +14,27 @@ import type { ChunkerSettings, IndexData, IndexHeader } from '../search/index-fi
 import { sizeLimitOf, summariseSkipped, type SkippedSummary, type SkipReason } from '../search/corpus';
 import { isNotebook } from '../search/notebook';
 import { indexCorpus, type DocumentEmbedder, type IndexStoreLike } from '../search/indexer';
+import type { FlagHelp } from './command-help';
 import { ProgressLine } from './progress';
+import { InputError } from '../errors';
 import { printable } from '../text/control-characters';
 
 type Log = (line: string) => void;
+
+/** `--exclude <pattern>`, which `c2llm index` and `c2llm search` over a folder of code take. */
+export const EXCLUDE_OPTION = { type: 'string', multiple: true } as const;
+
+export const EXCLUDE_HELP: FlagHelp = [
+  '--exclude <pattern>',
+  "leave out what a pattern matches, written as in a .gitignore and relative to the folder (tests/, '*.pb.go', /vendor); may be given several times; wins over the folder's .gitignore and .ignore files; named on stderr as ignored",
+];
+
+/** The --exclude patterns given (none: []), each checked to be one. */
+export function excludedPatterns(patterns: readonly string[] | undefined): readonly string[] {
+  const blank = patterns?.find((pattern) => pattern.trim() === '' || pattern.trim().startsWith('#'));
+  if (blank !== undefined) throw new InputError(`--exclude "${blank}": give a pattern of files to leave out (tests/, '*.pb.go')`);
+  return patterns ?? [];
+}
 
 export interface FolderIndexing {
   readonly folder: string;

@@ -29,7 +29,7 @@ import { MAX_FILE_BYTES, NOTEBOOK_SIZE_FACTOR } from '../search/corpus';
 import type { IndexStoreLike } from '../search/indexer';
 import type { CommandHelp, FlagHelp } from './command-help';
 import { OUTPUT_OPTION, positiveInt } from './flag-values';
-import { indexFolder } from './folder-index';
+import { EXCLUDE_HELP, EXCLUDE_OPTION, excludedPatterns, indexFolder } from './folder-index';
 import { loadEmbedder, MODEL_FLAG_HELP, MODEL_FLAGS, modelChoice } from './load-model';
 
 export const INDEX_USAGE = 'usage: c2llm index <folder> --output <file> [--model <dir>] [--device webgpu|cpu|reference|auto] [--dtype auto|int8] [--update] [--shard i/N] [--no-texts] [--split] [--html] [--max-file-kb 512] [--exclude <pattern>]... [--progress]';
@@ -47,7 +47,7 @@ export const INDEX_OPTIONS = {
   split: { type: 'boolean' },
   html: { type: 'boolean' },
   'max-file-kb': { type: 'string' },
-  exclude: { type: 'string', multiple: true },
+  exclude: EXCLUDE_OPTION,
   progress: { type: 'boolean' },
 } as const;
 export const MERGE_OPTIONS = { output: OUTPUT_OPTION, split: { type: 'boolean' } } as const;
@@ -68,7 +68,7 @@ export const INDEX_HELP: CommandHelp = {
     SPLIT_FLAG,
     ['--html', "index a built site's .html pages as a reader sees them, cut at their headings, each chunk with its heading's anchor for links"],
     ['--max-file-kb N', `skip files larger than N KiB (default ${MAX_FILE_BYTES / 1024}; a Jupyter notebook may be ${NOTEBOOK_SIZE_FACTOR} times that, its outputs not read)`],
-    ['--exclude <pattern>', "leave out what a pattern matches, written as in a .gitignore and relative to the folder (tests/, '*.pb.go', /vendor); may be given several times; wins over the folder's .gitignore and .ignore files; named on stderr as ignored"],
+    EXCLUDE_HELP,
     ['--progress', 'a progress line on stderr (always on a terminal)'],
     ...MODEL_FLAG_HELP,
   ],
@@ -142,9 +142,7 @@ export async function indexCommand(argv: string[], log: Log): Promise<void> {
     if (existsSync(values.output)) previous = await readIndexFile(values.output);
     else log(`c2llm: --update: ${values.output} does not exist yet; building it`);
   }
-  const excluded = values.exclude ?? [];
-  const blank = excluded.find((pattern) => pattern.trim() === '' || pattern.trim().startsWith('#'));
-  if (blank !== undefined) throw new InputError(`--exclude "${blank}": give a pattern of files to leave out (tests/, '*.pb.go')`);
+  const excluded = excludedPatterns(values.exclude);
   const embedder = await loadEmbedder(choice, log);
   try {
     const model = { id: choice.id, fingerprint: await modelFingerprint(choice.dir) };

@@ -33,13 +33,13 @@ import { narrows, type SearchFilter } from '../search/search-filter';
 import type { CommandHelp, FlagHelp } from './command-help';
 import { positiveInt } from './flag-values';
 import { loadEmbedder, MODEL_FLAG_HELP, MODEL_FLAGS, modelChoice, type ModelChoice } from './load-model';
-import { indexFolder } from './folder-index';
+import { EXCLUDE_HELP, EXCLUDE_OPTION, excludedPatterns, indexFolder } from './folder-index';
 import { MAX_FILE_BYTES } from '../search/corpus';
 import type { SplitCodeIndex } from '../search/split-code-index';
 import { DEFAULT_PROBES, MANIFEST_NAME } from '../search/split-index';
 import { grepLine, listing, noResults, searchNotes, wordsSearched, type Searched } from './search-output';
 
-export const SEARCH_USAGE = 'usage: c2llm search --index <file|folder> (--query <text> | --queries <file.json>) (or c2llm search <file|folder> "<text>") [--k 10] [--mode hybrid|dense|lexical] [--language <name>] [--folder <path>] [--probes N] [--files] [--context N] [--json | --vimgrep] [--model <dir>] [--device ...] [--dtype ...]';
+export const SEARCH_USAGE = 'usage: c2llm search --index <file|folder> (--query <text> | --queries <file.json>) (or c2llm search <file|folder> "<text>") [--k 10] [--mode hybrid|dense|lexical] [--language <name>] [--folder <path>] [--probes N] [--files] [--context N] [--json | --vimgrep] [--exclude <pattern>]... [--model <dir>] [--device ...] [--dtype ...]';
 
 export const SEARCH_OPTIONS = {
   ...MODEL_FLAGS,
@@ -55,6 +55,7 @@ export const SEARCH_OPTIONS = {
   vimgrep: { type: 'boolean' },
   files: { type: 'boolean' },
   context: { type: 'string', short: 'C' },
+  exclude: EXCLUDE_OPTION,
 } as const;
 
 export const SEARCH_HELP: CommandHelp = {
@@ -77,6 +78,7 @@ export const SEARCH_HELP: CommandHelp = {
     ['-C, --context N', "the listing shows N lines of each result's chunk before and after its line (numbered N- as grep -C numbers them; the line itself N:)"],
     ['--json', 'stdout is {"results": [[{"path", "startLine", "endLine", "score"}, ...]]}, one list per query'],
     ['--vimgrep', "stdout is one line per result, best first, as grep -n and ripgrep's --vimgrep print a match (path:line:column:text, the line that best shows the query), for an editor's list of places (vim's :cexpr, Emacs's grep-mode) run from the indexed folder"],
+    [EXCLUDE_HELP[0], `for a folder of code: ${EXCLUDE_HELP[1]}`],
     ...MODEL_FLAG_HELP.map(([flag, meaning]): FlagHelp => [flag, flag.startsWith('--model') ? `${meaning}; it must be the model the index was made with` : meaning]),
   ],
   examples: ['c2llm search code.c2idx "retry a request with exponential backoff"', 'c2llm search ./my-project "retry a request with exponential backoff"', 'c2llm search code.c2idx "where is parseDate used" --k 20', 'c2llm search --index site/code-index/ --query "mux.go:120" --json', 'vim -q <(c2llm search code.c2idx "parse the retry header" --vimgrep)'],
@@ -136,15 +138,16 @@ interface OpenedIndex {
  * code, indexed in memory as `c2llm index` would index it (nothing is written) by the model that then
  * embeds the queries.
  */
-async function openIndex(name: string, model: ModelOnDemand, probes: number | undefined, log: (line: string) => void): Promise<OpenedIndex> {
+async function openIndex(name: string, model: ModelOnDemand, flags: { probes?: number; excluded: readonly string[] }, log: (line: string) => void): Promise<OpenedIndex> {
   const folder = (await stat(name).catch(() => undefined))?.isDirectory() === true;
   const split = folder && (await holdsSplitIndex(name));
-  if (probes !== undefined && !split) throw new InputError(`--probes is for a split index's folder; ${name} is ${folder ? 'a folder of code, indexed whole' : 'one file, which every search reads whole'}`);
+  if (flags.probes !== undefined && !split) throw new InputError(`--probes is for a split index's folder; ${name} is ${folder ? 'a folder of code, indexed whole' : 'one file, which every search reads whole'}`);
+  if (flags.excluded.length > 0 && (split || !folder)) throw new InputError(`--exclude is for a folder of code; the files of the index ${name} were chosen when it was made (c2llm index --exclude)`);
   if (split) return { index: await openSplitIndex(name) };
   if (!folder) return { index: new CodeIndex(await readIndexFile(name)) };
   log(`c2llm: ${name}: a folder of code, not an index: indexing it in memory, nothing written (to search it again at once: c2llm index ${JSON.stringify(name)} --output code.c2idx)`);
   const choice = await model.choose();
-  const indexing = { folder: name, excluded: [], maxFileBytes: MAX_FILE_BYTES, html: false, progress: false, texts: true };
+  const indexing = { folder: name, excluded: flags.excluded, maxFileBytes: MAX_FILE_BYTES, html: false, progress: false, texts: true };
   const data = await indexFolder(indexing, await model.load(), { id: choice.id, fingerprint: await modelFingerprint(choice.dir) }, log);
   if (data.files.length === 0) throw new InputError(`${name}: no code to search in this folder, and it is not a split index (no ${MANIFEST_NAME} of c2llm's)`);
   return { index: new CodeIndex(data), pathsUnder: name.replace(/\/+$/, '') };
@@ -184,7 +187,7 @@ export async function searchCommand(argv: string[], log: (line: string) => void,
   }
   const model = new ModelOnDemand(values, log);
   try {
-    const { index, pathsUnder } = await openIndex(values.index, model, probes, log);
+    const { index, pathsUnder } = await openIndex(values.index, model, { probes, excluded: excludedPatterns(values.exclude) }, log);
     const shown = (r: CodeSearchResult): CodeSearchResult => (pathsUnder === undefined ? r : { ...r, path: `${pathsUnder}/${r.path}` });
     const filter: SearchFilter = { language: values.language === undefined ? undefined : languageCalled(values.language), folder: values.folder };
     if (narrows(filter) && !index.filterable) throw new InputError(`${values.index}: this split index was written before search filters; write it again (c2llm split, or c2llm index --split) to use --language or --folder`);
