@@ -14,8 +14,8 @@ import { beforeAll, describe, expect, test } from 'vitest';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'c2llm-index-'));
 
-function c2llm(args: string[]) {
-  const result = spawnSync('node', [join(ROOT, 'bin', 'c2llm.js'), ...args], { encoding: 'utf8', timeout: 300_000 });
+function c2llm(args: string[], input = '') {
+  const result = spawnSync('node', [join(ROOT, 'bin', 'c2llm.js'), ...args], { encoding: 'utf8', timeout: 300_000, input });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -95,6 +95,20 @@ describe('c2llm index / search / merge', () => {
     const noContext = c2llm(['search', '--index', index, '--query', 'move to the end', '--k', '2', '--mode', 'lexical', '--context', '2', '--vimgrep']);
     expect([noContext.code, noContext.stderr]).toEqual([1, 'c2llm: --context shows lines in the listing; --vimgrep prints none: choose one\n']);
     expect(c2llm(['search', '--index', index, '--query', 'x', '--context', '0']).stderr).toBe('c2llm: --context must be a positive integer (lines), got "0"\n');
+  });
+
+  test('with the index alone, queries come one a line on stdin, each answered as it is read: the listing, a line of JSON, or --vimgrep lines; no query at all is a one-line error', () => {
+    const single = (query: string, flags: string[]) => c2llm(['search', index, query, '--k', '2', '--device', 'cpu', ...flags]).stdout;
+    const listed = c2llm(['search', index, '--k', '2', '--device', 'cpu'], 'reverse a string\n\n  \ngcd of two numbers\n');
+    expect([listed.code, listed.stdout]).toEqual([0, `${single('reverse a string', [])}\n${single('gcd of two numbers', [])}`]);
+    expect(listed.stderr).toMatch(/c2llm: \d+ chunks; one query a line, to the end of the input \(Ctrl-D\)\n/);
+    const json = c2llm(['search', index, '--k', '2', '--json', '--device', 'cpu'], 'reverse a string\ngcd of two numbers');
+    expect(json.stdout).toBe(`${single('reverse a string', ['--json'])}${single('gcd of two numbers', ['--json'])}`);
+    expect(json.stdout.trimEnd().split('\n').map((line) => JSON.parse(line).results[0][0].path)).toEqual(['strings/reverse.go', 'math/gcd.rs']);
+    const grep = c2llm(['search', '--index', index, '--k', '1', '--vimgrep', '--device', 'cpu'], 'reverse a string\ngcd of two numbers\n');
+    expect(grep.stdout).toBe(`${single('reverse a string', ['--vimgrep']).split('\n')[0]}\n${single('gcd of two numbers', ['--vimgrep']).split('\n')[0]}\n`);
+    const none = c2llm(['search', index, '--device', 'cpu'], '\n \n');
+    expect([none.code, none.stderr.split('\n').at(-2)]).toEqual([1, `c2llm: no query was given: c2llm search ${index} "<query>", --queries <file.json>, or one query a line on stdin`]);
   });
 
   test('--language (as the index lists it or as people call it) and --folder keep one language or folder before ranking, the split folder as the file; a language the index lacks is a one-line error', () => {
@@ -335,7 +349,8 @@ describe('c2llm index / search / merge', () => {
     [['search', '--index', 'x.c2idx', 'parse a', 'duration'], /the words to search for go after --query, in quotes: c2llm search --index x\.c2idx --query "parse a duration"/],
     [['search', '--index', 'x.c2idx', '--query', 'parse', 'a', 'duration'], /in quotes: c2llm search --index x\.c2idx --query "parse a duration"/],
     [['search', 'x.c2idx', 'parse', 'a', 'duration'], /in quotes: c2llm search --index x\.c2idx --query "parse a duration"/],
-    [['search', 'x.c2idx'], /--index and one of --query or --queries are required/],
+    [['search'], /an index \(or a folder of code\) is required: c2llm search <index\|folder> "<query>"/],
+    [['search', '--index', 'x', '--query', 'x', '--queries', 'q.json'], /--query and --queries: choose one/],
     [['search', '--index', 'x', '--queries', join(work, 'blank-queries.json')], /blank-queries\.json: element 1 is empty/],
     [['merge', '--output', 'x'], /shard files and --output are required/],
     [['index', folder, '--output', join(work, 'no-such-folder', 'x.c2idx'), '--device', 'cpu'], /x\.c2idx: cannot be written/],

@@ -5,6 +5,7 @@
  * (cli/search-command.ts): search indexes. Results go to stdout, everything else to stderr. Any failure
  * prints one line naming the file and tensor or field, and exits non-zero.
  */
+import { createInterface } from 'node:readline';
 import { C2llmError, InputError } from '../errors';
 import { oneEditAway } from '../search/query-correction';
 import { flagsOf, helpText, type CommandHelp } from './command-help';
@@ -21,6 +22,11 @@ function writeStdout(text: string): Promise<void> {
   return new Promise<void>((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
 }
 
+/** Standard input's lines, read only once something asks for them (`c2llm search <index>` without a query). */
+const stdinLines: AsyncIterable<string> = {
+  [Symbol.asyncIterator]: () => createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false })[Symbol.asyncIterator](),
+};
+
 /** Output as lines: each ended by a newline, and nothing where there is none (`--vimgrep` without results). */
 const lines = (text: string): string => (text === '' ? '' : `${text}\n`);
 
@@ -30,7 +36,7 @@ const COMMANDS: Record<string, { readonly help: CommandHelp; run(argv: string[])
   index: { help: INDEX_HELP, run: (argv) => indexCommand(argv, log) },
   merge: { help: MERGE_HELP, run: (argv) => mergeCommand(argv, log) },
   split: { help: SPLIT_HELP, run: (argv) => splitCommand(argv, log) },
-  search: { help: SEARCH_HELP, run: async (argv) => writeStdout(lines(await searchCommand(argv, log, { marked: marksWanted(process.stdout) }))) },
+  search: { help: SEARCH_HELP, run: async (argv) => writeStdout(lines(await searchCommand(argv, log, { marked: marksWanted(process.stdout), lines: stdinLines, write: (text) => writeStdout(lines(text)) }))) },
 };
 
 /** Every command's usage line, as `c2llm --help` and a mistaken command print them. */

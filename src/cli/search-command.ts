@@ -1,5 +1,5 @@
 /**
- * `c2llm search --index <file|split folder> (--query <text> | --queries <file.json>) [--k 10] [--mode hybrid|dense|lexical]
+ * `c2llm search --index <file|split folder> [--query <text> | --queries <file.json>] [--k 10] [--mode hybrid|dense|lexical]
  *  [--language <name>] [--folder <path>] [--probes N] [--files] [--context N] [--json | --vimgrep] [--model <dir>] [--device ...] [--dtype ...]`: ranks an index's chunks for each query
  * (`--files`: only each file's best chunk, k files; `--context`: lines of the chunk shown around each result's line)
  * (`--language`, `--folder`: only the chunks of files in that language, or whose path starts so,
@@ -14,7 +14,8 @@
  * is exactly {"results": [[{"path", "startLine", "endLine", "score"}, ...], ...]} (and "anchor", an HTML
  * page's heading id, on the results of an index made with --html that have one): one list per query,
  * best first; otherwise a readable listing, or with --vimgrep one line per result as grep -n prints a
- * match (search-output.ts).
+ * match (search-output.ts). Without a query, queries are read one a line from stdin and each is answered
+ * as it is read (with --json, a line of JSON each), the index opened and the model loaded once.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -39,7 +40,7 @@ import type { SplitCodeIndex } from '../search/split-code-index';
 import { DEFAULT_PROBES, MANIFEST_NAME } from '../search/split-index';
 import { grepLine, listing, noResults, searchNotes, wordsSearched, type Searched } from './search-output';
 
-export const SEARCH_USAGE = 'usage: c2llm search --index <file|folder> (--query <text> | --queries <file.json>) (or c2llm search <file|folder> "<text>") [--k 10] [--mode hybrid|dense|lexical] [--language <name>] [--folder <path>] [--probes N] [--files] [--context N] [--json | --vimgrep] [--exclude <pattern>]... [--model <dir>] [--device ...] [--dtype ...]';
+export const SEARCH_USAGE = 'usage: c2llm search --index <file|folder> [--query <text> | --queries <file.json>] (or c2llm search <file|folder> ["<text>"]; no query: one a line on stdin) [--k 10] [--mode hybrid|dense|lexical] [--language <name>] [--folder <path>] [--probes N] [--files] [--context N] [--json | --vimgrep] [--exclude <pattern>]... [--model <dir>] [--device ...] [--dtype ...]';
 
 export const SEARCH_OPTIONS = {
   ...MODEL_FLAGS,
@@ -67,7 +68,7 @@ export const SEARCH_HELP: CommandHelp = {
     "By meaning (dense and hybrid), a misspelt word is searched as the index's commonest word one typo from it, and the listing says so; quotes keep the words as typed.",
   flags: [
     ['--index <file|folder>', 'an index file, the folder of a split index (--split), or a folder of code, indexed in memory as c2llm index would (nothing written); the same as the first of two arguments'],
-    ['--query <text>', 'what to look for; the same as the second argument'],
+    ['--query <text>', 'what to look for; the same as the second argument; with neither, queries are read one a line from stdin (typed, or piped) and each is answered as it is read'],
     ['--queries <file.json>', 'a JSON array of queries, answered in turn (stdout as with --json)'],
     ['--k N', 'how many results (default 10); the first ten are the same whatever N is'],
     ['--mode <mode>', 'hybrid: by meaning and words (default); dense: by meaning alone; lexical: by words alone (BM25)'],
@@ -153,23 +154,33 @@ async function openIndex(name: string, model: ModelOnDemand, flags: { probes?: n
   return { index: new CodeIndex(data), pathsUnder: name.replace(/\/+$/, '') };
 }
 
-/** `output.marked`: the readable listing goes to a terminal that shows marks (terminal-marks.ts's marksWanted). */
-export async function searchCommand(argv: string[], log: (line: string) => void, output: { readonly marked: boolean } = { marked: false }): Promise<string> {
+/** Where the answers go: the listing marked for a terminal that shows marks (terminal-marks.ts's marksWanted); `lines`, the queries typed or piped one a line when none is given. */
+export interface SearchIo {
+  readonly marked: boolean;
+  readonly lines?: AsyncIterable<string>;
+  /** Each answer to a query of `lines`, as soon as it is ready. */
+  readonly write?: (text: string) => Promise<void>;
+}
+
+/** The answers to the queries given, as stdout shows them; with no query given, each line of `io.lines` answered through `io.write` in turn, and ''. */
+export async function searchCommand(argv: string[], log: (line: string) => void, io: SearchIo = { marked: false }): Promise<string> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
     options: SEARCH_OPTIONS,
     strict: true,
   });
-  // The short form, as `c2llm index <folder>` takes its folder: c2llm search <index> "<query>".
+  // The short form, as `c2llm index <folder>` takes its folder: c2llm search <index> "<query>"; with the index alone, queries come a line each.
   const flagless = values.index === undefined && values.query === undefined && values.queries === undefined;
-  if (flagless && positionals.length === 2) [values.index, values.query] = positionals;
-  else if (positionals.length > (flagless ? 1 : 0)) {
+  if (flagless && positionals.length <= 2) [values.index, values.query] = positionals;
+  else if (positionals.length > 0) {
     // Unquoted words: the shell may have expanded any of them (a `?` or `*` matching files), so they are not searched as given.
-    const [index, words] = flagless && positionals.length > 2 ? [positionals[0], positionals.slice(1)] : [values.index ?? '<index>', [values.query ?? [], positionals].flat()];
+    const [index, words] = flagless ? [positionals[0], positionals.slice(1)] : [values.index ?? '<index>', [values.query ?? [], positionals].flat()];
     throw new InputError(`the words to search for go after --query, in quotes: c2llm search --index ${index} --query ${JSON.stringify(words.join(' '))}`);
   }
-  if (!values.index || (values.query === undefined) === (values.queries === undefined)) throw new InputError(`--index and one of --query or --queries are required\n${SEARCH_USAGE}`);
+  if (!values.index) throw new InputError(`an index (or a folder of code) is required: c2llm search <index|folder> "<query>"\n${SEARCH_USAGE}`);
+  if (values.query !== undefined && values.queries !== undefined) throw new InputError('--query and --queries: choose one');
+  const lineByLine = values.query === undefined && values.queries === undefined;
   // The flag that makes stdout JSON instead of the listing, if one does.
   const json = values.json ? '--json' : values.queries !== undefined ? '--queries' : undefined;
   if (values.vimgrep && json) throw new InputError(`--vimgrep lists one query's results; ${json} writes JSON: choose one`);
@@ -180,7 +191,7 @@ export async function searchCommand(argv: string[], log: (line: string) => void,
   const mode = values.mode as SearchMode;
   if (!SEARCH_MODES.includes(mode)) throw new InputError(`--mode must be ${SEARCH_MODES.join(', ')}, got "${values.mode}"`);
   const probes = positiveInt('probes', values.probes);
-  const queries = values.queries !== undefined ? await readQueries(values.queries) : [values.query as string];
+  const queries = values.queries !== undefined ? await readQueries(values.queries) : lineByLine ? [] : [values.query as string];
   const blank = queries.findIndex((q) => q.trim() === '');
   if (blank >= 0) {
     throw new InputError(values.queries !== undefined ? `${values.queries}: element ${blank} is empty; every query needs words to search for` : '--query is empty: give the words to search for');
@@ -195,37 +206,56 @@ export async function searchCommand(argv: string[], log: (line: string) => void,
       const asked = values.language!.toLowerCase() === filter.language ? filter.language : `${values.language} (${filter.language})`;
       throw new InputError(`--language ${asked}: the index holds no such files; its languages are ${index.languages.join(', ') || 'none'}`);
     }
-
-    let searches: Searched[] = queries.map((q) => searchedAs(q, filter, index));
-    let vectors: (Float32Array | undefined)[] = queries.map(() => undefined);
     if (mode !== 'lexical') {
       const choice = await model.choose();
       const advice = values.model === undefined ? `: pass --model <that model's folder or Hub repo id> to search it (an index never chooses which model is loaded)` : '';
       requireSameModel(values.index, index.model, { fingerprint: await modelFingerprint(choice.dir), name: values.model === undefined ? `the bundled ${BUNDLED_MODEL_NAME}` : choice.dir }, advice);
-      const embedder = await model.load();
-      // A misspelt word is searched as the index's word one edit from it (query-correction.ts); a query given whole has no word cut short.
-      const oneToken = oneTokenOf((text) => embedder.tokenize(text));
-      searches = await Promise.all(searches.map(async (s) => ({ ...s, corrected: await index.correct(s.query, oneToken, false) })));
-      vectors = await embedder.embed(searches.map(wordsSearched), { kind: 'query' });
     }
-    const results: CodeSearchResult[][] = [];
-    const ranked = values.files ? k * CHUNKS_PER_FILE : k;
-    for (const [i, searched] of searches.entries()) {
-      const query = { vector: vectors[i], text: wordsSearched(searched), filter: searched.filter };
-      const found = index instanceof CodeIndex ? index.search(query, ranked, mode) : await index.search(query, ranked, mode, { probes });
-      results.push((values.files ? bestOfEachFile(found).slice(0, k) : found).map(shown));
+
+    /** `asked`'s answers as stdout shows them. */
+    const answer = async (asked: readonly string[]): Promise<string> => {
+      let searches: Searched[] = asked.map((q) => searchedAs(q, filter, index));
+      let vectors: (Float32Array | undefined)[] = asked.map(() => undefined);
+      if (mode !== 'lexical') {
+        const embedder = await model.load();
+        // A misspelt word is searched as the index's word one edit from it (query-correction.ts); a query given whole has no word cut short.
+        const oneToken = oneTokenOf((text) => embedder.tokenize(text));
+        searches = await Promise.all(searches.map(async (s) => ({ ...s, corrected: await index.correct(s.query, oneToken, false) })));
+        vectors = await embedder.embed(searches.map(wordsSearched), { kind: 'query' });
+      }
+      const results: CodeSearchResult[][] = [];
+      const ranked = values.files ? k * CHUNKS_PER_FILE : k;
+      for (const [i, searched] of searches.entries()) {
+        const query = { vector: vectors[i], text: wordsSearched(searched), filter: searched.filter };
+        const found = index instanceof CodeIndex ? index.search(query, ranked, mode) : await index.search(query, ranked, mode, { probes });
+        results.push((values.files ? bestOfEachFile(found).slice(0, k) : found).map(shown));
+      }
+      if (json) {
+        // stdout is the results alone: how a query was searched (its language, its corrected words) goes to stderr.
+        searches.forEach((searched, i) => searchNotes(searched).forEach((note) => log(`${asked.length > 1 ? `query ${i + 1}: ` : ''}${note}`)));
+        return JSON.stringify({ results: results.map((list) => list.map(({ path, startLine, endLine, score, anchor }) => ({ path, startLine, endLine, score, ...(anchor ? { anchor } : {}) }))) });
+      }
+      if (values.vimgrep) {
+        searchNotes(searches[0]).forEach(log);
+        if (results[0].length === 0) log(noResults(index.size, mode, searches[0].filter ?? filter));
+        return results[0].map((r) => grepLine(r, wordsSearched(searches[0]))).join('\n');
+      }
+      return asked.map((q, i) => listing(q, results[i], () => noResults(index.size, mode, searches[i].filter ?? filter), searches[i], io.marked, context)).join('\n\n');
+    };
+
+    if (!lineByLine) return await answer(queries);
+    if (!io.lines || !io.write) throw new InputError(`give the words to search for: c2llm search ${values.index} "<query>"`);
+    log(`c2llm: ${index.size} chunks; one query a line${json ? ' (each answered by a line of JSON)' : ''}, to the end of the input (Ctrl-D)`);
+    let answered = 0;
+    for await (const line of io.lines) {
+      if (line.trim() === '') continue;
+      // The listing's answers apart by a blank line, as --queries' are; JSON and --vimgrep's a line each.
+      const text = await answer([line]);
+      await io.write(answered > 0 && !unlisted ? `\n${text}` : text);
+      answered++;
     }
-    if (json) {
-      // stdout is the results alone: how a query was searched (its language, its corrected words) goes to stderr.
-      searches.forEach((searched, i) => searchNotes(searched).forEach((note) => log(`${queries.length > 1 ? `query ${i + 1}: ` : ''}${note}`)));
-      return JSON.stringify({ results: results.map((list) => list.map(({ path, startLine, endLine, score, anchor }) => ({ path, startLine, endLine, score, ...(anchor ? { anchor } : {}) }))) });
-    }
-    if (values.vimgrep) {
-      searchNotes(searches[0]).forEach(log);
-      if (results[0].length === 0) log(noResults(index.size, mode, searches[0].filter ?? filter));
-      return results[0].map((r) => grepLine(r, wordsSearched(searches[0]))).join('\n');
-    }
-    return queries.map((q, i) => listing(q, results[i], () => noResults(index.size, mode, searches[i].filter ?? filter), searches[i], output.marked, context)).join('\n\n');
+    if (answered === 0) throw new InputError(`no query was given: c2llm search ${values.index} "<query>", --queries <file.json>, or one query a line on stdin`);
+    return '';
   } finally {
     await model.dispose();
   }
