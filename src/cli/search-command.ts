@@ -8,8 +8,7 @@
  * dense and hybrid modes a misspelt word is searched as the index's word one typo from it (query-correction.ts; the listing, or
  * stderr, says so), a query given whole having no last word to complete. Queries are embedded as queries (the code-search instruction) with --model, else the bundled C2LLM-nano; its
  * fingerprint must match the index's. A folder of code given as the index is indexed in memory first
- * (folder-index.ts, as `c2llm index` with its defaults; nothing written), and results name their files
- * under it as typed. An index is a file people get from others: it never chooses what
+ * (opened-index.ts), and results name their files under it as typed. An index is a file people get from others: it never chooses what
  * is loaded, read or downloaded (the model it names is only compared). With --queries or --json, stdout
  * is exactly {"results": [[{"path", "startLine", "endLine", "score"}, ...], ...]} (and "anchor", an HTML
  * page's heading id, on the results of an index made with --html that have one): one list per query,
@@ -17,15 +16,12 @@
  * match (search-output.ts). Without a query, queries are read one a line from stdin and each is answered
  * as it is read (with --json, a line of JSON each), the index opened and the model loaded once.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import type { Embedder } from '../embedder';
 import { InputError } from '../errors';
 import { requireSameModel } from '../search/index-trust';
 import { BUNDLED_MODEL_NAME } from '../node/bundled-model';
 import { modelFingerprint } from '../node/model-fingerprint';
-import { readIndexFile } from '../node/read-index';
-import { holdsSplitIndex, openSplitIndex } from '../node/split-index-folder';
 import { CodeIndex, type CodeSearchResult } from '../search/code-index';
 import { oneTokenOf } from '../search/query-correction';
 import { SEARCH_MODES, type SearchMode } from '../search/ranking';
@@ -33,11 +29,10 @@ import { languageCalled, searchedAs } from '../search/language-query';
 import { narrows, type SearchFilter } from '../search/search-filter';
 import type { CommandHelp, FlagHelp } from './command-help';
 import { positiveInt } from './flag-values';
-import { loadEmbedder, MODEL_FLAG_HELP, MODEL_FLAGS, modelChoice, type ModelChoice } from './load-model';
-import { EXCLUDE_HELP, EXCLUDE_OPTION, excludedPatterns, indexFolder } from './folder-index';
-import { MAX_FILE_BYTES } from '../search/corpus';
-import type { SplitCodeIndex } from '../search/split-code-index';
-import { DEFAULT_PROBES, MANIFEST_NAME } from '../search/split-index';
+import { MODEL_FLAG_HELP, MODEL_FLAGS } from './load-model';
+import { ModelOnDemand, openIndex } from './opened-index';
+import { EXCLUDE_HELP, EXCLUDE_OPTION, excludedPatterns } from './folder-index';
+import { DEFAULT_PROBES } from '../search/split-index';
 import { grepLine, listing, noResults, searchNotes, wordsSearched, type Searched } from './search-output';
 
 export const SEARCH_USAGE = 'usage: c2llm search --index <file|folder> [--query <text> | --queries <file.json>] (or c2llm search <file|folder> ["<text>"]; no query: one a line on stdin) [--k 10] [--mode hybrid|dense|lexical] [--language <name>] [--folder <path>] [--probes N] [--files] [--context N] [--json | --vimgrep] [--exclude <pattern>]... [--model <dir>] [--device ...] [--dtype ...]';
@@ -103,55 +98,6 @@ async function readQueries(file: string): Promise<string[]> {
   }
   if (!Array.isArray(parsed) || parsed.some((q) => typeof q !== 'string')) throw new InputError(`${file}: must be a JSON array of strings`);
   return parsed as string[];
-}
-
-/** The model the flags choose and its embedder, each made when first needed and then kept; `dispose` frees the embedder. */
-class ModelOnDemand {
-  private choice?: Promise<ModelChoice>;
-  private embedder?: Promise<Embedder>;
-
-  constructor(
-    private readonly flags: Parameters<typeof modelChoice>[0],
-    private readonly log: (line: string) => void,
-  ) {}
-
-  choose(): Promise<ModelChoice> {
-    return (this.choice ??= modelChoice(this.flags));
-  }
-
-  load(): Promise<Embedder> {
-    return (this.embedder ??= this.choose().then((choice) => loadEmbedder(choice, this.log)));
-  }
-
-  async dispose(): Promise<void> {
-    (await this.embedder?.catch(() => undefined))?.dispose();
-  }
-}
-
-interface OpenedIndex {
-  readonly index: CodeIndex | SplitCodeIndex;
-  /** For a folder of code, the folder as typed, which results' paths are shown under, as grep -r and ripgrep show them, so that they open from where the command ran. */
-  readonly pathsUnder?: string;
-}
-
-/**
- * What --index names, opened: an index file, a split index's folder (c2llm index --split), or a folder of
- * code, indexed in memory as `c2llm index` would index it (nothing is written) by the model that then
- * embeds the queries.
- */
-async function openIndex(name: string, model: ModelOnDemand, flags: { probes?: number; excluded: readonly string[] }, log: (line: string) => void): Promise<OpenedIndex> {
-  const folder = (await stat(name).catch(() => undefined))?.isDirectory() === true;
-  const split = folder && (await holdsSplitIndex(name));
-  if (flags.probes !== undefined && !split) throw new InputError(`--probes is for a split index's folder; ${name} is ${folder ? 'a folder of code, indexed whole' : 'one file, which every search reads whole'}`);
-  if (flags.excluded.length > 0 && (split || !folder)) throw new InputError(`--exclude is for a folder of code; the files of the index ${name} were chosen when it was made (c2llm index --exclude)`);
-  if (split) return { index: await openSplitIndex(name) };
-  if (!folder) return { index: new CodeIndex(await readIndexFile(name)) };
-  log(`c2llm: ${name}: a folder of code, not an index: indexing it in memory, nothing written (to search it again at once: c2llm index ${JSON.stringify(name)} --output code.c2idx)`);
-  const choice = await model.choose();
-  const indexing = { folder: name, excluded: flags.excluded, maxFileBytes: MAX_FILE_BYTES, html: false, progress: false, texts: true };
-  const data = await indexFolder(indexing, await model.load(), { id: choice.id, fingerprint: await modelFingerprint(choice.dir) }, log);
-  if (data.files.length === 0) throw new InputError(`${name}: no code to search in this folder, and it is not a split index (no ${MANIFEST_NAME} of c2llm's)`);
-  return { index: new CodeIndex(data), pathsUnder: name.replace(/\/+$/, '') };
 }
 
 /** Where the answers go: the listing marked for a terminal that shows marks (terminal-marks.ts's marksWanted); `lines`, the queries typed or piped one a line when none is given. */
