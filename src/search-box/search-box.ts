@@ -12,7 +12,7 @@
  * announces the result count. Styles are the site's to override through CSS custom properties
  * (--c2s-*, search-box-style.ts). Every text from the index reaches the page through textContent.
  */
-import { isTextField } from '../text/text-field';
+import { isShortcut } from '../text/text-field';
 import { searchedAs } from '../search/language-query';
 import { describeFilter, narrows } from '../search/search-filter';
 import { plural } from '../text/plural';
@@ -37,7 +37,7 @@ export interface SearchBoxOptions {
   readonly results?: number;
   readonly placeholder?: string;
   readonly label?: string;
-  /** A key that moves the focus to the box from anywhere on the page but a text field ('/', as GitHub and MDN take it); none by default. */
+  /** A key that moves the focus to the box: '/' from anywhere on the page but a text field (as GitHub and MDN take it), or 'ctrl+k' (and ⌘K) from anywhere (as DocSearch does); none by default. */
   readonly shortcut?: string;
 }
 
@@ -158,7 +158,7 @@ export function mountSearchBox(host: HTMLElement, options: SearchBoxOptions): Se
   language.addEventListener('change', schedule);
   folder.addEventListener('input', schedule);
   const onShortcut = (event: KeyboardEvent) => {
-    if (event.key !== options.shortcut || event.ctrlKey || event.metaKey || event.altKey || isTextField(event.target) || input.disabled) return;
+    if (!options.shortcut || !isShortcut(options.shortcut, event) || input.disabled) return;
     event.preventDefault();
     input.focus();
     input.select();
