@@ -5,7 +5,7 @@
  * modification time and inode, as git's index remembers file states: a file changed in any of these
  * is digested again; an unchanged 1 GB checkpoint costs a `stat` per file instead of seconds.
  */
-import { mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { combineFileDigests } from '../model/fingerprint';
 import { writeFileAtomic } from './atomic-write';
@@ -49,16 +49,16 @@ export async function modelFingerprint(dir: string, root: string = cacheRoot()):
   for (const file of files) {
     const path = join(dir, file);
     let real: string;
-    let identity: string;
+    let stat: Stats;
     try {
       real = realpathSync(path);
-      const stat = statSync(real);
-      identity = `${stat.size}:${stat.mtimeMs}:${stat.ino}`;
-      // A FIFO would keep the digest waiting for ever.
-      if (!stat.isFile()) throw new CheckpointError(path, notRegularFile(CHECKPOINT_FILES));
+      stat = statSync(real);
     } catch (cause) {
-      throw cause instanceof CheckpointError ? cause : unreadable(path, cause);
+      throw unreadable(path, cause);
     }
+    // A FIFO would keep the digest waiting for ever.
+    if (!stat.isFile()) throw new CheckpointError(path, notRegularFile(CHECKPOINT_FILES));
+    const identity = `${stat.size}:${stat.mtimeMs}:${stat.ino}`;
     const known = memo.files[real];
     if (known?.identity === identity) {
       digests.set(file, known.digest);
