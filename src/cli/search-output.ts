@@ -37,7 +37,7 @@ function shownLines(shown: NonNullable<ReturnType<typeof shownLine>>, context: n
   const indent = Math.min(...window.filter((l) => l.trim() !== '').map((l) => l.length - l.trimStart().length));
   return window.map((l, i) => {
     const line = shown.line - shown.at + first + i;
-    const code = (context === 0 ? l.trim() : l.slice(indent).trimEnd()).slice(0, SHOWN_WIDTH);
+    const code = l.slice(indent).trimEnd().slice(0, SHOWN_WIDTH);
     return `${line}${line === shown.line ? ':' : '-'}${code ? ` ${code}` : ''}`;
   });
 }
