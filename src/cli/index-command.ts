@@ -14,7 +14,6 @@
  * changes.
  */
 import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { InputError } from '../errors';
@@ -22,6 +21,7 @@ import { checkWritable, writeFileAtomic } from '../node/atomic-write';
 import { checkSplitFolder, writeSplitIndex } from '../node/split-index-folder';
 import { modelFingerprint } from '../node/model-fingerprint';
 import { readIndexFile } from '../node/read-index';
+import { requireFolder } from '../node/folder-files';
 import { fileChunkRanges, floatVectors, mergeIndexData } from '../search/index-build';
 import { encodeIndex, type IndexData, type IndexHeader } from '../search/index-file';
 import { MANIFEST_NAME } from '../search/split-index';
@@ -129,9 +129,7 @@ export async function indexCommand(argv: string[], log: Log): Promise<void> {
   });
   if (positionals.length !== 1 || !values.output) throw new InputError(`one folder and --output are required\n${INDEX_USAGE}`);
   const folder = positionals[0];
-  const found = await stat(folder).catch(() => undefined);
-  if (!found) throw new InputError(`${folder}: no such folder`);
-  if (!found.isDirectory()) throw new InputError(`${folder}: not a folder`);
+  await requireFolder(folder);
   const shard = parseShard(values.shard);
   const maxFileKb = positiveInt('max-file-kb', values['max-file-kb'], 'KiB') ?? MAX_FILE_BYTES / 1024;
   const choice = await modelChoice(values);

@@ -7,6 +7,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import type { Dirent } from 'node:fs';
 import { join } from 'node:path';
+import { InputError } from '../errors';
 import { decodeText, type SkipReason } from '../search/corpus';
 import { walkFolder, type FolderEntry, type FolderSource } from '../search/folder-walk';
 import type { CorpusFile } from '../search/indexer';
@@ -25,6 +26,12 @@ const NODE_FOLDERS: FolderSource<string, string> = {
     return bytes && decodeText(bytes);
   },
 };
+
+/** Refuses, as a one-line InputError, a path to index that is not a folder. */
+export async function requireFolder(path: string): Promise<void> {
+  const found = await stat(path).catch(() => undefined);
+  if (!found?.isDirectory()) throw new InputError(`${path}: ${found ? 'not a folder' : 'no such folder'}`);
+}
 
 /** Every file under `root` that the walk enters (`excluded`: patterns written as in a .gitignore), with its size. */
 export async function folderFiles(root: string, skipped: Map<string, SkipReason>, excluded: readonly string[]): Promise<CorpusFile[]> {

@@ -6,13 +6,12 @@
  * Dawn (the optional package `webgpu`) where it loads, the `cpu` device from the optional package
  * onnxruntime-node. `indexFolder` makes a folder's code into an index file's bytes, as `c2llm index` does.
  */
-import { stat } from 'node:fs/promises';
 import { AbortError, InputError } from '../errors';
 import { DEFAULT_HUB, hubSource } from '../load/hub-source';
 import { BUNDLED_MODEL_DIR, BUNDLED_MODEL_NAME, BUNDLED_MODEL_PACKAGE } from '../node/bundled-model';
 import { nodeModelParts } from '../node/node-model';
 import { modelFolder } from '../node/hub-download';
-import { folderFiles } from '../node/folder-files';
+import { folderFiles, requireFolder } from '../node/folder-files';
 import { MAX_FILE_BYTES, type SkipReason } from '../search/corpus';
 import { encodeIndex } from '../search/index-file';
 import { indexCorpus, type IndexProgress } from '../search/indexer';
@@ -79,8 +78,7 @@ export interface IndexFolderOptions {
  * Search it with `embedder.loadIndex(bytes)`, or write it to a file for `c2llm search` and web pages.
  */
 export async function indexFolder(embedder: TextEmbedder, folder: string, options: IndexFolderOptions = {}): Promise<Uint8Array> {
-  const found = await stat(folder).catch(() => undefined);
-  if (!found?.isDirectory()) throw new InputError(`${folder}: ${found ? 'not a folder' : 'no such folder'}`);
+  await requireFolder(folder);
   const info = await embedder.info();
   const skipped = new Map<string, SkipReason>();
   const excluded = options.exclude ?? [];
