@@ -26,7 +26,7 @@ import { fileChunkRanges, floatVectors, mergeIndexData } from '../search/index-b
 import { encodeIndex, type IndexData, type IndexHeader } from '../search/index-file';
 import { MANIFEST_NAME } from '../search/split-index';
 import { MAX_FILE_BYTES, NOTEBOOK_SIZE_FACTOR } from '../search/corpus';
-import type { IndexStoreLike } from '../search/indexer';
+import { NOTHING_STORED, type IndexStoreLike } from '../search/indexer';
 import type { CommandHelp, FlagHelp } from './command-help';
 import { OUTPUT_OPTION, positiveInt } from './flag-values';
 import { EXCLUDE_HELP, EXCLUDE_OPTION, excludedPatterns, indexFolder } from './folder-index';
@@ -112,12 +112,7 @@ function previousIndexStore(previous: IndexData, header: IndexHeader, log: Log):
   const byHash = new Map<string, Float32Array>();
   const ranges = fileChunkRanges(previous);
   previous.files.forEach((f, i) => byHash.set(f.hash, floatVectors(previous, ranges[i].from, ranges[i].to)));
-  return {
-    getFile: async (_model, hash) => (byHash.has(hash) ? { chunks: [], vectors: byHash.get(hash)! } : undefined),
-    putFile: async () => undefined,
-    getCorpus: async () => undefined,
-    putCorpus: async () => undefined,
-  };
+  return { ...NOTHING_STORED, getFile: async (_model, hash) => (byHash.has(hash) ? { chunks: [], vectors: byHash.get(hash)! } : undefined) };
 }
 
 export async function indexCommand(argv: string[], log: Log): Promise<void> {

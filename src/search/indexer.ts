@@ -98,8 +98,8 @@ interface PendingFile {
   readonly chunks: readonly Chunk[];
 }
 
-/** A store that holds nothing. */
-const NOTHING_STORED: IndexStoreLike = {
+/** A store that holds nothing: the default, and the rest of a store that only reads (`{ ...NOTHING_STORED, getFile }`). */
+export const NOTHING_STORED: IndexStoreLike = {
   getFile: async () => undefined,
   putFile: async () => undefined,
   getCorpus: async () => undefined,
