@@ -88,7 +88,7 @@ function documentEmbedder(embedder: Embedder, progress: () => ProgressLine): Doc
 }
 
 /** The folder's index data, embedded by `embedder` (the model `model` names). */
-export async function indexFolder(options: FolderIndexing, embedder: Embedder, model: IndexHeader['model'], log: Log): Promise<IndexData> {
+export async function folderIndexData(options: FolderIndexing, embedder: Embedder, model: IndexHeader['model'], log: Log): Promise<IndexData> {
   const { folder, excluded, maxFileBytes, shard } = options;
   const walked = new Map<string, SkipReason>();
   const files = await folderFiles(folder, walked, excluded);

@@ -29,7 +29,7 @@ import { MAX_FILE_BYTES, NOTEBOOK_SIZE_FACTOR } from '../search/corpus';
 import { NOTHING_STORED, type IndexStoreLike } from '../search/indexer';
 import type { CommandHelp, FlagHelp } from './command-help';
 import { OUTPUT_OPTION, positiveInt } from './flag-values';
-import { EXCLUDE_HELP, EXCLUDE_OPTION, excludedPatterns, indexFolder } from './folder-index';
+import { EXCLUDE_HELP, EXCLUDE_OPTION, excludedPatterns, folderIndexData } from './folder-index';
 import { loadEmbedder, MODEL_FLAG_HELP, MODEL_FLAGS, modelChoice } from './load-model';
 
 export const INDEX_USAGE = 'usage: c2llm index <folder> --output <file> [--model <dir>] [--device webgpu|cpu|reference|auto] [--dtype auto|int8] [--update] [--shard i/N] [--no-texts] [--split] [--html] [--max-file-kb 512] [--exclude <pattern>]... [--progress]';
@@ -141,7 +141,7 @@ export async function indexCommand(argv: string[], log: Log): Promise<void> {
     const model = { id: choice.id, fingerprint: await modelFingerprint(choice.dir) };
     const indexing = { folder, excluded, maxFileBytes: maxFileKb * 1024, html: values.html === true, shard, progress: values.progress === true, texts: values['no-texts'] !== true };
     const reuse = previous && ((header: IndexHeader) => previousIndexStore(previous, header, log));
-    const data = await indexFolder({ ...indexing, reuse }, embedder, model, log);
+    const data = await folderIndexData({ ...indexing, reuse }, embedder, model, log);
     await writeIndex(values.output, data, values.split === true, log);
   } finally {
     embedder.dispose();

@@ -14,7 +14,7 @@ import { CodeIndex } from '../search/code-index';
 import { MAX_FILE_BYTES } from '../search/corpus';
 import type { SplitCodeIndex } from '../search/split-code-index';
 import { MANIFEST_NAME } from '../search/split-index';
-import { indexFolder } from './folder-index';
+import { folderIndexData } from './folder-index';
 import { loadEmbedder, modelChoice, type ModelChoice } from './load-model';
 
 /** The model the flags choose and its embedder, each made when first needed and then kept; `dispose` frees the embedder. */
@@ -61,7 +61,7 @@ export async function openIndex(name: string, model: ModelOnDemand, flags: { pro
   log(`c2llm: ${name}: a folder of code, not an index: indexing it in memory, nothing written (to search it again at once: c2llm index ${JSON.stringify(name)} --output code.c2idx)`);
   const choice = await model.choose();
   const indexing = { folder: name, excluded: flags.excluded, maxFileBytes: MAX_FILE_BYTES, html: false, progress: false, texts: true };
-  const data = await indexFolder(indexing, await model.load(), { id: choice.id, fingerprint: await modelFingerprint(choice.dir) }, log);
+  const data = await folderIndexData(indexing, await model.load(), { id: choice.id, fingerprint: await modelFingerprint(choice.dir) }, log);
   if (data.files.length === 0) throw new InputError(`${name}: no code to search in this folder, and it is not a split index (no ${MANIFEST_NAME} of c2llm's)`);
   return { index: new CodeIndex(data), pathsUnder: name.replace(/\/+$/, '') };
 }
