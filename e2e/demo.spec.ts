@@ -162,6 +162,12 @@ test('load from the Hub layout, index a folder, search, reload restores the inde
   // Typed key by key: "/" is the page's shortcut to the search box everywhere but in a field that takes it as text.
   await page.getByLabel('In folder').pressSequentially('math/');
   await expect(page.getByLabel('In folder')).toHaveValue('math/');
+  // Outside a text field "/" goes to the search box; with Ctrl it does not (Ctrl+/ is often the browser's or a tool's).
+  await page.locator('#search-status').click();
+  await page.keyboard.press('Control+/');
+  await expect(page.getByRole('searchbox', { name: 'Search' })).not.toBeFocused();
+  await page.keyboard.press('/');
+  await expect(page.getByRole('searchbox', { name: 'Search' })).toBeFocused();
   await expect(page.locator('#search-status')).toContainText('(those under math/)');
   expect(new Set((await paths()).map((p) => p.split(':')[0]))).toEqual(new Set(['math/fib.py']));
   await page.getByLabel('In folder').fill('nowhere/');

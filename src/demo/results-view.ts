@@ -4,7 +4,7 @@
  * focusLine, as `c2llm search` prints and the search box's excerpt starts), and the keyboard: arrows move
  * between the search box and the results, "/" focuses the search box.
  */
-import { isTextField } from '../text/text-field';
+import { isShortcut } from '../text/text-field';
 import type { CodeSearchResult } from '../search/code-index';
 import { DATA_CHUNK_DEMOTION, DEFAULT_LEXICAL_WEIGHT, FULL_COVERAGE, PROSE_CHUNK_DEMOTION, SUPPORTING_FILE_DEMOTION } from '../search/fusion';
 import { focusLine, queryMatcher } from '../search/query-matches';
@@ -81,8 +81,8 @@ export function installKeyboardNavigation(search: HTMLInputElement, list: HTMLEl
     }
   });
   document.addEventListener('keydown', (event) => {
-    // Not from a field that takes the key as text (the folder filter's "src/…").
-    if (event.key === '/' && !isTextField(event.target) && !search.disabled) {
+    // The search box's rule: not from a field that takes the key as text (the folder filter's "src/…"), nor with Ctrl, ⌘ or Alt.
+    if (isShortcut('/', event) && !search.disabled) {
       search.focus();
       event.preventDefault();
     }
