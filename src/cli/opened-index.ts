@@ -17,9 +17,10 @@ import { MANIFEST_NAME } from '../search/split-index';
 import { folderIndexData } from './folder-index';
 import { loadEmbedder, modelChoice, type ModelChoice } from './load-model';
 
-/** The model the flags choose and its embedder, each made when first needed and then kept; `dispose` frees the embedder. */
+/** The model the flags choose, its fingerprint and its embedder, each made when first needed and then kept; `dispose` frees the embedder. */
 export class ModelOnDemand {
   private choice?: Promise<ModelChoice>;
+  private hash?: Promise<string>;
   private embedder?: Promise<Embedder>;
 
   constructor(
@@ -29,6 +30,11 @@ export class ModelOnDemand {
 
   choose(): Promise<ModelChoice> {
     return (this.choice ??= modelChoice(this.flags));
+  }
+
+  /** The chosen model's fingerprint (model-fingerprint.ts), which an index it made records. */
+  fingerprint(): Promise<string> {
+    return (this.hash ??= this.choose().then((choice) => modelFingerprint(choice.dir)));
   }
 
   load(): Promise<Embedder> {
@@ -61,7 +67,7 @@ export async function openIndex(name: string, model: ModelOnDemand, flags: { pro
   log(`c2llm: ${name}: a folder of code, not an index: indexing it in memory, nothing written (to search it again at once: c2llm index ${JSON.stringify(name)} --output code.c2idx)`);
   const choice = await model.choose();
   const indexing = { folder: name, excluded: flags.excluded, maxFileBytes: MAX_FILE_BYTES, html: false, progress: false, texts: true };
-  const data = await folderIndexData(indexing, await model.load(), { id: choice.id, fingerprint: await modelFingerprint(choice.dir) }, log);
+  const data = await folderIndexData(indexing, await model.load(), { id: choice.id, fingerprint: await model.fingerprint() }, log);
   if (data.files.length === 0) throw new InputError(`${name}: no code to search in this folder, and it is not a split index (no ${MANIFEST_NAME} of c2llm's)`);
   return { index: new CodeIndex(data), pathsUnder: name.replace(/\/+$/, '') };
 }

@@ -21,7 +21,6 @@ import { parseArgs } from 'node:util';
 import { InputError } from '../errors';
 import { requireSameModel } from '../search/index-trust';
 import { BUNDLED_MODEL_NAME } from '../node/bundled-model';
-import { modelFingerprint } from '../node/model-fingerprint';
 import { CodeIndex, type CodeSearchResult } from '../search/code-index';
 import { oneTokenOf } from '../search/query-correction';
 import { SEARCH_MODES, type SearchMode } from '../search/ranking';
@@ -155,7 +154,7 @@ export async function searchCommand(argv: string[], log: (line: string) => void,
     if (mode !== 'lexical') {
       const choice = await model.choose();
       const advice = values.model === undefined ? `: pass --model <that model's folder or Hub repo id> to search it (an index never chooses which model is loaded)` : '';
-      requireSameModel(values.index, index.model, { fingerprint: await modelFingerprint(choice.dir), name: values.model === undefined ? `the bundled ${BUNDLED_MODEL_NAME}` : choice.dir }, advice);
+      requireSameModel(values.index, index.model, { fingerprint: await model.fingerprint(), name: values.model === undefined ? `the bundled ${BUNDLED_MODEL_NAME}` : choice.dir }, advice);
     }
 
     /** `asked`'s answers as stdout shows them. */
