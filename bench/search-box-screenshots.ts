@@ -31,7 +31,8 @@ async function main(): Promise<void> {
     for (const scheme of ['light', 'dark'] as const) {
       const page = await browser.newPage({ viewport: { width: 900, height: 900 }, colorScheme: scheme });
       await page.goto(`http://127.0.0.1:4195/${PAGE}/index.html`);
-      await page.locator('c2llm-search [role=status]').filter({ hasText: 'pieces of code' }).waitFor({ timeout: 180_000 });
+      // The model loaded (the box searches by words until then), so that the picture shows the full ranking.
+      await page.locator('c2llm-search .c2s-ready').waitFor({ timeout: 180_000 });
       const box = page.getByRole('combobox', { name: 'Search the code' });
       await box.pressSequentially(QUERY, { delay: 5 });
       await page.locator('c2llm-search [role=option]').first().waitFor({ timeout: 60_000 });

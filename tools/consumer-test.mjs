@@ -225,10 +225,28 @@ async function staticSite(tarball, modelTarball) {
       opened.push(route.request().url());
       return route.fulfill({ contentType: 'text/html', body: '<p>the repository</p>' });
     });
+    // The model's weights held back until the words-only search has been checked: the box answers by words while the model loads.
+    let releaseModel = () => {};
+    const modelHeld = new Promise((resolve) => (releaseModel = () => resolve(undefined)));
+    await page.context().route('**/c2llm-nano-int8/model.safetensors', async (route) => {
+      await modelHeld;
+      await route.continue();
+    });
     await page.goto(`http://127.0.0.1:${SITE_PORT}/`);
     const box = page.getByRole('combobox', { name: 'Search the code' });
     await box.waitFor();
-    await page.waitForFunction(() => /pieces of code from/.test(document.querySelector('c2llm-search [role=status]')?.textContent ?? ''), undefined, { timeout: 120_000 });
+    const status = () => page.evaluate(() => document.querySelector('c2llm-search [role=status]')?.textContent ?? '');
+    const statusSays = (pattern) => page.waitForFunction((source) => new RegExp(source).test(document.querySelector('c2llm-search [role=status]')?.textContent ?? ''), pattern.source, { timeout: 60_000 });
+    await statusSays(/pieces of code from \d+ files; searching their words while the model loads$/);
+    await box.fill('bounded min-heap that keeps the k best scores');
+    await statusSays(/^\d+ results?, by their words while the model loads$/);
+    const byWords = await page.locator('c2llm-search [role=option] .c2s-path').count();
+    check(byWords > 0, `static-site kit: while the model loads, the box answers by words (${await status()}; ${byWords} shown)`);
+    releaseModel();
+    await statusSays(/^\d+ results?$/);
+    const ranked = await page.locator('c2llm-search [role=option] .c2s-path').first().textContent();
+    check(/^top-k\.ts:\d+-\d+$/.test(ranked ?? ''), `static-site kit: once the model has loaded, the query shown is searched again in full (${await status()}; ${ranked})`);
+    await box.fill('');
     // shortcut="/": the key moves the focus to the box from the page, and is not typed into it.
     await page.locator('h1').click();
     await page.keyboard.press('/');
@@ -236,8 +254,6 @@ async function staticSite(tarball, modelTarball) {
     check(focused[0] === 'combobox' && focused[1] === '', `static-site kit: "/" moves the focus to the search box, as the shortcut attribute says (${focused.join(', ')})`);
     // Searched at each pause in typing, in the index's words: a last word cut short completed, a misspelt word
     // corrected, and the status says what was searched.
-    const status = () => page.evaluate(() => document.querySelector('c2llm-search [role=status]')?.textContent ?? '');
-    const statusSays = (pattern) => page.waitForFunction((source) => new RegExp(source).test(document.querySelector('c2llm-search [role=status]')?.textContent ?? ''), pattern.source, { timeout: 60_000 });
     await box.pressSequentially('bounded min-heap that keeps the k best sco', { delay: 5 });
     await statusSays(/ for “/);
     const completed = await status();

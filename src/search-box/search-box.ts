@@ -4,8 +4,10 @@
  *   <script type="module">import 'c2llm/search-box';</script>
  *   <c2llm-search index="code-index/" model="models/c2llm-nano-int8/" link="https://github.com/o/r/blob/main/{path}#L{start}-L{end}"></c2llm-search>
  *
- * or `mountSearchBox(element, options)` from script. It starts the package's worker (createEmbedder),
- * loads the index (one file, or a split index's folder, fetched in parts), and renders an input, a
+ * or `mountSearchBox(element, options)` from script. It starts the package's worker (startEmbedder),
+ * loads the index (one file, or a split index's folder, fetched in parts) while the model loads, and
+ * searches by words alone from the moment the index is there until the model is (or for good, where the
+ * model cannot load), saying so; then the full ranking, the query shown searched again. It renders an input, a
  * language filter and a folder filter, results with the file, lines and an excerpt whose query words
  * are marked, loading and error states, and keyboard navigation (arrows move, Enter opens the link,
  * Escape clears). The input is a combobox over the result list (ARIA 1.2), and a polite live region
@@ -16,8 +18,8 @@ import { isShortcut } from '../text/text-field';
 import { searchedAs } from '../search/language-query';
 import { describeFilter, narrows } from '../search/search-filter';
 import { plural } from '../text/plural';
-import { createEmbedder } from '../worker/client';
-import type { CodeSearchResult, LoadedIndex, TextEmbedder } from '../worker/text-embedder';
+import { startEmbedder } from '../worker/client';
+import { IndexFileError, type CodeSearchResult, type LoadedIndex, type SearchMode, type TextEmbedder } from '../worker/text-embedder';
 import { excerpt } from './excerpt';
 import { resultLink } from './result-link';
 import { installStyle } from './search-box-style';
@@ -42,7 +44,7 @@ export interface SearchBoxOptions {
 }
 
 export interface SearchBox {
-  /** Runs a query as if typed; resolves when its results are shown. */
+  /** Runs a query as if typed, once the model has loaded (or failed to: by words then); resolves when its results are shown. */
   search(query: string): Promise<void>;
   /** Stops the worker and empties the element. */
   dispose(): void;
@@ -79,8 +81,15 @@ export function mountSearchBox(host: HTMLElement, options: SearchBoxOptions): Se
   root.append(label, bar, status, list);
   host.replaceChildren(root);
 
-  let embedder: TextEmbedder | undefined;
+  // Queries only: without a hardware GPU, the TypeScript path (no onnxruntime-web WASM to fetch).
+  const started = startEmbedder({ model: new URL(options.model, location.href).href, cpuFallback: 'reference' });
+  const embedder: TextEmbedder = started.embedder;
   let index: LoadedIndex | undefined;
+  /** 'lexical' (words alone) until the model has loaded, and for good where it cannot. */
+  let mode: SearchMode = 'lexical';
+  /** Why the ranking is by words alone, for the status: the model is loading, or could not load. */
+  let wordsOnly: string | undefined = 'by their words while the model loads';
+  let modelError: string | undefined;
   let disposed = false;
   let latest = 0;
   let active = -1;
@@ -129,20 +138,20 @@ export function mountSearchBox(host: HTMLElement, options: SearchBoxOptions): Se
       }),
     );
     input.setAttribute('aria-expanded', String(results.length > 0));
-    const count = results.length === 0 ? none : `${plural(results.length, 'result')}${named ? ` in ${named}` : ''}`;
+    const count = results.length === 0 ? none : `${plural(results.length, 'result')}${named ? ` in ${named}` : ''}${wordsOnly ? `, ${wordsOnly}` : ''}`;
     status.textContent = query.trim() === '' ? '' : corrected ? `${count} for “${query.trim()}”` : count;
   };
 
   const search = async (query: string) => {
     const asked = ++latest;
-    if (!embedder || !index || query.trim() === '') return render(query, []);
+    if (!index || query.trim() === '') return render(query, []);
     // A language the query names ("… in rust") is its filter where the box's names none (language-query.ts).
     const plan = searchedAs(query, index.filterable ? { language: language.value, folder: folder.value } : undefined, index);
     const filter = plan.filter;
     try {
       // At a pause in typing the last word may be cut short, and any word misspelt: search the query in the index's words.
       const searched = await embedder.correct(index, plan.query);
-      const found = await embedder.search(index, searched, { k, filter });
+      const found = await embedder.search(index, searched, { k, filter, mode });
       if (asked !== latest || disposed) return;
       render(searched, found, narrows(filter) ? `No code ${describeFilter(filter)}` : undefined, searched !== query, plan.named);
     } catch (error) {
@@ -177,24 +186,42 @@ export function mountSearchBox(host: HTMLElement, options: SearchBoxOptions): Se
     }
   });
 
-  const ready = (async () => {
-    try {
-      // Queries only: without a hardware GPU, the TypeScript path (no onnxruntime-web WASM to fetch).
-      embedder = await createEmbedder({ model: new URL(options.model, location.href).href, cpuFallback: 'reference' });
-      index = await embedder.loadIndex(options.index);
-      if (disposed) return;
-      const any = element('option', '', { value: '' });
-      any.textContent = 'All languages';
-      language.replaceChildren(any, ...index.languages.map((name) => Object.assign(element('option', '', { value: name }), { textContent: name })));
-      for (const control of [input, language, folder]) control.disabled = false;
-      // A split index written before its files part cannot filter (search-filter.ts).
-      for (const control of [language, folder]) control.hidden = !index.filterable;
-      status.textContent = `${index.chunks.toLocaleString('en')} pieces of code from ${index.files.toLocaleString('en')} files`;
-      root.classList.add('c2s-ready');
-    } catch (error) {
-      fail(error);
-    }
+  const sizeOfIndex = () => `${index!.chunks.toLocaleString('en')} pieces of code from ${index!.files.toLocaleString('en')} files`;
+  const indexReady = (async () => {
+    index = await embedder.loadIndex(options.index);
+    if (disposed) return;
+    const any = element('option', '', { value: '' });
+    any.textContent = 'All languages';
+    language.replaceChildren(any, ...index.languages.map((name) => Object.assign(element('option', '', { value: name }), { textContent: name })));
+    for (const control of [input, language, folder]) control.disabled = false;
+    // A split index written before its files part cannot filter (search-filter.ts).
+    for (const control of [language, folder]) control.hidden = !index.filterable;
+    if (mode === 'lexical') status.textContent = `${sizeOfIndex()}; searching their words while the model loads`;
   })();
+  const modelReady = started.loaded.then(
+    () => {
+      [mode, wordsOnly] = ['hybrid', undefined];
+    },
+    (error: unknown) => {
+      // An index made with another model is refused outright; a model that cannot load leaves search by words.
+      if (error instanceof IndexFileError) throw error;
+      wordsOnly = 'by their words alone: the model did not load';
+      modelError = (error as Error).message;
+    },
+  );
+  const ready = Promise.all([indexReady, modelReady]).then(
+    () => {
+      if (disposed) return;
+      status.textContent = modelError ? `${sizeOfIndex()}, searched ${wordsOnly} (${modelError})` : sizeOfIndex();
+      root.classList.add(wordsOnly ? 'c2s-words-only' : 'c2s-ready');
+      if (input.value.trim() !== '') void search(input.value);
+    },
+    (error: unknown) => {
+      if (disposed) return;
+      for (const control of [input, language, folder]) control.disabled = true;
+      fail(error);
+    },
+  );
 
   return {
     async search(query) {
@@ -206,7 +233,7 @@ export function mountSearchBox(host: HTMLElement, options: SearchBoxOptions): Se
       disposed = true;
       clearTimeout(timer);
       host.ownerDocument.removeEventListener('keydown', onShortcut);
-      embedder?.dispose();
+      embedder.dispose();
       host.replaceChildren();
     },
   };

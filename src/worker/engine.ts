@@ -1,6 +1,8 @@
 /**
  * The engine behind `createEmbedder`: loads a model, embeds batches of texts, reports what it runs on,
- * and holds search indexes (index files) that it searches. The same class runs in a browser's Web
+ * and holds search indexes (index files) that it searches. An index may be loaded before the model (a
+ * page answers word searches while the model downloads); it is checked against the model once that has
+ * loaded. The same class runs in a browser's Web
  * Worker (engine-worker.ts, reached through Comlink) and in a Node process (package/node.ts); what
  * differs (where files, the GPU and onnxruntime come from) is its EngineEnvironment.
  * A lost GPU device is recovered once per call by reloading the model.
@@ -53,6 +55,8 @@ export class Engine {
   /** The loaded checkpoint's fingerprint (model/fingerprint.ts), which index files record. */
   private fingerprint = '';
   private readonly indexes = new Map<number, CodeIndex | SplitCodeIndex>();
+  /** The names of indexes loaded before any model, by handle: checked against the model when it has loaded. */
+  private readonly unchecked = new Map<number, string>();
   private nextIndex = 1;
   private request?: LoadRequest;
 
@@ -62,7 +66,7 @@ export class Engine {
     this.embedder?.dispose();
     this.embedder = undefined;
     const fingerprinting = fingerprintingSource(this.env.source(request, onProgress));
-    this.embedder = await Embedder.load(fingerprinting.source, {
+    const embedder = await Embedder.load(fingerprinting.source, {
       device: request.device,
       gpu: request.device === 'cpu' || request.device === 'reference' ? undefined : await this.env.gpu(),
       ort: this.env.ort(request),
@@ -72,8 +76,13 @@ export class Engine {
       cpuFallback: request.cpuFallback,
       onStage: onProgress,
     });
-    this.request = request;
-    this.fingerprint = await fingerprinting.fingerprint();
+    const fingerprint = await fingerprinting.fingerprint();
+    // Together, so that an index loaded meanwhile is checked against this model's fingerprint, never a stale one.
+    [this.embedder, this.fingerprint, this.request] = [embedder, fingerprint, request];
+    // Each index loaded before the model is checked now; the first made with another model fails the load.
+    const refused = [...this.unchecked].map(([handle, name]) => this.refusal(handle, name)).find((error) => error !== undefined);
+    this.unchecked.clear();
+    if (refused) throw refused;
     onProgress?.({ phase: 'ready', fraction: 1, done: 1, total: 1 });
     return this.info();
   }
@@ -120,14 +129,18 @@ export class Engine {
    * Loads an index for search with this model: an index file (a URL or its bytes), or a split index
    * (the URL of its folder, ending in '/', or of its manifest.json), whose parts are fetched as queries
    * need them. Returns a handle, its size and, for the search box's filters, its languages and whether it can filter.
+   * Before any model has loaded it is searched by its words alone (mode 'lexical'), and checked against
+   * the model when that has loaded: one made with another is then released and the load fails naming it.
    */
   async loadIndex(source: string | Uint8Array): Promise<{ handle: number; chunks: number; files: number; model: string; languages: string[]; filterable: boolean }> {
     const name = typeof source === 'string' ? source : 'index';
     const split = typeof source === 'string' && (source.endsWith('/') || new URL(source).pathname.endsWith(`/${MANIFEST_NAME}`));
     const index = split ? await SplitCodeIndex.open(name, (file) => fetchIndex(new URL(file, source).href, AbortSignal.timeout(PART_TIMEOUT_MS))) : CodeIndex.decode(name, typeof source === 'string' ? await fetchIndex(source) : source);
-    requireSameModel(name, index.model, { fingerprint: this.fingerprint, name: `the one loaded (${this.ready().model.source})` });
     const handle = this.nextIndex++;
     this.indexes.set(handle, index);
+    if (!this.embedder) this.unchecked.set(handle, name);
+    const refused = this.embedder && this.refusal(handle, name);
+    if (refused) throw refused;
     return { handle, chunks: index.size, files: index.files, model: index.model.id, languages: [...index.languages], filterable: index.filterable };
   }
 
@@ -142,14 +155,19 @@ export class Engine {
     return await index.search({ vector, text: searched.query, filter: searched.filter }, k, mode);
   }
 
-  /** The query in the index's words, for a search as the user types: a last word cut short completed, misspelt words corrected (CodeIndex.correct). */
+  /**
+   * The query in the index's words, for a search as the user types: a last word cut short completed,
+   * misspelt words corrected (CodeIndex.correct). Before the model has loaded, no word counts as one it
+   * knows: a word the index lacks matches nothing in a search by words.
+   */
   async correct(handle: number, query: string): Promise<string> {
-    const embedder = this.ready();
-    return await this.index(handle).correct(query, oneTokenOf((text) => embedder.tokenize(text)));
+    const embedder = this.embedder;
+    return await this.index(handle).correct(query, embedder ? oneTokenOf((text) => embedder.tokenize(text)) : () => false);
   }
 
   releaseIndex(handle: number): void {
     this.indexes.delete(handle);
+    this.unchecked.delete(handle);
   }
 
   async listCache() {
@@ -169,6 +187,17 @@ export class Engine {
     const index = this.indexes.get(handle);
     if (!index) throw new InputError(`index ${handle} was released or never loaded`);
     return index;
+  }
+
+  /** Why the index `handle` cannot be searched with the model loaded (it was made with another), which releases it; undefined when it can. */
+  private refusal(handle: number, name: string): Error | undefined {
+    try {
+      requireSameModel(name, this.index(handle).model, { fingerprint: this.fingerprint, name: `the one loaded (${this.ready().model.source})` });
+      return undefined;
+    } catch (error) {
+      this.releaseIndex(handle);
+      return error as Error;
+    }
   }
 
   private ready(): Embedder {

@@ -75,7 +75,8 @@ export interface TextEmbedder {
   /**
    * The index's best chunks for a query, best first; the query is embedded in the worker. Where `filter`
    * names no language, a language the query names ("… in rust") is its filter and leaves the query
-   * (searchedAs, language-query.ts, tells what a search ran).
+   * (searchedAs, language-query.ts, tells what a search ran). A search by words alone (mode 'lexical')
+   * is answered while the model is still loading (startEmbedder); the others wait for it.
    */
   search(index: LoadedIndex, query: string, options?: SearchOptions): Promise<CodeSearchResult[]>;
   /**
@@ -84,7 +85,7 @@ export interface TextEmbedder {
    * commonest word that begins with it; a word of 5 lowercase letters or more that is no word of the
    * index nor one the model knows (one token), corrected to the index's commonest word one edit away (a
    * letter swapped, left out, added or changed; never the first). Unchanged where neither applies.
-   * Search what it returns.
+   * Search what it returns. Answered while the model is still loading, when no word counts as one it knows.
    */
   correct(index: LoadedIndex, query: string): Promise<string>;
   info(): Promise<EngineInfo>;
@@ -102,8 +103,12 @@ export function loadRequest(options: CreateEmbedderOptions, defaultModel: string
   return { model: options.model ?? defaultModel, device: options.device ?? 'auto', host: options.host, revision: options.revision, cache: options.cache, maxLength: options.maxLength, dtype, threads: options.threads, cpuFallback: options.cpuFallback };
 }
 
-/** The handle over an engine that has loaded its model; `dispose` frees the engine. */
-export function textEmbedder(engine: EngineApi, dispose: () => void): TextEmbedder {
+/**
+ * The handle over an engine; `dispose` frees the engine. `loaded` settles when its model has loaded
+ * (startEmbedder): until then what needs the model waits for it, and what needs none (loadIndex, a
+ * search by words, correct) is answered at once.
+ */
+export function textEmbedder(engine: EngineApi, dispose: () => void, loaded: Promise<unknown> = Promise.resolve()): TextEmbedder {
   const queue = new JobQueue();
   const handles = new WeakMap<LoadedIndex, number>();
   /** `call` queued with the worker's handle of `index`, which must come from this embedder's loadIndex. */
@@ -113,9 +118,10 @@ export function textEmbedder(engine: EngineApi, dispose: () => void): TextEmbedd
     return queue.run(() => call(handle), signal);
   };
   return {
-    embed(texts, embedOptions = {}) {
+    async embed(texts, embedOptions = {}) {
       const { signal, onProgress, batchSize = TEXTS_PER_REPORT.interactive, ...prompt } = embedOptions;
-      return queue.run(async () => {
+      await loaded;
+      return await queue.run(async () => {
         const results: Float32Array[] = [];
         let tokens = 0;
         for (let start = 0; start < texts.length; start += batchSize) {
@@ -140,9 +146,15 @@ export function textEmbedder(engine: EngineApi, dispose: () => void): TextEmbedd
         return index;
       });
     },
-    search: (index, query, { k = 10, mode = 'hybrid', filter, signal, ...prompt } = {}) => withIndex('search', index, (handle) => engine.search(handle, query, { k, mode, filter }, prompt), signal),
+    async search(index, query, { k = 10, mode = 'hybrid', filter, signal, ...prompt } = {}) {
+      if (mode !== 'lexical') await loaded;
+      return await withIndex('search', index, (handle) => engine.search(handle, query, { k, mode, filter }, prompt), signal);
+    },
     correct: (index, query) => withIndex('correct', index, (handle) => engine.correct(handle, query)),
-    info: () => queue.run(() => engine.info()),
+    info: async () => {
+      await loaded;
+      return await queue.run(() => engine.info());
+    },
     listCache: () => engine.listCache(),
     clearCache: (prefix) => engine.clearCache(prefix),
     dispose,
