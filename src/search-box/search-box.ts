@@ -186,7 +186,7 @@ export function mountSearchBox(host: HTMLElement, options: SearchBoxOptions): Se
     }
   });
 
-  const sizeOfIndex = () => `${index!.chunks.toLocaleString('en')} pieces of code from ${index!.files.toLocaleString('en')} files`;
+  const sizeOf = (loaded: LoadedIndex) => `${loaded.chunks.toLocaleString('en')} pieces of code from ${loaded.files.toLocaleString('en')} files`;
   const indexReady = (async () => {
     index = await embedder.loadIndex(options.index);
     if (disposed) return;
@@ -196,7 +196,7 @@ export function mountSearchBox(host: HTMLElement, options: SearchBoxOptions): Se
     for (const control of [input, language, folder]) control.disabled = false;
     // A split index written before its files part cannot filter (search-filter.ts).
     for (const control of [language, folder]) control.hidden = !index.filterable;
-    if (mode === 'lexical') status.textContent = `${sizeOfIndex()}; searching their words while the model loads`;
+    if (mode === 'lexical') status.textContent = `${sizeOf(index)}; searching their words while the model loads`;
   })();
   const modelReady = started.loaded.then(
     () => {
@@ -211,8 +211,8 @@ export function mountSearchBox(host: HTMLElement, options: SearchBoxOptions): Se
   );
   const ready = Promise.all([indexReady, modelReady]).then(
     () => {
-      if (disposed) return;
-      status.textContent = modelError ? `${sizeOfIndex()}, searched ${wordsOnly} (${modelError})` : sizeOfIndex();
+      if (disposed || !index) return;
+      status.textContent = modelError ? `${sizeOf(index)}, searched ${wordsOnly} (${modelError})` : sizeOf(index);
       root.classList.add(wordsOnly ? 'c2s-words-only' : 'c2s-ready');
       if (input.value.trim() !== '') void search(input.value);
     },
