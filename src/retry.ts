@@ -1,7 +1,8 @@
 /**
- * Downloading a model file, in one place for the browser's fetch (load/fetch-file.ts) and Node's Hub
- * downloads (node/hub-download.ts): what an HTTP answer means (`answerProblem`), and a wait between
- * attempts that an AbortSignal cuts short.
+ * Downloading a file, in one place for the browser's fetch (load/fetch-file.ts, and the engine's index
+ * files) and Node's Hub downloads (node/hub-download.ts): what an HTTP answer means (`answerProblem`), a
+ * wait between attempts that an AbortSignal cuts short, and a timer that gives up on an answer that
+ * stalls (`IdleTimer`).
  */
 import { DownloadError, ModelNotFoundError } from './errors';
 
@@ -38,4 +39,53 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       reject(signal.reason);
     });
   });
+}
+
+/** How long a download waits for an answer's headers, and then for each piece of its body, before giving up. */
+export const STALL_TIMEOUT_MS = 30_000;
+
+/** `signal` (the caller's, if any) that also fires when a request's whole answer (a HEAD's) has not come within STALL_TIMEOUT_MS. */
+export function answerWithin(signal?: AbortSignal): AbortSignal {
+  const timeout = AbortSignal.timeout(STALL_TIMEOUT_MS);
+  return signal ? AbortSignal.any([signal, timeout]) : timeout;
+}
+
+/**
+ * Aborts a request when nothing arrives for `ms`: started before the request, pushed back by `touch()`
+ * on every piece of the body, stopped when the answer is read. `signal` also follows the caller's.
+ */
+export class IdleTimer {
+  private readonly controller = new AbortController();
+  private timer: ReturnType<typeof setTimeout>;
+  readonly signal: AbortSignal;
+  expired = false;
+
+  constructor(
+    private readonly ms: number,
+    outer?: AbortSignal,
+  ) {
+    this.timer = this.arm();
+    this.signal = outer ? AbortSignal.any([outer, this.controller.signal]) : this.controller.signal;
+  }
+
+  /** Why it expired: "nothing arrived for … s". */
+  get reason(): Error {
+    return this.controller.signal.reason as Error;
+  }
+
+  private arm(): ReturnType<typeof setTimeout> {
+    return setTimeout(() => {
+      this.expired = true;
+      this.controller.abort(new Error(`nothing arrived for ${this.ms / 1000} s`));
+    }, this.ms);
+  }
+
+  touch(): void {
+    clearTimeout(this.timer);
+    this.timer = this.arm();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
 }

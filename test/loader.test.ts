@@ -101,6 +101,28 @@ describe('fetchFile', () => {
     await expect(fetchFile('http://h/missing', 'missing', { fetch: impl })).rejects.toThrow(ModelNotFoundError);
     expect(calls).toHaveLength(1);
   });
+
+  test('an answer that never comes, and a body that stops arriving, are given up on after the stall timeout, then retried', async () => {
+    // As a real fetch does: the request, then its body, fail when the signal fires.
+    const abortedBy = (signal: AbortSignal | null | undefined) => new Promise<never>((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason)));
+    const silent = ((_: RequestInfo | URL, init?: RequestInit) => abortedBy(init?.signal)) as typeof fetch;
+    await expect(fetchFile('http://h/f', 'f', { fetch: silent, retries: 1, baseDelayMs: 1, timeoutMs: 50 })).rejects.toThrow(/http:\/\/h\/f: no answer within 0\.05 s \(after 2 attempts\)/);
+    let answers = 0;
+    const stalling = (async (_: RequestInfo | URL, init?: RequestInit) => {
+      answers++;
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(payload.slice(0, 10));
+          init?.signal?.addEventListener('abort', () => controller.error(init.signal!.reason));
+        },
+      });
+      return new Response(body, { headers: { 'content-length': String(payload.length) } });
+    }) as typeof fetch;
+    const started = Date.now();
+    await expect(fetchFile('http://h/f', 'f', { fetch: stalling, retries: 1, baseDelayMs: 1, timeoutMs: 50 })).rejects.toThrow(/download interrupted \(nothing arrived for 0\.05 s\) \(after 2 attempts\)/);
+    expect(answers).toBe(2);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
 });
 
 describe('hubSource', () => {

@@ -1,9 +1,10 @@
 /**
  * Downloads one file as bytes, streamed so that progress can be reported as it arrives, retried with
- * exponential backoff on network errors and 5xx/429 answers, and checked against Content-Length.
+ * exponential backoff on network errors, 5xx/429 answers and answers that stall (nothing for 30 s:
+ * retry.ts's IdleTimer), and checked against Content-Length.
  */
 import { DownloadError } from '../errors';
-import { answerProblem, sleep } from '../retry';
+import { answerProblem, IdleTimer, sleep, STALL_TIMEOUT_MS } from '../retry';
 
 export interface FileProgress {
   readonly file: string;
@@ -19,9 +20,12 @@ export interface FetchFileOptions {
   readonly baseDelayMs?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: FileProgress) => void;
+  /** How long to wait for the answer's headers, and then for each piece of its body (default STALL_TIMEOUT_MS). */
+  readonly timeoutMs?: number;
 }
 
-async function readBody(response: Response, file: string, onProgress?: (p: FileProgress) => void): Promise<Uint8Array> {
+/** The body of `response`, read as it arrives (`onProgress` after each piece); shorter than its Content-Length is a DownloadError. */
+export async function readBody(response: Response, file: string, onProgress?: (p: FileProgress) => void): Promise<Uint8Array> {
   const header = response.headers.get('content-length');
   const total = header !== null && response.headers.get('content-encoding') === null ? Number(header) : undefined;
   if (!response.body) return new Uint8Array(await response.arrayBuffer());
@@ -55,27 +59,37 @@ export async function fetchFile(url: string, file: string, options: FetchFileOpt
   const fetchImpl = options.fetch ?? fetch;
   const retries = options.retries ?? 3;
   const baseDelay = options.baseDelayMs ?? 500;
+  const timeoutMs = options.timeoutMs ?? STALL_TIMEOUT_MS;
   let lastError: Error | undefined;
   for (let attempt = 0; attempt <= retries; attempt++) {
     if (attempt > 0) await sleep(baseDelay * 2 ** (attempt - 1), options.signal);
-    let response: Response;
+    const timer = new IdleTimer(timeoutMs, options.signal);
     try {
-      response = await fetchImpl(url, { signal: options.signal });
-    } catch (cause) {
-      if (options.signal?.aborted) throw cause;
-      lastError = new DownloadError(`${url}: network error (${(cause as Error).message})`, { cause });
-      continue;
-    }
-    const problem = answerProblem(url, response);
-    if (problem) {
-      lastError = problem;
-      continue;
-    }
-    try {
-      return await readBody(response, file, options.onProgress);
-    } catch (cause) {
-      if (options.signal?.aborted) throw cause;
-      lastError = cause instanceof DownloadError ? cause : new DownloadError(`${url}: download interrupted (${(cause as Error).message})`, { cause });
+      let response: Response;
+      try {
+        response = await fetchImpl(url, { signal: timer.signal });
+      } catch (cause) {
+        if (options.signal?.aborted) throw cause;
+        lastError = new DownloadError(`${url}: ${timer.expired ? `no answer within ${timeoutMs / 1000} s` : `network error (${(cause as Error).message})`}`, { cause });
+        continue;
+      }
+      const problem = answerProblem(url, response);
+      if (problem) {
+        lastError = problem;
+        continue;
+      }
+      try {
+        return await readBody(response, file, (progress) => {
+          timer.touch();
+          options.onProgress?.(progress);
+        });
+      } catch (cause) {
+        if (options.signal?.aborted) throw cause;
+        const why = timer.expired ? timer.reason.message : (cause as Error).message;
+        lastError = cause instanceof DownloadError ? cause : new DownloadError(`${url}: download interrupted (${why})`, { cause });
+      }
+    } finally {
+      timer.stop();
     }
   }
   throw new DownloadError(`${lastError?.message ?? url} (after ${retries + 1} attempts)`, { cause: lastError });

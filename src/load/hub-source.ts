@@ -12,6 +12,7 @@ import { INDEX_FILE, SINGLE_FILE } from '../model/shard-reader';
 import { fetchFile, type FetchFileOptions } from './fetch-file';
 import type { ModelCache } from './model-cache';
 import type { DownloadProgress } from '../progress';
+import { answerWithin } from '../retry';
 
 export type { LoadProgress } from '../progress';
 
@@ -57,7 +58,7 @@ export function hubSource(options: HubSourceOptions): CheckpointSource {
         const cached = cachedSizes.get(absolute(file));
         if (cached) return void sizes.set(file, cached);
         try {
-          const response = await fetchImpl(absolute(file), { method: 'HEAD', signal: options.signal });
+          const response = await fetchImpl(absolute(file), { method: 'HEAD', signal: answerWithin(options.signal) });
           statuses.set(file, response.status);
           const size = Number(response.headers.get('x-linked-size') ?? response.headers.get('content-length'));
           if (response.ok && !(response.headers.get('content-type') ?? '').includes('text/html') && size > 0) sizes.set(file, size);

@@ -24,7 +24,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DownloadError, ModelNotFoundError } from '../errors';
 import type { DownloadProgress } from '../progress';
-import { answerProblem, sleep } from '../retry';
+import { answerProblem, IdleTimer, sleep, STALL_TIMEOUT_MS } from '../retry';
 import { INDEX_FILE, SINGLE_FILE } from '../model/shard-reader';
 import { writeAll } from './atomic-write';
 import { checkpointFiles, fileSha256, REQUIRED_FILES } from './checkpoint-files';
@@ -49,7 +49,6 @@ export interface HubDownloadOptions {
   readonly timeoutMs?: number;
 }
 
-const DEFAULT_TIMEOUT_MS = 30_000;
 const COMMIT = /^[0-9a-f]{40}$/;
 
 export function hubCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
@@ -83,7 +82,7 @@ export async function hubSnapshot(options: HubDownloadOptions): Promise<string> 
   const { model, revision = 'main', signal } = options;
   if (!isRepoId(model)) throw new ModelNotFoundError(`"${model}" is neither a folder nor a Hugging Face repo id (owner/name)`);
   if (revision.split('/').some((part) => part === '' || part === '.' || part === '..')) throw new DownloadError(`--revision "${revision}" is not a branch, tag or commit name`);
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = options.timeoutMs ?? STALL_TIMEOUT_MS;
   const repoDir = join(options.root ?? hubCacheRoot(), `models--${model.replace('/', '--')}`);
   const base = `${options.host.replace(/\/$/, '')}/${model}/resolve/${encodeURIComponent(revision)}/`;
   const retries = options.retries ?? 3;
@@ -180,46 +179,6 @@ export async function hubSnapshot(options: HubDownloadOptions): Promise<string> 
 /** A fetch answer with the timer that bounds the wait for each piece of it. */
 type TimedResponse = Response & { readonly timer: IdleTimer };
 type Request = (file: string, init: RequestInit) => Promise<TimedResponse>;
-
-/**
- * Aborts a request when nothing arrives for `ms`: started before the request, pushed back by `touch()`
- * on every piece of the body, stopped when the answer is read. `signal` also follows the caller's.
- */
-class IdleTimer {
-  private readonly controller = new AbortController();
-  private timer: ReturnType<typeof setTimeout>;
-  readonly signal: AbortSignal;
-  expired = false;
-
-  constructor(
-    private readonly ms: number,
-    outer?: AbortSignal,
-  ) {
-    this.timer = this.arm();
-    this.signal = outer ? AbortSignal.any([outer, this.controller.signal]) : this.controller.signal;
-  }
-
-  /** Why it expired: "nothing arrived for … s". */
-  get reason(): Error {
-    return this.controller.signal.reason as Error;
-  }
-
-  private arm(): ReturnType<typeof setTimeout> {
-    return setTimeout(() => {
-      this.expired = true;
-      this.controller.abort(new Error(`nothing arrived for ${this.ms / 1000} s`));
-    }, this.ms);
-  }
-
-  touch(): void {
-    clearTimeout(this.timer);
-    this.timer = this.arm();
-  }
-
-  stop(): void {
-    clearTimeout(this.timer);
-  }
-}
 
 /**
  * One file into `target`, under its lock: nothing to do when it is there with the right size; else

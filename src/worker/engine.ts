@@ -18,24 +18,31 @@ import { CodeIndex, type CodeSearchResult } from '../search/code-index';
 import { SplitCodeIndex } from '../search/split-code-index';
 import { searchedAs } from '../search/language-query';
 import { MANIFEST_NAME } from '../search/split-index';
+import { readBody } from '../load/fetch-file';
+import { IdleTimer, STALL_TIMEOUT_MS } from '../retry';
 import type { SearchMode } from '../search/ranking';
 import type { SearchFilter } from '../search/search-filter';
 import { oneTokenOf } from '../search/query-correction';
 import type { PromptOptions } from '../text/prompts';
 import type { EngineInfo, LoadRequest, ProgressCallback } from './protocol';
 
-/** How long a split index's part (tens of KiB) may take to arrive before the search fails. */
-const PART_TIMEOUT_MS = 30_000;
-
-/** A file's bytes from a URL; an HTML page (a server's SPA fallback for a missing file) is refused. */
-async function fetchIndex(url: string, signal?: AbortSignal): Promise<Uint8Array> {
+/**
+ * An index file's or a split index's part's bytes from a URL, given up on where nothing arrives for
+ * STALL_TIMEOUT_MS; an HTML page (a server's SPA fallback for a missing file) is refused.
+ */
+async function fetchIndex(url: string): Promise<Uint8Array> {
+  const timer = new IdleTimer(STALL_TIMEOUT_MS);
   const failed = (cause: unknown): never => {
-    throw new IndexFileError(url, signal?.aborted ? `did not arrive within ${PART_TIMEOUT_MS / 1000} s` : `cannot be fetched (${(cause as Error).message})`, { cause });
+    throw new IndexFileError(url, timer.expired ? `stalled: ${timer.reason.message}` : `cannot be fetched (${(cause as Error).message})`, { cause });
   };
-  const response = await fetch(url, { signal }).catch(failed);
-  if (!response.ok) throw new IndexFileError(url, `HTTP ${response.status} ${response.statusText}`);
-  if ((response.headers.get('content-type') ?? '').includes('text/html')) throw new IndexFileError(url, 'the server answered with an HTML page, not an index file (is the file missing?)');
-  return new Uint8Array(await response.arrayBuffer().catch(failed));
+  try {
+    const response = await fetch(url, { signal: timer.signal }).catch(failed);
+    if (!response.ok) throw new IndexFileError(url, `HTTP ${response.status} ${response.statusText}`);
+    if ((response.headers.get('content-type') ?? '').includes('text/html')) throw new IndexFileError(url, 'the server answered with an HTML page, not an index file (is the file missing?)');
+    return await readBody(response, url, () => timer.touch()).catch(failed);
+  } finally {
+    timer.stop();
+  }
 }
 
 /** What the engine takes from where it runs: a browser worker (engine-worker.ts) or a Node process (package/node.ts). */
@@ -135,7 +142,7 @@ export class Engine {
   async loadIndex(source: string | Uint8Array): Promise<{ handle: number; chunks: number; files: number; model: string; languages: string[]; filterable: boolean }> {
     const name = typeof source === 'string' ? source : 'index';
     const split = typeof source === 'string' && (source.endsWith('/') || new URL(source).pathname.endsWith(`/${MANIFEST_NAME}`));
-    const index = split ? await SplitCodeIndex.open(name, (file) => fetchIndex(new URL(file, source).href, AbortSignal.timeout(PART_TIMEOUT_MS))) : CodeIndex.decode(name, typeof source === 'string' ? await fetchIndex(source) : source);
+    const index = split ? await SplitCodeIndex.open(name, (file) => fetchIndex(new URL(file, source).href)) : CodeIndex.decode(name, typeof source === 'string' ? await fetchIndex(source) : source);
     const handle = this.nextIndex++;
     this.indexes.set(handle, index);
     if (!this.embedder) this.unchecked.set(handle, name);
