@@ -45,6 +45,8 @@ export function startEmbedder(options: CreateEmbedderOptions = {}): StartedEmbed
     return await (options.signal ? Promise.race([loading, aborted(options.signal)]) : loading);
   };
   const loaded = load();
+  // Not an unhandled rejection where the page only searches by words: the error still reaches whoever awaits `loaded`, embed or a ranked search.
+  loaded.catch(() => undefined);
   return { embedder: textEmbedder(engine, dispose, loaded), loaded };
 }
 
