@@ -20,7 +20,9 @@
  * Pagefind must be installed in .bench/pagefind (npm install pagefind@1.6.0 there). Writes
  * bench/results/site-load.json.
  *
- *   npm run bench:site-load -- [--sizes 10000,100000] [--skip-c2idx-above 200000000]
+ * Each layout is loaded --runs times (each a cold cache); a row is the run of median time, with every run's times beside it.
+ *
+ *   npm run bench:site-load -- [--sizes 10000,100000] [--layouts split,c2idx,pagefind,pagefind-keywords] [--runs 3]
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,7 +38,8 @@ import { pagefindSearch, writePages, writePagefindSearchPage } from './pagefind-
 import { replicated } from './replicate';
 import { validationIndex } from './validation-index';
 
-const { values } = parseArgs({ options: { sizes: { type: 'string', default: '10000,100000' } } });
+const LAYOUTS = ['split', 'c2idx', 'pagefind', 'pagefind-keywords'] as const;
+const { values } = parseArgs({ options: { sizes: { type: 'string', default: '10000,100000' }, layouts: { type: 'string', default: LAYOUTS.join(',') }, runs: { type: 'string', default: '3' } } });
 const WORK = resolve('.bench/site-load');
 const PAGEFIND = resolve('.bench/pagefind/node_modules/.bin/pagefind');
 const MODEL = 'models/c2llm-nano-int8';
@@ -123,17 +126,21 @@ async function main(): Promise<void> {
   const rows = [];
   try {
     for (const size of sizes) {
-      for (const layout of ['split', 'c2idx', 'pagefind', 'pagefind-keywords'] as const) {
-        const page = await browser.newPage(); // its own context: an empty cache
-        const base = `http://127.0.0.1:${PORT}`;
-        const load =
-          layout.startsWith('pagefind')
-            ? await measure(server, page, `${base}/pagefind.html`, async () => ({ first: (await pagefindSearch(page, `pages-${size}`, layout === 'pagefind' ? QUERY : KEYWORDS))[0] ?? '(no result)' }))
-            : await measure(server, page, `${base}/?index=${layout === 'split' ? `code-${size}/` : `code-${size}.c2idx`}`, (mark) => searchBox(page, mark));
-        const row = { size, layout, ...load, mb: +(load.bytes / 1e6).toFixed(2) };
-        console.error(JSON.stringify(row));
-        rows.push(row);
-        await page.close();
+      for (const layout of LAYOUTS.filter((name) => values.layouts.split(',').includes(name))) {
+        const loads: Load[] = [];
+        for (let run = 0; run < Number(values.runs); run++) {
+          const page = await browser.newPage(); // its own context: an empty cache
+          const base = `http://127.0.0.1:${PORT}`;
+          loads.push(
+            layout.startsWith('pagefind')
+              ? await measure(server, page, `${base}/pagefind.html`, async () => ({ first: (await pagefindSearch(page, `pages-${size}`, layout === 'pagefind' ? QUERY : KEYWORDS))[0] ?? '(no result)' }))
+              : await measure(server, page, `${base}/?index=${layout === 'split' ? `code-${size}/` : `code-${size}.c2idx`}`, (mark) => searchBox(page, mark)),
+          );
+          await page.close();
+          console.error(JSON.stringify({ size, layout, run, ...loads.at(-1) }));
+        }
+        const median = [...loads].sort((a, b) => a.seconds - b.seconds)[Math.floor(loads.length / 2)];
+        rows.push({ size, layout, ...median, mb: +(median.bytes / 1e6).toFixed(2), runs: loads.map((load) => ({ seconds: load.seconds, words: load.words?.seconds })) });
       }
     }
   } finally {
