@@ -145,9 +145,10 @@ export class Engine {
     const index = split ? await SplitCodeIndex.open(name, (file) => fetchIndex(new URL(file, source).href)) : CodeIndex.decode(name, typeof source === 'string' ? await fetchIndex(source) : source);
     const handle = this.nextIndex++;
     this.indexes.set(handle, index);
-    if (!this.embedder) this.unchecked.set(handle, name);
-    const refused = this.embedder && this.refusal(handle, name);
-    if (refused) throw refused;
+    if (this.embedder) {
+      const refused = this.refusal(handle, name);
+      if (refused) throw refused;
+    } else this.unchecked.set(handle, name);
     return { handle, chunks: index.size, files: index.files, model: index.model.id, languages: [...index.languages], filterable: index.filterable };
   }
 
