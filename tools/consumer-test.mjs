@@ -238,6 +238,8 @@ async function staticSite(tarball, modelTarball) {
     const status = () => page.evaluate(() => document.querySelector('c2llm-search [role=status]')?.textContent ?? '');
     const statusSays = (pattern) => page.waitForFunction((source) => new RegExp(source).test(document.querySelector('c2llm-search [role=status]')?.textContent ?? ''), pattern.source, { timeout: 60_000 });
     await statusSays(/pieces of code from \d+ files; searching their words while the model loads$/);
+    await box.fill('zqxjv wkpfh');
+    await statusSays(/^No results by their words while the model loads$/);
     await box.fill('bounded min-heap that keeps the k best scores');
     await statusSays(/^\d+ results?, by their words while the model loads$/);
     const byWords = await page.locator('c2llm-search [role=option] .c2s-path').count();

@@ -138,7 +138,8 @@ export function mountSearchBox(host: HTMLElement, options: SearchBoxOptions): Se
       }),
     );
     input.setAttribute('aria-expanded', String(results.length > 0));
-    const count = results.length === 0 ? none : `${plural(results.length, 'result')}${named ? ` in ${named}` : ''}${wordsOnly ? `, ${wordsOnly}` : ''}`;
+    // By words alone, the status says so: "No results" then is no verdict on the query, only on its words.
+    const count = results.length === 0 ? `${none}${wordsOnly ? ` ${wordsOnly}` : ''}` : `${plural(results.length, 'result')}${named ? ` in ${named}` : ''}${wordsOnly ? `, ${wordsOnly}` : ''}`;
     status.textContent = query.trim() === '' ? '' : corrected ? `${count} for “${query.trim()}”` : count;
   };
 
