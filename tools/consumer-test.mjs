@@ -28,6 +28,7 @@ const TEXT = 'def parse_csv_line(line):\n    return line.split(",")';
 const MAX_TARBALL_BYTES = 3_000_000;
 const PORT = 4391;
 const SITE_PORT = 4392;
+const PLAIN_SITE_PORT = 4393;
 
 const work = mkdtempSync(join(tmpdir(), 'c2llm-consumer-'));
 const packs = join(work, 'packs');
@@ -118,8 +119,9 @@ embedder.dispose();
 const launchChromium = () =>
   chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--enable-unsafe-webgpu', '--no-sandbox', '--disable-background-networking', '--no-first-run'] });
 
-function serve(folder, port) {
-  const server = spawn(join(folder, 'node_modules', '.bin', 'vite'), ['preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { cwd: folder, stdio: ['ignore', 'pipe', 'inherit'] });
+/** `folder`'s built site (its `outDir`, dist by default) served as static files, by its own Vite. */
+function serve(folder, port, outDir = 'dist') {
+  const server = spawn(join(folder, 'node_modules', '.bin', 'vite'), ['preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort', '--outDir', outDir], { cwd: folder, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     server.stdout.on('data', (chunk) => String(chunk).includes(String(port)) && resolve(server));
     server.on('exit', (code) => reject(new Error(`vite preview exited with ${code}`)));
@@ -296,6 +298,44 @@ async function staticSite(tarball, modelTarball) {
     check(activeId === firstId && (await page.locator('c2llm-search [role=option][aria-selected=true]').count()) === 1, `static-site kit: the arrow keys move through the results (active ${activeId})`);
     await Promise.all([page.waitForURL(/code\.example/), box.press('Enter')]);
     check(opened.length === 1 && /^https:\/\/code\.example\/blob\/main\/top-k\.ts#L\d+-L\d+$/.test(page.url()), `static-site kit: Enter opens the result's link (${page.url()})`);
+  } finally {
+    await browser.close();
+    server.kill();
+  }
+  await plainSite();
+}
+
+/**
+ * The search box on a site without a bundler, as examples/static-site/README.md says: the index and the
+ * model, the package's dist/standalone copied beside them, one script tag; served as plain files.
+ */
+async function plainSite() {
+  const plain = join(site, 'plain');
+  mkdirSync(plain); // the folder a site generator publishes, there already
+  sh('npx', ['--no-install', 'c2llm', 'index', join(root, 'src', 'search'), '--model', 'node_modules/c2llm-nano/int8', '--split', '--output', 'plain/code-index'], site);
+  mkdirSync(join(plain, 'models'), { recursive: true });
+  cpSync(join(site, 'node_modules', 'c2llm-nano', 'int8'), join(plain, 'models', 'c2llm-nano-int8'), { recursive: true });
+  cpSync(join(site, 'node_modules', 'c2llm', 'dist', 'standalone'), join(plain, 'c2llm'), { recursive: true });
+  writeFileSync(
+    join(plain, 'index.html'),
+    '<!doctype html><html><head><meta charset="utf-8"><title>docs</title></head><body><h1>Docs</h1>\n<script type="module" src="c2llm/search-box.js"></script>\n<c2llm-search index="code-index/" model="models/c2llm-nano-int8/" link="https://code.example/blob/main/{path}#L{start}-L{end}"></c2llm-search>\n</body></html>\n',
+  );
+  const server = await serve(site, PLAIN_SITE_PORT, 'plain');
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    const requested = [];
+    page.on('request', (request) => requested.push(new URL(request.url()).pathname));
+    await page.goto(`http://127.0.0.1:${PLAIN_SITE_PORT}/`);
+    await page.locator('c2llm-search .c2s-ready').waitFor({ timeout: 120_000 });
+    await page.getByRole('combobox', { name: 'Search the code' }).fill('bounded min-heap that keeps the k best scores');
+    await page.waitForFunction(() => /^\d+ results?$/.test(document.querySelector('c2llm-search [role=status]')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    const top = await page.locator('c2llm-search [role=option] .c2s-path').first().textContent();
+    const scripts = [...new Set(requested.filter((path) => path.endsWith('.js')))];
+    check(/^top-k\.ts:\d+-\d+$/.test(top ?? '') && errors.length === 0, `site without a bundler: dist/standalone copied beside the page, one script tag, and the box finds the known function (${top}${errors.length ? `; page errors: ${errors.join('; ')}` : ''})`);
+    check(scripts.every((path) => path.startsWith('/c2llm/')) && !requested.some((path) => /\.wasm$|onnxruntime/.test(path)), `site without a bundler: every script comes from the copied folder, no WASM (${scripts.join(', ')})`);
   } finally {
     await browser.close();
     server.kill();
