@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { writeFolder } from './helpers/fixtures';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'c2llm-index-'));
@@ -27,14 +28,7 @@ const FILES: Record<string, string> = {
   'node_modules/skip/index.js': 'module.exports = 1;\n',
 };
 
-function makeFolder(name: string, files: Record<string, string>): string {
-  const dir = join(work, name);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(join(dir, path, '..'), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
-}
+const makeFolder = (name: string, files: Record<string, string>): string => writeFolder(join(work, name), files);
 
 beforeAll(() => {
   const build = spawnSync('npm', ['run', 'build:cli'], { cwd: ROOT, encoding: 'utf8' });

@@ -4,7 +4,7 @@
  * needs the model waits for it; and an index made with another model is refused when the model has
  * loaded, naming the index, and released.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -15,7 +15,7 @@ import { CodeIndex } from '../src/search/code-index';
 import { Engine } from '../src/worker/engine';
 import type { LoadRequest } from '../src/worker/protocol';
 import { textEmbedder, type EngineApi } from '../src/worker/text-embedder';
-import { checkpointDir } from './helpers/fixtures';
+import { checkpointDir, writeFolder } from './helpers/fixtures';
 
 const MODEL = checkpointDir('tiny-f32-gqa1');
 const OTHER_MODEL = checkpointDir('small-bf16-gqa2');
@@ -35,10 +35,7 @@ beforeAll(async () => {
     'math/gcd.rs': '/// The greatest common divisor of a and b.\npub fn gcd(mut a: u64, mut b: u64) -> u64 {\n    while b != 0 {\n        let t = b;\n        b = a % b;\n        a = t;\n    }\n    a\n}\n',
     'cache/lru.py': 'def evict_least_recent(cache, capacity):\n    """Drop the least recently used entries until the cache fits."""\n    while len(cache) > capacity:\n        cache.popitem(last=False)\n',
   };
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(join(folder, path, '..'), { recursive: true });
-    writeFileSync(join(folder, path), text);
-  }
+  writeFolder(folder, files);
   for (const [model, set] of [
     [MODEL, (b: Uint8Array) => (bytes = b)],
     [OTHER_MODEL, (b: Uint8Array) => (otherBytes = b)],

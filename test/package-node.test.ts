@@ -4,7 +4,7 @@
  * (against the local Hub stand-in, e2e/hub-server.mjs), and `indexFolder`, which makes the index `c2llm
  * index` makes.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -13,7 +13,7 @@ import { AbortError, InputError } from '../src/errors';
 import { createEmbedder, decodeIndex, indexFolder, type IndexProgress } from '../src/package/node';
 import type { LoadProgress } from '../src/progress';
 import { expectEmbeddingsMatch } from './helpers/compare';
-import { checkpointDir, golden, TEXTS } from './helpers/fixtures';
+import { checkpointDir, golden, TEXTS, writeFolder } from './helpers/fixtures';
 import { startHub } from './helpers/hub';
 
 const HOST = 'http://127.0.0.1:5312';
@@ -77,10 +77,7 @@ describe("the package's Node entry", () => {
       'scratch/try.js': 'module.exports = 2;\n',
       '.gitignore': 'scratch/\n',
     };
-    for (const [path, text] of Object.entries(files)) {
-      mkdirSync(join(folder, path, '..'), { recursive: true });
-      writeFileSync(join(folder, path), text);
-    }
+    writeFolder(folder, files);
     const embedder = await createEmbedder({ device: 'cpu' });
     try {
       const reports: IndexProgress[] = [];

@@ -1,5 +1,5 @@
-/** The committed test checkpoints and their float64 goldens (written by tools/make_fixtures.py). */
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+/** The committed test checkpoints and their float64 goldens (written by tools/make_fixtures.py), and folders of code written for a test. */
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,5 +28,14 @@ export function golden(name: CheckpointName): Golden {
 export function copyCheckpoint(name: CheckpointName): string {
   const dir = mkdtempSync(join(tmpdir(), `c2llm-${name}-`));
   cpSync(checkpointDir(name), dir, { recursive: true });
+  return dir;
+}
+
+/** `files` (path under the folder: text) written under `dir`, their folders made; returns `dir`. */
+export function writeFolder(dir: string, files: Record<string, string>): string {
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
   return dir;
 }
