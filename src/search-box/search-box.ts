@@ -19,7 +19,7 @@ import { searchedAs } from '../search/language-query';
 import { describeFilter, narrows } from '../search/search-filter';
 import { plural } from '../text/plural';
 import { startEmbedder } from '../worker/client';
-import { IndexFileError, type CodeSearchResult, type LoadedIndex, type SearchMode, type TextEmbedder } from '../worker/text-embedder';
+import { IndexFileError, type CodeSearchResult, type LoadedIndex, type TextEmbedder } from '../worker/text-embedder';
 import { excerpt } from './excerpt';
 import { resultLink } from './result-link';
 import { installStyle } from './search-box-style';
@@ -85,11 +85,10 @@ export function mountSearchBox(host: HTMLElement, options: SearchBoxOptions): Se
   const started = startEmbedder({ model: new URL(options.model, location.href).href, cpuFallback: 'reference' });
   const embedder: TextEmbedder = started.embedder;
   let index: LoadedIndex | undefined;
-  /** 'lexical' (words alone) until the model has loaded, and for good where it cannot. */
-  let mode: SearchMode = 'lexical';
-  /** Why the ranking is by words alone, for the status: the model is loading, or could not load. */
-  let wordsOnly: string | undefined = 'by their words while the model loads';
-  let modelError: string | undefined;
+  /** The model: loading (the box searches by words meanwhile), ready, or failed, with why (by words for good). */
+  let model = 'loading' as 'loading' | 'ready' | { readonly failed: string };
+  /** How results are ranked while the model is not there, for the status; undefined once it is. */
+  const wordsOnly = () => (model === 'ready' ? undefined : model === 'loading' ? 'by their words while the model loads' : 'by their words alone: the model did not load');
   let disposed = false;
   let latest = 0;
   let active = -1;
@@ -139,7 +138,8 @@ export function mountSearchBox(host: HTMLElement, options: SearchBoxOptions): Se
     );
     input.setAttribute('aria-expanded', String(results.length > 0));
     // By words alone, the status says so: "No results" then is no verdict on the query, only on its words.
-    const count = results.length === 0 ? `${none}${wordsOnly ? ` ${wordsOnly}` : ''}` : `${plural(results.length, 'result')}${named ? ` in ${named}` : ''}${wordsOnly ? `, ${wordsOnly}` : ''}`;
+    const byWords = wordsOnly();
+    const count = results.length === 0 ? `${none}${byWords ? ` ${byWords}` : ''}` : `${plural(results.length, 'result')}${named ? ` in ${named}` : ''}${byWords ? `, ${byWords}` : ''}`;
     status.textContent = query.trim() === '' ? '' : corrected ? `${count} for “${query.trim()}”` : count;
   };
 
@@ -152,7 +152,7 @@ export function mountSearchBox(host: HTMLElement, options: SearchBoxOptions): Se
     try {
       // At a pause in typing the last word may be cut short, and any word misspelt: search the query in the index's words.
       const searched = await embedder.correct(index, plan.query);
-      const found = await embedder.search(index, searched, { k, filter, mode });
+      const found = await embedder.search(index, searched, { k, filter, mode: model === 'ready' ? 'hybrid' : 'lexical' });
       if (asked !== latest || disposed) return;
       render(searched, found, narrows(filter) ? `No code ${describeFilter(filter)}` : undefined, searched !== query, plan.named);
     } catch (error) {
@@ -197,24 +197,23 @@ export function mountSearchBox(host: HTMLElement, options: SearchBoxOptions): Se
     for (const control of [input, language, folder]) control.disabled = false;
     // A split index written before its files part cannot filter (search-filter.ts).
     for (const control of [language, folder]) control.hidden = !index.filterable;
-    if (mode === 'lexical') status.textContent = `${sizeOf(index)}; searching their words while the model loads`;
+    if (model !== 'ready') status.textContent = `${sizeOf(index)}; searching their words while the model loads`;
   })();
   const modelReady = started.loaded.then(
     () => {
-      [mode, wordsOnly] = ['hybrid', undefined];
+      model = 'ready';
     },
     (error: unknown) => {
       // An index made with another model is refused outright; a model that cannot load leaves search by words.
       if (error instanceof IndexFileError) throw error;
-      wordsOnly = 'by their words alone: the model did not load';
-      modelError = (error as Error).message;
+      model = { failed: (error as Error).message };
     },
   );
   const ready = Promise.all([indexReady, modelReady]).then(
     () => {
       if (disposed || !index) return;
-      status.textContent = modelError ? `${sizeOf(index)}, searched ${wordsOnly} (${modelError})` : sizeOf(index);
-      root.classList.add(wordsOnly ? 'c2s-words-only' : 'c2s-ready');
+      status.textContent = typeof model === 'object' ? `${sizeOf(index)}, searched ${wordsOnly()} (${model.failed})` : sizeOf(index);
+      root.classList.add(model === 'ready' ? 'c2s-ready' : 'c2s-words-only');
       if (input.value.trim() !== '') void search(input.value);
     },
     (error: unknown) => {
