@@ -67,7 +67,7 @@ describe("the package's Node entry", () => {
     await expect(loading).rejects.toBeInstanceOf(AbortError);
   });
 
-  test("indexFolder: a folder's code as the bytes c2llm index writes for it on the same device (the same walk, chunks and vectors), searchable at once; a missing folder and an abort are typed errors", async () => {
+  test("indexFolder: a folder's code as the bytes c2llm index writes for it on the same device (the same walk, chunks and vectors), searchable at once; a missing folder, an exclude that is no pattern, a size limit that is no size and an abort are typed errors", async () => {
     const folder = mkdtempSync(join(tmpdir(), 'c2llm-index-folder-'));
     const files: Record<string, string> = {
       'strings/reverse.go': 'package strings\n\nfunc Reverse(s string) string {\n\tr := []rune(s)\n\tfor i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {\n\t\tr[i], r[j] = r[j], r[i]\n\t}\n\treturn string(r)\n}\n',
@@ -97,6 +97,10 @@ describe("the package's Node entry", () => {
       expect((await embedder.search(index, 'reverse a string', { k: 1 }))[0]).toMatchObject({ path: 'strings/reverse.go', startLine: 1, endLine: 9 });
 
       await expect(indexFolder(embedder, join(folder, 'missing'))).rejects.toThrow(InputError);
+      await expect(indexFolder(embedder, folder, { exclude: ['legacy/', ' '] })).rejects.toThrow(/^indexFolder: exclude " " leaves nothing out/);
+      await expect(indexFolder(embedder, folder, { exclude: ['# tests'] })).rejects.toThrow(InputError);
+      await expect(indexFolder(embedder, folder, { exclude: 'legacy/' as unknown as string[] })).rejects.toThrow(/^indexFolder: exclude is a list of patterns/);
+      for (const maxFileKb of [0, -1, Number.NaN, Infinity]) await expect(indexFolder(embedder, folder, { maxFileKb })).rejects.toThrow(/^indexFolder: maxFileKb .* is not a positive number of KiB$/);
       await expect(indexFolder(embedder, folder, { signal: AbortSignal.abort('stop') })).rejects.toBeInstanceOf(AbortError);
     } finally {
       embedder.dispose();

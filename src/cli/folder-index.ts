@@ -17,6 +17,7 @@ import { indexCorpus, type DocumentEmbedder, type IndexStoreLike } from '../sear
 import type { FlagHelp } from './command-help';
 import { ProgressLine } from './progress';
 import { InputError } from '../errors';
+import { emptyPattern } from '../search/ignore-files';
 import { printable } from '../text/control-characters';
 
 type Log = (line: string) => void;
@@ -31,7 +32,7 @@ export const EXCLUDE_HELP: FlagHelp = [
 
 /** The --exclude patterns given (none: []), each checked to be one. */
 export function excludedPatterns(patterns: readonly string[] | undefined): readonly string[] {
-  const blank = patterns?.find((pattern) => pattern.trim() === '' || pattern.trim().startsWith('#'));
+  const blank = emptyPattern(patterns ?? []);
   if (blank !== undefined) throw new InputError(`--exclude "${blank}": give a pattern of files to leave out (tests/, '*.pb.go')`);
   return patterns ?? [];
 }

@@ -14,6 +14,7 @@ import { modelFolder } from '../node/hub-download';
 import { folderFiles, requireFolder } from '../node/folder-files';
 import { MAX_FILE_BYTES, type SkipReason } from '../search/corpus';
 import { encodeIndex } from '../search/index-file';
+import { emptyPattern } from '../search/ignore-files';
 import { indexCorpus, type IndexProgress } from '../search/indexer';
 import { Engine } from '../worker/engine';
 import { throwIfAborted } from '../worker/job-queue';
@@ -72,22 +73,33 @@ export interface IndexFolderOptions {
   readonly signal?: AbortSignal;
 }
 
+/** indexFolder's `exclude`, each checked to be a pattern: a typo should fail, not index everything. */
+function excludedOf(options: IndexFolderOptions): readonly string[] {
+  const excluded: unknown = options.exclude ?? [];
+  if (!Array.isArray(excluded) || !excluded.every((pattern) => typeof pattern === 'string')) throw new InputError("indexFolder: exclude is a list of patterns, as in a .gitignore (['tests/', '*.pb.go'])");
+  const blank = emptyPattern(excluded);
+  if (blank !== undefined) throw new InputError(`indexFolder: exclude "${blank}" leaves nothing out: give a pattern of files to leave out (tests/, '*.pb.go')`);
+  return excluded;
+}
+
 /**
  * A folder's code as the bytes of an index file, made by `embedder`'s model as `c2llm index` makes it: the
  * same walk (dependency and build folders, .gitignore and .ignore files left out), chunks and embedding.
  * Search it with `embedder.loadIndex(bytes)`, or write it to a file for `c2llm search` and web pages.
  */
 export async function indexFolder(embedder: TextEmbedder, folder: string, options: IndexFolderOptions = {}): Promise<Uint8Array> {
+  const excluded = excludedOf(options);
+  const maxFileKb = options.maxFileKb ?? MAX_FILE_BYTES / 1024;
+  if (!(typeof maxFileKb === 'number' && maxFileKb > 0 && Number.isFinite(maxFileKb))) throw new InputError(`indexFolder: maxFileKb ${String(maxFileKb)} is not a positive number of KiB`);
   await requireFolder(folder);
   const info = await embedder.info();
   const skipped = new Map<string, SkipReason>();
-  const excluded = options.exclude ?? [];
   const report = await indexCorpus({
     folder,
     files: await folderFiles(folder, skipped, excluded),
     skipped,
     excluded,
-    maxFileBytes: (options.maxFileKb ?? MAX_FILE_BYTES / 1024) * 1024,
+    maxFileBytes: maxFileKb * 1024,
     model: info.model,
     dim: info.dim,
     embedder: { embed: (texts, embedOptions) => embedder.embed(texts, embedOptions) },

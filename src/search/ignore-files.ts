@@ -22,6 +22,14 @@ export const GIT_EXCLUDE = '.git/info/exclude';
 /** The files whose rules apply in `folder` ('' for the top: GIT_EXCLUDE there too), in the order they apply (the later wins). */
 export const ignoreFilesIn = (folder: string): readonly string[] => (folder === '' ? [GIT_EXCLUDE, ...IGNORE_FILES] : IGNORE_FILES);
 
+/**
+ * The first of the patterns a user gives that would leave nothing out (blank, or a comment as a .gitignore
+ * reads it: `#…`), undefined when each is a pattern; a typo'd flag should say so, not index everything.
+ */
+export function emptyPattern(patterns: readonly string[]): string | undefined {
+  return patterns.find((pattern) => pattern.trim() === '' || pattern.trim().startsWith('#'));
+}
+
 /** The folder a rules file's rules apply in, and its name there: GIT_EXCLUDE's are the top's. */
 function placeOf(path: string): { readonly folder: string; readonly name: string } {
   const slash = path === GIT_EXCLUDE ? -1 : path.lastIndexOf('/');
