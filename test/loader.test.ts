@@ -1,7 +1,8 @@
 /** Model loading: streamed download with progress, retries, errors, and the checked browser cache. */
 import { describe, expect, test } from 'vitest';
 import { CheckpointError, DownloadError, ModelNotFoundError } from '../src/errors';
-import { fetchFile } from '../src/load/fetch-file';
+import { fetchFile, fetchOnce } from '../src/load/fetch-file';
+import { urlSource } from '../src/load/url-source';
 import { hubSource, modelBaseUrl, type LoadProgress } from '../src/load/hub-source';
 import { ModelCache } from '../src/load/model-cache';
 
@@ -61,6 +62,18 @@ function memoryCaches(): CacheStorage & { entries: Map<string, { body: Uint8Arra
 
 const payload = Uint8Array.from({ length: 1000 }, (_, i) => i % 251);
 
+/** A fetch that answers `first` bytes of `payload` and then nothing, as a stalled server does, until its signal fires. */
+const stallingAfter = (first: number) =>
+  (async (_: RequestInfo | URL, init?: RequestInit) => {
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(payload.slice(0, first));
+        init?.signal?.addEventListener('abort', () => controller.error(init.signal!.reason));
+      },
+    });
+    return new Response(body, { headers: { 'content-length': String(payload.length) } });
+  }) as typeof fetch;
+
 describe('fetchFile', () => {
   test('streams with progress up to the full size', async () => {
     const { impl } = scriptedFetch({ 'http://h/f': [() => chunked(payload, 300)] });
@@ -108,20 +121,41 @@ describe('fetchFile', () => {
     const silent = ((_: RequestInfo | URL, init?: RequestInit) => abortedBy(init?.signal)) as typeof fetch;
     await expect(fetchFile('http://h/f', 'f', { fetch: silent, retries: 1, baseDelayMs: 1, timeoutMs: 50 })).rejects.toThrow(/http:\/\/h\/f: no answer within 0\.05 s \(after 2 attempts\)/);
     let answers = 0;
-    const stalling = (async (_: RequestInfo | URL, init?: RequestInit) => {
+    const stalling = ((input: RequestInfo | URL, init?: RequestInit) => {
       answers++;
-      const body = new ReadableStream<Uint8Array>({
-        start(controller) {
-          controller.enqueue(payload.slice(0, 10));
-          init?.signal?.addEventListener('abort', () => controller.error(init.signal!.reason));
-        },
-      });
-      return new Response(body, { headers: { 'content-length': String(payload.length) } });
+      return stallingAfter(10)(input, init);
     }) as typeof fetch;
     const started = Date.now();
     await expect(fetchFile('http://h/f', 'f', { fetch: stalling, retries: 1, baseDelayMs: 1, timeoutMs: 50 })).rejects.toThrow(/download interrupted \(nothing arrived for 0\.05 s\) \(after 2 attempts\)/);
     expect(answers).toBe(2);
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});
+
+describe('fetchOnce', () => {
+  const error = (why: string, cause?: unknown) => new CheckpointError('http://h/f', why, { cause });
+  const refused = (response: Response) => (response.ok ? undefined : `HTTP ${response.status}`);
+
+  test("the body in one attempt; a refused answer, a network error, a stall and a broken body are the caller's error", async () => {
+    const { impl, calls } = scriptedFetch({ 'http://h/f': [() => chunked(payload, 100)], 'http://h/short': [() => chunked(payload, 100, 500)] });
+    expect(await fetchOnce('http://h/f', { fetch: impl, refused, error })).toEqual(payload);
+    await expect(fetchOnce('http://h/missing', { fetch: impl, refused, error })).rejects.toThrow(/^http:\/\/h\/f: HTTP 404$/);
+    await expect(fetchOnce('http://h/short', { fetch: impl, refused, error })).rejects.toThrow(/^http:\/\/h\/f: cannot be fetched \(connection reset\)$/);
+    expect(calls).toEqual(['http://h/f', 'http://h/missing', 'http://h/short']);
+    const failing = (async () => {
+      throw new TypeError('fetch failed');
+    }) as typeof fetch;
+    await expect(fetchOnce('http://h/f', { fetch: failing, refused, error })).rejects.toThrow(CheckpointError);
+    const started = Date.now();
+    await expect(fetchOnce('http://h/f', { fetch: stallingAfter(10), refused, error, timeoutMs: 50 })).rejects.toThrow(/^http:\/\/h\/f: stalled: nothing arrived for 0\.05 s$/);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  test("urlSource reads a checkpoint's files through it: a missing file is a CheckpointError naming its URL", async () => {
+    const { impl } = scriptedFetch({ 'http://site/model/config.json': [() => new Response('{}')] });
+    const source = urlSource('http://site/model', impl);
+    expect(new TextDecoder().decode(await source.readBytes('config.json'))).toBe('{}');
+    await expect(source.readBytes('tokenizer.json')).rejects.toThrow(/^http:\/\/site\/model\/tokenizer\.json: file not found \(HTTP 404\)$/);
   });
 });
 

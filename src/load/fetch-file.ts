@@ -55,6 +55,36 @@ export async function readBody(response: Response, file: string, onProgress?: (p
   return out;
 }
 
+/**
+ * `url`'s body in one attempt, given up on where nothing arrives for a while (the answer, then
+ * each piece of its body). An answer `refused` finds a problem with (an HTTP error, an HTML page where
+ * a file was asked for), a network error, a stall and a short body fail with `error(why)`: the caller's
+ * typed error, naming what was fetched.
+ */
+export async function fetchOnce(
+  url: string,
+  options: {
+    readonly fetch?: typeof fetch;
+    readonly refused: (response: Response) => string | undefined;
+    readonly error: (why: string, cause?: unknown) => Error;
+    /** How long to wait for the answer, and then for each piece of its body (default STALL_TIMEOUT_MS). */
+    readonly timeoutMs?: number;
+  },
+): Promise<Uint8Array> {
+  const timer = new IdleTimer(options.timeoutMs ?? STALL_TIMEOUT_MS);
+  const failed = (cause: unknown): never => {
+    throw options.error(timer.expired ? `stalled: ${timer.reason.message}` : `cannot be fetched (${(cause as Error).message})`, cause);
+  };
+  try {
+    const response = await (options.fetch ?? fetch)(url, { signal: timer.signal }).catch(failed);
+    const problem = options.refused(response);
+    if (problem !== undefined) throw options.error(problem);
+    return await readBody(response, url, () => timer.touch()).catch(failed);
+  } finally {
+    timer.stop();
+  }
+}
+
 export async function fetchFile(url: string, file: string, options: FetchFileOptions = {}): Promise<Uint8Array> {
   const fetchImpl = options.fetch ?? fetch;
   const retries = options.retries ?? 3;

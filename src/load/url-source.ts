@@ -1,8 +1,8 @@
 /** A checkpoint served over HTTP: `${base}/${file}` (a Hub-layout folder on any static server); an answer that stalls for STALL_TIMEOUT_MS fails. */
 import { CheckpointError } from '../errors';
 import type { CheckpointSource } from '../model/source';
-import { answerWithin, IdleTimer, STALL_TIMEOUT_MS } from '../retry';
-import { readBody } from './fetch-file';
+import { answerWithin } from '../retry';
+import { fetchOnce } from './fetch-file';
 
 export function urlSource(base: string, fetchImpl: typeof fetch = fetch): CheckpointSource {
   const root = base.endsWith('/') ? base : `${base}/`;
@@ -13,18 +13,11 @@ export function urlSource(base: string, fetchImpl: typeof fetch = fetch): Checkp
       const response = await fetchImpl(url(file), { method: 'HEAD', signal: answerWithin() }).catch(() => undefined);
       return Boolean(response?.ok);
     },
-    async readBytes(file) {
-      const timer = new IdleTimer(STALL_TIMEOUT_MS);
-      const failed = (cause: unknown): never => {
-        throw new CheckpointError(url(file), `download failed (${timer.expired ? timer.reason.message : (cause as Error).message})`, { cause });
-      };
-      try {
-        const response = await fetchImpl(url(file), { signal: timer.signal }).catch(failed);
-        if (!response.ok) throw new CheckpointError(url(file), response.status === 404 ? 'file not found (HTTP 404)' : `download failed (HTTP ${response.status})`);
-        return await readBody(response, file, () => timer.touch()).catch(failed);
-      } finally {
-        timer.stop();
-      }
-    },
+    readBytes: (file) =>
+      fetchOnce(url(file), {
+        fetch: fetchImpl,
+        refused: (response) => (response.ok ? undefined : response.status === 404 ? 'file not found (HTTP 404)' : `download failed (HTTP ${response.status})`),
+        error: (why, cause) => new CheckpointError(url(file), why, { cause }),
+      }),
   };
 }

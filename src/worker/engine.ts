@@ -18,8 +18,7 @@ import { CodeIndex, type CodeSearchResult } from '../search/code-index';
 import { SplitCodeIndex } from '../search/split-code-index';
 import { searchedAs } from '../search/language-query';
 import { MANIFEST_NAME } from '../search/split-index';
-import { readBody } from '../load/fetch-file';
-import { IdleTimer, STALL_TIMEOUT_MS } from '../retry';
+import { fetchOnce } from '../load/fetch-file';
 import type { SearchMode } from '../search/ranking';
 import type { SearchFilter } from '../search/search-filter';
 import { oneTokenOf } from '../search/query-correction';
@@ -30,19 +29,16 @@ import type { EngineInfo, LoadRequest, ProgressCallback } from './protocol';
  * An index file's or a split index's part's bytes from a URL, given up on where nothing arrives for
  * STALL_TIMEOUT_MS; an HTML page (a server's SPA fallback for a missing file) is refused.
  */
-async function fetchIndex(url: string): Promise<Uint8Array> {
-  const timer = new IdleTimer(STALL_TIMEOUT_MS);
-  const failed = (cause: unknown): never => {
-    throw new IndexFileError(url, timer.expired ? `stalled: ${timer.reason.message}` : `cannot be fetched (${(cause as Error).message})`, { cause });
-  };
-  try {
-    const response = await fetch(url, { signal: timer.signal }).catch(failed);
-    if (!response.ok) throw new IndexFileError(url, `HTTP ${response.status} ${response.statusText}`);
-    if ((response.headers.get('content-type') ?? '').includes('text/html')) throw new IndexFileError(url, 'the server answered with an HTML page, not an index file (is the file missing?)');
-    return await readBody(response, url, () => timer.touch()).catch(failed);
-  } finally {
-    timer.stop();
-  }
+function fetchIndex(url: string): Promise<Uint8Array> {
+  return fetchOnce(url, {
+    refused: (response) =>
+      !response.ok
+        ? `HTTP ${response.status} ${response.statusText}`
+        : (response.headers.get('content-type') ?? '').includes('text/html')
+          ? 'the server answered with an HTML page, not an index file (is the file missing?)'
+          : undefined,
+    error: (why, cause) => new IndexFileError(url, why, { cause }),
+  });
 }
 
 /** What the engine takes from where it runs: a browser worker (engine-worker.ts) or a Node process (package/node.ts). */
