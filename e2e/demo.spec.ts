@@ -337,6 +337,30 @@ test('a folder opened with the directory picker is walked as `c2llm index` walks
   expect((await page.evaluate(() => (window as unknown as { __listed: string[] }).__listed)).sort()).toEqual(['', 'analysis', 'math', 'tools', 'web']);
 });
 
+test('while a folder is embedded, the files done so far are searched; cancelled, they stay searchable, and are not offered for saving', async ({ page }) => {
+  await page.goto('/?device=cpu');
+  await waitForModel(page);
+  // Enough files that embedding them lasts well past the first batch's load (each a function of its own).
+  const dir = join(mkdtempSync(join(tmpdir(), 'c2llm-many-')), 'many-files');
+  mkdirSync(join(dir, 'gen'), { recursive: true });
+  for (let i = 0; i < 3000; i++) writeFileSync(join(dir, 'gen', `rate${i}.js`), `export function rateLimit${i}(requests, perSecond) {\n  return requests.slice(0, perSecond * ${i + 1});\n}\n`);
+  await page.getByLabel('Choose folder').setInputFiles(dir);
+  const search = page.getByRole('searchbox', { name: 'Search' });
+  await expect(search).toBeEnabled({ timeout: 60_000 });
+  await expect(page.locator('#indexing')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Save the index as a file' })).toBeDisabled();
+  await search.fill('limit the rate of requests');
+  await search.press('Enter');
+  await expect(page.locator('#search-status')).toContainText(/chunks of “many-files” embedded so far \(\d+ of 3000 new chunks; indexing goes on\)/);
+  await expect(page.locator('.result-path').first()).toHaveText(/^gen\/rate\d+\.js:/);
+  await page.locator('#cancel-index').click();
+  await expect(page.locator('#corpus-status')).toHaveText('Indexing cancelled; the files finished so far are kept.');
+  await search.press('Enter');
+  await expect(page.locator('#search-status')).toContainText('chunks of “many-files” as far as it was embedded');
+  await expect(page.locator('.result-path').first()).toHaveText(/^gen\/rate\d+\.js:/);
+  await expect(page.getByRole('button', { name: 'Save the index as a file' })).toBeDisabled();
+});
+
 test('the demo saves its index as a file that the CLI searches, and opens one to search it in the worker', async ({ page }, testInfo) => {
   await page.goto('/?device=cpu');
   await waitForModel(page);

@@ -143,6 +143,28 @@ describe('indexCorpus', () => {
     expect(await store.getCorpus('m')).toBeUndefined();
   });
 
+  test('each progress report holds the files done so far, to be searched: those unchanged from the first report, then each batch', async () => {
+    const store = memoryStore();
+    const many = Array.from({ length: 40 }, (_, i) => file(`f${i}.py`, `def f${i}():\n    return ${i}\n`));
+    await indexCorpus({ folder: 'p', files: many.slice(0, 5), model: 'm', dim: DIM, store, embedder: fakeEmbedder().embedder });
+    const seen: Array<{ chunksDone: number; searchable: number; paths: string[] }> = [];
+    const report = await indexCorpus({
+      folder: 'p',
+      files: many,
+      model: 'm',
+      dim: DIM,
+      store,
+      embedder: fakeEmbedder().embedder,
+      onProgress: (p, done) => seen.push({ chunksDone: p.chunksDone, searchable: done.size, paths: done.toIndexData({ id: 'm', fingerprint: 'f' }).files.map((f) => f.path) }),
+    });
+    const batch = TEXTS_PER_REPORT.interactive;
+    expect(seen.map((s) => s.chunksDone)).toEqual([0, batch, 35]);
+    expect(seen.map((s) => s.searchable)).toEqual([5, 5 + batch, 40]);
+    expect(seen[0].paths).toEqual(['f0.py', 'f1.py', 'f2.py', 'f3.py', 'f4.py']);
+    expect(seen[1].paths.sort()).toEqual(many.slice(0, 5 + batch).map((f) => f.path).sort());
+    expect(report.corpus.size).toBe(40);
+  });
+
   test('cancelling keeps the files finished so far', async () => {
     const store = memoryStore();
     const controller = new AbortController();

@@ -9,7 +9,7 @@ import { encodeIndex } from '../search/index-file';
 import type { DeviceChoice } from '../embedder';
 import { IndexStore, MemoryStore } from './index-store';
 import { CHUNKER_VERSION } from '../search/chunker';
-import { indexCorpus, restoreCorpus, type IndexStoreLike } from '../search/indexer';
+import { indexCorpus, restoreCorpus, type IndexProgress, type IndexStoreLike } from '../search/indexer';
 import type { CorpusVectors } from '../search/corpus-vectors';
 import type { SearchMode } from '../search/ranking';
 import { searchedAs } from '../search/language-query';
@@ -55,6 +55,8 @@ const ui = {
 const params = new URLSearchParams(location.search);
 const BUNDLED_MODEL_URL = new URL('models/c2llm-nano/', location.href).href;
 const MB = 1024 * 1024;
+/** How often, at most, the files embedded so far are loaded again to be searched while a folder is indexed. */
+const PARTIAL_RELOAD_MS = 5000;
 
 let embedder: TextEmbedder | undefined;
 let info: EngineInfo | undefined;
@@ -131,9 +133,8 @@ async function loadModel(model: string, isDemo: boolean): Promise<void> {
   store ??= await openStore();
   const restored = await restoreCorpus(modelKey(), info.dim, store).catch(() => undefined);
   if (restored && restored.corpus.size > 0) {
-    await searchCorpus(restored.corpus, restored.folder);
+    await searchCorpus(restored.corpus, `“${restored.folder}”`);
     setText(ui.corpusStatus, `Restored the index of “${restored.folder}” from this browser: ${restored.corpus.size} chunks, nothing re-embedded.`);
-    ui.search.disabled = false;
   }
 }
 
@@ -145,14 +146,25 @@ function listLanguages(index: LoadedIndex): void {
   ui.searchLanguage.value = index.languages.includes(chosen) ? chosen : '';
 }
 
-/** The folder's vectors as an index file, loaded into the engine's worker to be searched there. */
-async function searchCorpus(corpus: CorpusVectors, name: string): Promise<void> {
+/**
+ * The folder's vectors as an index file, loaded into the engine's worker to be searched there; `name` as
+ * the status names it; undefined where `wanted()` no longer holds once it has loaded (the indexing it
+ * came from was cancelled or replaced): it is released and the opened index kept. A folder still being embedded
+ * (`partial`) is searched but not offered for saving.
+ */
+async function searchCorpus(corpus: CorpusVectors, name: string, partial = false, wanted = () => true): Promise<LoadedIndex | undefined> {
   const bytes = encodeIndex(corpus.toIndexData({ id: info!.model, fingerprint: info!.fingerprint }));
   const loadedIndex = await embedder!.loadIndex(bytes);
+  if (!wanted()) {
+    loadedIndex.release();
+    return undefined;
+  }
   opened?.index.release();
-  opened = { index: loadedIndex, name: `“${name}”`, bytes };
+  opened = { index: loadedIndex, name, bytes };
   listLanguages(loadedIndex);
-  ui.saveIndex.disabled = false;
+  ui.saveIndex.disabled = partial;
+  ui.search.disabled = false;
+  return loadedIndex;
 }
 
 /** IndexedDB, or where the browser refuses it (private mode, blocked storage) an in-memory store, said on the page. */
@@ -184,6 +196,23 @@ async function indexFolder(folder: PickedFolder): Promise<void> {
   setText(ui.indexText, `Reading ${folder.files.length} files…`);
   let embeddingStarted = 0;
   setText(ui.corpusStatus, '');
+  // While the rest are embedded, the files done so far are searched: loaded at once, then again every PARTIAL_RELOAD_MS.
+  let partialLoad: Promise<void> | undefined;
+  let partialLoadedAt = -Infinity;
+  let searchedSoFar: LoadedIndex | undefined;
+  const searchDoneSoFar = (p: IndexProgress, done: CorpusVectors) => {
+    if (partialLoad || done.size === 0 || p.chunksDone === p.chunksTotal || performance.now() - partialLoadedAt < PARTIAL_RELOAD_MS) return;
+    partialLoadedAt = performance.now();
+    const name = `“${folder.name}” embedded so far (${p.chunksDone} of ${p.chunksTotal} new chunks; indexing goes on)`;
+    partialLoad = (async () => {
+      const index = await searchCorpus(done, name, true, () => indexing === controller);
+      if (!index) return;
+      searchedSoFar = index;
+      if (ui.search.value.trim()) await search(ui.search.value);
+    })()
+      .catch(() => undefined) // the final load says what fails
+      .finally(() => (partialLoad = undefined));
+  };
   try {
     const report = await indexCorpus({
       folder: folder.name,
@@ -194,7 +223,8 @@ async function indexFolder(folder: PickedFolder): Promise<void> {
       store,
       embedder,
       signal: controller.signal,
-      onProgress: (p) => {
+      onProgress: (p, done) => {
+        searchDoneSoFar(p, done);
         ui.indexBar.max = Math.max(1, p.chunksTotal);
         ui.indexBar.value = p.chunksDone;
         // Time left from the embedding alone: reading and hashing the files came before it.
@@ -205,7 +235,8 @@ async function indexFolder(folder: PickedFolder): Promise<void> {
         setText(ui.indexText, `${p.chunksDone} / ${p.chunksTotal} chunks · ${rate.toFixed(0)} tokens/s${Number.isFinite(left) ? ` · about ${formatSeconds(left)} left` : ''}`);
       },
     });
-    await searchCorpus(report.corpus, folder.name);
+    await partialLoad;
+    await searchCorpus(report.corpus, `“${folder.name}”`);
     const seconds = report.elapsedMs / 1000;
     setText(
       ui.corpusStatus,
@@ -213,9 +244,11 @@ async function indexFolder(folder: PickedFolder): Promise<void> {
         `${plural(renderSkipped(ui.skipped, report.skipped), 'file')} skipped, in ${seconds.toFixed(1)} s (${(report.tokens / Math.max(seconds, 1e-3)).toFixed(0)} tokens/s).` +
         (report.storageError ? ` Index kept in memory only: storage failed for ${report.unsaved.length} files (${report.storageError}); a reload will not restore them.` : ''),
     );
-    ui.search.disabled = false;
     ui.search.focus();
   } catch (error) {
+    await partialLoad;
+    // What was searched while indexing went on is what there is: say so in each search's status.
+    if (opened && opened.index === searchedSoFar) opened = { ...opened, name: `“${folder.name}” as far as it was embedded` };
     setText(ui.corpusStatus, error instanceof AbortError ? 'Indexing cancelled; the files finished so far are kept.' : `Indexing failed: ${(error as Error).message}`);
   } finally {
     ui.indexing.hidden = true;

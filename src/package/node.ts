@@ -104,7 +104,7 @@ export async function indexFolder(embedder: TextEmbedder, folder: string, option
     dim: info.dim,
     embedder: { embed: (texts, embedOptions) => embedder.embed(texts, embedOptions) },
     signal: options.signal,
-    onProgress: options.onProgress,
+    onProgress: (progress) => options.onProgress?.(progress), // the report alone, not the growing corpus beside it
   });
   return encodeIndex(report.corpus.toIndexData({ id: info.model === BUNDLED_MODEL_DIR ? BUNDLED_MODEL_NAME : info.model, fingerprint: info.fingerprint }));
 }

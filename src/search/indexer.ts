@@ -3,7 +3,8 @@
  * and embedder): filter and read the files, chunk them, reuse what the store already holds for the
  * same model and content (the demo's IndexedDB, the CLI's earlier index with --update), embed the rest
  * as documents in batches (cancellable between batches), store each file as soon as all its chunks are
- * embedded, and record the corpus for a later restore. Files the folder's .gitignore and .ignore files
+ * embedded (each progress report holds the files done so far, to be searched while the rest are
+ * embedded), and record the corpus for a later restore. Files the folder's .gitignore and .ignore files
  * leave out are skipped (ignore-files.ts). `shardOf` splits a folder for `--shard i/N`.
  * A file that cannot be read any more is skipped and named; a store that fails (a full quota) leaves
  * the index in memory, and the report says which files were not saved.
@@ -115,7 +116,12 @@ export async function indexCorpus(args: {
   store?: IndexStoreLike;
   embedder: DocumentEmbedder;
   signal?: AbortSignal;
-  onProgress?: (progress: IndexProgress) => void;
+  /**
+   * After the files are read, then after each batch embedded; `done` holds the files whose every chunk has
+   * its vector so far (those reused from the store from the first report on), searchable as it is: the
+   * same object grows until the index is done (the report's corpus).
+   */
+  onProgress?: (progress: IndexProgress, done: CorpusVectors) => void;
   /** Texts per embed call (a page reports and can cancel more often than a terminal needs). */
   batchSize?: number;
   /** What the caller skipped before handing the files over (folders not entered, names it could not list). */
@@ -181,7 +187,7 @@ export async function indexCorpus(args: {
 
   const texts = pending.flatMap((f) => f.chunks.map(searchedText));
   let tokens = 0;
-  const report = (done: number) => args.onProgress?.({ chunksDone: done, chunksTotal: texts.length, tokens, elapsedMs: performance.now() - started, files: listing.length, reusedFiles, skipped });
+  const report = (done: number) => args.onProgress?.({ chunksDone: done, chunksTotal: texts.length, tokens, elapsedMs: performance.now() - started, files: listing.length, reusedFiles, skipped }, corpus);
   report(0);
   let stored = 0;
   let filesStored = 0;
