@@ -25,7 +25,7 @@ export interface FetchFileOptions {
 }
 
 /** The body of `response`, read as it arrives (`onProgress` after each piece); shorter than its Content-Length is a DownloadError. */
-export async function readBody(response: Response, file: string, onProgress?: (p: FileProgress) => void): Promise<Uint8Array> {
+async function readBody(response: Response, file: string, onProgress?: (p: FileProgress) => void): Promise<Uint8Array> {
   const header = response.headers.get('content-length');
   const total = header !== null && response.headers.get('content-encoding') === null ? Number(header) : undefined;
   if (!response.body) return new Uint8Array(await response.arrayBuffer());
