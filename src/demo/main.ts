@@ -55,7 +55,7 @@ const ui = {
 const params = new URLSearchParams(location.search);
 const BUNDLED_MODEL_URL = new URL('models/c2llm-nano/', location.href).href;
 const MB = 1024 * 1024;
-/** How often, at most, the files embedded so far are loaded again to be searched while a folder is indexed. */
+/** How often, at most, the files embedded so far are loaded again to be searched while a folder is indexed (demo indexFolder). */
 const PARTIAL_RELOAD_MS = 5000;
 
 let embedder: TextEmbedder | undefined;
@@ -196,13 +196,15 @@ async function indexFolder(folder: PickedFolder): Promise<void> {
   setText(ui.indexText, `Reading ${folder.files.length} files…`);
   let embeddingStarted = 0;
   setText(ui.corpusStatus, '');
-  // While the rest are embedded, the files done so far are searched: loaded at once, then again every PARTIAL_RELOAD_MS.
+  // While the rest are embedded, the files done so far are searched: loaded at once, then again once
+  // PARTIAL_RELOAD_MS have passed and they have grown by half (each load encodes them all: at most 3 times the whole in all).
   let partialLoad: Promise<void> | undefined;
   let partialLoadedAt = -Infinity;
+  let partialLoadedSize = 0;
   let searchedSoFar: LoadedIndex | undefined;
   const searchDoneSoFar = (p: IndexProgress, done: CorpusVectors) => {
-    if (partialLoad || done.size === 0 || p.chunksDone === p.chunksTotal || performance.now() - partialLoadedAt < PARTIAL_RELOAD_MS) return;
-    partialLoadedAt = performance.now();
+    if (partialLoad || p.chunksDone === p.chunksTotal || done.size < Math.max(1, 1.5 * partialLoadedSize) || performance.now() - partialLoadedAt < PARTIAL_RELOAD_MS) return;
+    [partialLoadedAt, partialLoadedSize] = [performance.now(), done.size];
     const name = `“${folder.name}” embedded so far (${p.chunksDone} of ${p.chunksTotal} new chunks; indexing goes on)`;
     partialLoad = (async () => {
       const index = await searchCorpus(done, name, true, () => indexing === controller);
