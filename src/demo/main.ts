@@ -186,6 +186,36 @@ function formatSeconds(s: number): string {
   return s < 90 ? `${Math.round(s)} s` : `${Math.round(s / 60)} min`;
 }
 
+/**
+ * While a folder is embedded, the files done so far are searched: loaded at once, then again once
+ * PARTIAL_RELOAD_MS have passed and they have grown by half (each load encodes them all: at most about 3
+ * times the whole in all), and the query on screen searched again. `wanted()`: the indexing goes on.
+ */
+function searchWhileEmbedding(folderName: string, wanted: () => boolean) {
+  let load: Promise<void> | undefined;
+  let [loadedAt, loadedSize] = [-Infinity, 0];
+  let latest: LoadedIndex | undefined;
+  return {
+    progress(p: IndexProgress, done: CorpusVectors): void {
+      if (load || p.chunksDone === p.chunksTotal || done.size < Math.max(1, 1.5 * loadedSize) || performance.now() - loadedAt < PARTIAL_RELOAD_MS) return;
+      [loadedAt, loadedSize] = [performance.now(), done.size];
+      const name = `“${folderName}” embedded so far (${p.chunksDone} of ${p.chunksTotal} new chunks; indexing goes on)`;
+      load = (async () => {
+        const index = await searchCorpus(done, name, true, wanted);
+        if (!index) return;
+        latest = index;
+        if (ui.search.value.trim()) await search(ui.search.value);
+      })()
+        .catch(() => undefined) // the final load says what fails
+        .finally(() => (load = undefined));
+    },
+    /** Once the load in flight, if any, is done. */
+    settled: async (): Promise<void> => load,
+    /** Whether `index` is the files done so far, as last loaded. */
+    loaded: (index: LoadedIndex): boolean => index === latest,
+  };
+}
+
 async function indexFolder(folder: PickedFolder): Promise<void> {
   if (!embedder || !info || !store) return;
   indexing?.abort();
@@ -196,25 +226,7 @@ async function indexFolder(folder: PickedFolder): Promise<void> {
   setText(ui.indexText, `Reading ${folder.files.length} files…`);
   let embeddingStarted = 0;
   setText(ui.corpusStatus, '');
-  // While the rest are embedded, the files done so far are searched: loaded at once, then again once
-  // PARTIAL_RELOAD_MS have passed and they have grown by half (each load encodes them all: at most 3 times the whole in all).
-  let partialLoad: Promise<void> | undefined;
-  let partialLoadedAt = -Infinity;
-  let partialLoadedSize = 0;
-  let searchedSoFar: LoadedIndex | undefined;
-  const searchDoneSoFar = (p: IndexProgress, done: CorpusVectors) => {
-    if (partialLoad || p.chunksDone === p.chunksTotal || done.size < Math.max(1, 1.5 * partialLoadedSize) || performance.now() - partialLoadedAt < PARTIAL_RELOAD_MS) return;
-    [partialLoadedAt, partialLoadedSize] = [performance.now(), done.size];
-    const name = `“${folder.name}” embedded so far (${p.chunksDone} of ${p.chunksTotal} new chunks; indexing goes on)`;
-    partialLoad = (async () => {
-      const index = await searchCorpus(done, name, true, () => indexing === controller);
-      if (!index) return;
-      searchedSoFar = index;
-      if (ui.search.value.trim()) await search(ui.search.value);
-    })()
-      .catch(() => undefined) // the final load says what fails
-      .finally(() => (partialLoad = undefined));
-  };
+  const soFar = searchWhileEmbedding(folder.name, () => indexing === controller);
   try {
     const report = await indexCorpus({
       folder: folder.name,
@@ -226,7 +238,7 @@ async function indexFolder(folder: PickedFolder): Promise<void> {
       embedder,
       signal: controller.signal,
       onProgress: (p, done) => {
-        searchDoneSoFar(p, done);
+        soFar.progress(p, done);
         ui.indexBar.max = Math.max(1, p.chunksTotal);
         ui.indexBar.value = p.chunksDone;
         // Time left from the embedding alone: reading and hashing the files came before it.
@@ -237,7 +249,7 @@ async function indexFolder(folder: PickedFolder): Promise<void> {
         setText(ui.indexText, `${p.chunksDone} / ${p.chunksTotal} chunks · ${rate.toFixed(0)} tokens/s${Number.isFinite(left) ? ` · about ${formatSeconds(left)} left` : ''}`);
       },
     });
-    await partialLoad;
+    await soFar.settled();
     await searchCorpus(report.corpus, `“${folder.name}”`);
     const seconds = report.elapsedMs / 1000;
     setText(
@@ -248,9 +260,9 @@ async function indexFolder(folder: PickedFolder): Promise<void> {
     );
     ui.search.focus();
   } catch (error) {
-    await partialLoad;
+    await soFar.settled();
     // What was searched while indexing went on is what there is: say so in each search's status.
-    if (opened && opened.index === searchedSoFar) opened = { ...opened, name: `“${folder.name}” as far as it was embedded` };
+    if (opened && soFar.loaded(opened.index)) opened = { ...opened, name: `“${folder.name}” as far as it was embedded` };
     setText(ui.corpusStatus, error instanceof AbortError ? 'Indexing cancelled; the files finished so far are kept.' : `Indexing failed: ${(error as Error).message}`);
   } finally {
     ui.indexing.hidden = true;
